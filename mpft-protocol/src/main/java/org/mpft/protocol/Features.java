@@ -1,0 +1,22 @@
+package org.mpft.protocol;
+
+/** Feature bits negotiated in {@link Hello} / {@link ServerHello} and asked for in {@link Open#flags()}. */
+public final class Features {
+
+    /** Per-chunk compression ({@link Encoding#DEFLATE}) where it shrinks the chunk. */
+    public static final long COMPRESSION = 1L;
+
+    /** Multi-path: the client can attach to secondaries named in {@link Meta}. */
+    public static final long MULTI_PATH = 1L << 1;
+
+    /** The features this version of the code knows. */
+    public static final long ALL = COMPRESSION | MULTI_PATH;
+
+    private Features() {
+    }
+
+    /** True when {@code bits} has {@code feature} set. */
+    public static boolean has(long bits, long feature) {
+        return (bits & feature) == feature;
+    }
+}

@@ -1,0 +1,134 @@
+package org.mpft.protocol;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The one rule for file names on the wire, applied by servers to every requested path and by the client
+ * to the names it writes: a relative, {@code /}-separated path inside the user's root.
+ *
+ * <p>Refused: an empty name; a name over {@link #MAX_PATH_BYTES} UTF-8 bytes or a segment over
+ * {@link #MAX_SEGMENT_BYTES}; an absolute path ({@code /x}) or drive path ({@code C:x}); empty, {@code .}
+ * and {@code ..} segments; a segment ending in a dot or a space; NUL, control and invisible format
+ * characters; backslashes; and Unicode look-alikes of the slash, backslash and dot. The file system
+ * checks (symbolic links leaving the root) are the host's, after this one.
+ */
+public final class RemotePath {
+
+    /** The longest path, in UTF-8 bytes. */
+    public static final int MAX_PATH_BYTES = 4096;
+
+    /** The longest segment (one file or folder name), in UTF-8 bytes. */
+    public static final int MAX_SEGMENT_BYTES = 255;
+
+    /** Look-alikes of '/', '\' and '.' that some systems fold into the real characters. */
+    private static final String LOOK_ALIKES = "\u2215\u2044\uFF0F\u29F8\u2571\uFF3C\u2216\uFE68\u29F9\u2572"
+            + "\u2024\u2025\u2026\uFF0E\u3002\uFE52\uFF61\u0701\u0702\u2E2E";
+
+    private RemotePath() {
+    }
+
+    /**
+     * Checks a requested path.
+     *
+     * @param path the path as received
+     * @return the same path, valid
+     * @throws MpftException with {@link ErrorCode#INVALID_PATH} naming what is wrong
+     */
+    public static String validate(String path) throws MpftException {
+        if (path == null || path.isEmpty()) {
+            throw invalid(path, "the name is empty");
+        }
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_PATH_BYTES) {
+            throw invalid(path, "the name is longer than " + MAX_PATH_BYTES + " bytes");
+        }
+        for (int i = 0; i < path.length(); ) {
+            int cp = path.codePointAt(i);
+            checkCharacter(path, cp);
+            i += Character.charCount(cp);
+        }
+        if (path.startsWith("/")) {
+            throw invalid(path, "absolute paths are not allowed");
+        }
+        if (path.length() >= 2 && path.charAt(1) == ':' && Character.isLetter(path.charAt(0))) {
+            throw invalid(path, "drive paths are not allowed");
+        }
+        for (String segment : path.split("/", -1)) {
+            checkSegment(path, segment);
+        }
+        return path;
+    }
+
+    /**
+     * Checks one file name (no {@code /}), e.g. the local name a download is written under.
+     *
+     * @throws MpftException with {@link ErrorCode#INVALID_PATH} naming what is wrong
+     */
+    public static String validateFileName(String name) throws MpftException {
+        if (name != null && name.indexOf('/') >= 0) {
+            throw invalid(name, "a file name may not contain '/'");
+        }
+        return validate(name);
+    }
+
+    private static void checkCharacter(String path, int cp) throws MpftException {
+        if (cp == 0) {
+            throw invalid(path, "NUL characters are not allowed");
+        }
+        if (Character.isISOControl(cp)) {
+            throw invalid(path, "control characters are not allowed (U+" + hex(cp) + ")");
+        }
+        if (cp == '\\') {
+            throw invalid(path, "backslashes are not allowed");
+        }
+        if (LOOK_ALIKES.indexOf(cp) >= 0) {
+            throw invalid(path, "look-alike of '/', '\\' or '.' not allowed (U+" + hex(cp) + ")");
+        }
+        int type = Character.getType(cp);
+        if (type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.SURROGATE
+                || type == Character.PRIVATE_USE || cp == 0xFFFD) {
+            throw invalid(path, "invisible, unassigned or replacement character not allowed (U+" + hex(cp) + ")");
+        }
+    }
+
+    private static void checkSegment(String path, String segment) throws MpftException {
+        if (segment.isEmpty()) {
+            throw invalid(path, "empty path segments are not allowed");
+        }
+        if (segment.equals(".") || segment.equals("..")) {
+            throw invalid(path, "'" + segment + "' segments are not allowed");
+        }
+        if (segment.endsWith(".") || segment.endsWith(" ")) {
+            throw invalid(path, "a segment may not end with a dot or a space");
+        }
+        if (segment.getBytes(StandardCharsets.UTF_8).length > MAX_SEGMENT_BYTES) {
+            throw invalid(path, "a segment is longer than " + MAX_SEGMENT_BYTES + " bytes");
+        }
+    }
+
+    private static String hex(int cp) {
+        return String.format("%04X", cp);
+    }
+
+    private static MpftException invalid(String path, String why) {
+        return new MpftException(ErrorCode.INVALID_PATH, "invalid path " + quote(path) + ": " + why);
+    }
+
+    /** Quotes a name for a message, escaping control characters and cutting it to 200 characters. */
+    public static String quote(String path) {
+        if (path == null) {
+            return "(none)";
+        }
+        StringBuilder out = new StringBuilder("'");
+        path.codePoints().limit(200).forEach(cp -> {
+            if (cp < 0x20 || cp == 0x7F || Character.getType(cp) == Character.FORMAT) {
+                out.append(String.format("\\u%04x", cp));
+            } else {
+                out.appendCodePoint(cp);
+            }
+        });
+        if (path.codePointCount(0, path.length()) > 200) {
+            out.append("...");
+        }
+        return out.append('\'').toString();
+    }
+}

@@ -1,0 +1,90 @@
+package org.mpft.protocol;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * Writes the primitive types of the wire format, big-endian, into a growing buffer.
+ * Strings and short byte strings carry a u16 length, long byte strings a u32 length.
+ */
+final class WireWriter {
+
+    private byte[] bytes = new byte[64];
+    private int size;
+
+    WireWriter u8(int value) {
+        ensure(1);
+        bytes[size++] = (byte) value;
+        return this;
+    }
+
+    WireWriter u16(int value) {
+        if (value < 0 || value > 0xFFFF) {
+            throw new IllegalArgumentException("u16 out of range: " + value);
+        }
+        ensure(2);
+        bytes[size++] = (byte) (value >>> 8);
+        bytes[size++] = (byte) value;
+        return this;
+    }
+
+    WireWriter i32(int value) {
+        ensure(4);
+        for (int shift = 24; shift >= 0; shift -= 8) {
+            bytes[size++] = (byte) (value >>> shift);
+        }
+        return this;
+    }
+
+    WireWriter i64(long value) {
+        ensure(8);
+        for (int shift = 56; shift >= 0; shift -= 8) {
+            bytes[size++] = (byte) (value >>> shift);
+        }
+        return this;
+    }
+
+    WireWriter bool(boolean value) {
+        return u8(value ? 1 : 0);
+    }
+
+    WireWriter string(String value) {
+        return shortBytes(value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    WireWriter shortBytes(byte[] value) {
+        u16(value.length);
+        return raw(value);
+    }
+
+    WireWriter longBytes(byte[] value) {
+        i32(value.length);
+        return raw(value);
+    }
+
+    WireWriter raw(byte[] value) {
+        ensure(value.length);
+        System.arraycopy(value, 0, bytes, size, value.length);
+        size += value.length;
+        return this;
+    }
+
+    int size() {
+        return size;
+    }
+
+    byte[] toByteArray() {
+        return Arrays.copyOf(bytes, size);
+    }
+
+    void writeTo(ByteBuffer out) {
+        out.put(bytes, 0, size);
+    }
+
+    private void ensure(int more) {
+        if (size + more > bytes.length) {
+            bytes = Arrays.copyOf(bytes, Math.max(bytes.length * 2, size + more));
+        }
+    }
+}
