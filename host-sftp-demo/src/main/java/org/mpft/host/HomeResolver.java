@@ -3,7 +3,8 @@ package org.mpft.host;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -137,7 +138,10 @@ final class HomeResolver {
         Path real;
         try {
             real = home(user.name()).resolve(rel).toRealPath();
-        } catch (NoSuchFileException | NotDirectoryException e) {
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            // missing, or a file used as a folder (ENOTDIR), or a link loop
             throw new NoSuchFile("no such file: /" + rel);
         }
         inside(user, real, rel);
