@@ -1,0 +1,340 @@
+package org.mpft.cli;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.RemotePath;
+import org.mpft.protocol.Strategy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/** {@code mpft get}: downloads one file. Every option is described in {@code docs/CLI.md}. */
+@Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Download a file over every path its server offers, checking every chunk.",
+            "Resumes a partial download (<output>.mpft-part + .mpft-state) unless --no-resume."},
+        footer = {"", "Exit codes: 0 ok, 1 other failure, 2 usage or invalid path, 3 authentication failed or",
+            "certificate refused, 4 no such file, 5 access denied or file too large, 6 not enough disk space,",
+            "7 server unavailable/timeout/limit, 8 integrity failure, 130 cancelled."})
+final class GetCommand implements Callable<Integer> {
+
+    private final CliEnvironment env;
+
+    @Spec
+    private CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "USER@HOST[:PORT]:PATH",
+            description = "The file: PATH is relative to the user's root on the server (a leading '/' means the"
+                    + " same); default port 7300; IPv6 as [::1].")
+    private String target;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "OUTPUT",
+            description = "Where to write the file: a file name, or an existing folder (default: the remote file"
+                    + " name in the current folder).")
+    private Path output;
+
+    @Option(names = "--password-env", paramLabel = "VAR",
+            description = "Read the password from environment variable VAR.")
+    private String passwordEnv;
+
+    @Option(names = {"-i", "--identity"}, paramLabel = "KEYFILE",
+            description = "Log in with this OpenSSH private key (Ed25519, RSA or ECDSA).")
+    private Path identity;
+
+    @Option(names = "--passphrase-env", paramLabel = "VAR",
+            description = "Read the passphrase of an encrypted -i key from environment variable VAR"
+                    + " (default: ask on the terminal).")
+    private String passphraseEnv;
+
+    @Option(names = "--known-hosts", paramLabel = "FILE",
+            description = "Pinned server certificates (default: ~/.mpft/known_hosts).")
+    private Path knownHosts;
+
+    @Option(names = "--accept-new",
+            description = "Trust and pin an unknown server's certificate without asking. A changed certificate"
+                    + " is always refused.")
+    private boolean acceptNew;
+
+    @Option(names = "--strategy", paramLabel = "alternate|adaptive",
+            description = "How chunks are spread over the paths (default: the server's setting).")
+    private String strategy;
+
+    @Option(names = "--no-resume", description = "Discard any partial download and start over.")
+    private boolean noResume;
+
+    @Option(names = "--retries", paramLabel = "N", defaultValue = "3",
+            description = "Fetch a chunk again up to N times before moving it to another path (default: ${DEFAULT-VALUE}).")
+    private int retries;
+
+    @Option(names = "--compress", description = "Ask for per-chunk compression where it shrinks the chunk.")
+    private boolean compress;
+
+    @Option(names = "--json",
+            description = "Print one JSON summary object as the last line of standard output.")
+    private boolean json;
+
+    @Option(names = "--progress", description = "Show the progress bar even when standard error is not a terminal.")
+    private boolean progress;
+
+    @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line; errors only.")
+    private boolean quiet;
+
+    @Option(names = {"-v", "--verbose"},
+            description = "More detail: chunk indices per path in --json, stack traces on errors.")
+    private boolean verbose;
+
+    GetCommand(CliEnvironment env) {
+        this.env = Objects.requireNonNull(env, "env");
+    }
+
+    /** A failure before the download starts, with its exit code. */
+    private static final class Refused extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int exitCode;
+
+        Refused(int exitCode, String message) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        if (target == null || target.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "missing the file to download: USER@HOST[:PORT]:PATH");
+        }
+        if (retries < 0) {
+            throw new ParameterException(spec.commandLine(), "--retries must be 0 or more, got " + retries);
+        }
+        if (identity != null && passwordEnv != null) {
+            throw new ParameterException(spec.commandLine(), "give either -i KEYFILE or --password-env VAR, not both");
+        }
+        Strategy chosen = Strategy.SERVER_DEFAULT;
+        if (strategy != null) {
+            try {
+                chosen = Strategy.fromSetting(strategy);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--strategy: " + e.getMessage());
+            }
+        }
+        Credentials credentials = null;
+        try {
+            RemoteTarget remote = parseTarget();
+            Path file = resolveOutput(remote);
+            credentials = credentials(remote);
+            KnownHostsFile hosts = new KnownHostsFile(knownHosts != null ? knownHosts
+                    : env.home().resolve(".mpft").resolve("known_hosts"), acceptNew, env.terminal(), env.err());
+            DownloadRequest request = new DownloadRequest(remote.user(), remote.host(), remote.port(), remote.path(),
+                    file, credentials, hosts, chosen, !noResume, retries, compress);
+            return download(request, hosts);
+        } catch (Refused e) {
+            return fail(e.exitCode, e.getMessage());
+        } catch (MpftException e) {
+            return fail(ExitCodes.of(e.code()), e.getMessage());
+        } finally {
+            if (credentials instanceof Credentials.Password password) {
+                Arrays.fill(password.password(), '\0');
+            }
+        }
+    }
+
+    private RemoteTarget parseTarget() throws Refused, MpftException {
+        try {
+            return RemoteTarget.parse(target);
+        } catch (RemoteTarget.SyntaxException e) {
+            throw new Refused(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    /** The output file; a name taken from the remote path must be a valid local file name. */
+    private Path resolveOutput(RemoteTarget remote) throws Refused, MpftException {
+        Path folder;
+        if (output == null) {
+            folder = Path.of("").toAbsolutePath();
+        } else if (Files.isDirectory(output) || output.toString().endsWith("/")) {
+            folder = output.toAbsolutePath();
+        } else {
+            Path file = output.toAbsolutePath().normalize();
+            Path parent = file.getParent();
+            if (parent == null || !Files.isDirectory(parent)) {
+                throw new Refused(ExitCodes.USAGE, "the folder of " + output + " does not exist");
+            }
+            return file;
+        }
+        if (!Files.isDirectory(folder)) {
+            throw new Refused(ExitCodes.USAGE, "the folder " + folder + " does not exist");
+        }
+        String name = RemotePath.validateFileName(remote.fileName());
+        return folder.resolve(name).normalize();
+    }
+
+    private Credentials credentials(RemoteTarget remote) throws Refused, MpftException {
+        if (identity != null) {
+            Supplier<char[]> passphrase = () -> {
+                if (passphraseEnv != null) {
+                    String value = env.environment().apply(passphraseEnv);
+                    return value == null ? null : value.toCharArray();
+                }
+                return env.terminal() == null ? null
+                        : env.terminal().readPassword("Enter passphrase for key '" + identity + "': ");
+            };
+            try {
+                return new Credentials.Key(OpenSshIdentity.load(identity, passphrase));
+            } catch (IOException e) {
+                throw new Refused(ExitCodes.USAGE, "cannot read the key " + identity + ": " + describe(e));
+            } catch (MpftException e) {
+                throw new Refused(e.code() == ErrorCode.AUTHENTICATION_FAILED ? ExitCodes.AUTHENTICATION
+                        : ExitCodes.USAGE, e.getMessage());
+            }
+        }
+        if (passwordEnv != null) {
+            String value = env.environment().apply(passwordEnv);
+            if (value == null) {
+                throw new Refused(ExitCodes.USAGE, "--password-env: the environment variable " + passwordEnv
+                        + " is not set");
+            }
+            return new Credentials.Password(value.toCharArray());
+        }
+        if (env.terminal() == null) {
+            throw new Refused(ExitCodes.USAGE, "no credentials: give --password-env VAR or -i KEYFILE"
+                    + " (there is no terminal to ask for a password)");
+        }
+        char[] password = env.terminal().readPassword(remote.user() + "@" + remote.host() + "'s password: ");
+        if (password == null) {
+            throw new Refused(ExitCodes.USAGE, "no password given");
+        }
+        return new Credentials.Password(password);
+    }
+
+    private int download(DownloadRequest request, KnownHostsFile hosts) {
+        PrintStream err = env.err();
+        boolean showProgress = !quiet && (progress || env.terminal() != null);
+        ProgressBar bar = showProgress ? new ProgressBar(err, request.output().getFileName().toString()) : null;
+        Downloader downloader = env.downloaders().get();
+        CountDownLatch reported = new CountDownLatch(1);
+        AtomicBoolean interrupted = new AtomicBoolean();
+        Thread hook = null;
+        try {
+            Downloader.Running running = downloader.start(request, bar != null ? bar : ProgressListener.NONE);
+            if (env.shutdownHooks()) {
+                // Ctrl-C: cancel, let the download keep its partial state and this thread report; the JVM then
+                // exits with 130 (128 + SIGINT)
+                hook = new Thread(() -> {
+                    interrupted.set(true);
+                    running.cancel();
+                    try {
+                        reported.await(15, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "mpft-cancel");
+                Runtime.getRuntime().addShutdownHook(hook);
+            }
+            DownloadResult result;
+            try {
+                result = running.await();
+            } finally {
+                if (bar != null) {
+                    bar.finish();
+                }
+            }
+            report(result);
+            return ExitCodes.OK;
+        } catch (MpftException e) {
+            MpftException refusal = hosts.refusal();
+            if (refusal != null && e.code() != ErrorCode.CANCELLED) {
+                return fail(ExitCodes.AUTHENTICATION, refusal.getMessage());
+            }
+            if (e.code() == ErrorCode.CANCELLED || interrupted.get()) {
+                return fail(ExitCodes.CANCELLED, cancelledMessage(request));
+            }
+            return fail(ExitCodes.of(e.code()), e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return fail(ExitCodes.CANCELLED, cancelledMessage(request));
+        } catch (RuntimeException e) {
+            return fail(ExitCodes.FAILURE, describe(e), e);
+        } finally {
+            try {
+                downloader.close();
+            } catch (RuntimeException e) {
+                if (verbose) {
+                    e.printStackTrace(err);
+                }
+            }
+            reported.countDown();
+            if (hook != null && !interrupted.get()) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException e) {
+                    // shutting down already
+                }
+            }
+        }
+    }
+
+    private String cancelledMessage(DownloadRequest request) {
+        Path part = request.output().resolveSibling(request.output().getFileName() + ChunkManager.PART_SUFFIX);
+        return "cancelled" + (Files.exists(part) ? "; the partial download is kept in " + part
+                + ", run the same command again to resume" : "");
+    }
+
+    private void report(DownloadResult result) {
+        if (json) {
+            env.out().println(JsonSummary.of(result, verbose));
+        } else if (!quiet) {
+            double seconds = Math.max(result.elapsedMs(), 1) / 1000.0;
+            long fetched = result.bytes();
+            StringBuilder line = new StringBuilder();
+            line.append(result.file()).append(": ").append(ProgressBar.bytes(result.bytes()))
+                    .append(String.format(Locale.ROOT, " in %.1f s (%.1f MB/s)", seconds, fetched / seconds / 1e6))
+                    .append(", ").append(result.paths().size()).append(result.paths().size() == 1 ? " path" : " paths");
+            if (result.resumedChunks() > 0) {
+                line.append(", ").append(result.resumedChunks()).append(" of ").append(result.chunks())
+                        .append(" chunks resumed");
+            }
+            if (result.retries() > 0) {
+                line.append(", ").append(result.retries()).append(" retries");
+            }
+            line.append(", sha256 ").append(result.sha256());
+            env.out().println(line);
+        }
+        env.out().flush();
+    }
+
+    private int fail(int exitCode, String message) {
+        return fail(exitCode, message, null);
+    }
+
+    private int fail(int exitCode, String message, Throwable cause) {
+        env.err().println("mpft: " + message);
+        if (verbose && cause != null) {
+            StringWriter trace = new StringWriter();
+            cause.printStackTrace(new PrintWriter(trace));
+            env.err().print(trace);
+        }
+        env.err().flush();
+        return exitCode;
+    }
+
+    private static String describe(Throwable e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName().equals("NoSuchFileException")
+                ? "no such file " + e.getMessage() : e.getMessage();
+    }
+}

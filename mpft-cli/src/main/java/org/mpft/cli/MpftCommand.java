@@ -1,0 +1,73 @@
+package org.mpft.cli;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * The {@code mpft} command: {@code mpft get [OPTIONS] USER@HOST[:PORT]:PATH [-o OUTPUT]} downloads one
+ * file over every path its server offers. See {@code docs/CLI.md} for every option and the exit codes
+ * ({@link ExitCodes}).
+ */
+@Command(name = "mpft", mixinStandardHelpOptions = true, versionProvider = MpftCommand.Version.class,
+        description = "Multi-path file downloads over QUIC.",
+        footer = {"", "Run 'mpft get --help' for the download options."})
+public final class MpftCommand implements Callable<Integer> {
+
+    @Spec
+    private CommandSpec spec;
+
+    MpftCommand() {
+    }
+
+    /** Nothing but the command name: show the usage and exit 2. */
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        return ExitCodes.USAGE;
+    }
+
+    /**
+     * Runs the command and exits with its exit code.
+     *
+     * @param args the command line
+     */
+    public static void main(String[] args) {
+        System.exit(run(CliEnvironment.system(), args));
+    }
+
+    /** Runs the command in the given environment and returns the exit code. */
+    static int run(CliEnvironment environment, String... args) {
+        CommandLine commandLine = new CommandLine(new MpftCommand());
+        commandLine.addSubcommand("get", new GetCommand(environment));
+        commandLine.addSubcommand("help", new CommandLine.HelpCommand());
+        commandLine.setOut(new PrintWriter(environment.out(), true));
+        commandLine.setErr(new PrintWriter(environment.err(), true));
+        commandLine.setParameterExceptionHandler((e, arguments) -> {
+            PrintWriter err = e.getCommandLine().getErr();
+            err.println("mpft: " + e.getMessage());
+            err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more.");
+            err.flush();
+            return ExitCodes.USAGE;
+        });
+        commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
+            PrintWriter err = cl.getErr();
+            err.println("mpft: internal error: " + e);
+            err.flush();
+            return ExitCodes.FAILURE;
+        });
+        return commandLine.execute(args);
+    }
+
+    /** The version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = MpftCommand.class.getPackage().getImplementationVersion();
+            return new String[] {"mpft " + (version == null ? "(development build)" : version)};
+        }
+    }
+}
