@@ -1,0 +1,110 @@
+package org.mpft.bench.report;
+
+import static org.mpft.bench.report.Summaries.MPFT_ADAPTIVE;
+import static org.mpft.bench.report.Summaries.MPFT_ALTERNATE;
+import static org.mpft.bench.report.Summaries.MPFT_SINGLE;
+import static org.mpft.bench.report.Summaries.SFTP;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * The goals of the benchmark issue, checked against measured medians, and the quick run's gate.
+ *
+ * <ul>
+ *   <li>two equal paths: each multi-path strategy &gt;= 1.9x mpft single path and &gt;= 1.8x the best
+ *       single-server peer;</li>
+ *   <li>unequal 3:1 paths: {@code adaptive} &gt;= 90% of the summed capacity; {@code alternate} near
+ *       2x the slower path (&gt;= 85% of it: it can never exceed it);</li>
+ *   <li>loopback, single path: mpft &gt;= MINA's SFTP with the OpenSSH client;</li>
+ *   <li>client memory flat in file size: peak RSS for 4 GiB within 10% of that for 1 GiB.</li>
+ * </ul>
+ */
+public final class Goals {
+
+    /** Multi-path over single path, equal paths. */
+    public static final double MULTI_OVER_SINGLE = 1.9;
+    /** Multi-path over the best single-server peer, equal paths. */
+    public static final double MULTI_OVER_PEER = 1.8;
+    /** Adaptive's share of the summed capacity, unequal paths. */
+    public static final double ADAPTIVE_CAPACITY = 0.90;
+    /** Alternate's share of twice the slower path, unequal paths. */
+    public static final double ALTERNATE_OF_TWICE_SLOWER = 0.85;
+    /** Largest relative change of peak RSS between a 1 GiB and a 4 GiB download. */
+    public static final double MEMORY_TOLERANCE = 0.10;
+
+    private static final double NO_LIMIT = Double.POSITIVE_INFINITY;
+
+    private Goals() {
+    }
+
+    /** Every goal, in the issue's order. */
+    public static List<GoalResult> evaluate(Summaries s) {
+        List<GoalResult> goals = new ArrayList<>();
+        for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
+            goals.add(new GoalResult("two equal paths: mpft " + strategy(multi) + " >= 1.9x mpft single path",
+                    Stats.ratio(s.speed("equal", multi), s.speed("equal", MPFT_SINGLE)), "x", MULTI_OVER_SINGLE,
+                    NO_LIMIT, multi + " / " + MPFT_SINGLE));
+        }
+        Optional<ToolSummary> peer = s.bestPeer("equal");
+        for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
+            goals.add(new GoalResult("two equal paths: mpft " + strategy(multi) + " >= 1.8x the best single-server peer",
+                    Stats.ratio(s.speed("equal", multi),
+                            peer.map(ToolSummary::megabytesPerSec).orElse(OptionalDouble.empty())),
+                    "x", MULTI_OVER_PEER, NO_LIMIT, multi + " / " + peer.map(ToolSummary::tool).orElse("best peer")));
+        }
+        goals.add(new GoalResult("unequal 3:1 paths: mpft adaptive >= 90% of the summed capacity",
+                s.get("unequal", MPFT_ADAPTIVE).map(ToolSummary::capacityFraction).orElse(OptionalDouble.empty()),
+                "%", ADAPTIVE_CAPACITY, NO_LIMIT, MPFT_ADAPTIVE + " / (rate1 + rate2)"));
+        goals.add(new GoalResult("unequal 3:1 paths: mpft alternate near 2x the slower path",
+                s.get("unequal", MPFT_ALTERNATE).map(Goals::ofTwiceSlower).orElse(OptionalDouble.empty()),
+                "%", ALTERNATE_OF_TWICE_SLOWER, NO_LIMIT, MPFT_ALTERNATE + " / (2 x min(rate1, rate2))"));
+        goals.add(new GoalResult("loopback, single path: mpft >= MINA SFTP with the OpenSSH client",
+                Stats.ratio(s.speed("loopback", MPFT_SINGLE), s.speed("loopback", SFTP)), "x", 1.0, NO_LIMIT,
+                MPFT_SINGLE + " / " + SFTP));
+        goals.add(new GoalResult("client memory flat in file size: peak RSS 4 GiB vs 1 GiB within 10%",
+                Stats.ratio(rss("memory-4g", s), rss("memory-1g", s)), "x", 1 - MEMORY_TOLERANCE,
+                1 + MEMORY_TOLERANCE, "peak RSS memory-4g / memory-1g, " + MPFT_SINGLE));
+        return goals;
+    }
+
+    /**
+     * The quick run's gate: on the equal-rate bed, each multi-path strategy must be faster than mpft
+     * single path.
+     *
+     * @return empty when it passes, else why it failed
+     */
+    public static Optional<String> multipathGate(Summaries s) {
+        OptionalDouble single = s.speed("equal", MPFT_SINGLE);
+        if (single.isEmpty()) {
+            return Optional.of("gate: no verified mpft single-path run on the equal-rate bed");
+        }
+        List<String> failures = new ArrayList<>();
+        for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
+            OptionalDouble speed = s.speed("equal", multi);
+            if (speed.isEmpty()) {
+                failures.add(multi + " has no verified run");
+            } else if (speed.getAsDouble() <= single.getAsDouble()) {
+                failures.add(multi + " " + Markdown.number(speed.getAsDouble(), 1) + " MB/s is not faster than "
+                        + MPFT_SINGLE + " " + Markdown.number(single.getAsDouble(), 1) + " MB/s");
+            }
+        }
+        return failures.isEmpty() ? Optional.empty()
+                : Optional.of("gate (equal-rate bed, multi-path faster than single path): " + String.join("; ", failures));
+    }
+
+    private static OptionalDouble ofTwiceSlower(ToolSummary t) {
+        int slower = Math.min(t.rate1Mbit(), t.rate2Mbit());
+        return slower > 0 ? Stats.ratio(t.megabytesPerSec(), OptionalDouble.of(2 * slower / 8.0)) : OptionalDouble.empty();
+    }
+
+    private static OptionalDouble rss(String scenario, Summaries s) {
+        return s.get(scenario, MPFT_SINGLE).map(ToolSummary::clientRssMib).orElse(OptionalDouble.empty());
+    }
+
+    private static String strategy(String tool) {
+        return tool.substring(ToolSummary.MPFT_PREFIX.length());
+    }
+}
