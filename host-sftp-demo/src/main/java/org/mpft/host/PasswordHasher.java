@@ -25,7 +25,10 @@ final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
 
     /** A hash of a fixed password, checked against for unknown users so both cases take as long. */
-    private static final String DUMMY = hash("no such user".toCharArray());
+    private static final class Dummy {
+        // computed on first use only: one PBKDF2 run costs about a second in a cold JVM
+        static final String HASH = hash("no such user".toCharArray());
+    }
 
     private PasswordHasher() {
     }
@@ -45,7 +48,7 @@ final class PasswordHasher {
      */
     static boolean verify(char[] password, String stored) {
         boolean known = stored != null && isWellFormed(stored);
-        String[] parts = (known ? stored : DUMMY).split("\\$");
+        String[] parts = (known ? stored : Dummy.HASH).split("\\$");
         int iterations = Integer.parseInt(parts[1]);
         byte[] salt = Base64.getDecoder().decode(parts[2]);
         byte[] expected = Base64.getDecoder().decode(parts[3]);
