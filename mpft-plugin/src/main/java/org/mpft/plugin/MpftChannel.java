@@ -1,0 +1,42 @@
+package org.mpft.plugin;
+
+import org.mpft.api.ChannelStartException;
+import org.mpft.api.HostContext;
+import org.mpft.api.TransferChannel;
+import org.pf4j.Extension;
+
+/**
+ * The mpft transfer channel: reads the {@code mpft.*} settings, then runs a {@link PrimaryServer} until
+ * {@link #stop()}. PF4J creates it through its public no-argument constructor.
+ */
+@Extension
+public final class MpftChannel implements TransferChannel {
+
+    private PrimaryServer server;
+
+    /** Called by PF4J. */
+    public MpftChannel() {
+    }
+
+    @Override
+    public String name() {
+        return "mpft";
+    }
+
+    @Override
+    public synchronized void start(HostContext context) throws ChannelStartException {
+        if (server != null) {
+            throw new ChannelStartException("the mpft channel is already started");
+        }
+        MpftSettings settings = MpftSettings.parse(context.configuration());
+        server = PrimaryServer.start(settings, context);
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package org.mpft.plugin;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.mpft.protocol.ChunkHeader;
+
+/**
+ * Sends each chunk on a new server-opened unidirectional stream of one QUIC connection, through a
+ * {@link ChunkStreamWriter}. Confined to the connection's event loop.
+ */
+final class QuicChunkOutlet implements ChunkOutlet {
+
+    private final QuicChannel connection;
+    private final Set<QuicStreamChannel> streams = new LinkedHashSet<>();
+
+    QuicChunkOutlet(QuicChannel connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        ChunkStreamWriter writer = new ChunkStreamWriter(header, payload);
+        connection.createStream(QuicStreamType.UNIDIRECTIONAL, writer).addListener(f -> {
+            if (f.isSuccess()) {
+                QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                streams.add(stream);
+                stream.closeFuture().addListener(c -> streams.remove(stream));
+            } else {
+                writer.abandon();
+                onFailure.run();
+            }
+        });
+    }
+
+    @Override
+    public void abortAll() {
+        for (QuicStreamChannel stream : new ArrayList<>(streams)) {
+            stream.close();
+        }
+        streams.clear();
+    }
+}

@@ -1,0 +1,391 @@
+package org.mpft.plugin;
+
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.security.SecureRandom;
+import java.util.BitSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.mpft.api.AuthenticationFailed;
+import org.mpft.api.Principal;
+import org.mpft.api.ReadableFile;
+import org.mpft.protocol.Ack;
+import org.mpft.protocol.AuthOk;
+import org.mpft.protocol.AuthPassword;
+import org.mpft.protocol.AuthPublicKey;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.Cancel;
+import org.mpft.protocol.ChunkPlan;
+import org.mpft.protocol.Done;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.FrameCodec;
+import org.mpft.protocol.FrameType;
+import org.mpft.protocol.Hello;
+import org.mpft.protocol.Meta;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.Nack;
+import org.mpft.protocol.Open;
+import org.mpft.protocol.ProtocolException;
+import org.mpft.protocol.ServerHello;
+import org.mpft.protocol.Start;
+import org.mpft.protocol.Strategy;
+import org.mpft.transport.FrameStreamCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the state machine of its control stream.
+ * {@code HELLO -> SERVER_HELLO (challenge) -> AUTH_* -> AUTH_OK -> OPEN -> META -> START -> chunk streams,
+ * ACK/NACK ... -> DONE or CANCEL}, after which another OPEN may follow. A frame out of order is answered
+ * with ERROR(PROTOCOL_ERROR) and the connection closes; so does a failed login (after
+ * {@code mpft.auth-failure-delay}). A refused OPEN (no such file, access denied ...) is answered with
+ * ERROR and the session waits for another OPEN. Host calls and chunk reads run on the I/O pool; every
+ * state change happens on the connection's event loop.
+ */
+final class Session extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Bytes of the login challenge. */
+    static final int CHALLENGE_BYTES = 32;
+
+    /** How long the server waits for the client to close after a fatal ERROR before closing itself. */
+    static final long CLOSE_GRACE_MS = 2000;
+
+    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, START, SENDING, CLOSED }
+
+    private final QuicChannel connection;
+    private final SessionServices services;
+    private final boolean overLimit;
+    private final SessionAuthenticator authenticator;
+    private final FileOpener opener;
+    private final ChunkReader reader = new ChunkReader(PooledByteBufAllocator.DEFAULT);
+    private QuicStreamChannel control;
+    private State state = State.HELLO;
+    private Bytes challenge;
+    private Principal user;
+    private Transfer transfer;
+    private ChunkCoordinator coordinator;
+    private ChunkSender sender;
+
+    Session(QuicChannel connection, SessionServices services, boolean overLimit) {
+        super(Frame.class);
+        this.connection = connection;
+        this.services = services;
+        this.overLimit = overLimit;
+        this.authenticator = new SessionAuthenticator(services.host().authenticator(), services.certificateSha256());
+        this.opener = new FileOpener(services.host().fileAccess(), services.settings().maxFileSize(),
+                services.settings().chunkSize());
+    }
+
+    /**
+     * Takes a client-opened stream as the control stream when it is the connection's first bidirectional
+     * one. Called on the event loop.
+     *
+     * @return false when the stream is not wanted (the caller closes it)
+     */
+    boolean acceptControlStream(QuicStreamChannel stream) {
+        if (control != null || stream.type() != QuicStreamType.BIDIRECTIONAL || state == State.CLOSED) {
+            return false;
+        }
+        control = stream;
+        stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL), this);
+        return true;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        try {
+            handle(frame);
+        } catch (MpftException e) {
+            fail(e.code(), e.getMessage());
+        }
+    }
+
+    private void handle(Frame frame) throws MpftException {
+        switch (state) {
+            case HELLO -> onHello(expect(frame, Hello.class));
+            case AUTH -> onAuth(frame);
+            case OPEN -> onOpen(expect(frame, Open.class));
+            case START -> onStart(expect(frame, Start.class));
+            case SENDING -> onTransferFrame(frame);
+            case CLOSED -> { }
+            default -> throw unexpected(frame);
+        }
+    }
+
+    private void onHello(Hello hello) throws MpftException {
+        if (overLimit) {
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, services.settings().name()
+                    + " serves " + services.settings().maxSessions() + " sessions at most; try again later");
+        }
+        if (hello.version() < 1) {
+            throw new MpftException(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.version()
+                    + " is not supported (this server speaks " + FrameCodec.PROTOCOL_VERSION + ")");
+        }
+        byte[] random = new byte[CHALLENGE_BYTES];
+        RANDOM.nextBytes(random);
+        challenge = Bytes.of(random);
+        state = State.AUTH;
+        write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), 0L, challenge,
+                services.settings().name()));
+        LOG.debug("session from {}: {}", connection.remoteSocketAddress(), hello.agent());
+    }
+
+    private void onAuth(Frame frame) throws MpftException {
+        if (!(frame instanceof AuthPassword) && !(frame instanceof AuthPublicKey)) {
+            throw unexpected(frame);
+        }
+        state = State.AUTHENTICATING;
+        String name = frame instanceof AuthPassword p ? p.user() : ((AuthPublicKey) frame).user();
+        blocking(() -> {
+            try {
+                Principal principal = frame instanceof AuthPassword p
+                        ? authenticator.password(p)
+                        : authenticator.publicKey((AuthPublicKey) frame, challenge);
+                onLoop(() -> loggedIn(principal));
+            } catch (AuthenticationFailed | RuntimeException e) {
+                LOG.info("login of '{}' from {} refused: {}", name, connection.remoteSocketAddress(), e.getMessage());
+                connection.eventLoop().schedule(() -> fail(ErrorCode.AUTHENTICATION_FAILED,
+                                "authentication failed for user " + name + " on " + services.settings().name()),
+                        services.settings().authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void loggedIn(Principal principal) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        user = principal;
+        state = State.OPEN;
+        write(new AuthOk(principal.name()));
+    }
+
+    private void onOpen(Open open) {
+        state = State.OPENING;
+        blocking(() -> {
+            ReadableFile file;
+            try {
+                file = opener.open(user, open.path());
+            } catch (MpftException e) {
+                onLoop(() -> openRefused(open.path(), e));
+                return;
+            }
+            if (!onLoop(() -> opened(open, file))) {
+                FileOpener.closeQuietly(file);
+            }
+        });
+    }
+
+    private void openRefused(String path, MpftException e) {
+        if (state != State.OPENING) {
+            return;
+        }
+        LOG.info("{} may not download {}: {}", user.name(), path, e.getMessage());
+        state = State.OPEN;
+        write(ErrorFrame.of(e.code(), e.getMessage()));
+    }
+
+    private void opened(Open open, ReadableFile file) {
+        if (state != State.OPENING) {
+            FileOpener.closeQuietly(file);
+            return;
+        }
+        MpftSettings settings = services.settings();
+        ChunkPlan plan = new ChunkPlan(file.size(), settings.chunkSize());
+        Strategy strategy = open.strategy() == Strategy.SERVER_DEFAULT ? settings.strategy() : open.strategy();
+        transfer = new Transfer(services.transferIds().incrementAndGet(), user, open.path(), file, plan,
+                settings.checksum(), System.nanoTime());
+        coordinator = new ChunkCoordinator(plan.chunkCount());
+        state = State.START;
+        write(new Meta(transfer.id(), file.size(), file.lastModifiedMillis(), plan.chunkSize(), settings.checksum(),
+                strategy, 0L, List.of()));
+    }
+
+    private void onStart(Start start) throws MpftException {
+        checkTransfer(start.transferId());
+        int chunkCount = coordinator.chunkCount();
+        BitSet held = BitSet.valueOf(start.have().toByteArray());
+        if (held.length() > chunkCount) {
+            throw new ProtocolException("START holds chunk " + (held.length() - 1) + " of a file with " + chunkCount
+                    + " chunks");
+        }
+        state = State.SENDING;
+        LOG.info("transfer {}: {} downloads {} ({} bytes, {} chunks of {}, {} already held) from {}", transfer.id(),
+                user.name(), transfer.path(), transfer.plan().fileSize(), chunkCount, transfer.plan().chunkSize(),
+                held.cardinality(), connection.remoteSocketAddress());
+        sender = new ChunkSender("primary", transfer, coordinator, reader, new QuicChunkOutlet(connection),
+                services.io(), connection.eventLoop(), services.settings().window(), this::chunkFailed);
+        coordinator.addPath(sender);
+        coordinator.start(held);
+    }
+
+    private void onTransferFrame(Frame frame) throws MpftException {
+        if (frame instanceof Ack ack) {
+            checkTransfer(ack.transferId());
+            checkChunk(ack.chunk());
+            coordinator.acked(ack.chunk());
+        } else if (frame instanceof Nack nack) {
+            checkTransfer(nack.transferId());
+            checkChunk(nack.chunk());
+            LOG.info("transfer {}: client rejected chunk {} of {} ({}), sending it again", transfer.id(),
+                    nack.chunk(), transfer.path(), nack.reason());
+            coordinator.nacked(nack.chunk());
+        } else if (frame instanceof Done done) {
+            checkTransfer(done.transferId());
+            if (!coordinator.isComplete()) {
+                throw new ProtocolException("DONE before every chunk was acknowledged (" + coordinator.settledCount()
+                        + " of " + coordinator.chunkCount() + ")");
+            }
+            long nanos = Math.max(1, System.nanoTime() - transfer.startNanos());
+            LOG.info("transfer {}: {} done, {} bytes sent in {} ms ({} MB/s), client sha256 {}", transfer.id(),
+                    transfer.path(), sender.bytesSent(), nanos / 1_000_000,
+                    String.format(Locale.ROOT, "%.1f", sender.bytesSent() * 1e3 / nanos), done.sha256().hex());
+            endTransfer();
+            state = State.OPEN;
+        } else if (frame instanceof Cancel cancel) {
+            checkTransfer(cancel.transferId());
+            LOG.info("transfer {}: {} cancelled by the client after {} of {} chunks", transfer.id(), transfer.path(),
+                    coordinator.settledCount(), coordinator.chunkCount());
+            endTransfer();
+            state = State.OPEN;
+        } else {
+            throw unexpected(frame);
+        }
+    }
+
+    private void chunkFailed(int chunk, Exception cause) {
+        if (transfer == null) {
+            return;
+        }
+        LOG.warn("transfer {}: cannot send chunk {} of {}: {}", transfer.id(), chunk, transfer.path(),
+                cause.toString());
+        fail(ErrorCode.INTERNAL_ERROR, "the server cannot read chunk " + chunk + " of " + transfer.path() + ": "
+                + cause.getMessage());
+    }
+
+    private void checkTransfer(long transferId) throws ProtocolException {
+        if (transfer == null || transferId != transfer.id()) {
+            throw new ProtocolException("unknown transfer " + transferId);
+        }
+    }
+
+    private void checkChunk(int chunk) throws ProtocolException {
+        if (chunk < 0 || chunk >= coordinator.chunkCount()) {
+            throw new ProtocolException("chunk " + chunk + " out of range [0, " + coordinator.chunkCount() + ")");
+        }
+    }
+
+    private <T extends Frame> T expect(Frame frame, Class<T> type) throws ProtocolException {
+        if (!type.isInstance(frame)) {
+            throw unexpected(frame);
+        }
+        return type.cast(frame);
+    }
+
+    private ProtocolException unexpected(Frame frame) {
+        return new ProtocolException("unexpected " + frame.type() + " frame in state " + state);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProtocolException protocol = FrameStreamCodec.protocolError(cause);
+        if (protocol != null) {
+            fail(ErrorCode.PROTOCOL_ERROR, protocol.getMessage());
+        } else {
+            LOG.debug("control stream of {} failed", connection.remoteSocketAddress(), cause);
+            connection.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownReadComplete) {
+            connection.close(); // the client finished the conversation
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.close();
+        ctx.fireChannelInactive();
+    }
+
+    /** The connection closed: stop the transfer and release everything. Idempotent; any thread. */
+    void connectionClosed() {
+        if (!connection.eventLoop().inEventLoop()) {
+            onLoop(this::connectionClosed);
+            return;
+        }
+        if (state != State.CLOSED && transfer != null) {
+            LOG.info("transfer {}: {} ended with the connection after {} of {} chunks", transfer.id(),
+                    transfer.path(), coordinator.settledCount(), coordinator.chunkCount());
+        }
+        state = State.CLOSED;
+        endTransfer();
+    }
+
+    /** Answers with ERROR and closes the session (the client closes first, or the server after a grace). */
+    private void fail(ErrorCode code, String message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        endTransfer();
+        if (control == null || !control.isActive()) {
+            connection.close();
+            return;
+        }
+        control.writeAndFlush(ErrorFrame.of(code, message)).addListener(f -> control.shutdownOutput());
+        connection.eventLoop().schedule(() -> {
+            connection.close();
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    private void endTransfer() {
+        if (sender != null) {
+            sender.stop();
+            sender = null;
+        }
+        if (transfer != null) {
+            transfer.close();
+            transfer = null;
+        }
+        coordinator = null;
+    }
+
+    private void write(Frame frame) {
+        if (control != null) {
+            control.writeAndFlush(frame);
+        }
+    }
+
+    private void blocking(Runnable task) {
+        try {
+            services.io().execute(task);
+        } catch (RejectedExecutionException e) {
+            connection.close();
+        }
+    }
+
+    private boolean onLoop(Runnable task) {
+        try {
+            connection.eventLoop().execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package org.mpft.plugin;
+
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mpft.api.HostContext;
+import org.mpft.protocol.Bytes;
+
+/**
+ * What every session of one listener shares: the settings, the host, the thread pool for blocking work
+ * (host calls, chunk reads) and the server's certificate fingerprint.
+ *
+ * @param settings          the plugin's settings
+ * @param host              the host's authenticator and file access
+ * @param io                runs blocking work off the event loop
+ * @param certificateSha256 the SHA-256 of the listener's TLS certificate (bound into public-key logins)
+ * @param transferIds       hands out transfer ids, unique on this listener
+ */
+record SessionServices(MpftSettings settings, HostContext host, Executor io, Bytes certificateSha256,
+                       AtomicLong transferIds) {
+
+    SessionServices {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(io, "io");
+        Objects.requireNonNull(certificateSha256, "certificateSha256");
+        Objects.requireNonNull(transferIds, "transferIds");
+    }
+}
