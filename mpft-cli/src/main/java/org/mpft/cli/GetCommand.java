@@ -29,9 +29,10 @@ import picocli.CommandLine.Spec;
 @Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Download a file over every path its server offers, checking every chunk.",
             "Resumes a partial download (<output>.mpft-part + .mpft-state) unless --no-resume."},
-        footer = {"", "Exit codes: 0 ok, 1 other failure, 2 usage or invalid path, 3 authentication failed or",
-            "certificate refused, 4 no such file, 5 access denied or file too large, 6 not enough disk space,",
-            "7 server unavailable/timeout/limit, 8 integrity failure, 130 cancelled."})
+        footer = {"", "Exit codes: 0 ok, 1 other failure, 2 usage or invalid path,",
+            "  3 authentication failed or certificate refused, 4 no such file,",
+            "  5 access denied or file too large, 6 not enough disk space,",
+            "  7 server unavailable/timeout/limit, 8 integrity failure, 130 cancelled."})
 final class GetCommand implements Callable<Integer> {
 
     private final CliEnvironment env;
