@@ -61,8 +61,10 @@ record HostSettings(Path configFile, String sftpBind, int sftpPort, Path dataDir
         Properties props = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             props.load(in);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SettingsException(null, "no such config file: " + file);
         } catch (IOException | IllegalArgumentException e) {
-            throw new SettingsException(null, "cannot read config file " + file + ": " + e.getMessage());
+            throw new SettingsException(null, "cannot read config file " + file + ": " + e);
         }
         Map<String, String> values = new LinkedHashMap<>();
         props.stringPropertyNames().forEach(k -> values.put(k, props.getProperty(k).trim()));
