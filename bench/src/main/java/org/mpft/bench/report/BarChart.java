@@ -15,7 +15,8 @@ import javax.imageio.ImageIO;
 /**
  * Draws the throughput chart with Java2D (headless, no install needed): one panel per scenario, each with
  * its own scale, a bar per tool at its median MB/s, and a dashed line at the scenario's summed path
- * capacity when the paths are shaped. The tools keep one colour across panels; the legend is below.
+ * capacity when the paths are shaped. A tool has the same colour in every panel and every chart; the
+ * legend is below.
  */
 public final class BarChart {
 
@@ -25,6 +26,7 @@ public final class BarChart {
     private static final int MARGIN_TOP = 44;
     private static final int MARGIN_BOTTOM = 30;
     private static final int LEGEND_HEIGHT = 70;
+    private static final int MIN_WIDTH = 640;
     private static final Color[] PALETTE = {
         new Color(0x1f77b4), new Color(0x2ca02c), new Color(0x17becf), new Color(0xd62728),
         new Color(0xff7f0e), new Color(0x9467bd), new Color(0x8c564b), new Color(0x7f7f7f),
@@ -50,8 +52,13 @@ public final class BarChart {
     public static BufferedImage render(Summaries summaries, String title) {
         List<String> scenarios = chartScenarios(summaries);
         List<String> tools = summaries.all().stream().filter(t -> scenarios.contains(t.scenario()))
-                .map(ToolSummary::tool).distinct().toList();
-        int width = Math.max(1, scenarios.size()) * PANEL_WIDTH + 20;
+                .map(ToolSummary::tool).distinct()
+                .sorted(java.util.Comparator.comparingInt(t -> {
+                    int i = Summaries.TOOL_ORDER.indexOf(t);
+                    return i >= 0 ? i : Integer.MAX_VALUE;
+                }))
+                .toList();
+        int width = Math.max(MIN_WIDTH, Math.max(1, scenarios.size()) * PANEL_WIDTH + 20);
         int height = PANEL_HEIGHT + LEGEND_HEIGHT + 30;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
@@ -99,7 +106,7 @@ public final class BarChart {
             g.setColor(new Color(0xe6e6e6));
             g.drawLine(plotX, y, plotX + plotW, y);
             g.setColor(Color.DARK_GRAY);
-            String label = Markdown.number(v, v < 10 ? 1 : 0);
+            String label = Markdown.number(v, top / 5 == Math.rint(top / 5) ? 0 : 1);
             g.drawString(label, plotX - 6 - fm.stringWidth(label), y + 4);
         }
         g.drawLine(plotX, plotY, plotX, plotY + plotH);
@@ -112,7 +119,7 @@ public final class BarChart {
         for (int i = 0; i < rows.size(); i++) {
             ToolSummary t = rows.get(i);
             int bx = plotX + i * slot + (slot - barW) / 2;
-            g.setColor(PALETTE[tools.indexOf(t.tool()) % PALETTE.length]);
+            g.setColor(colour(tools, t.tool()));
             if (t.megabytesPerSec().isPresent()) {
                 double v = t.megabytesPerSec().getAsDouble();
                 int h = (int) Math.round(plotH * v / top);
@@ -148,12 +155,19 @@ public final class BarChart {
                 x = x0;
                 y += 20;
             }
-            g.setColor(PALETTE[i % PALETTE.length]);
+            g.setColor(colour(tools, tools.get(i)));
             g.fillRect(x, y - 10, 12, 12);
             g.setColor(Color.BLACK);
             g.drawString(tools.get(i), x + 17, y);
             x += w;
         }
+    }
+
+    /** A tool's colour: by its place in {@link Summaries#TOOL_ORDER}, so it is the same in every chart. */
+    private static Color colour(List<String> tools, String tool) {
+        int known = Summaries.TOOL_ORDER.indexOf(tool);
+        int i = known >= 0 ? known : Summaries.TOOL_ORDER.size() + tools.indexOf(tool);
+        return PALETTE[i % PALETTE.length];
     }
 
     private static void drawVertical(Graphics2D g, String text, int x, int yCenter) {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,8 +15,9 @@ import java.util.Map;
 
 /**
  * The harness's results file: tab-separated, one {@link RunRecord} per line, under a header line naming
- * the columns ({@link #HEADER}); lines {@code # key=value} before it carry facts about the machine and the
- * run (kernel, JDK, commit, file size); other lines starting with {@code #} and empty lines are ignored.
+ * the columns ({@link #HEADER}); lines {@code # key=value}, wherever they stand, carry facts about the
+ * machine and the run (kernel, JDK, commit, file size, load; a later value of a key wins); other lines
+ * starting with {@code #} and empty lines are ignored.
  */
 public final class ResultsFile {
 
@@ -31,13 +33,13 @@ public final class ResultsFile {
     /**
      * The parsed content of one or more results files.
      *
-     * @param facts   the {@code # key=value} facts, in file order (a later file's value wins)
+     * @param facts   the {@code # key=value} facts, in file order (a later value of a key wins)
      * @param records every run, in file order
      */
     public record Results(Map<String, String> facts, List<RunRecord> records) {
         /** Freezes the collections. */
         public Results {
-            facts = Map.copyOf(facts);
+            facts = Collections.unmodifiableMap(new LinkedHashMap<>(facts));
             records = List.copyOf(records);
         }
     }
@@ -78,7 +80,7 @@ public final class ResultsFile {
                 }
                 if (line.startsWith("#")) {
                     int eq = line.indexOf('=');
-                    if (!header && eq > 1) {
+                    if (eq > 1) {
                         facts.put(line.substring(1, eq).trim(), line.substring(eq + 1).trim());
                     }
                     continue;

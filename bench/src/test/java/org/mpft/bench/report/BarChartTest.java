@@ -31,6 +31,17 @@ class BarChartTest {
     }
 
     @Test
+    void aToolKeepsItsColourWhateverElseIsDrawn() {
+        Summaries onlySftp = Summaries.of(java.util.List.of(Fixtures.ok("equal", "sftp", 1, 20, 200, 200)));
+
+        BufferedImage image = BarChart.render(onlySftp, "t");
+
+        assertThat(image.getWidth()).isEqualTo(640);
+        assertThat(countPixels(image, 0xd62728)).as("sftp's colour, fourth in TOOL_ORDER").isGreaterThan(100);
+        assertThat(countPixels(image, 0x1f77b4)).as("mpft-single's colour").isZero();
+    }
+
+    @Test
     void niceCeiling() {
         assertThat(BarChart.niceCeiling(43)).isEqualTo(50);
         assertThat(BarChart.niceCeiling(51)).isEqualTo(100);

@@ -17,11 +17,13 @@ class ResultsFileTest {
     @Test
     void parsesFactsHeaderAndRecords() {
         String text = "# kernel=6.1.0\n# jdk = 17.0.15\n# a comment without key\n" + ResultsFile.HEADER + "\n"
-                + LINE + "\n\n";
+                + LINE + "\n\n# load.end=3.5\n";
 
         ResultsFile.Results results = ResultsFile.parse(text, "r.tsv");
 
-        assertThat(results.facts()).containsEntry("kernel", "6.1.0").containsEntry("jdk", "17.0.15").hasSize(2);
+        assertThat(results.facts()).containsEntry("kernel", "6.1.0").containsEntry("jdk", "17.0.15")
+                .containsEntry("load.end", "3.5").hasSize(3);
+        assertThat(results.facts().keySet()).containsExactly("kernel", "jdk", "load.end");
         assertThat(results.records()).singleElement().satisfies(r -> {
             assertThat(r.scenario()).isEqualTo("equal");
             assertThat(r.tool()).isEqualTo("mpft-alternate");
