@@ -14,7 +14,8 @@
 # Scenarios (the bed is bench/testbed.sh, a copy of the team's shared two-path bed):
 #   equal     path 1 = 200 Mbit/s to the primary (ns mpftP), path 2 = 200 Mbit/s to the secondary (ns mpftS)
 #   unequal   300 + 100 Mbit/s
-#   loss      200 + 200 Mbit/s, 1% random loss on path 1 (mpft adaptive vs OpenSSH sftp)
+#   loss      200 + 200 Mbit/s, 1% random loss on path 1, per packet (offloads off there; needs ethtool)
+#             (mpft adaptive vs OpenSSH sftp)
 #   loopback  no namespaces, no shaping, 127.0.0.1
 # Servers: the demo host (MINA SSHD + the mpft plugin) in three instances sharing one data folder:
 #   solo       mpftP (or loopback), SFTP :2222, mpft :7300, no secondaries: mpft single path and every peer
@@ -397,10 +398,19 @@ if [ "$mode" != memory ] && [ -n "$bed_scen" ]; then
   fi
   if has_scen loss; then
     rate1_of[loss]=200; rate2_of[loss]=200
+    # segmentation offload off on the lossy path, so that nftables drops 1% of packets, not of 64 KiB
+    # GSO/TSO bursts (the bed's NOGSO=1, for this path and scenario only)
+    offload=(tso gso tx-udp-segmentation)
+    if command -v ethtool >/dev/null; then
+      for o in "${offload[@]}"; do ip netns exec mpftP ethtool -K p1 "$o" off 2>/dev/null; done
+    else
+      log "no ethtool: loss applies per GSO/TSO segment burst, not per packet (apt-get install -y ethtool)"
+    fi
     "$bed" loss 1 0
     # shellcheck disable=SC2086
     run_scenario loss "$file" mpftC 10.77.1.1 10.77.1.1 $(selected mpft-adaptive sftp)
     "$bed" noloss
+    command -v ethtool >/dev/null && for o in "${offload[@]}"; do ip netns exec mpftP ethtool -K p1 "$o" on 2>/dev/null; done
   fi
   stop_hosts
   "$bed" down; bed_up=0
