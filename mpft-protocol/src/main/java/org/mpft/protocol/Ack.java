@@ -15,7 +15,7 @@ public record Ack(long transferId, int chunk) implements Frame {
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).i32(chunk);
+        out.i64(transferId).nonNegativeInt(chunk, "chunk");
     }
 
     static Ack decode(WireReader in) throws ProtocolException {

@@ -22,7 +22,7 @@ public record Attach(Bytes ticket) implements Frame {
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.shortBytes(ticket.internal());
+        out.shortBytes(ticket.internal(), 4096, "ticket");
     }
 
     static Attach decode(WireReader in) throws ProtocolException {

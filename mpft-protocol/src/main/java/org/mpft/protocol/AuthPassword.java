@@ -24,7 +24,7 @@ public record AuthPassword(String user, Bytes password) implements Frame {
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.string(user).shortBytes(password.internal());
+        out.string(user).shortBytes(password.internal(), 1024, "password");
     }
 
     static AuthPassword decode(WireReader in) throws ProtocolException {

@@ -28,7 +28,8 @@ public record AuthPublicKey(String user, String keyAlgorithm, Bytes publicKey, B
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.string(user).string(keyAlgorithm).shortBytes(publicKey.internal()).shortBytes(signature.internal());
+        out.string(user).string(keyAlgorithm).shortBytes(publicKey.internal(), 4096, "publicKey")
+                .shortBytes(signature.internal(), 4096, "signature");
     }
 
     static AuthPublicKey decode(WireReader in) throws ProtocolException {

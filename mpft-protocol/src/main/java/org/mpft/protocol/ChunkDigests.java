@@ -31,7 +31,7 @@ public record ChunkDigests(long transferId, int firstChunk, Bytes digests) imple
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).i32(firstChunk).longBytes(digests.internal());
+        out.i64(transferId).i32(firstChunk).longBytes(digests.internal(), MAX_DIGEST_BYTES, "digests");
     }
 
     static ChunkDigests decode(WireReader in) throws ProtocolException {

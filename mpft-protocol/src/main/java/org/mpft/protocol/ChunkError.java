@@ -26,7 +26,7 @@ public record ChunkError(long transferId, int chunk, ErrorCode code, String mess
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).i32(chunk).u16(code.wireValue()).string(message);
+        out.i64(transferId).nonNegativeInt(chunk, "chunk").u16(code.wireValue()).string(message);
     }
 
     static ChunkError decode(WireReader in) throws ProtocolException {

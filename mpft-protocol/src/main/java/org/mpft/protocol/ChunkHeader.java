@@ -28,6 +28,12 @@ public record ChunkHeader(long transferId, int chunk, long offset, int length, E
     /** The most bytes a header can take, including its length prefix. */
     public static final int MAX_ENCODED_LENGTH = 2 + 1 + 8 + 4 + 8 + 4 + 1 + 4 + 1 + 64;
 
+    /**
+     * The longest payload on a chunk stream, bytes: {@link ChunkPlan#MAX_CHUNK_SIZE} plus room for an
+     * encoding that grows incompressible data (1/64 + 1 KiB).
+     */
+    public static final int MAX_PAYLOAD_LENGTH = ChunkPlan.MAX_CHUNK_SIZE + ChunkPlan.MAX_CHUNK_SIZE / 64 + 1024;
+
     /** Checks the fields. */
     public ChunkHeader {
         Objects.requireNonNull(encoding, "encoding");
@@ -42,12 +48,23 @@ public record ChunkHeader(long transferId, int chunk, long offset, int length, E
         }
     }
 
-    /** Writes the header into {@code out} (which must have {@link #MAX_ENCODED_LENGTH} bytes free). */
+    /**
+     * Writes the header into {@code out} (which must have {@link #MAX_ENCODED_LENGTH} bytes free),
+     * big-endian whatever {@code out}'s byte order.
+     *
+     * @throws IllegalArgumentException when a length is one that {@link #decodeNext} refuses
+     */
     public void encode(ByteBuffer out) {
+        if (encoding == Encoding.RAW && encodedLength != length) {
+            throw new IllegalArgumentException("chunk " + chunk + ": raw payload of " + encodedLength
+                    + " bytes for a chunk of " + length);
+        }
         WireWriter body = new WireWriter();
-        body.u8(VERSION).i64(transferId).i32(chunk).i64(offset).i32(length).u8(encoding.wireValue())
-                .i32(encodedLength).u8(checksumAlgorithm.wireValue()).raw(checksum.internal());
-        out.putShort((short) body.size());
+        body.u8(VERSION).i64(transferId).i32(chunk).i64(offset).length(length, ChunkPlan.MAX_CHUNK_SIZE, "chunk")
+                .u8(encoding.wireValue()).length(encodedLength, MAX_PAYLOAD_LENGTH, "payload")
+                .u8(checksumAlgorithm.wireValue()).raw(checksum.internal());
+        WireWriter header = new WireWriter().u16(body.size());
+        header.writeTo(out);
         body.writeTo(out);
     }
 
@@ -69,7 +86,8 @@ public record ChunkHeader(long transferId, int chunk, long offset, int length, E
         if (in.remaining() < 2) {
             return null;
         }
-        int headerLength = in.getShort(in.position()) & 0xFFFF;
+        // big-endian whatever the caller's buffer order (a slice is always big-endian)
+        int headerLength = in.slice().getShort(0) & 0xFFFF;
         if (headerLength > MAX_ENCODED_LENGTH - 2 || headerLength < 1) {
             throw new ProtocolException("chunk header length " + headerLength + " out of range");
         }
@@ -89,7 +107,7 @@ public record ChunkHeader(long transferId, int chunk, long offset, int length, E
         long offset = reader.nonNegative("offset");
         int length = reader.length(ChunkPlan.MAX_CHUNK_SIZE, "chunk");
         Encoding encoding = Encoding.fromWire(reader.u8());
-        int encodedLength = reader.length(ChunkPlan.MAX_CHUNK_SIZE + ChunkPlan.MAX_CHUNK_SIZE / 64 + 1024, "payload");
+        int encodedLength = reader.length(MAX_PAYLOAD_LENGTH, "payload");
         ChecksumAlgorithm algorithm = ChecksumAlgorithm.fromWire(reader.u8());
         Bytes checksum = Bytes.wrap(reader.raw(algorithm.length(), "checksum"));
         reader.end();

@@ -16,8 +16,12 @@ public record ChunkPlan(long fileSize, int chunkSize) {
     /** The largest chunk size: 64 MiB. */
     public static final int MAX_CHUNK_SIZE = 64 * 1024 * 1024;
 
-    /** The most chunks one file may have (the resume bitmap stays within 1 MiB). */
-    public static final int MAX_CHUNKS = 8 * 1024 * 1024;
+    /**
+     * The most chunks one file may have: 8 * (1 MiB - 1 KiB) = 8,380,416, so that the resume bitmap of
+     * {@link Start} ({@code MAX_CHUNKS / 8} bytes) fits in one frame of {@link FrameCodec#MAX_FRAME_LENGTH}
+     * with its other fields.
+     */
+    public static final int MAX_CHUNKS = 8 * (FrameCodec.MAX_FRAME_LENGTH - 1024);
 
     /** Checks the bounds. */
     public ChunkPlan {
@@ -32,7 +36,8 @@ public record ChunkPlan(long fileSize, int chunkSize) {
 
     /** The number of chunks ({@code ceil(fileSize / chunkSize)}; 0 for an empty file). */
     public long chunkCountLong() {
-        return (fileSize + chunkSize - 1) / chunkSize;
+        // not (fileSize + chunkSize - 1) / chunkSize: that overflows for sizes near Long.MAX_VALUE
+        return fileSize / chunkSize + (fileSize % chunkSize == 0 ? 0 : 1);
     }
 
     /**

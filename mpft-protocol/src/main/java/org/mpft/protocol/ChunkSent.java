@@ -25,7 +25,8 @@ public record ChunkSent(long transferId, int chunk, Bytes checksum, long bytes, 
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).i32(chunk).shortBytes(checksum.internal()).i64(bytes).i64(nanos);
+        out.i64(transferId).nonNegativeInt(chunk, "chunk").shortBytes(checksum.internal(), 64, "checksum")
+                .nonNegative(bytes, "bytes").nonNegative(nanos, "nanos");
     }
 
     static ChunkSent decode(WireReader in) throws ProtocolException {

@@ -26,7 +26,7 @@ public record ClusterChallenge(String node, Bytes nonce, Bytes proof) implements
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.string(node).shortBytes(nonce.internal()).shortBytes(proof.internal());
+        out.string(node).shortBytes(nonce.internal(), 64, "nonce").shortBytes(proof.internal(), 64, "proof");
     }
 
     static ClusterChallenge decode(WireReader in) throws ProtocolException {

@@ -23,7 +23,7 @@ public record ClusterHello(String node, Bytes nonce) implements Frame {
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.string(node).shortBytes(nonce.internal());
+        out.string(node).shortBytes(nonce.internal(), 64, "nonce");
     }
 
     static ClusterHello decode(WireReader in) throws ProtocolException {

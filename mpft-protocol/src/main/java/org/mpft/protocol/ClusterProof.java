@@ -21,7 +21,7 @@ public record ClusterProof(Bytes proof) implements Frame {
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.shortBytes(proof.internal());
+        out.shortBytes(proof.internal(), 64, "proof");
     }
 
     static ClusterProof decode(WireReader in) throws ProtocolException {

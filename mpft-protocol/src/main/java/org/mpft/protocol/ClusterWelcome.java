@@ -25,7 +25,7 @@ public record ClusterWelcome(String advertiseHost, int advertisePort, Bytes cert
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.string(advertiseHost).u16(advertisePort).shortBytes(certificateSha256.internal());
+        out.string(advertiseHost).u16(advertisePort).shortBytes(certificateSha256.internal(), 64, "certificateSha256");
     }
 
     static ClusterWelcome decode(WireReader in) throws ProtocolException {

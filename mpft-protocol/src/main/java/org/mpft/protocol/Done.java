@@ -22,7 +22,7 @@ public record Done(long transferId, Bytes sha256) implements Frame {
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).shortBytes(sha256.internal());
+        out.i64(transferId).shortBytes(sha256.internal(), 64, "sha256");
     }
 
     static Done decode(WireReader in) throws ProtocolException {

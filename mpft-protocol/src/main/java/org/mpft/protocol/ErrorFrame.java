@@ -35,6 +35,9 @@ public record ErrorFrame(ErrorCode code, String message, int chunk) implements F
 
     @Override
     public void encodeBody(WireWriter out) {
+        if (chunk < -1) {
+            throw new IllegalArgumentException("ERROR: chunk " + chunk + " is neither -1 nor an index");
+        }
         out.u16(code.wireValue()).string(message).i32(chunk);
     }
 

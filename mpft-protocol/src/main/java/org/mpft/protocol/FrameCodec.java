@@ -25,7 +25,9 @@ public final class FrameCodec {
      * Encodes a frame with its length prefix.
      *
      * @return a heap buffer positioned at 0, limit at the frame's end
-     * @throws IllegalArgumentException when the frame would exceed {@link #MAX_FRAME_LENGTH}
+     * @throws IllegalArgumentException when the frame would exceed {@link #MAX_FRAME_LENGTH}, or a field
+     *                                  holds a value the decoder refuses (a string over 8192 UTF-8 bytes, a
+     *                                  byte string over its field's limit, a negative index, size or length)
      */
     public static ByteBuffer encode(Frame frame) {
         WireWriter body = new WireWriter();
@@ -53,7 +55,8 @@ public final class FrameCodec {
         if (in.remaining() < LENGTH_FIELD_BYTES) {
             return null;
         }
-        int length = in.getInt(in.position());
+        // big-endian whatever the caller's buffer order (a slice is always big-endian)
+        int length = in.slice().getInt(0);
         checkLength(length);
         if (in.remaining() < LENGTH_FIELD_BYTES + length) {
             return null;

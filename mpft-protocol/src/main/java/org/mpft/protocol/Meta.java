@@ -45,6 +45,11 @@ public record Meta(long transferId, long size, long mtimeMillis, int chunkSize, 
 
     @Override
     public void encodeBody(WireWriter out) {
+        // refuses, before writing, a META its receiver would refuse (negative size, chunk size or count)
+        if (plan().chunkCountLong() > ChunkPlan.MAX_CHUNKS) {
+            throw new IllegalArgumentException("META: file of " + size + " bytes has more than "
+                    + ChunkPlan.MAX_CHUNKS + " chunks of " + chunkSize + " bytes");
+        }
         out.i64(transferId).i64(size).i64(mtimeMillis).i32(chunkSize).u8(checksumAlgorithm.wireValue())
                 .u8(strategy.wireValue()).i64(features).u8(secondaries.size());
         for (SecondaryEndpoint secondary : secondaries) {
@@ -72,7 +77,7 @@ public record Meta(long transferId, long size, long mtimeMillis, int chunkSize, 
         for (int i = 0; i < count; i++) {
             secondaries.add(SecondaryEndpoint.decode(in));
         }
-        if (new ChunkPlan(size, chunkSize).chunkCount() > ChunkPlan.MAX_CHUNKS) {
+        if (new ChunkPlan(size, chunkSize).chunkCountLong() > ChunkPlan.MAX_CHUNKS) {
             throw new ProtocolException("META: file of " + size + " bytes has more than " + ChunkPlan.MAX_CHUNKS
                     + " chunks of " + chunkSize + " bytes");
         }

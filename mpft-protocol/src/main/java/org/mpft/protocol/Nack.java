@@ -24,7 +24,7 @@ public record Nack(long transferId, int chunk, ErrorCode reason) implements Fram
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).i32(chunk).u16(reason.wireValue());
+        out.i64(transferId).nonNegativeInt(chunk, "chunk").u16(reason.wireValue());
     }
 
     static Nack decode(WireReader in) throws ProtocolException {

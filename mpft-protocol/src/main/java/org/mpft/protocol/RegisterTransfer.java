@@ -41,8 +41,10 @@ public record RegisterTransfer(long transferId, String user, String path, long s
 
     @Override
     public void encodeBody(WireWriter out) {
+        plan(); // refuses, before writing, a negative size or a chunk size out of range
         out.i64(transferId).string(user).string(path).i64(size).i64(mtimeMillis).i32(chunkSize)
-                .u8(checksumAlgorithm.wireValue()).shortBytes(ticketId.internal()).i64(expiresAtMillis);
+                .u8(checksumAlgorithm.wireValue()).shortBytes(ticketId.internal(), 64, "ticketId")
+                .i64(expiresAtMillis);
     }
 
     static RegisterTransfer decode(WireReader in) throws ProtocolException {

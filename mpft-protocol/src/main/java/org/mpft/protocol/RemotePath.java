@@ -1,6 +1,7 @@
 package org.mpft.protocol;
 
 import java.nio.charset.StandardCharsets;
+import java.text.Normalizer;
 
 /**
  * The one rule for file names on the wire, applied by servers to every requested path and by the client
@@ -8,8 +9,11 @@ import java.nio.charset.StandardCharsets;
  *
  * <p>Refused: an empty name; a name over {@link #MAX_PATH_BYTES} UTF-8 bytes or a segment over
  * {@link #MAX_SEGMENT_BYTES}; an absolute path ({@code /x}) or drive path ({@code C:x}); empty, {@code .}
- * and {@code ..} segments; a segment ending in a dot or a space; NUL, control and invisible format
- * characters; backslashes; and Unicode look-alikes of the slash, backslash and dot. The file system
+ * and {@code ..} segments; a segment ending in a dot or a space; NUL, control (C0, DEL, C1), line and
+ * paragraph separator, invisible format, private-use, unassigned and replacement characters; backslashes;
+ * and Unicode look-alikes of the slash, backslash and dot: a short list of confusables plus every
+ * character whose NFKC compatibility form holds a {@code /}, {@code \} or {@code .} (e.g. U+FF0E, U+FE30
+ * which folds to {@code ..}, U+2100 which folds to {@code a/c}). The file system
  * checks (symbolic links leaving the root) are the host's, after this one.
  */
 public final class RemotePath {
@@ -80,10 +84,13 @@ public final class RemotePath {
         if (cp == '\\') {
             throw invalid(path, "backslashes are not allowed");
         }
-        if (LOOK_ALIKES.indexOf(cp) >= 0) {
+        if (LOOK_ALIKES.indexOf(cp) >= 0 || foldsToSeparatorOrDot(cp)) {
             throw invalid(path, "look-alike of '/', '\\' or '.' not allowed (U+" + hex(cp) + ")");
         }
         int type = Character.getType(cp);
+        if (type == Character.LINE_SEPARATOR || type == Character.PARAGRAPH_SEPARATOR) {
+            throw invalid(path, "line and paragraph separators are not allowed (U+" + hex(cp) + ")");
+        }
         if (type == Character.FORMAT || type == Character.UNASSIGNED || type == Character.SURROGATE
                 || type == Character.PRIVATE_USE || cp == 0xFFFD) {
             throw invalid(path, "invisible, unassigned or replacement character not allowed (U+" + hex(cp) + ")");
@@ -105,6 +112,18 @@ public final class RemotePath {
         }
     }
 
+    /**
+     * True for a non-ASCII character that NFKC folds into a string holding '/', '\\' or '.', so that a
+     * system normalising names could turn it into a separator or a dot segment.
+     */
+    private static boolean foldsToSeparatorOrDot(int cp) {
+        if (cp < 0x80) {
+            return false;
+        }
+        String folded = Normalizer.normalize(new String(Character.toChars(cp)), Normalizer.Form.NFKC);
+        return folded.indexOf('/') >= 0 || folded.indexOf('\\') >= 0 || folded.indexOf('.') >= 0;
+    }
+
     private static String hex(int cp) {
         return String.format("%04X", cp);
     }
@@ -113,14 +132,20 @@ public final class RemotePath {
         return new MpftException(ErrorCode.INVALID_PATH, "invalid path " + quote(path) + ": " + why);
     }
 
-    /** Quotes a name for a message, escaping control characters and cutting it to 200 characters. */
+    /**
+     * Quotes a name for a message, escaping control (C0, DEL, C1), line/paragraph separator and format
+     * characters, so that a hostile name cannot move a terminal's cursor or fake a log line, and cutting
+     * it to 200 characters.
+     */
     public static String quote(String path) {
         if (path == null) {
             return "(none)";
         }
         StringBuilder out = new StringBuilder("'");
         path.codePoints().limit(200).forEach(cp -> {
-            if (cp < 0x20 || cp == 0x7F || Character.getType(cp) == Character.FORMAT) {
+            int type = Character.getType(cp);
+            if (Character.isISOControl(cp) || type == Character.FORMAT || type == Character.LINE_SEPARATOR
+                    || type == Character.PARAGRAPH_SEPARATOR) {
                 out.append(String.format("\\u%04x", cp));
             } else {
                 out.appendCodePoint(cp);

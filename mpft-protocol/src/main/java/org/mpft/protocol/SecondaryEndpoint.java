@@ -25,7 +25,8 @@ public record SecondaryEndpoint(String name, String host, int port, Bytes certif
     }
 
     void encode(WireWriter out) {
-        out.string(name).string(host).u16(port).shortBytes(certificateSha256.internal()).shortBytes(ticket.internal());
+        out.string(name).string(host).u16(port).shortBytes(certificateSha256.internal(), 64, "certificateSha256")
+                .shortBytes(ticket.internal(), 4096, "ticket");
     }
 
     static SecondaryEndpoint decode(WireReader in) throws ProtocolException {

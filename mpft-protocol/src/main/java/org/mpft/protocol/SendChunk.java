@@ -17,7 +17,8 @@ public record SendChunk(long transferId, int chunk, long offset, int length) imp
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).i32(chunk).i64(offset).i32(length);
+        out.i64(transferId).nonNegativeInt(chunk, "chunk").nonNegative(offset, "offset")
+                .length(length, ChunkPlan.MAX_CHUNK_SIZE, "chunk");
     }
 
     static SendChunk decode(WireReader in) throws ProtocolException {

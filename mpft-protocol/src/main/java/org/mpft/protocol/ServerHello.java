@@ -26,7 +26,7 @@ public record ServerHello(int version, long features, Bytes challenge, String se
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.u16(version).i64(features).shortBytes(challenge.internal()).string(serverName);
+        out.u16(version).i64(features).shortBytes(challenge.internal(), 256, "challenge").string(serverName);
     }
 
     static ServerHello decode(WireReader in) throws ProtocolException {

@@ -31,7 +31,7 @@ public record Start(long transferId, Bytes have) implements Frame {
 
     @Override
     public void encodeBody(WireWriter out) {
-        out.i64(transferId).longBytes(have.internal());
+        out.i64(transferId).longBytes(have.internal(), ChunkPlan.MAX_CHUNKS / 8, "have");
     }
 
     static Start decode(WireReader in) throws ProtocolException {

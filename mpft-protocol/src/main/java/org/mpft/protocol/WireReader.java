@@ -29,7 +29,11 @@ final class WireReader {
     }
 
     int u16() throws ProtocolException {
-        need(2, "u16");
+        return u16("u16");
+    }
+
+    private int u16(String what) throws ProtocolException {
+        need(2, what);
         return in.getShort() & 0xFFFF;
     }
 
@@ -40,7 +44,8 @@ final class WireReader {
 
     /** A u32 that must lie in {@code [0, max]}. */
     int length(int max, String field) throws ProtocolException {
-        int value = i32();
+        need(4, field + " length");
+        int value = in.getInt();
         if (value < 0 || value > max) {
             throw new ProtocolException(context + ": " + field + " length " + Integer.toUnsignedString(value)
                     + " exceeds " + max);
@@ -80,7 +85,7 @@ final class WireReader {
     }
 
     String string(String field) throws ProtocolException {
-        int length = u16();
+        int length = u16(field + " length");
         if (length > MAX_STRING_BYTES) {
             throw new ProtocolException(context + ": " + field + " is " + length + " bytes, over "
                     + MAX_STRING_BYTES);
@@ -100,7 +105,7 @@ final class WireReader {
     }
 
     byte[] shortBytes(int max, String field) throws ProtocolException {
-        int length = u16();
+        int length = u16(field + " length");
         if (length > max) {
             throw new ProtocolException(context + ": " + field + " is " + length + " bytes, over " + max);
         }

@@ -49,8 +49,38 @@ final class WireWriter {
         return u8(value ? 1 : 0);
     }
 
+    /** A non-negative i64; refuses what {@link WireReader#nonNegative} would refuse. */
+    WireWriter nonNegative(long value, String field) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " is negative: " + value);
+        }
+        return i64(value);
+    }
+
+    /** A non-negative i32; refuses what {@link WireReader#nonNegativeInt} would refuse. */
+    WireWriter nonNegativeInt(int value, String field) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " is negative: " + value);
+        }
+        return i32(value);
+    }
+
+    /** An i32 in {@code [0, max]}; refuses what {@link WireReader#length} would refuse. */
+    WireWriter length(int value, int max, String field) {
+        if (value < 0 || value > max) {
+            throw new IllegalArgumentException(field + " length " + value + " outside [0, " + max + "]");
+        }
+        return i32(value);
+    }
+
+    /** A UTF-8 string with a u16 length, at most {@link WireReader#MAX_STRING_BYTES} bytes. */
     WireWriter string(String value) {
-        return shortBytes(value.getBytes(StandardCharsets.UTF_8));
+        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        if (utf8.length > WireReader.MAX_STRING_BYTES) {
+            throw new IllegalArgumentException("string of " + utf8.length + " UTF-8 bytes exceeds "
+                    + WireReader.MAX_STRING_BYTES);
+        }
+        return shortBytes(utf8);
     }
 
     WireWriter shortBytes(byte[] value) {
@@ -58,8 +88,17 @@ final class WireWriter {
         return raw(value);
     }
 
-    WireWriter longBytes(byte[] value) {
-        i32(value.length);
+    /** Bytes with a u16 length, at most {@code max} of them (the limit the decoder applies to the field). */
+    WireWriter shortBytes(byte[] value, int max, String field) {
+        if (value.length > max) {
+            throw new IllegalArgumentException(field + " is " + value.length + " bytes, over " + max);
+        }
+        return shortBytes(value);
+    }
+
+    /** Bytes with a u32 length, at most {@code max} of them (the limit the decoder applies to the field). */
+    WireWriter longBytes(byte[] value, int max, String field) {
+        length(value.length, max, field);
         return raw(value);
     }
 
