@@ -28,7 +28,9 @@ public enum FrameType {
     SEND_CHUNK(0x26, Link.CLUSTER, SendChunk::decode),
     CHUNK_SENT(0x27, Link.CLUSTER, ChunkSent::decode),
     CHUNK_ERROR(0x28, Link.CLUSTER, ChunkError::decode),
-    END_TRANSFER(0x29, Link.CLUSTER, EndTransfer::decode);
+    END_TRANSFER(0x29, Link.CLUSTER, EndTransfer::decode),
+    CLIENT_ATTACHED(0x2A, Link.CLUSTER, ClientAttached::decode),
+    TRANSFER_REFUSED(0x2B, Link.CLUSTER, TransferRefused::decode);
 
     /** Which link a frame kind belongs to. */
     public enum Link {

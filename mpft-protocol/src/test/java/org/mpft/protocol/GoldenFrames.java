@@ -129,6 +129,12 @@ final class GoldenFrames {
                         "0000000000000007", "00000003", "000d", "0005 7374616c65")),
                 new Golden(new EndTransfer(7), hex(
                         "00000009", "29",
-                        "0000000000000007")));
+                        "0000000000000007")),
+                new Golden(new ClientAttached(7), hex(
+                        "00000009", "2a",
+                        "0000000000000007")),
+                new Golden(new TransferRefused(7, ErrorCode.STALE_FILE, "stale"), hex(
+                        "00000012", "2b",
+                        "0000000000000007", "000d", "0005 7374616c65")));
     }
 }
