@@ -26,6 +26,7 @@ public final class RemotePath {
 
     /** Look-alikes of '/', '\' and '.' that some systems fold into the real characters. */
     private static final String LOOK_ALIKES = "\u2215\u2044\uFF0F\u29F8\u2571\uFF3C\u2216\uFE68\u29F9\u2572"
+            + "\u29F5\u27CB\u27CD"
             + "\u2024\u2025\u2026\uFF0E\u3002\uFE52\uFF61\u0701\u0702\u2E2E";
 
     private RemotePath() {
