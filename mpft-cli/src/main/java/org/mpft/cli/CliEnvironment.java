@@ -28,9 +28,14 @@ record CliEnvironment(PrintStream out, PrintStream err, Terminal terminal, Funct
         Objects.requireNonNull(downloaders, "downloaders");
     }
 
-    /** The real process: System.out/err, System.console(), System.getenv, user.home, the network client. */
+    /**
+     * The real process: System.out/err, System.console(), System.getenv, the home folder ($HOME when set,
+     * else the JVM's user.home, which comes from the password database), the network client.
+     */
     static CliEnvironment system() {
+        String home = System.getenv("HOME");
         return new CliEnvironment(System.out, System.err, Terminal.system(), System::getenv,
-                Path.of(System.getProperty("user.home")), ClientDownloader::new, true);
+                Path.of(home != null && !home.isBlank() ? home : System.getProperty("user.home")),
+                ClientDownloader::new, true);
     }
 }

@@ -58,11 +58,6 @@ final class KnownHostsFile implements HostKeyVerifier {
         this.messages = Objects.requireNonNull(messages, "messages");
     }
 
-    /** The default file, {@code ~/.mpft/known_hosts}. */
-    static Path defaultFile() {
-        return Path.of(System.getProperty("user.home"), ".mpft", "known_hosts");
-    }
-
     /** The last refusal, or null: lets the command report it even when the network layer wraps it. */
     MpftException refusal() {
         return refusal;
