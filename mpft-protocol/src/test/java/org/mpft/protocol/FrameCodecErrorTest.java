@@ -176,6 +176,8 @@ class FrameCodecErrorTest {
                         "unknown error code 256"),
                 Arguments.of("CHUNK_ERROR code 99", "28" + id + "00000001" + "0063" + "0000", CLUSTER,
                         "unknown error code 99"),
+                Arguments.of("TRANSFER_REFUSED code 0", "2b" + id + "0000" + "0000", CLUSTER,
+                        "unknown error code 0"),
                 Arguments.of("REGISTER_TRANSFER checksum 7", regHead + "07" + "0000" + "0000000000000000", CLUSTER,
                         "unknown checksum algorithm 7"));
     }
@@ -346,6 +348,8 @@ class FrameCodecErrorTest {
         assertBodyRefused(hex("10", "0001", string, "ffffffff"), CLUSTER, "ERROR: message is not valid UTF-8");
         assertBodyRefused(hex("24", "0000000000000001", "0001 61", string), CLUSTER,
                 "REGISTER_TRANSFER: path is not valid UTF-8");
+        assertBodyRefused(hex("2b", "0000000000000001", "000d", string), CLUSTER,
+                "TRANSFER_REFUSED: message is not valid UTF-8");
     }
 
     @Test

@@ -106,7 +106,9 @@ class FrameRoundTripTest {
                 new ChunkSent(0, 0, Bytes.EMPTY, 0, 0),
                 new ChunkSent(Long.MIN_VALUE, Integer.MAX_VALUE, filled(64, 7), Long.MAX_VALUE, Long.MAX_VALUE),
                 new ChunkError(0, 0, ErrorCode.STALE_FILE, ""),
-                new ChunkError(-1, Integer.MAX_VALUE, ErrorCode.FILE_CHANGED, MAX_EMOJI));
+                new ChunkError(-1, Integer.MAX_VALUE, ErrorCode.FILE_CHANGED, MAX_EMOJI),
+                new TransferRefused(Long.MIN_VALUE, ErrorCode.ACCESS_DENIED, UNICODE),
+                new TransferRefused(0, ErrorCode.STALE_FILE, MAX_ASCII));
         for (ErrorCode code : ErrorCode.values()) {
             frames.add(ErrorFrame.of(code, code.name()));
             frames.add(new Nack(1, 1, code));
