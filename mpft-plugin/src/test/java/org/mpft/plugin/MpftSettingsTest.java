@@ -1,0 +1,108 @@
+package org.mpft.plugin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.mpft.api.ChannelStartException;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.Strategy;
+
+class MpftSettingsTest {
+
+    @Test
+    void defaultsWhenNothingIsSet() throws Exception {
+        MpftSettings s = MpftSettings.parse(Map.of());
+        assertThat(s.bind().getHostAddress()).isEqualTo("127.0.0.1");
+        assertThat(s.port()).isEqualTo(7300);
+        assertThat(s.name()).isEqualTo("mpft");
+        assertThat(s.chunkSize()).isEqualTo(4 << 20);
+        assertThat(s.maxFileSize()).isEqualTo(1L << 40);
+        assertThat(s.window()).isEqualTo(8);
+        assertThat(s.checksum()).isEqualTo(ChecksumAlgorithm.SHA256);
+        assertThat(s.strategy()).isEqualTo(Strategy.ALTERNATE);
+        assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.maxSessions()).isEqualTo(64);
+        assertThat(s.ioThreads()).isEqualTo(2);
+        assertThat(s.authFailureDelay()).isEqualTo(Duration.ofMillis(500));
+    }
+
+    @Test
+    void readsEveryKey() throws Exception {
+        MpftSettings s = MpftSettings.parse(Map.ofEntries(
+                Map.entry("mpft.bind", "0.0.0.0"), Map.entry("mpft.port", "0"), Map.entry("mpft.role", "PRIMARY"),
+                Map.entry("mpft.name", "files-1"), Map.entry("mpft.chunk-size", "512k"),
+                Map.entry("mpft.max-file-size", "2g"), Map.entry("mpft.window", "16"),
+                Map.entry("mpft.checksum", "crc32c"), Map.entry("mpft.strategy", "adaptive"),
+                Map.entry("mpft.idle-timeout", "90s"), Map.entry("mpft.max-sessions", "3"),
+                Map.entry("mpft.io-threads", "4"), Map.entry("mpft.auth-failure-delay", "0")));
+        assertThat(s.bind().getHostAddress()).isEqualTo("0.0.0.0");
+        assertThat(s.port()).isZero();
+        assertThat(s.name()).isEqualTo("files-1");
+        assertThat(s.chunkSize()).isEqualTo(512 * 1024);
+        assertThat(s.maxFileSize()).isEqualTo(2L << 30);
+        assertThat(s.window()).isEqualTo(16);
+        assertThat(s.checksum()).isEqualTo(ChecksumAlgorithm.CRC32C);
+        assertThat(s.strategy()).isEqualTo(Strategy.ADAPTIVE);
+        assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(s.maxSessions()).isEqualTo(3);
+        assertThat(s.ioThreads()).isEqualTo(4);
+        assertThat(s.authFailureDelay()).isZero();
+    }
+
+    @Test
+    void keysOfOthersAreIgnored() throws Exception {
+        MpftSettings s = MpftSettings.parse(Map.of("other.port", "nonsense", "mpftx", "1", "sftp.bind", "x"));
+        assertThat(s.port()).isEqualTo(7300);
+    }
+
+    @Test
+    void unknownMpftKeyIsNamed() {
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of("mpft.chunksize", "4m")))
+                .isInstanceOf(ChannelStartException.class)
+                .hasMessageContaining("unknown setting mpft.chunksize")
+                .hasMessageContaining("mpft.chunk-size");
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "mpft.bind|not an address!",
+        "mpft.bind|no-such-host.invalid",
+        "mpft.port|65536",
+        "mpft.port|-1",
+        "mpft.port|http",
+        "mpft.role|secondary",
+        "mpft.role|boss",
+        "mpft.name|two words",
+        "mpft.chunk-size|1k",
+        "mpft.chunk-size|65m",
+        "mpft.chunk-size|4x",
+        "mpft.max-file-size|lots",
+        "mpft.window|0",
+        "mpft.window|257",
+        "mpft.checksum|md5",
+        "mpft.strategy|random",
+        "mpft.idle-timeout|0",
+        "mpft.idle-timeout|2d",
+        "mpft.max-sessions|0",
+        "mpft.io-threads|many",
+        "mpft.auth-failure-delay|-1",
+        "mpft.port|' '",
+    })
+    void malformedValueIsNamed(String key, String value) {
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of(key, value)))
+                .isInstanceOf(ChannelStartException.class)
+                .hasMessageContaining(key);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"4096,4096", "4k,4096", "4K,4096", "4m,4194304", "4MiB,4194304", "4mb,4194304", "1g,1073741824",
+        "1t,1099511627776", "' 8k ',8192"})
+    void sizesTakeBinarySuffixes(String text, long bytes) {
+        assertThat(MpftSettings.parseSize(text)).isEqualTo(bytes);
+    }
+}
