@@ -1,52 +1,80 @@
 package org.mpft.plugin;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 
 /**
  * Decides which path sends which chunk of one transfer, and tracks which chunks the client holds. Paths
  * pull work ({@link #next}) as their windows free up; the client's ACK and NACK settle a chunk
- * ({@link #acked}, {@link #nacked}); a NACKed chunk is handed out again before any fresh one.
+ * ({@link #acked}, {@link #nacked}); a path's own failures ({@link #failed}) and a path dying
+ * ({@link #dropPath}) move its chunks. The decisions are a {@link ChunkSchedule}'s (strategy, windows,
+ * repeats, retries, endgame); this class connects it to the {@link ChunkPath}s and wakes them when work
+ * appears. With one path (the primary) every chunk goes to it, in index order.
  *
- * <p>With one path (the primary) every chunk goes to it, in index order. The spreading strategies over
- * several paths ({@code alternate}, {@code adaptive}) plug in at {@link #next}. Not thread-safe: confined
- * to the session's event loop.
+ * <p>Not thread-safe: confined to the session's event loop (events from cluster links are handed to
+ * that loop first).
  */
 final class ChunkCoordinator {
 
-    /** The most times one chunk is sent again after NACKs before the transfer is given up. */
+    /** The most times one chunk is sent again after NACKs before a single-path transfer is given up. */
     static final int MAX_RESENDS = 16;
 
+    private final ChunkSchedule schedule;
     private final int chunkCount;
-    private final BitSet settled = new BitSet();
-    private final ArrayDeque<Integer> again = new ArrayDeque<>();
-    private final Map<Integer, ChunkPath> assigned = new HashMap<>();
-    private final Map<Integer, Integer> resends = new HashMap<>();
     private final List<ChunkPath> paths = new ArrayList<>();
-    private int nextFresh;
+    private final Map<ChunkPath, Integer> slots = new HashMap<>();
     private boolean started;
 
-    /** @param chunkCount the transfer's number of chunks */
+    /**
+     * A single-path coordinator ({@code alternate} over one path, {@value #MAX_RESENDS} resends).
+     *
+     * @param chunkCount the transfer's number of chunks
+     */
     ChunkCoordinator(int chunkCount) {
+        this(new ChunkPlan((long) checkCount(chunkCount) * ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MIN_CHUNK_SIZE),
+                new AlternateStrategy(Integer.MAX_VALUE), MAX_RESENDS, System::nanoTime);
+    }
+
+    /**
+     * @param plan     the transfer's chunks
+     * @param strategy how chunks are spread over the paths (one instance per transfer)
+     * @param retries  failures of one chunk tolerated before the transfer fails
+     * @param clock    monotonic nanoseconds
+     */
+    ChunkCoordinator(ChunkPlan plan, ChunkStrategy strategy, int retries, LongSupplier clock) {
+        this.schedule = new ChunkSchedule(plan, strategy, retries, clock);
+        this.chunkCount = plan.chunkCount();
+    }
+
+    private static int checkCount(int chunkCount) {
         if (chunkCount < 0) {
             throw new IllegalArgumentException("chunkCount < 0");
         }
-        this.chunkCount = chunkCount;
+        return chunkCount;
     }
 
-    /** Adds a path; it is woken when work is there. */
+    /** Adds the primary's own path (the first path added) or a path that needs no digests. */
     void addPath(ChunkPath path) {
-        paths.add(Objects.requireNonNull(path, "path"));
-        if (started) {
-            path.wake();
-        }
+        addPath(path, false);
+    }
+
+    /**
+     * Adds a path before {@link #start}; it is woken when work is there.
+     *
+     * @param needsDigest true for a secondary: it gets only chunks whose primary digest the client holds
+     */
+    void addPath(ChunkPath path, boolean needsDigest) {
+        Objects.requireNonNull(path, "path");
+        slots.put(path, schedule.addPath(path.name(), needsDigest));
+        paths.add(path);
     }
 
     /**
@@ -59,83 +87,135 @@ final class ChunkCoordinator {
             throw new IllegalStateException("already started");
         }
         started = true;
-        settled.or(held);
-        settled.clear(chunkCount, Math.max(chunkCount, settled.length()));
-        for (ChunkPath path : List.copyOf(paths)) {
-            path.wake();
-        }
+        schedule.start(held);
+        wakeAll();
     }
 
-    /**
-     * The next chunk for {@code path} to send, now assigned to it; -1 when nothing is left to hand out.
-     */
+    /** The next chunk for {@code path} to send, now assigned to it; -1 when nothing is for it now. */
     int next(ChunkPath path) {
-        if (!started) {
-            return -1;
-        }
-        Integer retry = again.poll();
-        int chunk;
-        if (retry != null) {
-            chunk = retry;
-        } else {
-            chunk = settled.nextClearBit(nextFresh);
-            while (chunk < chunkCount && assigned.containsKey(chunk)) {
-                chunk = settled.nextClearBit(chunk + 1);
-            }
-            if (chunk >= chunkCount) {
-                return -1;
-            }
-            nextFresh = chunk + 1;
-        }
-        assigned.put(chunk, path);
-        return chunk;
+        Integer slot = slots.get(path);
+        return !started || slot == null ? -1 : schedule.next(slot);
     }
 
     /**
-     * The client verified and wrote {@code chunk}. Unknown or already settled chunks are ignored (a late
-     * duplicate).
+     * The client verified and wrote {@code chunk}. Unknown, never sent or already settled chunks are
+     * ignored (a late duplicate). Every path that held a copy gets its slot back.
      *
      * @return true when this ACK settled the chunk
      */
     boolean acked(int chunk) {
-        ChunkPath path = assigned.remove(chunk);
-        if (path == null) {
+        if (!started || chunk < 0 || chunk >= chunkCount) {
             return false;
         }
-        settled.set(chunk);
-        resends.remove(chunk);
-        path.release(chunk);
+        List<Integer> holders = schedule.acked(chunk);
+        if (holders == null) {
+            return false;
+        }
+        for (int slot : holders) {
+            paths.get(slot).release(chunk);
+        }
+        if (holders.size() != 1) {
+            wakeAll();
+        }
         return true;
     }
 
     /**
      * The client rejected {@code chunk} (checksum mismatch): it is handed out again first.
      *
-     * @throws MpftException CHUNK_CORRUPTION when the chunk was rejected more than {@link #MAX_RESENDS} times
+     * @throws MpftException CHUNK_CORRUPTION when the chunk was rejected more often than allowed
      */
     void nacked(int chunk) throws MpftException {
-        ChunkPath path = assigned.remove(chunk);
-        if (path == null) {
+        nacked(chunk, ErrorCode.CHUNK_CORRUPTION);
+    }
+
+    /**
+     * The client rejected {@code chunk} for {@code reason}; STALE_FILE drops the secondary that sent it.
+     *
+     * @throws MpftException when the chunk failed more often than allowed, or no path is left
+     */
+    void nacked(int chunk, ErrorCode reason) throws MpftException {
+        if (!started || chunk < 0 || chunk >= chunkCount) {
             return;
         }
-        int count = resends.merge(chunk, 1, Integer::sum);
-        if (count > MAX_RESENDS) {
-            throw new MpftException(ErrorCode.CHUNK_CORRUPTION, "chunk " + chunk + " was rejected " + count
-                    + " times");
+        List<Integer> holders = schedule.holders(chunk);
+        ChunkSchedule.Outcome outcome = schedule.nacked(chunk, reason);
+        afterFailure(chunk, holders, outcome);
+    }
+
+    /**
+     * {@code path} could not deliver {@code chunk} (CHUNK_ERROR from a secondary, a read or stream failure).
+     *
+     * @throws MpftException when the chunk failed more often than allowed, or no path is left
+     */
+    void failed(ChunkPath path, int chunk, ErrorCode code) throws MpftException {
+        Integer slot = slots.get(path);
+        if (!started || slot == null || chunk < 0 || chunk >= chunkCount) {
+            return;
         }
-        again.add(chunk);
-        path.release(chunk);
+        List<Integer> holders = schedule.holders(chunk);
+        afterFailure(chunk, holders, schedule.failed(slot, chunk, code));
+    }
+
+    /**
+     * Drops {@code path} from the transfer (it died, its copy is stale): its chunks move to the others.
+     *
+     * @throws MpftException when no path is left
+     */
+    void dropPath(ChunkPath path, ErrorCode why) throws MpftException {
+        Integer slot = slots.get(path);
+        if (slot == null || !schedule.alive(slot)) {
+            return;
+        }
+        List<Integer> inFlight = schedule.inFlightChunks(slot);
+        try {
+            schedule.dropPath(slot, why);
+        } finally {
+            for (int chunk : inFlight) {
+                path.release(chunk);
+            }
+        }
         wakeAll();
+    }
+
+    /** Chunks below {@code exclusive} have their primary digests at the client: secondaries may send them. */
+    void digestsUpTo(int exclusive) {
+        int before = schedule.digestFrontier();
+        schedule.digestsUpTo(exclusive);
+        if (started && schedule.digestFrontier() > before) {
+            wakeAll();
+        }
+    }
+
+    /** True while {@code path} is part of the transfer. */
+    boolean alive(ChunkPath path) {
+        Integer slot = slots.get(path);
+        return slot != null && schedule.alive(slot);
+    }
+
+    /** Chunks and bytes credited to {@code path} (first copy handed out). */
+    long[] delivered(ChunkPath path) {
+        return schedule.delivered(slots.get(path));
+    }
+
+    /** Chunk failures so far (each one led to a resend). */
+    int retries() {
+        return schedule.retriesUsed();
+    }
+
+    /** Endgame duplicates handed out so far. */
+    int duplicates() {
+        return schedule.duplicates();
     }
 
     /** True when the client holds every chunk. */
     boolean isComplete() {
-        return settled.cardinality() >= chunkCount;
+        return schedule.isComplete();
     }
 
     /** The number of chunks settled (held by the client). */
     int settledCount() {
-        return settled.cardinality();
+        return schedule.doneCount();
     }
 
     /** The number of chunks. */
@@ -143,9 +223,47 @@ final class ChunkCoordinator {
         return chunkCount;
     }
 
-    private void wakeAll() {
+    /** Wakes every path (work became available: a frontier moved, a path came up). */
+    void wakeAll() {
+        if (!started) {
+            return;
+        }
         for (ChunkPath path : List.copyOf(paths)) {
             path.wake();
         }
+    }
+
+    private void afterFailure(int chunk, List<Integer> holdersBefore, ChunkSchedule.Outcome outcome) {
+        if (outcome == ChunkSchedule.Outcome.IGNORED) {
+            return;
+        }
+        List<Integer> holdersAfter = schedule.holders(chunk);
+        for (int slot : holdersBefore) {
+            if (!holdersAfter.contains(slot) && outcome != ChunkSchedule.Outcome.PATH_DROPPED) {
+                paths.get(slot).release(chunk);
+            }
+        }
+        if (outcome == ChunkSchedule.Outcome.PATH_DROPPED) {
+            for (int slot : holdersBefore) {
+                if (!schedule.alive(slot)) {
+                    releaseAll(slot);
+                }
+            }
+        }
+        wakeAll();
+    }
+
+    private void releaseAll(int slot) {
+        // the schedule forgot the dropped path's chunks; let the path forget them too
+        ChunkPath path = paths.get(slot);
+        if (path instanceof DroppablePath droppable) {
+            droppable.dropped();
+        }
+    }
+
+    /** A path that wants to hear that the coordinator dropped it (its chunks moved). */
+    interface DroppablePath extends ChunkPath {
+        /** Every chunk it held was taken away; it sends nothing more. */
+        void dropped();
     }
 }

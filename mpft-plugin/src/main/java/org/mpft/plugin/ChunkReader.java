@@ -17,10 +17,20 @@ import org.mpft.protocol.Encoding;
 final class ChunkReader {
 
     private final ByteBufAllocator allocator;
+    private final SendRateLimiter limiter;
 
     /** @param allocator where chunk buffers come from (a pooled direct allocator) */
     ChunkReader(ByteBufAllocator allocator) {
+        this(allocator, SendRateLimiter.UNLIMITED);
+    }
+
+    /**
+     * @param allocator where chunk buffers come from (a pooled direct allocator)
+     * @param limiter   the instance's send-rate cap: a read waits until its bytes may be sent
+     */
+    ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter) {
         this.allocator = allocator;
+        this.limiter = limiter;
     }
 
     /** A chunk read from the file: its header and its bytes (the caller owns the buffer's one reference). */
@@ -33,6 +43,12 @@ final class ChunkReader {
     ReadChunk read(Transfer transfer, int chunk) throws IOException {
         long offset = transfer.plan().offset(chunk);
         int length = transfer.plan().length(chunk);
+        try {
+            limiter.acquire(length);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while waiting for the send-rate cap");
+        }
         ByteBuf buffer = allocator.directBuffer(length, length);
         try {
             ByteBuffer target = buffer.nioBuffer(0, length);

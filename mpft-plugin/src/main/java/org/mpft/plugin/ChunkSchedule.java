@@ -325,17 +325,18 @@ final class ChunkSchedule {
 
     /**
      * The client verified and wrote {@code chunk}: done. Every copy in flight is settled; the first copy
-     * handed out is credited with the delivery (and measured only when it was the only copy).
+     * handed out is credited with the delivery (and measured only when it was the only copy). A chunk that
+     * was never handed out, or is already done, is ignored.
      *
-     * @return the slots whose window slots this freed (wake them); empty for a duplicate ACK
+     * @return the slots whose window slots this freed (wake them), possibly none when the copy came from a
+     *         path that was already written off; null when the ACK was ignored
      */
     synchronized List<Integer> acked(int chunk) {
         checkIndex(chunk);
-        if (done.get(chunk)) {
-            return List.of();
+        if (done.get(chunk) || fresh.get(chunk) || !started) {
+            return null;
         }
         done.set(chunk);
-        fresh.clear(chunk);
         failures.remove(chunk);
         failuresByPath.remove(chunk);
         excluded.remove(chunk);

@@ -29,7 +29,8 @@ import org.mpft.protocol.Strategy;
  * <tr><th>key</th><th>default</th><th>meaning</th></tr>
  * <tr><td>{@value #BIND}</td><td>127.0.0.1</td><td>the address the UDP listener binds</td></tr>
  * <tr><td>{@value #PORT}</td><td>7300</td><td>the UDP port; 0 = an ephemeral port (logged)</td></tr>
- * <tr><td>{@value #ROLE}</td><td>primary</td><td>this instance's role (only {@code primary} so far)</td></tr>
+ * <tr><td>{@value #ROLE}</td><td>primary</td><td>{@code primary} (coordinates downloads, may list secondaries) or
+ *     {@code secondary} (serves chunks its primaries assign)</td></tr>
  * <tr><td>{@value #NAME}</td><td>mpft</td><td>the instance's name, sent to clients for their progress lines</td></tr>
  * <tr><td>{@value #CHUNK_SIZE}</td><td>4m</td><td>bytes per chunk, 4k to 64m</td></tr>
  * <tr><td>{@value #MAX_FILE_SIZE}</td><td>1t</td><td>the largest file served, bytes</td></tr>
@@ -40,6 +41,20 @@ import org.mpft.protocol.Strategy;
  * <tr><td>{@value #MAX_SESSIONS}</td><td>64</td><td>concurrent client connections; more are refused with LIMIT_EXCEEDED</td></tr>
  * <tr><td>{@value #IO_THREADS}</td><td>2</td><td>threads reading and hashing chunks and calling the host (logins, opening files)</td></tr>
  * <tr><td>{@value #AUTH_FAILURE_DELAY}</td><td>500ms</td><td>how long a failed login waits before its answer (slows guessing)</td></tr>
+ * <tr><td>{@value #SECONDARIES}</td><td>(none)</td><td>primary: the secondaries it drives, {@code host:port,host:port},
+ *     each over its own QUIC cluster link</td></tr>
+ * <tr><td>{@value #CLUSTER_SECRET_FILE}</td><td>(none)</td><td>the cluster secret shared by a primary and its
+ *     secondaries: a file of at least 32 bytes, not readable by others; relative to the plugin's data folder;
+ *     required with secondaries or {@code mpft.role=secondary}</td></tr>
+ * <tr><td>{@value #ACCEPT_PRIMARIES}</td><td>(none)</td><td>secondary: the addresses of the primaries whose cluster
+ *     links it accepts, comma-separated; required for a secondary</td></tr>
+ * <tr><td>{@value #ADVERTISE_ADDRESS}</td><td>(bind:port)</td><td>the address clients reach this instance at, {@code host}
+ *     or {@code host:port}, when it differs from the one it binds (back-end networks, NAT); a primary puts a
+ *     secondary's advertised address in META</td></tr>
+ * <tr><td>{@value #MAX_SEND_RATE}</td><td>0</td><td>the most chunk bytes per second this instance sends over all its
+ *     connections (suffix k, m, g: binary); 0 = unlimited</td></tr>
+ * <tr><td>{@value #CHUNK_RETRIES}</td><td>3</td><td>failures of one chunk (NACK, CHUNK_ERROR) tolerated before the
+ *     transfer fails; a chunk is repeated once on the same path, then moved to another</td></tr>
  * </table>
  */
 final class MpftSettings {
@@ -58,6 +73,28 @@ final class MpftSettings {
     static final String MAX_SESSIONS = "mpft.max-sessions";
     static final String IO_THREADS = "mpft.io-threads";
     static final String AUTH_FAILURE_DELAY = "mpft.auth-failure-delay";
+    static final String SECONDARIES = "mpft.secondaries";
+    static final String CLUSTER_SECRET_FILE = "mpft.cluster.secret-file";
+    static final String ACCEPT_PRIMARIES = "mpft.cluster.accept-primaries";
+    static final String ADVERTISE_ADDRESS = "mpft.advertise-address";
+    static final String MAX_SEND_RATE = "mpft.max-send-rate";
+    static final String CHUNK_RETRIES = "mpft.chunk-retries";
+
+    /** An instance's role. */
+    enum Role { PRIMARY, SECONDARY }
+
+    /**
+     * A {@code host:port} entry.
+     *
+     * @param host the host name or address, as written
+     * @param port the UDP port
+     */
+    record HostPort(String host, int port) {
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
 
     /** Every key with its default, in documentation order. */
     static final Map<String, String> DEFAULTS;
@@ -77,6 +114,12 @@ final class MpftSettings {
         d.put(MAX_SESSIONS, "64");
         d.put(IO_THREADS, "2");
         d.put(AUTH_FAILURE_DELAY, "500ms");
+        d.put(SECONDARIES, "");
+        d.put(CLUSTER_SECRET_FILE, "");
+        d.put(ACCEPT_PRIMARIES, "");
+        d.put(ADVERTISE_ADDRESS, "");
+        d.put(MAX_SEND_RATE, "0");
+        d.put(CHUNK_RETRIES, "3");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -95,13 +138,23 @@ final class MpftSettings {
     private final int maxSessions;
     private final int ioThreads;
     private final Duration authFailureDelay;
+    private final Role role;
+    private final java.util.List<HostPort> secondaries;
+    private final java.nio.file.Path clusterSecretFile;
+    private final java.util.List<InetAddress> acceptPrimaries;
+    private final String advertiseHost;
+    private final int advertisePort;
+    private final long maxSendRate;
+    private final int chunkRetries;
 
     private MpftSettings(Map<String, String> values) throws ChannelStartException {
         bind = address(values, BIND);
         port = (int) integer(values, PORT, 0, 65535);
-        if (!"primary".equals(values.get(ROLE).trim().toLowerCase(Locale.ROOT))) {
-            throw bad(ROLE, values.get(ROLE), "expected primary (secondaries are not supported by this version)");
-        }
+        role = switch (values.get(ROLE).trim().toLowerCase(Locale.ROOT)) {
+            case "primary" -> Role.PRIMARY;
+            case "secondary" -> Role.SECONDARY;
+            default -> throw bad(ROLE, values.get(ROLE), "expected primary or secondary");
+        };
         name = values.get(NAME).trim();
         if (name.isEmpty() || name.length() > 64 || !name.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
             throw bad(NAME, values.get(NAME), "expected 1 to 64 printable ASCII characters without spaces");
@@ -123,6 +176,102 @@ final class MpftSettings {
         maxSessions = (int) integer(values, MAX_SESSIONS, 1, 100_000);
         ioThreads = (int) integer(values, IO_THREADS, 1, 64);
         authFailureDelay = duration(values, AUTH_FAILURE_DELAY, Duration.ZERO, Duration.ofSeconds(30));
+        secondaries = hostPorts(values, SECONDARIES);
+        String secretFile = values.get(CLUSTER_SECRET_FILE).trim();
+        try {
+            clusterSecretFile = secretFile.isEmpty() ? null : java.nio.file.Path.of(secretFile);
+        } catch (java.nio.file.InvalidPathException e) {
+            throw bad(CLUSTER_SECRET_FILE, secretFile, "expected a file path");
+        }
+        acceptPrimaries = addresses(values, ACCEPT_PRIMARIES);
+        String advertise = values.get(ADVERTISE_ADDRESS).trim();
+        if (advertise.isEmpty()) {
+            advertiseHost = null;
+            advertisePort = 0;
+        } else {
+            HostPort hp = hostPort(ADVERTISE_ADDRESS, advertise, false);
+            advertiseHost = hp.host();
+            advertisePort = hp.port();
+        }
+        maxSendRate = size(values, MAX_SEND_RATE, 0, 1L << 40);
+        chunkRetries = (int) integer(values, CHUNK_RETRIES, 0, 100);
+        if (role == Role.SECONDARY && (clusterSecretFile == null || acceptPrimaries.isEmpty())) {
+            throw new ChannelStartException("invalid setting " + ROLE + "=secondary: it requires "
+                    + CLUSTER_SECRET_FILE + " and " + ACCEPT_PRIMARIES);
+        }
+        if (role == Role.SECONDARY && !secondaries.isEmpty()) {
+            throw new ChannelStartException("invalid setting " + SECONDARIES + ": only a primary has secondaries ("
+                    + ROLE + "=secondary)");
+        }
+        if (!secondaries.isEmpty() && clusterSecretFile == null) {
+            throw new ChannelStartException("invalid setting " + SECONDARIES + ": secondaries require "
+                    + CLUSTER_SECRET_FILE);
+        }
+    }
+
+    private static java.util.List<HostPort> hostPorts(Map<String, String> values, String key)
+            throws ChannelStartException {
+        java.util.List<HostPort> list = new java.util.ArrayList<>();
+        for (String entry : values.get(key).split(",")) {
+            if (!entry.isBlank()) {
+                list.add(hostPort(key, entry.trim(), true));
+            }
+        }
+        return java.util.List.copyOf(list);
+    }
+
+    /** Parses {@code host:port}, {@code [v6]:port}, or (when the port is optional) {@code host}. */
+    private static HostPort hostPort(String key, String entry, boolean portRequired) throws ChannelStartException {
+        String host = entry;
+        int port = 0;
+        int colon = entry.lastIndexOf(':');
+        boolean bracketed = entry.startsWith("[");
+        if (bracketed) {
+            int close = entry.indexOf(']');
+            if (close < 0) {
+                throw bad(key, entry, "expected host:port");
+            }
+            host = entry.substring(1, close);
+            colon = entry.length() > close + 1 && entry.charAt(close + 1) == ':' ? close + 1 : -1;
+        } else if (colon >= 0 && entry.indexOf(':') != colon) {
+            colon = -1; // a bare IPv6 address
+        } else if (colon >= 0) {
+            host = entry.substring(0, colon);
+        }
+        if (colon >= 0) {
+            try {
+                port = Integer.parseInt(entry.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                throw bad(key, entry, "expected host:port with a port from 1 to 65535");
+            }
+            if (port < 1 || port > 65535) {
+                throw bad(key, entry, "expected host:port with a port from 1 to 65535");
+            }
+        } else if (portRequired) {
+            throw bad(key, entry, "expected host:port");
+        }
+        if (host.isEmpty() || !host.matches("[A-Za-z0-9.:\\-%]+")) {
+            throw bad(key, entry, "expected an IP address or host name");
+        }
+        return new HostPort(host, port);
+    }
+
+    private static java.util.List<InetAddress> addresses(Map<String, String> values, String key)
+            throws ChannelStartException {
+        java.util.List<InetAddress> list = new java.util.ArrayList<>();
+        for (String entry : values.get(key).split(",")) {
+            String host = entry.trim();
+            if (host.isEmpty()) {
+                continue;
+            }
+            try {
+                list.addAll(java.util.Arrays.asList(InetAddress.getAllByName(host.startsWith("[") && host.endsWith("]")
+                        ? host.substring(1, host.length() - 1) : host)));
+            } catch (UnknownHostException e) {
+                throw bad(key, entry, "unknown host");
+            }
+        }
+        return java.util.List.copyOf(list);
     }
 
     /**
@@ -209,6 +358,46 @@ final class MpftSettings {
     /** The pause before a failed login is answered. */
     Duration authFailureDelay() {
         return authFailureDelay;
+    }
+
+    /** This instance's role. */
+    Role role() {
+        return role;
+    }
+
+    /** A primary's secondaries, in configuration order (empty for none). */
+    java.util.List<HostPort> secondaries() {
+        return secondaries;
+    }
+
+    /** The cluster secret file as configured (relative to the data folder), or null. */
+    java.nio.file.Path clusterSecretFile() {
+        return clusterSecretFile;
+    }
+
+    /** The addresses a secondary accepts cluster links from. */
+    java.util.List<InetAddress> acceptPrimaries() {
+        return acceptPrimaries;
+    }
+
+    /** The advertised client-facing host, or null to use the bind address. */
+    String advertiseHost() {
+        return advertiseHost;
+    }
+
+    /** The advertised client-facing port, or 0 to use the bound port. */
+    int advertisePort() {
+        return advertisePort;
+    }
+
+    /** The instance's send-rate cap, bytes per second; 0 for none. */
+    long maxSendRate() {
+        return maxSendRate;
+    }
+
+    /** Failures of one chunk tolerated before a transfer fails. */
+    int chunkRetries() {
+        return chunkRetries;
     }
 
     private static ChannelStartException bad(String key, String value, String expected) {
@@ -305,6 +494,9 @@ final class MpftSettings {
         return "MpftSettings[bind=" + bind.getHostAddress() + ", port=" + port + ", name=" + name + ", chunkSize="
                 + chunkSize + ", maxFileSize=" + maxFileSize + ", window=" + window + ", checksum=" + checksum
                 + ", strategy=" + strategy.settingName() + ", idleTimeout=" + idleTimeout + ", maxSessions="
-                + maxSessions + ", ioThreads=" + ioThreads + ", authFailureDelay=" + authFailureDelay + "]";
+                + maxSessions + ", ioThreads=" + ioThreads + ", authFailureDelay=" + authFailureDelay + ", role="
+                + role.name().toLowerCase(Locale.ROOT) + ", secondaries=" + secondaries + ", advertise="
+                + (advertiseHost == null ? "-" : advertiseHost + ":" + advertisePort) + ", maxSendRate=" + maxSendRate
+                + ", chunkRetries=" + chunkRetries + "]";
     }
 }

@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.AttributeKey;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
@@ -45,17 +46,36 @@ final class PrimaryServer implements AutoCloseable {
     private final TlsIdentity identity;
     private final QuicTransport transport;
     private final ExecutorService io;
+    private final ExecutorService digests;
     private final SessionServices services;
+    private final HostContext host;
+    private final SendRateLimiter limiter;
+    private final ClusterSecret secret;
+    private volatile PrimaryCluster cluster;
+    private volatile SecondaryRole secondary;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
     private volatile Channel listener;
 
-    private PrimaryServer(MpftSettings settings, HostContext host, TlsIdentity identity) {
+    private PrimaryServer(MpftSettings settings, HostContext host, TlsIdentity identity, ClusterSecret secret) {
         this.settings = settings;
         this.identity = identity;
+        this.host = host;
+        this.secret = secret;
         this.transport = QuicTransport.create("mpft-quic", 1);
         this.io = Executors.newFixedThreadPool(settings.ioThreads(), new DefaultThreadFactory("mpft-io", true));
+        this.digests = Executors.newSingleThreadExecutor(new DefaultThreadFactory("mpft-digest", true));
+        this.limiter = settings.maxSendRate() > 0 ? new SendRateLimiter(settings.maxSendRate(), System::nanoTime)
+                : SendRateLimiter.UNLIMITED;
         this.services = new SessionServices(settings, host, io, Bytes.of(identity.certificateSha256()),
-                new AtomicLong(new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L));
+                new AtomicLong(new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L), limiter, null, null, digests);
+    }
+
+    /** The services with the role's parts, once they exist (after the bind: a secondary advertises its port). */
+    private volatile SessionServices roleServices;
+
+    private SessionServices services() {
+        SessionServices s = roleServices;
+        return s != null ? s : services;
     }
 
     /**
@@ -71,13 +91,19 @@ final class PrimaryServer implements AutoCloseable {
             throw new ChannelStartException("cannot load or create the TLS identity in "
                     + host.dataFolder().resolve(TLS_FOLDER) + ": " + e.getMessage(), e);
         }
+        ClusterSecret secret = null;
+        if (settings.clusterSecretFile() != null) {
+            secret = ClusterSecret.load(settings.clusterSecretFile(), host.dataFolder(),
+                    MpftSettings.CLUSTER_SECRET_FILE);
+        }
         PrimaryServer server;
         try {
-            server = new PrimaryServer(settings, host, identity);
+            server = new PrimaryServer(settings, host, identity, secret);
         } catch (IllegalStateException | LinkageError e) {
             throw new ChannelStartException("cannot start QUIC: " + e.getMessage(), e);
         }
         server.bind();
+        server.startRole();
         return server;
     }
 
@@ -93,11 +119,44 @@ final class PrimaryServer implements AutoCloseable {
                     + ", " + MpftSettings.PORT + "): " + bound.cause().getMessage(), bound.cause());
         }
         listener = bound.channel();
-        LOG.info("mpft listening on udp {} (role primary, certificate sha256 {})", hostPort(address()),
-                identity.fingerprintHex());
+        LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}{})", hostPort(address()),
+                settings.role().name().toLowerCase(java.util.Locale.ROOT), identity.fingerprintHex(),
+                limiter.limited() ? ", send rate capped at " + limiter.bytesPerSecond() + " B/s" : "");
         if (!transport.isEpoll()) {
             LOG.warn("mpft runs on NIO: downloads will be several times slower than with epoll");
         }
+    }
+
+    /** Starts what the role adds: a primary's cluster links, or a secondary's registry. */
+    private void startRole() throws ChannelStartException {
+        if (settings.role() == MpftSettings.Role.SECONDARY) {
+            String advertiseHost = settings.advertiseHost() != null ? settings.advertiseHost()
+                    : address().getAddress().getHostAddress();
+            int advertisePort = settings.advertisePort() > 0 ? settings.advertisePort() : address().getPort();
+            if (settings.advertiseHost() == null && address().getAddress().isAnyLocalAddress()) {
+                close();
+                throw new ChannelStartException("invalid setting " + MpftSettings.ADVERTISE_ADDRESS
+                        + ": required when " + MpftSettings.BIND + " is a wildcard address");
+            }
+            SecondaryTransfers registry = new SecondaryTransfers(secret, settings.name(), host,
+                    System::currentTimeMillis, SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
+            secondary = new SecondaryRole(secret, settings.name(), advertiseHost, advertisePort,
+                    Bytes.of(identity.certificateSha256()), settings.acceptPrimaries(), registry, io, limiter);
+            LOG.info("mpft secondary {}: accepts cluster links from {}; clients reach it at {}:{}", settings.name(),
+                    settings.acceptPrimaries(), advertiseHost, advertisePort);
+        } else if (!settings.secondaries().isEmpty()) {
+            try {
+                cluster = PrimaryCluster.start(secret, settings.name(), settings.secondaries(), transport,
+                        TransportSettings.defaults().withIdleTimeout(settings.idleTimeout()));
+            } catch (java.net.UnknownHostException e) {
+                close();
+                throw new ChannelStartException("invalid setting " + MpftSettings.SECONDARIES + ": unknown host "
+                        + e.getMessage(), e);
+            }
+            LOG.info("mpft primary {}: secondaries {}", settings.name(), settings.secondaries());
+        }
+        roleServices = new SessionServices(settings, host, io, services.certificateSha256(), services.transferIds(),
+                limiter, cluster, secondary, digests);
     }
 
     /** The bound address (with the real port when {@code mpft.port} was 0). */
@@ -119,8 +178,15 @@ final class PrimaryServer implements AutoCloseable {
         for (Session session : sessions) {
             session.connectionClosed();
         }
+        if (cluster != null) {
+            cluster.close();
+        }
+        if (secondary != null) {
+            secondary.close();
+        }
         transport.close();
         io.shutdownNow();
+        digests.shutdownNow();
         LOG.info("mpft listener stopped");
     }
 
@@ -135,7 +201,7 @@ final class PrimaryServer implements AutoCloseable {
         @Override
         protected void initChannel(QuicChannel connection) {
             boolean overLimit = sessions.size() >= settings.maxSessions();
-            Session session = new Session(connection, services, overLimit);
+            Session session = new Session(connection, services(), overLimit);
             connection.attr(SESSION).set(session);
             sessions.add(session);
             connection.closeFuture().addListener(f -> {
@@ -145,12 +211,20 @@ final class PrimaryServer implements AutoCloseable {
         }
     }
 
-    /** Hands a client-opened stream to its session, which keeps the first bidirectional one. */
+    /**
+     * Hands a client-opened stream to its session, which keeps the first bidirectional one. On a secondary
+     * the first frame decides: a cluster link or a client's control stream ({@link LinkSniffer}).
+     */
     @ChannelHandler.Sharable
-    private static final class StreamInitializer extends ChannelInitializer<QuicStreamChannel> {
+    private final class StreamInitializer extends ChannelInitializer<QuicStreamChannel> {
         @Override
         protected void initChannel(QuicStreamChannel stream) {
             Session session = stream.parent().attr(SESSION).get();
+            SecondaryRole role = secondary;
+            if (session != null && role != null && stream.type() == QuicStreamType.BIDIRECTIONAL) {
+                stream.pipeline().addLast(new LinkSniffer(session, role));
+                return;
+            }
             if (session == null || !session.acceptControlStream(stream)) {
                 stream.close();
             }

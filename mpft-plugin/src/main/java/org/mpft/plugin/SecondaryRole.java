@@ -66,7 +66,7 @@ final class SecondaryRole implements AutoCloseable {
     private final SecondaryTransfers registry;
     private final Executor io;
     private final SendRateLimiter limiter;
-    private final ChunkReader reader = new ChunkReader(PooledByteBufAllocator.DEFAULT);
+    private final ChunkReader reader;
     private final Map<String, ClusterLinkHandler> links = new ConcurrentHashMap<>();
     private final Map<Key, Serving> serving = new ConcurrentHashMap<>();
 
@@ -92,6 +92,7 @@ final class SecondaryRole implements AutoCloseable {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.io = Objects.requireNonNull(io, "io");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
+        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, limiter);
     }
 
     ClusterSecret secret() {
@@ -211,14 +212,10 @@ final class SecondaryRole implements AutoCloseable {
             io.execute(() -> {
                 ChunkReader.ReadChunk read;
                 try {
-                    limiter.acquire(s.registered.plan().length(chunk));
                     read = reader.read(s.transfer, chunk);
                 } catch (IOException | RuntimeException e) {
                     report(link, new ChunkError(transferId, chunk, ErrorCode.INTERNAL_ERROR, name
                             + " cannot read chunk " + chunk + " of " + s.registered.path() + ": " + e.getMessage()));
-                    return;
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
                     return;
                 }
                 try {

@@ -8,8 +8,11 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Locale;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -17,6 +20,13 @@ import org.mpft.api.AuthenticationFailed;
 import org.mpft.api.Principal;
 import org.mpft.api.ReadableFile;
 import org.mpft.protocol.Ack;
+import org.mpft.protocol.Attach;
+import org.mpft.protocol.Attached;
+import org.mpft.protocol.ChunkError;
+import org.mpft.protocol.ChunkSent;
+import org.mpft.protocol.EndTransfer;
+import org.mpft.protocol.Features;
+import org.mpft.protocol.SecondaryEndpoint;
 import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.AuthPassword;
 import org.mpft.protocol.AuthPublicKey;
@@ -50,6 +60,12 @@ import org.slf4j.LoggerFactory;
  * {@code mpft.auth-failure-delay}). A refused OPEN (no such file, access denied ...) is answered with
  * ERROR and the session waits for another OPEN. Host calls and chunk reads run on the I/O pool; every
  * state change happens on the connection's event loop.
+ *
+ * <p>Multi-path: on a primary with secondaries, OPEN registers the transfer with every secondary that is
+ * up (a ticket each) before META lists them; START builds the {@link ChunkCoordinator} over the primary's
+ * own {@link ChunkSender} and one {@link SecondaryPath} per secondary, and {@link DigestAhead} sends the
+ * primary's chunk digests so the client can check the secondaries' chunks. On a secondary, a client sends
+ * ATTACH (its ticket) instead of logging in, and then only receives the chunks the primary assigns here.
  */
 final class Session extends SimpleChannelInboundHandler<Frame> {
 
@@ -62,14 +78,17 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     /** How long the server waits for the client to close after a fatal ERROR before closing itself. */
     static final long CLOSE_GRACE_MS = 2000;
 
-    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, START, SENDING, CLOSED }
+    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, START, SENDING, ATTACHED, CLOSED }
+
+    /** How long the primary waits for the client to attach to a secondary before dropping it. */
+    static final long ATTACH_TIMEOUT_MS = 10_000;
 
     private final QuicChannel connection;
     private final SessionServices services;
     private final boolean overLimit;
     private final SessionAuthenticator authenticator;
     private final FileOpener opener;
-    private final ChunkReader reader = new ChunkReader(PooledByteBufAllocator.DEFAULT);
+    private final ChunkReader reader;
     private QuicStreamChannel control;
     private State state = State.HELLO;
     private Bytes challenge;
@@ -77,6 +96,13 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     private Transfer transfer;
     private ChunkCoordinator coordinator;
     private ChunkSender sender;
+    private long clientFeatures;
+    private Strategy strategy;
+    private List<PrimaryCluster.Registration> registrations = List.of();
+    private List<SecondaryPath> secondaryPaths = List.of();
+    private final Set<ClusterLink> attachedEarly = new HashSet<>();
+    private DigestAhead digests;
+    private SecondaryRole.Serving serving;
 
     Session(QuicChannel connection, SessionServices services, boolean overLimit) {
         super(Frame.class);
@@ -86,6 +112,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         this.authenticator = new SessionAuthenticator(services.host().authenticator(), services.certificateSha256());
         this.opener = new FileOpener(services.host().fileAccess(), services.settings().maxFileSize(),
                 services.settings().chunkSize());
+        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, services.limiter());
     }
 
     /**
@@ -119,6 +146,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
             case OPEN -> onOpen(expect(frame, Open.class));
             case START -> onStart(expect(frame, Start.class));
             case SENDING -> onTransferFrame(frame);
+            case ATTACHED -> onAttachedFrame(frame);
             case CLOSED -> { }
             default -> throw unexpected(frame);
         }
@@ -137,12 +165,17 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         RANDOM.nextBytes(random);
         challenge = Bytes.of(random);
         state = State.AUTH;
-        write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), 0L, challenge,
+        clientFeatures = hello.features() & Features.MULTI_PATH;
+        write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), clientFeatures, challenge,
                 services.settings().name()));
         LOG.debug("session from {}: {}", connection.remoteSocketAddress(), hello.agent());
     }
 
     private void onAuth(Frame frame) throws MpftException {
+        if (frame instanceof Attach attach && services.secondary() != null) {
+            onAttach(attach);
+            return;
+        }
         if (!(frame instanceof AuthPassword) && !(frame instanceof AuthPublicKey)) {
             throw unexpected(frame);
         }
@@ -204,17 +237,56 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }
         MpftSettings settings = services.settings();
         ChunkPlan plan = new ChunkPlan(file.size(), settings.chunkSize());
-        Strategy strategy = open.strategy() == Strategy.SERVER_DEFAULT ? settings.strategy() : open.strategy();
+        strategy = open.strategy() == Strategy.SERVER_DEFAULT ? settings.strategy() : open.strategy();
         transfer = new Transfer(services.transferIds().incrementAndGet(), user, open.path(), file, plan,
                 settings.checksum(), System.nanoTime());
-        coordinator = new ChunkCoordinator(plan.chunkCount());
+        attachedEarly.clear();
+        PrimaryCluster cluster = services.cluster();
+        if (cluster == null || !Features.has(clientFeatures, Features.MULTI_PATH) || plan.chunkCount() < 2) {
+            sendMeta(List.of());
+            return;
+        }
+        long id = transfer.id();
+        cluster.register(id, user.name(), open.path(), file.size(), file.lastModifiedMillis(), plan.chunkSize(),
+                settings.checksum(), link -> new SecondaryEvents(id, link))
+                .thenAccept(ok -> {
+                    if (!onLoop(() -> registeredWithSecondaries(id, ok))) {
+                        ok.forEach(r -> endOnSecondary(r, id));
+                    }
+                });
+    }
+
+    private void registeredWithSecondaries(long id, List<PrimaryCluster.Registration> ok) {
+        if (state != State.OPENING || transfer == null || transfer.id() != id) {
+            ok.forEach(r -> endOnSecondary(r, id));
+            return;
+        }
+        sendMeta(ok);
+    }
+
+    private void sendMeta(List<PrimaryCluster.Registration> secondaries) {
+        registrations = List.copyOf(secondaries);
+        List<SecondaryEndpoint> endpoints = new ArrayList<>();
+        for (PrimaryCluster.Registration r : registrations) {
+            endpoints.add(new SecondaryEndpoint(r.slotName(), r.endpoint().host(), r.endpoint().port(),
+                    r.endpoint().certificateSha256(), r.ticket()));
+        }
         state = State.START;
-        write(new Meta(transfer.id(), file.size(), file.lastModifiedMillis(), plan.chunkSize(), settings.checksum(),
-                strategy, 0L, List.of()));
+        ReadableFile file = transfer.file();
+        write(new Meta(transfer.id(), file.size(), file.lastModifiedMillis(), transfer.plan().chunkSize(),
+                transfer.checksum(), strategy, endpoints.isEmpty() ? 0L : Features.MULTI_PATH, endpoints));
+        if (!registrations.isEmpty()) {
+            LOG.info("transfer {}: {} secondaries serve too: {}", transfer.id(), registrations.size(),
+                    registrations.stream().map(PrimaryCluster.Registration::slotName).toList());
+        }
     }
 
     private void onStart(Start start) throws MpftException {
         checkTransfer(start.transferId());
+        MpftSettings settings = services.settings();
+        ChunkPlan plan = transfer.plan();
+        coordinator = new ChunkCoordinator(plan, ChunkStrategy.of(strategy, settings.window(), plan.chunkSize()),
+                settings.chunkRetries(), System::nanoTime);
         int chunkCount = coordinator.chunkCount();
         BitSet held = BitSet.valueOf(start.have().toByteArray());
         if (held.length() > chunkCount) {
@@ -228,7 +300,192 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         sender = new ChunkSender("primary", transfer, coordinator, reader, new QuicChunkOutlet(connection),
                 services.io(), connection.eventLoop(), services.settings().window(), this::chunkFailed);
         coordinator.addPath(sender);
+        List<SecondaryPath> paths = new ArrayList<>();
+        long id = transfer.id();
+        for (PrimaryCluster.Registration r : registrations) {
+            SecondaryPath[] self = new SecondaryPath[1];
+            self[0] = new SecondaryPath(r, id, plan, () -> coordinator,
+                    () -> onLoop(() -> dropSecondary(id, self[0], ErrorCode.SERVER_UNAVAILABLE, "its link is down")));
+            coordinator.addPath(self[0], true);
+            paths.add(self[0]);
+        }
+        secondaryPaths = List.copyOf(paths);
         coordinator.start(held);
+        if (secondaryPaths.isEmpty()) {
+            return;
+        }
+        for (SecondaryPath path : secondaryPaths) {
+            if (attachedEarly.contains(path.registration().link())) {
+                path.attached();
+            }
+        }
+        digests = new DigestAhead(id, user.name(), transfer.path(), transfer.file(), plan, transfer.checksum());
+        DigestAhead mine = digests;
+        mine.start(services.digests(), (frame, frontier) -> onLoop(() -> {
+            if (digests == mine && coordinator != null) {
+                write(frame);
+                coordinator.digestsUpTo(frontier);
+            }
+        }), e -> onLoop(() -> {
+            if (digests == mine) {
+                LOG.warn("transfer {}: cannot compute the digests of {} ({}); the secondaries stop serving it", id,
+                        transfer.path(), e.toString());
+                for (SecondaryPath path : secondaryPaths) {
+                    dropSecondary(id, path, ErrorCode.INTERNAL_ERROR, "no digests");
+                }
+            }
+        }));
+        connection.eventLoop().schedule(() -> {
+            for (SecondaryPath path : secondaryPaths) {
+                if (!path.isAttached()) {
+                    dropSecondary(id, path, ErrorCode.SERVER_UNAVAILABLE, "the client did not attach within "
+                            + ATTACH_TIMEOUT_MS / 1000 + " s");
+                }
+            }
+        }, ATTACH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Events of one secondary for one transfer, from its cluster link; each is handled on this session's loop. */
+    private final class SecondaryEvents implements ClusterLink.TransferListener {
+        private final long id;
+        private final ClusterLink link;
+
+        SecondaryEvents(long id, ClusterLink link) {
+            this.id = id;
+            this.link = link;
+        }
+
+        @Override
+        public void attached() {
+            onLoop(() -> {
+                if (transfer == null || transfer.id() != id) {
+                    return;
+                }
+                SecondaryPath path = pathOf(link);
+                if (path == null) {
+                    attachedEarly.add(link);
+                } else {
+                    path.attached();
+                }
+            });
+        }
+
+        @Override
+        public void chunkSent(ChunkSent sent) {
+            onLoop(() -> secondarySent(id, link, sent));
+        }
+
+        @Override
+        public void chunkError(ChunkError error) {
+            onLoop(() -> secondaryFailed(id, link, error));
+        }
+
+        @Override
+        public void linkDown() {
+            onLoop(() -> {
+                SecondaryPath path = pathOf(link);
+                if (path != null) {
+                    dropSecondary(id, path, ErrorCode.SERVER_UNAVAILABLE, "its cluster link went down");
+                }
+            });
+        }
+    }
+
+    private SecondaryPath pathOf(ClusterLink link) {
+        for (SecondaryPath path : secondaryPaths) {
+            if (path.registration().link() == link) {
+                return path;
+            }
+        }
+        return null;
+    }
+
+    /** The primary's content check: the secondary's checksum of what it read must equal the primary's digest. */
+    private void secondarySent(long id, ClusterLink link, ChunkSent sent) {
+        SecondaryPath path = pathOf(link);
+        if (transfer == null || transfer.id() != id || path == null || digests == null) {
+            return;
+        }
+        if (digests.digest(sent.chunk()) != null && !digests.matches(sent.chunk(), sent.checksum())) {
+            LOG.warn("transfer {}: secondary {} read chunk {} of {} with checksum {}, the primary's is {}: its copy "
+                    + "is stale; its chunks go to the other paths", id, path.name(), sent.chunk(), transfer.path(),
+                    sent.checksum().hex(), Bytes.of(digests.digest(sent.chunk())).hex());
+            dropSecondary(id, path, ErrorCode.STALE_FILE, "its copy of the file differs (chunk " + sent.chunk() + ")");
+        }
+    }
+
+    private void secondaryFailed(long id, ClusterLink link, ChunkError error) {
+        SecondaryPath path = pathOf(link);
+        if (transfer == null || transfer.id() != id || path == null || coordinator == null) {
+            return;
+        }
+        LOG.info("transfer {}: secondary {} could not send chunk {}: {} {}", id, path.name(), error.chunk(),
+                error.code(), error.message());
+        try {
+            path.fail(error.chunk(), error.code());
+        } catch (MpftException e) {
+            fail(e.code(), e.getMessage());
+        }
+    }
+
+    private void dropSecondary(long id, SecondaryPath path, ErrorCode code, String why) {
+        if (transfer == null || transfer.id() != id || coordinator == null || !coordinator.alive(path)) {
+            return;
+        }
+        LOG.info("transfer {}: secondary {} dropped from the transfer ({}: {})", id, path.name(), code, why);
+        endOnSecondary(path.registration(), id);
+        try {
+            coordinator.dropPath(path, code);
+        } catch (MpftException e) {
+            fail(e.code(), e.getMessage());
+        }
+    }
+
+    private static void endOnSecondary(PrimaryCluster.Registration registration, long id) {
+        registration.link().send(new EndTransfer(id));
+        registration.link().forget(id);
+    }
+
+    // ---- secondary role: a client attached with a ticket ----
+
+    private void onAttach(Attach attach) {
+        state = State.AUTHENTICATING;
+        SecondaryRole role = services.secondary();
+        blocking(() -> {
+            try {
+                SecondaryRole.Serving s = role.attach(attach.ticket(), connection, new QuicChunkOutlet(connection));
+                if (!onLoop(() -> attachedHere(s))) {
+                    role.detach(s);
+                }
+            } catch (MpftException e) {
+                LOG.info("attach from {} refused: {}", connection.remoteSocketAddress(), e.getMessage());
+                connection.eventLoop().schedule(() -> fail(e.code(), e.getMessage()),
+                        services.settings().authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void attachedHere(SecondaryRole.Serving s) {
+        if (state != State.AUTHENTICATING) {
+            services.secondary().detach(s);
+            return;
+        }
+        serving = s;
+        state = State.ATTACHED;
+        write(new Attached(s.registered().transferId()));
+    }
+
+    private void onAttachedFrame(Frame frame) throws MpftException {
+        if (frame instanceof Nack nack && nack.transferId() == serving.registered().transferId()) {
+            services.secondary().resend(serving, nack.chunk());
+        } else if (frame instanceof Cancel) {
+            connection.close();
+        } else if (frame instanceof Ack || frame instanceof Nack || frame instanceof Start || frame instanceof Open) {
+            throw new MpftException(ErrorCode.INVALID_TICKET, "a client attached to " + services.settings().name()
+                    + " only receives the chunks its primary assigns (got " + frame.type() + ")");
+        } else {
+            throw unexpected(frame);
+        }
     }
 
     private void onTransferFrame(Frame frame) throws MpftException {
@@ -241,7 +498,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
             checkChunk(nack.chunk());
             LOG.info("transfer {}: client rejected chunk {} of {} ({}), sending it again", transfer.id(),
                     nack.chunk(), transfer.path(), nack.reason());
-            coordinator.nacked(nack.chunk());
+            coordinator.nacked(nack.chunk(), nack.reason());
         } else if (frame instanceof Done done) {
             checkTransfer(done.transferId());
             if (!coordinator.isComplete()) {
@@ -252,6 +509,10 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
             LOG.info("transfer {}: {} done, {} bytes sent in {} ms ({} MB/s), client sha256 {}", transfer.id(),
                     transfer.path(), sender.bytesSent(), nanos / 1_000_000,
                     String.format(Locale.ROOT, "%.1f", sender.bytesSent() * 1e3 / nanos), done.sha256().hex());
+            for (SecondaryPath path : secondaryPaths) {
+                LOG.info("transfer {}: secondary {} was assigned {} chunks", transfer.id(), path.name(),
+                        path.chunksAssigned());
+            }
             endTransfer();
             state = State.OPEN;
         } else if (frame instanceof Cancel cancel) {
@@ -335,6 +596,10 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }
         state = State.CLOSED;
         endTransfer();
+        if (serving != null) {
+            services.secondary().detach(serving);
+            serving = null;
+        }
     }
 
     /** Answers with ERROR and closes the session (the client closes first, or the server after a grace). */
@@ -359,6 +624,18 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
             sender.stop();
             sender = null;
         }
+        if (digests != null) {
+            digests.stop();
+            digests = null;
+        }
+        if (transfer != null) {
+            for (PrimaryCluster.Registration r : registrations) {
+                endOnSecondary(r, transfer.id());
+            }
+        }
+        registrations = List.of();
+        secondaryPaths = List.of();
+        attachedEarly.clear();
         if (transfer != null) {
             transfer.close();
             transfer = null;

@@ -15,9 +15,14 @@ import org.mpft.protocol.Bytes;
  * @param io                runs blocking work off the event loop
  * @param certificateSha256 the SHA-256 of the listener's TLS certificate (bound into public-key logins)
  * @param transferIds       hands out transfer ids, unique on this listener
+ * @param limiter           the instance's send-rate cap ({@code mpft.max-send-rate})
+ * @param cluster           a primary's secondaries, or null when it has none (or is a secondary)
+ * @param secondary         a secondary's role, or null for a primary
+ * @param digests           where a primary computes its chunk digests ahead of its secondaries
  */
 record SessionServices(MpftSettings settings, HostContext host, Executor io, Bytes certificateSha256,
-                       AtomicLong transferIds) {
+                       AtomicLong transferIds, SendRateLimiter limiter, PrimaryCluster cluster,
+                       SecondaryRole secondary, Executor digests) {
 
     SessionServices {
         Objects.requireNonNull(settings, "settings");
@@ -25,5 +30,7 @@ record SessionServices(MpftSettings settings, HostContext host, Executor io, Byt
         Objects.requireNonNull(io, "io");
         Objects.requireNonNull(certificateSha256, "certificateSha256");
         Objects.requireNonNull(transferIds, "transferIds");
+        Objects.requireNonNull(limiter, "limiter");
+        Objects.requireNonNull(digests, "digests");
     }
 }

@@ -1,0 +1,139 @@
+package org.mpft.plugin;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.mpft.api.ReadableFile;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkDigests;
+import org.mpft.protocol.ChunkPlan;
+
+/**
+ * The primary's own digests of a transfer's chunks, computed ahead of the secondaries: it reads the file
+ * in chunk order on its own thread, and every {@value #BATCH} chunks (or at the end) hands a CHUNK_DIGESTS
+ * frame to the session, which sends it to the client and then lets secondaries have those chunks. A
+ * secondary's chunk is thus always checked by the client against the primary's copy, and the primary
+ * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale).
+ *
+ * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in memory, so a
+ * second download of the same file starts with all of them.
+ */
+final class DigestAhead {
+
+    /** Chunks per CHUNK_DIGESTS frame. */
+    static final int BATCH = 16;
+
+    /** File versions whose digests are kept. */
+    static final int CACHE_ENTRIES = 64;
+
+    private record Version(String user, String path, long size, long mtime, int chunkSize, ChecksumAlgorithm algorithm) {
+    }
+
+    private static final Map<Version, byte[][]> CACHE = new ConcurrentHashMap<>();
+
+    private final long transferId;
+    private final ReadableFile file;
+    private final ChunkPlan plan;
+    private final ChecksumAlgorithm algorithm;
+    private final Version version;
+    private final byte[][] digests;
+    private volatile boolean stopped;
+    private volatile int frontier;
+
+    DigestAhead(long transferId, String user, String path, ReadableFile file, ChunkPlan plan,
+                ChecksumAlgorithm algorithm) {
+        this.transferId = transferId;
+        this.file = file;
+        this.plan = plan;
+        this.algorithm = algorithm;
+        this.version = new Version(user, path, plan.fileSize(), file.lastModifiedMillis(), plan.chunkSize(), algorithm);
+        byte[][] cached = CACHE.get(version);
+        this.digests = cached != null ? cached : new byte[plan.chunkCount()][];
+    }
+
+    /**
+     * Computes (or takes from the cache) every digest, handing out frames as batches complete.
+     *
+     * @param executor where the reading runs (a thread of its own: it reads the whole file)
+     * @param frames   receives each CHUNK_DIGESTS frame and the frontier it completes (chunks below it)
+     * @param failure  receives a read failure
+     */
+    void start(Executor executor, BiConsumer<ChunkDigests, Integer> frames, Consumer<Exception> failure) {
+        try {
+            executor.execute(() -> run(frames, failure));
+        } catch (RejectedExecutionException e) {
+            failure.accept(e);
+        }
+    }
+
+    private void run(BiConsumer<ChunkDigests, Integer> frames, Consumer<Exception> failure) {
+        int count = plan.chunkCount();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.min(plan.chunkSize(), (int) Math.max(1, plan.fileSize())));
+        int batchStart = 0;
+        try {
+            for (int chunk = 0; chunk < count && !stopped; chunk++) {
+                if (digests[chunk] == null) {
+                    digests[chunk] = digest(chunk, buffer);
+                }
+                if (chunk + 1 - batchStart == BATCH || chunk + 1 == count) {
+                    frames.accept(frame(batchStart, chunk + 1), chunk + 1);
+                    frontier = chunk + 1;
+                    batchStart = chunk + 1;
+                }
+            }
+            if (!stopped && count > 0) {
+                if (CACHE.size() >= CACHE_ENTRIES) {
+                    CACHE.clear();
+                }
+                CACHE.put(version, digests);
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.accept(e);
+        }
+    }
+
+    private byte[] digest(int chunk, ByteBuffer buffer) throws IOException {
+        long offset = plan.offset(chunk);
+        int length = plan.length(chunk);
+        buffer.clear().limit(length);
+        while (buffer.hasRemaining()) {
+            int n = file.read(buffer, offset + buffer.position());
+            if (n < 0) {
+                throw new EOFException("the file ended while its digests were computed (chunk " + chunk + ")");
+            }
+        }
+        buffer.flip();
+        return algorithm.compute(buffer);
+    }
+
+    private ChunkDigests frame(int from, int to) {
+        byte[] all = new byte[(to - from) * algorithm.length()];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(digests[i], 0, all, (i - from) * algorithm.length(), algorithm.length());
+        }
+        return new ChunkDigests(transferId, from, Bytes.of(all));
+    }
+
+    /** The digest of {@code chunk}, or null while it is not computed. */
+    byte[] digest(int chunk) {
+        return chunk < frontier ? digests[chunk] : null;
+    }
+
+    /** True when {@code checksum} (a secondary's CHUNK_SENT) equals the primary's digest; false when it differs. */
+    boolean matches(int chunk, Bytes checksum) {
+        byte[] mine = digest(chunk);
+        return mine != null && java.security.MessageDigest.isEqual(mine, checksum.toByteArray());
+    }
+
+    /** Stops reading (the transfer ended). */
+    void stop() {
+        stopped = true;
+    }
+}
