@@ -2,7 +2,9 @@ package org.mpft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -19,6 +21,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,6 +41,7 @@ class CliIT {
     private static final String PASSWORD = "alice-pw";
     private static final int SMALL = 500 * 1024;
     private static final int LARGE = 50 * 1024 * 1024;
+    private static final long HUGE = 256L * 1024 * 1024;
 
     @TempDir
     static Path shared;
@@ -63,6 +67,11 @@ class CliIT {
         Files.write(pub.resolve("small.bin"), small);
         Files.write(pub.resolve("large.bin"), large);
         Files.writeString(host.home("alice").resolve("private.txt"), "outside alice's read rules\n");
+        try (RandomAccessFile huge = new RandomAccessFile(pub.resolve("huge.bin").toFile(), "rw")) {
+            huge.setLength(HUGE); // sparse: costs the host no disk
+            huge.seek(HUGE - 5);
+            huge.write("tail\n".getBytes(StandardCharsets.US_ASCII));
+        }
     }
 
     private static HostProcess startHost(Path workDir, int port) throws Exception {
@@ -113,6 +122,15 @@ class CliIT {
     }
 
     private Run mpft(Map<String, String> env, String... args) throws Exception {
+        return mpft(env, process -> { }, args);
+    }
+
+    /** Something to do with the CLI's process while it runs (e.g. interrupt it). */
+    private interface WhileRunning {
+        void accept(Process process) throws Exception;
+    }
+
+    private Run mpft(Map<String, String> env, WhileRunning whileRunning, String... args) throws Exception {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-jar", cliJar().toString()));
         command.addAll(List.of(args));
@@ -124,8 +142,9 @@ class CliIT {
         pb.environment().putAll(env);
         Path out = dir.resolve("stdout-" + System.nanoTime());
         Path err = dir.resolve("stderr-" + System.nanoTime());
-        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Process process = pb.start();
+        whileRunning.accept(process);
         if (!process.waitFor(240, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("mpft did not finish in 240 s: " + String.join(" ", args) + "\n"
@@ -326,5 +345,52 @@ class CliIT {
         }
         assertThat(Files.readString(Path.of(knownHosts()))).isEqualTo(pins);
         assertThat(listing(out)).isEmpty();
+    }
+
+    @Test
+    void ctrlCKeepsThePartialDownloadAndTheNextRunResumes() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path file = out.resolve("huge.bin");
+        Path part = Path.of(file + ".mpft-part");
+        Path state = Path.of(file + ".mpft-state");
+        Run interrupted = mpft(Map.of("MPFT_PASSWORD", PASSWORD), process -> {
+            // SIGINT once the first chunks are on disk, as Ctrl-C on a terminal would
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (process.isAlive() && !(Files.exists(part) && Files.size(part) > 0) && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            if (process.isAlive()) {
+                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            }
+        }, "get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts", knownHosts(), "--progress",
+                target("pub/huge.bin"), "-o", out.toString());
+        Assumptions.assumeFalse(interrupted.exitCode() == 0,
+                "the download finished before the interrupt: nothing to resume on so fast a machine");
+        assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(130);
+        assertThat(interrupted.stderr()).contains("mpft: cancelled").contains("resume").contains("ETA")
+                .contains("primary");
+        assertThat(interrupted.stdout()).isEmpty();
+        assertThat(file).doesNotExist();
+        assertThat(part).exists();
+        assertThat(state).exists();
+
+        Run resumed = mpft("get", "--password-env", "MPFT_PASSWORD", "--known-hosts", knownHosts(), "--json",
+                target("pub/huge.bin"), "-o", out.toString());
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        String json = resumed.lastLine();
+        assertThat(jsonNumber(json, "resumedChunks")).isPositive();
+        assertThat(jsonNumber(json, "bytes")).isEqualTo(HUGE);
+        MessageDigest expected = MessageDigest.getInstance("SHA-256");
+        try (var in = Files.newInputStream(host.home("alice").resolve("pub/huge.bin"))) {
+            byte[] buffer = new byte[1 << 20];
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                expected.update(buffer, 0, n);
+            }
+        }
+        assertThat(jsonString(json, "sha256")).isEqualTo(HexFormat.of().formatHex(expected.digest()));
+        assertThat(Files.size(file)).isEqualTo(HUGE);
+        assertThat(part).doesNotExist();
+        assertThat(state).doesNotExist();
+        Files.delete(file);
     }
 }
