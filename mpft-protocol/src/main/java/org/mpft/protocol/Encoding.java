@@ -5,7 +5,9 @@ public enum Encoding {
     /** The bytes as they are in the file. */
     RAW(0),
     /** JDK Deflater (raw deflate, no zlib header). */
-    DEFLATE(1);
+    DEFLATE(1),
+    /** One Zstandard frame (RFC 8878) holding the chunk's length in its header; see {@link ChunkCodec}. */
+    ZSTD(2);
 
     private final int wireValue;
 

@@ -133,8 +133,8 @@ class ChunkHeaderTest {
                         "chunk length 67108865 exceeds 67108864"),
                 Arguments.of("length negative", "0023" + "01" + "0000000000000007" + rest + "80000000",
                         "chunk length 2147483648 exceeds"),
-                Arguments.of("encoding 2", "0023" + "01" + "0000000000000007" + rest + "00400000" + "02",
-                        "unknown chunk encoding 2"),
+                Arguments.of("encoding 3", "0023" + "01" + "0000000000000007" + rest + "00400000" + "03",
+                        "unknown chunk encoding 3"),
                 Arguments.of("payload over the limit", "0023" + "01" + "0000000000000007" + rest + "00400000"
                         + "01" + String.format("%08x", ChunkHeader.MAX_PAYLOAD_LENGTH + 1), "payload length"),
                 Arguments.of("checksum algorithm 0", "0023" + "01" + "0000000000000007" + rest + "00400000" + "00"

@@ -27,7 +27,7 @@ class WireValuesTest {
         assertThat(Stream.of(Strategy.values()).map(s -> s.name() + "=" + s.wireValue()))
                 .containsExactly("SERVER_DEFAULT=0", "ALTERNATE=1", "ADAPTIVE=2");
         assertThat(Stream.of(Encoding.values()).map(e -> e.name() + "=" + e.wireValue()))
-                .containsExactly("RAW=0", "DEFLATE=1");
+                .containsExactly("RAW=0", "DEFLATE=1", "ZSTD=2");
         for (Strategy strategy : Strategy.values()) {
             assertThat(Strategy.fromWire(strategy.wireValue())).isSameAs(strategy);
         }
