@@ -1,26 +1,30 @@
 package org.mpft.cli;
 
-import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 
-/** The real network side of the command. Placeholder until FileTransferClient is in this package. */
+/** The real network side of the command: {@link FileTransferClient}. */
 final class ClientDownloader implements Downloader {
+
+    private final FileTransferClient client = new FileTransferClient();
 
     @Override
     public Running start(DownloadRequest request, ProgressListener listener) {
+        Download download = client.start(request, listener);
         return new Running() {
             @Override
             public void cancel() {
+                download.cancel();
             }
 
             @Override
-            public DownloadResult await() throws MpftException {
-                throw new MpftException(ErrorCode.INTERNAL_ERROR, "this build of mpft has no network client yet");
+            public DownloadResult await() throws MpftException, InterruptedException {
+                return download.await();
             }
         };
     }
 
     @Override
     public void close() {
+        client.close();
     }
 }

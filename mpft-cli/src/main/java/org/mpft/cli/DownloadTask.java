@@ -195,7 +195,8 @@ final class DownloadTask implements Download, Runnable {
             connection.send(new Start(meta.transferId(), Bytes.of(have.toByteArray())));
             notifyListener();
             while (!chunks.isComplete()) {
-                DownloadEvent event = next();
+                // a cancel goes before chunks already queued: it stops the download now
+                DownloadEvent event = cancelled ? new DownloadEvent.Cancelled() : next();
                 if (event instanceof DownloadEvent.ChunkArrived chunk) {
                     onChunk(connection, meta, chunks, chunk);
                 } else {
