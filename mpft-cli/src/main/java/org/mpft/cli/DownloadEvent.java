@@ -26,4 +26,8 @@ sealed interface DownloadEvent {
     /** The user cancelled. */
     record Cancelled() implements DownloadEvent {
     }
+
+    /** An event defined by a part of the download outside this interface (e.g. {@link SecondaryPaths}). */
+    non-sealed interface External extends DownloadEvent {
+    }
 }

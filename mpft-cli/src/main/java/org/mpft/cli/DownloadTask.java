@@ -5,7 +5,9 @@ import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.BitSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -25,6 +27,7 @@ import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Done;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.protocol.Hello;
@@ -72,6 +75,8 @@ final class DownloadTask implements Download, Runnable {
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final Map<Integer, Integer> failures = new HashMap<>();
     private volatile ChunkVerifier verifier;
+    private SecondaryPaths secondaries;
+    private ChunkManager currentChunks;
     private volatile boolean cancelled;
     private volatile Thread runner;
     private volatile boolean connecting;
@@ -167,7 +172,7 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult converse(PrimaryConnection connection, long started)
             throws MpftException, InterruptedException, IOException {
-        connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, 0L, AGENT));
+        connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH, AGENT));
         ServerHello hello = expect(ServerHello.class, null);
         connection.send(login(hello.challenge(), Bytes.of(connection.certificateSha256())));
         expect(AuthOk.class, null);
@@ -186,13 +191,24 @@ final class DownloadTask implements Download, Runnable {
                 LOG.info("starting {} over: {}", request.output(), chunks.restartReason());
             }
             have = chunks.held();
+            currentChunks = chunks;
             long resumedBytes = 0;
             for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
                 resumedBytes += plan.length(i);
             }
             progress.planned(meta.size(), plan.chunkCount(), resumedBytes, have.cardinality());
             verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath());
+            if (!meta.secondaries().isEmpty()) {
+                secondaries = new SecondaryPaths(transport, settings, request, meta, events::add, () -> verifier,
+                        CONNECT_TIMEOUT);
+                for (String server : secondaries.servers()) {
+                    progress.addPath(server, "secondary");
+                }
+            }
             connection.send(new Start(meta.transferId(), Bytes.of(have.toByteArray())));
+            if (secondaries != null) {
+                secondaries.attachAll();
+            }
             notifyListener();
             while (!chunks.isComplete()) {
                 // a cancel goes before chunks already queued: it stops the download now
@@ -215,6 +231,9 @@ final class DownloadTask implements Download, Runnable {
             return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries,
                     chunks.resumedChunks(), progress.summaries());
         } finally {
+            if (secondaries != null) {
+                secondaries.close();
+            }
             closeQuietly(chunks);
         }
     }
@@ -229,7 +248,19 @@ final class DownloadTask implements Download, Runnable {
                 return;
             }
             ByteBuffer bytes = arrived.payload().nioBuffer();
-            if (!verifier.verify(header, bytes)) {
+            SecondaryPaths.Verdict verdict = secondaries != null && secondaries.isSecondary(arrived.server())
+                    ? secondaries.verify(arrived, bytes) : null;
+            if (verdict == SecondaryPaths.Verdict.WAIT) {
+                arrived = null; // held until the primary's digest arrives: the buffer is no longer ours
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.STALE) {
+                LOG.info("chunk {} of {} from {} differs from the primary's copy; fetching it again", index,
+                        request.remotePath(), arrived.server());
+                connection.send(new Nack(meta.transferId(), index, ErrorCode.STALE_FILE));
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.CORRUPT || (verdict == null && !verifier.verify(header, bytes))) {
                 int count = failures.merge(index, 1, Integer::sum);
                 retries++;
                 if (count > request.retries()) {
@@ -252,11 +283,26 @@ final class DownloadTask implements Download, Runnable {
             connection.send(new Ack(meta.transferId(), index));
             progress.received(arrived.server(), index, header.length());
         } finally {
-            arrived.payload().release();
+            if (arrived != null) {
+                arrived.payload().release();
+            }
         }
     }
 
     private void onOtherEvent(DownloadEvent event, PrimaryConnection connection, Meta meta) throws MpftException {
+        if (secondaries != null && connection != null && event instanceof DownloadEvent.External
+                || secondaries != null && connection != null && event instanceof DownloadEvent.ControlFrame control
+                && control.frame() instanceof org.mpft.protocol.ChunkDigests) {
+            List<DownloadEvent.ChunkArrived> ready = new ArrayList<>();
+            secondaries.handle(event, ready::add);
+            for (DownloadEvent.ChunkArrived chunk : ready) {
+                onChunk(connection, meta, currentChunks, chunk);
+            }
+            return;
+        }
+        if (event instanceof DownloadEvent.External) {
+            return; // a secondary's late news after the end
+        }
         if (event instanceof DownloadEvent.Cancelled) {
             connection.send(new Cancel(meta.transferId()));
             throw cancelledError(meta);

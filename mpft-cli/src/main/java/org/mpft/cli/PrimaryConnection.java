@@ -70,12 +70,32 @@ final class PrimaryConnection implements AutoCloseable {
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, DownloadRequest request,
                                      Duration timeout, Supplier<ChunkVerifier> verifier,
                                      Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
-        String server = request.server();
+        return connect(transport, settings, request.server(), request.host(), request.port(),
+                sha256 -> request.hostKeys().verify(request.server(), sha256, null), timeout, verifier, events);
+    }
+
+    /** Decides on a server's certificate during the handshake. */
+    @FunctionalInterface
+    interface Pin {
+        /** @throws MpftException to refuse the certificate */
+        void check(byte[] certificateSha256) throws MpftException;
+    }
+
+    /**
+     * Connects to any mpft server (a primary, or a secondary named in META) and opens the control stream.
+     *
+     * @param server the server as shown to the user, {@code host:port}
+     * @param pin    accepts or refuses the server's certificate
+     * @throws MpftException SERVER_UNAVAILABLE (unresolvable, unreachable, no answer) or the pin's refusal
+     */
+    static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server, String host,
+                                     int port, Pin pin, Duration timeout, Supplier<ChunkVerifier> verifier,
+                                     Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
         InetSocketAddress remote;
         try {
-            remote = new InetSocketAddress(InetAddress.getByName(request.host()), request.port());
+            remote = new InetSocketAddress(InetAddress.getByName(host), port);
         } catch (UnknownHostException e) {
-            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot resolve " + request.host()
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot resolve " + host
                     + " (server " + server + ")", e);
         }
         byte[][] seen = new byte[1][];
@@ -83,7 +103,7 @@ final class PrimaryConnection implements AutoCloseable {
         ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(sha256 -> {
             seen[0] = sha256.clone();
             try {
-                request.hostKeys().verify(server, sha256.clone(), null);
+                pin.check(sha256.clone());
             } catch (MpftException e) {
                 refused[0] = e;
                 throw new CertificateException(e.getMessage());

@@ -87,7 +87,8 @@ final class SecondaryPath implements ChunkCoordinator.DroppablePath {
 
     @Override
     public void release(int chunk) {
-        // the coordinator's schedule tracks this path's window
+        // the coordinator's schedule tracks this path's window; a freed slot may take the next chunk
+        wake();
     }
 
     @Override
