@@ -13,15 +13,19 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpft.cli.Credentials;
+import org.mpft.cli.Download;
+import org.mpft.cli.ProgressListener;
 import org.mpft.cli.DownloadRequest;
 import org.mpft.cli.DownloadResult;
 import org.mpft.cli.FileTransferClient;
@@ -117,6 +121,47 @@ class DownloadIT {
         assertThat(primary.chunks()).isEqualTo(chunks);
         assertThat(primary.bytes()).isEqualTo(50 * 1000 * 1000);
         assertThat(primary.chunkIndices()).isEqualTo(IntStream.range(0, chunks).boxed().toList());
+    }
+
+    @Test
+    void cancelKeepsThePartialDownloadAndAResumeFetchesTheRest() throws Exception {
+        Path source = randomFile("data/resume.bin", 60 * 1000 * 1000, 3);
+        Path output = work.resolve("out/resume.bin");
+        Files.createDirectories(output.getParent());
+
+        Download[] running = new Download[1];
+        CountDownLatch started = new CountDownLatch(1);
+        ProgressListener cancelEarly = p -> {
+            try {
+                started.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (p.receivedChunks() >= 2 && p.receivedChunks() < p.totalChunks()) {
+                running[0].cancel(); // on the download's own thread: takes effect before the next chunk
+            }
+        };
+        running[0] = client.start(request("data/resume.bin", output, "secret-pw"), cancelEarly);
+        started.countDown();
+        MpftException cancelled = null;
+        try {
+            running[0].await();
+        } catch (MpftException e) {
+            cancelled = e;
+        }
+        Assumptions.assumeTrue(cancelled != null, "the download finished before a progress update could cancel it");
+        assertThat(cancelled.code()).isEqualTo(ErrorCode.CANCELLED);
+        assertThat(cancelled).hasMessageContaining("data/resume.bin").hasMessageContaining("kept");
+        assertThat(output).doesNotExist();
+        assertThat(output.resolveSibling("resume.bin.mpft-part")).exists();
+        assertThat(output.resolveSibling("resume.bin.mpft-state")).exists();
+
+        DownloadResult result = client.download(request("data/resume.bin", output, "secret-pw"), p -> { });
+
+        assertThat(sha256(output)).isEqualTo(sha256(source)).isEqualTo(result.sha256());
+        assertThat(result.resumedChunks()).isPositive();
+        assertThat(result.paths().get(0).chunks()).isEqualTo(result.chunks() - result.resumedChunks());
+        assertThat(output.resolveSibling("resume.bin.mpft-part")).doesNotExist();
     }
 
     @Test
