@@ -2,22 +2,21 @@ package org.mpft.plugin;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ChunkHeader;
-import org.mpft.protocol.Encoding;
 
 /**
  * Reads one chunk of a transfer's file with positional reads straight into a pooled direct buffer and
- * computes its checksum from exactly the bytes read, so what is sent is what was checked. Blocking: runs
- * on the I/O pool.
+ * computes its checksum from exactly the bytes read, so what is sent is what was checked; through a
+ * {@link ChunkSource}, a chunk read before comes from the cache, and a transfer that negotiated compression
+ * gets its chunks compressed where it pays. Blocking: runs on the I/O pool.
  */
 final class ChunkReader {
 
     private final ByteBufAllocator allocator;
     private final SendRateLimiter limiter;
+    private final ChunkSource source;
+    private final boolean compress;
 
     /** @param allocator where chunk buffers come from (a pooled direct allocator) */
     ChunkReader(ByteBufAllocator allocator) {
@@ -29,8 +28,25 @@ final class ChunkReader {
      * @param limiter   the instance's send-rate cap: a read waits until its bytes may be sent
      */
     ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter) {
+        this(allocator, limiter, ChunkSource.uncached(), false);
+    }
+
+    /**
+     * @param allocator where chunk buffers come from (a pooled direct allocator)
+     * @param limiter   the instance's send-rate cap: a read waits until its bytes may be sent
+     * @param source    the instance's chunk cache and compression ({@link ChunkSource})
+     * @param compress  whether chunks are compressed where it pays (the transfer negotiated COMPRESSION)
+     */
+    ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter, ChunkSource source, boolean compress) {
         this.allocator = allocator;
         this.limiter = limiter;
+        this.source = source;
+        this.compress = compress;
+    }
+
+    /** This reader with compression on or off (same allocator, limiter and source). */
+    ChunkReader compressing(boolean on) {
+        return on == compress ? this : new ChunkReader(allocator, limiter, source, on);
     }
 
     /** A chunk read from the file: its header and its bytes (the caller owns the buffer's one reference). */
@@ -41,7 +57,6 @@ final class ChunkReader {
      * @throws IOException when the read fails or the file is shorter than the plan (it changed on disk)
      */
     ReadChunk read(Transfer transfer, int chunk) throws IOException {
-        long offset = transfer.plan().offset(chunk);
         int length = transfer.plan().length(chunk);
         try {
             limiter.acquire(length);
@@ -49,24 +64,6 @@ final class ChunkReader {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for the send-rate cap");
         }
-        ByteBuf buffer = allocator.directBuffer(length, length);
-        try {
-            ByteBuffer target = buffer.nioBuffer(0, length);
-            while (target.hasRemaining()) {
-                int n = transfer.file().read(target, offset + target.position());
-                if (n < 0) {
-                    throw new EOFException(transfer.path() + " ended at " + (offset + target.position())
-                            + " bytes while reading chunk " + chunk + " (the file shrank)");
-                }
-            }
-            buffer.writerIndex(length);
-            byte[] checksum = transfer.checksum().compute(buffer.nioBuffer(0, length));
-            ChunkHeader header = new ChunkHeader(transfer.id(), chunk, offset, length, Encoding.RAW, length,
-                    transfer.checksum(), Bytes.of(checksum));
-            return new ReadChunk(header, buffer);
-        } catch (IOException | RuntimeException e) {
-            buffer.release();
-            throw e;
-        }
+        return source.read(transfer, chunk, allocator, compress);
     }
 }

@@ -55,6 +55,17 @@ import org.mpft.protocol.Strategy;
  *     connections (suffix k, m, g: binary); 0 = unlimited</td></tr>
  * <tr><td>{@value #CHUNK_RETRIES}</td><td>3</td><td>failures of one chunk (NACK, CHUNK_ERROR) tolerated before the
  *     transfer fails; a chunk is repeated once on the same path, then moved to another</td></tr>
+ * <tr><td>{@value #CHUNK_SIZE_MIN}</td><td>256k</td><td>the smallest chunk size the server chooses, bytes, 4k to 64m;
+ *     the chunk size of each transfer is chosen from the file size, the paths and their measured speed
+ *     ({@link ChunkSizePolicy}); {@value #CHUNK_SIZE} is the aim while no speed is measured yet</td></tr>
+ * <tr><td>{@value #CHUNK_SIZE_MAX}</td><td>16m</td><td>the largest chunk size the server chooses, bytes, 4k to 64m,
+ *     at least {@value #CHUNK_SIZE_MIN}</td></tr>
+ * <tr><td>{@value #CACHE_MAX_BYTES}</td><td>128m</td><td>the chunk cache's bound, bytes of chunk data held (direct
+ *     memory, outside the heap); 0 disables it. A second download of a cached file reads neither disk nor
+ *     hashes again</td></tr>
+ * <tr><td>{@value #COMPRESSION}</td><td>zstd</td><td>per-chunk compression offered to clients that ask for it
+ *     ({@code mpft get --compress}): {@code zstd}, {@code deflate} or {@code off}; a chunk travels compressed
+ *     only when that saves at least 10% of it</td></tr>
  * </table>
  */
 final class MpftSettings {
@@ -79,6 +90,10 @@ final class MpftSettings {
     static final String ADVERTISE_ADDRESS = "mpft.advertise-address";
     static final String MAX_SEND_RATE = "mpft.max-send-rate";
     static final String CHUNK_RETRIES = "mpft.chunk-retries";
+    static final String CHUNK_SIZE_MIN = "mpft.chunk-size.min";
+    static final String CHUNK_SIZE_MAX = "mpft.chunk-size.max";
+    static final String CACHE_MAX_BYTES = "mpft.cache.max-bytes";
+    static final String COMPRESSION = "mpft.compression";
 
     /** An instance's role. */
     enum Role { PRIMARY, SECONDARY }
@@ -120,6 +135,10 @@ final class MpftSettings {
         d.put(ADVERTISE_ADDRESS, "");
         d.put(MAX_SEND_RATE, "0");
         d.put(CHUNK_RETRIES, "3");
+        d.put(CHUNK_SIZE_MIN, "256k");
+        d.put(CHUNK_SIZE_MAX, "16m");
+        d.put(CACHE_MAX_BYTES, "128m");
+        d.put(COMPRESSION, "zstd");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -146,6 +165,10 @@ final class MpftSettings {
     private final int advertisePort;
     private final long maxSendRate;
     private final int chunkRetries;
+    private final int chunkSizeMin;
+    private final int chunkSizeMax;
+    private final long cacheMaxBytes;
+    private final org.mpft.protocol.Encoding compression;
 
     private MpftSettings(Map<String, String> values) throws ChannelStartException {
         bind = address(values, BIND);
@@ -195,6 +218,15 @@ final class MpftSettings {
         }
         maxSendRate = size(values, MAX_SEND_RATE, 0, 1L << 40);
         chunkRetries = (int) integer(values, CHUNK_RETRIES, 0, 100);
+        chunkSizeMin = (int) size(values, CHUNK_SIZE_MIN, ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MAX_CHUNK_SIZE);
+        chunkSizeMax = (int) size(values, CHUNK_SIZE_MAX, chunkSizeMin, ChunkPlan.MAX_CHUNK_SIZE);
+        cacheMaxBytes = size(values, CACHE_MAX_BYTES, 0, 1L << 40);
+        compression = switch (values.get(COMPRESSION).trim().toLowerCase(Locale.ROOT)) {
+            case "zstd" -> org.mpft.protocol.Encoding.ZSTD;
+            case "deflate" -> org.mpft.protocol.Encoding.DEFLATE;
+            case "off", "none", "false" -> org.mpft.protocol.Encoding.RAW;
+            default -> throw bad(COMPRESSION, values.get(COMPRESSION), "expected zstd, deflate or off");
+        };
         if (role == Role.SECONDARY && (clusterSecretFile == null || acceptPrimaries.isEmpty())) {
             throw new ChannelStartException("invalid setting " + ROLE + "=secondary: it requires "
                     + CLUSTER_SECRET_FILE + " and " + ACCEPT_PRIMARIES);
@@ -400,6 +432,26 @@ final class MpftSettings {
         return chunkRetries;
     }
 
+    /** The smallest chunk size chosen, bytes. */
+    int chunkSizeMin() {
+        return chunkSizeMin;
+    }
+
+    /** The largest chunk size chosen, bytes. */
+    int chunkSizeMax() {
+        return chunkSizeMax;
+    }
+
+    /** The chunk cache's bound, bytes; 0 when disabled. */
+    long cacheMaxBytes() {
+        return cacheMaxBytes;
+    }
+
+    /** The encoding of compressed chunks, or {@link org.mpft.protocol.Encoding#RAW} when compression is off. */
+    org.mpft.protocol.Encoding compression() {
+        return compression;
+    }
+
     private static ChannelStartException bad(String key, String value, String expected) {
         return new ChannelStartException("invalid setting " + key + "=" + value + ": " + expected);
     }
@@ -497,6 +549,7 @@ final class MpftSettings {
                 + maxSessions + ", ioThreads=" + ioThreads + ", authFailureDelay=" + authFailureDelay + ", role="
                 + role.name().toLowerCase(Locale.ROOT) + ", secondaries=" + secondaries + ", advertise="
                 + (advertiseHost == null ? "-" : advertiseHost + ":" + advertisePort) + ", maxSendRate=" + maxSendRate
-                + ", chunkRetries=" + chunkRetries + "]";
+                + ", chunkRetries=" + chunkRetries + ", chunkSize=[" + chunkSizeMin + ", " + chunkSizeMax
+                + "], cacheMaxBytes=" + cacheMaxBytes + ", compression=" + compression + "]";
     }
 }

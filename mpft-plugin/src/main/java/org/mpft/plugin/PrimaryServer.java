@@ -20,6 +20,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.mpft.api.ChannelStartException;
 import org.mpft.api.HostContext;
+import org.mpft.cache.ChunkCache;
+import org.mpft.cache.MetadataCache;
 import org.mpft.protocol.Bytes;
 import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
@@ -67,7 +69,8 @@ final class PrimaryServer implements AutoCloseable {
         this.limiter = settings.maxSendRate() > 0 ? new SendRateLimiter(settings.maxSendRate(), System::nanoTime)
                 : SendRateLimiter.UNLIMITED;
         this.services = new SessionServices(settings, host, io, Bytes.of(identity.certificateSha256()),
-                new AtomicLong(new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L), limiter, null, null, digests);
+                new AtomicLong(new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L), limiter, null, null, digests,
+                chunkSource(settings));
     }
 
     /** The services with the role's parts, once they exist (after the bind: a secondary advertises its port). */
@@ -156,7 +159,25 @@ final class PrimaryServer implements AutoCloseable {
             LOG.info("mpft primary {}: secondaries {}", settings.name(), settings.secondaries());
         }
         roleServices = new SessionServices(settings, host, io, services.certificateSha256(), services.transferIds(),
-                limiter, cluster, secondary, digests);
+                limiter, cluster, secondary, digests, services.chunks());
+    }
+
+    /** The instance's chunk cache ({@code mpft.cache.max-bytes}), compression and counters (published over JMX). */
+    private static ChunkSource chunkSource(MpftSettings settings) {
+        ChunkCache cache = ChunkCache.builder().maximumBytes(settings.cacheMaxBytes()).build();
+        // checksums of cached chunks: about one per cached chunk of the smallest size
+        MetadataCache<Bytes> checksums = MetadataCache.builder()
+                .maximumEntries(settings.cacheMaxBytes() == 0 ? 0 : Math.max(1024, settings.cacheMaxBytes()
+                        / settings.chunkSizeMin())).build();
+        MpftMetrics metrics = new MpftMetrics();
+        metrics.cacheBytes(() -> cache.stats().weightedSizeBytes());
+        metrics.register(settings.name());
+        return new ChunkSource(cache, checksums, metrics, settings.compression());
+    }
+
+    /** The instance's counters. */
+    MpftMetrics metrics() {
+        return services.chunks().metrics();
     }
 
     /** The bound address (with the real port when {@code mpft.port} was 0). */
@@ -186,6 +207,8 @@ final class PrimaryServer implements AutoCloseable {
         }
         transport.close();
         io.shutdownNow();
+        services.chunks().metrics().unregister();
+        services.chunks().cache().invalidateAll();
         digests.shutdownNow();
         LOG.info("mpft listener stopped");
     }

@@ -97,6 +97,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     private ChunkCoordinator coordinator;
     private ChunkSender sender;
     private long clientFeatures;
+    private boolean compress;
+    private boolean counted;
     private Strategy strategy;
     private List<PrimaryCluster.Registration> registrations = List.of();
     private List<SecondaryPath> secondaryPaths = List.of();
@@ -112,7 +114,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         this.authenticator = new SessionAuthenticator(services.host().authenticator(), services.certificateSha256());
         this.opener = new FileOpener(services.host().fileAccess(), services.settings().maxFileSize(),
                 services.settings().chunkSize());
-        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, services.limiter());
+        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, services.limiter(), services.chunks(), false);
     }
 
     /**
@@ -165,7 +167,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         RANDOM.nextBytes(random);
         challenge = Bytes.of(random);
         state = State.AUTH;
-        clientFeatures = hello.features() & Features.MULTI_PATH;
+        clientFeatures = hello.features() & (Features.MULTI_PATH
+                | (services.chunks().compressionEnabled() ? Features.COMPRESSION : 0L));
         write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), clientFeatures, challenge,
                 services.settings().name()));
         LOG.debug("session from {}: {}", connection.remoteSocketAddress(), hello.agent());
@@ -236,7 +239,12 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
             return;
         }
         MpftSettings settings = services.settings();
-        ChunkPlan plan = new ChunkPlan(file.size(), settings.chunkSize());
+        int paths = 1 + (services.cluster() != null && Features.has(clientFeatures, Features.MULTI_PATH)
+                ? settings.secondaries().size() : 0);
+        ChunkPlan plan = new ChunkPlan(file.size(), new ChunkSizePolicy(settings.chunkSizeMin(),
+                settings.chunkSizeMax(), settings.chunkSize()).choose(file.size(), paths,
+                services.chunks().metrics().recentPathSpeed()));
+        compress = Features.has(open.flags(), Features.COMPRESSION) && Features.has(clientFeatures, Features.COMPRESSION);
         strategy = open.strategy() == Strategy.SERVER_DEFAULT ? settings.strategy() : open.strategy();
         transfer = new Transfer(services.transferIds().incrementAndGet(), user, open.path(), file, plan,
                 settings.checksum(), System.nanoTime());
@@ -274,7 +282,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         state = State.START;
         ReadableFile file = transfer.file();
         write(new Meta(transfer.id(), file.size(), file.lastModifiedMillis(), transfer.plan().chunkSize(),
-                transfer.checksum(), strategy, endpoints.isEmpty() ? 0L : Features.MULTI_PATH, endpoints));
+                transfer.checksum(), strategy, (endpoints.isEmpty() ? 0L : Features.MULTI_PATH)
+                        | (compress ? Features.COMPRESSION : 0L), endpoints));
         if (!registrations.isEmpty()) {
             LOG.info("transfer {}: {} secondaries serve too: {}", transfer.id(), registrations.size(),
                     registrations.stream().map(PrimaryCluster.Registration::slotName).toList());
@@ -297,7 +306,10 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         LOG.info("transfer {}: {} downloads {} ({} bytes, {} chunks of {}, {} already held) from {}", transfer.id(),
                 user.name(), transfer.path(), transfer.plan().fileSize(), chunkCount, transfer.plan().chunkSize(),
                 held.cardinality(), connection.remoteSocketAddress());
-        sender = new ChunkSender("primary", transfer, coordinator, reader, new QuicChunkOutlet(connection),
+        services.chunks().metrics().transferStarted();
+        counted = true;
+        sender = new ChunkSender("primary", transfer, coordinator, reader.compressing(compress),
+                new QuicChunkOutlet(connection),
                 services.io(), connection.eventLoop(), services.settings().window(), this::chunkFailed);
         coordinator.addPath(sender);
         List<SecondaryPath> paths = new ArrayList<>();
@@ -513,6 +525,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
                 LOG.info("transfer {}: secondary {} was assigned {} chunks", transfer.id(), path.name(),
                         path.chunksAssigned());
             }
+            transferEnded("done", true);
             endTransfer();
             state = State.OPEN;
         } else if (frame instanceof Cancel cancel) {
@@ -619,7 +632,27 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
     }
 
+    /** The admin's transfer line and the counters, once per started transfer ({@code ok}: ended with DONE). */
+    private void transferEnded(String outcome, boolean ok) {
+        if (!counted || transfer == null || coordinator == null) {
+            return;
+        }
+        counted = false;
+        java.util.Map<String, Long> bytes = new java.util.LinkedHashMap<>();
+        if (sender != null) {
+            bytes.put(sender.name(), coordinator.delivered(sender)[1]);
+        }
+        for (SecondaryPath path : secondaryPaths) {
+            bytes.put(path.name(), coordinator.delivered(path)[1]);
+        }
+        long nanos = System.nanoTime() - transfer.startNanos();
+        services.chunks().metrics().transferEnded(ok, bytes, nanos, coordinator.retries());
+        TransferLog.finished(outcome, transfer.id(), user.name(), transfer.path(), transfer.plan().fileSize(), bytes,
+                nanos, coordinator.retries());
+    }
+
     private void endTransfer() {
+        transferEnded(state == State.CLOSED ? "ended" : "cancelled", false);
         if (sender != null) {
             sender.stop();
             sender = null;

@@ -19,10 +19,11 @@ import org.mpft.protocol.Bytes;
  * @param cluster           a primary's secondaries, or null when it has none (or is a secondary)
  * @param secondary         a secondary's role, or null for a primary
  * @param digests           where a primary computes its chunk digests ahead of its secondaries
+ * @param chunks            the instance's chunk cache, compression and counters
  */
 record SessionServices(MpftSettings settings, HostContext host, Executor io, Bytes certificateSha256,
                        AtomicLong transferIds, SendRateLimiter limiter, PrimaryCluster cluster,
-                       SecondaryRole secondary, Executor digests) {
+                       SecondaryRole secondary, Executor digests, ChunkSource chunks) {
 
     SessionServices {
         Objects.requireNonNull(settings, "settings");
@@ -32,5 +33,6 @@ record SessionServices(MpftSettings settings, HostContext host, Executor io, Byt
         Objects.requireNonNull(transferIds, "transferIds");
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(digests, "digests");
+        Objects.requireNonNull(chunks, "chunks");
     }
 }
