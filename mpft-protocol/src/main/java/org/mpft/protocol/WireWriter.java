@@ -73,9 +73,23 @@ final class WireWriter {
         return i32(value);
     }
 
-    /** A UTF-8 string with a u16 length, at most {@link WireReader#MAX_STRING_BYTES} bytes. */
+    /**
+     * A UTF-8 string with a u16 length, at most {@link WireReader#MAX_STRING_BYTES} bytes. A lone surrogate
+     * is refused ({@code String.getBytes} would silently turn it into {@code ?}, so the receiver would see
+     * another string than the one sent).
+     */
     WireWriter string(String value) {
-        byte[] utf8 = value.getBytes(StandardCharsets.UTF_8);
+        byte[] utf8;
+        try {
+            java.nio.ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .encode(java.nio.CharBuffer.wrap(value));
+            utf8 = new byte[encoded.remaining()];
+            encoded.get(utf8);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new IllegalArgumentException("string is not valid UTF-16 (a lone surrogate)");
+        }
         if (utf8.length > WireReader.MAX_STRING_BYTES) {
             throw new IllegalArgumentException("string of " + utf8.length + " UTF-8 bytes exceeds "
                     + WireReader.MAX_STRING_BYTES);
