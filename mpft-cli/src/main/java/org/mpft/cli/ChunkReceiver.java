@@ -78,7 +78,8 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             check.checkHeader(decoded, server);
             header = decoded;
             head.readerIndex(head.readerIndex() + view.position());
-            payload = allocator.directBuffer(header.length(), header.length());
+            // the bytes on the stream: the chunk's length, or less when compressed (checked against the plan)
+            payload = allocator.directBuffer(header.encodedLength(), header.encodedLength());
             appendPayload(head);
             head.release();
             head = null;
@@ -98,8 +99,8 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             return;
         }
         if (delivered || payload == null || n > payload.writableBytes()) {
-            throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " sent more than the " + header.length()
-                    + " bytes of chunk " + header.chunk());
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " sent more than the "
+                    + header.encodedLength() + " bytes of chunk " + header.chunk());
         }
         payload.writeBytes(from);
     }
@@ -109,9 +110,10 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
         if (event instanceof ChannelInputShutdownReadComplete) {
             if (!delivered && !failed) {
                 String which = header == null ? "a chunk stream" : "chunk " + header.chunk();
-                long got = header == null ? 0 : header.length() - (payload == null ? 0 : payload.writableBytes());
+                long got = header == null ? 0
+                        : header.encodedLength() - (payload == null ? 0 : payload.writableBytes());
                 fail(ctx, new MpftException(ErrorCode.PROTOCOL_ERROR, server + " ended " + which + " after " + got
-                        + " of " + (header == null ? "?" : header.length()) + " bytes"));
+                        + " of " + (header == null ? "?" : header.encodedLength()) + " bytes"));
             }
             ctx.close();
             return;

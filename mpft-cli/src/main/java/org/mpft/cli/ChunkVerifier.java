@@ -20,6 +20,7 @@ final class ChunkVerifier {
     private final int chunkCount;
     private final ChecksumAlgorithm algorithm;
     private final String file;
+    private final boolean compression;
 
     /**
      * @param transferId the transfer from META
@@ -28,6 +29,19 @@ final class ChunkVerifier {
      * @param file       the remote path, for messages
      */
     ChunkVerifier(long transferId, ChunkPlan plan, ChecksumAlgorithm algorithm, String file) {
+        this(transferId, plan, algorithm, file, false);
+    }
+
+    /**
+     * @param transferId  the transfer from META
+     * @param plan        the chunk plan from META
+     * @param algorithm   the checksum algorithm from META
+     * @param file        the remote path, for messages
+     * @param compression true when META enabled COMPRESSION: compressed encodings are accepted, with a payload
+     *                    shorter than the chunk
+     */
+    ChunkVerifier(long transferId, ChunkPlan plan, ChecksumAlgorithm algorithm, String file, boolean compression) {
+        this.compression = compression;
         this.transferId = transferId;
         this.plan = plan;
         this.chunkCount = plan.chunkCount();
@@ -50,8 +64,11 @@ final class ChunkVerifier {
             problem = "has offset " + header.offset() + ", the plan says " + plan.offset(header.chunk());
         } else if (header.length() != plan.length(header.chunk())) {
             problem = "has length " + header.length() + ", the plan says " + plan.length(header.chunk());
-        } else if (header.encoding() != Encoding.RAW || header.encodedLength() != header.length()) {
+        } else if (header.encoding() != Encoding.RAW && !compression) {
             problem = "uses encoding " + header.encoding() + ", which was not negotiated";
+        } else if (header.encoding() != Encoding.RAW && header.encodedLength() >= header.length()) {
+            problem = "has a " + header.encoding() + " payload of " + header.encodedLength()
+                    + " bytes, not shorter than the chunk";
         } else if (header.checksumAlgorithm() != algorithm) {
             problem = "uses checksum " + header.checksumAlgorithm() + ", META said " + algorithm;
         }

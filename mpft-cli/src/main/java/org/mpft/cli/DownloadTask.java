@@ -74,6 +74,7 @@ final class DownloadTask implements Download, Runnable {
     private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final Map<Integer, Integer> failures = new HashMap<>();
+    private final ChunkDecoder decoder = new ChunkDecoder(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
     private volatile ChunkVerifier verifier;
     private SecondaryPaths secondaries;
     private ChunkManager currentChunks;
@@ -140,6 +141,7 @@ final class DownloadTask implements Download, Runnable {
                     + request.remotePath() + " from " + request.server() + " failed: " + t, t));
         } finally {
             drain();
+            decoder.close();
             notifyListener();
         }
     }
@@ -172,11 +174,13 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult converse(PrimaryConnection connection, long started)
             throws MpftException, InterruptedException, IOException {
-        connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH, AGENT));
+        connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH
+                | (request.compress() ? Features.COMPRESSION : 0L), AGENT));
         ServerHello hello = expect(ServerHello.class, null);
         connection.send(login(hello.challenge(), Bytes.of(connection.certificateSha256())));
         expect(AuthOk.class, null);
-        connection.send(new Open(request.remotePath(), request.strategy(), 0L));
+        connection.send(new Open(request.remotePath(), request.strategy(),
+                request.compress() ? Features.COMPRESSION : 0L));
         Meta meta = expect(Meta.class, null);
         ChunkPlan plan = meta.plan();
         ChunkManager chunks;
@@ -197,7 +201,8 @@ final class DownloadTask implements Download, Runnable {
                 resumedBytes += plan.length(i);
             }
             progress.planned(meta.size(), plan.chunkCount(), resumedBytes, have.cardinality());
-            verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath());
+            verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
+                    request.compress() && Features.has(meta.features(), Features.COMPRESSION));
             if (!meta.secondaries().isEmpty()) {
                 secondaries = new SecondaryPaths(transport, settings, request, meta, events::add, () -> verifier,
                         CONNECT_TIMEOUT);
@@ -247,6 +252,7 @@ final class DownloadTask implements Download, Runnable {
                 connection.send(new Ack(meta.transferId(), index)); // a duplicate: already written
                 return;
             }
+            arrived = decoder.decode(arrived); // compressed chunks back to their original bytes
             ByteBuffer bytes = arrived.payload().nioBuffer();
             SecondaryPaths.Verdict verdict = secondaries != null && secondaries.isSecondary(arrived.server())
                     ? secondaries.verify(arrived, bytes) : null;

@@ -37,6 +37,37 @@ final class ChunkSource {
     private final MpftMetrics metrics;
     private final Encoding compression;
     private final ThreadLocal<ChunkCodec> codecs;
+    private final MetadataCache<Integer> chunkSizes = MetadataCache.builder().maximumEntries(10_000).build();
+    private final java.util.Map<Long, Counts> perTransfer = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * What one transfer's reads did, for its log line.
+     *
+     * @param chunks     chunks read (resends included)
+     * @param cacheHits  of those, served from the cache
+     * @param diskBytes  bytes read from the file
+     * @param wireBytes  payload bytes after compression
+     * @param compressed chunks sent compressed
+     */
+    record Counts(long chunks, long cacheHits, long diskBytes, long wireBytes, long compressed) {
+        static final Counts NONE = new Counts(0, 0, 0, 0, 0);
+
+        Counts plus(boolean hit, long disk, long wire, boolean compressedChunk) {
+            return new Counts(chunks + 1, cacheHits + (hit ? 1 : 0), diskBytes + disk, wireBytes + wire,
+                    compressed + (compressedChunk ? 1 : 0));
+        }
+    }
+
+    /** Forgets a transfer's counts and returns them ({@link Counts#NONE} when it read nothing). */
+    Counts finish(long transferId) {
+        Counts c = perTransfer.remove(transferId);
+        return c == null ? Counts.NONE : c;
+    }
+
+    private void count(Transfer transfer, boolean hit, long disk, long wire, boolean compressedChunk) {
+        perTransfer.merge(transfer.id(), Counts.NONE.plus(hit, disk, wire, compressedChunk),
+                (a, b) -> a.plus(hit, disk, wire, compressedChunk));
+    }
 
     /**
      * @param cache       the chunk cache (a disabled one for none)
@@ -58,6 +89,20 @@ final class ChunkSource {
     static ChunkSource uncached() {
         return new ChunkSource(ChunkCache.builder().maximumBytes(0).build(),
                 MetadataCache.builder().maximumEntries(0).build(), new MpftMetrics(), Encoding.RAW);
+    }
+
+    /**
+     * The chunk size of a file version: the one chosen for it before while it is remembered (10,000 file
+     * versions), so that a resumed download meets the same plan even if the measured path speed moved since;
+     * otherwise {@code choose}'s, remembered from now on.
+     */
+    int chunkSize(String user, String path, long size, long mtimeMillis, java.util.function.IntSupplier choose) {
+        FileIdentity version = new FileIdentity(user + "\u0000" + path, size, mtimeMillis);
+        try {
+            return chunkSizes.get(version, v -> choose.getAsInt());
+        } catch (IOException e) {
+            throw new IllegalStateException(e); // the loader throws none
+        }
     }
 
     /** True when this instance may compress (the setting {@code mpft.compression} is not {@code off}). */
@@ -113,10 +158,13 @@ final class ChunkSource {
             if (compress && compressionEnabled() && length >= ChunkCodec.MIN_CHUNK) {
                 ChunkReader.ReadChunk encoded = compress(transfer, chunk, offset, length, raw, checksum, allocator);
                 if (encoded != null) {
+                    count(transfer, cached.isPresent(), cached.isPresent() ? 0 : length,
+                            encoded.header().encodedLength(), true);
                     return encoded;
                 }
             }
             metrics.chunkSent(length, length, false);
+            count(transfer, cached.isPresent(), cached.isPresent() ? 0 : length, length, false);
             return new ChunkReader.ReadChunk(new ChunkHeader(transfer.id(), chunk, offset, length, Encoding.RAW,
                     length, transfer.checksum(), checksum), raw);
         } catch (IOException | RuntimeException e) {

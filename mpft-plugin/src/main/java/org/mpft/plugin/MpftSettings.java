@@ -32,7 +32,10 @@ import org.mpft.protocol.Strategy;
  * <tr><td>{@value #ROLE}</td><td>primary</td><td>{@code primary} (coordinates downloads, may list secondaries) or
  *     {@code secondary} (serves chunks its primaries assign)</td></tr>
  * <tr><td>{@value #NAME}</td><td>mpft</td><td>the instance's name, sent to clients for their progress lines</td></tr>
- * <tr><td>{@value #CHUNK_SIZE}</td><td>4m</td><td>bytes per chunk, 4k to 64m</td></tr>
+ * <tr><td>{@value #CHUNK_SIZE}</td><td>4m</td><td>bytes per chunk, 4k to 64m. Set: every transfer uses it. Not set:
+ *     each file version gets a size chosen from its size, the paths and their speed within
+ *     {@value #CHUNK_SIZE_MIN} and {@value #CHUNK_SIZE_MAX} ({@link ChunkSizePolicy}), 4m being the aim while
+ *     no speed is measured</td></tr>
  * <tr><td>{@value #MAX_FILE_SIZE}</td><td>1t</td><td>the largest file served, bytes</td></tr>
  * <tr><td>{@value #WINDOW}</td><td>8</td><td>chunks in flight per path (read, sending or awaiting the client's ACK), 1 to 256</td></tr>
  * <tr><td>{@value #CHECKSUM}</td><td>sha256</td><td>per-chunk checksum: {@code sha256} or {@code crc32c}</td></tr>
@@ -166,11 +169,17 @@ final class MpftSettings {
     private final long maxSendRate;
     private final int chunkRetries;
     private final int chunkSizeMin;
+    private final boolean chunkSizeFixed;
     private final int chunkSizeMax;
     private final long cacheMaxBytes;
     private final org.mpft.protocol.Encoding compression;
 
     private MpftSettings(Map<String, String> values) throws ChannelStartException {
+        this(values, false);
+    }
+
+    private MpftSettings(Map<String, String> values, boolean chunkSizeFixed) throws ChannelStartException {
+        this.chunkSizeFixed = chunkSizeFixed;
         bind = address(values, BIND);
         port = (int) integer(values, PORT, 0, 65535);
         role = switch (values.get(ROLE).trim().toLowerCase(Locale.ROOT)) {
@@ -329,7 +338,7 @@ final class MpftSettings {
             }
             values.put(key, value);
         }
-        return new MpftSettings(values);
+        return new MpftSettings(values, configuration.containsKey(CHUNK_SIZE));
     }
 
     /** The address the listener binds. */
@@ -430,6 +439,11 @@ final class MpftSettings {
     /** Failures of one chunk tolerated before a transfer fails. */
     int chunkRetries() {
         return chunkRetries;
+    }
+
+    /** True when {@value #CHUNK_SIZE} was set: every transfer uses it, no adaptive choice. */
+    boolean chunkSizeFixed() {
+        return chunkSizeFixed;
     }
 
     /** The smallest chunk size chosen, bytes. */

@@ -241,9 +241,11 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         MpftSettings settings = services.settings();
         int paths = 1 + (services.cluster() != null && Features.has(clientFeatures, Features.MULTI_PATH)
                 ? settings.secondaries().size() : 0);
-        ChunkPlan plan = new ChunkPlan(file.size(), new ChunkSizePolicy(settings.chunkSizeMin(),
-                settings.chunkSizeMax(), settings.chunkSize()).choose(file.size(), paths,
-                services.chunks().metrics().recentPathSpeed()));
+        ChunkPlan plan = new ChunkPlan(file.size(), settings.chunkSizeFixed() ? settings.chunkSize()
+                : services.chunks().chunkSize(user.name(), open.path(), file.size(), file.lastModifiedMillis(),
+                        () -> new ChunkSizePolicy(settings.chunkSizeMin(), settings.chunkSizeMax(),
+                                settings.chunkSize()).choose(file.size(), paths,
+                                services.chunks().metrics().recentPathSpeed())));
         compress = Features.has(open.flags(), Features.COMPRESSION) && Features.has(clientFeatures, Features.COMPRESSION);
         strategy = open.strategy() == Strategy.SERVER_DEFAULT ? settings.strategy() : open.strategy();
         transfer = new Transfer(services.transferIds().incrementAndGet(), user, open.path(), file, plan,
@@ -648,7 +650,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         long nanos = System.nanoTime() - transfer.startNanos();
         services.chunks().metrics().transferEnded(ok, bytes, nanos, coordinator.retries());
         TransferLog.finished(outcome, transfer.id(), user.name(), transfer.path(), transfer.plan().fileSize(), bytes,
-                nanos, coordinator.retries());
+                nanos, coordinator.retries(), services.chunks().finish(transfer.id()));
     }
 
     private void endTransfer() {

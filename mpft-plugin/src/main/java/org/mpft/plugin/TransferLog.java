@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>
  * transfer 7 done: user=alice file=data/big.iso bytes=1073741824 paths=primary:536870912,sec-1:536870912
- *     duration=3.210s throughput=334.5MB/s retries=0
+ *     duration=3.210s throughput=334.5MB/s retries=0 cache=128/128 disk=0 wire=536870912 compressed=0
  * </pre>
  *
  * (one line). {@code bytes} is the file's size; {@code paths} the payload bytes each path sent (resends and
@@ -42,8 +42,17 @@ final class TransferLog {
      * @param retries     chunk failures that led to a resend
      */
     static void finished(String outcome, long transferId, String user, String file, long bytes,
-                         Map<String, Long> bytesByPath, long nanos, int retries) {
-        LOG.info(line(outcome, transferId, user, file, bytes, bytesByPath, nanos, retries));
+                         Map<String, Long> bytesByPath, long nanos, int retries, ChunkSource.Counts reads) {
+        LOG.info(line(outcome, transferId, user, file, bytes, bytesByPath, nanos, retries) + reads(reads));
+    }
+
+    /**
+     * The primary's reads: {@code cache=hits/chunks disk=bytes wire=bytes compressed=chunks} (chunks read
+     * here, of them from the cache; bytes read from the file; payload bytes after compression).
+     */
+    static String reads(ChunkSource.Counts c) {
+        return " cache=" + c.cacheHits() + "/" + c.chunks() + " disk=" + c.diskBytes() + " wire=" + c.wireBytes()
+                + " compressed=" + c.compressed();
     }
 
     /** The line {@link #finished} logs. */

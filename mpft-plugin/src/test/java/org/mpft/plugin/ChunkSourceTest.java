@@ -137,6 +137,17 @@ class ChunkSourceTest {
         assertThat(metrics.getCacheMisses()).isEqualTo(11);
         assertThat(metrics.getCacheHitRate()).isEqualTo(0.5);
         assertThat(metrics.getDiskBytesRead()).isEqualTo(content.length);
+        // both transfers have id 1 here: their counts add up until finish
+        assertThat(source.finish(1)).isEqualTo(new ChunkSource.Counts(22, 11, content.length, 2L * content.length, 0));
+        assertThat(source.finish(1)).isEqualTo(ChunkSource.Counts.NONE);
+    }
+
+    @Test
+    void aFileVersionKeepsItsChunkSizeUntilItChanges() {
+        assertThat(source.chunkSize("alice", "a", 100, 1, () -> 1 << 20)).isEqualTo(1 << 20);
+        assertThat(source.chunkSize("alice", "a", 100, 1, () -> 4 << 20)).as("remembered").isEqualTo(1 << 20);
+        assertThat(source.chunkSize("alice", "a", 100, 2, () -> 4 << 20)).as("new mtime").isEqualTo(4 << 20);
+        assertThat(source.chunkSize("bob", "a", 100, 1, () -> 2 << 20)).as("other user").isEqualTo(2 << 20);
     }
 
     @Test

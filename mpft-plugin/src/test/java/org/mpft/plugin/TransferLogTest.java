@@ -22,6 +22,12 @@ class TransferLogTest {
     }
 
     @Test
+    void readsPart() {
+        assertThat(TransferLog.reads(new ChunkSource.Counts(10, 4, 6 << 20, 3_000_000, 2)))
+                .isEqualTo(" cache=4/10 disk=6291456 wire=3000000 compressed=2");
+    }
+
+    @Test
     void oddNamesAreQuotedAndEscaped() {
         String line = TransferLog.line("cancelled", 1, "bob", "my file=\"x\"\n.txt", 0, Map.of(), 0, 0);
         assertThat(line).contains("file=\"my file=\\\"x\\\"\\u000a.txt\"").contains("paths=-").doesNotContain("\n");
