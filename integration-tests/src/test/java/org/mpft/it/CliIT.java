@@ -233,8 +233,9 @@ class CliIT {
     void ed25519KeyLogin() throws Exception {
         Path out = Files.createDirectories(dir.resolve("out"));
         Run run = mpft(Map.of(), "get", "-i", key.toString(), "--accept-new", "--known-hosts", knownHosts(), "--json",
-                target("pub/small.bin"), "-o", out.toString());
+                "--verbose", target("pub/small.bin"), "-o", out.toString());
         assertDownloaded(run, out.resolve("small.bin"), small);
+        assertThat(run.lastLine()).containsPattern("\"chunkIndices\":\\[0(,\\d+)*\\]");
     }
 
     @Test
@@ -317,6 +318,14 @@ class CliIT {
         assertThat(run.exitCode()).as(run.toString()).isZero();
         assertThat(run.stdout()).isEmpty();
         assertThat(dir.resolve("home/.mpft/known_hosts")).exists();
+
+        // pinned in HOME now; without -q or --json: one human summary line
+        Run human = mpft("get", "--password-env", "MPFT_PASSWORD", target("pub/small.bin"), "-o",
+                out.resolve("again.bin").toString());
+        assertThat(human.exitCode()).as(human.toString()).isZero();
+        assertThat(human.stdout()).startsWith(out.resolve("again.bin") + ": 512.0 kB in ")
+                .contains("sha256 " + sha256(small)).hasLineCount(1);
+        assertThat(human.stderr()).isEmpty();
     }
 
     @Test

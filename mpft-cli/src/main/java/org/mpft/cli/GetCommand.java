@@ -18,6 +18,7 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
 import org.mpft.protocol.Strategy;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -97,7 +98,8 @@ final class GetCommand implements Callable<Integer> {
     private boolean quiet;
 
     @Option(names = {"-v", "--verbose"},
-            description = "More detail: chunk indices per path in --json, stack traces on errors.")
+            description = "More detail: the client's INFO log on stderr (restarts, retries, lost paths), chunk"
+                    + " indices per path in --json, stack traces on errors.")
     private boolean verbose;
 
     GetCommand(CliEnvironment env) {
@@ -117,6 +119,9 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (verbose) {
+            showInfoLog();
+        }
         if (target == null || target.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "missing the file to download: USER@HOST[:PORT]:PATH");
         }
@@ -332,6 +337,13 @@ final class GetCommand implements Callable<Integer> {
         }
         env.err().flush();
         return exitCode;
+    }
+
+    /** Lowers the level of mpft's loggers to INFO (logback.xml keeps the CLI at WARN). */
+    private static void showInfoLog() {
+        if (LoggerFactory.getLogger("org.mpft") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.INFO);
+        }
     }
 
     private static String describe(Throwable e) {
