@@ -69,6 +69,21 @@ import org.mpft.protocol.Strategy;
  * <tr><td>{@value #COMPRESSION}</td><td>zstd</td><td>per-chunk compression offered to clients that ask for it
  *     ({@code mpft get --compress}): {@code zstd}, {@code deflate} or {@code off}; a chunk travels compressed
  *     only when that saves at least 10% of it</td></tr>
+ * <tr><td>{@value #AUTH_BACKOFF_BASE}</td><td>1s</td><td>the first lock after too many failed logins of one user
+ *     name or from one source address; each further failure doubles it; 0 = no back-off</td></tr>
+ * <tr><td>{@value #AUTH_BACKOFF_MAX}</td><td>60s</td><td>the longest such lock (it also bounds how long a guesser can
+ *     lock a real user out)</td></tr>
+ * <tr><td>{@value #AUTH_BACKOFF_FREE}</td><td>3</td><td>failed logins of a user or an address before the first lock</td></tr>
+ * <tr><td>{@value #AUTH_BACKOFF_FORGET}</td><td>15m</td><td>failures are forgotten this long after the last one</td></tr>
+ * <tr><td>{@value #MAX_SESSIONS_PER_USER}</td><td>8</td><td>live sessions of one user; more are refused at login with
+ *     LIMIT_EXCEEDED</td></tr>
+ * <tr><td>{@value #MAX_TRANSFERS_PER_SESSION}</td><td>1000</td><td>OPEN requests (refused ones included) one connection
+ *     may make; the next one ends the session with LIMIT_EXCEEDED (bounds name probing per login)</td></tr>
+ * <tr><td>{@value #MAX_STREAMS_PER_CONNECTION}</td><td>16</td><td>streams a client may have open at once on its QUIC
+ *     connection (the QUIC stream limit this server grants; mpft clients use one)</td></tr>
+ * <tr><td>{@value #MAX_BYTES_IN_FLIGHT}</td><td>256m</td><td>chunk bytes one connection may have in flight; the start is
+ *     refused when {@value #WINDOW} x the largest chunk size exceeds it; also caps the QUIC flow-control window this
+ *     server grants a client</td></tr>
  * </table>
  */
 final class MpftSettings {
@@ -93,6 +108,14 @@ final class MpftSettings {
     static final String ADVERTISE_ADDRESS = "mpft.advertise-address";
     static final String MAX_SEND_RATE = "mpft.max-send-rate";
     static final String CHUNK_RETRIES = "mpft.chunk-retries";
+    static final String AUTH_BACKOFF_BASE = "mpft.auth.backoff.base";
+    static final String AUTH_BACKOFF_MAX = "mpft.auth.backoff.max";
+    static final String AUTH_BACKOFF_FREE = "mpft.auth.backoff.free-failures";
+    static final String AUTH_BACKOFF_FORGET = "mpft.auth.backoff.forget";
+    static final String MAX_SESSIONS_PER_USER = "mpft.max-sessions-per-user";
+    static final String MAX_TRANSFERS_PER_SESSION = "mpft.max-transfers-per-session";
+    static final String MAX_STREAMS_PER_CONNECTION = "mpft.max-streams-per-connection";
+    static final String MAX_BYTES_IN_FLIGHT = "mpft.max-bytes-in-flight";
     static final String CHUNK_SIZE_MIN = "mpft.chunk-size.min";
     static final String CHUNK_SIZE_MAX = "mpft.chunk-size.max";
     static final String CACHE_MAX_BYTES = "mpft.cache.max-bytes";
@@ -138,6 +161,14 @@ final class MpftSettings {
         d.put(ADVERTISE_ADDRESS, "");
         d.put(MAX_SEND_RATE, "0");
         d.put(CHUNK_RETRIES, "3");
+        d.put(AUTH_BACKOFF_BASE, "1s");
+        d.put(AUTH_BACKOFF_MAX, "60s");
+        d.put(AUTH_BACKOFF_FREE, "3");
+        d.put(AUTH_BACKOFF_FORGET, "15m");
+        d.put(MAX_SESSIONS_PER_USER, "8");
+        d.put(MAX_TRANSFERS_PER_SESSION, "1000");
+        d.put(MAX_STREAMS_PER_CONNECTION, "16");
+        d.put(MAX_BYTES_IN_FLIGHT, "256m");
         d.put(CHUNK_SIZE_MIN, "256k");
         d.put(CHUNK_SIZE_MAX, "16m");
         d.put(CACHE_MAX_BYTES, "128m");
@@ -168,6 +199,15 @@ final class MpftSettings {
     private final int advertisePort;
     private final long maxSendRate;
     private final int chunkRetries;
+    private final Duration authBackoffBase;
+    private final Duration authBackoffMax;
+    private final int authBackoffFreeFailures;
+    private final Duration authBackoffForget;
+    private final int maxSessionsPerUser;
+    private final int maxTransfersPerSession;
+    private final int maxStreamsPerConnection;
+    private final long maxBytesInFlight;
+    private SessionLimits limits;
     private final int chunkSizeMin;
     private final boolean chunkSizeFixed;
     private final int chunkSizeMax;
@@ -227,6 +267,14 @@ final class MpftSettings {
         }
         maxSendRate = size(values, MAX_SEND_RATE, 0, 1L << 40);
         chunkRetries = (int) integer(values, CHUNK_RETRIES, 0, 100);
+        authBackoffBase = duration(values, AUTH_BACKOFF_BASE, Duration.ZERO, Duration.ofHours(1));
+        authBackoffMax = duration(values, AUTH_BACKOFF_MAX, authBackoffBase, Duration.ofDays(1));
+        authBackoffFreeFailures = (int) integer(values, AUTH_BACKOFF_FREE, 0, 1000);
+        authBackoffForget = duration(values, AUTH_BACKOFF_FORGET, Duration.ofSeconds(1), Duration.ofDays(7));
+        maxSessionsPerUser = (int) integer(values, MAX_SESSIONS_PER_USER, 1, 100_000);
+        maxTransfersPerSession = (int) integer(values, MAX_TRANSFERS_PER_SESSION, 1, 100_000_000);
+        maxStreamsPerConnection = (int) integer(values, MAX_STREAMS_PER_CONNECTION, 1, 100_000);
+        maxBytesInFlight = size(values, MAX_BYTES_IN_FLIGHT, 1L << 20, 1L << 40);
         chunkSizeMin = (int) size(values, CHUNK_SIZE_MIN, ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MAX_CHUNK_SIZE);
         chunkSizeMax = (int) size(values, CHUNK_SIZE_MAX, chunkSizeMin, ChunkPlan.MAX_CHUNK_SIZE);
         cacheMaxBytes = size(values, CACHE_MAX_BYTES, 0, 1L << 40);
@@ -236,6 +284,13 @@ final class MpftSettings {
             case "off", "none", "false" -> org.mpft.protocol.Encoding.RAW;
             default -> throw bad(COMPRESSION, values.get(COMPRESSION), "expected zstd, deflate or off");
         };
+        long largestChunk = Math.max(chunkSize, chunkSizeMax);
+        if ((long) window * largestChunk > maxBytesInFlight) {
+            throw new ChannelStartException("invalid setting " + MAX_BYTES_IN_FLIGHT + "=" + values.get(MAX_BYTES_IN_FLIGHT)
+                    + ": " + WINDOW + " (" + window + ") x the largest chunk (" + largestChunk + " bytes) would put "
+                    + (long) window * largestChunk + " bytes in flight; raise it or lower " + WINDOW + " or "
+                    + CHUNK_SIZE_MAX);
+        }
         if (role == Role.SECONDARY && (clusterSecretFile == null || acceptPrimaries.isEmpty())) {
             throw new ChannelStartException("invalid setting " + ROLE + "=secondary: it requires "
                     + CLUSTER_SECRET_FILE + " and " + ACCEPT_PRIMARIES);
@@ -439,6 +494,57 @@ final class MpftSettings {
     /** Failures of one chunk tolerated before a transfer fails. */
     int chunkRetries() {
         return chunkRetries;
+    }
+
+    /** The first lock after too many failed logins (zero: no back-off). */
+    Duration authBackoffBase() {
+        return authBackoffBase;
+    }
+
+    /** The longest failed-login lock. */
+    Duration authBackoffMax() {
+        return authBackoffMax;
+    }
+
+    /** Failed logins of a user or address before the first lock. */
+    int authBackoffFreeFailures() {
+        return authBackoffFreeFailures;
+    }
+
+    /** How long after its last failure a user's or address's failures are forgotten. */
+    Duration authBackoffForget() {
+        return authBackoffForget;
+    }
+
+    /** The most live sessions of one user. */
+    int maxSessionsPerUser() {
+        return maxSessionsPerUser;
+    }
+
+    /** The most OPEN requests one session may make. */
+    int maxTransfersPerSession() {
+        return maxTransfersPerSession;
+    }
+
+    /** The most streams a client may have open at once on its connection. */
+    int maxStreamsPerConnection() {
+        return maxStreamsPerConnection;
+    }
+
+    /** The most chunk bytes one connection may have in flight (also the QUIC window granted), bytes. */
+    long maxBytesInFlight() {
+        return maxBytesInFlight;
+    }
+
+    /**
+     * The live guards built from these settings (login back-off, sessions per user): one instance per
+     * settings object, so every session of a listener shares it.
+     */
+    synchronized SessionLimits limits() {
+        if (limits == null) {
+            limits = SessionLimits.of(this);
+        }
+        return limits;
     }
 
     /** True when {@value #CHUNK_SIZE} was set: every transfer uses it, no adaptive choice. */

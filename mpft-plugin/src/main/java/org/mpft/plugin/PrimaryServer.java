@@ -112,7 +112,13 @@ final class PrimaryServer implements AutoCloseable {
 
     private void bind() throws ChannelStartException {
         InetSocketAddress local = new InetSocketAddress(settings.bind(), settings.port());
-        TransportSettings transportSettings = TransportSettings.defaults().withIdleTimeout(settings.idleTimeout());
+        TransportSettings tuned = TransportSettings.defaults().withIdleTimeout(settings.idleTimeout());
+        // what a client may open and push at this listener: mpft.max-streams-per-connection streams at once,
+        // flow-control windows no larger than mpft.max-bytes-in-flight
+        TransportSettings transportSettings = new TransportSettings(tuned.idleTimeout(),
+                Math.min(tuned.connectionWindow(), settings.maxBytesInFlight()),
+                Math.min(tuned.streamWindow(), settings.maxBytesInFlight()), settings.maxStreamsPerConnection(),
+                tuned.maxUdpPayload(), tuned.gsoSegments(), tuned.socketBufferBytes());
         ChannelFuture bound = transport.bindServer(local, QuicTls.serverContext(identity), transportSettings,
                 new ConnectionInitializer(), new StreamInitializer());
         bound.awaitUninterruptibly();

@@ -105,6 +105,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     private final Set<ClusterLink> attachedEarly = new HashSet<>();
     private DigestAhead digests;
     private SecondaryRole.Serving serving;
+    private SessionLimits.UserSession userSession;
+    private int opens;
 
     Session(QuicChannel connection, SessionServices services, boolean overLimit) {
         super(Frame.class);
@@ -184,6 +186,17 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }
         state = State.AUTHENTICATING;
         String name = frame instanceof AuthPassword p ? p.user() : ((AuthPublicKey) frame).user();
+        SessionLimits limits = services.settings().limits();
+        java.net.InetAddress source = SessionLimits.address(connection.remoteSocketAddress());
+        long lockedMs = limits.throttle().waitFor(name, source).toMillis();
+        if (lockedMs > 0) {
+            // refused without asking the host: guessing goes no faster than the back-off
+            LOG.warn("login of '{}' from {} refused: too many failed logins of this user or address ({} ms left)",
+                    SessionLimits.printable(name), connection.remoteSocketAddress(), lockedMs);
+            throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "authentication failed for user " + name + " on "
+                    + services.settings().name() + ": too many failed logins, try again in "
+                    + ((lockedMs + 999) / 1000) + " s");
+        }
         blocking(() -> {
             try {
                 Principal principal = frame instanceof AuthPassword p
@@ -191,7 +204,9 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
                         : authenticator.publicKey((AuthPublicKey) frame, challenge);
                 onLoop(() -> loggedIn(principal));
             } catch (AuthenticationFailed | RuntimeException e) {
-                LOG.info("login of '{}' from {} refused: {}", name, connection.remoteSocketAddress(), e.getMessage());
+                limits.throttle().failed(name, source);
+                LOG.warn("login of '{}' from {} refused: {}", SessionLimits.printable(name),
+                        connection.remoteSocketAddress(), SessionLimits.printable(String.valueOf(e.getMessage())));
                 connection.eventLoop().schedule(() -> fail(ErrorCode.AUTHENTICATION_FAILED,
                                 "authentication failed for user " + name + " on " + services.settings().name()),
                         services.settings().authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
@@ -203,12 +218,29 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         if (state != State.AUTHENTICATING) {
             return;
         }
+        SessionLimits limits = services.settings().limits();
+        SessionLimits.UserSession entered = limits.enter(principal.name());
+        if (entered == null) {
+            LOG.warn("login of '{}' from {} refused: {} sessions already", principal.name(),
+                    connection.remoteSocketAddress(), limits.maxSessionsPerUser());
+            fail(ErrorCode.LIMIT_EXCEEDED, "user " + principal.name() + " already has " + limits.maxSessionsPerUser()
+                    + " sessions on " + services.settings().name() + " (" + MpftSettings.MAX_SESSIONS_PER_USER
+                    + "); try again when one ends");
+            return;
+        }
+        limits.throttle().succeeded(principal.name());
+        userSession = entered;
         user = principal;
         state = State.OPEN;
         write(new AuthOk(principal.name()));
     }
 
-    private void onOpen(Open open) {
+    private void onOpen(Open open) throws MpftException {
+        if (++opens > services.settings().maxTransfersPerSession()) {
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, services.settings().name() + " allows "
+                    + services.settings().maxTransfersPerSession() + " transfers per session ("
+                    + MpftSettings.MAX_TRANSFERS_PER_SESSION + "); connect again");
+        }
         state = State.OPENING;
         blocking(() -> {
             ReadableFile file;
@@ -611,6 +643,10 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }
         state = State.CLOSED;
         endTransfer();
+        if (userSession != null) {
+            userSession.close();
+            userSession = null;
+        }
         if (serving != null) {
             services.secondary().detach(serving);
             serving = null;
