@@ -103,6 +103,14 @@ final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
                         connection.remoteSocketAddress());
                 return;
             }
+            if (frame instanceof ErrorFrame error) {
+                // the primary checked our proof first and refused it: the two do not share a secret
+                closing = true;
+                LOG.warn("cluster link from {} ({}) refused: the handshake failed on the primary's side: {} {}",
+                        connection.remoteSocketAddress(), handshake.peer(), error.code(), error.message());
+                connection.close();
+                return;
+            }
             throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type()
                     + " before the cluster handshake completed");
         }

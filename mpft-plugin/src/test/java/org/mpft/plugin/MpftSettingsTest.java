@@ -99,6 +99,59 @@ class MpftSettingsTest {
                 .hasMessageContaining(key);
     }
 
+    @Test
+    void readsTheMultiPathKeys() throws Exception {
+        MpftSettings primary = MpftSettings.parse(Map.of("mpft.secondaries", "10.0.0.2:7300, [::1]:7301,files-b:7302",
+                "mpft.cluster.secret-file", "cluster.secret", "mpft.advertise-address", "203.0.113.9:7400",
+                "mpft.max-send-rate", "40m", "mpft.chunk-retries", "5"));
+        assertThat(primary.role()).isEqualTo(MpftSettings.Role.PRIMARY);
+        assertThat(primary.secondaries()).extracting(Object::toString)
+                .containsExactly("10.0.0.2:7300", "[::1]:7301", "files-b:7302");
+        assertThat(primary.clusterSecretFile()).isEqualTo(java.nio.file.Path.of("cluster.secret"));
+        assertThat(primary.advertiseHost()).isEqualTo("203.0.113.9");
+        assertThat(primary.advertisePort()).isEqualTo(7400);
+        assertThat(primary.maxSendRate()).isEqualTo(40L << 20);
+        assertThat(primary.chunkRetries()).isEqualTo(5);
+
+        MpftSettings secondary = MpftSettings.parse(Map.of("mpft.role", "secondary", "mpft.cluster.secret-file",
+                "/etc/mpft/secret", "mpft.cluster.accept-primaries", "127.0.0.1, 10.0.0.1",
+                "mpft.advertise-address", "files.example.org"));
+        assertThat(secondary.role()).isEqualTo(MpftSettings.Role.SECONDARY);
+        assertThat(secondary.acceptPrimaries()).extracting(java.net.InetAddress::getHostAddress)
+                .containsExactly("127.0.0.1", "10.0.0.1");
+        assertThat(secondary.advertiseHost()).isEqualTo("files.example.org");
+        assertThat(secondary.advertisePort()).isZero();
+
+        MpftSettings plain = MpftSettings.parse(Map.of());
+        assertThat(plain.secondaries()).isEmpty();
+        assertThat(plain.maxSendRate()).isZero();
+        assertThat(plain.chunkRetries()).isEqualTo(3);
+        assertThat(plain.advertiseHost()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "mpft.role=secondary|mpft.role",
+        "mpft.role=secondary,mpft.cluster.secret-file=s|mpft.cluster.accept-primaries",
+        "mpft.secondaries=10.0.0.2:7300|mpft.cluster.secret-file",
+        "mpft.secondaries=10.0.0.2,mpft.cluster.secret-file=s|mpft.secondaries",
+        "mpft.secondaries=10.0.0.2:70000,mpft.cluster.secret-file=s|mpft.secondaries",
+        "mpft.cluster.accept-primaries=no-such-host.invalid|mpft.cluster.accept-primaries",
+        "mpft.advertise-address=a b|mpft.advertise-address",
+        "mpft.max-send-rate=fast|mpft.max-send-rate",
+        "mpft.chunk-retries=-1|mpft.chunk-retries",
+    })
+    void inconsistentMultiPathSettingsAreNamed(String settings, String named) {
+        Map<String, String> map = new java.util.HashMap<>();
+        for (String pair : settings.split(",")) {
+            String[] kv = pair.split("=", 2);
+            map.put(kv[0], kv[1]);
+        }
+        assertThatThrownBy(() -> MpftSettings.parse(map))
+                .isInstanceOf(ChannelStartException.class)
+                .hasMessageContaining(named);
+    }
+
     @ParameterizedTest
     @CsvSource({"4096,4096", "4k,4096", "4K,4096", "4m,4194304", "4MiB,4194304", "4mb,4194304", "1g,1073741824",
         "1t,1099511627776", "' 8k ',8192"})

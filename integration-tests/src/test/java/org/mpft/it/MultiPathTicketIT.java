@@ -1,0 +1,238 @@
+package org.mpft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mpft.protocol.Attach;
+import org.mpft.protocol.Attached;
+import org.mpft.protocol.AuthOk;
+import org.mpft.protocol.AuthPassword;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ClusterChallenge;
+import org.mpft.protocol.ClusterHello;
+import org.mpft.protocol.ClusterProof;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.FrameType;
+import org.mpft.protocol.Hello;
+import org.mpft.protocol.Meta;
+import org.mpft.protocol.Nack;
+import org.mpft.protocol.Open;
+import org.mpft.protocol.ServerHello;
+import org.mpft.protocol.Strategy;
+import org.mpft.transport.FrameStreamCodec;
+import org.mpft.transport.QuicTls;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.TransportSettings;
+
+/**
+ * A secondary lets in only the client its primary gave a ticket to, and serves it only what the primary
+ * assigned: a raw protocol client (no {@code FileTransferClient}) presents a forged ticket, an expired one
+ * (made with the cluster secret, so only the expiry is wrong), a good one, then asks for a chunk that was
+ * never assigned.
+ */
+@Timeout(300)
+class MultiPathTicketIT {
+
+    private static final String SECRET = "t".repeat(48);
+
+    @TempDir
+    Path work;
+
+    private MultiPathHosts hosts;
+    private final QuicTransport transport = QuicTransport.create("it-raw", 1);
+
+    @BeforeEach
+    void setUp() throws Exception {
+        hosts = new MultiPathHosts(work);
+    }
+
+    @AfterEach
+    void tearDown() {
+        transport.close();
+        hosts.close();
+    }
+
+    /** A control stream to one server, frames in a queue. */
+    private final class Raw implements AutoCloseable {
+        final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+        final Channel datagram;
+        final QuicChannel connection;
+        final QuicStreamChannel control;
+
+        Raw(int port) throws Exception {
+            this(port, FrameType.Link.CONTROL);
+        }
+
+        Raw(int port, FrameType.Link link) throws Exception {
+            TransportSettings settings = TransportSettings.defaults();
+            datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> { }), settings).sync().channel();
+            connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port), settings,
+                    new ChannelInboundHandlerAdapter(), new ChannelInitializer<QuicStreamChannel>() {
+                        @Override
+                        protected void initChannel(QuicStreamChannel ch) {
+                            ch.close(); // chunk streams are not what this test is about
+                        }
+                    }).sync().getNow();
+            control = connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+                @Override
+                protected void initChannel(QuicStreamChannel ch) {
+                    ch.pipeline().addLast(new FrameStreamCodec(link),
+                            new SimpleChannelInboundHandler<Frame>() {
+                                @Override
+                                protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+                                    frames.add(frame);
+                                }
+                            });
+                }
+            }).sync().getNow();
+        }
+
+        void send(Frame frame) {
+            control.writeAndFlush(frame);
+        }
+
+        <T extends Frame> T expect(Class<T> type) throws InterruptedException {
+            Frame frame = frames.poll(30, TimeUnit.SECONDS);
+            assertThat(frame).as("expected %s", type.getSimpleName()).isInstanceOf(type);
+            return type.cast(frame);
+        }
+
+        @Override
+        public void close() {
+            connection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            datagram.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void forgedExpiredAndUnassignedRequestsAreRefused() throws Exception {
+        Path secret = hosts.secret("cluster.secret", SECRET);
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
+        MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary), Map.of());
+        MultiPathHosts.awaitLinks(primary, 1);
+        MultiPathHosts.randomFile(hosts.home(), "data/t.bin", 8 << 20, 7);
+
+        try (Raw toPrimary = new Raw(primary.port())) {
+            toPrimary.send(new Hello(1, Features.MULTI_PATH, "it"));
+            toPrimary.expect(ServerHello.class);
+            toPrimary.send(new AuthPassword(MultiPathHosts.USER,
+                    Bytes.of(MultiPathHosts.PASSWORD.getBytes(StandardCharsets.UTF_8))));
+            toPrimary.expect(AuthOk.class);
+            toPrimary.send(new Open("data/t.bin", Strategy.ALTERNATE, 0));
+            Meta meta = toPrimary.expect(Meta.class);
+            assertThat(meta.secondaries()).hasSize(1);
+            byte[] ticket = meta.secondaries().get(0).ticket().toByteArray();
+
+            byte[] forged = ticket.clone();
+            forged[9] ^= 1; // another transfer id, same MAC
+            assertRefused(secondary, forged, "forged");
+
+            assertRefused(secondary, expired(ticket), "expired");
+
+            try (Raw attached = new Raw(secondary.port())) {
+                attached.send(new Hello(1, Features.MULTI_PATH, "it"));
+                attached.expect(ServerHello.class);
+                attached.send(new Attach(Bytes.of(ticket)));
+                assertThat(attached.expect(Attached.class).transferId()).isEqualTo(meta.transferId());
+                // START was never sent: nothing is assigned, so no chunk may be asked for
+                attached.send(new Nack(meta.transferId(), 1, ErrorCode.CHUNK_CORRUPTION));
+                ErrorFrame error = attached.expect(ErrorFrame.class);
+                assertThat(error.code()).isEqualTo(ErrorCode.INVALID_TICKET);
+                assertThat(error.message()).contains("chunk 1").contains("not assigned");
+            }
+            // a ticket attaches one client only
+            assertRefused(secondary, ticket, "already attached");
+        }
+    }
+
+    /** A primary that does not hold the secret cannot finish the handshake, whatever proof it makes up. */
+    @Test
+    void secondaryRefusesAPrimaryWithoutTheSecret() throws Exception {
+        Path secret = hosts.secret("cluster.secret", SECRET);
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
+        try (Raw impostor = new Raw(secondary.port(), FrameType.Link.CLUSTER)) {
+            byte[] nonce = new byte[32];
+            new java.security.SecureRandom().nextBytes(nonce);
+            impostor.send(new ClusterHello("impostor", Bytes.of(nonce)));
+            ClusterChallenge challenge = impostor.expect(ClusterChallenge.class);
+            // the best it can do: a proof made with another secret
+            byte[] guess = hmac("another secret of the same length.".getBytes(StandardCharsets.US_ASCII),
+                    concat("mpft-cluster-primary".getBytes(StandardCharsets.US_ASCII),
+                            challenge.nonce().toByteArray(), nonce));
+            impostor.send(new ClusterProof(Bytes.of(guess)));
+            ErrorFrame error = impostor.expect(ErrorFrame.class);
+            assertThat(error.code()).isEqualTo(ErrorCode.CLUSTER_AUTH_FAILED);
+            assertThat(impostor.frames.poll(2, TimeUnit.SECONDS)).as("no CLUSTER_WELCOME").isNull();
+        }
+        secondary.process().awaitOutput("did not prove the cluster secret", java.time.Duration.ofSeconds(10));
+        assertThat(secondary.process().output()).contains("cluster link from").contains("refused")
+                .doesNotContain("accepted");
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    private void assertRefused(MultiPathHosts.Host secondary, byte[] ticket, String why) throws Exception {
+        try (Raw raw = new Raw(secondary.port())) {
+            raw.send(new Hello(1, Features.MULTI_PATH, "it"));
+            raw.expect(ServerHello.class);
+            raw.send(new Attach(Bytes.of(ticket)));
+            ErrorFrame error = raw.expect(ErrorFrame.class);
+            assertThat(error.code()).isEqualTo(ErrorCode.INVALID_TICKET);
+            assertThat(error.message()).contains(why);
+        }
+    }
+
+    /**
+     * The same ticket with its expiry moved into the past and a valid MAC (made with the cluster secret, as
+     * only a primary can): the layout is {@code ... i64 expiresAt | 16 bytes id | 32 bytes MAC}.
+     */
+    private static byte[] expired(byte[] ticket) throws Exception {
+        byte[] body = Arrays.copyOf(ticket, ticket.length - 32);
+        ByteBuffer.wrap(body).putLong(body.length - 16 - 8, System.currentTimeMillis() - 1000);
+        byte[] key = hmac(SECRET.getBytes(StandardCharsets.US_ASCII),
+                "mpft-derive:ticket-v1".getBytes(StandardCharsets.US_ASCII));
+        byte[] mac = hmac(key, body);
+        byte[] sealed = Arrays.copyOf(body, body.length + 32);
+        System.arraycopy(mac, 0, sealed, body.length, 32);
+        return sealed;
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(key, "HmacSHA256"));
+        return mac.doFinal(data);
+    }
+
+}
