@@ -17,7 +17,7 @@ import org.mpft.protocol.ChunkPlan;
 
 /**
  * The primary's own digests of a transfer's chunks, computed ahead of the secondaries: it reads the file
- * in chunk order on its own thread, and every {@value #BATCH} chunks (or at the end) hands a CHUNK_DIGESTS
+ * in chunk order on its own thread, and in growing batches (1, 2, 4 ... up to {@value #BATCH} chunks) hands a CHUNK_DIGESTS
  * frame to the session, which sends it to the client and then lets secondaries have those chunks. A
  * secondary's chunk is thus always checked by the client against the primary's copy, and the primary
  * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale).
@@ -27,7 +27,10 @@ import org.mpft.protocol.ChunkPlan;
  */
 final class DigestAhead {
 
-    /** Chunks per CHUNK_DIGESTS frame. */
+    /**
+     * The most chunks per CHUNK_DIGESTS frame. The first frames are smaller (1, 2, 4, 8 ... chunks) so
+     * that secondaries can start at once.
+     */
     static final int BATCH = 16;
 
     /** File versions whose digests are kept. */
@@ -77,15 +80,17 @@ final class DigestAhead {
         int count = plan.chunkCount();
         ByteBuffer buffer = ByteBuffer.allocateDirect(Math.min(plan.chunkSize(), (int) Math.max(1, plan.fileSize())));
         int batchStart = 0;
+        int batch = 1;
         try {
             for (int chunk = 0; chunk < count && !stopped; chunk++) {
                 if (digests[chunk] == null) {
                     digests[chunk] = digest(chunk, buffer);
                 }
-                if (chunk + 1 - batchStart == BATCH || chunk + 1 == count) {
-                    frames.accept(frame(batchStart, chunk + 1), chunk + 1);
+                if (chunk + 1 - batchStart == batch || chunk + 1 == count) {
                     frontier = chunk + 1;
+                    frames.accept(frame(batchStart, chunk + 1), chunk + 1);
                     batchStart = chunk + 1;
+                    batch = Math.min(BATCH, batch * 2);
                 }
             }
             if (!stopped && count > 0) {
