@@ -232,10 +232,17 @@ final class ClusterLink implements AutoCloseable {
             }
             Future<QuicChannel> connected = transport.connect(d, remote, settings, new ChannelInboundHandlerAdapter(),
                     new ChannelInboundHandlerAdapter());
+            // nothing answers a QUIC handshake to a host that is down: give up after TIMEOUT, not the idle timeout
+            d.eventLoop().schedule(() -> {
+                if (!connected.isDone()) {
+                    connected.cancel(false);
+                }
+            }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             connected.addListener(c -> {
                 if (!c.isSuccess()) {
                     d.close();
-                    retry("cannot connect: " + c.cause());
+                    retry(c.isCancelled() ? "no answer within " + TIMEOUT.toSeconds() + " s"
+                            : "cannot connect: " + c.cause());
                     return;
                 }
                 QuicChannel connection = connected.getNow();

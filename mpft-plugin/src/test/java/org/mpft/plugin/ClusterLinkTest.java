@@ -74,6 +74,10 @@ class ClusterLinkTest {
     }
 
     private InetSocketAddress startSecondary(List<InetAddress> acceptPrimaries) throws Exception {
+        return startSecondary(acceptPrimaries, 0);
+    }
+
+    private InetSocketAddress startSecondary(List<InetAddress> acceptPrimaries, int port) throws Exception {
         identity = TlsIdentity.generate("sec-1");
         byte[] content = new byte[3 * CHUNK];
         new SecureRandom().nextBytes(content);
@@ -82,7 +86,7 @@ class ClusterLinkTest {
                 System::currentTimeMillis, 16);
         role = new SecondaryRole(SECRET, "sec-1", "203.0.113.7", 7444, Bytes.of(identity.certificateSha256()),
                 acceptPrimaries, registry, io, SendRateLimiter.UNLIMITED);
-        Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+        Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 QuicTls.serverContext(identity), settings, new ChannelInboundHandlerAdapter(),
                 new ChannelInitializer<QuicStreamChannel>() {
                     @Override
@@ -153,6 +157,20 @@ class ClusterLinkTest {
         assertThat(endpoint.host()).isEqualTo("203.0.113.7");
         assertThat(endpoint.port()).isEqualTo(7444);
         assertThat(endpoint.certificateSha256().toByteArray()).isEqualTo(identity.certificateSha256());
+    }
+
+    @Test
+    void linkComesUpOnceALateSecondaryStarts() throws Exception {
+        int port;
+        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        ClusterLink l = connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), SECRET);
+        await(() -> l.lastProblem() != null, Duration.ofSeconds(15)); // an attempt failed; it retries with back-off
+        assertThat(l.isUp()).isFalse();
+        startSecondary(List.of(InetAddress.getLoopbackAddress()), port);
+        await(l::isUp, Duration.ofSeconds(15));
+        assertThat(l.endpoint().name()).isEqualTo("sec-1");
     }
 
     @Test
