@@ -58,6 +58,11 @@ final class ChunkSource {
         }
     }
 
+    /** Starts counting a transfer's reads (until {@link #finish}); reads of transfers not tracked are not counted. */
+    void track(long transferId) {
+        perTransfer.put(transferId, Counts.NONE);
+    }
+
     /** Forgets a transfer's counts and returns them ({@link Counts#NONE} when it read nothing). */
     Counts finish(long transferId) {
         Counts c = perTransfer.remove(transferId);
@@ -65,8 +70,8 @@ final class ChunkSource {
     }
 
     private void count(Transfer transfer, boolean hit, long disk, long wire, boolean compressedChunk) {
-        perTransfer.merge(transfer.id(), Counts.NONE.plus(hit, disk, wire, compressedChunk),
-                (a, b) -> a.plus(hit, disk, wire, compressedChunk));
+        // computeIfPresent: a read still running after finish (a cancelled transfer) leaves nothing behind
+        perTransfer.computeIfPresent(transfer.id(), (id, c) -> c.plus(hit, disk, wire, compressedChunk));
     }
 
     /**

@@ -150,7 +150,8 @@ final class PrimaryServer implements AutoCloseable {
             SecondaryTransfers registry = new SecondaryTransfers(secret, settings.name(), host,
                     System::currentTimeMillis, SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
             secondary = new SecondaryRole(secret, settings.name(), advertiseHost, advertisePort,
-                    Bytes.of(identity.certificateSha256()), settings.acceptPrimaries(), registry, io, limiter);
+                    Bytes.of(identity.certificateSha256()), settings.acceptPrimaries(), registry, io, limiter,
+                    services.chunks());
             LOG.info("mpft secondary {}: accepts cluster links from {}; clients reach it at {}:{}", settings.name(),
                     settings.acceptPrimaries(), advertiseHost, advertisePort);
         } else if (!settings.secondaries().isEmpty()) {

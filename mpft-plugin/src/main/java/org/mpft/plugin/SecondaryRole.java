@@ -83,6 +83,14 @@ final class SecondaryRole implements AutoCloseable {
      */
     SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort, Bytes certificateSha256,
                   List<InetAddress> acceptPrimaries, SecondaryTransfers registry, Executor io, SendRateLimiter limiter) {
+        this(secret, name, advertiseHost, advertisePort, certificateSha256, acceptPrimaries, registry, io, limiter,
+                ChunkSource.uncached());
+    }
+
+    /** As above, reading chunks through the instance's {@link ChunkSource} (its chunk cache; chunks go RAW). */
+    SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort, Bytes certificateSha256,
+                  List<InetAddress> acceptPrimaries, SecondaryTransfers registry, Executor io, SendRateLimiter limiter,
+                  ChunkSource chunks) {
         this.secret = Objects.requireNonNull(secret, "secret");
         this.name = Objects.requireNonNull(name, "name");
         this.advertiseHost = Objects.requireNonNull(advertiseHost, "advertiseHost");
@@ -92,7 +100,7 @@ final class SecondaryRole implements AutoCloseable {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.io = Objects.requireNonNull(io, "io");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
-        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, limiter);
+        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, limiter, chunks, false);
     }
 
     ClusterSecret secret() {

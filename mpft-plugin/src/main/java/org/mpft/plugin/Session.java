@@ -341,6 +341,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
                 user.name(), transfer.path(), transfer.plan().fileSize(), chunkCount, transfer.plan().chunkSize(),
                 held.cardinality(), connection.remoteSocketAddress());
         services.chunks().metrics().transferStarted();
+        services.chunks().track(transfer.id());
         counted = true;
         sender = new ChunkSender("primary", transfer, coordinator, reader.compressing(compress),
                 new QuicChunkOutlet(connection),

@@ -123,6 +123,7 @@ class ChunkSourceTest {
     void aSecondReadOfTheSameFileComesFromTheCacheWithoutTouchingTheDisk() throws IOException {
         byte[] content = random(10 * CHUNK + 123, 1);
         CountingFile first = new CountingFile(content, 1000);
+        source.track(1);
         int[] compressed = {0};
         assertThat(readAll(transfer("alice", "a.bin", first), false, compressed)).isEqualTo(content);
         assertThat(first.bytesRead.get()).isEqualTo(content.length);
@@ -140,6 +141,8 @@ class ChunkSourceTest {
         // both transfers have id 1 here: their counts add up until finish
         assertThat(source.finish(1)).isEqualTo(new ChunkSource.Counts(22, 11, content.length, 2L * content.length, 0));
         assertThat(source.finish(1)).isEqualTo(ChunkSource.Counts.NONE);
+        readAll(transfer("alice", "a.bin", new CountingFile(content, 1000)), false, compressed);
+        assertThat(source.finish(1)).as("not tracked: not counted").isEqualTo(ChunkSource.Counts.NONE);
     }
 
     @Test
