@@ -56,7 +56,7 @@ class BigFileIT {
             big.setLength(SIZE);
             for (long at : new long[] {0, SIZE / 2 + 12345, SIZE - (3 << 20), SIZE - 8}) {
                 big.seek(at);
-                big.write(("mark@" + at).getBytes(StandardCharsets.US_ASCII), 0, 8);
+                big.write(("mark@" + at + "________").getBytes(StandardCharsets.US_ASCII), 0, 8);
             }
         }
     }
