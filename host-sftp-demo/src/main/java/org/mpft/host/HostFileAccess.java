@@ -3,7 +3,19 @@ package org.mpft.host;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.attribute.BasicFileAttributeView;
+import java.util.Set;
+import org.mpft.api.InvalidPath;
+import org.mpft.api.NoSuchFile;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
@@ -31,14 +43,70 @@ final class HostFileAccess implements FileAccess {
         UserAccount account = users.find(user.name())
                 .orElseThrow(() -> new AccessDenied("unknown user " + user.name()));
         Path real = resolver.readableFile(account, path);
-        // the real path has no link left; NOFOLLOW_LINKS refuses one swapped in since it was resolved
-        FileChannel channel = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+        long[] mtime = new long[1];
+        FileChannel channel = openBeneath(resolver.home(account.name()).toRealPath(), real, path, mtime);
         try {
             long size = channel.size();
-            long mtime = java.nio.file.Files.getLastModifiedTime(real, LinkOption.NOFOLLOW_LINKS).toMillis();
-            return new ChannelFile(channel, size, mtime);
+            return new ChannelFile(channel, size, mtime[0]);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Opens {@code real} (a path inside {@code home} with no symbolic link left, as the resolver checked
+     * it) without following any link on the way: each folder is opened relative to the one before with
+     * NOFOLLOW ({@code openat}, through a {@link SecureDirectoryStream}), so a folder or the file swapped
+     * for a link between the check and the open is refused instead of followed out of the home. Where
+     * the platform has no secure directory streams, only the last component is opened without following.
+     */
+    static FileChannel openBeneath(Path home, Path real, String requested, long[] mtime)
+            throws HostException, IOException {
+        Path rel = home.relativize(real);
+        try {
+            DirectoryStream<Path> first = Files.newDirectoryStream(home);
+            if (!(first instanceof SecureDirectoryStream<Path> dir)) {
+                first.close();
+                FileChannel plain = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                mtime[0] = Files.getLastModifiedTime(real, LinkOption.NOFOLLOW_LINKS).toMillis();
+                return plain;
+            }
+            try {
+                for (int i = 0; i < rel.getNameCount() - 1; i++) {
+                    SecureDirectoryStream<Path> next = dir.newDirectoryStream(rel.getName(i), LinkOption.NOFOLLOW_LINKS);
+                    dir.close();
+                    dir = next;
+                }
+                SeekableByteChannel channel = dir.newByteChannel(rel.getFileName(),
+                        Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                try {
+                    // the time of the entry just opened, read through the same open folder
+                    mtime[0] = dir.getFileAttributeView(rel.getFileName(), BasicFileAttributeView.class,
+                            LinkOption.NOFOLLOW_LINKS).readAttributes().lastModifiedTime().toMillis();
+                } catch (IOException | RuntimeException e) {
+                    channel.close();
+                    throw e;
+                }
+                if (channel instanceof FileChannel file) {
+                    return file;
+                }
+                channel.close();
+                return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+            } finally {
+                dir.close();
+            }
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            throw new NoSuchFile("no such file: " + requested);
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (IOException e) {
+            // ELOOP: a component became a symbolic link after the check (the JDK reports it as a plain
+            // IOException "Too many levels of symbolic links (NOFOLLOW_LINKS specified)")
+            String message = String.valueOf(e.getMessage());
+            if (e instanceof FileSystemException || message.contains("symbolic link")) {
+                throw new InvalidPath("path changed while it was opened (a symbolic link?): " + requested);
+            }
             throw e;
         }
     }
