@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Per-chunk compression of one 4 MiB chunk, direct buffers in and out as on the sender: JDK
  * {@link Deflater} (raw deflate) at levels 1, 6 and 9 vs zstd-jni at levels 1 and 3, on text-like and on
- * random data, plus mpft's own {@link ChunkCodec} (deflate 1 behind a 64 KiB probe that skips
+ * random data, plus mpft's own {@link ChunkCodec} (zstd 1 behind a 64 KiB probe that skips
  * incompressible chunks). {@code compress} and {@code decompress} give ms per 4 MiB chunk; the compressed
  * size is printed once per trial ({@code ratio=...}) on standard error.
  *
@@ -107,7 +107,7 @@ public class CompressionBench {
         }
         if (mpft != null) {
             int n = mpft.compress(raw, compressed);
-            mpftEncoding = n < 0 ? Encoding.RAW : Encoding.DEFLATE;
+            mpftEncoding = n < 0 ? Encoding.RAW : mpft.encoding();
             return n < 0 ? CHUNK : n;
         }
         int level = Integer.parseInt(codec.substring(4));
