@@ -162,6 +162,11 @@ start_host() {  # start_host NAME NAMESPACE SFTP_ADDR SFTP_PORT MPFT_PORT
   local i
   for i in $(seq 120); do
     kill -0 "${pid_of[$name]}" 2>/dev/null || { log "$name: host exited: $(tail -3 "$d/host.log" | tr '\n' ' ')"; return 1; }
+    # the host keeps serving SFTP when its plugin refuses to start: that instance is of no use for mpft
+    if [ -n "$plugin_jar" ] && grep -q "failed to start" "$d/host.log"; then
+      log "$name: the mpft plugin did not start: $(grep -m1 -o "failed to start: .*" "$d/host.log" | cut -c1-300)"
+      return 1
+    fi
     if "${pfx[@]}" ss -Htln "sport = :$sport" | grep -q . ; then
       if [ -z "$plugin_jar" ] || "${pfx[@]}" ss -Hlun "sport = :$mport" | grep -q . ; then
         up_of[$name]=1
@@ -377,7 +382,7 @@ if [ "$mode" != memory ] && [ -n "$bed_scen" ]; then
   host_config primary 10.77.1.1 2223 0.0.0.0 7301 mpft.role=primary mpft.secondaries=10.77.9.2:7301 \
     "mpft.cluster.secret-file=$secret" mpft.advertise-address=10.77.1.1:7301
   host_config secondary 10.77.2.1 2223 0.0.0.0 7301 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
-    mpft.advertise-address=10.77.2.1:7301
+    mpft.cluster.accept-primaries=10.77.9.1 mpft.advertise-address=10.77.2.1:7301
   start_host solo mpftP 10.77.1.1 2222 7300
   if has_tool mpft-alternate || has_tool mpft-adaptive; then
     start_host secondary mpftS 10.77.2.1 2223 7301 && start_host primary mpftP 10.77.1.1 2223 7301
@@ -422,7 +427,7 @@ if [ "$mode" != memory ] && has_scen loopback; then
   host_config primary 127.0.0.1 2223 127.0.0.1 7301 mpft.role=primary mpft.secondaries=127.0.0.1:7302 \
     "mpft.cluster.secret-file=$secret" mpft.advertise-address=127.0.0.1:7301
   host_config secondary 127.0.0.1 2224 127.0.0.1 7302 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
-    mpft.advertise-address=127.0.0.1:7302
+    mpft.cluster.accept-primaries=127.0.0.1 mpft.advertise-address=127.0.0.1:7302
   start_host solo "" 127.0.0.1 2222 7300
   if has_tool mpft-alternate || has_tool mpft-adaptive; then
     start_host secondary "" 127.0.0.1 2224 7302 && start_host primary "" 127.0.0.1 2223 7301
