@@ -37,7 +37,7 @@ import org.mpft.protocol.Strategy;
 class LimitsIT {
 
     private static final Pattern LISTENING = Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role \\w+, certificate sha256 ([0-9a-f]{64})");
-    private static final int SLOW = 6 << 20;
+    private static final int SLOW = 10 << 20;
 
     @TempDir
     static Path work;
@@ -61,7 +61,7 @@ class LimitsIT {
                 .pluginProperty("mpft.max-send-rate", "1m")     // keeps the slow downloads open a few seconds
                 .pluginProperty("mpft.max-sessions", "3")
                 .pluginProperty("mpft.max-sessions-per-user", "2")
-                .pluginProperty("mpft.max-file-size", "7m")
+                .pluginProperty("mpft.max-file-size", "12m")
                 .pluginProperty("mpft.auth-failure-delay", "100ms")
                 .pluginProperty("mpft.auth.backoff.base", "3s")
                 .pluginProperty("mpft.auth.backoff.max", "6s")
@@ -77,9 +77,11 @@ class LimitsIT {
             Path home = Files.createDirectories(host.home(user));
             byte[] bytes = new byte[SLOW];
             new Random(user.hashCode()).nextBytes(bytes);
-            Files.write(home.resolve("slow.bin"), bytes);
+            for (int i = 1; i <= 2; i++) {
+                Files.write(home.resolve("slow" + i + ".bin"), bytes); // one file per download: no cache hits
+            }
             Files.write(home.resolve("small.bin"), new byte[1000]);
-            Files.write(home.resolve("big.bin"), new byte[(7 << 20) + 1]);
+            Files.write(home.resolve("big.bin"), new byte[(12 << 20) + 1]);
         }
         client = new FileTransferClient();
     }
@@ -107,15 +109,17 @@ class LimitsIT {
     @Test
     @Order(2)
     void sessionsPerUserAndInTotalAreLimitedAndFreedWhenTheyEnd() throws Exception {
-        assertThat(slowOf("alice", "x")).isNull(); // warm-up: the slow file is small enough to be served
         CompletableFuture<ErrorCode> a1 = CompletableFuture.supplyAsync(() -> slowOf("alice", "1"), POOL);
         CompletableFuture<ErrorCode> a2 = CompletableFuture.supplyAsync(() -> slowOf("alice", "2"), POOL);
         awaitSessions(2);
+        assertThat(a1).as("alice's first download still running").isNotDone();
+        assertThat(a2).as("alice's second download still running").isNotDone();
         long t0 = System.nanoTime();
         assertThat(outcome("alice", "alice-pw", "small.bin")).as("alice's third session").isEqualTo(ErrorCode.LIMIT_EXCEEDED);
         assertThat(lastError).contains("alice").contains("mpft.max-sessions-per-user");
         CompletableFuture<ErrorCode> b1 = CompletableFuture.supplyAsync(() -> slowOf("bob", "1"), POOL);
         awaitSessions(3);
+        assertThat(List.of(a1, a2, b1)).as("three downloads still running").noneMatch(CompletableFuture::isDone);
         assertThat(outcome("carol", "carol-pw", "small.bin")).as("a fourth session in all").isEqualTo(ErrorCode.LIMIT_EXCEEDED);
         assertThat(lastError).contains("sessions at most");
         assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("refusals come at once").isLessThan(Duration.ofSeconds(10));
@@ -164,14 +168,14 @@ class LimitsIT {
         return n;
     }
 
-    /** Gives the background downloads time to log in and start (each runs for seconds at the capped rate). */
+    /** Gives the background downloads time to log in and start (each runs for 10+ s at the capped rate). */
     private static void awaitSessions(int n) throws Exception {
         Thread.sleep(1500);
     }
 
     private static ErrorCode slowOf(String user, String tag) {
         try {
-            return outcome(user, user + "-pw", "slow.bin", tag);
+            return outcome(user, user + "-pw", "slow" + ("2".equals(tag) ? 2 : 1) + ".bin", tag);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
