@@ -75,6 +75,8 @@ class ProtocolAbuseIT {
                 .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
                 .pluginProperty("mpft.chunk-size", "1m")
                 .pluginProperty("mpft.max-send-rate", "4m") // the good download lasts several seconds
+                // far longer than the waits below: a close seen by the raw client is the server's doing
+                .pluginProperty("mpft.idle-timeout", "120s")
                 .echoOutput(false)
                 .start();
         host.awaitOutput("mpft listening on udp", Duration.ofSeconds(60));
@@ -135,10 +137,11 @@ class ProtocolAbuseIT {
     private static void assertRefusedAndClosed(byte[] bytes, String what) throws Exception {
         ByteArrayOutputStream received = new ByteArrayOutputStream();
         Channel datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> { }),
-                TransportSettings.defaults()).sync().channel();
+                TransportSettings.defaults().withIdleTimeout(Duration.ofSeconds(120))).sync().channel();
         try {
             QuicChannel connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port),
-                    TransportSettings.defaults(), new ChannelInboundHandlerAdapter(), new ChannelInboundHandlerAdapter())
+                    TransportSettings.defaults().withIdleTimeout(Duration.ofSeconds(120)), new ChannelInboundHandlerAdapter(),
+                    new ChannelInboundHandlerAdapter())
                     .get(10, TimeUnit.SECONDS);
             QuicStreamChannel stream = connection.createStream(QuicStreamType.BIDIRECTIONAL,
                     new ChannelInboundHandlerAdapter() {
@@ -154,7 +157,7 @@ class ProtocolAbuseIT {
                         }
                     }).get(10, TimeUnit.SECONDS);
             stream.writeAndFlush(Unpooled.wrappedBuffer(bytes)).sync();
-            assertThat(connection.closeFuture().await(15, TimeUnit.SECONDS)).as("%s: the server closed the connection", what)
+            assertThat(connection.closeFuture().await(60, TimeUnit.SECONDS)).as("%s: the server closed the connection", what)
                     .isTrue();
             byte[] answer;
             synchronized (received) {
