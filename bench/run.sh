@@ -9,7 +9,8 @@
 # Other options: --runs N, --size BYTES (e.g. 256m, 1g), --scenarios equal,unequal,loss,loopback,
 #   --tools mpft-single,mpft-alternate,mpft-adaptive,sftp,sftp-gcm,scp,lftp-pget4,rclone-4,
 #   --no-build (use the jars in */target as they are), --doc FILE (update the generated part of FILE).
-# Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads).
+# Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads);
+#   BENCH_OUT (default $BENCH_WORK/out: where the downloads are written, e.g. a tmpfs to take the disk out).
 #
 # Scenarios (the bed is bench/testbed.sh, a copy of the team's shared two-path bed):
 #   equal     path 1 = 200 Mbit/s to the primary (ns mpftP), path 2 = 200 Mbit/s to the secondary (ns mpftS)
@@ -102,7 +103,7 @@ results_dir="$bench/results"
 results="$results_dir/$stamp-$mode.tsv"
 inst="$work/instances"         # per-run: configs, state, logs, known_hosts (fresh each time)
 data="$work/data"              # the shared data folder (both namespaces see it: same file system)
-out="$work/out"
+out="${BENCH_OUT:-$work/out}"   # where every tool writes its download (BENCH_OUT=/dev/shm/x: no disk)
 mkdir -p "$results_dir" "$data/bench" "$out"
 rm -rf "$inst"; mkdir -p "$inst"
 key="$inst/id_ed25519"
@@ -153,12 +154,17 @@ EOF
   [ -z "$plugin_jar" ] || cp "$plugin_jar" "$d/plugins/"
 }
 
-start_host() {  # start_host NAME NAMESPACE SFTP_ADDR SFTP_PORT MPFT_PORT
-  local name=$1 ns=$2 addr=$3 sport=$4 mport=$5 d="$inst/$1" pfx=()
+launch_host() {  # launch_host NAME NAMESPACE: starts the JVM in the background
+  local name=$1 ns=$2 d="$inst/$1" pfx=()
   [ -z "$ns" ] || pfx=(ip netns exec "$ns")
-  # ip netns exec and bin/mpft-host both exec: $! is the JVM itself
+  # ip netns exec execs its command: $! is the JVM itself
   "${pfx[@]}" java ${BENCH_SERVER_JAVA_OPTS:-} -jar "$host_jar" --config "$d/host.properties" > "$d/host.log" 2>&1 &
   pid_of[$name]=$!; ns_of[$name]=$ns; up_of[$name]=0
+}
+
+wait_host() {  # wait_host NAME SFTP_ADDR SFTP_PORT MPFT_PORT: until it serves SFTP and mpft (60 s at most)
+  local name=$1 addr=$2 sport=$3 mport=$4 d="$inst/$1" pfx=() ns=${ns_of[$1]}
+  [ -z "$ns" ] || pfx=(ip netns exec "$ns")
   local i
   for i in $(seq 120); do
     kill -0 "${pid_of[$name]}" 2>/dev/null || { log "$name: host exited: $(tail -3 "$d/host.log" | tr '\n' ' ')"; return 1; }
@@ -279,6 +285,7 @@ download() {
   cli=$(awk -v u="${user:-0}" -v s="${sys:-0}" 'BEGIN{printf "%.3f", u+s}')
   if [ $rc != 0 ]; then
     status=fail; note="exit $rc: $(grep -v '^Command exited' "$lf" | tail -2 | sanitize)"
+    cp "$lf" "$results_dir/$stamp-failed-$scen-$tool-$run.log"   # the whole client output, for the record
   elif [ ! -f "$dest" ] || [ "$(sha256sum "$dest" | cut -d' ' -f1)" != "$(cat "$data/bench/$file.sha256")" ]; then
     status=sha-mismatch; note="downloaded file differs from the source"
   fi
@@ -347,6 +354,7 @@ done
   command -v rclone >/dev/null && echo "# rclone=$(rclone version 2>/dev/null | head -1)"
   echo "# load.start=$(cut -d' ' -f1-3 /proc/loadavg)"
   echo "# file.bytes=$file_bytes"
+  echo "# output=$(df --output=fstype "$out" | tail -1 | tr -d ' ') ($out)"
   echo "# runs=$runs"
   cols=(scenario tool run bytes wall_s client_cpu_s server_cpu_s client_rss_kib rate1_mbit rate2_mbit status paths note)
   (IFS=$'\t'; echo "${cols[*]}")
@@ -362,7 +370,7 @@ mkdir -p "$data/bench"
 # ---------------------------------------------------------------- memory mode
 if [ "$mode" = memory ]; then
   f1=$(make_file $((1024 * 1024 * 1024))); f4=$(make_file $((4 * 1024 * 1024 * 1024)))
-  start_host solo "" 127.0.0.1 2222 7300 || die "the solo host did not start"
+  launch_host solo ""; wait_host solo 127.0.0.1 2222 7300 || die "the solo host did not start"
   warm_up "$f1" "" 127.0.0.1 127.0.0.1
   for r in $(seq "$runs"); do
     download memory-1g mpft-single "$r" "$f1" "" 127.0.0.1 127.0.0.1
@@ -372,8 +380,12 @@ if [ "$mode" = memory ]; then
 fi
 
 # ---------------------------------------------------------------- the two-path bed
-file=""
-[ "$mode" = memory ] || file=$(make_file "$file_bytes")
+file=""; warm_file=""
+if [ "$mode" != memory ]; then
+  file=$(make_file "$file_bytes")
+  # warm-up: 100 MB (32 MB in quick mode, which must stay under 5 minutes)
+  warm_file=$(make_file $(( ($([ "$mode" = quick ] && echo 32 || echo 100)) * 1024 * 1024 )))
+fi
 bed_scen=""; for s in equal unequal loss; do has_scen $s && bed_scen+="$s "; done
 if [ "$mode" != memory ] && [ -n "$bed_scen" ]; then
   ip netns list | grep -qw mpftC && { log "a bed is up from an earlier run: taking it down"; "$bed" down; }
@@ -383,11 +395,14 @@ if [ "$mode" != memory ] && [ -n "$bed_scen" ]; then
     "mpft.cluster.secret-file=$secret" mpft.advertise-address=10.77.1.1:7301
   host_config secondary 10.77.2.1 2223 0.0.0.0 7301 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
     mpft.cluster.accept-primaries=10.77.9.1 mpft.advertise-address=10.77.2.1:7301
-  start_host solo mpftP 10.77.1.1 2222 7300
+  # solo and secondary start side by side; the primary after its secondary, so its cluster link comes up at once
+  launch_host solo mpftP
   if has_tool mpft-alternate || has_tool mpft-adaptive; then
-    start_host secondary mpftS 10.77.2.1 2223 7301 && start_host primary mpftP 10.77.1.1 2223 7301
+    launch_host secondary mpftS
+    wait_host secondary 10.77.2.1 2223 7301 && launch_host primary mpftP && wait_host primary 10.77.1.1 2223 7301
   fi
-  warm_up "$(make_file $((100 * 1024 * 1024)))" mpftC 10.77.1.1 10.77.1.1
+  wait_host solo 10.77.1.1 2222 7300
+  warm_up "$warm_file" mpftC 10.77.1.1 10.77.1.1
   all=$(selected mpft-single mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4)
   if has_scen equal; then
     rate1_of[equal]=200; rate2_of[equal]=200
@@ -428,11 +443,13 @@ if [ "$mode" != memory ] && has_scen loopback; then
     "mpft.cluster.secret-file=$secret" mpft.advertise-address=127.0.0.1:7301
   host_config secondary 127.0.0.1 2224 127.0.0.1 7302 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
     mpft.cluster.accept-primaries=127.0.0.1 mpft.advertise-address=127.0.0.1:7302
-  start_host solo "" 127.0.0.1 2222 7300
+  launch_host solo ""
   if has_tool mpft-alternate || has_tool mpft-adaptive; then
-    start_host secondary "" 127.0.0.1 2224 7302 && start_host primary "" 127.0.0.1 2223 7301
+    launch_host secondary ""
+    wait_host secondary 127.0.0.1 2224 7302 && launch_host primary "" && wait_host primary 127.0.0.1 2223 7301
   fi
-  warm_up "$(make_file $((100 * 1024 * 1024)))" "" 127.0.0.1 127.0.0.1
+  wait_host solo 127.0.0.1 2222 7300
+  warm_up "$warm_file" "" 127.0.0.1 127.0.0.1
   rate1_of[loopback]=0; rate2_of[loopback]=0
   # shellcheck disable=SC2086
   run_scenario loopback "$file" "" 127.0.0.1 127.0.0.1 $(selected mpft-single mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4)
