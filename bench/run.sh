@@ -205,7 +205,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_hosts
   if [ $bed_up = 1 ] || ip netns list 2>/dev/null | grep -qw mpftC; then "$bed" noloss >/dev/null 2>&1; "$bed" down; fi
-  rm -f "$out"/*.part "$out"/bench-* 2>/dev/null
+  rm -f "$out"/bench-* 2>/dev/null
   exit $rc
 }
 trap cleanup EXIT

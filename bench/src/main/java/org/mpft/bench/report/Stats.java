@@ -1,6 +1,5 @@
 package org.mpft.bench.report;
 
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.OptionalDouble;
 
@@ -32,10 +31,5 @@ public final class Stats {
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(numerator.getAsDouble() / denominator.getAsDouble());
-    }
-
-    /** The largest of the present values, empty when none is present. */
-    public static OptionalDouble max(OptionalDouble... values) {
-        return Arrays.stream(values).filter(OptionalDouble::isPresent).mapToDouble(OptionalDouble::getAsDouble).max();
     }
 }

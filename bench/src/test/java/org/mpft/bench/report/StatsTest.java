@@ -31,10 +31,4 @@ class StatsTest {
         assertThat(Stats.ratio(OptionalDouble.of(1), OptionalDouble.empty())).isEmpty();
         assertThat(Stats.ratio(OptionalDouble.of(1), OptionalDouble.of(0))).isEmpty();
     }
-
-    @Test
-    void maxSkipsMissingValues() {
-        assertThat(Stats.max(OptionalDouble.empty(), OptionalDouble.of(2), OptionalDouble.of(1))).hasValue(2);
-        assertThat(Stats.max(OptionalDouble.empty())).isEmpty();
-    }
 }
