@@ -230,7 +230,8 @@ final class PrimaryServer implements AutoCloseable {
     private final class ConnectionInitializer extends ChannelInitializer<QuicChannel> {
         @Override
         protected void initChannel(QuicChannel connection) {
-            boolean overLimit = sessions.size() >= settings.maxSessions();
+            // sessions whose conversation is over (a connection still closing) do not count
+            boolean overLimit = sessions.stream().filter(live -> !live.ended()).count() >= settings.maxSessions();
             Session session = new Session(connection, services(), overLimit);
             connection.attr(SESSION).set(session);
             sessions.add(session);

@@ -91,6 +91,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     private final ChunkReader reader;
     private QuicStreamChannel control;
     private State state = State.HELLO;
+    /** True once the conversation is over (ended, failed or closed): the session no longer counts against limits. */
+    private volatile boolean ended;
     private Bytes challenge;
     private Principal user;
     private Transfer transfer;
@@ -621,7 +623,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownReadComplete) {
-            connection.close(); // the client finished the conversation
+            connectionClosed(); // the client finished the conversation: free its slots now, not after QUIC's drain
+            connection.close();
         }
         ctx.fireUserEventTriggered(event);
     }
@@ -630,6 +633,20 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     public void channelInactive(ChannelHandlerContext ctx) {
         connection.close();
         ctx.fireChannelInactive();
+    }
+
+    /** True once the conversation is over; such a session no longer counts against the session limits. */
+    boolean ended() {
+        return ended;
+    }
+
+    /** Frees the session's places under the total and per-user session limits. Idempotent; event loop. */
+    private void releaseSlots() {
+        ended = true;
+        if (userSession != null) {
+            userSession.close();
+            userSession = null;
+        }
     }
 
     /** The connection closed: stop the transfer and release everything. Idempotent; any thread. */
@@ -644,10 +661,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }
         state = State.CLOSED;
         endTransfer();
-        if (userSession != null) {
-            userSession.close();
-            userSession = null;
-        }
+        releaseSlots();
         if (serving != null) {
             services.secondary().detach(serving);
             serving = null;
@@ -661,6 +675,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }
         state = State.CLOSED;
         endTransfer();
+        releaseSlots(); // a refused or failed session stops counting at once, during the close grace too
         if (control == null || !control.isActive()) {
             connection.close();
             return;
