@@ -14,8 +14,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
@@ -43,8 +41,6 @@ import org.mpft.protocol.Strategy;
 @Timeout(180)
 class DownloadIT {
 
-    private static final Pattern LISTENING =
-            Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role primary, certificate sha256 ([0-9a-f]{64})\\)");
 
     @TempDir
     static Path work;
@@ -63,11 +59,10 @@ class DownloadIT {
                 .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
                 .pluginProperty("mpft.chunk-size", "1m")
                 .start();
-        host.awaitOutput("mpft listening on udp", Duration.ofSeconds(30));
-        Matcher m = LISTENING.matcher(host.output());
-        assertThat(m.find()).as("listening line in:\n%s", host.output()).isTrue();
-        port = Integer.parseInt(m.group(2));
-        fingerprint = m.group(3);
+        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(30));
+        assertThat(listener.role()).isEqualTo("primary");
+        port = listener.port();
+        fingerprint = listener.certificateSha256();
         Files.createDirectories(host.home("alice").resolve("data"));
         client = new FileTransferClient();
     }
@@ -215,11 +210,7 @@ class DownloadIT {
     }
 
     private static DownloadRequest request(String remotePath, Path output, String password) {
-        HostKeyVerifier pinned = (server, sha256, vouchedBy) -> {
-            if (!HexFormat.of().formatHex(sha256).equals(fingerprint)) {
-                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "unexpected certificate from " + server);
-            }
-        };
+        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
         return new DownloadRequest("alice", "127.0.0.1", port, remotePath, output,
                 new Credentials.Password(password.toCharArray()), pinned, Strategy.SERVER_DEFAULT, true,
                 DownloadRequest.DEFAULT_RETRIES, false);

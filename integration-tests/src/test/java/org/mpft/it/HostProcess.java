@@ -366,6 +366,39 @@ public final class HostProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Where this host's mpft plugin listens, as its {@code mpft listening on udp} log line says.
+     *
+     * @param address           the bound address
+     * @param port              the bound UDP port
+     * @param role              {@code primary} or {@code secondary}
+     * @param certificateSha256 the SHA-256 of the plugin's TLS certificate, lower-case hex
+     */
+    public record MpftListener(String address, int port, String role, String certificateSha256) {
+    }
+
+    private static final Pattern MPFT_LISTENING = Pattern.compile(
+            "mpft listening on udp (\\S+):(\\d+) \\(role (\\w+), certificate sha256 ([0-9a-f]{64})[,)]");
+
+    /**
+     * Waits for the mpft plugin's listening line and reads its address, port, role and certificate.
+     *
+     * @throws TimeoutException when no complete line comes in time (the message holds the output)
+     */
+    public MpftListener awaitMpftListener(Duration timeout) throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        awaitOutput("mpft listening on udp", timeout);
+        Matcher m = MPFT_LISTENING.matcher(output);
+        while (!m.find()) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("no complete 'mpft listening' line after " + timeout + "; output:\n" + output);
+            }
+            Thread.sleep(20);
+            m = MPFT_LISTENING.matcher(output);
+        }
+        return new MpftListener(m.group(1), Integer.parseInt(m.group(2)), m.group(3), m.group(4));
+    }
+
     /** The SFTP port, as printed in the ready line. */
     public int sftpPort() {
         return sftpPort;

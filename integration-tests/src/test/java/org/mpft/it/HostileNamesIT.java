@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.sshd.client.SshClient;
 import org.apache.sshd.client.session.ClientSession;
 import org.apache.sshd.sftp.client.SftpClient;
@@ -52,7 +50,6 @@ import org.mpft.protocol.Strategy;
 class HostileNamesIT {
 
     private static final String PASSWORD = "alice-pw";
-    private static final Pattern LISTENING = Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role \\w+, certificate sha256 ([0-9a-f]{64})");
     private static final FileTime LONG_AGO = FileTime.from(Instant.now().minus(Duration.ofDays(3)));
     private static final String CANARY = "CANARY: must never be read\n";
 
@@ -83,11 +80,9 @@ class HostileNamesIT {
                 .pluginProperty("mpft.max-transfers-per-session", "100000")
                 .echoOutput(false)
                 .start();
-        host.awaitOutput("mpft listening on udp", Duration.ofSeconds(60));
-        Matcher m = LISTENING.matcher(host.output());
-        assertThat(m.find()).as(host.output()).isTrue();
-        port = Integer.parseInt(m.group(2));
-        fingerprint = m.group(3);
+        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
+        port = listener.port();
+        fingerprint = listener.certificateSha256();
 
         Path home = host.home("alice");
         Path pub = Files.createDirectories(home.resolve("pub"));
@@ -338,11 +333,7 @@ class HostileNamesIT {
 
     /** The download's error code, or null when it delivered a file. */
     private static ErrorCode download(String name, Path out) throws Exception {
-        HostKeyVerifier pinned = (server, sha256, vouchedBy) -> {
-            if (!HexFormat.of().formatHex(sha256).equals(fingerprint)) {
-                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "unexpected certificate");
-            }
-        };
+        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
         DownloadRequest request = new DownloadRequest("alice", "127.0.0.1", port, name, out,
                 new Credentials.Password(PASSWORD.toCharArray()), pinned, Strategy.SERVER_DEFAULT, false,
                 DownloadRequest.DEFAULT_RETRIES, false);

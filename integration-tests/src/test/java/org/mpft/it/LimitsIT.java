@@ -5,12 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +33,6 @@ import org.mpft.protocol.Strategy;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LimitsIT {
 
-    private static final Pattern LISTENING = Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role \\w+, certificate sha256 ([0-9a-f]{64})");
     private static final int SLOW = 10 << 20;
 
     @TempDir
@@ -68,11 +64,9 @@ class LimitsIT {
                 .pluginProperty("mpft.auth.backoff.free-failures", "2")
                 .echoOutput(false)
                 .start();
-        host.awaitOutput("mpft listening on udp", Duration.ofSeconds(60));
-        Matcher m = LISTENING.matcher(host.output());
-        assertThat(m.find()).as(host.output()).isTrue();
-        port = Integer.parseInt(m.group(2));
-        fingerprint = m.group(3);
+        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
+        port = listener.port();
+        fingerprint = listener.certificateSha256();
         for (String user : List.of("alice", "bob", "carol", "dave")) {
             Path home = Files.createDirectories(host.home(user));
             byte[] bytes = new byte[SLOW];
@@ -189,11 +183,7 @@ class LimitsIT {
     private static ErrorCode outcome(String user, String password, String path, String tag) throws Exception {
         Path out = work.resolve("out/" + user + "-" + tag + "-" + System.nanoTime() + "-" + path);
         Files.createDirectories(out.getParent());
-        HostKeyVerifier pinned = (server, sha256, vouchedBy) -> {
-            if (!HexFormat.of().formatHex(sha256).equals(fingerprint)) {
-                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "unexpected certificate");
-            }
-        };
+        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
         DownloadRequest request = new DownloadRequest(user, "127.0.0.1", port, path, out,
                 new Credentials.Password(password.toCharArray()), pinned, Strategy.SERVER_DEFAULT, false,
                 DownloadRequest.DEFAULT_RETRIES, false);

@@ -10,7 +10,6 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -29,8 +28,6 @@ import org.mpft.cli.DownloadRequest;
 import org.mpft.cli.DownloadResult;
 import org.mpft.cli.FileTransferClient;
 import org.mpft.cli.HostKeyVerifier;
-import org.mpft.protocol.ErrorCode;
-import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Strategy;
 
 /**
@@ -48,8 +45,6 @@ class LoadIT {
     static final int FILE_SIZE = 4 << 20;
     static final String USER = "alice";
     static final String PASSWORD = "load-pw";
-    private static final Pattern LISTENING =
-            Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role (\\w+), certificate sha256 ([0-9a-f]{64})");
 
     @TempDir
     Path work;
@@ -177,12 +172,7 @@ class LoadIT {
     }
 
     private DownloadRequest request(Node primary, Node secondary, String path, Path out) {
-        HostKeyVerifier pinned = (server, sha256, vouchedBy) -> {
-            String hex = HexFormat.of().formatHex(sha256);
-            if (!hex.equals(primary.fingerprint()) && !hex.equals(secondary.fingerprint())) {
-                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "unexpected certificate from " + server);
-            }
-        };
+        HostKeyVerifier pinned = CertificatePins.trusting(primary.fingerprint(), secondary.fingerprint());
         return new DownloadRequest(USER, "127.0.0.1", primary.port(), path, out,
                 new Credentials.Password(PASSWORD.toCharArray()), pinned, Strategy.ALTERNATE, false,
                 DownloadRequest.DEFAULT_RETRIES, false);
@@ -209,10 +199,8 @@ class LoadIT {
             b.pluginProperty("mpft.role", "primary").pluginProperty("mpft.secondaries", roleOrSecondaries);
         }
         HostProcess p = b.start();
-        p.awaitOutput("mpft listening on udp", Duration.ofSeconds(60));
-        Matcher m = LISTENING.matcher(p.output());
-        assertThat(m.find()).as(p.output()).isTrue();
-        return new Node(p, Integer.parseInt(m.group(2)), m.group(4));
+        HostProcess.MpftListener listener = p.awaitMpftListener(Duration.ofSeconds(60));
+        return new Node(p, listener.port(), listener.certificateSha256());
     }
 
     private static void awaitLink(Node primary) throws Exception {

@@ -16,8 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.mpft.cli.Credentials;
 import org.mpft.cli.DownloadRequest;
 import org.mpft.cli.HostKeyVerifier;
@@ -36,8 +34,6 @@ final class MultiPathHosts implements AutoCloseable {
     static final String USER = "alice";
     static final String PASSWORD = "secret-pw";
 
-    private static final Pattern LISTENING =
-            Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role (\\w+), certificate sha256 ([0-9a-f]{64})");
 
     /** A started host with its mpft port and certificate. */
     record Host(String name, HostProcess process, int port, String fingerprint) {
@@ -102,15 +98,14 @@ final class MultiPathHosts implements AutoCloseable {
                 .pluginProperty("mpft.chunk-size", "1m");
         props.forEach(builder::pluginProperty);
         HostProcess process = builder.start();
+        HostProcess.MpftListener listener;
         try {
-            process.awaitOutput("mpft listening on udp", Duration.ofSeconds(30));
+            listener = process.awaitMpftListener(Duration.ofSeconds(30));
         } catch (Exception e) {
             process.close();
             throw e;
         }
-        Matcher m = LISTENING.matcher(process.output());
-        assertThat(m.find()).as("listening line in:\n%s", process.output()).isTrue();
-        Host host = new Host(name, process, Integer.parseInt(m.group(2)), m.group(4));
+        Host host = new Host(name, process, listener.port(), listener.certificateSha256());
         started.add(host);
         return host;
     }

@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
@@ -16,8 +15,6 @@ import java.util.regex.Pattern;
 import org.mpft.cli.Credentials;
 import org.mpft.cli.DownloadRequest;
 import org.mpft.cli.HostKeyVerifier;
-import org.mpft.protocol.ErrorCode;
-import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Strategy;
 
 /**
@@ -26,8 +23,6 @@ import org.mpft.protocol.Strategy;
  */
 final class PerformanceHost implements AutoCloseable {
 
-    private static final Pattern LISTENING =
-            Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role primary, certificate sha256 ([0-9a-f]{64})\\)");
 
     /** One transfer line of the plugin ({@code org.mpft.transfers}). */
     record TransferLine(String file, long bytes, long cacheHits, long chunks, long disk, long wire, long compressed) {
@@ -50,20 +45,15 @@ final class PerformanceHost implements AutoCloseable {
             builder.pluginProperty(properties[i], properties[i + 1]);
         }
         host = builder.start();
-        host.awaitOutput("mpft listening on udp", Duration.ofSeconds(30));
-        Matcher m = LISTENING.matcher(host.output());
-        assertThat(m.find()).as("listening line in:\n%s", host.output()).isTrue();
-        port = Integer.parseInt(m.group(2));
-        fingerprint = m.group(3);
+        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(30));
+        assertThat(listener.role()).isEqualTo("primary");
+        port = listener.port();
+        fingerprint = listener.certificateSha256();
         Files.createDirectories(host.home("alice").resolve("data"));
     }
 
     DownloadRequest request(String remotePath, Path output, boolean compress) {
-        HostKeyVerifier pinned = (server, sha256, vouchedBy) -> {
-            if (!HexFormat.of().formatHex(sha256).equals(fingerprint)) {
-                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "unexpected certificate from " + server);
-            }
-        };
+        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
         return new DownloadRequest("alice", "127.0.0.1", port, remotePath, output,
                 new Credentials.Password("secret-pw".toCharArray()), pinned, Strategy.SERVER_DEFAULT, false,
                 DownloadRequest.DEFAULT_RETRIES, compress);

@@ -20,8 +20,6 @@ import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,6 @@ import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.protocol.FrameType;
 import org.mpft.protocol.Hello;
-import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Open;
 import org.mpft.protocol.Strategy;
 import org.mpft.transport.QuicTls;
@@ -55,7 +52,6 @@ import org.mpft.transport.TransportSettings;
 @Timeout(300)
 class ProtocolAbuseIT {
 
-    private static final Pattern LISTENING = Pattern.compile("mpft listening on udp (\\S+):(\\d+) \\(role \\w+, certificate sha256 ([0-9a-f]{64})");
     private static final int SIZE = 30 << 20;
 
     @TempDir
@@ -79,11 +75,9 @@ class ProtocolAbuseIT {
                 .pluginProperty("mpft.idle-timeout", "120s")
                 .echoOutput(false)
                 .start();
-        host.awaitOutput("mpft listening on udp", Duration.ofSeconds(60));
-        Matcher m = LISTENING.matcher(host.output());
-        assertThat(m.find()).as(host.output()).isTrue();
-        port = Integer.parseInt(m.group(2));
-        fingerprint = m.group(3);
+        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
+        port = listener.port();
+        fingerprint = listener.certificateSha256();
         byte[] bytes = new byte[SIZE];
         new Random(7).nextBytes(bytes);
         Files.write(Files.createDirectories(host.home("alice")).resolve("big.bin"), bytes);
@@ -191,11 +185,7 @@ class ProtocolAbuseIT {
     }
 
     private static DownloadRequest request(String path, Path out) {
-        HostKeyVerifier pinned = (server, sha256, vouchedBy) -> {
-            if (!HexFormat.of().formatHex(sha256).equals(fingerprint)) {
-                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "unexpected certificate");
-            }
-        };
+        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
         return new DownloadRequest("alice", "127.0.0.1", port, path, out,
                 new Credentials.Password("alice-pw".toCharArray()), pinned, Strategy.SERVER_DEFAULT, false,
                 DownloadRequest.DEFAULT_RETRIES, false);
