@@ -16,14 +16,12 @@ import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.BitSet;
-import java.util.HexFormat;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
-import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -31,7 +29,8 @@ import org.mpft.protocol.MpftException;
 /**
  * Holds one download on disk: verified chunks are written in place into {@code <output>.mpft-part}
  * (positional writes, no reassembly in memory) and recorded in {@code <output>.mpft-state}; when every
- * chunk is held, {@link #finish()} fsyncs, hashes and renames the part file to the output atomically.
+ * chunk is held, {@link #finish()} fsyncs and renames the part file to the output atomically; the file's
+ * SHA-256 is computed on the way ({@link InOrderDigest}), not by reading the whole file again at the end.
  * A file under the output's name is therefore always complete and verified.
  *
  * <h2>The state file</h2>
@@ -123,6 +122,9 @@ final class ChunkManager implements Closeable {
     /** Serialises state writes (force + write + rename), kept apart from the cheap lock on this. */
     private final Object flushLock = new Object();
 
+    /** The whole file's SHA-256, hashed as chunks arrive (the download's thread only). */
+    private final InOrderDigest fileDigest;
+
     private final ScheduledExecutorService flusher;
     private final ScheduledFuture<?> flushTask;
 
@@ -140,6 +142,7 @@ final class ChunkManager implements Closeable {
         this.held = held;
         this.resumedChunks = held.cardinality();
         this.restartReason = restartReason;
+        this.fileDigest = new InOrderDigest(plan, channel, held);
         this.flusher = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "mpft-state-" + output.getFileName());
             t.setDaemon(true);
@@ -274,6 +277,7 @@ final class ChunkManager implements Closeable {
         while (view.hasRemaining()) {
             position += channel.write(view, position);
         }
+        fileDigest.written(index, verifiedBytes);
         boolean flushNow;
         synchronized (this) {
             held.set(index);
@@ -318,7 +322,7 @@ final class ChunkManager implements Closeable {
                     channel.truncate(plan.fileSize());
                 }
                 channel.force(true);
-                String sha256 = sha256(channel, plan.fileSize());
+                String sha256 = fileDigest.finish();
                 lock.release();
                 channel.close();
                 Files.move(part, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -557,26 +561,6 @@ final class ChunkManager implements Closeable {
             return Long.parseLong(fake.trim());
         }
         return Files.getFileStore(folder).getUsableSpace();
-    }
-
-    private static String sha256(FileChannel channel, long size) throws IOException {
-        MessageDigest digest = ChecksumAlgorithm.sha256();
-        ByteBuffer buffer = ByteBuffer.allocateDirect(1 << 20);
-        long position = 0;
-        while (position < size) {
-            buffer.clear();
-            if (size - position < buffer.capacity()) {
-                buffer.limit((int) (size - position));
-            }
-            int read = channel.read(buffer, position);
-            if (read < 0) {
-                throw new IOException("the partial file ended at " + position + " of " + size + " bytes");
-            }
-            position += read;
-            buffer.flip();
-            digest.update(buffer);
-        }
-        return HexFormat.of().formatHex(digest.digest());
     }
 
     private static void syncFolder(Path folder) {
