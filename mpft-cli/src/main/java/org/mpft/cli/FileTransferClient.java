@@ -9,9 +9,11 @@ import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TransportSettings;
 
 /**
- * Downloads files from mpft servers. One client owns one QUIC event loop thread (enough: a download's
- * network work is one connection's packets, and the epoll transport batches them) and starts one thread
- * per download for the conversation, the checksums and the disk writes. Thread-safe; reuse one client
+ * Downloads files from mpft servers. One client owns {@link #eventLoopThreads()} QUIC event loop threads:
+ * every connection (the primary's and each secondary's) binds its own datagram channel, and channels take
+ * the threads in turn, so the paths of a multi-path download are received on different cores instead of
+ * queueing behind one thread. It starts one thread per download for the conversation, the checksums and
+ * the disk writes. Thread-safe; reuse one client
  * for many downloads and close it at the end.
  *
  * <pre>{@code
@@ -35,7 +37,15 @@ public final class FileTransferClient implements AutoCloseable {
      * @throws IllegalStateException when the QUIC native library cannot load on this platform
      */
     public FileTransferClient() {
-        this.transport = QuicTransport.create("mpft-client", 1);
+        this.transport = QuicTransport.create("mpft-client", eventLoopThreads());
+    }
+
+    /**
+     * The event loop threads of a client: one per processor, at least 2 (a primary and a secondary path)
+     * and at most 4 (a connection's packets are handled by one thread whatever the count).
+     */
+    static int eventLoopThreads() {
+        return Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     /**
