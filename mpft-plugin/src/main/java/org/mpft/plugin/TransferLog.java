@@ -1,5 +1,7 @@
 package org.mpft.plugin;
 
+import io.netty.handler.codec.quic.QuicConnectionPathStats;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -44,6 +46,28 @@ final class TransferLog {
     static void finished(String outcome, long transferId, String user, String file, long bytes,
                          Map<String, Long> bytesByPath, long nanos, int retries, ChunkSource.Counts reads) {
         LOG.info(line(outcome, transferId, user, file, bytes, bytesByPath, nanos, retries) + reads(reads));
+    }
+
+    /**
+     * The QUIC connection's view of a transfer, on the same logger: packets sent and lost, bytes
+     * retransmitted, and the path's smoothed round-trip time, congestion window and delivery rate. Loss here
+     * (a client's full socket buffer, a shaped link) and a long round trip are what slow a transfer down.
+     *
+     * @param path the active path's statistics, or null when quiche did not report them
+     */
+    static void network(long transferId, QuicConnectionStats stats, QuicConnectionPathStats path) {
+        LOG.info(networkLine(transferId, stats.sent(), stats.lost(), stats.streamRetransBytes(),
+                path == null ? -1 : path.rtt(), path == null ? -1 : path.cwnd(),
+                path == null ? -1 : path.deliveryRate()));
+    }
+
+    /** The line {@link #network} logs; {@code rttNanos < 0} when the path's figures are unknown. */
+    static String networkLine(long transferId, long sent, long lost, long retransmittedBytes, long rttNanos,
+                              long cwndBytes, long deliveryBytesPerSecond) {
+        String path = rttNanos < 0 ? "" : String.format(Locale.ROOT, " rtt=%.2fms cwnd=%d deliveryRate=%.1fMB/s",
+                rttNanos / 1e6, cwndBytes, deliveryBytesPerSecond / 1e6);
+        return String.format(Locale.ROOT, "transfer %d network: packets sent=%d lost=%d (%.2f%%) retransmitted=%dB%s",
+                transferId, sent, lost, sent == 0 ? 0.0 : lost * 100.0 / sent, retransmittedBytes, path);
     }
 
     /**
