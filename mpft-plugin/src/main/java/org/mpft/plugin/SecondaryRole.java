@@ -209,7 +209,10 @@ final class SecondaryRole implements AutoCloseable {
 
     /** END_TRANSFER: the primary is done with the transfer. */
     void endTransfer(String primary, long transferId) {
-        serving.remove(new Key(primary, transferId));
+        Serving ended = serving.remove(new Key(primary, transferId));
+        if (ended != null) {
+            TransferLog.network(transferId, ended.client);
+        }
         registry.end(primary, transferId);
     }
 

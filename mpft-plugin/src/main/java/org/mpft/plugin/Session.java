@@ -5,8 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicConnectionPathStats;
-import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.security.SecureRandom;
@@ -705,18 +703,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         services.chunks().metrics().transferEnded(ok, bytes, nanos, coordinator.retries());
         TransferLog.finished(outcome, transfer.id(), user.name(), transfer.path(), transfer.plan().fileSize(), bytes,
                 nanos, coordinator.retries(), services.chunks().finish(transfer.id()));
-        logNetwork(transfer.id());
-    }
-
-    /** The connection's packets, loss and round trip for the admin's log (quiche's figures, on the loop). */
-    private void logNetwork(long transferId) {
-        connection.collectStats().addListener(stats -> {
-            if (stats.isSuccess()) {
-                connection.collectPathStats(0).addListener(path -> TransferLog.network(transferId,
-                        (QuicConnectionStats) stats.getNow(),
-                        path.isSuccess() ? (QuicConnectionPathStats) path.getNow() : null));
-            }
-        });
+        TransferLog.network(transfer.id(), connection);
     }
 
     private void endTransfer() {

@@ -1,5 +1,6 @@
 package org.mpft.plugin;
 
+import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionPathStats;
 import io.netty.handler.codec.quic.QuicConnectionStats;
 import java.util.Locale;
@@ -53,9 +54,19 @@ final class TransferLog {
      * retransmitted, and the path's smoothed round-trip time, congestion window and delivery rate. Loss here
      * (a client's full socket buffer, a shaped link) and a long round trip are what slow a transfer down.
      *
-     * @param path the active path's statistics, or null when quiche did not report them
+     * Logged when quiche has collected them, on the connection's event loop; nothing when it is closed.
      */
-    static void network(long transferId, QuicConnectionStats stats, QuicConnectionPathStats path) {
+    static void network(long transferId, QuicChannel connection) {
+        connection.collectStats().addListener(stats -> {
+            if (stats.isSuccess()) {
+                connection.collectPathStats(0).addListener(path -> network(transferId,
+                        (QuicConnectionStats) stats.getNow(),
+                        path.isSuccess() ? (QuicConnectionPathStats) path.getNow() : null));
+            }
+        });
+    }
+
+    private static void network(long transferId, QuicConnectionStats stats, QuicConnectionPathStats path) {
         LOG.info(networkLine(transferId, stats.sent(), stats.lost(), stats.streamRetransBytes(),
                 path == null ? -1 : path.rtt(), path == null ? -1 : path.cwnd(),
                 path == null ? -1 : path.deliveryRate()));
