@@ -76,6 +76,17 @@ final class HomeResolver {
                 + HostSettings.FILES_ALLOW_HARD_LINKS + "=true)";
     }
 
+    /** {@link #linkCount}, with a file that vanished (or changed into something else) since the check as NoSuchFile. */
+    private static long linkCountOrMissing(Path real, String rel) throws HostException, IOException {
+        try {
+            return linkCount(real);
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            throw new NoSuchFile("no such file: /" + rel);
+        }
+    }
+
     /** The link count of a file (not following a last symbolic link); 1 where the platform cannot tell. */
     static long linkCount(Path file) throws IOException {
         try {
@@ -135,7 +146,7 @@ final class HomeResolver {
         if (!Files.isRegularFile(real)) {
             throw new NoSuchFile("not a regular file: /" + rel);
         }
-        checkLinkCount(linkCount(real), rel);
+        checkLinkCount(linkCountOrMissing(real, rel), rel);
         return real;
     }
 
@@ -197,7 +208,7 @@ final class HomeResolver {
     Path modifiablePath(UserAccount user, String path) throws HostException, IOException {
         Path target = writablePath(user, path);
         if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
-            checkLinkCount(linkCount(target), normalize(path));
+            checkLinkCount(linkCountOrMissing(target, normalize(path)), normalize(path));
         }
         return target;
     }
