@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -19,6 +20,11 @@ import org.mpft.api.NoSuchFile;
  * user's path inside its home ({@code data.dir/<user>}), follows symbolic links, refuses what lands
  * outside the home, and applies the user's {@link AccessRules} to the real location.
  *
+ * <p>Hard links: a hard link inside a home to a file outside it is, to any path check, a file inside the
+ * home. So, unless {@code files.allow-hard-links=true}, a regular file with more than one link is neither
+ * served nor changed ({@link AccessDenied}, the same answer for SFTP and the plugins); it can still be
+ * renamed or deleted.
+ *
  * <p>Paths are {@code /}-separated and relative to the home; a leading {@code /} is the home (as in
  * SFTP). Answers, in this order: {@link InvalidPath} for a NUL character or {@code ..} above the home;
  * {@link AccessDenied} when the requested path is outside the rules (so nothing about files outside the
@@ -28,9 +34,67 @@ import org.mpft.api.NoSuchFile;
 final class HomeResolver {
 
     private final Path dataDir;
+    private final boolean allowHardLinks;
 
+    /** A policy that refuses files with more than one hard link (the default of {@code files.allow-hard-links}). */
     HomeResolver(Path dataDir) {
+        this(dataDir, false);
+    }
+
+    /**
+     * @param dataDir        the folder of the users' homes
+     * @param allowHardLinks {@code files.allow-hard-links}: serve regular files with more than one link
+     */
+    HomeResolver(Path dataDir, boolean allowHardLinks) {
         this.dataDir = Objects.requireNonNull(dataDir, "dataDir").toAbsolutePath().normalize();
+        this.allowHardLinks = allowHardLinks;
+    }
+
+    /** True when files with several hard links are served ({@code files.allow-hard-links}). */
+    boolean allowsHardLinks() {
+        return allowHardLinks;
+    }
+
+    /**
+     * Refuses a regular file with more than one hard link unless {@code files.allow-hard-links} is set: such a
+     * file may be a link to a file outside the home (or outside the user's rules), and no path check can tell.
+     *
+     * @param nlink the file's link count
+     * @param rel   the user's path, for the message
+     * @throws AccessDenied when {@code nlink > 1} and hard links are not allowed
+     */
+    void checkLinkCount(long nlink, String rel) throws AccessDenied {
+        if (nlink > 1 && !allowHardLinks) {
+            throw new AccessDenied(hardLinkRefusal(rel));
+        }
+    }
+
+    /** The one message of a hard-link refusal, for SFTP and the plugins alike. */
+    static String hardLinkRefusal(String rel) {
+        String name = rel.startsWith("/") ? rel : "/" + rel;
+        return "refused: " + name + " has more than one hard link (this host serves such files only with "
+                + HostSettings.FILES_ALLOW_HARD_LINKS + "=true)";
+    }
+
+    /** {@link #linkCount}, with a file that vanished (or changed into something else) since the check as NoSuchFile. */
+    private static long linkCountOrMissing(Path real, String rel) throws HostException, IOException {
+        try {
+            return linkCount(real);
+        } catch (AccessDeniedException e) {
+            throw e;
+        } catch (FileSystemException e) {
+            throw new NoSuchFile("no such file: /" + rel);
+        }
+    }
+
+    /** The link count of a file (not following a last symbolic link); 1 where the platform cannot tell. */
+    static long linkCount(Path file) throws IOException {
+        try {
+            Object n = Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+            return n instanceof Number number ? number.longValue() : 1;
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return 1; // no "unix" view (not a POSIX file system): no hard links to worry about here
+        }
     }
 
     /** The user's home folder (it may not exist yet). */
@@ -82,6 +146,7 @@ final class HomeResolver {
         if (!Files.isRegularFile(real)) {
             throw new NoSuchFile("not a regular file: /" + rel);
         }
+        checkLinkCount(linkCountOrMissing(real, rel), rel);
         return real;
     }
 
@@ -129,6 +194,21 @@ final class HomeResolver {
         }
         if (!user.rules().mayWrite(relative(user, target))) {
             throw new AccessDenied("no write access to /" + rel);
+        }
+        return target;
+    }
+
+    /**
+     * Resolves a path whose content or attributes the user may change (open for writing, chmod, chown,
+     * times): {@link #writablePath}, and an existing regular file there must have one hard link only (unless
+     * {@code files.allow-hard-links}), so that nobody writes through a link into a file outside the home.
+     *
+     * @return its real path
+     */
+    Path modifiablePath(UserAccount user, String path) throws HostException, IOException {
+        Path target = writablePath(user, path);
+        if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
+            checkLinkCount(linkCountOrMissing(target, normalize(path)), normalize(path));
         }
         return target;
     }

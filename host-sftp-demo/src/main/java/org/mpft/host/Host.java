@@ -44,7 +44,7 @@ final class Host implements AutoCloseable {
         } catch (IOException e) {
             throw new SettingsException(HostSettings.USERS_FILE, "cannot use users file: " + e.getMessage());
         }
-        HomeResolver resolver = new HomeResolver(settings.dataDir());
+        HomeResolver resolver = new HomeResolver(settings.dataDir(), settings.allowHardLinks());
         SshServer sshd = SftpServerFactory.create(settings, users, resolver);
         try {
             // load (or generate) the host key now, so a bad key file fails the start, not the first login

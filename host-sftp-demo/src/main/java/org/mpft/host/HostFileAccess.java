@@ -12,7 +12,11 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.SecureDirectoryStream;
+import java.nio.file.OpenOption;
 import java.nio.file.attribute.BasicFileAttributeView;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileAttribute;
+import java.util.HashSet;
 import java.util.Set;
 import org.mpft.api.InvalidPath;
 import org.mpft.api.NoSuchFile;
@@ -44,7 +48,8 @@ final class HostFileAccess implements FileAccess {
                 .orElseThrow(() -> new AccessDenied("unknown user " + user.name()));
         Path real = resolver.readableFile(account, path);
         long[] mtime = new long[1];
-        FileChannel channel = openBeneath(resolver.home(account.name()).toRealPath(), real, path, mtime);
+        FileChannel channel = openBeneath(resolver.home(account.name()).toRealPath(), real, path,
+                Set.of(StandardOpenOption.READ), !resolver.allowsHardLinks(), mtime);
         try {
             long size = channel.size();
             return new ChannelFile(channel, size, mtime[0]);
@@ -54,22 +59,51 @@ final class HostFileAccess implements FileAccess {
         }
     }
 
+    /** {@link #openBeneath(Path, Path, String, Set, boolean, long[], FileAttribute[])} for reading, any link count. */
+    static FileChannel openBeneath(Path home, Path real, String requested, long[] mtime)
+            throws HostException, IOException {
+        return openBeneath(home, real, requested, Set.of(StandardOpenOption.READ), false, mtime);
+    }
+
     /**
      * Opens {@code real} (a path inside {@code home} with no symbolic link left, as the resolver checked
      * it) without following any link on the way: each folder is opened relative to the one before with
      * NOFOLLOW ({@code openat}, through a {@link SecureDirectoryStream}), so a folder or the file swapped
      * for a link between the check and the open is refused instead of followed out of the home. Where
      * the platform has no secure directory streams, only the last component is opened without following.
+     * Used by the plugins' {@link FileAccess} and by SFTP ({@code RuleEnforcingSftpAccessor}) alike.
+     *
+     * @param home       the user's real home
+     * @param real       the checked real path, inside {@code home}
+     * @param requested  the user's path, for messages
+     * @param options    how to open ({@code READ}, or {@code WRITE}, {@code CREATE} ...); NOFOLLOW is added
+     * @param singleLink re-check, on the entry just opened, that a regular file has one hard link only
+     *                   ({@code files.allow-hard-links=false}); a file swapped in since the check is refused
+     * @param mtime      receives the modification time of the entry opened, in ms (index 0)
+     * @param attrs      attributes of a file the open creates
+     * @throws NoSuchFile   when the file or a folder on the way vanished
+     * @throws InvalidPath  when a component became a symbolic link, or the entry changed while it was opened
+     * @throws AccessDenied when {@code singleLink} and the file has several hard links
      */
-    static FileChannel openBeneath(Path home, Path real, String requested, long[] mtime)
-            throws HostException, IOException {
+    static FileChannel openBeneath(Path home, Path real, String requested, Set<? extends OpenOption> options,
+            boolean singleLink, long[] mtime, FileAttribute<?>... attrs) throws HostException, IOException {
         Path rel = home.relativize(real);
+        Set<OpenOption> opts = new HashSet<>(options);
+        opts.add(LinkOption.NOFOLLOW_LINKS);
         try {
             DirectoryStream<Path> first = Files.newDirectoryStream(home);
             if (!(first instanceof SecureDirectoryStream<Path> dir)) {
                 first.close();
-                FileChannel plain = FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-                mtime[0] = Files.getLastModifiedTime(real, LinkOption.NOFOLLOW_LINKS).toMillis();
+                FileChannel plain = FileChannel.open(real, opts, attrs);
+                try {
+                    mtime[0] = Files.getLastModifiedTime(real, LinkOption.NOFOLLOW_LINKS).toMillis();
+                    if (singleLink) {
+                        checkSingleLink(real, requested, null);
+                    }
+                } catch (IOException | HostException | RuntimeException e) {
+                    plain.close();
+                    throw e;
+                }
                 return plain;
             }
             try {
@@ -78,13 +112,16 @@ final class HostFileAccess implements FileAccess {
                     dir.close();
                     dir = next;
                 }
-                SeekableByteChannel channel = dir.newByteChannel(rel.getFileName(),
-                        Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+                SeekableByteChannel channel = dir.newByteChannel(rel.getFileName(), opts, attrs);
                 try {
-                    // the time of the entry just opened, read through the same open folder
-                    mtime[0] = dir.getFileAttributeView(rel.getFileName(), BasicFileAttributeView.class,
-                            LinkOption.NOFOLLOW_LINKS).readAttributes().lastModifiedTime().toMillis();
-                } catch (IOException | RuntimeException e) {
+                    // the entry just opened, read through the same open folder
+                    BasicFileAttributes opened = dir.getFileAttributeView(rel.getFileName(),
+                            BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+                    mtime[0] = opened.lastModifiedTime().toMillis();
+                    if (singleLink && opened.isRegularFile()) {
+                        checkSingleLink(real, requested, opened.fileKey());
+                    }
+                } catch (IOException | HostException | RuntimeException e) {
                     channel.close();
                     throw e;
                 }
@@ -92,7 +129,7 @@ final class HostFileAccess implements FileAccess {
                     return file;
                 }
                 channel.close();
-                return FileChannel.open(real, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
+                return FileChannel.open(real, opts, attrs);
             } finally {
                 dir.close();
             }
@@ -108,6 +145,21 @@ final class HostFileAccess implements FileAccess {
                 throw new InvalidPath("path changed while it was opened (a symbolic link?): " + requested);
             }
             throw e;
+        }
+    }
+
+    /**
+     * The link count of the entry at {@code real}, which must still be the one opened (same file key), must
+     * be 1. The JDK has no fstat: the count is read by name, and the file key ties it to the open entry.
+     */
+    private static void checkSingleLink(Path real, String requested, Object openedKey)
+            throws HostException, IOException {
+        BasicFileAttributes now = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (openedKey != null && !openedKey.equals(now.fileKey())) {
+            throw new InvalidPath("path changed while it was opened: " + requested);
+        }
+        if (HomeResolver.linkCount(real) > 1) {
+            throw new AccessDenied(HomeResolver.hardLinkRefusal(requested));
         }
     }
 

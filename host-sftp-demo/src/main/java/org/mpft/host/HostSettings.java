@@ -29,10 +29,13 @@ import java.util.TreeSet;
  * <tr><td>{@code host.key}</td><td>SSH host key, generated if missing; default {@code host.key}</td></tr>
  * <tr><td>{@code state.dir}</td><td>this instance's own state, plugins' data under
  *     {@code state.dir/plugins/<pluginId>}; default {@code state}</td></tr>
+ * <tr><td>{@code files.allow-hard-links}</td><td>{@code true} serves (and lets users change) regular files
+ *     with more than one hard link; default {@code false}: such a file could be a link to a file outside the
+ *     home, so SFTP and the plugins refuse it (permission denied / ACCESS_DENIED)</td></tr>
  * </table>
  */
 record HostSettings(Path configFile, String sftpBind, int sftpPort, Path dataDir, Path usersFile,
-                    Path pluginsDir, Path hostKey, Path stateDir) {
+                    Path pluginsDir, Path hostKey, Path stateDir, boolean allowHardLinks) {
 
     static final String SFTP_BIND = "sftp.bind";
     static final String SFTP_PORT = "sftp.port";
@@ -41,6 +44,7 @@ record HostSettings(Path configFile, String sftpBind, int sftpPort, Path dataDir
     static final String PLUGINS_DIR = "plugins.dir";
     static final String HOST_KEY = "host.key";
     static final String STATE_DIR = "state.dir";
+    static final String FILES_ALLOW_HARD_LINKS = "files.allow-hard-links";
 
     static final String DEFAULT_SFTP_BIND = "127.0.0.1";
     static final int DEFAULT_SFTP_PORT = 2222;
@@ -49,7 +53,8 @@ record HostSettings(Path configFile, String sftpBind, int sftpPort, Path dataDir
     static final String DEFAULT_STATE_DIR = "state";
 
     private static final Set<String> KEYS =
-            Set.of(SFTP_BIND, SFTP_PORT, DATA_DIR, USERS_FILE, PLUGINS_DIR, HOST_KEY, STATE_DIR);
+            Set.of(SFTP_BIND, SFTP_PORT, DATA_DIR, USERS_FILE, PLUGINS_DIR, HOST_KEY, STATE_DIR,
+                    FILES_ALLOW_HARD_LINKS);
 
     /**
      * Reads and validates a config file. Checks values only; {@link #prepareFolders()} creates folders.
@@ -94,7 +99,9 @@ record HostSettings(Path configFile, String sftpBind, int sftpPort, Path dataDir
         Path pluginsDir = path(base, PLUGINS_DIR, optional(values, PLUGINS_DIR, DEFAULT_PLUGINS_DIR));
         Path hostKey = path(base, HOST_KEY, optional(values, HOST_KEY, DEFAULT_HOST_KEY));
         Path stateDir = path(base, STATE_DIR, optional(values, STATE_DIR, DEFAULT_STATE_DIR));
-        return new HostSettings(configFile, bind, port, dataDir, usersFile, pluginsDir, hostKey, stateDir);
+        boolean allowHardLinks = bool(FILES_ALLOW_HARD_LINKS, optional(values, FILES_ALLOW_HARD_LINKS, "false"));
+        return new HostSettings(configFile, bind, port, dataDir, usersFile, pluginsDir, hostKey, stateDir,
+                allowHardLinks);
     }
 
     /**
@@ -146,6 +153,14 @@ record HostSettings(Path configFile, String sftpBind, int sftpPort, Path dataDir
     private static String optional(Map<String, String> values, String key, String dflt) {
         String v = values.get(key);
         return v == null || v.isEmpty() ? dflt : v;
+    }
+
+    private static boolean bool(String key, String value) throws SettingsException {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new SettingsException(key, "expected true or false: '" + value + "'");
+        };
     }
 
     private static int port(String value) throws SettingsException {

@@ -5,6 +5,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.CopyOption;
 import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.OpenOption;
@@ -18,6 +19,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.apache.sshd.sftp.server.DirectoryHandle;
 import org.apache.sshd.sftp.server.FileHandle;
 import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
@@ -36,10 +38,20 @@ final class RuleEnforcingSftpAccessor implements SftpFileSystemAccessor {
 
     private final UserStore users;
     private final HomeResolver resolver;
+    private final Consumer<Path> checked;
 
     RuleEnforcingSftpAccessor(UserStore users, HomeResolver resolver) {
+        this(users, resolver, real -> { });
+    }
+
+    /**
+     * @param checked called with the real path between the check and the open (tests use it to swap a
+     *                symbolic link into that window)
+     */
+    RuleEnforcingSftpAccessor(UserStore users, HomeResolver resolver, Consumer<Path> checked) {
         this.users = Objects.requireNonNull(users, "users");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.checked = Objects.requireNonNull(checked, "checked");
     }
 
     @Override
@@ -56,21 +68,31 @@ final class RuleEnforcingSftpAccessor implements SftpFileSystemAccessor {
         return SftpFileSystemAccessor.super.resolveLocalFilePath(subsystem, rootDir, remotePath);
     }
 
+    /**
+     * Checks the path with the {@link HomeResolver} and then opens the very location it checked beneath the
+     * home without following links ({@link HostFileAccess#openBeneath}), as the plugins' {@code FileAccess}
+     * does: a folder or the file swapped for a symbolic link between the check and the open is refused, not
+     * followed out of the home. Files with several hard links are refused unless
+     * {@code files.allow-hard-links}.
+     */
     @Override
     public SeekableByteChannel openFile(SftpSubsystemProxy subsystem, FileHandle fileHandle, Path file,
             String handle, Set<? extends OpenOption> options, FileAttribute<?>... attrs) throws IOException {
         boolean writes = options.contains(StandardOpenOption.WRITE) || options.contains(StandardOpenOption.APPEND);
         UserAccount user = user(subsystem);
+        String rel = rel(file);
         try {
-            if (writes) {
-                resolver.writablePath(user, rel(file));
-            } else {
-                resolver.readableFile(user, rel(file));
-            }
+            Path real = writes ? resolver.modifiablePath(user, rel) : resolver.readableFile(user, rel);
+            Path home = resolver.home(user.name()).toRealPath();
+            checked.accept(real);
+            // as MINA's default: attributes only for a file the open creates
+            FileAttribute<?>[] create = writes && !Files.exists(real, LinkOption.NOFOLLOW_LINKS) ? attrs
+                    : new FileAttribute<?>[0];
+            return HostFileAccess.openBeneath(home, real, rel, options, !resolver.allowsHardLinks(), new long[1],
+                    create);
         } catch (HostException e) {
             throw translate(file, e);
         }
-        return SftpFileSystemAccessor.super.openFile(subsystem, fileHandle, file, handle, options, attrs);
     }
 
     @Override
@@ -94,6 +116,14 @@ final class RuleEnforcingSftpAccessor implements SftpFileSystemAccessor {
     public void createLink(SftpSubsystemProxy subsystem, Path link, Path existing, boolean symLink)
             throws IOException {
         requireWrite(subsystem, link);
+        if (!symLink) {
+            // a hard link gives its new name the file's content: the user must be allowed to read it
+            try {
+                resolver.readableFile(user(subsystem), rel(existing));
+            } catch (HostException e) {
+                throw translate(existing, e);
+            }
+        }
         SftpFileSystemAccessor.super.createLink(subsystem, link, existing, symLink);
     }
 
@@ -126,41 +156,50 @@ final class RuleEnforcingSftpAccessor implements SftpFileSystemAccessor {
     @Override
     public void setFileAttribute(SftpSubsystemProxy subsystem, Path file, String view, String attribute,
             Object value, LinkOption... options) throws IOException {
-        requireWrite(subsystem, file);
+        requireModify(subsystem, file);
         SftpFileSystemAccessor.super.setFileAttribute(subsystem, file, view, attribute, value, options);
     }
 
     @Override
     public void setFilePermissions(SftpSubsystemProxy subsystem, Path path, Set<PosixFilePermission> perms,
             LinkOption... options) throws IOException {
-        requireWrite(subsystem, path);
+        requireModify(subsystem, path);
         SftpFileSystemAccessor.super.setFilePermissions(subsystem, path, perms, options);
     }
 
     @Override
     public void setFileOwner(SftpSubsystemProxy subsystem, Path path, Principal value, LinkOption... options)
             throws IOException {
-        requireWrite(subsystem, path);
+        requireModify(subsystem, path);
         SftpFileSystemAccessor.super.setFileOwner(subsystem, path, value, options);
     }
 
     @Override
     public void setGroupOwner(SftpSubsystemProxy subsystem, Path path, Principal value, LinkOption... options)
             throws IOException {
-        requireWrite(subsystem, path);
+        requireModify(subsystem, path);
         SftpFileSystemAccessor.super.setGroupOwner(subsystem, path, value, options);
     }
 
     @Override
     public void setFileAccessControl(SftpSubsystemProxy subsystem, Path path, List<AclEntry> acl,
             LinkOption... options) throws IOException {
-        requireWrite(subsystem, path);
+        requireModify(subsystem, path);
         SftpFileSystemAccessor.super.setFileAccessControl(subsystem, path, acl, options);
     }
 
     private void requireWrite(SftpSubsystemProxy subsystem, Path path) throws IOException {
         try {
             resolver.writablePath(user(subsystem), rel(path));
+        } catch (HostException e) {
+            throw translate(path, e);
+        }
+    }
+
+    /** {@link #requireWrite}, and an existing file must not have several hard links (chmod, chown, times). */
+    private void requireModify(SftpSubsystemProxy subsystem, Path path) throws IOException {
+        try {
+            resolver.modifiablePath(user(subsystem), rel(path));
         } catch (HostException e) {
             throw translate(path, e);
         }

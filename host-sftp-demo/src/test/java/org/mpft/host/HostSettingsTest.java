@@ -33,6 +33,15 @@ class HostSettingsTest {
         assertThat(s.hostKey()).isEqualTo(dir.resolve("host.key"));
         assertThat(s.stateDir()).isEqualTo(dir.resolve("state"));
         assertThat(s.pluginDataDir("mpft")).isEqualTo(dir.resolve("state/plugins/mpft"));
+        assertThat(s.allowHardLinks()).as("files.allow-hard-links defaults to false").isFalse();
+    }
+
+    @Test
+    void hardLinksAreAllowedOnlyByTrueAndABadValueIsNamed() throws Exception {
+        assertThat(HostSettings.load(config("data.dir=d\nusers.file=u\nfiles.allow-hard-links=true\n"))
+                .allowHardLinks()).isTrue();
+        assertThatThrownBy(() -> HostSettings.load(config("data.dir=d\nusers.file=u\nfiles.allow-hard-links=yes\n")))
+                .isInstanceOf(SettingsException.class).hasMessageContaining("files.allow-hard-links");
     }
 
     @Test

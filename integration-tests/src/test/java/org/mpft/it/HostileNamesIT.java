@@ -44,7 +44,9 @@ import org.mpft.protocol.Strategy;
  * be of the class SFTP gives (SFTP "permission denied" = mpft INVALID_PATH or ACCESS_DENIED; SFTP "no such
  * file" = mpft FILE_NOT_FOUND, or INVALID_PATH where mpft's name rule is stricter); and canary files
  * outside alice's home (or outside her read rules) are never read: their access time, set three days
- * back, would move (relatime) on the first read by anyone.
+ * back, would move (relatime) on the first read by anyone. Hard links to canaries (out of the home, into
+ * another home, out of the rules) are refused by both: the host serves no file with several links unless
+ * {@code files.allow-hard-links=true}.
  */
 @Timeout(600)
 class HostileNamesIT {
@@ -105,7 +107,12 @@ class HostileNamesIT {
         Files.createSymbolicLink(pub.resolve("root-link"), Path.of("/"));
         Files.createDirectories(pub.resolve("sub"));
         Files.createSymbolicLink(pub.resolve("sub/up-link"), Path.of("../../../bob"));
-        canaries.addAll(List.of(canary, bobCanary, privateCanary));
+        // hard links out of the home, into another home and out of the rules: to a path check, files in /pub
+        Path hardCanary = canary(outside.resolve("hard-canary.txt"));
+        Files.createLink(pub.resolve("hard-link"), hardCanary);
+        Files.createLink(pub.resolve("hard-bob"), bobCanary);
+        Files.createLink(pub.resolve("hard-private"), privateCanary);
+        canaries.addAll(List.of(canary, bobCanary, privateCanary, hardCanary));
         client = new FileTransferClient();
     }
 
@@ -158,6 +165,8 @@ class HostileNamesIT {
                 "pub/abs-link", "pub/rel-link", "pub/dir-link/canary.txt", "pub/bob-link/canary.txt",
                 "pub/etc-link/passwd", "pub/priv-link", "pub/loop-a", "pub/dangling", "pub/home-link/private.txt",
                 "pub/home-link/pub/abs-link", "pub/root-link/etc/passwd", "pub/sub/up-link/canary.txt",
+                // hard links to files outside the home or the rules (refused: more than one link)
+                "pub/hard-link", "pub/hard-bob", "pub/hard-private",
                 // outside the read rules
                 "private.txt", "/private.txt"));
         return names;
@@ -279,6 +288,39 @@ class HostileNamesIT {
         }
         assertThat(served).as("some downloads went through the race").isPositive();
         assertThat(refused).as("some were refused").isPositive();
+        assertCanariesUnread();
+    }
+
+    @Test
+    void aHardLinkOutOfTheHomeIsRefusedBySftpAndMpftAlikeAndNothingIsRead() throws Exception {
+        Path out = work.resolve("out/hard-link");
+        Files.createDirectories(out.getParent());
+        assertThat(download("pub/hard-link", out)).isEqualTo(ErrorCode.ACCESS_DENIED);
+        assertThat(lastError).contains("more than one hard link").contains("files.allow-hard-links");
+        assertThat(out).doesNotExist();
+        try (SshClient ssh = SshClient.setUpDefaultClient()) {
+            ssh.start();
+            try (ClientSession session = ssh.connect("alice", "127.0.0.1", host.sftpPort())
+                    .verify(Duration.ofSeconds(10)).getSession()) {
+                session.addPasswordIdentity(PASSWORD);
+                session.auth().verify(Duration.ofSeconds(10));
+                try (SftpClient sftp = SftpClientFactory.instance().createSftpClient(session)) {
+                    SftpException refused = org.assertj.core.api.Assertions.catchThrowableOfType(() -> {
+                        try (InputStream in = sftp.read("pub/hard-link")) {
+                            in.readAllBytes();
+                        }
+                    }, SftpException.class);
+                    assertThat(refused).as("sftp refuses the hard link").isNotNull();
+                    assertThat(refused.getStatus()).isEqualTo(SftpConstants.SSH_FX_PERMISSION_DENIED);
+                    // (SFTP v3 carries no reason: MINA answers "Permission denied"; the host logs nothing more)
+                    // and the server serves a normal file afterwards
+                    try (InputStream in = sftp.read("pub/ok.txt")) {
+                        assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("inside\n");
+                    }
+                }
+            }
+        }
+        assertThat(download("pub/ok.txt", work.resolve("out/ok-after-hard-link.txt"))).isNull();
         assertCanariesUnread();
     }
 

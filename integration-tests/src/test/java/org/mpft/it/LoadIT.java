@@ -35,7 +35,9 @@ import org.mpft.protocol.Strategy;
  * chunks from each) for a bounded time ({@code mpft.load.seconds}, 20 s in the default build, longer with
  * {@code -Pload}). No download may fail or differ from its source; the hosts' open files, threads and
  * native "Other" memory (direct buffers; Native Memory Tracking) measured before and after must not
- * grow beyond small bounds. Latencies go to {@code target/load-results.txt}.
+ * grow beyond small bounds. Latencies go to {@code target/load-results.txt}: per download, and per chunk
+ * (client side, {@link org.mpft.cli.ChunkLatencies}: from the first byte of the chunk's stream to the chunk
+ * verified, written and acknowledged), p50 and p99 over every chunk of the measured period.
  */
 @Timeout(900)
 class LoadIT {
@@ -79,15 +81,16 @@ class LoadIT {
                 clients[c] = new FileTransferClient();
             }
             // warm-up: every client once, so pools, caches and thread pools are at their working size
-            runFor(clients, primary, secondary, sums, 0, new ArrayList<>(), new ArrayList<>());
+            runFor(clients, primary, secondary, sums, 0, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             Thread.sleep(3000);
             Usage primaryBefore = Usage.of(primary.process());
             Usage secondaryBefore = Usage.of(secondary.process());
 
             List<Long> downloadMs = Collections.synchronizedList(new ArrayList<>());
             List<Double> chunkMs = Collections.synchronizedList(new ArrayList<>());
+            List<Long> chunkLatencyNs = Collections.synchronizedList(new ArrayList<>());
             long t0 = System.nanoTime();
-            int done = runFor(clients, primary, secondary, sums, seconds, downloadMs, chunkMs);
+            int done = runFor(clients, primary, secondary, sums, seconds, downloadMs, chunkMs, chunkLatencyNs);
             double elapsed = (System.nanoTime() - t0) / 1e9;
 
             for (FileTransferClient c : clients) {
@@ -102,16 +105,21 @@ class LoadIT {
                             + "alternate%n"
                             + "download latency ms: p50 %d, p99 %d, max %d%n"
                             + "chunk interval ms (download time / chunks, 1 MiB chunks): p50 %.1f, p99 %.1f%n"
+                            + "chunk latency ms (client: first byte of the chunk's stream -> verified, written, "
+                            + "ACKed), %d chunks: p50 %.1f, p99 %.1f, max %.1f%n"
                             + "primary   before %s%n          after  %s%n"
                             + "secondary before %s%n          after  %s%n",
                     CLIENTS, seconds, done, FILE_SIZE >> 20, done * (double) (FILE_SIZE >> 20) / elapsed,
                     percentile(downloadMs, 50), percentile(downloadMs, 99), Collections.max(downloadMs),
                     percentileD(chunkMs, 50), percentileD(chunkMs, 99),
+                    chunkLatencyNs.size(), percentile(chunkLatencyNs, 50) / 1e6, percentile(chunkLatencyNs, 99) / 1e6,
+                    Collections.max(chunkLatencyNs) / 1e6,
                     primaryBefore, primaryAfter, secondaryBefore, secondaryAfter);
             System.out.print(report);
             Files.writeString(Path.of("target", "load-results.txt"), report, StandardCharsets.UTF_8);
 
             assertThat(done).as("downloads completed").isGreaterThanOrEqualTo(CLIENTS);
+            assertThat(chunkLatencyNs).as("every chunk's latency measured").hasSize(done * (FILE_SIZE >> 20));
             for (Usage[] pair : new Usage[][] {{primaryBefore, primaryAfter}, {secondaryBefore, secondaryAfter}}) {
                 assertThat(pair[1].fds()).as("open files").isLessThanOrEqualTo(pair[0].fds() + 8);
                 assertThat(pair[1].threads()).as("threads").isLessThanOrEqualTo(pair[0].threads() + 8);
@@ -133,7 +141,7 @@ class LoadIT {
 
     /** Every client downloads in a loop until the time is up (0: once each); returns the downloads done. */
     private int runFor(FileTransferClient[] clients, Node primary, Node secondary, List<String> sums, int seconds,
-                       List<Long> downloadMs, List<Double> chunkMs) throws Exception {
+                       List<Long> downloadMs, List<Double> chunkMs, List<Long> chunkLatencyNs) throws Exception {
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         AtomicInteger done = new AtomicInteger();
         ExecutorService pool = Executors.newFixedThreadPool(clients.length);
@@ -153,6 +161,9 @@ class LoadIT {
                         long ms = (System.nanoTime() - t) / 1_000_000;
                         downloadMs.add(ms);
                         chunkMs.add(ms / (double) Math.max(1, r.chunks()));
+                        for (long ns : r.chunkLatencies().sortedNanos()) {
+                            chunkLatencyNs.add(ns);
+                        }
                         assertThat(r.sha256()).isEqualTo(sums.get(file));
                         assertThat(MultiPathHosts.sha256(out)).as("file on disk").isEqualTo(sums.get(file));
                         Files.delete(out);

@@ -84,6 +84,8 @@ class MultiPathTicketIT {
         final Channel datagram;
         final QuicChannel connection;
         final QuicStreamChannel control;
+        /** The SHA-256 of the certificate the server presented on this connection. */
+        volatile byte[] seenCertificate;
 
         Raw(int port) throws Exception {
             this(port, FrameType.Link.CONTROL);
@@ -91,7 +93,8 @@ class MultiPathTicketIT {
 
         Raw(int port, FrameType.Link link) throws Exception {
             TransportSettings settings = TransportSettings.defaults();
-            datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> { }), settings).sync().channel();
+            datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> seenCertificate = sha256.clone()),
+                    settings).sync().channel();
             connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port), settings,
                     new ChannelInboundHandlerAdapter(), new ChannelInitializer<QuicStreamChannel>() {
                         @Override
@@ -193,6 +196,39 @@ class MultiPathTicketIT {
         secondary.process().awaitOutput("did not prove the cluster secret", java.time.Duration.ofSeconds(10));
         assertThat(secondary.process().output()).contains("cluster link from").contains("refused")
                 .doesNotContain("accepted");
+    }
+
+    /**
+     * A peer that holds the secret but whose proofs are computed for another certificate than the one the
+     * secondary presents on this connection (what a man in the middle relaying a real primary's proofs
+     * would send) is refused; the same peer binding the certificate it saw is welcomed.
+     */
+    @Test
+    void proofsForAnotherCertificateAreRefusedAndBoundOnesAccepted() throws Exception {
+        Path secret = hosts.secret("cluster.secret", SECRET);
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
+        byte[] key = SECRET.getBytes(StandardCharsets.US_ASCII);
+        for (boolean bound : new boolean[] {false, true}) {
+            try (Raw peer = new Raw(secondary.port(), FrameType.Link.CLUSTER)) {
+                byte[] nonce = new byte[32];
+                new java.security.SecureRandom().nextBytes(nonce);
+                peer.send(new ClusterHello("relay", Bytes.of(nonce)));
+                ClusterChallenge challenge = peer.expect(ClusterChallenge.class);
+                byte[] certificate = bound ? peer.seenCertificate
+                        : java.security.MessageDigest.getInstance("SHA-256").digest(
+                                "the relay's own certificate".getBytes(StandardCharsets.US_ASCII));
+                byte[] proof = hmac(key, concat("mpft-cluster-primary".getBytes(StandardCharsets.US_ASCII),
+                        challenge.nonce().toByteArray(), nonce, certificate));
+                peer.send(new ClusterProof(Bytes.of(proof)));
+                if (bound) {
+                    assertThat(peer.expect(org.mpft.protocol.ClusterWelcome.class).certificateSha256().toByteArray())
+                            .isEqualTo(peer.seenCertificate);
+                } else {
+                    assertThat(peer.expect(ErrorFrame.class).code()).isEqualTo(ErrorCode.CLUSTER_AUTH_FAILED);
+                }
+            }
+        }
+        assertThat(secondary.process().output()).contains("relayed from a connection with another certificate");
     }
 
     private static byte[] concat(byte[]... parts) {

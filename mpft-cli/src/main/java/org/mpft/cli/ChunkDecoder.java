@@ -51,7 +51,7 @@ final class ChunkDecoder implements AutoCloseable {
         } finally {
             arrived.payload().release();
         }
-        return new DownloadEvent.ChunkArrived(arrived.server(), arrived.header(), decoded);
+        return new DownloadEvent.ChunkArrived(arrived.server(), arrived.header(), decoded, arrived.firstByteNanos());
     }
 
     @Override

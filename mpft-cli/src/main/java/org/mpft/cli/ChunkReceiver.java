@@ -32,6 +32,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     private ByteBuf payload;
     private boolean delivered;
     private boolean failed;
+    private long firstByteNanos;
 
     /**
      * @param server    the server, {@code host:port}, for messages and per-path accounting
@@ -50,6 +51,9 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf in = (ByteBuf) msg;
+        if (firstByteNanos == 0) {
+            firstByteNanos = System.nanoTime(); // the chunk's latency starts here (ChunkLatencies)
+        }
         try {
             if (!failed) {
                 consume(ctx, in);
@@ -89,7 +93,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             delivered = true;
             ByteBuf complete = payload;
             payload = null;
-            events.accept(new DownloadEvent.ChunkArrived(server, header, complete));
+            events.accept(new DownloadEvent.ChunkArrived(server, header, complete, firstByteNanos));
         }
     }
 

@@ -14,9 +14,15 @@ sealed interface DownloadEvent {
 
     /**
      * Every byte of a chunk arrived (not verified yet). The receiver of the event owns the payload's
-     * reference.
+     * reference. {@code firstByteNanos} is when the chunk's first byte arrived ({@link System#nanoTime}).
      */
-    record ChunkArrived(String server, ChunkHeader header, ByteBuf payload) implements DownloadEvent {
+    record ChunkArrived(String server, ChunkHeader header, ByteBuf payload, long firstByteNanos)
+            implements DownloadEvent {
+
+        /** A chunk whose first byte arrived now. */
+        ChunkArrived(String server, ChunkHeader header, ByteBuf payload) {
+            this(server, header, payload, System.nanoTime());
+        }
     }
 
     /** The connection or a stream failed; the download ends with this error. */

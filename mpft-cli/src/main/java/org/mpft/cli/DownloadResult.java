@@ -14,12 +14,20 @@ import java.util.List;
  * @param retries       chunks fetched again (timeout, corruption, failed path)
  * @param resumedChunks chunks taken from a partial download instead of the network
  * @param paths         one entry per path, primary first
+ * @param chunkLatencies the latency of each chunk received (not part of the {@code --json} summary)
  */
 public record DownloadResult(Path file, long bytes, String sha256, long elapsedMs, int chunks, int retries,
-                             int resumedChunks, List<PathSummary> paths) {
+                             int resumedChunks, List<PathSummary> paths, ChunkLatencies chunkLatencies) {
 
     /** Freezes the list. */
     public DownloadResult {
         paths = List.copyOf(paths);
+        chunkLatencies = chunkLatencies == null ? ChunkLatencies.NONE : chunkLatencies;
+    }
+
+    /** A result without chunk latencies. */
+    public DownloadResult(Path file, long bytes, String sha256, long elapsedMs, int chunks, int retries,
+                          int resumedChunks, List<PathSummary> paths) {
+        this(file, bytes, sha256, elapsedMs, chunks, retries, resumedChunks, paths, ChunkLatencies.NONE);
     }
 }

@@ -83,6 +83,7 @@ final class DownloadTask implements Download, Runnable {
     private volatile boolean connecting;
     private BitSet have = new BitSet();
     private int retries;
+    private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
 
     DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
@@ -234,7 +235,7 @@ final class DownloadTask implements Download, Runnable {
             connection.finish(new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries,
-                    chunks.resumedChunks(), progress.summaries());
+                    chunks.resumedChunks(), progress.summaries(), latencies.done());
         } finally {
             if (secondaries != null) {
                 secondaries.close();
@@ -288,6 +289,7 @@ final class DownloadTask implements Download, Runnable {
             have.set(index);
             connection.send(new Ack(meta.transferId(), index));
             progress.received(arrived.server(), index, header.length());
+            latencies.add(System.nanoTime() - arrived.firstByteNanos());
         } finally {
             if (arrived != null) {
                 arrived.payload().release();

@@ -13,14 +13,21 @@ import org.mpft.protocol.MpftException;
 /**
  * The mutual proof of the cluster secret at the start of a primary-secondary link, as pure logic (no
  * I/O). Both sides pick a fresh 32-byte nonce; each proves it holds the secret with an HMAC over both
- * nonces under its own label, so that no proof can be replayed, reflected or relayed to another link:
+ * nonces and the link's TLS certificate under its own label:
  * <pre>
  * primary   -> secondary  CLUSTER_HELLO(node, nP)
- * secondary -> primary    CLUSTER_CHALLENGE(node, nS, HMAC(secret, "mpft-cluster-secondary" || nP || nS))
- * primary   -> secondary  CLUSTER_PROOF(HMAC(secret, "mpft-cluster-primary" || nS || nP))
+ * secondary -> primary    CLUSTER_CHALLENGE(node, nS, HMAC(secret, "mpft-cluster-secondary" || nP || nS || C))
+ * primary   -> secondary  CLUSTER_PROOF(HMAC(secret, "mpft-cluster-primary" || nS || nP || C))
  * secondary -> primary    CLUSTER_WELCOME(advertised address, certificate SHA-256)
  * </pre>
- * Proofs are compared in constant time. A side that fails a check answers
+ * {@code C} is the SHA-256 of the certificate the secondary presents on this TLS connection: the primary
+ * (the TLS client) takes it from the handshake it just completed, the secondary uses its own. Fresh nonces
+ * stop replay, the labels stop reflection, and {@code C} binds both proofs to this TLS connection: a man in
+ * the middle who terminates TLS towards the primary with its own certificate and relays the frames to the
+ * real secondary makes the two sides compute over different certificates, so both proofs fail (it could
+ * only succeed holding the secondary's private key). Netty QUIC has no TLS exporter to bind to (4.2), and
+ * the primary presents no client certificate, so the server certificate is the connection's one shared,
+ * authenticated value. Proofs are compared in constant time. A side that fails a check answers
  * {@link ErrorCode#CLUSTER_AUTH_FAILED} and closes the link.
  */
 final class ClusterHandshake {
@@ -34,14 +41,35 @@ final class ClusterHandshake {
     private ClusterHandshake() {
     }
 
-    /** The secondary's proof over both nonces. */
-    static byte[] secondaryProof(ClusterSecret secret, byte[] primaryNonce, byte[] secondaryNonce) {
-        return secret.hmac(SECONDARY_LABEL, primaryNonce, secondaryNonce);
+    /** Every certificate hash is this long, bytes (SHA-256). */
+    static final int CERTIFICATE_HASH_BYTES = 32;
+
+    /**
+     * The secondary's proof over both nonces and the link's certificate.
+     *
+     * @param certificateSha256 the SHA-256 of the certificate the secondary presents on this TLS connection
+     */
+    static byte[] secondaryProof(ClusterSecret secret, byte[] primaryNonce, byte[] secondaryNonce,
+            byte[] certificateSha256) {
+        return secret.hmac(SECONDARY_LABEL, primaryNonce, secondaryNonce, certificate(certificateSha256));
     }
 
-    /** The primary's proof over both nonces. */
-    static byte[] primaryProof(ClusterSecret secret, byte[] secondaryNonce, byte[] primaryNonce) {
-        return secret.hmac(PRIMARY_LABEL, secondaryNonce, primaryNonce);
+    /**
+     * The primary's proof over both nonces and the link's certificate.
+     *
+     * @param certificateSha256 the SHA-256 of the certificate the secondary presents on this TLS connection
+     */
+    static byte[] primaryProof(ClusterSecret secret, byte[] secondaryNonce, byte[] primaryNonce,
+            byte[] certificateSha256) {
+        return secret.hmac(PRIMARY_LABEL, secondaryNonce, primaryNonce, certificate(certificateSha256));
+    }
+
+    private static byte[] certificate(byte[] sha256) {
+        Objects.requireNonNull(sha256, "certificateSha256");
+        if (sha256.length != CERTIFICATE_HASH_BYTES) {
+            throw new IllegalArgumentException("a certificate SHA-256 has 32 bytes, not " + sha256.length);
+        }
+        return sha256;
     }
 
     private static byte[] nonce(SecureRandom random) {
@@ -58,18 +86,21 @@ final class ClusterHandshake {
     static final class PrimarySide {
         private final ClusterSecret secret;
         private final String node;
+        private final byte[] certificate;
         private final byte[] nonce;
         private String peer;
         private boolean proven;
 
         /**
-         * @param secret the cluster secret
-         * @param node   this primary's instance name
-         * @param random the nonce source
+         * @param secret      the cluster secret
+         * @param node        this primary's instance name
+         * @param random      the nonce source
+         * @param certificate the SHA-256 of the certificate the secondary presented on this TLS connection
          */
-        PrimarySide(ClusterSecret secret, String node, SecureRandom random) {
+        PrimarySide(ClusterSecret secret, String node, SecureRandom random, Bytes certificate) {
             this.secret = Objects.requireNonNull(secret, "secret");
             this.node = Objects.requireNonNull(node, "node");
+            this.certificate = certificate(Objects.requireNonNull(certificate, "certificate").toByteArray());
             this.nonce = nonce(random);
         }
 
@@ -91,13 +122,15 @@ final class ClusterHandshake {
             if (theirs.length != NONCE_BYTES) {
                 throw refused("secondary " + challenge.node() + " sent a nonce of " + theirs.length + " bytes");
             }
-            byte[] expected = secondaryProof(secret, nonce, theirs);
+            byte[] expected = secondaryProof(secret, nonce, theirs, certificate);
             if (!ClusterSecret.macEquals(expected, challenge.proof().toByteArray())) {
-                throw refused("secondary " + challenge.node() + " did not prove the cluster secret");
+                throw refused("secondary " + challenge.node() + " did not prove the cluster secret for this"
+                        + " connection (another secret, or a proof relayed from a connection with another"
+                        + " certificate)");
             }
             peer = challenge.node();
             proven = true;
-            return new ClusterProof(Bytes.of(primaryProof(secret, theirs, nonce)));
+            return new ClusterProof(Bytes.of(primaryProof(secret, theirs, nonce, certificate)));
         }
 
         /** True once the secondary proved the secret. */
@@ -115,19 +148,22 @@ final class ClusterHandshake {
     static final class SecondarySide {
         private final ClusterSecret secret;
         private final String node;
+        private final byte[] certificate;
         private final byte[] nonce;
         private byte[] primaryNonce;
         private String peer;
         private boolean proven;
 
         /**
-         * @param secret the cluster secret
-         * @param node   this secondary's instance name
-         * @param random the nonce source
+         * @param secret      the cluster secret
+         * @param node        this secondary's instance name
+         * @param random      the nonce source
+         * @param certificate the SHA-256 of the certificate this secondary presents on the TLS connection
          */
-        SecondarySide(ClusterSecret secret, String node, SecureRandom random) {
+        SecondarySide(ClusterSecret secret, String node, SecureRandom random, Bytes certificate) {
             this.secret = Objects.requireNonNull(secret, "secret");
             this.node = Objects.requireNonNull(node, "node");
+            this.certificate = certificate(Objects.requireNonNull(certificate, "certificate").toByteArray());
             this.nonce = nonce(random);
         }
 
@@ -146,7 +182,8 @@ final class ClusterHandshake {
             }
             primaryNonce = theirs;
             peer = hello.node();
-            return new ClusterChallenge(node, Bytes.of(nonce), Bytes.of(secondaryProof(secret, theirs, nonce)));
+            return new ClusterChallenge(node, Bytes.of(nonce),
+                    Bytes.of(secondaryProof(secret, theirs, nonce, certificate)));
         }
 
         /**
@@ -162,9 +199,10 @@ final class ClusterHandshake {
             if (proven) {
                 throw refused("a second CLUSTER_PROOF on the same link");
             }
-            byte[] expected = primaryProof(secret, nonce, primaryNonce);
+            byte[] expected = primaryProof(secret, nonce, primaryNonce, certificate);
             if (!ClusterSecret.macEquals(expected, proof.proof().toByteArray())) {
-                throw refused("primary " + peer + " did not prove the cluster secret");
+                throw refused("primary " + peer + " did not prove the cluster secret for this connection"
+                        + " (another secret, or a proof relayed from a connection with another certificate)");
             }
             proven = true;
         }

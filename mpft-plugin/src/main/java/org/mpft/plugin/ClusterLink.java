@@ -247,7 +247,14 @@ final class ClusterLink implements AutoCloseable {
                 }
                 QuicChannel connection = connected.getNow();
                 connection.closeFuture().addListener(x -> linkClosed(d));
-                ClusterHandshake.PrimarySide handshake = new ClusterHandshake.PrimarySide(secret, node, random);
+                if (seen[0] == null || seen[0].length() != ClusterHandshake.CERTIFICATE_HASH_BYTES) {
+                    lastProblem = "the secondary presented no certificate";
+                    connection.close();
+                    return;
+                }
+                // the proofs are bound to the certificate the secondary presented on this very connection
+                ClusterHandshake.PrimarySide handshake = new ClusterHandshake.PrimarySide(secret, node, random,
+                        seen[0]);
                 connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel ch) {

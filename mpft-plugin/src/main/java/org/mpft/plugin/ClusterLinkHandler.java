@@ -48,7 +48,9 @@ final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
         super(Frame.class);
         this.connection = connection;
         this.role = role;
-        this.handshake = new ClusterHandshake.SecondarySide(role.secret(), role.name(), RANDOM);
+        // the listener presents this one certificate on every connection: the proofs are bound to it
+        this.handshake = new ClusterHandshake.SecondarySide(role.secret(), role.name(), RANDOM,
+                role.certificateSha256());
     }
 
     /** The name of the primary on the other end, once it proved the secret; null before. */

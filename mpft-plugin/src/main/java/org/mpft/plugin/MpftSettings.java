@@ -82,8 +82,8 @@ import org.mpft.protocol.Strategy;
  * <tr><td>{@value #MAX_STREAMS_PER_CONNECTION}</td><td>16</td><td>streams a client may have open at once on its QUIC
  *     connection (the QUIC stream limit this server grants; mpft clients use one)</td></tr>
  * <tr><td>{@value #MAX_BYTES_IN_FLIGHT}</td><td>256m</td><td>chunk bytes one connection may have in flight; the start is
- *     refused when {@value #WINDOW} x the largest chunk size exceeds it; also caps the QUIC flow-control window this
- *     server grants a client</td></tr>
+ *     refused when {@value #WINDOW} x the largest chunk size ({@value #CHUNK_SIZE} when set, else the larger of it and
+ *     {@value #CHUNK_SIZE_MAX}) exceeds it; also caps the QUIC flow-control window this server grants a client</td></tr>
  * </table>
  */
 final class MpftSettings {
@@ -284,7 +284,8 @@ final class MpftSettings {
             case "off", "none", "false" -> org.mpft.protocol.Encoding.RAW;
             default -> throw bad(COMPRESSION, values.get(COMPRESSION), "expected zstd, deflate or off");
         };
-        long largestChunk = Math.max(chunkSize, chunkSizeMax);
+        // a fixed mpft.chunk-size is the only size served; otherwise the policy may go up to chunk-size.max
+        long largestChunk = chunkSizeFixed ? chunkSize : Math.max(chunkSize, chunkSizeMax);
         if ((long) window * largestChunk > maxBytesInFlight) {
             throw new ChannelStartException("invalid setting " + MAX_BYTES_IN_FLIGHT + "=" + values.get(MAX_BYTES_IN_FLIGHT)
                     + ": " + WINDOW + " (" + window + ") x the largest chunk (" + largestChunk + " bytes) would put "

@@ -1,5 +1,6 @@
 package org.mpft.plugin;
 
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -23,6 +24,9 @@ import org.mpft.api.HostContext;
 import org.mpft.cache.ChunkCache;
 import org.mpft.cache.MetadataCache;
 import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.FrameCodec;
 import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TlsIdentity;
@@ -257,8 +261,27 @@ final class PrimaryServer implements AutoCloseable {
                 return;
             }
             if (session == null || !session.acceptControlStream(stream)) {
-                stream.close();
+                refuseStream(stream);
             }
         }
+    }
+
+    /**
+     * Closes a client-opened stream the session does not take (a second bidirectional stream, any
+     * unidirectional one). A bidirectional one first gets ERROR(LIMIT_EXCEEDED) saying why, so a client
+     * never waits on it; the session itself carries on. QUIC itself refuses streams beyond
+     * {@code mpft.max-streams-per-connection} open at once (STREAM_LIMIT at the client).
+     */
+    private void refuseStream(QuicStreamChannel stream) {
+        if (stream.type() != QuicStreamType.BIDIRECTIONAL || !stream.isActive()) {
+            stream.close();
+            return;
+        }
+        ErrorFrame refusal = ErrorFrame.of(ErrorCode.LIMIT_EXCEEDED, settings.name()
+                + " takes one control stream per connection; this stream is refused ("
+                + MpftSettings.MAX_STREAMS_PER_CONNECTION + "=" + settings.maxStreamsPerConnection()
+                + " streams open at once)");
+        // encoded here, no codec on the stream: whatever the client sends on it is dropped, not parsed
+        stream.writeAndFlush(Unpooled.wrappedBuffer(FrameCodec.encode(refusal))).addListener(f -> stream.close());
     }
 }

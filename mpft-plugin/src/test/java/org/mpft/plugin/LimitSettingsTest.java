@@ -61,4 +61,15 @@ class LimitSettingsTest {
                 .isInstanceOf(ChannelStartException.class)
                 .hasMessageContaining(MpftSettings.MAX_BYTES_IN_FLIGHT).hasMessageContaining(MpftSettings.WINDOW);
     }
+
+    @Test
+    void aFixedChunkSizeIsTheLargestChunkInFlight() throws Exception {
+        // with mpft.chunk-size set, chunk-size.max (16m by default) is never served: window x chunk-size counts
+        MpftSettings s = MpftSettings.parse(Map.of(MpftSettings.CHUNK_SIZE, "256k", MpftSettings.WINDOW, "4",
+                MpftSettings.MAX_BYTES_IN_FLIGHT, "1m"));
+        assertThat(s.maxBytesInFlight()).isEqualTo(1L << 20);
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftSettings.CHUNK_SIZE, "256k", MpftSettings.WINDOW, "5",
+                MpftSettings.MAX_BYTES_IN_FLIGHT, "1m")))
+                .isInstanceOf(ChannelStartException.class).hasMessageContaining(MpftSettings.MAX_BYTES_IN_FLIGHT);
+    }
 }

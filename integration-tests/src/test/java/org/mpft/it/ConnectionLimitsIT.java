@@ -1,0 +1,254 @@
+package org.mpft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.Future;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mpft.cli.Credentials;
+import org.mpft.cli.DownloadRequest;
+import org.mpft.cli.FileTransferClient;
+import org.mpft.protocol.AuthOk;
+import org.mpft.protocol.AuthPassword;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.FrameType;
+import org.mpft.protocol.Hello;
+import org.mpft.protocol.Meta;
+import org.mpft.protocol.Open;
+import org.mpft.protocol.ServerHello;
+import org.mpft.protocol.Strategy;
+import org.mpft.transport.FrameStreamCodec;
+import org.mpft.transport.QuicTls;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.TransportSettings;
+
+/**
+ * The per-connection limits of a real plugin, driven by a raw protocol client over real QUIC (the shipped
+ * client never opens more than one stream or one transfer per connection):
+ * {@code mpft.max-transfers-per-session}, {@code mpft.max-streams-per-connection} and
+ * {@code mpft.max-bytes-in-flight}. Reaching one gives the client a clear answer at once (never a hang),
+ * and the server keeps serving: a normal download afterwards arrives intact.
+ */
+@Timeout(300)
+class ConnectionLimitsIT {
+
+    private static final int MAX_TRANSFERS = 3;
+    private static final int MAX_STREAMS = 4;
+    private static final String PASSWORD = "alice-pw";
+
+    @TempDir
+    static Path work;
+
+    static HostProcess host;
+    static int port;
+    static String fingerprint;
+    static QuicTransport transport;
+
+    @BeforeAll
+    static void start() throws Exception {
+        host = HostProcess.builder(work.resolve("host"))
+                .user(HostProcess.User.withPassword("alice", PASSWORD))
+                .withPlugin()
+                .pluginProperty("mpft.bind", "127.0.0.1")
+                .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
+                .pluginProperty("mpft.chunk-size", "256k")
+                .pluginProperty("mpft.window", "4")
+                .pluginProperty("mpft.max-transfers-per-session", Integer.toString(MAX_TRANSFERS))
+                .pluginProperty("mpft.max-streams-per-connection", Integer.toString(MAX_STREAMS))
+                .pluginProperty("mpft.max-bytes-in-flight", "1m") // = window x chunk size, the least allowed
+                .pluginProperty("mpft.idle-timeout", "120s")       // a close seen below is the server's doing
+                .echoOutput(false)
+                .start();
+        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
+        port = listener.port();
+        fingerprint = listener.certificateSha256();
+        byte[] bytes = new byte[3 << 20];
+        new Random(3).nextBytes(bytes);
+        Files.write(Files.createDirectories(host.home("alice")).resolve("file.bin"), bytes);
+        transport = QuicTransport.create("limits", 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (transport != null) {
+            transport.close();
+        }
+        if (host != null) {
+            host.close();
+        }
+    }
+
+    /** A raw connection with its control stream, frames in a queue. */
+    private static final class Raw implements AutoCloseable {
+        final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+        final Channel datagram;
+        final QuicChannel connection;
+        final QuicStreamChannel control;
+
+        Raw() throws Exception {
+            TransportSettings settings = TransportSettings.defaults().withIdleTimeout(Duration.ofSeconds(120));
+            datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> { }), settings).sync().channel();
+            connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port), settings,
+                    new ChannelInboundHandlerAdapter(), new ChannelInboundHandlerAdapter())
+                    .get(10, TimeUnit.SECONDS);
+            control = connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+                @Override
+                protected void initChannel(QuicStreamChannel ch) {
+                    ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
+                            new SimpleChannelInboundHandler<Frame>() {
+                                @Override
+                                protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+                                    frames.add(frame);
+                                }
+                            });
+                }
+            }).get(10, TimeUnit.SECONDS);
+        }
+
+        void login() throws InterruptedException {
+            control.writeAndFlush(new Hello(1, 0, "limits-it"));
+            expect(ServerHello.class);
+            control.writeAndFlush(new AuthPassword("alice", Bytes.of(PASSWORD.getBytes(StandardCharsets.UTF_8))));
+            expect(AuthOk.class);
+        }
+
+        <T extends Frame> T expect(Class<T> type) throws InterruptedException {
+            Frame frame = frames.poll(30, TimeUnit.SECONDS);
+            assertThat(frame).as("expected %s (never a hang)", type.getSimpleName()).isInstanceOf(type);
+            return type.cast(frame);
+        }
+
+        @Override
+        public void close() {
+            connection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+            datagram.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void theTransferAfterTheLimitEndsTheSessionWithAnErrorNamingIt() throws Exception {
+        try (Raw raw = new Raw()) {
+            raw.login();
+            // refused OPENs count too: the limit bounds name probing per login
+            for (int i = 1; i <= MAX_TRANSFERS; i++) {
+                raw.control.writeAndFlush(new Open("missing-" + i + ".bin", Strategy.ALTERNATE, 0));
+                assertThat(raw.expect(ErrorFrame.class).code()).as("OPEN %d", i).isEqualTo(ErrorCode.FILE_NOT_FOUND);
+            }
+            long t0 = System.nanoTime();
+            raw.control.writeAndFlush(new Open("file.bin", Strategy.ALTERNATE, 0));
+            ErrorFrame refused = raw.expect(ErrorFrame.class);
+            assertThat(refused.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+            assertThat(refused.message()).contains("mpft.max-transfers-per-session").contains(Integer.toString(MAX_TRANSFERS));
+            assertThat(raw.connection.closeFuture().await(60, TimeUnit.SECONDS)).as("the server ends the session")
+                    .isTrue();
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("at once, not at the idle timeout")
+                    .isLessThan(Duration.ofSeconds(60));
+        }
+        assertAnotherDownloadArrivesIntact("after the transfer limit");
+    }
+
+    @Test
+    void streamsBeyondTheLimitAreRefusedAndTheSessionCarriesOn() throws Exception {
+        try (Raw raw = new Raw()) {
+            // the server grants exactly mpft.max-streams-per-connection streams; the control stream is one
+            assertThat(raw.connection.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL)).isEqualTo(MAX_STREAMS - 1);
+            raw.login();
+            List<LinkedBlockingQueue<Frame>> answers = new ArrayList<>();
+            List<Throwable> refusedByQuic = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < MAX_STREAMS + 2; i++) {
+                LinkedBlockingQueue<Frame> answer = new LinkedBlockingQueue<>();
+                Future<QuicStreamChannel> created = raw.connection.createStream(QuicStreamType.BIDIRECTIONAL,
+                        frameCollector(answer));
+                assertThat(created.await(10, TimeUnit.SECONDS)).as("stream %d: an answer, never a hang", i).isTrue();
+                if (!created.isSuccess()) {
+                    refusedByQuic.add(created.cause());
+                    continue;
+                }
+                answers.add(answer);
+                // a stream reaches the server with its first byte; the client keeps its side open (no FIN)
+                created.getNow().writeAndFlush(Unpooled.wrappedBuffer(new byte[] {0, 0, 0, 9})).sync();
+            }
+            // the streams within the limit reach the server, which refuses each with an error naming the limit
+            assertThat(answers).hasSize(MAX_STREAMS - 1);
+            for (LinkedBlockingQueue<Frame> answer : answers) {
+                Frame frame = answer.poll(30, TimeUnit.SECONDS);
+                assertThat(frame).isInstanceOfSatisfying(ErrorFrame.class, e -> {
+                    assertThat(e.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+                    assertThat(e.message()).contains("mpft.max-streams-per-connection=" + MAX_STREAMS)
+                            .contains("one control stream per connection");
+                });
+            }
+            // the ones beyond it never leave the client: its QUIC stack refuses them at once (STREAM_LIMIT)
+            assertThat(refusedByQuic).hasSize(3).allSatisfy(e -> assertThat(String.valueOf(e)).contains("STREAM_LIMIT"));
+            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
+            // and the session carries on: the control stream still opens a transfer
+            raw.control.writeAndFlush(new Open("file.bin", Strategy.ALTERNATE, 0));
+            assertThat(raw.expect(Meta.class).size()).isEqualTo(3 << 20);
+        }
+        assertAnotherDownloadArrivesIntact("after the stream limit");
+    }
+
+    @Test
+    void aServerAtItsBytesInFlightBoundServesCorrectly() throws Exception {
+        // mpft.max-bytes-in-flight is a bound checked at start (mpft.window x the largest chunk; above it the
+        // plugin does not start and logs one line naming the key, SFTP serving on: LimitSettingsTest) and
+        // the cap of the QUIC flow-control windows granted to clients; this host runs exactly at it
+        // (4 x 256 KiB = 1 MiB)
+        assertThat(host.output()).doesNotContain("mpft.max-bytes-in-flight");
+        assertAnotherDownloadArrivesIntact("at the bytes-in-flight bound");
+    }
+
+    /** A stream handler that decodes the server's frames into {@code into}. */
+    private static ChannelInitializer<QuicStreamChannel> frameCollector(LinkedBlockingQueue<Frame> into) {
+        return new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
+                        new SimpleChannelInboundHandler<Frame>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+                                into.add(frame);
+                            }
+                        });
+            }
+        };
+    }
+
+    private static void assertAnotherDownloadArrivesIntact(String when) throws Exception {
+        Path out = work.resolve("out/" + System.nanoTime() + ".bin");
+        Files.createDirectories(out.getParent());
+        try (FileTransferClient client = new FileTransferClient()) {
+            String sha = client.download(new DownloadRequest("alice", "127.0.0.1", port, "file.bin", out,
+                    new Credentials.Password(PASSWORD.toCharArray()), CertificatePins.trusting(fingerprint),
+                    Strategy.SERVER_DEFAULT, false, DownloadRequest.DEFAULT_RETRIES, false), p -> { }).sha256();
+            assertThat(sha).as("a download %s", when)
+                    .isEqualTo(MultiPathHosts.sha256(host.home("alice").resolve("file.bin")));
+        }
+    }
+}
