@@ -246,7 +246,8 @@ download() {
         note="not run: ${tool} needs the mpft client and the $inst_name instance$([ "$inst_name" = primary ] && echo ' + secondary'), which are not available"
         record "$scen" "$tool" "$run" 0 0 0 0 fail - "$note"; return
       fi
-      cmd=(java ${BENCH_CLIENT_JAVA_OPTS:-} -jar "$cli_jar" get --json -q "${strat[@]}" -i "$key" --accept-new
+      # through bin/mpft, so the client runs with the JVM options a user gets
+      cmd=(env MPFT_JAR="$cli_jar" JAVA_OPTS="${BENCH_CLIENT_JAVA_OPTS:-}" "$repo/bin/mpft" get --json -q "${strat[@]}" -i "$key" --accept-new
         --known-hosts "$mpft_known" "bench@$host:$port:$file" -o "$dest") ;;
     sftp|sftp-gcm)
       local extra=(); [ "$tool" = sftp-gcm ] && extra=(-o Ciphers=aes128-gcm@openssh.com)
