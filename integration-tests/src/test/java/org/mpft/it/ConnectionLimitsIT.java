@@ -3,17 +3,12 @@ package org.mpft.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,22 +25,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.mpft.cli.Credentials;
 import org.mpft.cli.DownloadRequest;
 import org.mpft.cli.FileTransferClient;
-import org.mpft.protocol.AuthOk;
-import org.mpft.protocol.AuthPassword;
-import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameType;
-import org.mpft.protocol.Hello;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.Open;
-import org.mpft.protocol.ServerHello;
 import org.mpft.protocol.Strategy;
 import org.mpft.transport.FrameStreamCodec;
-import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
-import org.mpft.transport.TransportSettings;
 
 /**
  * The per-connection limits of a real plugin, driven by a raw protocol client over real QUIC (the shipped
@@ -103,64 +91,17 @@ class ConnectionLimitsIT {
         }
     }
 
-    /** A raw connection with its control stream, frames in a queue. */
-    private static final class Raw implements AutoCloseable {
-        final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-        final Channel datagram;
-        final QuicChannel connection;
-        final QuicStreamChannel control;
-
-        Raw() throws Exception {
-            TransportSettings settings = TransportSettings.defaults().withIdleTimeout(Duration.ofSeconds(120));
-            datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> { }), settings).sync().channel();
-            connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port), settings,
-                    new ChannelInboundHandlerAdapter(), new ChannelInboundHandlerAdapter())
-                    .get(10, TimeUnit.SECONDS);
-            control = connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-                @Override
-                protected void initChannel(QuicStreamChannel ch) {
-                    ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
-                            new SimpleChannelInboundHandler<Frame>() {
-                                @Override
-                                protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-                                    frames.add(frame);
-                                }
-                            });
-                }
-            }).get(10, TimeUnit.SECONDS);
-        }
-
-        void login() throws InterruptedException {
-            control.writeAndFlush(new Hello(1, 0, "limits-it"));
-            expect(ServerHello.class);
-            control.writeAndFlush(new AuthPassword("alice", Bytes.of(PASSWORD.getBytes(StandardCharsets.UTF_8))));
-            expect(AuthOk.class);
-        }
-
-        <T extends Frame> T expect(Class<T> type) throws InterruptedException {
-            Frame frame = frames.poll(30, TimeUnit.SECONDS);
-            assertThat(frame).as("expected %s (never a hang)", type.getSimpleName()).isInstanceOf(type);
-            return type.cast(frame);
-        }
-
-        @Override
-        public void close() {
-            connection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            datagram.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-    }
-
     @Test
     void theTransferAfterTheLimitEndsTheSessionWithAnErrorNamingIt() throws Exception {
-        try (Raw raw = new Raw()) {
-            raw.login();
+        try (RawConnection raw = new RawConnection(transport, port, FrameType.Link.CONTROL, Duration.ofSeconds(120))) {
+            raw.login("alice", PASSWORD);
             // refused OPENs count too: the limit bounds name probing per login
             for (int i = 1; i <= MAX_TRANSFERS; i++) {
-                raw.control.writeAndFlush(new Open("missing-" + i + ".bin", Strategy.ALTERNATE, 0));
+                raw.send(new Open("missing-" + i + ".bin", Strategy.ALTERNATE, 0));
                 assertThat(raw.expect(ErrorFrame.class).code()).as("OPEN %d", i).isEqualTo(ErrorCode.FILE_NOT_FOUND);
             }
             long t0 = System.nanoTime();
-            raw.control.writeAndFlush(new Open("file.bin", Strategy.ALTERNATE, 0));
+            raw.send(new Open("file.bin", Strategy.ALTERNATE, 0));
             ErrorFrame refused = raw.expect(ErrorFrame.class);
             assertThat(refused.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
             assertThat(refused.message()).contains("mpft.max-transfers-per-session").contains(Integer.toString(MAX_TRANSFERS));
@@ -174,10 +115,10 @@ class ConnectionLimitsIT {
 
     @Test
     void streamsBeyondTheLimitAreRefusedAndTheSessionCarriesOn() throws Exception {
-        try (Raw raw = new Raw()) {
+        try (RawConnection raw = new RawConnection(transport, port, FrameType.Link.CONTROL, Duration.ofSeconds(120))) {
             // the server grants exactly mpft.max-streams-per-connection streams; the control stream is one
             assertThat(raw.connection.peerAllowedStreams(QuicStreamType.BIDIRECTIONAL)).isEqualTo(MAX_STREAMS - 1);
-            raw.login();
+            raw.login("alice", PASSWORD);
             List<LinkedBlockingQueue<Frame>> answers = new ArrayList<>();
             List<Throwable> refusedByQuic = new ArrayList<>();
             long t0 = System.nanoTime();
@@ -208,7 +149,7 @@ class ConnectionLimitsIT {
             assertThat(refusedByQuic).hasSize(3).allSatisfy(e -> assertThat(String.valueOf(e)).contains("STREAM_LIMIT"));
             assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
             // and the session carries on: the control stream still opens a transfer
-            raw.control.writeAndFlush(new Open("file.bin", Strategy.ALTERNATE, 0));
+            raw.send(new Open("file.bin", Strategy.ALTERNATE, 0));
             assertThat(raw.expect(Meta.class).size()).isEqualTo(3 << 20);
         }
         assertAnotherDownloadArrivesIntact("after the stream limit");

@@ -2,22 +2,12 @@ package org.mpft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.quic.QuicChannel;
-import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamType;
-import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -37,7 +27,6 @@ import org.mpft.protocol.ClusterProof;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Features;
-import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameType;
 import org.mpft.protocol.Hello;
 import org.mpft.protocol.Meta;
@@ -45,8 +34,6 @@ import org.mpft.protocol.Nack;
 import org.mpft.protocol.Open;
 import org.mpft.protocol.ServerHello;
 import org.mpft.protocol.Strategy;
-import org.mpft.transport.FrameStreamCodec;
-import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TransportSettings;
 
@@ -78,61 +65,6 @@ class MultiPathTicketIT {
         hosts.close();
     }
 
-    /** A control stream to one server, frames in a queue. */
-    private final class Raw implements AutoCloseable {
-        final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
-        final Channel datagram;
-        final QuicChannel connection;
-        final QuicStreamChannel control;
-        /** The SHA-256 of the certificate the server presented on this connection. */
-        volatile byte[] seenCertificate;
-
-        Raw(int port) throws Exception {
-            this(port, FrameType.Link.CONTROL);
-        }
-
-        Raw(int port, FrameType.Link link) throws Exception {
-            TransportSettings settings = TransportSettings.defaults();
-            datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> seenCertificate = sha256.clone()),
-                    settings).sync().channel();
-            connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port), settings,
-                    new ChannelInboundHandlerAdapter(), new ChannelInitializer<QuicStreamChannel>() {
-                        @Override
-                        protected void initChannel(QuicStreamChannel ch) {
-                            ch.close(); // chunk streams are not what this test is about
-                        }
-                    }).sync().getNow();
-            control = connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-                @Override
-                protected void initChannel(QuicStreamChannel ch) {
-                    ch.pipeline().addLast(new FrameStreamCodec(link),
-                            new SimpleChannelInboundHandler<Frame>() {
-                                @Override
-                                protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-                                    frames.add(frame);
-                                }
-                            });
-                }
-            }).sync().getNow();
-        }
-
-        void send(Frame frame) {
-            control.writeAndFlush(frame);
-        }
-
-        <T extends Frame> T expect(Class<T> type) throws InterruptedException {
-            Frame frame = frames.poll(30, TimeUnit.SECONDS);
-            assertThat(frame).as("expected %s", type.getSimpleName()).isInstanceOf(type);
-            return type.cast(frame);
-        }
-
-        @Override
-        public void close() {
-            connection.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-            datagram.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
-        }
-    }
-
     @Test
     void forgedExpiredAndUnassignedRequestsAreRefused() throws Exception {
         Path secret = hosts.secret("cluster.secret", SECRET);
@@ -141,7 +73,7 @@ class MultiPathTicketIT {
         MultiPathHosts.awaitLinks(primary, 1);
         MultiPathHosts.randomFile(hosts.home(), "data/t.bin", 8 << 20, 7);
 
-        try (Raw toPrimary = new Raw(primary.port())) {
+        try (RawConnection toPrimary = new RawConnection(transport, primary.port())) {
             toPrimary.send(new Hello(1, Features.MULTI_PATH, "it"));
             toPrimary.expect(ServerHello.class);
             toPrimary.send(new AuthPassword(MultiPathHosts.USER,
@@ -158,7 +90,7 @@ class MultiPathTicketIT {
 
             assertRefused(secondary, expired(ticket), "expired");
 
-            try (Raw attached = new Raw(secondary.port())) {
+            try (RawConnection attached = new RawConnection(transport, secondary.port())) {
                 attached.send(new Hello(1, Features.MULTI_PATH, "it"));
                 attached.expect(ServerHello.class);
                 attached.send(new Attach(Bytes.of(ticket)));
@@ -179,7 +111,8 @@ class MultiPathTicketIT {
     void secondaryRefusesAPrimaryWithoutTheSecret() throws Exception {
         Path secret = hosts.secret("cluster.secret", SECRET);
         MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
-        try (Raw impostor = new Raw(secondary.port(), FrameType.Link.CLUSTER)) {
+        try (RawConnection impostor = new RawConnection(transport, secondary.port(), FrameType.Link.CLUSTER,
+                TransportSettings.defaults().idleTimeout())) {
             byte[] nonce = new byte[32];
             new java.security.SecureRandom().nextBytes(nonce);
             impostor.send(new ClusterHello("impostor", Bytes.of(nonce)));
@@ -209,7 +142,8 @@ class MultiPathTicketIT {
         MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
         byte[] key = SECRET.getBytes(StandardCharsets.US_ASCII);
         for (boolean bound : new boolean[] {false, true}) {
-            try (Raw peer = new Raw(secondary.port(), FrameType.Link.CLUSTER)) {
+            try (RawConnection peer = new RawConnection(transport, secondary.port(), FrameType.Link.CLUSTER,
+                TransportSettings.defaults().idleTimeout())) {
                 byte[] nonce = new byte[32];
                 new java.security.SecureRandom().nextBytes(nonce);
                 peer.send(new ClusterHello("relay", Bytes.of(nonce)));
@@ -240,7 +174,7 @@ class MultiPathTicketIT {
     }
 
     private void assertRefused(MultiPathHosts.Host secondary, byte[] ticket, String why) throws Exception {
-        try (Raw raw = new Raw(secondary.port())) {
+        try (RawConnection raw = new RawConnection(transport, secondary.port())) {
             raw.send(new Hello(1, Features.MULTI_PATH, "it"));
             raw.expect(ServerHello.class);
             raw.send(new Attach(Bytes.of(ticket)));
