@@ -30,6 +30,7 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -54,6 +55,8 @@ public final class QuicTransport implements AutoCloseable {
 
     /** Datagrams read per {@code recvmmsg} call. */
     static final int DATAGRAMS_PER_READ = 32;
+
+    private static final AtomicBoolean SMALL_BUFFER_WARNED = new AtomicBoolean();
 
     private final EventLoopGroup group;
     private final boolean epoll;
@@ -133,7 +136,7 @@ public final class QuicTransport implements AutoCloseable {
             builder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
                     EpollQuicUtils.newSegmentedAllocator(settings.gsoSegments()));
         }
-        return datagramBootstrap(settings).handler(builder.build()).bind(local);
+        return checkBuffers(datagramBootstrap(settings).handler(builder.build()).bind(local), settings);
     }
 
     /**
@@ -147,7 +150,29 @@ public final class QuicTransport implements AutoCloseable {
      */
     public ChannelFuture bindClient(InetSocketAddress local, QuicSslContext tls, TransportSettings settings) {
         ChannelHandler codec = tune(new QuicClientCodecBuilder(), tls, settings).build();
-        return datagramBootstrap(settings).handler(codec).bind(local == null ? new InetSocketAddress(0) : local);
+        return checkBuffers(datagramBootstrap(settings).handler(codec)
+                .bind(local == null ? new InetSocketAddress(0) : local), settings);
+    }
+
+    /**
+     * Says once per process (at INFO: servers log it, the client shows it with {@code -v}) when the kernel gave a bound channel a smaller receive buffer than asked for
+     * ({@code net.core.rmem_max} caps {@code SO_RCVBUF}): bursts then overflow the socket and are lost,
+     * which QUIC repairs at the cost of speed. Linux reports twice the usable size it granted.
+     */
+    private static ChannelFuture checkBuffers(ChannelFuture bound, TransportSettings settings) {
+        bound.addListener(f -> {
+            if (!f.isSuccess() || SMALL_BUFFER_WARNED.get()) {
+                return;
+            }
+            Integer granted = bound.channel().config().getOption(ChannelOption.SO_RCVBUF);
+            if (granted != null && granted / 2 < settings.socketBufferBytes()
+                    && SMALL_BUFFER_WARNED.compareAndSet(false, true)) {
+                LOG.info("the kernel limits UDP receive buffers to {} KiB, less than the {} KiB mpft asks for: expect"
+                                + " lost packets and lower speed; raise it with sysctl -w net.core.rmem_max={}",
+                        granted / 2 / 1024, settings.socketBufferBytes() / 1024, settings.socketBufferBytes());
+            }
+        });
+        return bound;
     }
 
     /**
