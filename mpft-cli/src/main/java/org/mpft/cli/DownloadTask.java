@@ -233,6 +233,9 @@ final class DownloadTask implements Download, Runnable {
             }
             connection.finish(new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            if (secondaries != null) {
+                secondaries.lost().forEach(progress::lost);
+            }
             return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries,
                     chunks.resumedChunks(), progress.summaries());
         } finally {
