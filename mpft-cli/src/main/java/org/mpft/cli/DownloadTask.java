@@ -286,7 +286,7 @@ final class DownloadTask implements Download, Runnable {
                 chunks.write(index, bytes);
             } catch (IOException e) {
                 throw new MpftException(ioCode(e), "cannot write chunk " + index + " of " + request.remotePath()
-                        + " to " + request.output() + ": " + e.getMessage(), e);
+                        + " (from " + arrived.server() + ") to " + request.output() + ": " + e.getMessage(), e);
             }
             have.set(index);
             connection.send(new Ack(meta.transferId(), index));
@@ -384,7 +384,15 @@ final class DownloadTask implements Download, Runnable {
     }
 
     private MpftException serverError(ErrorFrame error) {
-        return new MpftException(error.code(), request.server() + ": " + error.message());
+        return new MpftException(error.code(), describe(request.server(), request.remotePath(), error.message()));
+    }
+
+    /**
+     * A server's error message as the user sees it: always naming the server and the file (servers name the
+     * chunk where one is concerned, but do not always name the file).
+     */
+    static String describe(String server, String remotePath, String message) {
+        return server + ": " + message + (message.contains(remotePath) ? "" : " (downloading " + remotePath + ")");
     }
 
     private MpftException cancelledError(Meta meta) {
