@@ -82,7 +82,7 @@ final class MultiPathHosts implements AutoCloseable {
         return start(name, dataDir, props, javaOptions);
     }
 
-    /** Starts a primary driving {@code secondaries}. */
+    /** Starts a primary driving {@code secondaries} (none: a primary on its own). */
     Host primary(String name, Path secret, List<Host> secondaries, Map<String, String> extra) throws Exception {
         return primary(name, secret, secondaries, extra, List.of());
     }
@@ -94,7 +94,9 @@ final class MultiPathHosts implements AutoCloseable {
         props.put("mpft.role", "primary");
         props.put("mpft.name", name);
         props.put("mpft.cluster.secret-file", secret.toString());
-        props.put("mpft.secondaries", String.join(",", secondaries.stream().map(Host::server).toList()));
+        if (!secondaries.isEmpty()) { // none: a single-path primary
+            props.put("mpft.secondaries", String.join(",", secondaries.stream().map(Host::server).toList()));
+        }
         props.putAll(extra);
         return start(name, null, props, javaOptions);
     }
