@@ -132,7 +132,7 @@ final class DownloadTask implements Download, Runnable {
         try {
             outcome.complete(execute());
         } catch (MpftException e) {
-            outcome.completeExceptionally(e);
+            outcome.completeExceptionally(named(e, request.remotePath()));
         } catch (InterruptedException e) {
             outcome.completeExceptionally(cancelledError(null));
         } catch (Throwable t) {
@@ -385,6 +385,13 @@ final class DownloadTask implements Download, Runnable {
 
     private MpftException serverError(ErrorFrame error) {
         return new MpftException(error.code(), describe(request.server(), request.remotePath(), error.message()));
+    }
+
+    /** {@code e}, its message naming the file when it does not yet (a lost connection, a refused login ...). */
+    static MpftException named(MpftException e, String remotePath) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains(remotePath) ? e
+                : new MpftException(e.code(), message + " (downloading " + remotePath + ")", e);
     }
 
     /**

@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Strategy;
 
 /** Issue 4, item 1: every error names the file, the server and the chunk where it applies; failures say how to resume. */
@@ -24,6 +26,19 @@ class ErrorMessagesTest {
         // a message naming the file already is left alone
         assertThat(DownloadTask.describe("h:7300", "data/big.bin", "no such file: data/big.bin"))
                 .isEqualTo("h:7300: no such file: data/big.bin");
+    }
+
+    @Test
+    void everyFailureOfADownloadNamesTheFile() {
+        MpftException lost = new MpftException(ErrorCode.SERVER_UNAVAILABLE,
+                "the control stream to 127.0.0.1:7300 closed (no packet for 30 s)");
+        MpftException named = DownloadTask.named(lost, "data/big.bin");
+        assertThat(named.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+        assertThat(named.getMessage()).isEqualTo("the control stream to 127.0.0.1:7300 closed (no packet for 30 s) "
+                + "(downloading data/big.bin)");
+        MpftException already = new MpftException(ErrorCode.CHUNK_CORRUPTION,
+                "chunk 3 of data/big.bin from 127.0.0.1:7301 failed its SHA256 checksum 4 times");
+        assertThat(DownloadTask.named(already, "data/big.bin")).isSameAs(already);
     }
 
     @Test
