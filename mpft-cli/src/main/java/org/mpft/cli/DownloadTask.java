@@ -129,20 +129,31 @@ final class DownloadTask implements Download, Runnable {
     @Override
     public void run() {
         runner = Thread.currentThread();
+        DownloadResult result = null;
+        Throwable failure;
         try {
-            outcome.complete(execute());
+            result = execute();
+            failure = null;
         } catch (MpftException e) {
-            outcome.completeExceptionally(named(e, request.remotePath()));
+            failure = named(e, request.remotePath());
         } catch (InterruptedException e) {
-            outcome.completeExceptionally(cancelledError(null));
+            failure = cancelledError(null);
         } catch (Throwable t) {
             LOG.debug("download failed", t);
-            outcome.completeExceptionally(new MpftException(ErrorCode.INTERNAL_ERROR, "the download of "
-                    + request.remotePath() + " from " + request.server() + " failed: " + t, t));
-        } finally {
+            failure = new MpftException(ErrorCode.INTERNAL_ERROR, "the download of "
+                    + request.remotePath() + " from " + request.server() + " failed: " + t, t);
+        }
+        try {
             drain();
             decoder.close();
             notifyListener();
+        } finally {
+            // only now: whoever awaits the download has heard its last progress (100% on success) first
+            if (failure == null) {
+                outcome.complete(result);
+            } else {
+                outcome.completeExceptionally(failure);
+            }
         }
     }
 
