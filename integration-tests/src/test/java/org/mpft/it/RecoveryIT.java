@@ -70,10 +70,11 @@ class RecoveryIT {
 
     @Test
     void secondaryKilledAt30PercentTheDownloadCompletesFromThePrimary() throws Exception {
-        // both paths capped, so that 100 MB take long enough to kill the secondary in the middle
+        // both paths capped, so that 100 MB take long enough to kill the secondary in the middle; a 2 s timeout
+        // floor (default 5 s) keeps the test short
         MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of("mpft.max-send-rate", "10m"));
         MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary),
-                Map.of("mpft.max-send-rate", "10m"));
+                Map.of("mpft.max-send-rate", "10m", "mpft.chunk-timeout.min", "2s"));
         MultiPathHosts.awaitLinks(primary, 1);
         int size = 100 * 1000 * 1000;
         Path source = MultiPathHosts.randomFile(hosts.home(), "data/big.bin", size, 41);
