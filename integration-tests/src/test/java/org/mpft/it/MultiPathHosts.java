@@ -67,27 +67,42 @@ final class MultiPathHosts implements AutoCloseable {
 
     /** Starts a secondary; {@code dataDir} null for the shared one. */
     Host secondary(String name, Path secret, Path dataDir, Map<String, String> extra) throws Exception {
+        return secondary(name, secret, dataDir, extra, List.of());
+    }
+
+    /** Starts a secondary with JVM options (e.g. a {@code -Dmpft.test.*} fault hook). */
+    Host secondary(String name, Path secret, Path dataDir, Map<String, String> extra, List<String> javaOptions)
+            throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("mpft.role", "secondary");
         props.put("mpft.name", name);
         props.put("mpft.cluster.secret-file", secret.toString());
         props.put("mpft.cluster.accept-primaries", "127.0.0.1");
         props.putAll(extra);
-        return start(name, dataDir, props);
+        return start(name, dataDir, props, javaOptions);
     }
 
-    /** Starts a primary driving {@code secondaries}. */
+    /** Starts a primary driving {@code secondaries} (none: a primary on its own). */
     Host primary(String name, Path secret, List<Host> secondaries, Map<String, String> extra) throws Exception {
+        return primary(name, secret, secondaries, extra, List.of());
+    }
+
+    /** Starts a primary driving {@code secondaries}, with JVM options (e.g. a {@code -Dmpft.test.*} fault hook). */
+    Host primary(String name, Path secret, List<Host> secondaries, Map<String, String> extra, List<String> javaOptions)
+            throws Exception {
         Map<String, String> props = new LinkedHashMap<>();
         props.put("mpft.role", "primary");
         props.put("mpft.name", name);
         props.put("mpft.cluster.secret-file", secret.toString());
-        props.put("mpft.secondaries", String.join(",", secondaries.stream().map(Host::server).toList()));
+        if (!secondaries.isEmpty()) { // none: a single-path primary
+            props.put("mpft.secondaries", String.join(",", secondaries.stream().map(Host::server).toList()));
+        }
         props.putAll(extra);
-        return start(name, null, props);
+        return start(name, null, props, javaOptions);
     }
 
-    private Host start(String name, Path dataDir, Map<String, String> props) throws Exception {
+    private Host start(String name, Path dataDir, Map<String, String> props, List<String> javaOptions)
+            throws Exception {
         HostProcess.Builder builder = HostProcess.builder(work.resolve(name))
                 .user(HostProcess.User.withPassword(USER, PASSWORD))
                 .withPlugin()
@@ -97,6 +112,7 @@ final class MultiPathHosts implements AutoCloseable {
                 .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
                 .pluginProperty("mpft.chunk-size", "1m");
         props.forEach(builder::pluginProperty);
+        javaOptions.forEach(builder::javaOption);
         HostProcess process = builder.start();
         HostProcess.MpftListener listener;
         try {

@@ -130,20 +130,31 @@ final class DownloadTask implements Download, Runnable {
     @Override
     public void run() {
         runner = Thread.currentThread();
+        DownloadResult result = null;
+        Throwable failure;
         try {
-            outcome.complete(execute());
+            result = execute();
+            failure = null;
         } catch (MpftException e) {
-            outcome.completeExceptionally(e);
+            failure = named(e, request.remotePath());
         } catch (InterruptedException e) {
-            outcome.completeExceptionally(cancelledError(null));
+            failure = cancelledError(null);
         } catch (Throwable t) {
             LOG.debug("download failed", t);
-            outcome.completeExceptionally(new MpftException(ErrorCode.INTERNAL_ERROR, "the download of "
-                    + request.remotePath() + " from " + request.server() + " failed: " + t, t));
-        } finally {
+            failure = new MpftException(ErrorCode.INTERNAL_ERROR, "the download of "
+                    + request.remotePath() + " from " + request.server() + " failed: " + t, t);
+        }
+        try {
             drain();
             decoder.close();
             notifyListener();
+        } finally {
+            // only now: whoever awaits the download has heard its last progress (100% on success) first
+            if (failure == null) {
+                outcome.complete(result);
+            } else {
+                outcome.completeExceptionally(failure);
+            }
         }
     }
 
@@ -234,6 +245,9 @@ final class DownloadTask implements Download, Runnable {
             }
             connection.finish(new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            if (secondaries != null) {
+                secondaries.lost().forEach(progress::lost);
+            }
             return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries,
                     chunks.resumedChunks(), progress.summaries(), latencies.done());
         } finally {
@@ -284,7 +298,7 @@ final class DownloadTask implements Download, Runnable {
                 chunks.write(index, bytes);
             } catch (IOException e) {
                 throw new MpftException(ioCode(e), "cannot write chunk " + index + " of " + request.remotePath()
-                        + " to " + request.output() + ": " + e.getMessage(), e);
+                        + " (from " + arrived.server() + ") to " + request.output() + ": " + e.getMessage(), e);
             }
             have.set(index);
             connection.send(new Ack(meta.transferId(), index));
@@ -383,7 +397,22 @@ final class DownloadTask implements Download, Runnable {
     }
 
     private MpftException serverError(ErrorFrame error) {
-        return new MpftException(error.code(), request.server() + ": " + error.message());
+        return new MpftException(error.code(), describe(request.server(), request.remotePath(), error.message()));
+    }
+
+    /** {@code e}, its message naming the file when it does not yet (a lost connection, a refused login ...). */
+    static MpftException named(MpftException e, String remotePath) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains(remotePath) ? e
+                : new MpftException(e.code(), message + " (downloading " + remotePath + ")", e);
+    }
+
+    /**
+     * A server's error message as the user sees it: always naming the server and the file (servers name the
+     * chunk where one is concerned, but do not always name the file).
+     */
+    static String describe(String server, String remotePath, String message) {
+        return server + ": " + message + (message.contains(remotePath) ? "" : " (downloading " + remotePath + ")");
     }
 
     private MpftException cancelledError(Meta meta) {

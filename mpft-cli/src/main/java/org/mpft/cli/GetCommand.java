@@ -270,7 +270,7 @@ final class GetCommand implements Callable<Integer> {
             if (e.code() == ErrorCode.CANCELLED || interrupted.get()) {
                 return fail(ExitCodes.CANCELLED, cancelledMessage(request));
             }
-            return fail(ExitCodes.of(e.code()), e.getMessage(), e);
+            return fail(ExitCodes.of(e.code()), e.getMessage() + keptHint(request), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(ExitCodes.CANCELLED, cancelledMessage(request));
@@ -293,6 +293,14 @@ final class GetCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /** After a failure: where the partial download is kept and how to resume it; empty when nothing is kept. */
+    static String keptHint(DownloadRequest request) {
+        Path part = request.output().resolveSibling(request.output().getFileName() + ChunkManager.PART_SUFFIX);
+        Path state = request.output().resolveSibling(request.output().getFileName() + ChunkManager.STATE_SUFFIX);
+        return Files.exists(part) && Files.exists(state) ? "; the partial download is kept in " + part
+                + ", run the same command again to resume" : "";
     }
 
     private String cancelledMessage(DownloadRequest request) {

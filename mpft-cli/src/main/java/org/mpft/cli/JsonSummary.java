@@ -8,7 +8,7 @@ import java.util.List;
  * {"file":"/home/a/big.iso","bytes":524288000,"sha256":"…","elapsedMs":9612,"chunks":125,"retries":0,
  *  "resumedChunks":0,"paths":[{"server":"files.example.org:7300","role":"primary","chunks":63,"bytes":264241152}]}
  * </pre>
- * With {@code verbose}, each path also carries {@code "chunkIndices":[0,2,4,…]} (from 0). Strings are
+ * A path lost during the download also carries {@code "lost":"why"}. With {@code verbose}, each path also carries {@code "chunkIndices":[0,2,4,…]} (from 0). Strings are
  * escaped per RFC 8259; every character outside printable ASCII is written as {@code \\uXXXX}, so the
  * line is plain ASCII whatever the platform's encoding.
  */
@@ -40,6 +40,10 @@ final class JsonSummary {
             field(out, "role").append(quote(path.role())).append(',');
             field(out, "chunks").append(path.chunks()).append(',');
             field(out, "bytes").append(path.bytes());
+            if (path.lost() != null) {
+                out.append(',');
+                field(out, "lost").append(quote(path.lost()));
+            }
             if (verbose) {
                 out.append(',');
                 field(out, "chunkIndices").append('[');

@@ -54,6 +54,14 @@ final class ProgressTracker {
         path.sample(clock.getAsLong());
     }
 
+    /** The path to {@code server} was lost ({@code why}); the first reason is kept. */
+    synchronized void lost(String server, String why) {
+        PathStats path = paths.get(server);
+        if (path != null && path.lost == null) {
+            path.lost = why;
+        }
+    }
+
     /** The progress now. */
     synchronized TransferProgress snapshot() {
         long now = clock.getAsLong();
@@ -75,7 +83,7 @@ final class ProgressTracker {
         for (PathStats path : paths.values()) {
             List<Integer> indices = new ArrayList<>(path.chunks);
             path.indices.stream().forEach(indices::add);
-            list.add(new PathSummary(path.server, path.role, path.chunks, path.bytes, indices));
+            list.add(new PathSummary(path.server, path.role, path.chunks, path.bytes, indices, path.lost));
         }
         return list;
     }
@@ -88,6 +96,7 @@ final class ProgressTracker {
         final ArrayDeque<long[]> samples = new ArrayDeque<>();
         int chunks;
         long bytes;
+        String lost;
 
         PathStats(String server, String role, long now) {
             this.server = server;

@@ -74,6 +74,7 @@ final class SecondaryPaths implements AutoCloseable {
     private final byte[][] digests;
     private final ChecksumAlgorithm algorithm;
     private final Map<Integer, List<DownloadEvent.ChunkArrived>> waiting = new HashMap<>();
+    private final Map<String, String> lost = new java.util.LinkedHashMap<>();
     private volatile boolean closed;
 
     SecondaryPaths(QuicTransport transport, TransportSettings settings, DownloadRequest request, Meta meta,
@@ -163,6 +164,7 @@ final class SecondaryPaths implements AutoCloseable {
         if (event instanceof Connected connected) {
             if (connected.error() != null) {
                 LOG.info("secondary {} is not used: {}", connected.server(), connected.error().getMessage());
+                lost.putIfAbsent(connected.server(), connected.error().getMessage());
             }
             return true;
         }
@@ -171,6 +173,7 @@ final class SecondaryPaths implements AutoCloseable {
             if (inner instanceof DownloadEvent.ControlFrame control) {
                 if (control.frame() instanceof ErrorFrame error) {
                     LOG.info("secondary {} refused: {} {}", secondary.server(), error.code(), error.message());
+                    lost.putIfAbsent(secondary.server(), error.code() + ": " + error.message());
                     drop(secondary.server());
                 } else if (!(control.frame() instanceof ServerHello) && !(control.frame() instanceof Attached)) {
                     LOG.info("secondary {} sent an unexpected {}", secondary.server(), control.frame().type());
@@ -178,6 +181,7 @@ final class SecondaryPaths implements AutoCloseable {
                 }
             } else if (inner instanceof DownloadEvent.Failed failed) {
                 LOG.info("secondary {} is lost: {}", secondary.server(), failed.error().getMessage());
+                lost.putIfAbsent(secondary.server(), failed.error().getMessage());
                 drop(secondary.server());
             }
             return true;
@@ -223,6 +227,11 @@ final class SecondaryPaths implements AutoCloseable {
             return Verdict.WAIT;
         }
         return MessageDigest.isEqual(digest, header.checksum().toByteArray()) ? Verdict.GOOD : Verdict.STALE;
+    }
+
+    /** The secondaries lost so far (refused, failed, unreachable), with why; in the order they were lost. */
+    Map<String, String> lost() {
+        return Map.copyOf(lost);
     }
 
     private void drop(String server) {

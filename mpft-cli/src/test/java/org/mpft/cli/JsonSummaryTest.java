@@ -28,6 +28,22 @@ class JsonSummaryTest {
     }
 
     @Test
+    void aLostPathSaysWhy() {
+        ProgressTracker tracker = new ProgressTracker(() -> 0L);
+        tracker.addPath("h:7300", "primary");
+        tracker.addPath("h:7301", "secondary");
+        tracker.received("h:7300", 0, 4096);
+        tracker.lost("h:7301", "h:7301: no packet for 30 s");
+        tracker.lost("h:7301", "a later reason");
+        DownloadResult result = new DownloadResult(Path.of("/f"), 4096, "ab", 1, 1, 0, 0, tracker.summaries());
+        assertThat(result.paths().get(1).lost()).isEqualTo("h:7301: no packet for 30 s");
+        assertThat(JsonSummary.of(result, false))
+                .contains("{\"server\":\"h:7300\",\"role\":\"primary\",\"chunks\":1,\"bytes\":4096}")
+                .contains("{\"server\":\"h:7301\",\"role\":\"secondary\",\"chunks\":0,\"bytes\":0,"
+                        + "\"lost\":\"h:7301: no packet for 30 s\"}");
+    }
+
+    @Test
     void escaping() {
         assertThat(JsonSummary.quote("a\"b\\c\nd\re\tf\u0001g\u007fh\u00e9\u2028\ud83d\ude00/"))
                 .isEqualTo("\"a\\\"b\\\\c\\nd\\re\\tf\\u0001g\\u007fh\\u00e9\\u2028\\ud83d\\ude00/\"");

@@ -178,6 +178,30 @@ final class ChunkCoordinator {
         wakeAll();
     }
 
+    /**
+     * A chunk of {@code path} that timed out.
+     *
+     * @param timeoutMillis the timeout it exceeded, adapted to the path's speed
+     * @param stalled       true when the path delivered nothing over its last timeouts: drop it
+     */
+    record TimedOut(ChunkPath path, int chunk, long timeoutMillis, boolean stalled) {
+    }
+
+    /**
+     * The secondaries' chunks overdue now under {@code policy} (see {@link ChunkSchedule#overdue}); the
+     * caller settles each with {@link #failed} (CHUNK_TIMEOUT), or {@link #dropPath} when stalled.
+     */
+    List<TimedOut> overdue(ChunkTimeoutPolicy policy) {
+        if (!started) {
+            return List.of();
+        }
+        List<TimedOut> list = new ArrayList<>();
+        for (ChunkSchedule.Overdue o : schedule.overdue(policy)) {
+            list.add(new TimedOut(paths.get(o.slot()), o.chunk(), o.timeoutNanos() / 1_000_000, o.stalled()));
+        }
+        return list;
+    }
+
     /** Chunks below {@code exclusive} have their primary digests at the client: secondaries may send them. */
     void digestsUpTo(int exclusive) {
         int before = schedule.digestFrontier();

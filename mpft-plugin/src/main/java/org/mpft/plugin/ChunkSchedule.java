@@ -352,6 +352,7 @@ final class ChunkSchedule {
             Long since = path.settle(chunk, now);
             if (i == 0 && since != null) {
                 path.delivered(length, now - since, only);
+                path.progressed(now);
             }
             path.tick(now);
         }
@@ -479,6 +480,43 @@ final class ChunkSchedule {
             no.clear(); // every path left failed it: let them try again rather than strand it
         }
         moved.add(chunk);
+    }
+
+    /**
+     * A chunk in flight on a secondary that timed out.
+     *
+     * @param slot          the path
+     * @param chunk         its oldest chunk in flight
+     * @param timeoutNanos  the timeout it exceeded (adapted to the path's measured speed)
+     * @param stalled       true when this is the path's {@link ChunkTimeoutPolicy#STALLED_AFTER}th timeout in a
+     *                      row without a delivery: drop the path rather than repeat the chunk
+     */
+    record Overdue(int slot, int chunk, long timeoutNanos, boolean stalled) {
+    }
+
+    /**
+     * The secondaries whose oldest chunk in flight is overdue under {@code policy} (at most one chunk per
+     * path per call), each recorded as a timeout of its path. The caller settles each with {@link #failed}
+     * (CHUNK_TIMEOUT) or, when stalled, {@link #dropPath}. The primary's own path is not judged here: its
+     * chunks travel on the client's own connection, whose loss ends the transfer anyway.
+     */
+    synchronized List<Overdue> overdue(ChunkTimeoutPolicy policy) {
+        if (!started) {
+            return List.of();
+        }
+        long now = clock.getAsLong();
+        List<Overdue> list = new ArrayList<>();
+        for (PathState path : paths) {
+            if (!path.alive() || !path.needsDigest() || path.inFlightCount() == 0) {
+                continue;
+            }
+            int chunk = path.inFlight.keySet().iterator().next();
+            long timeout = policy.timeoutNanos(path.rateAtLastDelivery(), plan.length(chunk));
+            if (now - path.owingSince() > timeout) {
+                list.add(new Overdue(path.slot(), chunk, timeout, policy.stalled(path.timedOut(now))));
+            }
+        }
+        return list;
     }
 
     /** True when the path's errors of this kind make it useless for the whole transfer. */

@@ -58,6 +58,11 @@ import org.mpft.protocol.Strategy;
  *     connections (suffix k, m, g: binary); 0 = unlimited</td></tr>
  * <tr><td>{@value #CHUNK_RETRIES}</td><td>3</td><td>failures of one chunk (NACK, CHUNK_ERROR) tolerated before the
  *     transfer fails; a chunk is repeated once on the same path, then moved to another</td></tr>
+ * <tr><td>{@value #CHUNK_TIMEOUT_MIN}</td><td>5s</td><td>the shortest time a secondary may go without delivering a
+ *     chunk before its oldest chunk in flight times out (CHUNK_TIMEOUT); the timeout adapts to the path's measured
+ *     speed ({@link ChunkTimeoutPolicy}); a path unmeasured yet gets 4 times this</td></tr>
+ * <tr><td>{@value #CHUNK_TIMEOUT_FACTOR}</td><td>8</td><td>the timeout is this many times the time one chunk takes at
+ *     the path's measured speed, when that is longer than {@value #CHUNK_TIMEOUT_MIN}; 2 to 1000</td></tr>
  * <tr><td>{@value #CHUNK_SIZE_MIN}</td><td>256k</td><td>the smallest chunk size the server chooses, bytes, 4k to 64m;
  *     the chunk size of each transfer is chosen from the file size, the paths and their measured speed
  *     ({@link ChunkSizePolicy}); {@value #CHUNK_SIZE} is the aim while no speed is measured yet</td></tr>
@@ -108,6 +113,8 @@ final class MpftSettings {
     static final String ADVERTISE_ADDRESS = "mpft.advertise-address";
     static final String MAX_SEND_RATE = "mpft.max-send-rate";
     static final String CHUNK_RETRIES = "mpft.chunk-retries";
+    static final String CHUNK_TIMEOUT_MIN = "mpft.chunk-timeout.min";
+    static final String CHUNK_TIMEOUT_FACTOR = "mpft.chunk-timeout.factor";
     static final String AUTH_BACKOFF_BASE = "mpft.auth.backoff.base";
     static final String AUTH_BACKOFF_MAX = "mpft.auth.backoff.max";
     static final String AUTH_BACKOFF_FREE = "mpft.auth.backoff.free-failures";
@@ -161,6 +168,8 @@ final class MpftSettings {
         d.put(ADVERTISE_ADDRESS, "");
         d.put(MAX_SEND_RATE, "0");
         d.put(CHUNK_RETRIES, "3");
+        d.put(CHUNK_TIMEOUT_MIN, "5s");
+        d.put(CHUNK_TIMEOUT_FACTOR, "8");
         d.put(AUTH_BACKOFF_BASE, "1s");
         d.put(AUTH_BACKOFF_MAX, "60s");
         d.put(AUTH_BACKOFF_FREE, "3");
@@ -199,6 +208,7 @@ final class MpftSettings {
     private final int advertisePort;
     private final long maxSendRate;
     private final int chunkRetries;
+    private final ChunkTimeoutPolicy chunkTimeouts;
     private final Duration authBackoffBase;
     private final Duration authBackoffMax;
     private final int authBackoffFreeFailures;
@@ -267,6 +277,9 @@ final class MpftSettings {
         }
         maxSendRate = size(values, MAX_SEND_RATE, 0, 1L << 40);
         chunkRetries = (int) integer(values, CHUNK_RETRIES, 0, 100);
+        chunkTimeouts = new ChunkTimeoutPolicy(
+                duration(values, CHUNK_TIMEOUT_MIN, Duration.ofMillis(100), Duration.ofHours(1)),
+                (int) integer(values, CHUNK_TIMEOUT_FACTOR, 2, 1000));
         authBackoffBase = duration(values, AUTH_BACKOFF_BASE, Duration.ZERO, Duration.ofHours(1));
         authBackoffMax = duration(values, AUTH_BACKOFF_MAX, authBackoffBase, Duration.ofDays(1));
         authBackoffFreeFailures = (int) integer(values, AUTH_BACKOFF_FREE, 0, 1000);
@@ -497,6 +510,11 @@ final class MpftSettings {
         return chunkRetries;
     }
 
+    /** When a secondary's chunk in flight times out ({@value #CHUNK_TIMEOUT_MIN}, {@value #CHUNK_TIMEOUT_FACTOR}). */
+    ChunkTimeoutPolicy chunkTimeouts() {
+        return chunkTimeouts;
+    }
+
     /** The first lock after too many failed logins (zero: no back-off). */
     Duration authBackoffBase() {
         return authBackoffBase;
@@ -670,7 +688,8 @@ final class MpftSettings {
                 + maxSessions + ", ioThreads=" + ioThreads + ", authFailureDelay=" + authFailureDelay + ", role="
                 + role.name().toLowerCase(Locale.ROOT) + ", secondaries=" + secondaries + ", advertise="
                 + (advertiseHost == null ? "-" : advertiseHost + ":" + advertisePort) + ", maxSendRate=" + maxSendRate
-                + ", chunkRetries=" + chunkRetries + ", chunkSize=[" + chunkSizeMin + ", " + chunkSizeMax
+                + ", chunkRetries=" + chunkRetries + ", chunkTimeouts=" + chunkTimeouts
+                + ", chunkSize=[" + chunkSizeMin + ", " + chunkSizeMax
                 + "], cacheMaxBytes=" + cacheMaxBytes + ", compression=" + compression + "]";
     }
 }

@@ -25,6 +25,11 @@ final class PathState {
     private long minLatencyNanos;
     private int deliveredChunks;
     private long deliveredBytes;
+    /** chunk timeouts: the last delivery, the rate measured then, the last timeout, timeouts since a delivery */
+    private long lastDeliveryNanos = Long.MIN_VALUE;
+    private double rateAtLastDelivery;
+    private long lastTimeoutNanos = Long.MIN_VALUE;
+    private int timeoutsInARow;
 
     PathState(int slot, String name, boolean needsDigest) {
         this.slot = slot;
@@ -125,6 +130,36 @@ final class PathState {
             busyNanos /= 2;
             measuredBytes /= 2;
         }
+    }
+
+    /** A delivery at {@code nowNanos}: remembers the rate measured up to it and clears the timeouts in a row. */
+    void progressed(long nowNanos) {
+        lastDeliveryNanos = nowNanos;
+        rateAtLastDelivery = bytesPerSecond(nowNanos);
+        timeoutsInARow = 0;
+    }
+
+    /** The rate measured up to the last delivery, bytes per second; 0 before the first. */
+    double rateAtLastDelivery() {
+        return rateAtLastDelivery;
+    }
+
+    /**
+     * Since when the path owes the client a chunk: the latest of its last delivery, its last timeout and the
+     * hand-out of its oldest chunk in flight; {@link Long#MIN_VALUE} when nothing is in flight.
+     */
+    long owingSince() {
+        if (inFlight.isEmpty()) {
+            return Long.MIN_VALUE;
+        }
+        long oldest = inFlight.values().iterator().next();
+        return Math.max(oldest, Math.max(lastDeliveryNanos, lastTimeoutNanos));
+    }
+
+    /** Its oldest chunk in flight timed out at {@code nowNanos}; returns the timeouts in a row now. */
+    int timedOut(long nowNanos) {
+        lastTimeoutNanos = nowNanos;
+        return ++timeoutsInARow;
     }
 
     @Override

@@ -24,6 +24,10 @@ final class QuicChunkOutlet implements ChunkOutlet {
 
     @Override
     public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        TestHooks hooks = TestHooks.active();
+        if (hooks != null && (payload = hooks.beforeSend(header, payload)) == null) {
+            return; // test only: a stalled path
+        }
         ChunkStreamWriter writer = new ChunkStreamWriter(header, payload);
         connection.createStream(QuicStreamType.UNIDIRECTIONAL, writer).addListener(f -> {
             if (f.isSuccess()) {

@@ -83,6 +83,9 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
     /** How long the primary waits for the client to attach to a secondary before dropping it. */
     static final long ATTACH_TIMEOUT_MS = 10_000;
 
+    /** How often the primary looks for secondaries' chunks that timed out, milliseconds. */
+    static final long TIMEOUT_CHECK_MS = 250;
+
     private final QuicChannel connection;
     private final SessionServices services;
     private final boolean overLimit;
@@ -392,6 +395,38 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
                 }
             }
         }, ATTACH_TIMEOUT_MS, TimeUnit.MILLISECONDS);
+        watchChunkTimeouts(id);
+    }
+
+    /**
+     * Every {@value #TIMEOUT_CHECK_MS} ms while the transfer runs: a secondary's chunk that timed out is sent
+     * again (then moved), and a secondary that stalled is dropped (its chunks move to the paths left).
+     */
+    private void watchChunkTimeouts(long id) {
+        connection.eventLoop().schedule(() -> {
+            if (transfer == null || transfer.id() != id || coordinator == null || state != State.SENDING) {
+                return;
+            }
+            for (ChunkCoordinator.TimedOut t : coordinator.overdue(services.settings().chunkTimeouts())) {
+                if (!(t.path() instanceof SecondaryPath path) || coordinator == null) {
+                    continue;
+                }
+                if (t.stalled()) {
+                    dropSecondary(id, path, ErrorCode.CHUNK_TIMEOUT, "it delivered no chunk of " + transfer.path()
+                            + " for twice its chunk timeout (" + t.timeoutMillis() + " ms, chunk " + t.chunk() + ")");
+                    continue;
+                }
+                LOG.info("transfer {}: chunk {} of {} from secondary {} timed out after {} ms; sending it again",
+                        id, t.chunk(), transfer.path(), path.name(), t.timeoutMillis());
+                try {
+                    path.fail(t.chunk(), ErrorCode.CHUNK_TIMEOUT);
+                } catch (MpftException e) {
+                    fail(e.code(), e.getMessage());
+                    return;
+                }
+            }
+            watchChunkTimeouts(id);
+        }, TIMEOUT_CHECK_MS, TimeUnit.MILLISECONDS);
     }
 
     /** Events of one secondary for one transfer, from its cluster link; each is handled on this session's loop. */

@@ -1,0 +1,155 @@
+package org.mpft.it;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Test support: the real {@code mpft} command as a separate process ({@code java -jar mpft-cli-*-all.jar}),
+ * with its own HOME under a folder of the test's, the password in {@code MPFT_PASSWORD}, no console, and
+ * optional JVM options. {@link WhileRunning} lets a test act on the process while it runs (kill it).
+ */
+final class MpftCli {
+
+    /** What to do with the CLI's process while it runs. */
+    interface WhileRunning {
+        void accept(Process process) throws Exception;
+    }
+
+    /** The outcome of one run. */
+    record Run(int exitCode, String stdout, String stderr) {
+        /** The last line of stdout (the --json object). */
+        String lastLine() {
+            String[] lines = stdout.strip().split("\n");
+            return lines[lines.length - 1];
+        }
+
+        /** A number field of the --json line (the first one of that name). */
+        long jsonNumber(String field) {
+            Matcher m = Pattern.compile("\"" + field + "\":(\\d+)").matcher(lastLine());
+            if (!m.find()) {
+                throw new AssertionError("no " + field + " in " + this);
+            }
+            return Long.parseLong(m.group(1));
+        }
+
+        /** A string field of the --json line (the first one of that name). */
+        String jsonString(String field) {
+            Matcher m = Pattern.compile("\"" + field + "\":\"([^\"]*)\"").matcher(lastLine());
+            if (!m.find()) {
+                throw new AssertionError("no " + field + " in " + this);
+            }
+            return m.group(1);
+        }
+
+        /** The {@code chunkIndices} of the path whose server is {@code server} (needs --verbose). */
+        List<Integer> chunkIndices(String server) {
+            Matcher m = Pattern.compile("\"server\":\"" + Pattern.quote(server) + "\"[^}]*\"chunkIndices\":\\[([0-9,]*)]")
+                    .matcher(lastLine());
+            if (!m.find()) {
+                throw new AssertionError("no chunkIndices of " + server + " in " + this);
+            }
+            List<Integer> list = new ArrayList<>();
+            for (String n : m.group(1).split(",")) {
+                if (!n.isEmpty()) {
+                    list.add(Integer.parseInt(n));
+                }
+            }
+            return list;
+        }
+
+        @Override
+        public String toString() {
+            return "exit " + exitCode + "\n--- stdout\n" + stdout + "--- stderr\n" + stderr;
+        }
+    }
+
+    private final Path dir;
+    private final String password;
+
+    /** @param dir a folder of the test's (HOME, the working folder and the captured output go there) */
+    MpftCli(Path dir, String password) {
+        this.dir = dir;
+        this.password = password;
+    }
+
+    /** Runs {@code mpft ARGS}, waiting at most 240 s. */
+    Run run(List<String> jvmOptions, WhileRunning whileRunning, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", cliJar().toString()));
+        command.addAll(List.of(args));
+        Path home = Files.createDirectories(dir.resolve("home"));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(Files.createDirectories(dir.resolve("cwd")).toFile());
+        pb.environment().put("HOME", home.toString());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().putAll(Map.of("MPFT_PASSWORD", password));
+        Path out = dir.resolve("stdout-" + System.nanoTime());
+        Path err = dir.resolve("stderr-" + System.nanoTime());
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Process process = pb.start();
+        try {
+            whileRunning.accept(process);
+            if (!process.waitFor(240, TimeUnit.SECONDS)) {
+                throw new AssertionError("mpft did not finish in 240 s: " + String.join(" ", args) + "\n"
+                        + Files.readString(err));
+            }
+        } finally {
+            process.destroyForcibly();
+        }
+        Run run = new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+        Files.delete(out);
+        Files.delete(err);
+        return run;
+    }
+
+    /** Runs {@code mpft ARGS} with no JVM options and nothing done meanwhile. */
+    Run run(String... args) throws Exception {
+        return run(List.of(), p -> { }, args);
+    }
+
+    /** The shaded CLI jar: system property {@value CliIT#CLI_JAR_PROPERTY}, else the one built in the repo. */
+    static Path cliJar() throws IOException {
+        String property = System.getProperty(CliIT.CLI_JAR_PROPERTY);
+        if (property != null && Files.isRegularFile(Path.of(property))) {
+            return Path.of(property);
+        }
+        Path target = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("mpft-cli/target");
+        if (Files.isDirectory(target)) {
+            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "mpft-cli-*-all.jar")) {
+                for (Path jar : jars) {
+                    return jar;
+                }
+            }
+        }
+        throw new IOException("no CLI jar: set " + CliIT.CLI_JAR_PROPERTY + " (was " + property + ") or build mpft-cli");
+    }
+
+    /** Waits until {@code file} exists and holds at least {@code bytes} (or the process ended, or 120 s passed). */
+    static void awaitSize(Process process, Path file, long bytes) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (process.isAlive() && System.nanoTime() < deadline && size(file) < bytes) {
+            Thread.sleep(5);
+        }
+    }
+
+    private static long size(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return -1; // not there (yet, or any more)
+        }
+    }
+}
