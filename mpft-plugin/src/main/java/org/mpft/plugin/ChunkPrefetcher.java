@@ -141,6 +141,8 @@ final class ChunkPrefetcher implements AutoCloseable {
     private final Budget budget;
     private final IntUnaryOperator lengthOf;
     private final Map<Integer, Entry> entries = new HashMap<>();
+    /** read-aheads of chunks handed out, waiting for {@link #take} */
+    private final Map<Integer, Entry> claimed = new HashMap<>();
     private final AtomicLong loaded = new AtomicLong();
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong wasted = new AtomicLong();
@@ -224,6 +226,17 @@ final class ChunkPrefetcher implements AutoCloseable {
     }
 
     /**
+     * {@code chunk} was just handed out to the path: its read-ahead is kept for {@link #take} even though the
+     * next {@link #ahead} no longer lists it. Call before anything else can call {@link #ahead}.
+     */
+    synchronized void claim(int chunk) {
+        Entry e = entries.remove(chunk);
+        if (e != null) {
+            claimed.put(chunk, e);
+        }
+    }
+
+    /**
      * The read-ahead of {@code chunk}, which was just handed out: its read (waiting while it runs), or null
      * when there is none (never started, cancelled now, or failed): then the caller reads it. The caller
      * owns the returned payload.
@@ -231,7 +244,10 @@ final class ChunkPrefetcher implements AutoCloseable {
     ChunkReader.ReadChunk take(int chunk) throws IOException {
         Entry e;
         synchronized (this) {
-            e = entries.remove(chunk);
+            e = claimed.remove(chunk);
+            if (e == null) {
+                e = entries.remove(chunk);
+            }
             if (e == null) {
                 return null;
             }
@@ -273,7 +289,7 @@ final class ChunkPrefetcher implements AutoCloseable {
 
     /** Chunks read ahead now (queued, running or done, not taken). */
     synchronized int held() {
-        return entries.size();
+        return entries.size() + claimed.size();
     }
 
     /** Drops every read-ahead: finished buffers are released now, running reads release theirs when they end. */
@@ -283,7 +299,9 @@ final class ChunkPrefetcher implements AutoCloseable {
         synchronized (this) {
             closed = true;
             all = new ArrayList<>(entries.values());
+            all.addAll(claimed.values());
             entries.clear();
+            claimed.clear();
         }
         all.forEach(this::drop);
     }

@@ -116,6 +116,9 @@ final class ChunkSender implements ChunkPath {
                 return;
             }
             inFlight.add(chunk);
+            if (prefetcher != null) {
+                prefetcher.claim(chunk); // the read below takes it, whatever the next ahead() says
+            }
             readThenSend(chunk);
         }
         if (!stopped && prefetcher != null) {

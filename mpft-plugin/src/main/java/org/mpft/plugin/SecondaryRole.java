@@ -297,6 +297,9 @@ final class SecondaryRole implements AutoCloseable {
                     "no client is attached to transfer " + send.transferId() + " on " + name));
             return;
         }
+        if (s.prefetcher != null) {
+            s.prefetcher.claim(send.chunk());
+        }
         serve(s, send.chunk(), link);
         s.assigned(send.chunk());
     }

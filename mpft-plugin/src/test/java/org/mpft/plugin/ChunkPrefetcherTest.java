@@ -112,6 +112,34 @@ class ChunkPrefetcherTest {
     }
 
     @Test
+    void aChunkHandedOutIsTakenFromItsReadAheadEvenWhenItsReadRunsLater() {
+        byte[] data = random(8 * CHUNK);
+        List<Runnable> aheadQueue = new ArrayList<>();
+        List<Runnable> ioQueue = new ArrayList<>();
+        ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(1 << 20);
+        ChunkCoordinator coordinator = new ChunkCoordinator(8);
+        Transfer transfer = transfer(data);
+        ChunkReader reader = new ChunkReader(allocator());
+        ChunkPrefetcher prefetcher = reader.prefetcher(transfer, aheadQueue::add, 2, budget);
+        ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, ioQueue::add,
+                Runnable::run, 1, (c, e) -> { throw new AssertionError(c + ": " + e); }, prefetcher);
+        coordinator.addPath(sender);
+        coordinator.start(new BitSet());
+        runAll(ioQueue);
+        runAll(aheadQueue); // 1 and 2 read ahead
+        for (int chunk = 0; chunk < 7; chunk++) {
+            coordinator.acked(chunk); // hands out chunk + 1, then asks ahead() for the ones after it
+            runAll(ioQueue);          // only now the sender's read of chunk + 1 runs
+            runAll(aheadQueue);
+        }
+        coordinator.acked(7);
+        assertThat(coordinator.isComplete()).isTrue();
+        assertThat(reads().values()).allSatisfy(n -> assertThat(n).isEqualTo(1));
+        assertThat(prefetcher.hits()).isEqualTo(7);
+        assertThat(budget.used()).isZero();
+    }
+
+    @Test
     void theBudgetBoundsTheBytesReadAheadOverAllPaths() {
         byte[] data = random(40 * CHUNK);
         ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(5L * CHUNK);
