@@ -42,6 +42,9 @@ final class PrimaryServer implements AutoCloseable {
     /** The folder of the plugin's data folder that holds the TLS identity. */
     static final String TLS_FOLDER = "tls";
 
+    /** The folder of the plugin's data folder that holds a primary's chunk digests ({@link DigestStore}). */
+    static final String DIGESTS_FOLDER = "digests";
+
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf(PrimaryServer.class, "session");
 
     private final MpftSettings settings;
@@ -76,7 +79,8 @@ final class PrimaryServer implements AutoCloseable {
         this.services = new SessionServices(settings, host, io, Bytes.of(identity.certificateSha256()),
                 new AtomicLong(new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L), limiter, null, null, digests,
                 chunkSource(settings), new ChunkPrefetcher.Pool(prefetch,
-                        new ChunkPrefetcher.Budget(settings.maxBytesInFlight()), settings.prefetch()));
+                        new ChunkPrefetcher.Budget(settings.maxBytesInFlight()), settings.prefetch()),
+                new DigestStore(host.dataFolder().resolve(DIGESTS_FOLDER), settings.digestsMaxBytes()));
     }
 
     /** The services with the role's parts, once they exist (after the bind: a secondary advertises its port). */
@@ -172,7 +176,8 @@ final class PrimaryServer implements AutoCloseable {
             LOG.info("mpft primary {}: secondaries {}", settings.name(), settings.secondaries());
         }
         roleServices = new SessionServices(settings, host, io, services.certificateSha256(), services.transferIds(),
-                limiter, cluster, secondary, digests, services.chunks(), services.prefetch());
+                limiter, cluster, secondary, digests, services.chunks(), services.prefetch(),
+                services.digestStore());
     }
 
     /** The instance's chunk cache ({@code mpft.cache.max-bytes}), compression and counters (published over JMX). */

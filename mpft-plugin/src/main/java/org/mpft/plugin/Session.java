@@ -371,7 +371,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
                 path.attached();
             }
         }
-        digests = new DigestAhead(id, user.name(), transfer.path(), transfer.file(), plan, transfer.checksum());
+        digests = new DigestAhead(id, user.name(), transfer.path(), transfer.file(), plan, transfer.checksum(),
+                services.digestStore());
         DigestAhead mine = digests;
         mine.start(services.digests(), (frame, frontier) -> onLoop(() -> {
             if (digests == mine && coordinator != null) {
