@@ -49,6 +49,20 @@ final class AlternateStrategy implements ChunkStrategy {
     }
 
     @Override
+    public int[] upcoming(int slot, int slots, BitSet fresh, int below, int n) {
+        int[] out = new int[n];
+        int count = 0;
+        int start = cursors.length == slots ? cursors[slot] : slot;
+        int end = Math.min(fresh.length(), below);
+        for (int chunk = start; chunk < end && count < n; chunk += slots) {
+            if (fresh.get(chunk)) {
+                out[count++] = chunk;
+            }
+        }
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    @Override
     public List<Integer> reservedFor(int slot, int slots, BitSet fresh) {
         List<Integer> reserved = new ArrayList<>();
         for (int chunk = fresh.nextSetBit(0); chunk >= 0; chunk = fresh.nextSetBit(chunk + 1)) {

@@ -97,6 +97,12 @@ final class ChunkCoordinator {
         return !started || slot == null ? -1 : schedule.next(slot);
     }
 
+    /** Up to {@code n} chunks {@code path} will most likely be handed next (nothing is assigned): for read-ahead. */
+    int[] upcoming(ChunkPath path, int n) {
+        Integer slot = slots.get(path);
+        return !started || slot == null ? new int[0] : schedule.upcoming(slot, n);
+    }
+
     /**
      * The client verified and wrote {@code chunk}. Unknown, never sent or already settled chunks are
      * ignored (a late duplicate). Every path that held a copy gets its slot back.

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import java.io.IOException;
 import org.mpft.protocol.ChunkHeader;
+import org.mpft.protocol.Encoding;
 
 /**
  * Reads one chunk of a transfer's file with positional reads straight into a pooled direct buffer and
@@ -16,7 +17,7 @@ final class ChunkReader {
     private final ByteBufAllocator allocator;
     private final SendRateLimiter limiter;
     private final ChunkSource source;
-    private final boolean compress;
+    private final Encoding encoding;
 
     /** @param allocator where chunk buffers come from (a pooled direct allocator) */
     ChunkReader(ByteBufAllocator allocator) {
@@ -38,15 +39,32 @@ final class ChunkReader {
      * @param compress  whether chunks are compressed where it pays (the transfer negotiated COMPRESSION)
      */
     ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter, ChunkSource source, boolean compress) {
+        this(allocator, limiter, source, compress ? source.compression() : Encoding.RAW);
+    }
+
+    private ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter, ChunkSource source, Encoding encoding) {
         this.allocator = allocator;
         this.limiter = limiter;
         this.source = source;
-        this.compress = compress;
+        this.encoding = encoding;
     }
 
     /** This reader with compression on or off (same allocator, limiter and source). */
     ChunkReader compressing(boolean on) {
-        return on == compress ? this : new ChunkReader(allocator, limiter, source, on);
+        return compressingWith(on ? source.compression() : Encoding.RAW);
+    }
+
+    /**
+     * This reader compressing with {@code codec} where it pays ({@link Encoding#RAW}: not at all), as a
+     * secondary does with the codec its primary named in REGISTER_TRANSFER.
+     */
+    ChunkReader compressingWith(Encoding codec) {
+        return codec == encoding ? this : new ChunkReader(allocator, limiter, source, codec);
+    }
+
+    /** The codec chunks are compressed with where it pays ({@link Encoding#RAW}: none). */
+    Encoding encoding() {
+        return encoding;
     }
 
     /** A chunk read from the file: its header and its bytes (the caller owns the buffer's one reference). */
@@ -57,6 +75,16 @@ final class ChunkReader {
      * @throws IOException when the read fails or the file is shorter than the plan (it changed on disk)
      */
     ReadChunk read(Transfer transfer, int chunk) throws IOException {
+        return read(transfer, chunk, null);
+    }
+
+    /**
+     * As {@link #read(Transfer, int)}, taking the chunk from {@code prefetcher} when it was read ahead; the
+     * send-rate cap is applied here either way (a read-ahead does not wait for it).
+     *
+     * @param prefetcher the path's read-ahead, or null
+     */
+    ReadChunk read(Transfer transfer, int chunk, ChunkPrefetcher prefetcher) throws IOException {
         int length = transfer.plan().length(chunk);
         try {
             limiter.acquire(length);
@@ -64,6 +92,18 @@ final class ChunkReader {
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while waiting for the send-rate cap");
         }
-        return source.read(transfer, chunk, allocator, compress);
+        ReadChunk ahead = prefetcher == null ? null : prefetcher.take(chunk);
+        return ahead != null ? ahead : load(transfer, chunk);
+    }
+
+    /** Reads one chunk without waiting for the send-rate cap: what a read-ahead does ({@link ChunkPrefetcher}). */
+    ReadChunk load(Transfer transfer, int chunk) throws IOException {
+        return source.read(transfer, chunk, allocator, encoding);
+    }
+
+    /** The read-ahead of one path of {@code transfer} through this reader; depth 0 reads nothing ahead. */
+    ChunkPrefetcher prefetcher(Transfer transfer, java.util.concurrent.Executor executor, int depth,
+                               ChunkPrefetcher.Budget budget) {
+        return new ChunkPrefetcher(chunk -> load(transfer, chunk), executor, depth, budget, transfer.plan()::length);
     }
 }

@@ -203,6 +203,18 @@ final class ChunkSchedule {
         return chunk;
     }
 
+    /**
+     * Up to {@code n} fresh chunks that {@code slot} would most likely be handed next if nothing else happened,
+     * in order; a pure look (nothing is assigned), for reading ahead ({@link ChunkPrefetcher}).
+     */
+    synchronized int[] upcoming(int slot, int n) {
+        PathState path = path(slot);
+        if (!started || !path.alive() || n <= 0) {
+            return new int[0];
+        }
+        return strategy.upcoming(slot, slotsAtStart, fresh, path.needsDigest() ? digestFrontier : chunkCount, n);
+    }
+
     private int fromAgain(int slot, int limit) {
         Deque<Integer> queue = again.get(slot);
         for (Iterator<Integer> it = queue.iterator(); it.hasNext(); ) {

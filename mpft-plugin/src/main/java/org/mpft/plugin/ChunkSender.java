@@ -24,6 +24,7 @@ final class ChunkSender implements ChunkPath {
     private final Executor loop;
     private final int window;
     private final BiConsumer<Integer, Exception> onFailure;
+    private final ChunkPrefetcher prefetcher;
     private final Set<Integer> inFlight = new HashSet<>();
     private boolean stopped;
     private long chunksSent;
@@ -42,6 +43,17 @@ final class ChunkSender implements ChunkPath {
      */
     ChunkSender(String name, Transfer transfer, ChunkCoordinator coordinator, ChunkReader reader, ChunkOutlet outlet,
                 Executor io, Executor loop, int window, BiConsumer<Integer, Exception> onFailure) {
+        this(name, transfer, coordinator, reader, outlet, io, loop, window, onFailure, null);
+    }
+
+    /**
+     * As above, with a read-ahead of the chunks this path will be handed next.
+     *
+     * @param prefetcher the path's {@link ChunkPrefetcher} (closed by {@link #stop}), or null for none
+     */
+    ChunkSender(String name, Transfer transfer, ChunkCoordinator coordinator, ChunkReader reader, ChunkOutlet outlet,
+                Executor io, Executor loop, int window, BiConsumer<Integer, Exception> onFailure,
+                ChunkPrefetcher prefetcher) {
         if (window < 1) {
             throw new IllegalArgumentException("window < 1");
         }
@@ -54,6 +66,7 @@ final class ChunkSender implements ChunkPath {
         this.loop = loop;
         this.window = window;
         this.onFailure = onFailure;
+        this.prefetcher = prefetcher;
     }
 
     @Override
@@ -91,6 +104,9 @@ final class ChunkSender implements ChunkPath {
     void stop() {
         stopped = true;
         outlet.abortAll();
+        if (prefetcher != null) {
+            prefetcher.close();
+        }
     }
 
     private void pump() {
@@ -100,7 +116,13 @@ final class ChunkSender implements ChunkPath {
                 return;
             }
             inFlight.add(chunk);
+            if (prefetcher != null) {
+                prefetcher.claim(chunk); // the read below takes it, whatever the next ahead() says
+            }
             readThenSend(chunk);
+        }
+        if (!stopped && prefetcher != null) {
+            prefetcher.ahead(coordinator.upcoming(this, prefetcher.depth()));
         }
     }
 
@@ -109,7 +131,7 @@ final class ChunkSender implements ChunkPath {
             io.execute(() -> {
                 ChunkReader.ReadChunk read;
                 try {
-                    read = reader.read(transfer, chunk);
+                    read = reader.read(transfer, chunk, prefetcher);
                 } catch (IOException | RuntimeException e) {
                     onLoop(() -> fail(chunk, e));
                     return;

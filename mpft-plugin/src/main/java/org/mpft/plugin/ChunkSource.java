@@ -36,7 +36,9 @@ final class ChunkSource {
     private final MetadataCache<Bytes> checksums;
     private final MpftMetrics metrics;
     private final Encoding compression;
-    private final ThreadLocal<ChunkCodec> codecs;
+    /** per I/O thread, one codec per encoding (a secondary compresses with its primary's choice) */
+    private final ThreadLocal<java.util.EnumMap<Encoding, ChunkCodec>> codecs =
+            ThreadLocal.withInitial(() -> new java.util.EnumMap<>(Encoding.class));
     private final MetadataCache<Integer> chunkSizes = MetadataCache.builder().maximumEntries(10_000).build();
     private final java.util.Map<Long, Counts> perTransfer = new java.util.concurrent.ConcurrentHashMap<>();
 
@@ -86,8 +88,6 @@ final class ChunkSource {
         this.checksums = Objects.requireNonNull(checksums, "checksums");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.compression = Objects.requireNonNull(compression, "compression");
-        this.codecs = ThreadLocal.withInitial(() -> new ChunkCodec(compression == Encoding.RAW ? Encoding.ZSTD
-                : compression, ChunkCodec.DEFAULT_LEVEL, ChunkCodec.DEFAULT_MIN_SAVING));
     }
 
     /** A source without cache and without compression (tests, and the default of {@link ChunkReader}). */
@@ -115,6 +115,11 @@ final class ChunkSource {
         return compression != Encoding.RAW;
     }
 
+    /** The codec this instance compresses with ({@link Encoding#RAW} when {@code mpft.compression=off}). */
+    Encoding compression() {
+        return compression;
+    }
+
     /** The chunk cache. */
     ChunkCache cache() {
         return cache;
@@ -135,6 +140,16 @@ final class ChunkSource {
      */
     ChunkReader.ReadChunk read(Transfer transfer, int chunk, ByteBufAllocator allocator, boolean compress)
             throws IOException {
+        return read(transfer, chunk, allocator, compress ? compression : Encoding.RAW);
+    }
+
+    /**
+     * As above, compressing with {@code encoding} where it pays ({@link Encoding#RAW}: never; nothing is
+     * compressed either when this instance's {@code mpft.compression} is {@code off}).
+     */
+    ChunkReader.ReadChunk read(Transfer transfer, int chunk, ByteBufAllocator allocator, Encoding encoding)
+            throws IOException {
+        boolean compress = encoding != Encoding.RAW;
         long offset = transfer.plan().offset(chunk);
         int length = transfer.plan().length(chunk);
         ChunkKey key = length == 0 ? null : new ChunkKey(identity(transfer), transfer.plan().chunkSize(), chunk);
@@ -161,7 +176,8 @@ final class ChunkSource {
                 cache.put(key, raw.nioBuffer(0, length));
             }
             if (compress && compressionEnabled() && length >= ChunkCodec.MIN_CHUNK) {
-                ChunkReader.ReadChunk encoded = compress(transfer, chunk, offset, length, raw, checksum, allocator);
+                ChunkReader.ReadChunk encoded = compress(transfer, chunk, offset, length, raw, checksum, allocator,
+                        encoding);
                 if (encoded != null) {
                     count(transfer, cached.isPresent(), cached.isPresent() ? 0 : length,
                             encoded.header().encodedLength(), true);
@@ -181,8 +197,9 @@ final class ChunkSource {
     }
 
     private ChunkReader.ReadChunk compress(Transfer transfer, int chunk, long offset, int length, ByteBuf raw,
-                                           Bytes checksum, ByteBufAllocator allocator) {
-        ChunkCodec codec = codecs.get();
+                                           Bytes checksum, ByteBufAllocator allocator, Encoding encoding) {
+        ChunkCodec codec = codecs.get().computeIfAbsent(encoding,
+                e -> new ChunkCodec(e, ChunkCodec.DEFAULT_LEVEL, ChunkCodec.DEFAULT_MIN_SAVING));
         int budget = codec.maxCompressedLength(length);
         ByteBuf out = allocator.directBuffer(budget, budget);
         int n;

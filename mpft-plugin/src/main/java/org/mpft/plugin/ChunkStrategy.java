@@ -29,6 +29,20 @@ interface ChunkStrategy {
     int pickFresh(int slot, int slots, BitSet fresh, int below);
 
     /**
+     * Up to {@code n} fresh chunks that {@link #pickFresh} would most likely return next for {@code slot}, in
+     * order, without changing anything (for reading ahead). By default the lowest fresh chunks.
+     */
+    default int[] upcoming(int slot, int slots, BitSet fresh, int below, int n) {
+        int[] out = new int[n];
+        int count = 0;
+        for (int chunk = fresh.nextSetBit(0); chunk >= 0 && chunk < below && count < n;
+             chunk = fresh.nextSetBit(chunk + 1)) {
+            out[count++] = chunk;
+        }
+        return java.util.Arrays.copyOf(out, count);
+    }
+
+    /**
      * Every fresh chunk reserved for path {@code slot}, for when it dies; empty for strategies that
      * reserve nothing.
      */

@@ -23,7 +23,8 @@ import org.mpft.protocol.ChunkPlan;
  * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale).
  *
  * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in memory, so a
- * second download of the same file starts with all of them.
+ * second download of the same file starts with all of them, and in a {@link DigestStore} in the data
+ * folder, so a restarted primary does not read the file again either.
  */
 final class DigestAhead {
 
@@ -47,11 +48,21 @@ final class DigestAhead {
     private final ChecksumAlgorithm algorithm;
     private final Version version;
     private final byte[][] digests;
+    private final DigestStore store;
+    private final boolean cachedInMemory;
+    private volatile boolean fromStore;
     private volatile boolean stopped;
     private volatile int frontier;
 
     DigestAhead(long transferId, String user, String path, ReadableFile file, ChunkPlan plan,
                 ChecksumAlgorithm algorithm) {
+        this(transferId, user, path, file, plan, algorithm, DigestStore.none());
+    }
+
+    /** As above, with the digests of file versions stored in (and taken from) {@code store}. */
+    DigestAhead(long transferId, String user, String path, ReadableFile file, ChunkPlan plan,
+                ChecksumAlgorithm algorithm, DigestStore store) {
+        this.store = store;
         this.transferId = transferId;
         this.file = file;
         this.plan = plan;
@@ -59,6 +70,22 @@ final class DigestAhead {
         this.version = new Version(user, path, plan.fileSize(), file.lastModifiedMillis(), plan.chunkSize(), algorithm);
         byte[][] cached = CACHE.get(version);
         this.digests = cached != null ? cached : new byte[plan.chunkCount()][];
+        this.cachedInMemory = cached != null;
+    }
+
+    private DigestStore.Version stored() {
+        return new DigestStore.Version(version.user(), version.path(), version.size(), version.mtime(),
+                version.chunkSize(), version.algorithm());
+    }
+
+    /** Forgets the digests kept in memory, as a restart does (tests). */
+    static void forgetMemory() {
+        CACHE.clear();
+    }
+
+    /** True when the digests came from the {@link DigestStore} (not read from the file). */
+    boolean fromStore() {
+        return fromStore;
     }
 
     /**
@@ -81,6 +108,13 @@ final class DigestAhead {
         ByteBuffer buffer = ByteBuffer.allocateDirect(Math.min(plan.chunkSize(), (int) Math.max(1, plan.fileSize())));
         int batchStart = 0;
         int batch = 1;
+        if (!cachedInMemory && count > 0) {
+            // a primary restarted since it computed them: the data folder has them
+            store.load(stored(), count).ifPresent(loaded -> {
+                System.arraycopy(loaded, 0, digests, 0, count);
+                fromStore = true;
+            });
+        }
         try {
             for (int chunk = 0; chunk < count && !stopped; chunk++) {
                 if (digests[chunk] == null) {
@@ -98,6 +132,9 @@ final class DigestAhead {
                     CACHE.clear();
                 }
                 CACHE.put(version, digests);
+                if (!cachedInMemory && !fromStore) {
+                    store.save(stored(), digests);
+                }
             }
         } catch (IOException | RuntimeException e) {
             failure.accept(e);

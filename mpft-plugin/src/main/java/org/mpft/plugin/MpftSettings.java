@@ -127,6 +127,8 @@ final class MpftSettings {
     static final String CHUNK_SIZE_MAX = "mpft.chunk-size.max";
     static final String CACHE_MAX_BYTES = "mpft.cache.max-bytes";
     static final String COMPRESSION = "mpft.compression";
+    static final String PREFETCH = "mpft.prefetch";
+    static final String DIGESTS_MAX_BYTES = "mpft.digests.max-bytes";
 
     /** An instance's role. */
     enum Role { PRIMARY, SECONDARY }
@@ -182,6 +184,8 @@ final class MpftSettings {
         d.put(CHUNK_SIZE_MAX, "16m");
         d.put(CACHE_MAX_BYTES, "128m");
         d.put(COMPRESSION, "zstd");
+        d.put(PREFETCH, "4");
+        d.put(DIGESTS_MAX_BYTES, "64m");
         DEFAULTS = java.util.Collections.unmodifiableMap(d);
     }
 
@@ -223,6 +227,8 @@ final class MpftSettings {
     private final int chunkSizeMax;
     private final long cacheMaxBytes;
     private final org.mpft.protocol.Encoding compression;
+    private final int prefetch;
+    private final long digestsMaxBytes;
 
     private MpftSettings(Map<String, String> values) throws ChannelStartException {
         this(values, false);
@@ -297,6 +303,8 @@ final class MpftSettings {
             case "off", "none", "false" -> org.mpft.protocol.Encoding.RAW;
             default -> throw bad(COMPRESSION, values.get(COMPRESSION), "expected zstd, deflate or off");
         };
+        prefetch = (int) integer(values, PREFETCH, 0, 64);
+        digestsMaxBytes = size(values, DIGESTS_MAX_BYTES, 0, 1L << 40);
         // a fixed mpft.chunk-size is the only size served; otherwise the policy may go up to chunk-size.max
         long largestChunk = chunkSizeFixed ? chunkSize : Math.max(chunkSize, chunkSizeMax);
         if ((long) window * largestChunk > maxBytesInFlight) {
@@ -586,6 +594,23 @@ final class MpftSettings {
         return cacheMaxBytes;
     }
 
+    /**
+     * Chunks a sender reads ahead of the ones it is sending, per transfer and path ({@code mpft.prefetch},
+     * 0..64, default 4; 0 = no read-ahead). All read-ahead buffers of the instance together stay below
+     * {@link #maxBytesInFlight()}.
+     */
+    int prefetch() {
+        return prefetch;
+    }
+
+    /**
+     * The most bytes of chunk digests a primary keeps in its data folder ({@code mpft.digests.max-bytes}, default
+     * 64 MiB; 0 = digests are kept in memory only).
+     */
+    long digestsMaxBytes() {
+        return digestsMaxBytes;
+    }
+
     /** The encoding of compressed chunks, or {@link org.mpft.protocol.Encoding#RAW} when compression is off. */
     org.mpft.protocol.Encoding compression() {
         return compression;
@@ -690,6 +715,7 @@ final class MpftSettings {
                 + (advertiseHost == null ? "-" : advertiseHost + ":" + advertisePort) + ", maxSendRate=" + maxSendRate
                 + ", chunkRetries=" + chunkRetries + ", chunkTimeouts=" + chunkTimeouts
                 + ", chunkSize=[" + chunkSizeMin + ", " + chunkSizeMax
-                + "], cacheMaxBytes=" + cacheMaxBytes + ", compression=" + compression + "]";
+                + "], cacheMaxBytes=" + cacheMaxBytes + ", compression=" + compression + ", prefetch=" + prefetch
+                + ", digestsMaxBytes=" + digestsMaxBytes + "]";
     }
 }

@@ -82,6 +82,19 @@ final class PrimaryCluster implements AutoCloseable {
                                                    int chunkSize, ChecksumAlgorithm checksum,
                                                    java.util.function.Function<ClusterLink,
                                                            ClusterLink.TransferListener> listeners) {
+        return register(transferId, user, path, size, mtime, chunkSize, checksum,
+                org.mpft.protocol.Encoding.RAW, listeners);
+    }
+
+    /**
+     * As above; the secondaries compress their chunks with {@code compression} where it pays
+     * ({@link org.mpft.protocol.Encoding#RAW}: they send them raw).
+     */
+    CompletableFuture<List<Registration>> register(long transferId, String user, String path, long size, long mtime,
+                                                   int chunkSize, ChecksumAlgorithm checksum,
+                                                   org.mpft.protocol.Encoding compression,
+                                                   java.util.function.Function<ClusterLink,
+                                                           ClusterLink.TransferListener> listeners) {
         long expires = System.currentTimeMillis() + TICKET_LIFETIME.toMillis();
         List<CompletableFuture<Registration>> answers = new ArrayList<>();
         for (ClusterLink link : links) {
@@ -101,7 +114,7 @@ final class PrimaryCluster implements AutoCloseable {
                 continue;
             }
             RegisterTransfer registration = new RegisterTransfer(transferId, user, path, size, mtime, chunkSize,
-                    checksum, ticket.id(), expires);
+                    checksum, ticket.id(), expires, compression);
             answers.add(link.register(registration, listeners.apply(link)).handle((ok, error) -> {
                 if (error != null) {
                     LOG.info("transfer {}: secondary {} left out: {}", transferId, link.target(),

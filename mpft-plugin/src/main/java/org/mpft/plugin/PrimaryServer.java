@@ -46,6 +46,9 @@ final class PrimaryServer implements AutoCloseable {
     /** The folder of the plugin's data folder that holds the TLS identity. */
     static final String TLS_FOLDER = "tls";
 
+    /** The folder of the plugin's data folder that holds a primary's chunk digests ({@link DigestStore}). */
+    static final String DIGESTS_FOLDER = "digests";
+
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf(PrimaryServer.class, "session");
 
     private final MpftSettings settings;
@@ -53,6 +56,7 @@ final class PrimaryServer implements AutoCloseable {
     private final QuicTransport transport;
     private final ExecutorService io;
     private final ExecutorService digests;
+    private final ExecutorService prefetch;
     private final SessionServices services;
     private final HostContext host;
     private final SendRateLimiter limiter;
@@ -70,11 +74,17 @@ final class PrimaryServer implements AutoCloseable {
         this.transport = QuicTransport.create("mpft-quic", 1);
         this.io = Executors.newFixedThreadPool(settings.ioThreads(), new DefaultThreadFactory("mpft-io", true));
         this.digests = Executors.newSingleThreadExecutor(new DefaultThreadFactory("mpft-digest", true));
+        // read-ahead: two threads, a bounded queue; a read-ahead that finds it full is not made
+        this.prefetch = new java.util.concurrent.ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS,
+                new java.util.concurrent.ArrayBlockingQueue<>(256), new DefaultThreadFactory("mpft-prefetch", true),
+                new java.util.concurrent.ThreadPoolExecutor.AbortPolicy());
         this.limiter = settings.maxSendRate() > 0 ? new SendRateLimiter(settings.maxSendRate(), System::nanoTime)
                 : SendRateLimiter.UNLIMITED;
         this.services = new SessionServices(settings, host, io, Bytes.of(identity.certificateSha256()),
                 new AtomicLong(new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L), limiter, null, null, digests,
-                chunkSource(settings));
+                chunkSource(settings), new ChunkPrefetcher.Pool(prefetch,
+                        new ChunkPrefetcher.Budget(settings.maxBytesInFlight()), settings.prefetch()),
+                new DigestStore(host.dataFolder().resolve(DIGESTS_FOLDER), settings.digestsMaxBytes()));
     }
 
     /** The services with the role's parts, once they exist (after the bind: a secondary advertises its port). */
@@ -155,7 +165,7 @@ final class PrimaryServer implements AutoCloseable {
                     System::currentTimeMillis, SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
             secondary = new SecondaryRole(secret, settings.name(), advertiseHost, advertisePort,
                     Bytes.of(identity.certificateSha256()), settings.acceptPrimaries(), registry, io, limiter,
-                    services.chunks());
+                    services.chunks(), services.prefetch());
             LOG.info("mpft secondary {}: accepts cluster links from {}; clients reach it at {}:{}", settings.name(),
                     settings.acceptPrimaries(), advertiseHost, advertisePort);
         } else if (!settings.secondaries().isEmpty()) {
@@ -170,7 +180,8 @@ final class PrimaryServer implements AutoCloseable {
             LOG.info("mpft primary {}: secondaries {}", settings.name(), settings.secondaries());
         }
         roleServices = new SessionServices(settings, host, io, services.certificateSha256(), services.transferIds(),
-                limiter, cluster, secondary, digests, services.chunks());
+                limiter, cluster, secondary, digests, services.chunks(), services.prefetch(),
+                services.digestStore());
     }
 
     /** The instance's chunk cache ({@code mpft.cache.max-bytes}), compression and counters (published over JMX). */
@@ -221,6 +232,7 @@ final class PrimaryServer implements AutoCloseable {
         services.chunks().metrics().unregister();
         services.chunks().cache().invalidateAll();
         digests.shutdownNow();
+        prefetch.shutdownNow();
         LOG.info("mpft listener stopped");
     }
 

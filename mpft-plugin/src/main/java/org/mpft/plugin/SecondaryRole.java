@@ -33,19 +33,91 @@ final class SecondaryRole implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecondaryRole.class);
 
-    /** A client attached to one transfer: where its chunks go. Confined to the client connection's loop. */
+    /**
+     * A client attached to one transfer: where its chunks go, how they are read (compressed as the primary
+     * asked) and read ahead. Chunks are sent on the client connection's loop.
+     */
     static final class Serving {
         private final SecondaryTransfers.Registered registered;
         private final Transfer transfer;
         private final QuicChannel client;
         private final ChunkOutlet outlet;
+        private final ChunkReader reader;
+        private final ChunkPrefetcher prefetcher;
+        /** the highest chunk assigned so far and the step between the last two: where the next ones probably are */
+        private int highest = -1;
+        private int stride = 1;
+        private final java.util.concurrent.atomic.LongAdder chunks = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder compressed = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.LongAdder wire = new java.util.concurrent.atomic.LongAdder();
+        private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet) {
+            this(registered, client, outlet, new ChunkReader(PooledByteBufAllocator.DEFAULT), ChunkPrefetcher.Pool.NONE);
+        }
+
+        Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet, ChunkReader reader,
+                ChunkPrefetcher.Pool prefetch) {
             this.registered = registered;
             this.client = client;
             this.outlet = outlet;
             this.transfer = new Transfer(registered.transferId(), registered.user(), registered.path(),
                     registered.file(), registered.plan(), registered.checksum(), System.nanoTime());
+            this.reader = reader.compressingWith(registered.compression());
+            this.prefetcher = prefetch.forPath(this.reader, transfer);
+        }
+
+        /**
+         * The primary assigned {@code chunk}: read ahead the chunks that probably come next, the ones after the
+         * highest assigned so far at the step seen between the last two (alternate over N paths: N).
+         */
+        private void assigned(int chunk) {
+            if (prefetcher == null) {
+                return;
+            }
+            int[] next;
+            synchronized (this) {
+                if (chunk > highest) {
+                    if (highest >= 0) {
+                        stride = Math.min(chunk - highest, 64);
+                    }
+                    highest = chunk;
+                }
+                int count = transfer.plan().chunkCount();
+                int n = 0;
+                next = new int[prefetcher.depth()];
+                for (long c = (long) highest + stride; c < count && n < next.length; c += stride) {
+                    next[n++] = (int) c;
+                }
+                next = java.util.Arrays.copyOf(next, n);
+            }
+            prefetcher.ahead(next);
+        }
+
+        private void sent(org.mpft.protocol.ChunkHeader header) {
+            chunks.increment();
+            bytes.add(header.length());
+            wire.add(header.encodedLength());
+            if (header.encoding() != org.mpft.protocol.Encoding.RAW) {
+                compressed.increment();
+            }
+        }
+
+        /** Stops reading ahead, releases what was read ahead, and logs what was served (once). */
+        private void close() {
+            if (!closed.compareAndSet(false, true)) {
+                return;
+            }
+            if (prefetcher != null) {
+                prefetcher.close();
+            }
+            if (chunks.sum() > 0) {
+                LOG.info("{} served: chunks={} compressed={} bytes={} wire={} prefetched={} prefetch-hits={} codec={}",
+                        registered, chunks.sum(), compressed.sum(), bytes.sum(), wire.sum(),
+                        prefetcher == null ? 0 : prefetcher.loaded(), prefetcher == null ? 0 : prefetcher.hits(),
+                        reader.encoding());
+            }
         }
 
         /** The transfer, as registered. */
@@ -67,6 +139,7 @@ final class SecondaryRole implements AutoCloseable {
     private final Executor io;
     private final SendRateLimiter limiter;
     private final ChunkReader reader;
+    private final ChunkPrefetcher.Pool prefetch;
     private final Map<String, ClusterLinkHandler> links = new ConcurrentHashMap<>();
     private final Map<Key, Serving> serving = new ConcurrentHashMap<>();
 
@@ -87,10 +160,19 @@ final class SecondaryRole implements AutoCloseable {
                 ChunkSource.uncached());
     }
 
-    /** As above, reading chunks through the instance's {@link ChunkSource} (its chunk cache; chunks go RAW). */
+    /** As above, reading chunks through the instance's {@link ChunkSource} (its chunk cache and codecs). */
     SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort, Bytes certificateSha256,
                   List<InetAddress> acceptPrimaries, SecondaryTransfers registry, Executor io, SendRateLimiter limiter,
                   ChunkSource chunks) {
+        this(secret, name, advertiseHost, advertisePort, certificateSha256, acceptPrimaries, registry, io, limiter,
+                chunks, ChunkPrefetcher.Pool.NONE);
+    }
+
+    /** As above, reading ahead the chunks a primary will probably assign next ({@code mpft.prefetch}). */
+    SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort, Bytes certificateSha256,
+                  List<InetAddress> acceptPrimaries, SecondaryTransfers registry, Executor io, SendRateLimiter limiter,
+                  ChunkSource chunks, ChunkPrefetcher.Pool prefetch) {
+        this.prefetch = Objects.requireNonNull(prefetch, "prefetch");
         this.secret = Objects.requireNonNull(secret, "secret");
         this.name = Objects.requireNonNull(name, "name");
         this.advertiseHost = Objects.requireNonNull(advertiseHost, "advertiseHost");
@@ -148,7 +230,13 @@ final class SecondaryRole implements AutoCloseable {
     void linkDown(String primary, ClusterLinkHandler link) {
         if (links.remove(primary, link)) {
             registry.endAll(primary);
-            serving.keySet().removeIf(k -> k.primary().equals(primary));
+            serving.entrySet().removeIf(e -> {
+                if (e.getKey().primary().equals(primary)) {
+                    e.getValue().close();
+                    return true;
+                }
+                return false;
+            });
         }
     }
 
@@ -160,11 +248,15 @@ final class SecondaryRole implements AutoCloseable {
      */
     Serving attach(Bytes ticket, QuicChannel client, ChunkOutlet outlet) throws MpftException {
         SecondaryTransfers.Registered registered = registry.attach(ticket);
-        Serving s = new Serving(registered, client, outlet);
-        serving.put(new Key(registered.primary(), registered.transferId()), s);
+        Serving s = new Serving(registered, client, outlet, reader, prefetch);
+        Serving before = serving.put(new Key(registered.primary(), registered.transferId()), s);
+        if (before != null) {
+            before.close();
+        }
         ClusterLinkHandler link = links.get(registered.primary());
         if (link == null || !link.send(new ClientAttached(registered.transferId()))) {
             serving.remove(new Key(registered.primary(), registered.transferId()));
+            s.close();
             throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "the primary " + registered.primary()
                     + " of this transfer is not connected to " + name);
         }
@@ -176,6 +268,7 @@ final class SecondaryRole implements AutoCloseable {
     /** The client of {@code s} went away. */
     void detach(Serving s) {
         serving.remove(new Key(s.registered.primary(), s.registered.transferId()), s);
+        s.close();
     }
 
     /**
@@ -204,13 +297,18 @@ final class SecondaryRole implements AutoCloseable {
                     "no client is attached to transfer " + send.transferId() + " on " + name));
             return;
         }
+        if (s.prefetcher != null) {
+            s.prefetcher.claim(send.chunk());
+        }
         serve(s, send.chunk(), link);
+        s.assigned(send.chunk());
     }
 
     /** END_TRANSFER: the primary is done with the transfer. */
     void endTransfer(String primary, long transferId) {
         Serving ended = serving.remove(new Key(primary, transferId));
         if (ended != null) {
+            ended.close();
             TransferLog.network(transferId, ended.client);
         }
         registry.end(primary, transferId);
@@ -223,7 +321,7 @@ final class SecondaryRole implements AutoCloseable {
             io.execute(() -> {
                 ChunkReader.ReadChunk read;
                 try {
-                    read = reader.read(s.transfer, chunk);
+                    read = s.reader.read(s.transfer, chunk, s.prefetcher);
                 } catch (IOException | RuntimeException e) {
                     report(link, new ChunkError(transferId, chunk, ErrorCode.INTERNAL_ERROR, name
                             + " cannot read chunk " + chunk + " of " + s.registered.path() + ": " + e.getMessage()));
@@ -237,6 +335,7 @@ final class SecondaryRole implements AutoCloseable {
                                     "the client of transfer " + transferId + " left " + name));
                             return;
                         }
+                        s.sent(read.header());
                         s.outlet.send(read.header(), read.payload(), () -> report(link, new ChunkError(transferId,
                                 chunk, ErrorCode.SERVER_UNAVAILABLE, name + " cannot open a stream to the client")));
                         report(link, new ChunkSent(transferId, chunk, read.header().checksum(),
@@ -259,6 +358,7 @@ final class SecondaryRole implements AutoCloseable {
 
     @Override
     public void close() {
+        serving.values().forEach(Serving::close);
         serving.clear();
         registry.close();
     }

@@ -77,6 +77,11 @@ final class SecondaryTransfers implements AutoCloseable {
             return user;
         }
 
+        /** How the primary asked this secondary to compress the chunks ({@code RAW}: not at all). */
+        org.mpft.protocol.Encoding compression() {
+            return registration.compression();
+        }
+
         /** The requested path. */
         String path() {
             return registration.path();

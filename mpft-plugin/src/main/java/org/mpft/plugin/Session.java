@@ -34,6 +34,7 @@ import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Cancel;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Done;
+import org.mpft.protocol.Encoding;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
@@ -295,7 +296,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         }
         long id = transfer.id();
         cluster.register(id, user.name(), open.path(), file.size(), file.lastModifiedMillis(), plan.chunkSize(),
-                settings.checksum(), link -> new SecondaryEvents(id, link))
+                settings.checksum(), compress ? services.chunks().compression() : Encoding.RAW,
+                link -> new SecondaryEvents(id, link))
                 .thenAccept(ok -> {
                     if (!onLoop(() -> registeredWithSecondaries(id, ok))) {
                         ok.forEach(r -> endOnSecondary(r, id));
@@ -350,7 +352,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         counted = true;
         sender = new ChunkSender("primary", transfer, coordinator, reader.compressing(compress),
                 new QuicChunkOutlet(connection),
-                services.io(), connection.eventLoop(), services.settings().window(), this::chunkFailed);
+                services.io(), connection.eventLoop(), services.settings().window(), this::chunkFailed,
+                services.prefetch().forPath(reader.compressing(compress), transfer));
         coordinator.addPath(sender);
         List<SecondaryPath> paths = new ArrayList<>();
         long id = transfer.id();
@@ -371,7 +374,8 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
                 path.attached();
             }
         }
-        digests = new DigestAhead(id, user.name(), transfer.path(), transfer.file(), plan, transfer.checksum());
+        digests = new DigestAhead(id, user.name(), transfer.path(), transfer.file(), plan, transfer.checksum(),
+                services.digestStore());
         DigestAhead mine = digests;
         mine.start(services.digests(), (frame, frontier) -> onLoop(() -> {
             if (digests == mine && coordinator != null) {

@@ -20,10 +20,13 @@ import org.mpft.protocol.Bytes;
  * @param secondary         a secondary's role, or null for a primary
  * @param digests           where a primary computes its chunk digests ahead of its secondaries
  * @param chunks            the instance's chunk cache, compression and counters
+ * @param prefetch          the instance's read-ahead pool and budget ({@code mpft.prefetch})
+ * @param digestStore       where a primary keeps its chunk digests across restarts
  */
 record SessionServices(MpftSettings settings, HostContext host, Executor io, Bytes certificateSha256,
                        AtomicLong transferIds, SendRateLimiter limiter, PrimaryCluster cluster,
-                       SecondaryRole secondary, Executor digests, ChunkSource chunks) {
+                       SecondaryRole secondary, Executor digests, ChunkSource chunks,
+                       ChunkPrefetcher.Pool prefetch, DigestStore digestStore) {
 
     SessionServices {
         Objects.requireNonNull(settings, "settings");
@@ -34,5 +37,7 @@ record SessionServices(MpftSettings settings, HostContext host, Executor io, Byt
         Objects.requireNonNull(limiter, "limiter");
         Objects.requireNonNull(digests, "digests");
         Objects.requireNonNull(chunks, "chunks");
+        Objects.requireNonNull(prefetch, "prefetch");
+        Objects.requireNonNull(digestStore, "digestStore");
     }
 }

@@ -16,17 +16,29 @@ import java.util.Objects;
  * @param checksumAlgorithm how chunks are checked
  * @param ticketId          the id of the ticket the client will present ({@link Attach})
  * @param expiresAtMillis   when the ticket stops being accepted, milliseconds since the epoch
+ * @param compression       how the secondary compresses the chunks it sends ({@link ChunkCodec}, only where it pays),
+ *                          as the primary does for this transfer; {@link Encoding#RAW}: never (the client did not
+ *                          negotiate COMPRESSION)
  */
 public record RegisterTransfer(long transferId, String user, String path, long size, long mtimeMillis, int chunkSize,
-                               ChecksumAlgorithm checksumAlgorithm, Bytes ticketId, long expiresAtMillis)
+                               ChecksumAlgorithm checksumAlgorithm, Bytes ticketId, long expiresAtMillis,
+                               Encoding compression)
         implements Frame {
 
     /** Checks the fields. */
     public RegisterTransfer {
+        Objects.requireNonNull(compression, "compression");
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(checksumAlgorithm, "checksumAlgorithm");
         Objects.requireNonNull(ticketId, "ticketId");
+    }
+
+    /** A registration whose chunks travel {@link Encoding#RAW} (no compression). */
+    public RegisterTransfer(long transferId, String user, String path, long size, long mtimeMillis, int chunkSize,
+                            ChecksumAlgorithm checksumAlgorithm, Bytes ticketId, long expiresAtMillis) {
+        this(transferId, user, path, size, mtimeMillis, chunkSize, checksumAlgorithm, ticketId, expiresAtMillis,
+                Encoding.RAW);
     }
 
     /** The chunk plan of the transfer. */
@@ -44,7 +56,7 @@ public record RegisterTransfer(long transferId, String user, String path, long s
         plan(); // refuses, before writing, a negative size or a chunk size out of range
         out.i64(transferId).string(user).string(path).i64(size).i64(mtimeMillis).i32(chunkSize)
                 .u8(checksumAlgorithm.wireValue()).shortBytes(ticketId.internal(), 64, "ticketId")
-                .i64(expiresAtMillis);
+                .i64(expiresAtMillis).u8(compression.wireValue());
     }
 
     static RegisterTransfer decode(WireReader in) throws ProtocolException {
@@ -58,6 +70,7 @@ public record RegisterTransfer(long transferId, String user, String path, long s
             throw new ProtocolException("REGISTER_TRANSFER: chunk size " + chunkSize + " out of range");
         }
         return new RegisterTransfer(transferId, user, path, size, mtime, chunkSize,
-                ChecksumAlgorithm.fromWire(in.u8()), Bytes.wrap(in.shortBytes(64, "ticketId")), in.i64());
+                ChecksumAlgorithm.fromWire(in.u8()), Bytes.wrap(in.shortBytes(64, "ticketId")), in.i64(),
+                Encoding.fromWire(in.u8()));
     }
 }

@@ -179,7 +179,9 @@ class FrameCodecErrorTest {
                 Arguments.of("TRANSFER_REFUSED code 0", "2b" + id + "0000" + "0000", CLUSTER,
                         "unknown error code 0"),
                 Arguments.of("REGISTER_TRANSFER checksum 7", regHead + "07" + "0000" + "0000000000000000", CLUSTER,
-                        "unknown checksum algorithm 7"));
+                        "unknown checksum algorithm 7"),
+                Arguments.of("REGISTER_TRANSFER compression 3", regHead + "01" + "0000" + "0000000000000000" + "03",
+                        CLUSTER, "unknown chunk encoding 3"));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -101,6 +101,8 @@ class FrameRoundTripTest {
                 new ClusterWelcome("secondary.example.org", 65535, filled(64, 5)),
                 new RegisterTransfer(Long.MAX_VALUE, UNICODE, MAX_ASCII, Long.MAX_VALUE, Long.MIN_VALUE,
                         ChunkPlan.MIN_CHUNK_SIZE, ChecksumAlgorithm.CRC32C, filled(64, 6), Long.MIN_VALUE),
+                new RegisterTransfer(1, "u", "p", 0, 0, ChunkPlan.MIN_CHUNK_SIZE, ChecksumAlgorithm.SHA256,
+                        Bytes.EMPTY, 0, Encoding.DEFLATE),
                 new SendChunk(0, 0, 0, 0),
                 new SendChunk(-1, Integer.MAX_VALUE, Long.MAX_VALUE, ChunkPlan.MAX_CHUNK_SIZE),
                 new ChunkSent(0, 0, Bytes.EMPTY, 0, 0),

@@ -112,9 +112,15 @@ final class GoldenFrames {
                         IP_10_0_0_2, "1151", "0020" + repeat("aa", 32))),
                 new Golden(new RegisterTransfer(7, "alice", "data/big.iso", FIVE_GIB + 1, 1_700_000_000_000L,
                         FOUR_MIB, ChecksumAlgorithm.CRC32C, bytes(repeat("11", 16)), 1_700_000_060_000L), hex(
-                        "0000004d", "24",
+                        "0000004e", "24",
                         "0000000000000007", "0005 616c696365", DATA_BIG_ISO, FIVE_GIB_PLUS_1, MTIME, "00400000",
-                        "02", "0010" + repeat("11", 16), EXPIRES)),
+                        "02", "0010" + repeat("11", 16), EXPIRES, "00")),
+                new Golden(new RegisterTransfer(7, "alice", "data/big.iso", FIVE_GIB + 1, 1_700_000_000_000L,
+                        FOUR_MIB, ChecksumAlgorithm.CRC32C, bytes(repeat("11", 16)), 1_700_000_060_000L,
+                        Encoding.ZSTD), hex(
+                        "0000004e", "24",
+                        "0000000000000007", "0005 616c696365", DATA_BIG_ISO, FIVE_GIB_PLUS_1, MTIME, "00400000",
+                        "02", "0010" + repeat("11", 16), EXPIRES, "02")),
                 new Golden(new TransferRegistered(7), hex(
                         "00000009", "25",
                         "0000000000000007")),

@@ -1,0 +1,155 @@
+package org.mpft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import org.mpft.cli.DownloadRequest;
+import org.mpft.cli.DownloadResult;
+import org.mpft.cli.FileTransferClient;
+import org.mpft.cli.PathSummary;
+import org.mpft.protocol.Strategy;
+
+/**
+ * Compression on a multi-path transfer: the primary names its codec in REGISTER_TRANSFER and the secondary
+ * compresses its chunks the same way; the file arrives byte-identical, and the secondary's "served" line
+ * shows its chunks travelled compressed (and raw when the client did not ask for compression).
+ */
+@Timeout(240)
+class MultiPathCompressionIT {
+
+    private static final int SIZE = 12 * 1000 * 1000 + 5;
+    private static final Pattern SERVED = Pattern.compile(
+            "transfer (\\d+) of prim .* served: chunks=(\\d+) compressed=(\\d+) bytes=(\\d+) wire=(\\d+)");
+
+    @TempDir
+    static Path work;
+
+    private static MultiPathHosts hosts;
+    private static MultiPathHosts.Host primary;
+    private static MultiPathHosts.Host secondary;
+    private static FileTransferClient client;
+
+    @BeforeAll
+    static void start() throws Exception {
+        hosts = new MultiPathHosts(work);
+        Path secret = hosts.secret("cluster.secret", "c".repeat(48));
+        secondary = hosts.secondary("sec-1", secret, null, Map.of());
+        primary = hosts.primary("prim", secret, List.of(secondary), Map.of());
+        MultiPathHosts.awaitLinks(primary, 1);
+        client = new FileTransferClient();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (client != null) {
+            client.close();
+        }
+        if (hosts != null) {
+            hosts.close();
+        }
+    }
+
+    @Test
+    void theSecondaryCompressesItsChunksAndTheFileArrivesIdentical() throws Exception {
+        Path source = textFile("data/app.log", 11);
+        Path output = work.resolve("out/app.log");
+        Files.createDirectories(output.getParent());
+
+        int before = servedLines();
+        DownloadResult result = client.download(request("data/app.log", output, true), p -> { });
+
+        assertThat(MultiPathHosts.sha256(output)).isEqualTo(MultiPathHosts.sha256(source)).isEqualTo(result.sha256());
+        assertThat(result.retries()).isZero();
+        PathSummary fromSecondary = result.paths().get(1);
+        assertThat(fromSecondary.role()).isEqualTo("secondary");
+        assertThat(fromSecondary.chunks()).isPositive();
+        long[] served = served(before + 1);
+        assertThat(served[0]).as("chunks the secondary sent").isGreaterThanOrEqualTo(fromSecondary.chunks());
+        assertThat(served[1]).as("of them compressed").isEqualTo(served[0]);
+        assertThat(served[3]).as("wire bytes vs bytes").isLessThan(served[2] / 2);
+    }
+
+    @Test
+    void withoutTheFlagTheSecondarySendsRaw() throws Exception {
+        Path source = textFile("data/plain.log", 12);
+        Path output = work.resolve("out/plain.log");
+        Files.createDirectories(output.getParent());
+
+        int before = servedLines();
+        DownloadResult result = client.download(request("data/plain.log", output, false), p -> { });
+
+        assertThat(MultiPathHosts.sha256(output)).isEqualTo(MultiPathHosts.sha256(source));
+        assertThat(result.paths().get(1).chunks()).isPositive();
+        long[] served = served(before + 1);
+        assertThat(served[1]).isZero();
+        assertThat(served[3]).isEqualTo(served[2]);
+    }
+
+    private static DownloadRequest request(String path, Path output, boolean compress) {
+        DownloadRequest r = hosts.request(primary, path, output, Strategy.ALTERNATE);
+        return new DownloadRequest(r.user(), r.host(), r.port(), r.remotePath(), r.output(), r.credentials(),
+                r.hostKeys(), r.strategy(), r.resume(), r.retries(), compress);
+    }
+
+    private static int servedLines() {
+        int n = 0;
+        Matcher m = SERVED.matcher(secondary.process().output());
+        while (m.find()) {
+            n++;
+        }
+        return n;
+    }
+
+    /** The secondary's n-th "served" line (1-based, waiting up to 15 s): chunks, compressed, bytes, wire. */
+    private static long[] served(int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (true) {
+            int seen = 0;
+            Matcher m = SERVED.matcher(secondary.process().output());
+            while (m.find()) {
+                if (++seen == n) {
+                    return new long[] {Long.parseLong(m.group(2)), Long.parseLong(m.group(3)),
+                            Long.parseLong(m.group(4)), Long.parseLong(m.group(5))};
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no served line " + n + " from the secondary:\n"
+                        + secondary.process().output());
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    /** Log-like text (compresses well with zstd level 1), fixed mtime, in the shared home. */
+    private static Path textFile(String relative, long seed) throws Exception {
+        Random random = new Random(seed);
+        String[] words = {"transfer", "chunk", "server", "client", "the", "of", "to", "bytes", "path", "window"};
+        StringBuilder text = new StringBuilder(SIZE + 200);
+        while (text.length() < SIZE) {
+            text.append(1_764_000_000_000L + random.nextInt(1_000_000)).append(" INFO [mpft-io-")
+                    .append(random.nextInt(4)).append("] ");
+            for (int w = 0; w < 8; w++) {
+                text.append(words[random.nextInt(words.length)]).append(' ');
+            }
+            text.append("n=").append(random.nextInt(100_000)).append('\n');
+        }
+        Path file = hosts.home().resolve(relative);
+        Files.createDirectories(file.getParent());
+        Files.write(file, java.util.Arrays.copyOf(text.toString().getBytes(StandardCharsets.US_ASCII), SIZE));
+        Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L));
+        return file;
+    }
+}
