@@ -5,7 +5,6 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamPriority;
 import org.mpft.protocol.ChunkHeader;
 
 /**
@@ -18,8 +17,6 @@ final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
 
     /** Bytes per write; each write is flushed so that writability reflects quiche's capacity. */
     static final int SLICE = 256 * 1024;
-
-    private static final QuicStreamPriority PRIORITY = new QuicStreamPriority(3, false);
 
     private final ChunkHeader header;
     private ByteBuf payload;
@@ -45,7 +42,7 @@ final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
     public void handlerAdded(ChannelHandlerContext ctx) {
         // Non-incremental: quiche sends streams of equal urgency one after the other in stream order, so
         // chunks complete one by one instead of all of them crawling in parallel.
-        ((QuicStreamChannel) ctx.channel()).updatePriority(PRIORITY);
+        ((QuicStreamChannel) ctx.channel()).updatePriority(StreamPriorities.CHUNK);
         if (ctx.channel().isActive()) {
             writeMore(ctx);
         }

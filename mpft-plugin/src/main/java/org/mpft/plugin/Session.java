@@ -136,6 +136,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
             return false;
         }
         control = stream;
+        stream.updatePriority(StreamPriorities.CONTROL);
         stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL), this);
         return true;
     }
