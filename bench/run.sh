@@ -6,7 +6,7 @@
 #                                mpft multi-path strategy beats mpft single path on the equal-rate bed
 #   sudo bench/run.sh --memory   client peak RSS, mpft single path on loopback: 1 GiB vs 4 GiB file
 #
-# Other options: --runs N, --size BYTES (e.g. 256m, 1g), --scenarios equal,unequal,loss,loopback,
+# Other options: --runs N, --size BYTES (e.g. 256m, 1g), --scenarios equal,unequal,loss,loopback,capped-equal,capped-unequal,
 #   --tools mpft-single,mpft-alternate,mpft-adaptive,sftp,sftp-gcm,scp,lftp-pget4,rclone-4,
 #   --no-build (use the jars in */target as they are), --doc FILE (update the generated part of FILE).
 # Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads);
@@ -36,7 +36,7 @@ bench="$repo/bench"
 bed="$bench/testbed.sh"
 
 # ---------------------------------------------------------------- options
-mode=full; runs=3; size=1g; scenarios="equal,unequal,loss,loopback"
+mode=full; runs=3; size=1g; scenarios="equal,unequal,loss,loopback,capped-equal,capped-unequal"
 tools="mpft-single,mpft-alternate,mpft-adaptive,sftp,sftp-gcm,scp,lftp-pget4,rclone-4"
 build=1; doc=""; runs_set=0; size_set=0; scen_set=0; tools_set=0
 while [ $# -gt 0 ]; do
@@ -456,6 +456,30 @@ if [ "$mode" != memory ] && has_scen loopback; then
   run_scenario loopback "$file" "" 127.0.0.1 127.0.0.1 $(selected mpft-single mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4)
   stop_hosts
 fi
+
+# ---------------------------------------------------------------- capped loopback (issue 3's benchmark)
+# Both paths on loopback, each instance capped by its own mpft.max-send-rate: the multi-path goals without
+# the bed (no root needed for the servers) and with the network out of the way. capped-equal: 20 + 20 MB/s;
+# capped-unequal: 20 MB/s on the primary (and the solo host), 60 MB/s on the secondary.
+capped_scenario() {  # capped_scenario SCEN RATE1_BYTES RATE2_BYTES
+  local scen=$1 r1=$2 r2=$3
+  host_config solo 127.0.0.1 2222 127.0.0.1 7300 mpft.max-send-rate=$r1
+  host_config primary 127.0.0.1 2223 127.0.0.1 7301 mpft.role=primary mpft.secondaries=127.0.0.1:7302 \
+    "mpft.cluster.secret-file=$secret" mpft.advertise-address=127.0.0.1:7301 mpft.max-send-rate=$r1
+  host_config secondary 127.0.0.1 2224 127.0.0.1 7302 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
+    mpft.cluster.accept-primaries=127.0.0.1 mpft.advertise-address=127.0.0.1:7302 mpft.max-send-rate=$r2
+  launch_host solo ""
+  launch_host secondary ""
+  wait_host secondary 127.0.0.1 2224 7302 && launch_host primary "" && wait_host primary 127.0.0.1 2223 7301
+  wait_host solo 127.0.0.1 2222 7300
+  warm_up "$warm_file" "" 127.0.0.1 127.0.0.1
+  rate1_of[$scen]=$((r1 * 8 / 1000000)); rate2_of[$scen]=$((r2 * 8 / 1000000))
+  # shellcheck disable=SC2086
+  run_scenario "$scen" "$file" "" 127.0.0.1 127.0.0.1 $(selected mpft-single mpft-alternate mpft-adaptive)
+  stop_hosts
+}
+if [ "$mode" != memory ] && has_scen capped-equal; then capped_scenario capped-equal 20000000 20000000; fi
+if [ "$mode" != memory ] && has_scen capped-unequal; then capped_scenario capped-unequal 20000000 60000000; fi
 
 # ---------------------------------------------------------------- report
 echo "# load.end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$results"

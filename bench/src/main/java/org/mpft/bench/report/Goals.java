@@ -19,6 +19,9 @@ import java.util.OptionalDouble;
  *   <li>unequal 3:1 paths: {@code adaptive} &gt;= 90% of the summed capacity; {@code alternate} near
  *       2x the slower path (&gt;= 85% of it: it can never exceed it);</li>
  *   <li>loopback, single path: mpft &gt;= MINA's SFTP with the OpenSSH client;</li>
+ *   <li>loopback with each instance capped by {@code mpft.max-send-rate} (the multi-path issue's benchmark):
+ *       equal caps, each multi-path strategy &gt;= 1.9x single path; unequal caps, {@code adaptive} &gt;= 90%
+ *       of the caps' sum;</li>
  *   <li>client memory flat in file size: peak RSS for 4 GiB within 10% of that for 1 GiB.</li>
  * </ul>
  */
@@ -64,6 +67,14 @@ public final class Goals {
         goals.add(new GoalResult("loopback, single path: mpft >= MINA SFTP with the OpenSSH client",
                 Stats.ratio(s.speed("loopback", MPFT_SINGLE), s.speed("loopback", SFTP)), "x", 1.0, NO_LIMIT,
                 MPFT_SINGLE + " / " + SFTP));
+        for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
+            goals.add(new GoalResult("capped loopback, equal caps: mpft " + strategy(multi) + " >= 1.9x mpft single path",
+                    Stats.ratio(s.speed("capped-equal", multi), s.speed("capped-equal", MPFT_SINGLE)), "x",
+                    MULTI_OVER_SINGLE, NO_LIMIT, multi + " / " + MPFT_SINGLE));
+        }
+        goals.add(new GoalResult("capped loopback, unequal caps: mpft adaptive >= 90% of the caps' sum",
+                s.get("capped-unequal", MPFT_ADAPTIVE).map(ToolSummary::capacityFraction).orElse(OptionalDouble.empty()),
+                "%", ADAPTIVE_CAPACITY, NO_LIMIT, MPFT_ADAPTIVE + " / (cap1 + cap2)"));
         goals.add(new GoalResult("client memory flat in file size: peak RSS 4 GiB vs 1 GiB within 10%",
                 Stats.ratio(rss("memory-4g", s), rss("memory-1g", s)), "x", 1 - MEMORY_TOLERANCE,
                 1 + MEMORY_TOLERANCE, "peak RSS memory-4g / memory-1g, " + MPFT_SINGLE));

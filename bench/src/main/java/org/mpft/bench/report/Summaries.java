@@ -17,7 +17,7 @@ public final class Summaries {
 
     /** The scenarios in the order the report shows them. */
     public static final List<String> SCENARIO_ORDER =
-            List.of("equal", "unequal", "loss", "loopback", "memory-1g", "memory-4g");
+            List.of("equal", "unequal", "loss", "loopback", "capped-equal", "capped-unequal", "memory-1g", "memory-4g");
 
     /** The tools in the order the report shows them: mpft first, then the peers. */
     public static final List<String> TOOL_ORDER = List.of("mpft-single", "mpft-alternate", "mpft-adaptive",

@@ -23,8 +23,9 @@ class BarChartTest {
         BarChart.writePng(s, "title", png);
 
         BufferedImage image = ImageIO.read(png.toFile());
-        assertThat(BarChart.chartScenarios(s)).containsExactly("equal", "unequal", "loopback");
-        assertThat(image.getWidth()).isEqualTo(3 * 330 + 20);
+        assertThat(BarChart.chartScenarios(s)).containsExactly("equal", "unequal", "loopback", "capped-equal",
+                "capped-unequal");
+        assertThat(image.getWidth()).isEqualTo(5 * 330 + 20);
         assertThat(Files.size(png)).isGreaterThan(1000);
         // the first bar of the first panel (mpft-single, the first palette colour) is drawn
         assertThat(countPixels(image, 0x1f77b4)).isGreaterThan(100);

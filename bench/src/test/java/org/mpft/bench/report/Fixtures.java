@@ -41,6 +41,10 @@ final class Fixtures {
             r.add(ok("unequal", "mpft-adaptive", run, 46.0, 300, 100));
             r.add(ok("loopback", "mpft-single", run, 250, 0, 0));
             r.add(ok("loopback", "sftp", run, 170, 0, 0));
+            r.add(ok("capped-equal", "mpft-single", run, 19.5, 160, 160));
+            r.add(ok("capped-equal", "mpft-alternate", run, 38.5, 160, 160));
+            r.add(ok("capped-equal", "mpft-adaptive", run, 38.8, 160, 160));
+            r.add(ok("capped-unequal", "mpft-adaptive", run, 74.0, 160, 480));
         }
         r.add(rss("memory-1g", GIB, 300_000));
         r.add(rss("memory-4g", 4 * GIB, 310_000));
