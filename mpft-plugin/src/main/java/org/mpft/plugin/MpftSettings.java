@@ -159,7 +159,7 @@ final class MpftSettings {
         d.put(MAX_FILE_SIZE, "1t");
         d.put(WINDOW, "8");
         d.put(CHECKSUM, "sha256");
-        d.put(STRATEGY, "adaptive");
+        d.put(STRATEGY, "alternate");
         d.put(IDLE_TIMEOUT, "30s");
         d.put(MAX_SESSIONS, "64");
         d.put(IO_THREADS, "2");

@@ -24,7 +24,7 @@ class MpftSettingsTest {
         assertThat(s.maxFileSize()).isEqualTo(1L << 40);
         assertThat(s.window()).isEqualTo(8);
         assertThat(s.checksum()).isEqualTo(ChecksumAlgorithm.SHA256);
-        assertThat(s.strategy()).isEqualTo(Strategy.ADAPTIVE);
+        assertThat(s.strategy()).isEqualTo(Strategy.ALTERNATE);
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.maxSessions()).isEqualTo(64);
         assertThat(s.ioThreads()).isEqualTo(2);
