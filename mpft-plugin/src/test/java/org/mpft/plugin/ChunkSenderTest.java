@@ -15,7 +15,6 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.mpft.api.Principal;
-import org.mpft.api.ReadableFile;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ChunkPlan;
@@ -56,7 +55,7 @@ class ChunkSenderTest {
     }
 
     private ChunkSender sender(byte[] data, ChunkCoordinator coordinator, int window) {
-        Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", file(data),
+        Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", new CountingFile(data, 0),
                 new ChunkPlan(data.length, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
         return new ChunkSender("primary", transfer, coordinator, new ChunkReader(PooledByteBufAllocator.DEFAULT),
                 outlet, Runnable::run, Runnable::run, window, (chunk, e) -> failures.add(chunk + ": " + e.getMessage()));
@@ -159,7 +158,7 @@ class ChunkSenderTest {
     void aStoppedSenderReleasesWhatItReadAndSendsNothingMore() {
         ChunkCoordinator coordinator = new ChunkCoordinator(4);
         List<Runnable> loop = new ArrayList<>();
-        Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", file(random(4 * CHUNK)),
+        Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", new CountingFile(random(4 * CHUNK), 0),
                 new ChunkPlan(4 * CHUNK, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
         List<ByteBuf> read = new ArrayList<>();
         ChunkReader reader = new ChunkReader(new AbstractByteBufAllocator(true) {
@@ -196,7 +195,7 @@ class ChunkSenderTest {
     @Test
     void aFileThatShrankFailsTheChunk() {
         ChunkCoordinator coordinator = new ChunkCoordinator(2);
-        Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", file(random(CHUNK)),
+        Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", new CountingFile(random(CHUNK), 0),
                 new ChunkPlan(2 * CHUNK, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator,
                 new ChunkReader(PooledByteBufAllocator.DEFAULT), outlet, Runnable::run, Runnable::run, 2,
@@ -211,33 +210,5 @@ class ChunkSenderTest {
         byte[] bytes = new byte[size];
         new Random(size).nextBytes(bytes);
         return bytes;
-    }
-
-    private static ReadableFile file(byte[] data) {
-        return new ReadableFile() {
-            @Override
-            public long size() {
-                return data.length;
-            }
-
-            @Override
-            public long lastModifiedMillis() {
-                return 0;
-            }
-
-            @Override
-            public int read(ByteBuffer dst, long position) {
-                if (position >= data.length) {
-                    return -1;
-                }
-                int n = (int) Math.min(dst.remaining(), data.length - position);
-                dst.put(data, (int) position, n);
-                return n;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

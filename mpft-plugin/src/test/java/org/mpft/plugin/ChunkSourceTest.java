@@ -8,8 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mpft.api.Principal;
 import org.mpft.api.ReadableFile;
@@ -25,45 +23,6 @@ import org.mpft.protocol.ProtocolException;
 class ChunkSourceTest {
 
     private static final int CHUNK = 256 * 1024;
-
-    /** A file in memory that counts its reads. */
-    static final class CountingFile implements ReadableFile {
-        final byte[] content;
-        final long mtime;
-        final AtomicInteger reads = new AtomicInteger();
-        final AtomicLong bytesRead = new AtomicLong();
-
-        CountingFile(byte[] content, long mtime) {
-            this.content = content;
-            this.mtime = mtime;
-        }
-
-        @Override
-        public long size() {
-            return content.length;
-        }
-
-        @Override
-        public long lastModifiedMillis() {
-            return mtime;
-        }
-
-        @Override
-        public int read(ByteBuffer dst, long position) {
-            reads.incrementAndGet();
-            if (position >= content.length) {
-                return -1;
-            }
-            int n = (int) Math.min(dst.remaining(), content.length - position);
-            dst.put(content, (int) position, n);
-            bytesRead.addAndGet(n);
-            return n;
-        }
-
-        @Override
-        public void close() throws IOException {
-        }
-    }
 
     private final MpftMetrics metrics = new MpftMetrics();
     private final ChunkSource source = new ChunkSource(ChunkCache.builder().maximumBytes(64L << 20).build(),

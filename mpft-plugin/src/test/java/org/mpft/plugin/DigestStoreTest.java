@@ -10,11 +10,9 @@ import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.api.ReadableFile;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkPlan;
 
@@ -115,19 +113,17 @@ class DigestStoreTest {
         ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
         String path = "big-" + System.nanoTime();
 
-        AtomicInteger reads = new AtomicInteger();
-        DigestAhead first = new DigestAhead(1, "u", path, file(content, 1000, reads), plan, ChecksumAlgorithm.SHA256,
-                store);
+        CountingFile firstFile = new CountingFile(content, 1000);
+        DigestAhead first = new DigestAhead(1, "u", path, firstFile, plan, ChecksumAlgorithm.SHA256, store);
         run(first);
-        assertThat(reads.get()).isPositive();
+        assertThat(firstFile.reads.get()).isPositive();
         assertThat(first.fromStore()).isFalse();
 
         DigestAhead.forgetMemory(); // the primary restarts
-        reads.set(0);
-        DigestAhead second = new DigestAhead(2, "u", path, file(content, 1000, reads), plan,
-                ChecksumAlgorithm.SHA256, store);
+        CountingFile secondFile = new CountingFile(content, 1000);
+        DigestAhead second = new DigestAhead(2, "u", path, secondFile, plan, ChecksumAlgorithm.SHA256, store);
         run(second);
-        assertThat(reads.get()).isZero();
+        assertThat(secondFile.reads.get()).isZero();
         assertThat(second.fromStore()).isTrue();
         for (int chunk = 0; chunk < plan.chunkCount(); chunk++) {
             assertThat(second.digest(chunk)).isEqualTo(ChecksumAlgorithm.SHA256.compute(
@@ -144,16 +140,15 @@ class DigestStoreTest {
         DigestStore store = new DigestStore(dir.resolve("digests"), 1 << 20);
         ChunkPlan plan = new ChunkPlan(old.length, CHUNK);
         String path = "f-" + System.nanoTime();
-        run(new DigestAhead(1, "u", path, file(old, 1000, new AtomicInteger()), plan, ChecksumAlgorithm.SHA256,
+        run(new DigestAhead(1, "u", path, new CountingFile(old, 1000), plan, ChecksumAlgorithm.SHA256,
                 store));
 
         DigestAhead.forgetMemory();
-        AtomicInteger reads = new AtomicInteger();
-        DigestAhead again = new DigestAhead(2, "u", path, file(changed, 2000, reads), plan, ChecksumAlgorithm.SHA256,
-                store);
+        CountingFile changedFile = new CountingFile(changed, 2000);
+        DigestAhead again = new DigestAhead(2, "u", path, changedFile, plan, ChecksumAlgorithm.SHA256, store);
         run(again);
         assertThat(again.fromStore()).isFalse();
-        assertThat(reads.get()).isPositive();
+        assertThat(changedFile.reads.get()).isPositive();
         assertThat(again.digest(3)).isEqualTo(ChecksumAlgorithm.SHA256.compute(
                 ByteBuffer.wrap(changed, 3 * CHUNK, CHUNK)));
         assertThat(again.digest(3)).isNotEqualTo(ChecksumAlgorithm.SHA256.compute(
@@ -173,34 +168,5 @@ class DigestStoreTest {
             random.nextBytes(d);
         }
         return out;
-    }
-
-    private static ReadableFile file(byte[] data, long mtime, AtomicInteger reads) {
-        return new ReadableFile() {
-            @Override
-            public long size() {
-                return data.length;
-            }
-
-            @Override
-            public long lastModifiedMillis() {
-                return mtime;
-            }
-
-            @Override
-            public int read(ByteBuffer dst, long position) {
-                reads.incrementAndGet();
-                if (position >= data.length) {
-                    return -1;
-                }
-                int n = (int) Math.min(dst.remaining(), data.length - position);
-                dst.put(data, (int) position, n);
-                return n;
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }
