@@ -122,7 +122,7 @@ final class ChunkManager implements Closeable {
     /** Serialises state writes (force + write + rename), kept apart from the cheap lock on this. */
     private final Object flushLock = new Object();
 
-    /** The whole file's SHA-256, hashed as chunks arrive (the download's thread only). */
+    /** The whole file's SHA-256, hashed as chunks arrive (thread-safe, like {@link #write}). */
     private final InOrderDigest fileDigest;
 
     private final ScheduledExecutorService flusher;

@@ -16,7 +16,8 @@ import org.mpft.protocol.ChunkPlan;
  * once the prefix reaches it, at most {@value #READ_BACKS_PER_CHUNK} per arriving chunk so that the
  * download's thread never stalls on a long resumed prefix. {@link #finish} hashes whatever is left.
  *
- * <p>Confined to the download's thread (the one that writes the chunks).
+ * <p>Thread-safe: {@link ChunkManager} lets several threads write chunks at once, so every method holds
+ * this object's lock (one chunk's hashing at a time).
  */
 final class InOrderDigest {
 
@@ -46,7 +47,7 @@ final class InOrderDigest {
      * Notes that {@code chunk} was written with {@code bytes} (position to limit; left alone) and hashes
      * what now continues the prefix.
      */
-    void written(int chunk, ByteBuffer bytes) throws IOException {
+    synchronized void written(int chunk, ByteBuffer bytes) throws IOException {
         written.set(chunk);
         if (chunk == next) {
             digest.update(bytes.duplicate());
@@ -56,7 +57,7 @@ final class InOrderDigest {
     }
 
     /** Chunks hashed so far (a prefix of the file). */
-    int hashedChunks() {
+    synchronized int hashedChunks() {
         return next;
     }
 
@@ -66,7 +67,7 @@ final class InOrderDigest {
      * @return the SHA-256 of the whole file, lower-case hex
      * @throws IOException when a chunk is missing or the part file cannot be read
      */
-    String finish() throws IOException {
+    synchronized String finish() throws IOException {
         readBack(Integer.MAX_VALUE);
         if (next != plan.chunkCount()) {
             throw new IOException("chunk " + next + " of " + plan.chunkCount() + " was never written");
