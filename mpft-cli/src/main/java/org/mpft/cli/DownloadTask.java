@@ -74,7 +74,7 @@ final class DownloadTask implements Download, Runnable {
     private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final Map<Integer, Integer> failures = new HashMap<>();
-    private final ChunkDecoder decoder = new ChunkDecoder(io.netty.buffer.PooledByteBufAllocator.DEFAULT);
+    private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
     private volatile ChunkVerifier verifier;
     private SecondaryPaths secondaries;
     private ChunkManager currentChunks;

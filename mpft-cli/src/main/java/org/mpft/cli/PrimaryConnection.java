@@ -1,6 +1,6 @@
 package org.mpft.cli;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import org.mpft.transport.ChunkBuffers;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
@@ -29,6 +29,7 @@ import org.mpft.protocol.ProtocolException;
 import org.mpft.transport.FrameStreamCodec;
 import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
+import org.mpft.transport.DatagramSizes;
 import org.mpft.transport.TransportSettings;
 
 /**
@@ -98,6 +99,9 @@ final class PrimaryConnection implements AutoCloseable {
             throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot resolve " + host
                     + " (server " + server + ")", e);
         }
+        // loopback carries datagrams of the interface's MTU: receive slots sized for them (what the server sends
+        // never exceeds what this side announces)
+        TransportSettings path = DatagramSizes.toward(remote.getAddress(), settings);
         byte[][] seen = new byte[1][];
         MpftException[] refused = new MpftException[1];
         ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(sha256 -> {
@@ -108,7 +112,7 @@ final class PrimaryConnection implements AutoCloseable {
                 refused[0] = e;
                 throw new CertificateException(e.getMessage());
             }
-        }), settings);
+        }), path);
         if (!bound.await(timeout.toMillis()) || !bound.isSuccess()) {
             throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open a UDP socket to reach " + server
                     + ": " + bound.cause(), bound.cause());
@@ -117,7 +121,7 @@ final class PrimaryConnection implements AutoCloseable {
         boolean ok = false;
         try {
             ChannelHandler chunkStreams = new ChunkStreams(server, verifier, events);
-            Future<QuicChannel> connected = transport.connect(datagram, remote, settings,
+            Future<QuicChannel> connected = transport.connect(datagram, remote, path,
                     new ChannelInboundHandlerAdapter(), chunkStreams);
             if (!connected.await(timeout.toMillis())) {
                 connected.cancel(false);
@@ -228,7 +232,7 @@ final class PrimaryConnection implements AutoCloseable {
                 stream.close();
                 return;
             }
-            stream.pipeline().addLast(new ChunkReceiver(server, verifier, events, PooledByteBufAllocator.DEFAULT));
+            stream.pipeline().addLast(new ChunkReceiver(server, verifier, events, ChunkBuffers.ALLOCATOR));
         }
     }
 

@@ -30,6 +30,7 @@ import org.mpft.protocol.FrameCodec;
 import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TlsIdentity;
+import org.mpft.transport.DatagramSizes;
 import org.mpft.transport.TransportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -127,6 +128,8 @@ final class PrimaryServer implements AutoCloseable {
     private void bind() throws ChannelStartException {
         InetSocketAddress local = new InetSocketAddress(settings.bind(), settings.port());
         TransportSettings tuned = TransportSettings.defaults().withIdleTimeout(settings.idleTimeout());
+        tuned = settings.maxUdpPayload() == 0 ? DatagramSizes.toward(settings.bind(), tuned)
+                : tuned.withMaxUdpPayload(settings.maxUdpPayload());
         // what a client may open and push at this listener: mpft.max-streams-per-connection streams at once,
         // flow-control windows no larger than mpft.max-bytes-in-flight
         TransportSettings transportSettings = new TransportSettings(tuned.idleTimeout(),
@@ -142,8 +145,9 @@ final class PrimaryServer implements AutoCloseable {
                     + ", " + MpftSettings.PORT + "): " + bound.cause().getMessage(), bound.cause());
         }
         listener = bound.channel();
-        LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}{})", hostPort(address()),
-                settings.role().name().toLowerCase(java.util.Locale.ROOT), identity.fingerprintHex(),
+        LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}, UDP payloads up to {} bytes{})",
+                hostPort(address()), settings.role().name().toLowerCase(java.util.Locale.ROOT),
+                identity.fingerprintHex(), transportSettings.maxUdpPayload(),
                 limiter.limited() ? ", send rate capped at " + limiter.bytesPerSecond() + " B/s" : "");
         if (!transport.isEpoll()) {
             LOG.warn("mpft runs on NIO: downloads will be several times slower than with epoll");

@@ -1,6 +1,6 @@
 package org.mpft.plugin;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import org.mpft.transport.ChunkBuffers;
 import io.netty.handler.codec.quic.QuicChannel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -54,7 +54,7 @@ final class SecondaryRole implements AutoCloseable {
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet) {
-            this(registered, client, outlet, new ChunkReader(PooledByteBufAllocator.DEFAULT), ChunkPrefetcher.Pool.NONE);
+            this(registered, client, outlet, new ChunkReader(ChunkBuffers.ALLOCATOR), ChunkPrefetcher.Pool.NONE);
         }
 
         Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet, ChunkReader reader,
@@ -182,7 +182,7 @@ final class SecondaryRole implements AutoCloseable {
         this.registry = Objects.requireNonNull(registry, "registry");
         this.io = Objects.requireNonNull(io, "io");
         this.limiter = Objects.requireNonNull(limiter, "limiter");
-        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, limiter, chunks, false);
+        this.reader = new ChunkReader(ChunkBuffers.ALLOCATOR, limiter, chunks, false);
     }
 
     ClusterSecret secret() {

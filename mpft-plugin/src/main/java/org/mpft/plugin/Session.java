@@ -1,6 +1,6 @@
 package org.mpft.plugin;
 
-import io.netty.buffer.PooledByteBufAllocator;
+import org.mpft.transport.ChunkBuffers;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
@@ -122,7 +122,7 @@ final class Session extends SimpleChannelInboundHandler<Frame> {
         this.authenticator = new SessionAuthenticator(services.host().authenticator(), services.certificateSha256());
         this.opener = new FileOpener(services.host().fileAccess(), services.settings().maxFileSize(),
                 services.settings().chunkSize());
-        this.reader = new ChunkReader(PooledByteBufAllocator.DEFAULT, services.limiter(), services.chunks(), false);
+        this.reader = new ChunkReader(ChunkBuffers.ALLOCATOR, services.limiter(), services.chunks(), false);
     }
 
     /**

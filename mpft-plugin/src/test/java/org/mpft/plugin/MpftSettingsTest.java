@@ -55,6 +55,15 @@ class MpftSettingsTest {
     }
 
     @Test
+    void udpPayloadIsAutoByDefaultOrTheNumberGiven() throws Exception {
+        assertThat(MpftSettings.parse(Map.of()).maxUdpPayload()).isZero();
+        assertThat(MpftSettings.parse(Map.of("mpft.max-udp-payload", "AUTO")).maxUdpPayload()).isZero();
+        assertThat(MpftSettings.parse(Map.of("mpft.max-udp-payload", "8952")).maxUdpPayload()).isEqualTo(8952);
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of("mpft.max-udp-payload", "9k")))
+                .hasMessageContaining("mpft.max-udp-payload").hasMessageContaining("auto or a number of bytes from 1200");
+    }
+
+    @Test
     void keysOfOthersAreIgnored() throws Exception {
         MpftSettings s = MpftSettings.parse(Map.of("other.port", "nonsense", "mpftx", "1", "sftp.bind", "x"));
         assertThat(s.port()).isEqualTo(7300);
@@ -92,6 +101,9 @@ class MpftSettingsTest {
         "mpft.io-threads|many",
         "mpft.auth-failure-delay|-1",
         "mpft.port|' '",
+        "mpft.max-udp-payload|1199",
+        "mpft.max-udp-payload|65508",
+        "mpft.max-udp-payload|jumbo",
     })
     void malformedValueIsNamed(String key, String value) {
         assertThatThrownBy(() -> MpftSettings.parse(Map.of(key, value)))

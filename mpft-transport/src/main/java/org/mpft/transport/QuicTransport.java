@@ -6,6 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
@@ -40,7 +41,8 @@ import org.slf4j.LoggerFactory;
  * enough; more threads only help when several channels are bound.
  *
  * <p>The pipeline is the one measured fastest on Linux: epoll with {@code recvmmsg} (32 datagrams of up
- * to 2048 bytes per system call), UDP GSO on send, large socket buffers, BBR. When the epoll native
+ * to 2048 bytes per system call; fewer, larger slots when the settings allow loopback-sized datagrams), UDP GSO
+ * on send, large socket buffers, BBR. When the epoll native
  * library cannot load, the transport falls back to NIO (several times slower) and logs a warning.
  * Threads are daemon threads named after the group. Creating a transport turns netty's buffer leak
  * detection off unless {@code -Dio.netty.leakDetection.level} is set (its sampled stack traces cost
@@ -49,12 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class QuicTransport implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(QuicTransport.class);
-
-    /** The receive slot per datagram: larger than any payload we accept, or packets are truncated. */
-    static final int DATAGRAM_SLOT = 2048;
-
-    /** Datagrams read per {@code recvmmsg} call. */
-    static final int DATAGRAMS_PER_READ = 32;
 
     private static final AtomicBoolean SMALL_BUFFER_WARNED = new AtomicBoolean();
 
@@ -132,7 +128,7 @@ public final class QuicTransport implements AutoCloseable {
                 .tokenHandler(NoRetryTokens.INSTANCE)
                 .handler(Objects.requireNonNull(connectionHandler, "connectionHandler"))
                 .streamHandler(Objects.requireNonNull(streamHandler, "streamHandler"));
-        if (epoll) {
+        if (epoll && settings.gsoSegments() > 1) {
             builder.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
                     EpollQuicUtils.newSegmentedAllocator(settings.gsoSegments()));
         }
@@ -191,7 +187,7 @@ public final class QuicTransport implements AutoCloseable {
                 .remoteAddress(Objects.requireNonNull(remote, "remote"))
                 .handler(Objects.requireNonNull(connectionHandler, "connectionHandler"))
                 .streamHandler(Objects.requireNonNull(streamHandler, "streamHandler"));
-        if (epoll) {
+        if (epoll && settings.gsoSegments() > 1) {
             bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,
                     EpollQuicUtils.newSegmentedAllocator(settings.gsoSegments()));
         }
@@ -220,12 +216,17 @@ public final class QuicTransport implements AutoCloseable {
                 .option(ChannelOption.SO_SNDBUF, settings.socketBufferBytes());
         if (epoll) {
             bootstrap.channel(EpollDatagramChannel.class)
-                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, DATAGRAM_SLOT)
+                    .option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, settings.receiveSlot())
                     .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(DATAGRAMS_PER_READ * DATAGRAM_SLOT));
+                            new FixedRecvByteBufAllocator(settings.datagramsPerRead() * settings.receiveSlot()));
+            if (settings.receiveSlot() > TransportSettings.ETHERNET_PAYLOAD * 2) {
+                // netty's adaptive allocator hands read buffers of loopback-sized slots out unpooled (allocated
+                // and zeroed for every read: 3% of a loopback download's CPU); the pooled one reuses them
+                bootstrap.option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
+            }
         } else {
             bootstrap.channel(NioDatagramChannel.class)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(DATAGRAM_SLOT));
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(settings.receiveSlot()));
         }
         return bootstrap;
     }
