@@ -278,7 +278,7 @@ download() {
   rc=$?
   t1=$(date +%s%N)
   c1=$(cpu_ticks "${servers[@]}")
-  local wall user sys rss srv status=ok
+  local wall user sys rss srv status=ok transfer=0
   wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
   read -r user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$tf" | tail -1)
   srv=$(awk -v a="$c0" -v b="$c1" -v t="$clk_tck" 'BEGIN{printf "%.3f", (b-a)/t}')
@@ -294,24 +294,27 @@ download() {
     paths=$(tail -1 "$lf" | grep -o '"role":"[a-z]*","chunks":[0-9]*,"bytes":[0-9]*' \
       | sed -E 's/"role":"([a-z]*)","chunks":([0-9]*),"bytes":([0-9]*)/\1:\2:\3/' | paste -sd, -)
     [ -n "$paths" ] || paths="-"
+    # the client's own clock (elapsedMs: connection to the last chunk, without the JVM's start)
+    transfer=$(tail -1 "$lf" | grep -o '"elapsedMs":[0-9]*' | head -1 | awk -F: '{printf "%.3f", $2 / 1000}')
+    [ -n "$transfer" ] || transfer=0
   fi
   rm -f "$dest" "$dest".mpft-*
-  record "$scen" "$tool" "$run" "$wall" "$cli" "$srv" "${rss:-0}" "$status" "$paths" "$note"
+  record "$scen" "$tool" "$run" "$wall" "$cli" "$srv" "${rss:-0}" "$status" "$paths" "$note" "$transfer"
 }
 
-record() {  # record SCEN TOOL RUN WALL CLIENT_CPU SERVER_CPU RSS STATUS PATHS NOTE (RUN 0, a warm-up: not recorded)
+record() {  # record SCEN TOOL RUN WALL CLIENT_CPU SERVER_CPU RSS STATUS PATHS NOTE [TRANSFER] (RUN 0: a warm-up, not recorded)
   local scen=$1 tool=$2 run=$3 wall=$4 cli=$5 srv=$6 rss=$7 status=$8 paths=$9 note
   if [ "$run" = 0 ]; then log "  warm-up $tool: $status ${10}"; return; fi
   note=$(printf '%s' "${10}" | sanitize)
   local r1=${rate1_of[$scen]:-0} r2=${rate2_of[$scen]:-0} fb=$file_bytes
   [ "$scen" = memory-4g ] && fb=$((4 * 1024 * 1024 * 1024))
   [ "$scen" = memory-1g ] && fb=$((1024 * 1024 * 1024))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$run" "$fb" "$wall" "$cli" "$srv" \
-    "$rss" "$r1" "$r2" "$status" "$paths" "$note" >> "$results"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$run" "$fb" "$wall" "$cli" \
+    "$srv" "$rss" "$r1" "$r2" "$status" "$paths" "$note" "${11:-0}" >> "$results"
   local mbs
   mbs=$(awk -v b="$fb" -v w="$wall" 'BEGIN{ if (w > 0) printf "%.1f", b/1e6/w; else print "-" }')
   case $status in
-    ok) log "  $scen $tool #$run: $mbs MB/s (${wall}s, client cpu ${cli}s, server cpu ${srv}s, rss ${rss} KiB)$([ "$paths" = - ] || echo " $paths")" ;;
+    ok) log "  $scen $tool #$run: $mbs MB/s (${wall}s$([ "${11:-0}" = 0 ] || echo ", transfer ${11}s"), client cpu ${cli}s, server cpu ${srv}s, rss ${rss} KiB)$([ "$paths" = - ] || echo " $paths")" ;;
     sha-mismatch) mismatches=$((mismatches + 1)); log "  $scen $tool #$run: SHA-256 MISMATCH" ;;
     *) failures=$((failures + 1)); log "  $scen $tool #$run: FAILED: $note" ;;
   esac
@@ -361,7 +364,8 @@ done
   echo "# file.bytes=$file_bytes"
   echo "# output=$(df --output=fstype "$out" | tail -1 | tr -d ' ') ($out)"
   echo "# runs=$runs"
-  cols=(scenario tool run bytes wall_s client_cpu_s server_cpu_s client_rss_kib rate1_mbit rate2_mbit status paths note)
+  cols=(scenario tool run bytes wall_s client_cpu_s server_cpu_s client_rss_kib rate1_mbit rate2_mbit status paths note
+    transfer_s)
   (IFS=$'\t'; echo "${cols[*]}")
 } > "$results"
 

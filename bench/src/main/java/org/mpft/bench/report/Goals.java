@@ -83,23 +83,29 @@ public final class Goals {
 
     /**
      * The quick run's gate: on the equal-rate bed, each multi-path strategy must be faster than mpft
-     * single path.
+     * single path. It compares the downloads' own durations as the client reports them (the JVM's start, the
+     * same ~1.5 s for every mpft run, is not a property of the paths and is half of a 100 MB run); when a
+     * results file has none (older files), the wall times.
      *
      * @return empty when it passes, else why it failed
      */
     public static Optional<String> multipathGate(Summaries s) {
-        OptionalDouble single = s.speed("equal", MPFT_SINGLE);
+        boolean transfer = s.transferSpeed("equal", MPFT_SINGLE).isPresent();
+        java.util.function.Function<String, OptionalDouble> speedOf =
+                tool -> transfer ? s.transferSpeed("equal", tool) : s.speed("equal", tool);
+        String measure = transfer ? "over the transfer" : "wall time";
+        OptionalDouble single = speedOf.apply(MPFT_SINGLE);
         if (single.isEmpty()) {
             return Optional.of("gate: no verified mpft single-path run on the equal-rate bed");
         }
         List<String> failures = new ArrayList<>();
         for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
-            OptionalDouble speed = s.speed("equal", multi);
+            OptionalDouble speed = speedOf.apply(multi);
             if (speed.isEmpty()) {
-                failures.add(multi + " has no verified run");
+                failures.add(multi + " has no verified run" + (transfer ? " with a transfer time" : ""));
             } else if (speed.getAsDouble() <= single.getAsDouble()) {
                 failures.add(multi + " " + Markdown.number(speed.getAsDouble(), 1) + " MB/s is not faster than "
-                        + MPFT_SINGLE + " " + Markdown.number(single.getAsDouble(), 1) + " MB/s");
+                        + MPFT_SINGLE + " " + Markdown.number(single.getAsDouble(), 1) + " MB/s (" + measure + ")");
             }
         }
         return failures.isEmpty() ? Optional.empty()

@@ -36,8 +36,8 @@ public final class Markdown {
         StringBuilder out = new StringBuilder("#### ").append(scenario).append(" — ")
                 .append(rows.isEmpty() ? "" : paths(rows.get(0))).append("\n\n");
         out.append("| tool | verified runs | MB/s (median) | of capacity | vs mpft single | vs best peer "
-                + "| client CPU s/GiB | server CPU s/GiB | client peak RSS MiB |\n");
-        out.append("| --- | --: | --: | --: | --: | --: | --: | --: | --: |\n");
+                + "| MB/s over the transfer | client CPU s/GiB | server CPU s/GiB | client peak RSS MiB |\n");
+        out.append("| --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |\n");
         OptionalDouble single = summaries.speed(scenario, Summaries.MPFT_SINGLE);
         Optional<ToolSummary> peer = summaries.bestPeer(scenario);
         OptionalDouble peerSpeed = peer.map(ToolSummary::megabytesPerSec).orElse(OptionalDouble.empty());
@@ -47,6 +47,7 @@ public final class Markdown {
                     .append(" | ").append(percent(t.capacityFraction()))
                     .append(" | ").append(times(Stats.ratio(t.megabytesPerSec(), single)))
                     .append(" | ").append(times(Stats.ratio(t.megabytesPerSec(), peerSpeed)))
+                    .append(" | ").append(fixed(t.transferMegabytesPerSec(), 1))
                     .append(" | ").append(fixed(t.clientCpuPerGib(), 2))
                     .append(" | ").append(fixed(t.serverCpuPerGib(), 2))
                     .append(" | ").append(fixed(t.clientRssMib(), 0)).append(" |\n");

@@ -21,11 +21,12 @@ import java.util.Map;
  */
 public final class ResultsFile {
 
-    /** The column names, in order, tab-separated. */
-    public static final String HEADER = String.join("\t", "scenario", "tool", "run", "bytes", "wall_s",
+    /** The header of files written before {@code transfer_s} existed (sessions 1 to 3); still read. */
+    public static final String LEGACY_HEADER = String.join("\t", "scenario", "tool", "run", "bytes", "wall_s",
             "client_cpu_s", "server_cpu_s", "client_rss_kib", "rate1_mbit", "rate2_mbit", "status", "paths", "note");
 
-    private static final int COLUMNS = HEADER.split("\t").length;
+    /** The column names, in order, tab-separated. */
+    public static final String HEADER = LEGACY_HEADER + "\ttransfer_s";
 
     private ResultsFile() {
     }
@@ -71,6 +72,7 @@ public final class ResultsFile {
         Map<String, String> facts = new LinkedHashMap<>();
         List<RunRecord> records = new ArrayList<>();
         boolean header = false;
+        int columns = 0;
         int lineNo = 0;
         try (BufferedReader in = new BufferedReader(new StringReader(text))) {
             for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -86,14 +88,15 @@ public final class ResultsFile {
                     continue;
                 }
                 if (!header) {
-                    if (!line.equals(HEADER)) {
+                    if (!line.equals(HEADER) && !line.equals(LEGACY_HEADER)) {
                         throw new IllegalArgumentException(source + ":" + lineNo + ": expected the header line '"
                                 + HEADER.replace('\t', ' ') + "'");
                     }
                     header = true;
+                    columns = line.split("\t").length;
                     continue;
                 }
-                records.add(record(line, source + ":" + lineNo));
+                records.add(record(line, columns, source + ":" + lineNo));
             }
         } catch (IOException e) {
             throw new IllegalStateException("reading a string cannot fail", e);
@@ -109,18 +112,18 @@ public final class ResultsFile {
         return String.join("\t", r.scenario(), r.tool(), Integer.toString(r.run()), Long.toString(r.bytes()),
                 decimal(r.wallSeconds()), decimal(r.clientCpuSeconds()), decimal(r.serverCpuSeconds()),
                 Long.toString(r.clientRssKib()), Integer.toString(r.rate1Mbit()), Integer.toString(r.rate2Mbit()),
-                r.status(), r.paths(), r.note());
+                r.status(), r.paths(), r.note(), decimal(r.transferSeconds()));
     }
 
-    private static RunRecord record(String line, String where) {
+    private static RunRecord record(String line, int columns, String where) {
         String[] f = line.split("\t", -1);
-        if (f.length != COLUMNS) {
-            throw new IllegalArgumentException(where + ": " + f.length + " columns, expected " + COLUMNS);
+        if (f.length != columns) {
+            throw new IllegalArgumentException(where + ": " + f.length + " columns, expected " + columns);
         }
         try {
             return new RunRecord(f[0], f[1], Integer.parseInt(f[2]), Long.parseLong(f[3]), number(f[4]),
                     number(f[5]), number(f[6]), Long.parseLong(f[7]), Integer.parseInt(f[8]), Integer.parseInt(f[9]),
-                    f[10], f[11], f[12]);
+                    f[10], f[11], f[12], columns > 13 ? number(f[13]) : 0);
         } catch (IllegalArgumentException e) {
             // NumberFormatException is one too
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);

@@ -21,10 +21,14 @@ import java.util.Objects;
  *                         {@link #STATUS_SHA_MISMATCH} (it finished but the file differs)
  * @param paths            per-path detail as {@code role:chunks:bytes} joined by commas, or {@code -}
  * @param note             free text (an error's last line), or {@code -}
+ * @param transferSeconds  the download's own duration as the mpft client reports it ({@code elapsedMs} of its
+ *                         {@code --json} summary: connection to the last chunk, without the JVM's start),
+ *                         seconds; 0 when not reported (the peers, older results files)
  */
 public record RunRecord(String scenario, String tool, int run, long bytes, double wallSeconds,
                         double clientCpuSeconds, double serverCpuSeconds, long clientRssKib,
-                        int rate1Mbit, int rate2Mbit, String status, String paths, String note) {
+                        int rate1Mbit, int rate2Mbit, String status, String paths, String note,
+                        double transferSeconds) {
 
     /** The download finished and its SHA-256 matched the source. */
     public static final String STATUS_OK = "ok";
@@ -34,6 +38,14 @@ public record RunRecord(String scenario, String tool, int run, long bytes, doubl
     public static final String STATUS_SHA_MISMATCH = "sha-mismatch";
 
     private static final double BYTES_PER_GIB = 1024.0 * 1024 * 1024;
+
+    /** A run whose tool reports no transfer time of its own. */
+    public RunRecord(String scenario, String tool, int run, long bytes, double wallSeconds, double clientCpuSeconds,
+                     double serverCpuSeconds, long clientRssKib, int rate1Mbit, int rate2Mbit, String status,
+                     String paths, String note) {
+        this(scenario, tool, run, bytes, wallSeconds, clientCpuSeconds, serverCpuSeconds, clientRssKib, rate1Mbit,
+                rate2Mbit, status, paths, note, 0);
+    }
 
     /** Checks the fields. */
     public RunRecord {
@@ -55,6 +67,11 @@ public record RunRecord(String scenario, String tool, int run, long bytes, doubl
     /** Throughput: bytes / wall seconds, in MB/s (10^6 bytes). */
     public double megabytesPerSecond() {
         return wallSeconds > 0 ? bytes / 1e6 / wallSeconds : 0;
+    }
+
+    /** Throughput over the client's own transfer time, MB/s; 0 when the tool reports none. */
+    public double transferMegabytesPerSecond() {
+        return transferSeconds > 0 ? bytes / 1e6 / transferSeconds : 0;
     }
 
     /** The summed configured capacity of the paths, Mbit/s; 0 when not shaped. */

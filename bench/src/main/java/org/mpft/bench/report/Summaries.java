@@ -77,6 +77,11 @@ public final class Summaries {
         return get(scenario, tool).map(ToolSummary::megabytesPerSec).orElse(OptionalDouble.empty());
     }
 
+    /** The median MB/s over the client's own transfer time, empty when not reported (peers, older files). */
+    public OptionalDouble transferSpeed(String scenario, String tool) {
+        return get(scenario, tool).map(ToolSummary::transferMegabytesPerSec).orElse(OptionalDouble.empty());
+    }
+
     /** The fastest peer (non-mpft tool) of a scenario by median MB/s. */
     public Optional<ToolSummary> bestPeer(String scenario) {
         return scenario(scenario).stream().filter(s -> !s.isMpft() && s.megabytesPerSec().isPresent())

@@ -18,10 +18,12 @@ import java.util.function.ToDoubleFunction;
  * @param capacityMbit    the scenario's summed path capacity, Mbit/s; 0 when not shaped
  * @param rate1Mbit       path 1's rate, Mbit/s; 0 when not shaped
  * @param rate2Mbit       path 2's rate, Mbit/s; 0 when not shaped
+ * @param transferMegabytesPerSec median throughput over the client's own transfer time (without the JVM's
+ *                        start), MB/s; empty when the tool reports none
  */
 public record ToolSummary(String scenario, String tool, int runs, int okRuns, OptionalDouble megabytesPerSec,
                           OptionalDouble clientCpuPerGib, OptionalDouble serverCpuPerGib, OptionalDouble clientRssMib,
-                          int capacityMbit, int rate1Mbit, int rate2Mbit) {
+                          int capacityMbit, int rate1Mbit, int rate2Mbit, OptionalDouble transferMegabytesPerSec) {
 
     /** Tools whose id starts with this prefix are mpft; the others are the peers it is compared with. */
     public static final String MPFT_PREFIX = "mpft-";
@@ -33,7 +35,9 @@ public record ToolSummary(String scenario, String tool, int runs, int okRuns, Op
         return new ToolSummary(first.scenario(), first.tool(), runs.size(), ok.size(),
                 median(ok, RunRecord::megabytesPerSecond), median(ok, RunRecord::clientCpuPerGib),
                 median(ok, RunRecord::serverCpuPerGib), median(ok, r -> r.clientRssKib() / 1024.0),
-                first.capacityMbit(), first.rate1Mbit(), first.rate2Mbit());
+                first.capacityMbit(), first.rate1Mbit(), first.rate2Mbit(),
+                median(ok.stream().filter(r -> r.transferSeconds() > 0).toList(),
+                        RunRecord::transferMegabytesPerSecond));
     }
 
     /** True for an mpft tool, false for a peer. */

@@ -88,6 +88,25 @@ class GoalsTest {
     }
 
     @Test
+    void gateComparesTheClientsOwnTransferTimesWhenTheyAreThere() {
+        // the same 1.5 s of JVM start on every run: on wall time alternate is slower, over the transfer faster
+        List<RunRecord> runs = List.of(transfer("mpft-single", 6.0, 4.5), transfer("mpft-alternate", 6.1, 3.0),
+                transfer("mpft-adaptive", 5.0, 3.5));
+        assertThat(Goals.multipathGate(Summaries.of(runs))).isEmpty();
+
+        List<RunRecord> slower = List.of(transfer("mpft-single", 6.0, 4.5), transfer("mpft-alternate", 5.0, 3.0),
+                transfer("mpft-adaptive", 5.0, 4.6));
+        assertThat(Goals.multipathGate(Summaries.of(slower))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("mpft-adaptive 22.8 MB/s is not faster than mpft-single 23.3 MB/s (over the transfer)")
+                .doesNotContain("mpft-alternate");
+    }
+
+    private static RunRecord transfer(String tool, double wall, double transfer) {
+        return new RunRecord("equal", tool, 1, 104_857_600, wall, 5, 2, 150 * 1024, 200, 200, RunRecord.STATUS_OK,
+                "-", "-", transfer);
+    }
+
+    @Test
     void gateFailsWhenAStrategyIsSlowerOrMissing() {
         List<RunRecord> slower = List.of(ok("equal", "mpft-single", 1, 24, 200, 200),
                 ok("equal", "mpft-alternate", 1, 30, 200, 200), ok("equal", "mpft-adaptive", 1, 24, 200, 200));
@@ -96,7 +115,7 @@ class GoalsTest {
         List<RunRecord> noSingle = List.of(ok("equal", "mpft-alternate", 1, 45, 200, 200));
 
         assertThat(Goals.multipathGate(Summaries.of(slower))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
-                .contains("mpft-adaptive 24.0 MB/s is not faster than mpft-single 24.0 MB/s")
+                .contains("mpft-adaptive 24.0 MB/s is not faster than mpft-single 24.0 MB/s (wall time)")
                 .doesNotContain("mpft-alternate");
         assertThat(Goals.multipathGate(Summaries.of(missing))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
                 .contains("mpft-adaptive has no verified run");

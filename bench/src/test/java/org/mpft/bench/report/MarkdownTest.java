@@ -18,7 +18,14 @@ class MarkdownTest {
 
     @Test
     void rendersAScenarioTableWithRatios() {
-        Summaries s = Summaries.of(List.of(run("equal", "mpft-single", 4, 200, 200), run("equal", "mpft-alternate", 2, 200, 200),
+        RunRecord single = run("equal", "mpft-single", 4, 200, 200);
+        RunRecord alternate = run("equal", "mpft-alternate", 2, 200, 200);
+        // the client's own clock: 2.5 s and 1.25 s of the 4 s and 2 s
+        single = new RunRecord(single.scenario(), single.tool(), 1, single.bytes(), 4, 0.5, 1.5, 102_400, 200, 200,
+                RunRecord.STATUS_OK, "-", "-", 2.5);
+        alternate = new RunRecord(alternate.scenario(), alternate.tool(), 1, alternate.bytes(), 2, 0.5, 1.5, 102_400,
+                200, 200, RunRecord.STATUS_OK, "-", "-", 1.25);
+        Summaries s = Summaries.of(List.of(single, alternate,
                 run("equal", "sftp", 5, 200, 200), failed("equal", "scp", 1, 200, 200)));
 
         String table = Markdown.scenarioTable("equal", s);
@@ -26,12 +33,12 @@ class MarkdownTest {
         assertThat(table).isEqualTo("""
                 #### equal — 200 + 200 Mbit/s (capacity 50.0 MB/s)
 
-                | tool | verified runs | MB/s (median) | of capacity | vs mpft single | vs best peer | client CPU s/GiB | server CPU s/GiB | client peak RSS MiB |
-                | --- | --: | --: | --: | --: | --: | --: | --: | --: |
-                | mpft-single | 1/1 | 25.0 | 50.0% | 1.00x | 1.25x | 5.37 | 16.11 | 100 |
-                | mpft-alternate | 1/1 | 50.0 | 100.0% | 2.00x | 2.50x | 5.37 | 16.11 | 100 |
-                | sftp | 1/1 | 20.0 | 40.0% | 0.80x | 1.00x | 5.37 | 16.11 | 100 |
-                | scp | 0/1 | - | - | - | - | - | - | - |
+                | tool | verified runs | MB/s (median) | of capacity | vs mpft single | vs best peer | MB/s over the transfer | client CPU s/GiB | server CPU s/GiB | client peak RSS MiB |
+                | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: |
+                | mpft-single | 1/1 | 25.0 | 50.0% | 1.00x | 1.25x | 40.0 | 5.37 | 16.11 | 100 |
+                | mpft-alternate | 1/1 | 50.0 | 100.0% | 2.00x | 2.50x | 80.0 | 5.37 | 16.11 | 100 |
+                | sftp | 1/1 | 20.0 | 40.0% | 0.80x | 1.00x | - | 5.37 | 16.11 | 100 |
+                | scp | 0/1 | - | - | - | - | - | - | - | - |
 
                 best single-server peer: sftp
                 """);

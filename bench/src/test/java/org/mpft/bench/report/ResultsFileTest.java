@@ -12,7 +12,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ResultsFileTest {
 
     private static final String LINE = "equal\tmpft-alternate\t2\t1073741824\t45.500\t30.250\t61.000\t210000\t200\t200"
-            + "\tok\tprimary:128:536870912,secondary:128:536870912\t-";
+            + "\tok\tprimary:128:536870912,secondary:128:536870912\t-\t43.000";
+
+    /** The same run as written before the transfer_s column (sessions 1 to 3). */
+    private static final String LEGACY_LINE = LINE.substring(0, LINE.lastIndexOf('\t'));
 
     @Test
     void parsesFactsHeaderAndRecords() {
@@ -36,7 +39,21 @@ class ResultsFileTest {
             assertThat(r.capacityMbit()).isEqualTo(400);
             assertThat(r.ok()).isTrue();
             assertThat(r.paths()).isEqualTo("primary:128:536870912,secondary:128:536870912");
+            assertThat(r.transferSeconds()).isEqualTo(43.0);
         });
+    }
+
+    @Test
+    void readsFilesWrittenBeforeTheTransferColumn() {
+        ResultsFile.Results legacy = ResultsFile.parse(ResultsFile.LEGACY_HEADER + "\n" + LEGACY_LINE, "old.tsv");
+
+        assertThat(legacy.records()).singleElement().satisfies(r -> {
+            assertThat(r.wallSeconds()).isEqualTo(45.5);
+            assertThat(r.transferSeconds()).isZero();
+            assertThat(r.transferMegabytesPerSecond()).isZero();
+        });
+        assertThatThrownBy(() -> ResultsFile.parse(ResultsFile.LEGACY_HEADER + "\n" + LINE, "old.tsv"))
+                .hasMessageContaining("old.tsv:2").hasMessageContaining("14 columns, expected 13");
     }
 
     @Test
@@ -53,6 +70,7 @@ class ResultsFileTest {
         assertThat(r.megabytesPerSecond()).isCloseTo(1073.741824 / 45.5, org.assertj.core.data.Offset.offset(1e-9));
         assertThat(r.clientCpuPerGib()).isEqualTo(30.25);
         assertThat(r.serverCpuPerGib()).isEqualTo(61.0);
+        assertThat(r.transferMegabytesPerSecond()).isCloseTo(1073.741824 / 43, org.assertj.core.data.Offset.offset(1e-9));
     }
 
     @Test
@@ -68,7 +86,7 @@ class ResultsFileTest {
         assertThatThrownBy(() -> ResultsFile.parse(ResultsFile.HEADER + "\n" + LINE + "\n" + LINE.replace("45.500", "x"), "r.tsv"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("r.tsv:3:");
         assertThatThrownBy(() -> ResultsFile.parse(ResultsFile.HEADER + "\nequal\tsftp\t1", "r.tsv"))
-                .hasMessageContaining("r.tsv:2: 3 columns, expected 13");
+                .hasMessageContaining("r.tsv:2: 3 columns, expected 14");
         assertThatThrownBy(() -> ResultsFile.parse(ResultsFile.HEADER + "\n" + LINE.replace("\tok\t", "\tmaybe\t"), "r.tsv"))
                 .hasMessageContaining("unknown status 'maybe'");
         assertThatThrownBy(() -> ResultsFile.parse(ResultsFile.HEADER + "\n" + LINE.replace("45.500", "-1"), "r.tsv"))
