@@ -2,8 +2,9 @@
 # bench/run.sh — mpft against the tools people use today, on two real rate-limited paths (issue 6).
 #
 #   sudo bench/run.sh            full run: 1 GiB file, 3 runs per tool, every scenario and peer (~40 min)
-#   sudo bench/run.sh --quick    100 MB, 1 run, mpft + OpenSSH sftp only (< 5 min); exits 3 unless each
-#                                mpft multi-path strategy beats mpft single path on the equal-rate bed
+#   sudo bench/run.sh --quick    100 MB, 1 run, mpft + OpenSSH sftp only (< 5 min); exits 3 unless mpft
+#                                multi-path (one strategy at least) beats mpft single path on the equal-rate
+#                                bed, over the transfer as the client times it (CI runs this, .ci/run)
 #   sudo bench/run.sh --memory   client peak RSS, mpft single path on loopback: 1 GiB vs 4 GiB file
 #
 # Other options: --runs N, --size BYTES (e.g. 256m, 1g), --scenarios equal,unequal,loss,loopback,capped-equal,capped-unequal,

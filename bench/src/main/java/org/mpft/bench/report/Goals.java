@@ -82,10 +82,11 @@ public final class Goals {
     }
 
     /**
-     * The quick run's gate: on the equal-rate bed, each multi-path strategy must be faster than mpft
-     * single path. It compares the downloads' own durations as the client reports them (the JVM's start, the
-     * same ~1.5 s for every mpft run, is not a property of the paths and is half of a 100 MB run); when a
-     * results file has none (older files), the wall times.
+     * The quick run's gate: on the equal-rate bed, multi-path must be faster than mpft single path, that is
+     * at least one multi-path strategy that was run (a broken multi-path makes every strategy slower; which
+     * strategy wins is the report's business, and with one 100 MB run each on 2 cores either can lose a few
+     * percent to noise). It compares the downloads' own durations as the client reports them (the JVM's start
+     * is not a property of the paths); when a results file has none (older files), the wall times.
      *
      * @return empty when it passes, else why it failed
      */
@@ -98,18 +99,34 @@ public final class Goals {
         if (single.isEmpty()) {
             return Optional.of("gate: no verified mpft single-path run on the equal-rate bed");
         }
-        List<String> failures = new ArrayList<>();
+        List<String> slower = new ArrayList<>();
         for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
             OptionalDouble speed = speedOf.apply(multi);
             if (speed.isEmpty()) {
-                failures.add(multi + " has no verified run" + (transfer ? " with a transfer time" : ""));
+                slower.add(multi + " has no verified run" + (transfer ? " with a transfer time" : ""));
             } else if (speed.getAsDouble() <= single.getAsDouble()) {
-                failures.add(multi + " " + Markdown.number(speed.getAsDouble(), 1) + " MB/s is not faster than "
-                        + MPFT_SINGLE + " " + Markdown.number(single.getAsDouble(), 1) + " MB/s (" + measure + ")");
+                slower.add(multi + " " + Markdown.number(speed.getAsDouble(), 1) + " MB/s");
+            } else {
+                return Optional.empty();
             }
         }
-        return failures.isEmpty() ? Optional.empty()
-                : Optional.of("gate (equal-rate bed, multi-path faster than single path): " + String.join("; ", failures));
+        return Optional.of("gate (equal-rate bed, multi-path faster than single path, " + measure + "): no strategy"
+                + " beat " + MPFT_SINGLE + " " + Markdown.number(single.getAsDouble(), 1) + " MB/s: "
+                + String.join("; ", slower));
+    }
+
+    /** Each multi-path strategy's speed on the equal-rate bed against single path, for the gate's log line. */
+    public static String multipathRatios(Summaries s) {
+        boolean transfer = s.transferSpeed("equal", MPFT_SINGLE).isPresent();
+        List<String> parts = new ArrayList<>();
+        for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
+            OptionalDouble ratio = transfer
+                    ? Stats.ratio(s.transferSpeed("equal", multi), s.transferSpeed("equal", MPFT_SINGLE))
+                    : Stats.ratio(s.speed("equal", multi), s.speed("equal", MPFT_SINGLE));
+            parts.add(multi + " " + (ratio.isPresent() ? Markdown.number(ratio.getAsDouble(), 2) + "x" : "-"));
+        }
+        return String.join(", ", parts) + " of " + MPFT_SINGLE + " (" + (transfer ? "over the transfer" : "wall time")
+                + ")";
     }
 
     private static OptionalDouble ofTwiceSlower(ToolSummary t) {
