@@ -16,12 +16,15 @@ import org.mpft.protocol.MpftException;
 /**
  * Receives one chunk stream (server-opened, unidirectional): parses the {@link ChunkHeader} as its bytes
  * come in, checks it against the plan before buffering anything else, then gathers exactly
- * {@code header.length()} payload bytes into one pooled direct buffer and hands header and buffer on as a
+ * {@code header.length()} payload bytes into one pooled direct buffer (growing as they arrive) and hands header and buffer on as a
  * {@link DownloadEvent.ChunkArrived} (verification happens on the download's thread). A stream that is
  * short, long or malformed ends the download with PROTOCOL_ERROR. The stream is closed when the server's
  * FIN arrives (QUIC streams are half-closed otherwise). One instance per stream, on the event loop.
  */
 final class ChunkReceiver extends ChannelInboundHandlerAdapter {
+
+    /** A chunk's buffer starts at most this big and grows to the chunk's length as bytes arrive. */
+    static final int INITIAL_PAYLOAD_CAPACITY = 4 << 20;
 
     private final String server;
     private final Supplier<ChunkVerifier> verifier;
@@ -82,14 +85,17 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             check.checkHeader(decoded, server);
             header = decoded;
             head.readerIndex(head.readerIndex() + view.position());
-            // the bytes on the stream: the chunk's length, or less when compressed (checked against the plan)
-            payload = allocator.directBuffer(header.encodedLength(), header.encodedLength());
+            // the bytes on the stream: the chunk's length, or less when compressed (checked against the plan).
+            // The buffer starts at up to 4 MiB and grows as bytes arrive: eight 16 MiB chunks opened at once would
+            // otherwise hold 128 MiB of (zeroed, resident) memory while the connection window lets 32 MiB travel.
+            payload = allocator.directBuffer(Math.min(header.encodedLength(), INITIAL_PAYLOAD_CAPACITY),
+                    header.encodedLength());
             appendPayload(head);
             head.release();
             head = null;
         }
         appendPayload(in);
-        if (!delivered && payload.writableBytes() == 0) {
+        if (!delivered && payload.maxWritableBytes() == 0) {
             delivered = true;
             ByteBuf complete = payload;
             payload = null;
@@ -102,7 +108,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
         if (n == 0) {
             return;
         }
-        if (delivered || payload == null || n > payload.writableBytes()) {
+        if (delivered || payload == null || n > payload.maxWritableBytes()) {
             throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " sent more than the "
                     + header.encodedLength() + " bytes of chunk " + header.chunk());
         }
@@ -115,7 +121,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             if (!delivered && !failed) {
                 String which = header == null ? "a chunk stream" : "chunk " + header.chunk();
                 long got = header == null ? 0
-                        : header.encodedLength() - (payload == null ? 0 : payload.writableBytes());
+                        : header.encodedLength() - (payload == null ? 0 : payload.maxWritableBytes());
                 fail(ctx, new MpftException(ErrorCode.PROTOCOL_ERROR, server + " ended " + which + " after " + got
                         + " of " + (header == null ? "?" : header.encodedLength()) + " bytes"));
             }
