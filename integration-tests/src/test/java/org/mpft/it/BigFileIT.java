@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -73,7 +72,7 @@ class BigFileIT {
         Path out = Files.createDirectories(work.resolve("out"));
         Path home = Files.createDirectories(work.resolve("home"));
         List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-jar", cliJar().toString(),
+                "-Xmx256m", "-XX:MaxDirectMemorySize=256m", "-jar", MpftCli.cliJar().toString(),
                 "get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts",
                 work.resolve("known_hosts").toString(), "--json", "alice@127.0.0.1:" + port + ":data/big.bin",
                 "-o", out.resolve("big.bin").toString());
@@ -134,19 +133,5 @@ class BigFileIT {
             }
         }
         return HexFormat.of().formatHex(digest.digest());
-    }
-
-    private static Path cliJar() throws IOException {
-        String property = System.getProperty(CliIT.CLI_JAR_PROPERTY);
-        if (property != null && Files.isRegularFile(Path.of(property))) {
-            return Path.of(property);
-        }
-        Path target = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("mpft-cli/target");
-        try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "mpft-cli-*-all.jar")) {
-            for (Path jar : jars) {
-                return jar;
-            }
-        }
-        throw new IOException("no CLI jar: set " + CliIT.CLI_JAR_PROPERTY + " or build mpft-cli");
     }
 }

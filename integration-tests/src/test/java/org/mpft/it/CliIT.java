@@ -6,7 +6,6 @@ import java.io.File;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -133,14 +132,14 @@ class CliIT {
 
     private Run mpft(Map<String, String> env, WhileRunning whileRunning, String... args) throws Exception {
         return run(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                cliJar().toString()), env, whileRunning, args);
+                MpftCli.cliJar().toString()), env, whileRunning, args);
     }
 
     /** Runs {@code bin/mpft ARGS}, the launcher a user runs, with {@code MPFT_JAR} set to the built jar. */
     private Run launcher(Map<String, String> env, String... args) throws Exception {
         Path script = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("bin/mpft");
         Map<String, String> withJar = new HashMap<>(env);
-        withJar.put("MPFT_JAR", cliJar().toString());
+        withJar.put("MPFT_JAR", MpftCli.cliJar().toString());
         withJar.put("JAVA_HOME", System.getProperty("java.home"));
         return run(List.of("bash", script.toAbsolutePath().toString()), withJar, process -> { }, args);
     }
@@ -178,22 +177,6 @@ class CliIT {
 
     private String knownHosts() {
         return dir.resolve("known_hosts").toString();
-    }
-
-    private static Path cliJar() throws IOException {
-        String property = System.getProperty(CLI_JAR_PROPERTY);
-        if (property != null && Files.isRegularFile(Path.of(property))) {
-            return Path.of(property);
-        }
-        Path target = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("mpft-cli/target");
-        if (Files.isDirectory(target)) {
-            try (DirectoryStream<Path> jars = Files.newDirectoryStream(target, "mpft-cli-*-all.jar")) {
-                for (Path jar : jars) {
-                    return jar;
-                }
-            }
-        }
-        throw new IOException("no CLI jar: set " + CLI_JAR_PROPERTY + " (was " + property + ") or build mpft-cli");
     }
 
     private static String jsonString(String json, String field) {
