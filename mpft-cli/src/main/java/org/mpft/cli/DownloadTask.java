@@ -403,8 +403,7 @@ final class DownloadTask implements Download, Runnable {
     /** {@code e}, its message naming the file when it does not yet (a lost connection, a refused login ...). */
     static MpftException named(MpftException e, String remotePath) {
         String message = String.valueOf(e.getMessage());
-        return message.contains(remotePath) ? e
-                : new MpftException(e.code(), message + " (downloading " + remotePath + ")", e);
+        return message.contains(remotePath) ? e : new MpftException(e.code(), naming(message, remotePath), e);
     }
 
     /**
@@ -412,7 +411,12 @@ final class DownloadTask implements Download, Runnable {
      * chunk where one is concerned, but do not always name the file).
      */
     static String describe(String server, String remotePath, String message) {
-        return server + ": " + message + (message.contains(remotePath) ? "" : " (downloading " + remotePath + ")");
+        return server + ": " + naming(message, remotePath);
+    }
+
+    /** {@code message}, followed by the file it concerns unless it names it already. */
+    private static String naming(String message, String remotePath) {
+        return message.contains(remotePath) ? message : message + " (downloading " + remotePath + ")";
     }
 
     private MpftException cancelledError(Meta meta) {

@@ -297,16 +297,22 @@ final class GetCommand implements Callable<Integer> {
 
     /** After a failure: where the partial download is kept and how to resume it; empty when nothing is kept. */
     static String keptHint(DownloadRequest request) {
-        Path part = request.output().resolveSibling(request.output().getFileName() + ChunkManager.PART_SUFFIX);
-        Path state = request.output().resolveSibling(request.output().getFileName() + ChunkManager.STATE_SUFFIX);
-        return Files.exists(part) && Files.exists(state) ? "; the partial download is kept in " + part
+        return Files.exists(besideOutput(request, ChunkManager.STATE_SUFFIX)) ? resumeHint(request) : "";
+    }
+
+    /** Where the partial download is kept and how to resume it, when its part file exists; else empty. */
+    private static String resumeHint(DownloadRequest request) {
+        Path part = besideOutput(request, ChunkManager.PART_SUFFIX);
+        return Files.exists(part) ? "; the partial download is kept in " + part
                 + ", run the same command again to resume" : "";
     }
 
+    private static Path besideOutput(DownloadRequest request, String suffix) {
+        return request.output().resolveSibling(request.output().getFileName() + suffix);
+    }
+
     private String cancelledMessage(DownloadRequest request) {
-        Path part = request.output().resolveSibling(request.output().getFileName() + ChunkManager.PART_SUFFIX);
-        return "cancelled" + (Files.exists(part) ? "; the partial download is kept in " + part
-                + ", run the same command again to resume" : "");
+        return "cancelled" + resumeHint(request);
     }
 
     private void report(DownloadResult result) {

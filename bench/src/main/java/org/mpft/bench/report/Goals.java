@@ -91,17 +91,14 @@ public final class Goals {
      * @return empty when it passes, else why it failed
      */
     public static Optional<String> multipathGate(Summaries s) {
-        boolean transfer = s.transferSpeed("equal", MPFT_SINGLE).isPresent();
-        java.util.function.Function<String, OptionalDouble> speedOf =
-                tool -> transfer ? s.transferSpeed("equal", tool) : s.speed("equal", tool);
-        String measure = transfer ? "over the transfer" : "wall time";
-        OptionalDouble single = speedOf.apply(MPFT_SINGLE);
+        boolean transfer = gateUsesTransferTime(s);
+        OptionalDouble single = gateSpeed(s, MPFT_SINGLE, transfer);
         if (single.isEmpty()) {
             return Optional.of("gate: no verified mpft single-path run on the equal-rate bed");
         }
         List<String> slower = new ArrayList<>();
         for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
-            OptionalDouble speed = speedOf.apply(multi);
+            OptionalDouble speed = gateSpeed(s, multi, transfer);
             if (speed.isEmpty()) {
                 slower.add(multi + " has no verified run" + (transfer ? " with a transfer time" : ""));
             } else if (speed.getAsDouble() <= single.getAsDouble()) {
@@ -110,23 +107,34 @@ public final class Goals {
                 return Optional.empty();
             }
         }
-        return Optional.of("gate (equal-rate bed, multi-path faster than single path, " + measure + "): no strategy"
-                + " beat " + MPFT_SINGLE + " " + Markdown.number(single.getAsDouble(), 1) + " MB/s: "
+        return Optional.of("gate (equal-rate bed, multi-path faster than single path, " + gateMeasure(transfer)
+                + "): no strategy beat " + MPFT_SINGLE + " " + Markdown.number(single.getAsDouble(), 1) + " MB/s: "
                 + String.join("; ", slower));
     }
 
     /** Each multi-path strategy's speed on the equal-rate bed against single path, for the gate's log line. */
     public static String multipathRatios(Summaries s) {
-        boolean transfer = s.transferSpeed("equal", MPFT_SINGLE).isPresent();
+        boolean transfer = gateUsesTransferTime(s);
+        OptionalDouble single = gateSpeed(s, MPFT_SINGLE, transfer);
         List<String> parts = new ArrayList<>();
         for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
-            OptionalDouble ratio = transfer
-                    ? Stats.ratio(s.transferSpeed("equal", multi), s.transferSpeed("equal", MPFT_SINGLE))
-                    : Stats.ratio(s.speed("equal", multi), s.speed("equal", MPFT_SINGLE));
+            OptionalDouble ratio = Stats.ratio(gateSpeed(s, multi, transfer), single);
             parts.add(multi + " " + (ratio.isPresent() ? Markdown.number(ratio.getAsDouble(), 2) + "x" : "-"));
         }
-        return String.join(", ", parts) + " of " + MPFT_SINGLE + " (" + (transfer ? "over the transfer" : "wall time")
-                + ")";
+        return String.join(", ", parts) + " of " + MPFT_SINGLE + " (" + gateMeasure(transfer) + ")";
+    }
+
+    /** The gate compares transfer times when the single-path run reports one, wall times otherwise. */
+    private static boolean gateUsesTransferTime(Summaries s) {
+        return s.transferSpeed("equal", MPFT_SINGLE).isPresent();
+    }
+
+    private static OptionalDouble gateSpeed(Summaries s, String tool, boolean transfer) {
+        return transfer ? s.transferSpeed("equal", tool) : s.speed("equal", tool);
+    }
+
+    private static String gateMeasure(boolean transfer) {
+        return transfer ? "over the transfer" : "wall time";
     }
 
     private static OptionalDouble ofTwiceSlower(ToolSummary t) {
