@@ -18,7 +18,7 @@ import java.util.Optional;
  *
  * <p>Options: {@code --markdown FILE}, {@code --chart FILE}, {@code --title TEXT} (the chart's title),
  * {@code --doc FILE} (replace the part between the {@link DocSection} markers), {@code --gate} (exit 3
- * unless every multi-path strategy beat single path on the equal-rate bed).
+ * unless multi-path, one strategy at least, beat single path on the equal-rate bed: {@link Goals#multipathGate}).
  *
  * <p>Exit codes: 0 done, 2 bad command line or results file, 3 the gate failed.
  */
