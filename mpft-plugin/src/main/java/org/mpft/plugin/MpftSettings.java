@@ -58,9 +58,9 @@ import org.mpft.transport.TransportSettings;
  * <tr><td>{@value #MAX_SEND_RATE}</td><td>0</td><td>the most chunk bytes per second this instance sends over all its
  *     connections (suffix k, m, g: binary); 0 = unlimited</td></tr>
  * <tr><td>{@value #MAX_UDP_PAYLOAD}</td><td>auto</td><td>the largest UDP payload this instance sends and receives,
- *     bytes (1200 to 65507): {@code auto} is the loopback interface's MTU minus 48 when bound to a loopback address
- *     (65488 on Linux: the per-packet cost falls 45-fold), 1452 otherwise; set it higher only when every path to
- *     every client carries such datagrams (jumbo frames)</td></tr>
+ *     bytes (1200 to 65507): {@code auto} is the loopback interface's MTU minus 48 when bound to a loopback address,
+ *     at most 16383 (the largest packet quiche builds; the per-packet cost falls 11-fold), 1452 otherwise; set it
+ *     higher only when every path to every client carries such datagrams (jumbo frames)</td></tr>
  * <tr><td>{@value #CHUNK_RETRIES}</td><td>3</td><td>failures of one chunk (NACK, CHUNK_ERROR) tolerated before the
  *     transfer fails; a chunk is repeated once on the same path, then moved to another</td></tr>
  * <tr><td>{@value #CHUNK_TIMEOUT_MIN}</td><td>5s</td><td>the shortest time a secondary may go without delivering a

@@ -13,6 +13,12 @@ import org.slf4j.LoggerFactory;
  * interface, whose MTU (65536 on Linux) the kernel guarantees end to end, as TCP uses it there. Only the
  * loopback case is decided automatically: an address on any other interface may be reached through routers
  * with a smaller MTU, so an admin who knows better sets {@code mpft.max-udp-payload}.
+ *
+ * <p>Whatever the MTU allows, quiche (netty's QUIC codec) builds packets of at most
+ * {@value #LARGEST_QUIC_PACKET} bytes: with 65488 allowed on loopback every full packet on the wire was
+ * exactly that long (tcpdump, 1 GiB download). A bigger announced payload only makes the receive slots
+ * bigger, and fewer of them fit one {@code recvmmsg}: 16 KiB slots read 16 datagrams per call where 64 KiB
+ * slots read 4 (1 GiB on loopback: 7-8% faster, 10% less client CPU, docs/BENCHMARKS.md).
  */
 public final class DatagramSizes {
 
@@ -21,19 +27,22 @@ public final class DatagramSizes {
     /** IPv6 (40) and UDP (8) headers: the larger of the IP headers, so the payload fits either family. */
     static final int HEADERS = 48;
 
+    /** The largest QUIC packet quiche builds, bytes (2^14 - 1): the payload used on loopback. */
+    static final int LARGEST_QUIC_PACKET = 16383;
+
     private DatagramSizes() {
     }
 
     /**
-     * The UDP payload to use toward (or bound on) {@code address}: the loopback interface's MTU minus the
-     * headers for a loopback address, {@link TransportSettings#ETHERNET_PAYLOAD} for any other (including the
-     * wildcard address, which serves every interface).
+     * The UDP payload to use toward (or bound on) {@code address}: for a loopback address the loopback
+     * interface's MTU minus the headers, at most {@value #LARGEST_QUIC_PACKET}; for any other (including the
+     * wildcard address, which serves every interface) {@link TransportSettings#ETHERNET_PAYLOAD}.
      */
     public static int forAddress(InetAddress address) {
         if (address == null || !address.isLoopbackAddress()) {
             return TransportSettings.ETHERNET_PAYLOAD;
         }
-        return payloadForMtu(loopbackMtu(address));
+        return Math.min(LARGEST_QUIC_PACKET, payloadForMtu(loopbackMtu(address)));
     }
 
     /** The largest UDP payload an interface MTU allows, within [1200, 65507]. */
