@@ -5,7 +5,7 @@
 #   sudo bench/run.sh --quick    100 MB, 1 run, mpft + OpenSSH sftp only (< 5 min); exits 3 unless mpft
 #                                multi-path (one strategy at least) beats mpft single path on the equal-rate
 #                                bed, over the transfer as the client times it (CI runs this, .ci/run)
-#   sudo bench/run.sh --memory   client peak RSS, mpft single path on loopback: 1 GiB vs 4 GiB file
+#   sudo bench/run.sh --memory   client peak RSS, mpft single path on loopback: 1 GiB vs 4 GiB file (16 MiB chunks)
 #
 # Other options: --runs N, --size BYTES (e.g. 256m, 1g), --scenarios equal,unequal,loss,loopback,capped-equal,capped-unequal,
 #   --tools mpft-single,mpft-alternate,mpft-adaptive,sftp,sftp-gcm,scp,lftp-pget4,rclone-4,
@@ -380,11 +380,13 @@ mkdir -p "$data/bench"
 # ---------------------------------------------------------------- memory mode
 if [ "$mode" = memory ]; then
   f1=$(make_file $((1024 * 1024 * 1024))); f4=$(make_file $((4 * 1024 * 1024 * 1024)))
+  # one fixed chunk size, the largest the server picks by default (16 MiB: the client's worst case), for both
+  # files: the client's buffers are chunks in flight x chunk size, and the server picks the size from the
+  # path's measured speed and keeps a file's size for resumes, so with the automatic choice the comparison
+  # measured which chunk size each file happened to get (8 MiB for the 1 GiB file after a slower run, 16 MiB
+  # for the 4 GiB one after a faster run), not file size
+  host_config solo 127.0.0.1 2222 127.0.0.1 7300 mpft.chunk-size=16m
   launch_host solo ""; wait_host solo 127.0.0.1 2222 7300 || die "the solo host did not start"
-  # warm up on another file: the plugin keeps a file's chunk size for resumes, and picks it from the path's
-  # measured speed once it knows one, so both measured files meet the same chunk size (the client's buffers
-  # are chunks in flight x chunk size: a 1 GiB file warmed up before any speed was known kept 4 MiB chunks
-  # while the 4 GiB file got 16 MiB, and the comparison measured chunk size instead of file size)
   warm_up "$(make_file 100000000)" "" 127.0.0.1 127.0.0.1
   for r in $(seq "$runs"); do
     download memory-1g mpft-single "$r" "$f1" "" 127.0.0.1 127.0.0.1
