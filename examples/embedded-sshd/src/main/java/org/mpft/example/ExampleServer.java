@@ -1,6 +1,7 @@
 package org.mpft.example;
 
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -8,12 +9,14 @@ import org.apache.sshd.common.config.keys.KeyUtils;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.server.SftpFileSystemAccessor;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+import org.apache.sshd.sftp.server.SftpSubsystemProxy;
 
 /**
  * The example's SFTP server, as any MINA SSHD application would build it: SFTP only, its users' password
  * hashes and authorized keys, and each user jailed in {@code root/<user>} by a
- * {@link VirtualFileSystemFactory}. Nothing here knows about mpft.
+ * {@link VirtualFileSystemFactory}, making no links for them. Nothing here knows about mpft.
  */
 public final class ExampleServer {
 
@@ -49,7 +52,19 @@ public final class ExampleServer {
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
         sshd.setFileSystemFactory(roots);
-        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+        sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder().withFileSystemAccessor(NO_LINKS).build()));
         return sshd;
     }
+
+    /**
+     * MINA's rooted file system stores a link's target as given and lets the platform follow it, so a link
+     * made over SFTP ({@code ln -s .. up}) would lead out of the user's root: users make no links here.
+     */
+    private static final SftpFileSystemAccessor NO_LINKS = new SftpFileSystemAccessor() {
+        @Override
+        public void createLink(SftpSubsystemProxy subsystem, Path link, Path existing, boolean symLink)
+                throws IOException {
+            throw new AccessDeniedException(link.toString(), null, "this server does not create links");
+        }
+    };
 }

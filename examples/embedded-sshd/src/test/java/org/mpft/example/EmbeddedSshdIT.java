@@ -137,20 +137,20 @@ class EmbeddedSshdIT {
     void openSshSftpServesTheSameUserTheSameFile() throws Exception {
         Path work = dir.resolve("work");
         Path batch = Files.writeString(work.resolve("batch.sftp"), "pwd\nget pub/data.bin got.bin\n");
-        String result = ssh(work, "sftp", "-b", batch.toString(), "-F", "/dev/null", "-i", key.toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=" + work.resolve("known_hosts"), "-o", "LogLevel=ERROR",
-                "-P", Integer.toString(sftpPort()), "alice@127.0.0.1");
+        String result = sftp(work, batch);
         assertThat(result).startsWith("0\n").contains("Remote working directory: /");
         assertThat(Files.readAllBytes(work.resolve("got.bin"))).isEqualTo(content);
 
         Path refused = Files.writeString(work.resolve("refused.sftp"), "get /../bob/secret.txt bobs.txt\n");
-        String outside = ssh(work, "sftp", "-b", refused.toString(), "-F", "/dev/null", "-i", key.toString(),
-                "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=no",
-                "-o", "UserKnownHostsFile=" + work.resolve("known_hosts"), "-o", "LogLevel=ERROR",
-                "-P", Integer.toString(sftpPort()), "alice@127.0.0.1");
+        String outside = sftp(work, refused);
         assertThat(outside).doesNotStartWith("0\n");
         assertThat(work.resolve("bobs.txt")).doesNotExist();
+
+        // a link made over SFTP would lead out of the root (MINA's rooted file system follows it): refused
+        Path link = Files.writeString(work.resolve("link.sftp"), "ln -s .. up\n");
+        String linked = sftp(work, link);
+        assertThat(linked).doesNotStartWith("0\n");
+        assertThat(dir.resolve("root/alice/up")).doesNotExist();
     }
 
     // ---- helpers
@@ -182,6 +182,14 @@ class EmbeddedSshdIT {
             throw new AssertionError("mpft did not finish in 240 s: " + String.join(" ", args));
         }
         return new Cli(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    /** OpenSSH {@code sftp -b BATCH} as alice with her key; returns the exit code, a newline, the output. */
+    private String sftp(Path work, Path batch) throws IOException, InterruptedException {
+        return ssh(work, "sftp", "-b", batch.toString(), "-F", "/dev/null", "-i", key.toString(),
+                "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none", "-o", "StrictHostKeyChecking=no",
+                "-o", "UserKnownHostsFile=" + work.resolve("known_hosts"), "-o", "LogLevel=ERROR",
+                "-P", Integer.toString(sftpPort()), "alice@127.0.0.1");
     }
 
     private String target(String path) {

@@ -47,8 +47,8 @@ import org.mpft.api.ReadableFile;
  * ({@link HostFixture#readWithOwnProtocol}) and {@link FileAccess#openForRead} both serve the same bytes
  * or both refuse. Paths that the contract refuses whatever the protocol does (symbolic links out of the
  * root, files with several hard links unless the host allows them) are checked on the channel only; when
- * the host's own protocol serves one, the test publishes a report entry (JUnit {@code TestReporter}) naming
- * it: a weakness of the host's protocol that the channel does not share. (MINA SSHD's
+ * the host's own protocol serves one, the test publishes a report entry (JUnit {@code TestReporter}) and
+ * prints a line ({@code host TCK: ...}) naming it: a weakness of the host's protocol that the channel does not share. (MINA SSHD's
  * {@code VirtualFileSystemFactory}, for one, lets SFTP follow a link out of the user's root.)
  */
 @Timeout(120)
@@ -303,6 +303,9 @@ public abstract class HostContextContract {
             assertThat(readOrNull(path)).as(path).isNull();
             if (fixture.readWithOwnProtocol("alice", ALICE_PASSWORD, path) != null) {
                 report.publishEntry("own protocol serves what the contract refuses", path);
+                // Surefire does not print report entries: say it on the test's output too
+                System.out.println("host TCK: " + getClass().getSimpleName()
+                        + ": the host's own protocol serves what the contract refuses: " + path);
             }
         }
     }
