@@ -81,13 +81,23 @@ public final class MpftSshd implements AutoCloseable {
             this.server = Objects.requireNonNull(server, "server");
         }
 
-        /** The folder of plugin jars and of {@code plugin.properties}; default {@code plugins} (relative to the working folder). */
+        /**
+         * The folder of plugin jars and of {@code plugin.properties}; default {@code plugins} (relative to the working folder).
+         *
+         * @param dir the folder
+         * @return this builder
+         */
         public Builder pluginsDir(Path dir) {
             this.pluginsDir = Objects.requireNonNull(dir, "dir");
             return this;
         }
 
-        /** The folder of the plugins' data ({@code stateDir/<pluginId>}, created on start); default {@code state}. */
+        /**
+         * The folder of the plugins' data ({@code stateDir/<pluginId>}, created on start); default {@code state}.
+         *
+         * @param dir the folder
+         * @return this builder
+         */
         public Builder stateDir(Path dir) {
             this.stateDir = Objects.requireNonNull(dir, "dir");
             return this;
@@ -97,6 +107,9 @@ public final class MpftSshd implements AutoCloseable {
          * Answers {@code Authenticator.lookup}: whether the server has a user of that name. MINA has no user
          * directory; default: no user is known, so a channel's credential-less lookups (an mpft secondary
          * serving a ticket of its primary) are refused.
+         *
+         * @param known whether a user name is the server's
+         * @return this builder
          */
         public Builder knownUsers(Predicate<String> known) {
             this.knownUsers = Objects.requireNonNull(known, "known");
@@ -106,6 +119,9 @@ public final class MpftSshd implements AutoCloseable {
         /**
          * Serve regular files with more than one hard link; default {@code false}: such a file may be a
          * link to a file outside the user's root, and no path check can tell.
+         *
+         * @param allow whether to serve them
+         * @return this builder
          */
         public Builder allowHardLinks(boolean allow) {
             this.allowHardLinks = allow;
@@ -115,25 +131,44 @@ public final class MpftSshd implements AutoCloseable {
         /**
          * Sets a key of the channels' configuration over the one in {@code plugin.properties} (for a setting
          * the server's own command line owns, such as the channel's port).
+         *
+         * @param key the setting's key
+         * @param value its value
+         * @return this builder
          */
         public Builder pluginProperty(String key, String value) {
             pluginProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
             return this;
         }
 
-        /** Asks this password authenticator instead of the server's own; default: the server's. */
+        /**
+         * Asks this password authenticator instead of the server's own; default: the server's.
+         *
+         * @param authenticator the authenticator, or null for the server's
+         * @return this builder
+         */
         public Builder passwordAuthenticator(PasswordAuthenticator authenticator) {
             this.passwords = authenticator;
             return this;
         }
 
-        /** Asks this public-key authenticator instead of the server's own; default: the server's. */
+        /**
+         * Asks this public-key authenticator instead of the server's own; default: the server's.
+         *
+         * @param authenticator the authenticator, or null for the server's
+         * @return this builder
+         */
         public Builder publickeyAuthenticator(PublickeyAuthenticator authenticator) {
             this.keys = authenticator;
             return this;
         }
 
-        /** Opens files through this factory instead of the server's own; default: the server's. */
+        /**
+         * Opens files through this factory instead of the server's own; default: the server's.
+         *
+         * @param factory the factory, or null for the server's
+         * @return this builder
+         */
         public Builder fileSystemFactory(FileSystemFactory factory) {
             this.fileSystems = factory;
             return this;

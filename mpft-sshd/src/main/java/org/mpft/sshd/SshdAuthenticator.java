@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  * that {@code KeyUtils.compareKeys}-based authenticators ({@code AuthorizedKeysAuthenticator},
  * {@code KeySetPublickeyAuthenticator}) recognise them.
  *
+ * <p>MINA's {@code PasswordAuthenticator} takes the password as a {@code String}: the adapter makes one from
+ * the caller's array for the call, and cannot clear it afterwards.
+ *
  * <p>Thread-safe when the server's authenticators are.
  */
 public final class SshdAuthenticator implements Authenticator {
