@@ -37,7 +37,9 @@ import org.mpft.api.ReadableFile;
  *
  * <p>The user's root is the file system's {@code /} when the factory gives a file system of its own
  * (rooted, virtual), and the factory's {@code getUserHomeDir} when it gives the platform's default file
- * system (then a user with no home dir is refused: there would be no root to keep the user in).
+ * system (then a user with no home dir is refused: there would be no root to keep the user in). A user
+ * for whom the factory has no root at all ({@code VirtualFileSystemFactory} without a default home) is
+ * {@link AccessDenied}.
  *
  * <p>Answers, in this order: {@link InvalidPath} for a NUL or other control character or a {@code ..}
  * that climbs above the root; {@link NoSuchFile} when nothing is there; {@link InvalidPath} when
@@ -85,7 +87,13 @@ public final class SshdFileAccess implements FileAccess {
         Objects.requireNonNull(path, "path");
         String rel = normalize(path);
         ServerSession session = SessionView.of(server, user.name(), true);
-        FileSystem fs = fileSystems.createFileSystem(session);
+        FileSystem fs;
+        try {
+            fs = fileSystems.createFileSystem(session);
+        } catch (InvalidPathException e) {
+            // VirtualFileSystemFactory: no root for this user
+            throw new AccessDenied("no root folder for user " + user.name());
+        }
         boolean ownFileSystem = fs != FileSystems.getDefault();
         try {
             Path root = root(fs, ownFileSystem, session, user).toRealPath();

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.sshd.common.file.nativefs.NativeFileSystemFactory;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -62,5 +63,9 @@ class SshdFileAccessTest {
             }
         }, false);
         assertThatThrownBy(() -> files.openForRead(Principal.of("alice"), "x")).isInstanceOf(AccessDenied.class);
+        VirtualFileSystemFactory roots = new VirtualFileSystemFactory();
+        roots.setUserHomeDir("alice", dir);
+        SshdFileAccess virtual = new SshdFileAccess(SshServer.setUpDefaultServer(), roots, false);
+        assertThatThrownBy(() -> virtual.openForRead(Principal.of("mallory"), "x")).isInstanceOf(AccessDenied.class);
     }
 }
