@@ -89,6 +89,14 @@ class CheckConfigCommandTest {
     }
 
     @Test
+    void thePackagedConfigHasOnlyKnownWellFormedKeys() throws Exception {
+        // the config that the systemd unit and the container image use (its folders exist only there)
+        HostSettings packaged = HostSettings.load(Path.of("packaging/host.properties"));
+        assertThat(packaged.dataDir()).isEqualTo(Path.of("/var/lib/mpft-host/data"));
+        assertThat(packaged.pluginsDir()).isEqualTo(Path.of("/etc/mpft-host/plugins"));
+    }
+
+    @Test
     void aMissingConfigFileIsNamed() {
         assertThat(CheckConfigCommand.check(dir.resolve("none.properties")))
                 .containsExactly("no such config file: " + dir.resolve("none.properties"));
