@@ -1,5 +1,6 @@
 package org.mpft.host;
 
+import org.mpft.sshd.ChannelLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.Reader;
@@ -227,7 +228,7 @@ final class CheckConfigCommand implements Callable<Integer> {
                 problems.add(key + "not an SSH host key the host can load (it would be replaced): " + keyFile);
             }
         } catch (IOException | RuntimeException e) {
-            problems.add(key + "cannot load the SSH host key " + keyFile + ": " + PluginHost.describe(e));
+            problems.add(key + "cannot load the SSH host key " + keyFile + ": " + ChannelLoader.describe(e));
         } finally {
             if (copy != null) {
                 try {
@@ -254,9 +255,9 @@ final class CheckConfigCommand implements Callable<Integer> {
         } catch (IOException e) {
             problems.add(key + "cannot list " + dir + ": " + e);
         }
-        Path pluginConfig = dir.resolve(PluginHost.CONFIG_FILE);
+        Path pluginConfig = dir.resolve(ChannelLoader.CONFIG_FILE);
         try {
-            PluginHost.readConfig(pluginConfig);
+            ChannelLoader.readConfig(pluginConfig);
         } catch (IOException | IllegalArgumentException e) {
             problems.add(key + "cannot read " + pluginConfig + ": " + e);
         }

@@ -1,5 +1,6 @@
 package org.mpft.host;
 
+import org.mpft.sshd.ChannelLoader;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
@@ -20,10 +21,10 @@ final class Host implements AutoCloseable {
 
     private final HostSettings settings;
     private final SshServer sshd;
-    private final PluginHost plugins;
+    private final ChannelLoader plugins;
     private boolean closed;
 
-    private Host(HostSettings settings, SshServer sshd, PluginHost plugins) {
+    private Host(HostSettings settings, SshServer sshd, ChannelLoader plugins) {
         this.settings = settings;
         this.sshd = sshd;
         this.plugins = plugins;
@@ -51,7 +52,7 @@ final class Host implements AutoCloseable {
             sshd.getKeyPairProvider().loadKeys(null).iterator().next();
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             throw new SettingsException(HostSettings.HOST_KEY, "cannot load or create the SSH host key "
-                    + settings.hostKey() + ": " + PluginHost.describe(e));
+                    + settings.hostKey() + ": " + ChannelLoader.describe(e));
         }
         try {
             sshd.start();
@@ -61,8 +62,8 @@ final class Host implements AutoCloseable {
         }
         LOG.info("SFTP listening on {}:{}, {} user(s), homes in {}", settings.sftpBind(), sshd.getPort(),
                 users.all().size(), settings.dataDir());
-        PluginHost plugins = new PluginHost(settings.pluginsDir(), settings::pluginDataDir,
-                new HostAuthenticator(users), new HostFileAccess(users, resolver));
+        ChannelLoader plugins = new ChannelLoader(settings.pluginsDir(), settings::pluginDataDir,
+                new HostAuthenticator(users), new HostFileAccess(users, resolver), java.util.Map.of());
         Host host = new Host(settings, sshd, plugins);
         try {
             plugins.start();

@@ -1,5 +1,6 @@
 package org.mpft.host;
 
+import org.mpft.sshd.ChannelLoader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -55,7 +56,7 @@ public final class HostMain implements Callable<Integer> {
     static int run(String... args) {
         CommandLine cli = new CommandLine(new HostMain());
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            cmd.getErr().println("mpft-host: " + PluginHost.describe(e));
+            cmd.getErr().println("mpft-host: " + ChannelLoader.describe(e));
             return EXIT_FAILURE;
         });
         return cli.execute(args);

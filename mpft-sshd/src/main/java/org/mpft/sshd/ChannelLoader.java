@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.mpft.api.Authenticator;
 import org.mpft.api.ChannelStartException;
 import org.mpft.api.FileAccess;
@@ -26,19 +27,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Loads the jar plugins of a plugins folder with PF4J and starts every {@link TransferChannel} extension
- * with a {@link HostContext}: the plugin's data folder is {@code stateDir/<pluginId>}, its configuration
- * all keys of {@code pluginsDir/plugin.properties}, with the server's own overrides over them. A plugin or channel that fails is logged in one line
- * naming it and the cause; the others, and the SSH server, carry on.
+ * with a {@link HostContext}: the plugin's data folder comes from the host ({@code dataDirs}, by plugin id),
+ * its configuration is all keys of {@code pluginsDir/plugin.properties}, with the host's own overrides over
+ * them, the same map for every channel. A plugin or channel that fails is logged in one line naming it and
+ * the cause; the others, and the host's own protocol, carry on. {@link MpftSshd} uses it, and so can any
+ * other host that loads transfer-channel plugins. Thread-safe.
  */
-final class ChannelLoader implements AutoCloseable {
+public final class ChannelLoader implements AutoCloseable {
 
     /** The file in the plugins folder whose keys configure the channels. */
-    static final String CONFIG_FILE = "plugin.properties";
+    public static final String CONFIG_FILE = "plugin.properties";
 
     private static final Logger LOG = LoggerFactory.getLogger(ChannelLoader.class);
 
     private final Path pluginsDir;
-    private final Path stateDir;
+    private final Function<String, Path> dataDirs;
     private final Authenticator authenticator;
     private final FileAccess fileAccess;
     private final Map<String, String> overrides;
@@ -49,17 +52,24 @@ final class ChannelLoader implements AutoCloseable {
     private record Started(String pluginId, TransferChannel channel) {
     }
 
-    ChannelLoader(Path pluginsDir, Path stateDir, Authenticator authenticator, FileAccess fileAccess,
-                  Map<String, String> overrides) {
+    /**
+     * @param pluginsDir    where the plugin jars and {@value #CONFIG_FILE} are
+     * @param dataDirs      the data folder of a plugin, by plugin id (created on start)
+     * @param authenticator the host's authenticator
+     * @param fileAccess    the host's file access
+     * @param overrides     keys that win over {@value #CONFIG_FILE}'s (empty for none)
+     */
+    public ChannelLoader(Path pluginsDir, Function<String, Path> dataDirs, Authenticator authenticator,
+                         FileAccess fileAccess, Map<String, String> overrides) {
         this.overrides = Map.copyOf(overrides);
         this.pluginsDir = Objects.requireNonNull(pluginsDir, "pluginsDir");
-        this.stateDir = Objects.requireNonNull(stateDir, "stateDir");
+        this.dataDirs = Objects.requireNonNull(dataDirs, "dataDirs");
         this.authenticator = Objects.requireNonNull(authenticator, "authenticator");
         this.fileAccess = Objects.requireNonNull(fileAccess, "fileAccess");
     }
 
     /** Loads and starts everything it can; never throws for a plugin's failure. */
-    synchronized void start() {
+    public synchronized void start() {
         Map<String, String> config;
         try {
             Map<String, String> merged = new TreeMap<>(readConfig(pluginsDir.resolve(CONFIG_FILE)));
@@ -88,7 +98,7 @@ final class ChannelLoader implements AutoCloseable {
     }
 
     /** The channels running, as {@code pluginId/channelName}. */
-    List<String> channels() {
+    public List<String> channels() {
         synchronized (started) {
             return started.stream().map(s -> s.pluginId() + "/" + safeName(s.channel())).toList();
         }
@@ -117,7 +127,7 @@ final class ChannelLoader implements AutoCloseable {
             String name = channel.getClass().getName();
             try {
                 name = channel.name();
-                Path dataDir = Files.createDirectories(stateDir.resolve(pluginId));
+                Path dataDir = Files.createDirectories(dataDirs.apply(pluginId));
                 channel.start(new HostContext(authenticator, fileAccess, dataDir, config));
                 started.add(new Started(pluginId, channel));
                 LOG.info("{}: channel '{}' started", label, name);
@@ -183,8 +193,13 @@ final class ChannelLoader implements AutoCloseable {
         return jars;
     }
 
-    /** All keys of the channels' configuration file; empty when there is none. */
-    static Map<String, String> readConfig(Path file) throws IOException {
+    /**
+     * All keys of a channels' configuration file; empty when there is none.
+     *
+     * @throws IOException              when the file cannot be read
+     * @throws IllegalArgumentException when it is not a valid properties file
+     */
+    public static Map<String, String> readConfig(Path file) throws IOException {
         if (!Files.exists(file)) {
             return Map.of();
         }
@@ -197,8 +212,8 @@ final class ChannelLoader implements AutoCloseable {
         return Collections.unmodifiableMap(config);
     }
 
-    /** One line: the failure and its root cause, without stack trace. */
-    static String describe(Throwable e) {
+    /** One line for a log or an error message: the failure and its root cause, without stack trace. */
+    public static String describe(Throwable e) {
         StringBuilder out = new StringBuilder(oneLine(e));
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {

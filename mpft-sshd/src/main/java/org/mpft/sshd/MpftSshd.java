@@ -202,7 +202,8 @@ public final class MpftSshd implements AutoCloseable {
          * @throws IllegalStateException when the server has no file system factory
          */
         public MpftSshd start() {
-            ChannelLoader loader = new ChannelLoader(pluginsDir.toAbsolutePath(), stateDir.toAbsolutePath(),
+            Path states = stateDir.toAbsolutePath();
+            ChannelLoader loader = new ChannelLoader(pluginsDir.toAbsolutePath(), states::resolve,
                     authenticator(), fileAccess(), Map.copyOf(pluginProperties));
             loader.start();
             return new MpftSshd(loader);

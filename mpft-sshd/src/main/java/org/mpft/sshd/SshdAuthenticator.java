@@ -1,10 +1,7 @@
 package org.mpft.sshd;
 
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.PublicKey;
-import java.security.Signature;
-import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -89,7 +86,7 @@ public final class SshdAuthenticator implements Authenticator {
     public Principal authenticatePublicKey(String user, PublicKey key, byte[] signedData, byte[] signature)
             throws AuthenticationFailed {
         if (user != null && key != null && signedData != null && signature != null && keys != null
-                && verify(key, signedData, signature)) {
+                && LoginSignatures.verify(key, signedData, signature)) {
             try {
                 if (keys.authenticate(user, sshdKey(key), SessionView.of(server, user, false))) {
                     return Principal.of(user);
@@ -112,41 +109,6 @@ public final class SshdAuthenticator implements Authenticator {
         throw new AuthenticationFailed("no such user");
     }
 
-    /**
-     * Verifies a signature with the JDK's own providers; the key is rebuilt from its X.509 encoding, so a
-     * key object of another provider (BouncyCastle, net.i2p) verifies the same way.
-     */
-    static boolean verify(PublicKey key, byte[] data, byte[] signature) {
-        String keyAlgorithm;
-        String signatureAlgorithm;
-        switch (key.getAlgorithm()) {
-            case "Ed25519", "EdDSA" -> {
-                keyAlgorithm = "Ed25519";
-                signatureAlgorithm = "Ed25519";
-            }
-            case "RSA" -> {
-                keyAlgorithm = "RSA";
-                signatureAlgorithm = "SHA256withRSA";
-            }
-            case "EC", "ECDSA" -> {
-                keyAlgorithm = "EC";
-                signatureAlgorithm = "SHA256withECDSA";
-            }
-            default -> {
-                return false;
-            }
-        }
-        try {
-            PublicKey jdkKey = KeyFactory.getInstance(keyAlgorithm)
-                    .generatePublic(new X509EncodedKeySpec(key.getEncoded()));
-            Signature s = Signature.getInstance(signatureAlgorithm);
-            s.initVerify(jdkKey);
-            s.update(data);
-            return s.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
-    }
 
     /** The key as MINA represents keys of its type (Ed25519 through its EdDSA support); others unchanged. */
     static PublicKey sshdKey(PublicKey key) {

@@ -1,5 +1,6 @@
 package org.mpft.host;
 
+import org.mpft.sshd.ChannelLoader;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ch.qos.logback.classic.Logger;
@@ -18,13 +19,13 @@ import org.mpft.host.testplugin.RecordingChannel;
 import org.slf4j.LoggerFactory;
 
 @Timeout(60)
-class PluginHostTest {
+class HostChannelLoaderTest {
 
     @TempDir
     Path dir;
 
     private final ListAppender<ILoggingEvent> log = new ListAppender<>();
-    private final Logger logger = (Logger) LoggerFactory.getLogger(PluginHost.class);
+    private final Logger logger = (Logger) LoggerFactory.getLogger(ChannelLoader.class);
 
     @BeforeEach
     void captureLog() {
@@ -43,13 +44,13 @@ class PluginHostTest {
         PluginJars.write(plugins.resolve("good.jar"), "good", RecordingChannel.class);
         PluginJars.write(plugins.resolve("bad.jar"), "bad", FailingChannel.class);
         Files.writeString(plugins.resolve("broken.jar"), "not a zip");
-        Files.writeString(plugins.resolve(PluginHost.CONFIG_FILE), "greeting=hello\nmpft.port=4433\n");
+        Files.writeString(plugins.resolve(ChannelLoader.CONFIG_FILE), "greeting=hello\nmpft.port=4433\n");
         Path state = dir.resolve("state");
         UserStore users = UserStore.open(dir.resolve("users"));
         HomeResolver resolver = new HomeResolver(dir.resolve("data"));
 
-        PluginHost host = new PluginHost(plugins, id -> state.resolve("plugins").resolve(id),
-                new HostAuthenticator(users), new HostFileAccess(users, resolver));
+        ChannelLoader host = new ChannelLoader(plugins, id -> state.resolve("plugins").resolve(id),
+                new HostAuthenticator(users), new HostFileAccess(users, resolver), java.util.Map.of());
         host.start();
 
         assertThat(host.channels()).containsExactly("good/recording");
@@ -60,7 +61,7 @@ class PluginHostTest {
         assertThat(errors).anySatisfy(m -> assertThat(m).contains("'bad'").contains("failing")
                 .contains("test.port: port 1 is not available").doesNotContain("\n"));
         assertThat(errors).anySatisfy(m -> assertThat(m).contains("broken.jar").doesNotContain("\n"));
-        assertThat(errors).noneSatisfy(m -> assertThat(m).contains(PluginHost.CONFIG_FILE));
+        assertThat(errors).noneSatisfy(m -> assertThat(m).contains(ChannelLoader.CONFIG_FILE));
 
         host.close();
         assertThat(state.resolve("plugins/good/stopped")).hasContent("yes");
@@ -72,8 +73,8 @@ class PluginHostTest {
     void emptyPluginsFolderStartsNothing() throws Exception {
         Path plugins = Files.createDirectories(dir.resolve("plugins"));
         UserStore users = UserStore.open(dir.resolve("users"));
-        PluginHost host = new PluginHost(plugins, id -> dir.resolve(id), new HostAuthenticator(users),
-                new HostFileAccess(users, new HomeResolver(dir)));
+        ChannelLoader host = new ChannelLoader(plugins, id -> dir.resolve(id), new HostAuthenticator(users),
+                new HostFileAccess(users, new HomeResolver(dir)), java.util.Map.of());
         host.start();
         assertThat(host.channels()).isEmpty();
         host.close();
@@ -82,10 +83,10 @@ class PluginHostTest {
     @Test
     void configurationIsEveryKeyUnmodifiable() throws Exception {
         Path file = Files.writeString(dir.resolve("plugin.properties"), "a=1\nb = two words\n");
-        var config = PluginHost.readConfig(file);
+        var config = ChannelLoader.readConfig(file);
         assertThat(config).containsOnly(java.util.Map.entry("a", "1"), java.util.Map.entry("b", "two words"));
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> config.put("c", "3"))
                 .isInstanceOf(UnsupportedOperationException.class);
-        assertThat(PluginHost.readConfig(dir.resolve("none"))).isEmpty();
+        assertThat(ChannelLoader.readConfig(dir.resolve("none"))).isEmpty();
     }
 }
