@@ -23,16 +23,6 @@ final class ChunkVerifier {
     private final boolean compression;
 
     /**
-     * @param transferId the transfer from META
-     * @param plan       the chunk plan from META
-     * @param algorithm  the checksum algorithm from META
-     * @param file       the remote path, for messages
-     */
-    ChunkVerifier(long transferId, ChunkPlan plan, ChecksumAlgorithm algorithm, String file) {
-        this(transferId, plan, algorithm, file, false);
-    }
-
-    /**
      * @param transferId  the transfer from META
      * @param plan        the chunk plan from META
      * @param algorithm   the checksum algorithm from META

@@ -18,11 +18,6 @@ sealed interface DownloadEvent {
      */
     record ChunkArrived(String server, ChunkHeader header, ByteBuf payload, long firstByteNanos)
             implements DownloadEvent {
-
-        /** A chunk whose first byte arrived now. */
-        ChunkArrived(String server, ChunkHeader header, ByteBuf payload) {
-            this(server, header, payload, System.nanoTime());
-        }
     }
 
     /** The connection or a stream failed; the download ends with this error. */

@@ -2,24 +2,16 @@ package org.mpft.client;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mpft.protocol.Ack;
 import org.mpft.protocol.AuthOk;
-import org.mpft.protocol.AuthPassword;
-import org.mpft.protocol.AuthPublicKey;
-import org.mpft.protocol.AuthSignedData;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Cancel;
 import org.mpft.protocol.ChunkHeader;
@@ -70,10 +62,10 @@ final class DownloadTask implements Download, Runnable {
     private final TransportSettings settings;
     private final DownloadRequest request;
     private final ProgressListener listener;
+    private final ChunkRetries retries;
     private final LinkedBlockingQueue<DownloadEvent> events = new LinkedBlockingQueue<>();
     private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
-    private final Map<Integer, Integer> failures = new HashMap<>();
     private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
     private volatile ChunkVerifier verifier;
     private SecondaryPaths secondaries;
@@ -82,7 +74,6 @@ final class DownloadTask implements Download, Runnable {
     private volatile Thread runner;
     private volatile boolean connecting;
     private BitSet have = new BitSet();
-    private int retries;
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
 
@@ -92,6 +83,7 @@ final class DownloadTask implements Download, Runnable {
         this.settings = settings;
         this.request = request;
         this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.retries = new ChunkRetries(request.retries());
         progress.addPath(request.server(), "primary");
     }
 
@@ -136,7 +128,7 @@ final class DownloadTask implements Download, Runnable {
             result = execute();
             failure = null;
         } catch (MpftException e) {
-            failure = named(e, request.remotePath());
+            failure = DownloadErrors.named(e, request.remotePath());
         } catch (InterruptedException e) {
             failure = cancelledError(null);
         } catch (Throwable t) {
@@ -189,7 +181,8 @@ final class DownloadTask implements Download, Runnable {
         connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH
                 | (request.compress() ? Features.COMPRESSION : 0L), AGENT));
         ServerHello hello = expect(ServerHello.class, null);
-        connection.send(login(hello.challenge(), Bytes.of(connection.certificateSha256())));
+        connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
+                Bytes.of(connection.certificateSha256())));
         expect(AuthOk.class, null);
         connection.send(new Open(request.remotePath(), request.strategy(),
                 request.compress() ? Features.COMPRESSION : 0L));
@@ -197,10 +190,12 @@ final class DownloadTask implements Download, Runnable {
         ChunkPlan plan = meta.plan();
         ChunkManager chunks;
         try {
-            chunks = ChunkManager.open(request.output(), new ChunkManager.FileIdentity(request.server(),
-                    request.remotePath(), meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume());
+            chunks = ChunkManager.open(request.output(), new FileIdentity(request.server(), request.remotePath(),
+                    meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume(), FreeSpace.FILE_STORE,
+                    FlushTimer.DAEMON);
         } catch (IOException e) {
-            throw new MpftException(ioCode(e), "cannot write " + request.output() + ": " + e.getMessage(), e);
+            throw new MpftException(DownloadErrors.ioCode(e), "cannot write " + request.output() + ": "
+                    + e.getMessage(), e);
         }
         try {
             if (chunks.restartReason() != null) {
@@ -241,14 +236,15 @@ final class DownloadTask implements Download, Runnable {
             try {
                 sha256 = chunks.finish();
             } catch (IOException e) {
-                throw new MpftException(ioCode(e), "cannot complete " + request.output() + ": " + e.getMessage(), e);
+                throw new MpftException(DownloadErrors.ioCode(e), "cannot complete " + request.output() + ": "
+                        + e.getMessage(), e);
             }
             connection.finish(new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             if (secondaries != null) {
                 secondaries.lost().forEach(progress::lost);
             }
-            return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries,
+            return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries.retries(),
                     chunks.resumedChunks(), progress.summaries(), latencies.done());
         } finally {
             if (secondaries != null) {
@@ -282,23 +278,23 @@ final class DownloadTask implements Download, Runnable {
                 return;
             }
             if (verdict == SecondaryPaths.Verdict.CORRUPT || (verdict == null && !verifier.verify(header, bytes))) {
-                int count = failures.merge(index, 1, Integer::sum);
-                retries++;
-                if (count > request.retries()) {
+                int count = retries.failed(index);
+                if (retries.exhausted(count)) {
                     throw new MpftException(ErrorCode.CHUNK_CORRUPTION, "chunk " + index + " of "
                             + request.remotePath() + " from " + arrived.server() + " failed its "
                             + header.checksumAlgorithm() + " checksum " + count + " times");
                 }
                 LOG.info("chunk {} of {} from {} failed its checksum; fetching it again ({} of {})", index,
-                        request.remotePath(), arrived.server(), count, request.retries());
+                        request.remotePath(), arrived.server(), count, retries.allowed());
                 connection.send(new Nack(meta.transferId(), index, ErrorCode.CHUNK_CORRUPTION));
                 return;
             }
             try {
                 chunks.write(index, bytes);
             } catch (IOException e) {
-                throw new MpftException(ioCode(e), "cannot write chunk " + index + " of " + request.remotePath()
-                        + " (from " + arrived.server() + ") to " + request.output() + ": " + e.getMessage(), e);
+                throw new MpftException(DownloadErrors.ioCode(e), "cannot write chunk " + index + " of "
+                        + request.remotePath() + " (from " + arrived.server() + ") to " + request.output() + ": "
+                        + e.getMessage(), e);
             }
             have.set(index);
             connection.send(new Ack(meta.transferId(), index));
@@ -377,46 +373,9 @@ final class DownloadTask implements Download, Runnable {
         }
     }
 
-    private Frame login(Bytes challenge, Bytes certificateSha256) {
-        Credentials credentials = request.credentials();
-        if (credentials instanceof Credentials.Password password) {
-            ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password.password()));
-            byte[] bytes = new byte[encoded.remaining()];
-            encoded.get(bytes);
-            Arrays.fill(encoded.array(), (byte) 0);
-            try {
-                return new AuthPassword(request.user(), Bytes.of(bytes));
-            } finally {
-                Arrays.fill(bytes, (byte) 0);
-            }
-        }
-        ClientIdentity identity = ((Credentials.Key) credentials).identity();
-        byte[] signature = identity.sign(AuthSignedData.of(challenge, request.user(), certificateSha256));
-        return new AuthPublicKey(request.user(), identity.keyAlgorithm(), Bytes.of(identity.publicKeyX509()),
-                Bytes.of(signature));
-    }
-
     private MpftException serverError(ErrorFrame error) {
-        return new MpftException(error.code(), describe(request.server(), request.remotePath(), error.message()));
-    }
-
-    /** {@code e}, its message naming the file when it does not yet (a lost connection, a refused login ...). */
-    static MpftException named(MpftException e, String remotePath) {
-        String message = String.valueOf(e.getMessage());
-        return message.contains(remotePath) ? e : new MpftException(e.code(), naming(message, remotePath), e);
-    }
-
-    /**
-     * A server's error message as the user sees it: always naming the server and the file (servers name the
-     * chunk where one is concerned, but do not always name the file).
-     */
-    static String describe(String server, String remotePath, String message) {
-        return server + ": " + naming(message, remotePath);
-    }
-
-    /** {@code message}, followed by the file it concerns unless it names it already. */
-    private static String naming(String message, String remotePath) {
-        return message.contains(remotePath) ? message : message + " (downloading " + remotePath + ")";
+        return new MpftException(error.code(), DownloadErrors.describe(request.server(), request.remotePath(),
+                error.message()));
     }
 
     private MpftException cancelledError(Meta meta) {
@@ -424,12 +383,6 @@ final class DownloadTask implements Download, Runnable {
                 + " chunks are kept for a resume";
         return new MpftException(ErrorCode.CANCELLED, "the download of " + request.remotePath() + " from "
                 + request.server() + " was cancelled" + kept);
-    }
-
-    private static ErrorCode ioCode(IOException e) {
-        String message = String.valueOf(e.getMessage());
-        return message.contains("No space left") || message.contains("Disk quota")
-                ? ErrorCode.INSUFFICIENT_SPACE : ErrorCode.INTERNAL_ERROR;
     }
 
     private void maybeNotify() {

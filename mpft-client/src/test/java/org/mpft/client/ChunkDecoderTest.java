@@ -43,7 +43,7 @@ class ChunkDecoderTest {
                 "t.txt", true);
         verifier.checkHeader(header, "srv");
         try (ChunkDecoder decoder = new ChunkDecoder(PooledByteBufAllocator.DEFAULT)) {
-            DownloadEvent.ChunkArrived decoded = decoder.decode(new DownloadEvent.ChunkArrived("srv", header, payload));
+            DownloadEvent.ChunkArrived decoded = decoder.decode(arrived(header, payload));
             assertThat(payload.refCnt()).as("encoded buffer released").isZero();
             assertThat(verifier.verify(header, decoded.payload().nioBuffer())).isTrue();
             decoded.payload().release();
@@ -57,7 +57,7 @@ class ChunkDecoderTest {
         ChunkVerifier verifier = new ChunkVerifier(9, new ChunkPlan(TEXT.length, 1 << 20), ChecksumAlgorithm.SHA256,
                 "t.txt", true);
         try (ChunkDecoder decoder = new ChunkDecoder(PooledByteBufAllocator.DEFAULT)) {
-            DownloadEvent.ChunkArrived decoded = decoder.decode(new DownloadEvent.ChunkArrived("srv", header, garbage));
+            DownloadEvent.ChunkArrived decoded = decoder.decode(arrived(header, garbage));
             assertThat(verifier.verify(header, decoded.payload().nioBuffer())).isFalse();
             decoded.payload().release();
         }
@@ -66,7 +66,7 @@ class ChunkDecoderTest {
     @Test
     void rawPassesThroughUntouched() {
         ByteBuf raw = Unpooled.wrappedBuffer(TEXT);
-        DownloadEvent.ChunkArrived arrived = new DownloadEvent.ChunkArrived("srv", header(Encoding.RAW, TEXT.length), raw);
+        DownloadEvent.ChunkArrived arrived = arrived(header(Encoding.RAW, TEXT.length), raw);
         try (ChunkDecoder decoder = new ChunkDecoder(PooledByteBufAllocator.DEFAULT)) {
             assertThat(decoder.decode(arrived)).isSameAs(arrived);
         }
@@ -83,5 +83,9 @@ class ChunkDecoderTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> negotiated.checkHeader(
                 header(Encoding.DEFLATE, TEXT.length), "srv"))
                 .isInstanceOf(MpftException.class).hasMessageContaining("not shorter");
+    }
+
+    private static DownloadEvent.ChunkArrived arrived(ChunkHeader header, ByteBuf payload) {
+        return new DownloadEvent.ChunkArrived("srv", header, payload, System.nanoTime());
     }
 }

@@ -15,11 +15,9 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.client.ChunkManager.FileIdentity;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.ErrorCode;
@@ -33,9 +31,11 @@ class ChunkManagerTest {
     @TempDir
     Path dir;
 
-    @AfterEach
-    void clearSpaceOverride() {
-        System.clearProperty(ChunkManager.USABLE_SPACE_PROPERTY);
+    /** The free space the next {@link #open} sees: the real file store's unless a test fakes it. */
+    private FreeSpace space = FreeSpace.FILE_STORE;
+
+    private ChunkManager open(Path output, FileIdentity identity, boolean resume) throws Exception {
+        return ChunkManager.open(output, identity, resume, space, FlushTimer.DAEMON);
     }
 
     private static byte[] source(long seed, int size) {
@@ -70,7 +70,7 @@ class ChunkManagerTest {
             order.add(i);
         }
         Collections.shuffle(order, new Random(7));
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             assertThat(manager.restartReason()).isNull();
             assertThat(manager.resumedChunks()).isZero();
             for (int index : order) {
@@ -95,7 +95,7 @@ class ChunkManagerTest {
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("c.bin");
         ExecutorService pool = Executors.newFixedThreadPool(4);
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             List<Future<?>> futures = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int start = t;
@@ -119,7 +119,7 @@ class ChunkManagerTest {
     @Test
     void emptyFileFinishesAtOnce() throws Exception {
         Path output = dir.resolve("empty");
-        try (ChunkManager manager = ChunkManager.open(output, identity(0), true)) {
+        try (ChunkManager manager = open(output, identity(0), true)) {
             assertThat(manager.isComplete()).isTrue();
             assertThat(manager.finish()).isEqualTo("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
         }
@@ -131,7 +131,7 @@ class ChunkManagerTest {
         byte[] source = source(3, 8 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("r.bin");
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             for (int i : new int[] {0, 3, 5, 7}) {
                 manager.write(i, chunk(source, id.plan(), i));
             }
@@ -139,7 +139,7 @@ class ChunkManagerTest {
         assertThat(part(output)).exists();
         assertThat(state(output)).exists();
         assertThat(output).doesNotExist();
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             assertThat(manager.restartReason()).isNull();
             assertThat(manager.resumedChunks()).isEqualTo(4);
             assertThat(manager.held()).isEqualTo(bits(0, 3, 5, 7));
@@ -155,7 +155,7 @@ class ChunkManagerTest {
     @Test
     void heldIsACopy() throws Exception {
         FileIdentity id = identity(4 * CHUNK);
-        try (ChunkManager manager = ChunkManager.open(dir.resolve("x"), id, true)) {
+        try (ChunkManager manager = open(dir.resolve("x"), id, true)) {
             manager.held().set(2);
             assertThat(manager.held().isEmpty()).isTrue();
         }
@@ -167,17 +167,18 @@ class ChunkManagerTest {
         byte[] source = source(4, 4 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("k.bin");
-        ChunkManager manager = ChunkManager.open(output, id, true);
+        ManualTimer timer = new ManualTimer();
+        ChunkManager manager = ChunkManager.open(output, id, true, space, timer);
         manager.write(1, chunk(source, id.plan(), 1));
         manager.write(2, chunk(source, id.plan(), 2));
-        Thread.sleep(4 * ChunkManager.FLUSH_INTERVAL_MS);
+        timer.fire();
         // copy the files as a crash would leave them, then let the manager go
         Path crashed = dir.resolve("crash");
         Files.createDirectories(crashed);
         Files.copy(part(output), part(crashed.resolve("k.bin")));
         Files.copy(state(output), state(crashed.resolve("k.bin")));
         manager.close();
-        try (ChunkManager resumed = ChunkManager.open(crashed.resolve("k.bin"), id, true)) {
+        try (ChunkManager resumed = open(crashed.resolve("k.bin"), id, true)) {
             assertThat(resumed.held()).isEqualTo(bits(1, 2));
         }
     }
@@ -187,18 +188,18 @@ class ChunkManagerTest {
         byte[] source = source(5, 4 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("m.bin");
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             manager.write(0, chunk(source, id.plan(), 0));
         }
         FileIdentity newer = new FileIdentity(id.server(), id.remotePath(), id.size(), id.mtimeMillis() + 1000, CHUNK);
-        try (ChunkManager manager = ChunkManager.open(output, newer, true)) {
+        try (ChunkManager manager = open(output, newer, true)) {
             assertThat(manager.restartReason()).contains("changed on the server");
             assertThat(manager.resumedChunks()).isZero();
             assertThat(manager.held().isEmpty()).isTrue();
             assertThat(Files.size(part(output))).isZero();
         }
         // and the new identity is what is resumed next time
-        try (ChunkManager manager = ChunkManager.open(output, newer, true)) {
+        try (ChunkManager manager = open(output, newer, true)) {
             assertThat(manager.restartReason()).isNull();
         }
     }
@@ -214,10 +215,10 @@ class ChunkManagerTest {
             new FileIdentity(id.server(), id.remotePath(), id.size(), id.mtimeMillis(), 2 * CHUNK),
         };
         for (FileIdentity other : others) {
-            try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+            try (ChunkManager manager = open(output, id, true)) {
                 manager.write(0, chunk(source, id.plan(), 0));
             }
-            try (ChunkManager manager = ChunkManager.open(output, other, true)) {
+            try (ChunkManager manager = open(output, other, true)) {
                 assertThat(manager.restartReason()).as(other.toString()).isNotNull();
                 assertThat(manager.held().isEmpty()).isTrue();
             }
@@ -229,10 +230,10 @@ class ChunkManagerTest {
         byte[] source = source(7, 4 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("n.bin");
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             manager.write(0, chunk(source, id.plan(), 0));
         }
-        try (ChunkManager manager = ChunkManager.open(output, id, false)) {
+        try (ChunkManager manager = open(output, id, false)) {
             assertThat(manager.held().isEmpty()).isTrue();
             assertThat(manager.restartReason()).contains("resume");
         }
@@ -243,7 +244,7 @@ class ChunkManagerTest {
         byte[] source = source(8, 20 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("d.bin");
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             for (int i = 0; i < 10; i++) {
                 manager.write(i, chunk(source, id.plan(), i));
             }
@@ -261,12 +262,12 @@ class ChunkManagerTest {
         damaged.add(new byte[3 * 1024 * 1024]);
         for (byte[] bad : damaged) {
             Files.write(state(output), bad);
-            try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+            try (ChunkManager manager = open(output, id, true)) {
                 assertThat(manager.restartReason()).contains("state file");
                 assertThat(manager.held().isEmpty()).isTrue();
             }
             // put the partial download back for the next variant
-            try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+            try (ChunkManager manager = open(output, id, true)) {
                 for (int i = 0; i < 10; i++) {
                     manager.write(i, chunk(source, id.plan(), i));
                 }
@@ -279,18 +280,18 @@ class ChunkManagerTest {
         byte[] source = source(9, 6 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("t.bin");
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             manager.write(5, chunk(source, id.plan(), 5));
         }
         try (var channel = java.nio.channels.FileChannel.open(part(output), java.nio.file.StandardOpenOption.WRITE)) {
             channel.truncate(2 * CHUNK);
         }
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             assertThat(manager.restartReason()).contains("shorter");
             manager.write(0, chunk(source, id.plan(), 0));
         }
         Files.delete(state(output));
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             assertThat(manager.restartReason()).contains("missing");
         }
     }
@@ -299,8 +300,8 @@ class ChunkManagerTest {
     void insufficientSpaceIsRefusedBeforeAnyFileIsCreated() throws Exception {
         FileIdentity id = identity(10 * CHUNK);
         Path output = dir.resolve("big.iso");
-        System.setProperty(ChunkManager.USABLE_SPACE_PROPERTY, Long.toString(10L * CHUNK - 1));
-        assertThatThrownBy(() -> ChunkManager.open(output, id, true))
+        space = folder -> 10L * CHUNK - 1;
+        assertThatThrownBy(() -> open(output, id, true))
                 .isInstanceOf(MpftException.class)
                 .satisfies(e -> assertThat(((MpftException) e).code()).isEqualTo(ErrorCode.INSUFFICIENT_SPACE))
                 .hasMessageContaining("big.iso")
@@ -316,13 +317,13 @@ class ChunkManagerTest {
         byte[] source = source(10, 10 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("s.bin");
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             for (int i = 0; i < 6; i++) {
                 manager.write(i, chunk(source, id.plan(), i));
             }
         }
-        System.setProperty(ChunkManager.USABLE_SPACE_PROPERTY, Long.toString(4L * CHUNK));
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        space = folder -> 4L * CHUNK;
+        try (ChunkManager manager = open(output, id, true)) {
             assertThat(manager.resumedChunks()).isEqualTo(6);
         }
     }
@@ -332,7 +333,7 @@ class ChunkManagerTest {
         byte[] source = source(11, 3 * CHUNK);
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("i.bin");
-        try (ChunkManager manager = ChunkManager.open(output, id, true)) {
+        try (ChunkManager manager = open(output, id, true)) {
             manager.write(0, chunk(source, id.plan(), 0));
             manager.write(2, chunk(source, id.plan(), 2));
             assertThatThrownBy(manager::finish).isInstanceOf(MpftException.class).hasMessageContaining("2 of 3");
@@ -344,7 +345,7 @@ class ChunkManagerTest {
     @Test
     void wrongIndexOrLengthIsRefused() throws Exception {
         FileIdentity id = identity(2 * CHUNK + 10);
-        try (ChunkManager manager = ChunkManager.open(dir.resolve("w"), id, true)) {
+        try (ChunkManager manager = open(dir.resolve("w"), id, true)) {
             assertThatThrownBy(() -> manager.write(3, ByteBuffer.allocate(10))).isInstanceOf(IllegalArgumentException.class);
             assertThatThrownBy(() -> manager.write(2, ByteBuffer.allocate(11))).isInstanceOf(IllegalArgumentException.class);
             assertThat(manager.held().isEmpty()).isTrue();
@@ -354,7 +355,7 @@ class ChunkManagerTest {
     @Test
     void stateFileLayoutIsStable() {
         FileIdentity id = new FileIdentity("h:1", "p", 3L * CHUNK, 2L, CHUNK);
-        byte[] bytes = ChunkManager.encodeState(id, bits(0, 2));
+        byte[] bytes = StateFile.encode(id, bits(0, 2));
         assertThat(HexFormat.of().formatHex(bytes)).startsWith(
                 "4d50465453544154" // MPFTSTAT
                         + "0001" // version
@@ -375,5 +376,22 @@ class ChunkManagerTest {
             set.set(i);
         }
         return set;
+    }
+
+    /** A flush timer that fires when the test says so. */
+    private static final class ManualTimer implements FlushTimer {
+        private Runnable flush;
+        private boolean stopped;
+
+        @Override
+        public Stop start(String name, Runnable flush) {
+            this.flush = flush;
+            return () -> stopped = true;
+        }
+
+        void fire() {
+            assertThat(stopped).isFalse();
+            flush.run();
+        }
     }
 }
