@@ -127,9 +127,9 @@ class ClientLibraryIT {
         assertThat(identity.keyAlgorithm()).isEqualTo("EC");
         Path output = Files.createDirectories(work.resolve("out")).resolve("tofu.bin");
 
-        DownloadResult result = client.download(new DownloadRequest("carol", "127.0.0.1", port, "data/tofu.bin",
-                output, new Credentials.Key(identity), verifier, Strategy.SERVER_DEFAULT, true,
-                DownloadRequest.DEFAULT_RETRIES, false), progress -> { });
+        DownloadRequest request = DownloadRequest.builder("carol", "127.0.0.1", "data/tofu.bin", output).port(port)
+                .credentials(new Credentials.Key(identity)).hostKeys(verifier).build();
+        DownloadResult result = client.download(request, progress -> { });
 
         assertThat(result.sha256()).isEqualTo(sha256(source));
         assertThat(Files.mismatch(output, source)).isEqualTo(-1);
