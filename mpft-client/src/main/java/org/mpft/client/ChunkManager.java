@@ -150,6 +150,7 @@ final class ChunkManager implements Closeable {
             channel.close();
             throw new IOException("another mpft process is downloading to " + output);
         }
+        ChunkManager manager = null;
         try {
             if (reason != null || !oldFiles) {
                 channel.truncate(0);
@@ -157,10 +158,13 @@ final class ChunkManager implements Closeable {
             } else if (channel.size() > plan.fileSize()) {
                 channel.truncate(plan.fileSize());
             }
-            ChunkManager manager = new ChunkManager(output, identity, channel, lock, held, reason, timer);
+            manager = new ChunkManager(output, identity, channel, lock, held, reason, timer);
             manager.flush(); // the identity is on disk before the first chunk
             return manager;
         } catch (IOException | RuntimeException e) {
+            if (manager != null) {
+                manager.flushTimer.stop(); // no timer thread outlives a download that did not open
+            }
             lock.release();
             channel.close();
             throw e;
