@@ -4,7 +4,10 @@ import org.mpft.protocol.MpftException;
 
 /**
  * Decides whether to trust a server's TLS certificate, the way ssh decides on host keys. The client
- * calls it during the TLS handshake with the certificate's SHA-256.
+ * calls it during the TLS handshake with the certificate's SHA-256, before it sends any credentials: for
+ * the primary, then for each secondary the primary lists. Calls for the paths of a download may come from
+ * several threads at once, so implementations are thread-safe; a call may block (to ask someone), which
+ * holds up that connection only. {@link KnownHostsFile} is the ssh-style implementation.
  */
 @FunctionalInterface
 public interface HostKeyVerifier {
