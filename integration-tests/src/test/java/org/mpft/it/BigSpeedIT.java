@@ -14,8 +14,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.DownloadResult;
-import org.mpft.cli.FileTransferClient;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.FileTransferClient;
 
 /**
  * Not a test but a measurement (only with {@code -Pbig}): single-path loopback downloads of a text-like and a

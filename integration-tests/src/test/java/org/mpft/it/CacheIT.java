@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.DownloadResult;
-import org.mpft.cli.FileTransferClient;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.FileTransferClient;
 
 /**
  * The plugin's chunk cache end to end: a second download of the same file is served from the cache (every

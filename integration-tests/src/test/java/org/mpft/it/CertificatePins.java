@@ -2,7 +2,7 @@ package org.mpft.it;
 
 import java.util.HexFormat;
 import java.util.Set;
-import org.mpft.cli.HostKeyVerifier;
+import org.mpft.client.HostKeyVerifier;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 

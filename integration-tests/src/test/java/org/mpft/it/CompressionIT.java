@@ -9,8 +9,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.DownloadResult;
-import org.mpft.cli.FileTransferClient;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.FileTransferClient;
 
 /**
  * Per-chunk compression end to end, through the real plugin jar in a host process (zstd's native library

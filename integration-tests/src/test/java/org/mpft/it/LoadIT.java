@@ -23,11 +23,11 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.Credentials;
-import org.mpft.cli.DownloadRequest;
-import org.mpft.cli.DownloadResult;
-import org.mpft.cli.FileTransferClient;
-import org.mpft.cli.HostKeyVerifier;
+import org.mpft.client.Credentials;
+import org.mpft.client.DownloadRequest;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.FileTransferClient;
+import org.mpft.client.HostKeyVerifier;
 import org.mpft.protocol.Strategy;
 
 /**
@@ -36,7 +36,7 @@ import org.mpft.protocol.Strategy;
  * {@code -Pload}). No download may fail or differ from its source; the hosts' open files, threads and
  * native "Other" memory (direct buffers; Native Memory Tracking) measured before and after must not
  * grow beyond small bounds. Latencies go to {@code target/load-results.txt}: per download, and per chunk
- * (client side, {@link org.mpft.cli.ChunkLatencies}: from the first byte of the chunk's stream to the chunk
+ * (client side, {@link org.mpft.client.ChunkLatencies}: from the first byte of the chunk's stream to the chunk
  * verified, written and acknowledged), p50 and p99 over every chunk of the measured period.
  */
 @Timeout(900)

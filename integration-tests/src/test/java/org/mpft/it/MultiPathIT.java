@@ -11,9 +11,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.DownloadResult;
-import org.mpft.cli.FileTransferClient;
-import org.mpft.cli.PathSummary;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.FileTransferClient;
+import org.mpft.client.PathSummary;
 import org.mpft.protocol.Strategy;
 
 /**

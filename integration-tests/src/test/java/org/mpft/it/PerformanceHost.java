@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.mpft.cli.Credentials;
-import org.mpft.cli.DownloadRequest;
-import org.mpft.cli.HostKeyVerifier;
+import org.mpft.client.Credentials;
+import org.mpft.client.DownloadRequest;
+import org.mpft.client.HostKeyVerifier;
 import org.mpft.protocol.Strategy;
 
 /**

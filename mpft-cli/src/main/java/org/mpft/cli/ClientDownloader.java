@@ -1,5 +1,10 @@
 package org.mpft.cli;
 
+import org.mpft.client.Download;
+import org.mpft.client.DownloadRequest;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.FileTransferClient;
+import org.mpft.client.ProgressListener;
 import org.mpft.protocol.MpftException;
 
 /** The real network side of the command: {@link FileTransferClient}. */

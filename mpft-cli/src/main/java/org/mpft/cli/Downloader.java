@@ -1,5 +1,8 @@
 package org.mpft.cli;
 
+import org.mpft.client.DownloadRequest;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.ProgressListener;
 import org.mpft.protocol.MpftException;
 
 /**

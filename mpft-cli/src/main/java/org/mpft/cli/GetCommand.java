@@ -14,6 +14,12 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
+import org.mpft.client.Credentials;
+import org.mpft.client.DownloadRequest;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.KnownHostsFile;
+import org.mpft.client.OpenSshIdentity;
+import org.mpft.client.ProgressListener;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
@@ -144,8 +150,8 @@ final class GetCommand implements Callable<Integer> {
             RemoteTarget remote = parseTarget();
             Path file = resolveOutput(remote);
             credentials = credentials(remote);
-            KnownHostsFile hosts = new KnownHostsFile(knownHosts != null ? knownHosts
-                    : env.home().resolve(".mpft").resolve("known_hosts"), acceptNew, env.terminal(), env.err());
+            PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
+                    : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
             DownloadRequest request = new DownloadRequest(remote.user(), remote.host(), remote.port(), remote.path(),
                     file, credentials, hosts, chosen, !noResume, retries, compress);
             return download(request, hosts);
@@ -192,21 +198,28 @@ final class GetCommand implements Callable<Integer> {
 
     private Credentials credentials(RemoteTarget remote) throws Refused, MpftException {
         if (identity != null) {
+            AtomicBoolean noPassphrase = new AtomicBoolean();
             Supplier<char[]> passphrase = () -> {
+                char[] value;
                 if (passphraseEnv != null) {
-                    String value = env.environment().apply(passphraseEnv);
-                    return value == null ? null : value.toCharArray();
+                    String text = env.environment().apply(passphraseEnv);
+                    value = text == null ? null : text.toCharArray();
+                } else {
+                    value = env.terminal() == null ? null
+                            : env.terminal().readPassword("Enter passphrase for key '" + identity + "': ");
                 }
-                return env.terminal() == null ? null
-                        : env.terminal().readPassword("Enter passphrase for key '" + identity + "': ");
+                noPassphrase.set(value == null);
+                return value;
             };
             try {
                 return new Credentials.Key(OpenSshIdentity.load(identity, passphrase));
             } catch (IOException e) {
                 throw new Refused(ExitCodes.USAGE, "cannot read the key " + identity + ": " + describe(e));
             } catch (MpftException e) {
+                String hint = noPassphrase.get() ? " (run on a terminal to be asked, use --passphrase-env VAR, or remove"
+                        + " it with 'ssh-keygen -p')" : "";
                 throw new Refused(e.code() == ErrorCode.AUTHENTICATION_FAILED ? ExitCodes.AUTHENTICATION
-                        : ExitCodes.USAGE, e.getMessage());
+                        : ExitCodes.USAGE, e.getMessage() + hint);
             }
         }
         if (passwordEnv != null) {
@@ -228,7 +241,7 @@ final class GetCommand implements Callable<Integer> {
         return new Credentials.Password(password);
     }
 
-    private int download(DownloadRequest request, KnownHostsFile hosts) {
+    private int download(DownloadRequest request, PromptingHostKeys hosts) {
         PrintStream err = env.err();
         boolean showProgress = !quiet && (progress || env.terminal() != null);
         ProgressBar bar = showProgress ? new ProgressBar(err, request.output().getFileName().toString()) : null;
@@ -297,18 +310,14 @@ final class GetCommand implements Callable<Integer> {
 
     /** After a failure: where the partial download is kept and how to resume it; empty when nothing is kept. */
     static String keptHint(DownloadRequest request) {
-        return Files.exists(besideOutput(request, ChunkManager.STATE_SUFFIX)) ? resumeHint(request) : "";
+        return Files.exists(request.stateFile()) ? resumeHint(request) : "";
     }
 
     /** Where the partial download is kept and how to resume it, when its part file exists; else empty. */
     private static String resumeHint(DownloadRequest request) {
-        Path part = besideOutput(request, ChunkManager.PART_SUFFIX);
+        Path part = request.partFile();
         return Files.exists(part) ? "; the partial download is kept in " + part
                 + ", run the same command again to resume" : "";
-    }
-
-    private static Path besideOutput(DownloadRequest request, String suffix) {
-        return request.output().resolveSibling(request.output().getFileName() + suffix);
     }
 
     private String cancelledMessage(DownloadRequest request) {

@@ -1,5 +1,7 @@
 package org.mpft.cli;
 
+import org.mpft.client.DownloadResult;
+import org.mpft.client.PathSummary;
 import java.util.List;
 
 /**

@@ -1,5 +1,8 @@
 package org.mpft.cli;
 
+import org.mpft.client.PathProgress;
+import org.mpft.client.ProgressListener;
+import org.mpft.client.TransferProgress;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.List;

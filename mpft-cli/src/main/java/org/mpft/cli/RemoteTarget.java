@@ -1,5 +1,6 @@
 package org.mpft.cli;
 
+import org.mpft.client.DownloadRequest;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
 
@@ -22,7 +23,7 @@ import org.mpft.protocol.RemotePath;
 record RemoteTarget(String user, String host, int port, String path) {
 
     /** The default UDP port of an mpft server. */
-    static final int DEFAULT_PORT = 7300;
+    static final int DEFAULT_PORT = DownloadRequest.DEFAULT_PORT;
 
     /** Thrown for a target that is not {@code USER@HOST[:PORT]:PATH}. */
     static final class SyntaxException extends Exception {

@@ -1,6 +1,7 @@
 /**
- * The mpft client: {@link org.mpft.cli.FileTransferClient} downloads one file over every path its
- * primary offers, checks every chunk and writes it in place; {@link org.mpft.cli.MpftCommand} is the
- * {@code mpft} command on top of it.
+ * The {@code mpft} command ({@link org.mpft.cli.MpftCommand}): parses the command line, asks for passwords
+ * and unknown servers on the terminal, draws the progress bar, prints the summary (or the {@code --json}
+ * line) and maps each failure to an exit code ({@link org.mpft.cli.ExitCodes}). The downloads themselves are
+ * {@link org.mpft.client.FileTransferClient}'s, from the {@code mpft-client} library.
  */
 package org.mpft.cli;

@@ -10,6 +10,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import org.mpft.client.Credentials;
+import org.mpft.client.DownloadRequest;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.PathSummary;
+import org.mpft.client.ProgressListener;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,7 +97,7 @@ class GetCommandTest {
         assertThat(request.retries()).isEqualTo(5);
         assertThat(request.compress()).isTrue();
         assertThat(request.resume()).isFalse();
-        assertThat(request.hostKeys()).isInstanceOf(KnownHostsFile.class);
+        assertThat(request.hostKeys()).isInstanceOf(PromptingHostKeys.class);
         assertThat(err()).isEmpty();
     }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import org.mpft.client.DownloadResult;
+import org.mpft.client.PathSummary;
 import org.junit.jupiter.api.Test;
 
 class JsonSummaryTest {
@@ -29,13 +31,9 @@ class JsonSummaryTest {
 
     @Test
     void aLostPathSaysWhy() {
-        ProgressTracker tracker = new ProgressTracker(() -> 0L);
-        tracker.addPath("h:7300", "primary");
-        tracker.addPath("h:7301", "secondary");
-        tracker.received("h:7300", 0, 4096);
-        tracker.lost("h:7301", "h:7301: no packet for 30 s");
-        tracker.lost("h:7301", "a later reason");
-        DownloadResult result = new DownloadResult(Path.of("/f"), 4096, "ab", 1, 1, 0, 0, tracker.summaries());
+        DownloadResult result = new DownloadResult(Path.of("/f"), 4096, "ab", 1, 1, 0, 0,
+                List.of(new PathSummary("h:7300", "primary", 1, 4096, List.of(0)),
+                        new PathSummary("h:7301", "secondary", 0, 0, List.of(), "h:7301: no packet for 30 s")));
         assertThat(result.paths().get(1).lost()).isEqualTo("h:7301: no packet for 30 s");
         assertThat(JsonSummary.of(result, false))
                 .contains("{\"server\":\"h:7300\",\"role\":\"primary\",\"chunks\":1,\"bytes\":4096}")

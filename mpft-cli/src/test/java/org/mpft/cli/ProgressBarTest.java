@@ -6,6 +6,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.mpft.client.PathProgress;
+import org.mpft.client.TransferProgress;
 import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {

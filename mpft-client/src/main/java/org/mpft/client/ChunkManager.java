@@ -1,0 +1,361 @@
+package org.mpft.client;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.BitSet;
+import java.util.Objects;
+import org.mpft.protocol.ChunkPlan;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
+
+/**
+ * Holds one download on disk: verified chunks are written in place into {@code <output>.mpft-part}
+ * (positional writes, no reassembly in memory) and recorded in {@code <output>.mpft-state}
+ * ({@link StateFile}, its format); when every chunk is held, {@link #finish()} fsyncs and renames the part
+ * file to the output atomically; the file's SHA-256 is computed on the way ({@link InOrderDigest}), not by
+ * reading the whole file again at the end. A file under the output's name is therefore always complete
+ * and verified.
+ *
+ * <p>A chunk is recorded as held only after the part file was forced to disk following its write, so a
+ * {@code kill -9} at any moment loses at most the chunks written since the last state write. State writes
+ * are batched: whenever the {@link FlushTimer} fires (every {@value FlushTimer#INTERVAL_MS} ms in
+ * production), every {@value #FLUSH_EVERY_CHUNKS} chunks, and on {@link #close()}.
+ *
+ * <p>{@link #open} compares the bytes still missing with the {@link FreeSpace} of the output's folder
+ * before it creates any file.
+ *
+ * <p>Thread-safe: {@link #write} may be called from several threads at once.
+ */
+final class ChunkManager implements Closeable {
+
+    /** Suffix of the partial data file. */
+    static final String PART_SUFFIX = ".mpft-part";
+
+    /** Suffix of the state file. */
+    static final String STATE_SUFFIX = ".mpft-state";
+
+    /** A state write after this many chunks, whatever the timer does. */
+    static final int FLUSH_EVERY_CHUNKS = 64;
+
+    private final Path output;
+    private final Path part;
+    private final StateFile state;
+    private final FileIdentity identity;
+    private final ChunkPlan plan;
+    private final int chunkCount;
+    private final FileChannel channel;
+    private final FileLock lock;
+    private final int resumedChunks;
+    private final String restartReason;
+
+    /** Chunks written (guarded by this). */
+    private final BitSet held;
+    /** Chunks written since the last state write (guarded by this). */
+    private int unflushed;
+    /** Set once the state on disk lags {@link #held} (guarded by this). */
+    private boolean dirty;
+    private boolean closed;
+    /** Serialises state writes (force + write + rename), kept apart from the cheap lock on this. */
+    private final Object flushLock = new Object();
+
+    /** The whole file's SHA-256, hashed as chunks arrive (thread-safe, like {@link #write}). */
+    private final InOrderDigest fileDigest;
+
+    private final FlushTimer.Stop flushTimer;
+
+    private ChunkManager(Path output, FileIdentity identity, FileChannel channel, FileLock lock, BitSet held,
+                         String restartReason, FlushTimer timer) {
+        this.output = output;
+        this.part = sibling(output, PART_SUFFIX);
+        this.state = new StateFile(sibling(output, STATE_SUFFIX));
+        this.identity = identity;
+        this.plan = identity.plan();
+        this.chunkCount = plan.chunkCount();
+        this.channel = channel;
+        this.lock = lock;
+        this.held = held;
+        this.resumedChunks = held.cardinality();
+        this.restartReason = restartReason;
+        this.fileDigest = new InOrderDigest(plan, channel, held);
+        this.flushTimer = timer.start("mpft-state-" + output.getFileName(), this::flushQuietly);
+    }
+
+    /**
+     * Opens (resumes) or creates the partial download of a file.
+     *
+     * @param output   the final file; {@code <output>.mpft-part} and {@code <output>.mpft-state} go next to it
+     * @param identity the server's file
+     * @param resume   false to throw away any partial download and start over
+     * @param space    the free space of the output's folder ({@link FreeSpace#FILE_STORE})
+     * @param timer    calls the batched state write ({@link FlushTimer#DAEMON})
+     * @throws MpftException {@link ErrorCode#INSUFFICIENT_SPACE} when the output's file system lacks room for
+     *                       the bytes still missing
+     * @throws IOException   when the files cannot be created, or another process holds the part file
+     */
+    static ChunkManager open(Path output, FileIdentity identity, boolean resume, FreeSpace space, FlushTimer timer)
+            throws MpftException, IOException {
+        Objects.requireNonNull(output, "output");
+        Objects.requireNonNull(identity, "identity");
+        Objects.requireNonNull(space, "space");
+        Objects.requireNonNull(timer, "timer");
+        output = output.toAbsolutePath().normalize();
+        Path part = sibling(output, PART_SUFFIX);
+        StateFile state = new StateFile(sibling(output, STATE_SUFFIX));
+        ChunkPlan plan = identity.plan();
+        int count = plan.chunkCount();
+
+        BitSet held = new BitSet(count);
+        String reason = null;
+        boolean oldFiles = Files.exists(part) || Files.exists(sibling(output, STATE_SUFFIX));
+        if (oldFiles) {
+            if (!resume) {
+                reason = "resume was turned off";
+            } else {
+                StateFile.Read read = state.read(part, identity);
+                if (read.held() != null) {
+                    held = read.held();
+                } else {
+                    reason = read.reason();
+                }
+            }
+        }
+
+        long missing = missingBytes(plan, held);
+        // a restart frees what the old part file takes
+        long reclaimable = reason != null && Files.exists(part) ? Files.size(part) : 0;
+        Path folder = output.getParent();
+        long usable = space.usableBytes(folder);
+        if (missing > usable + reclaimable) {
+            throw new MpftException(ErrorCode.INSUFFICIENT_SPACE, "not enough disk space for " + output + ": "
+                    + missing + " bytes needed, " + (usable + reclaimable) + " bytes free in " + folder);
+        }
+
+        FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            channel.close();
+            throw new IOException("another mpft process is downloading to " + output);
+        }
+        ChunkManager manager = null;
+        try {
+            if (reason != null || !oldFiles) {
+                channel.truncate(0);
+                held = new BitSet(count);
+            } else if (channel.size() > plan.fileSize()) {
+                channel.truncate(plan.fileSize());
+            }
+            manager = new ChunkManager(output, identity, channel, lock, held, reason, timer);
+            manager.flush(); // the identity is on disk before the first chunk
+            return manager;
+        } catch (IOException | RuntimeException e) {
+            if (manager != null) {
+                manager.flushTimer.stop(); // no timer thread outlives a download that did not open
+            }
+            lock.release();
+            channel.close();
+            throw e;
+        }
+    }
+
+    /** The chunks held on disk (verified, written); a copy. */
+    BitSet held() {
+        synchronized (this) {
+            return (BitSet) held.clone();
+        }
+    }
+
+    /** The chunks found in a partial download at {@link #open}. */
+    int resumedChunks() {
+        return resumedChunks;
+    }
+
+    /** Null, or why an old partial download was discarded (e.g. the file changed on the server). */
+    String restartReason() {
+        return restartReason;
+    }
+
+    /** The plan of the file. */
+    ChunkPlan plan() {
+        return plan;
+    }
+
+    /**
+     * Writes a verified chunk at its offset and records it as held. A chunk already held is not written
+     * again. The buffer's position is left alone.
+     *
+     * @param index         the chunk, from 0
+     * @param verifiedBytes exactly {@code plan().length(index)} bytes between position and limit
+     * @throws IllegalArgumentException when the index or the length does not fit the plan
+     */
+    void write(int index, ByteBuffer verifiedBytes) throws IOException {
+        if (index < 0 || index >= chunkCount) {
+            throw new IllegalArgumentException("chunk " + index + " out of range [0, " + chunkCount + ")");
+        }
+        if (verifiedBytes.remaining() != plan.length(index)) {
+            throw new IllegalArgumentException("chunk " + index + " has " + verifiedBytes.remaining()
+                    + " bytes, the plan says " + plan.length(index));
+        }
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("the download of " + output + " is closed");
+            }
+            if (held.get(index)) {
+                return;
+            }
+        }
+        ByteBuffer view = verifiedBytes.duplicate();
+        long position = plan.offset(index);
+        while (view.hasRemaining()) {
+            position += channel.write(view, position);
+        }
+        fileDigest.written(index, verifiedBytes);
+        boolean flushNow;
+        synchronized (this) {
+            held.set(index);
+            dirty = true;
+            flushNow = ++unflushed >= FLUSH_EVERY_CHUNKS;
+        }
+        if (flushNow) {
+            flush();
+        }
+    }
+
+    /** True when every chunk is held. */
+    boolean isComplete() {
+        synchronized (this) {
+            return held.cardinality() == chunkCount;
+        }
+    }
+
+    /**
+     * Fsyncs the part file, computes its SHA-256, renames it atomically to the output and deletes the
+     * state file.
+     *
+     * @return the file's SHA-256, lower-case hex
+     * @throws MpftException {@link ErrorCode#INTERNAL_ERROR} when a chunk is missing (nothing is renamed)
+     */
+    String finish() throws IOException, MpftException {
+        synchronized (this) {
+            if (closed) {
+                throw new IOException("the download of " + output + " is closed");
+            }
+            int have = held.cardinality();
+            if (have != chunkCount) {
+                throw new MpftException(ErrorCode.INTERNAL_ERROR, "the download of " + output + " is incomplete: "
+                        + have + " of " + chunkCount + " chunks held");
+            }
+            closed = true;
+        }
+        flushTimer.stop();
+        synchronized (flushLock) {
+            try {
+                if (channel.size() != plan.fileSize()) {
+                    channel.truncate(plan.fileSize());
+                }
+                channel.force(true);
+                String sha256 = fileDigest.finish();
+                lock.release();
+                channel.close();
+                Files.move(part, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                syncFolder(output.getParent());
+                state.delete();
+                return sha256;
+            } finally {
+                if (channel.isOpen()) {
+                    channel.close();
+                }
+            }
+        }
+    }
+
+    /** Writes the state and closes the part file; the partial download stays for a later resume. */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        flushTimer.stop();
+        try {
+            flush();
+        } finally {
+            try {
+                lock.release();
+            } finally {
+                channel.close();
+            }
+        }
+    }
+
+    private void flushQuietly() {
+        try {
+            boolean due;
+            synchronized (this) {
+                due = dirty && !closed;
+            }
+            if (due) {
+                flush();
+            }
+        } catch (IOException e) {
+            // the next flush or close() retries; a lost state write only costs a re-download of chunks
+        }
+    }
+
+    /** Forces the data, then writes the state of every chunk written before the force. */
+    void flush() throws IOException {
+        synchronized (flushLock) {
+            BitSet snapshot;
+            synchronized (this) {
+                snapshot = (BitSet) held.clone();
+                dirty = false;
+                unflushed = 0;
+            }
+            try {
+                channel.force(false);
+                state.write(identity, snapshot);
+            } catch (IOException | RuntimeException e) {
+                synchronized (this) {
+                    dirty = true;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private static long missingBytes(ChunkPlan plan, BitSet held) {
+        long missing = plan.fileSize();
+        for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
+            missing -= plan.length(i);
+        }
+        return missing;
+    }
+
+    private static void syncFolder(Path folder) {
+        // makes the rename durable; some platforms cannot open a folder, the rename is still atomic there
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // best effort
+        }
+    }
+
+    static Path sibling(Path output, String suffix) {
+        return output.resolveSibling(output.getFileName() + suffix);
+    }
+}

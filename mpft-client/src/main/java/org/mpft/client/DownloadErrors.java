@@ -1,0 +1,39 @@
+package org.mpft.client;
+
+import java.io.IOException;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
+
+/**
+ * How a download's failures read: every message names the server and the file (servers name the chunk
+ * where one is concerned, but do not always name the file), and a local write error says whether the disk
+ * is full.
+ */
+final class DownloadErrors {
+
+    private DownloadErrors() {
+    }
+
+    /** {@code e}, its message naming the file when it does not yet (a lost connection, a refused login ...). */
+    static MpftException named(MpftException e, String remotePath) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains(remotePath) ? e : new MpftException(e.code(), naming(message, remotePath), e);
+    }
+
+    /** A server's error message as the user sees it: always naming the server and the file. */
+    static String describe(String server, String remotePath, String message) {
+        return server + ": " + naming(message, remotePath);
+    }
+
+    /** {@link ErrorCode#INSUFFICIENT_SPACE} for a full disk or quota, else {@link ErrorCode#INTERNAL_ERROR}. */
+    static ErrorCode ioCode(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return message.contains("No space left") || message.contains("Disk quota")
+                ? ErrorCode.INSUFFICIENT_SPACE : ErrorCode.INTERNAL_ERROR;
+    }
+
+    /** {@code message}, followed by the file it concerns unless it names it already. */
+    private static String naming(String message, String remotePath) {
+        return message.contains(remotePath) ? message : message + " (downloading " + remotePath + ")";
+    }
+}

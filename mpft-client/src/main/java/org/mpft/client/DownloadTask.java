@@ -1,0 +1,426 @@
+package org.mpft.client;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.BitSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.mpft.protocol.Ack;
+import org.mpft.protocol.AuthOk;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.Cancel;
+import org.mpft.protocol.ChunkHeader;
+import org.mpft.protocol.ChunkPlan;
+import org.mpft.protocol.Done;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.FrameCodec;
+import org.mpft.protocol.Hello;
+import org.mpft.protocol.Meta;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.Nack;
+import org.mpft.protocol.Open;
+import org.mpft.protocol.ServerHello;
+import org.mpft.protocol.Start;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One download, run on its own thread: connect, HELLO, login, OPEN, META, open the partial download
+ * ({@link ChunkManager}), START with the chunks already held, then verify, write and ACK every chunk as
+ * it arrives (NACK and count a retry when its checksum fails), and finally fsync, hash, rename and DONE.
+ * Every network event reaches this thread through one queue, so the download's state has one owner.
+ */
+final class DownloadTask implements Download, Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DownloadTask.class);
+
+    /** How long a connection attempt may take. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    /** How long the server may stay silent before the download fails. */
+    static final Duration STALL_TIMEOUT = Duration.ofSeconds(60);
+
+    /** How often the listener hears about progress. */
+    static final long PROGRESS_INTERVAL_MS = 200;
+
+    /** How long to wait for the server to close after DONE. */
+    static final Duration DONE_GRACE = Duration.ofSeconds(1);
+
+    private static final String AGENT = "mpft-cli/" + version();
+
+    private final QuicTransport transport;
+    private final TransportSettings settings;
+    private final DownloadRequest request;
+    private final ProgressListener listener;
+    private final ChunkRetries retries;
+    private final LinkedBlockingQueue<DownloadEvent> events = new LinkedBlockingQueue<>();
+    private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
+    private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
+    private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
+    private volatile ChunkVerifier verifier;
+    private SecondaryPaths secondaries;
+    private ChunkManager currentChunks;
+    private volatile boolean cancelled;
+    private volatile Thread runner;
+    private volatile boolean connecting;
+    private BitSet have = new BitSet();
+    private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
+    private long lastProgressNanos;
+
+    DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
+                 ProgressListener listener) {
+        this.transport = transport;
+        this.settings = settings;
+        this.request = request;
+        this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.retries = new ChunkRetries(request.retries());
+        progress.addPath(request.server(), "primary");
+    }
+
+    @Override
+    public TransferProgress progress() {
+        return progress.snapshot();
+    }
+
+    @Override
+    public void cancel() {
+        if (outcome.isDone()) {
+            return;
+        }
+        cancelled = true;
+        events.add(new DownloadEvent.Cancelled());
+        Thread thread = runner;
+        if (connecting && thread != null) {
+            thread.interrupt(); // only while connecting: an interrupt during a file write would close the file
+        }
+    }
+
+    @Override
+    public DownloadResult await() throws MpftException, InterruptedException {
+        try {
+            return outcome.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof MpftException mpft) {
+                throw new MpftException(mpft.code(), mpft.getMessage(), mpft);
+            }
+            throw new MpftException(ErrorCode.INTERNAL_ERROR, "the download of " + request.remotePath() + " from "
+                    + request.server() + " failed: " + e.getCause(), e.getCause());
+        }
+    }
+
+    /** Ends when the download does; called by the thread the client starts. */
+    @Override
+    public void run() {
+        runner = Thread.currentThread();
+        DownloadResult result = null;
+        Throwable failure;
+        try {
+            result = execute();
+            failure = null;
+        } catch (MpftException e) {
+            failure = DownloadErrors.named(e, request.remotePath());
+        } catch (InterruptedException e) {
+            failure = cancelledError(null);
+        } catch (Throwable t) {
+            LOG.debug("download failed", t);
+            failure = new MpftException(ErrorCode.INTERNAL_ERROR, "the download of "
+                    + request.remotePath() + " from " + request.server() + " failed: " + t, t);
+        }
+        try {
+            drain();
+            decoder.close();
+            notifyListener();
+        } finally {
+            // only now: whoever awaits the download has heard its last progress (100% on success) first
+            if (failure == null) {
+                outcome.complete(result);
+            } else {
+                outcome.completeExceptionally(failure);
+            }
+        }
+    }
+
+    private DownloadResult execute() throws MpftException, InterruptedException, IOException {
+        long started = System.nanoTime();
+        PrimaryConnection connection;
+        connecting = true;
+        try {
+            if (cancelled) {
+                throw cancelledError(null);
+            }
+            connection = PrimaryConnection.connect(transport, settings, request, CONNECT_TIMEOUT, () -> verifier,
+                    events::add);
+        } catch (InterruptedException e) {
+            if (cancelled) {
+                throw cancelledError(null);
+            }
+            throw e;
+        } finally {
+            connecting = false;
+            Thread.interrupted(); // a cancel may have interrupted us after connect returned
+        }
+        try {
+            return converse(connection, started);
+        } finally {
+            connection.close();
+        }
+    }
+
+    private DownloadResult converse(PrimaryConnection connection, long started)
+            throws MpftException, InterruptedException, IOException {
+        connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH
+                | (request.compress() ? Features.COMPRESSION : 0L), AGENT));
+        ServerHello hello = expect(ServerHello.class, null);
+        connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
+                Bytes.of(connection.certificateSha256())));
+        expect(AuthOk.class, null);
+        connection.send(new Open(request.remotePath(), request.strategy(),
+                request.compress() ? Features.COMPRESSION : 0L));
+        Meta meta = expect(Meta.class, null);
+        ChunkPlan plan = meta.plan();
+        ChunkManager chunks;
+        try {
+            chunks = ChunkManager.open(request.output(), new FileIdentity(request.server(), request.remotePath(),
+                    meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume(), FreeSpace.FILE_STORE,
+                    FlushTimer.DAEMON);
+        } catch (IOException e) {
+            throw new MpftException(DownloadErrors.ioCode(e), "cannot write " + request.output() + ": "
+                    + e.getMessage(), e);
+        }
+        try {
+            if (chunks.restartReason() != null) {
+                LOG.info("starting {} over: {}", request.output(), chunks.restartReason());
+            }
+            have = chunks.held();
+            currentChunks = chunks;
+            long resumedBytes = 0;
+            for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
+                resumedBytes += plan.length(i);
+            }
+            progress.planned(meta.size(), plan.chunkCount(), resumedBytes, have.cardinality());
+            verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
+                    request.compress() && Features.has(meta.features(), Features.COMPRESSION));
+            if (!meta.secondaries().isEmpty()) {
+                secondaries = new SecondaryPaths(transport, settings, request, meta, events::add, () -> verifier,
+                        CONNECT_TIMEOUT);
+                for (String server : secondaries.servers()) {
+                    progress.addPath(server, "secondary");
+                }
+            }
+            connection.send(new Start(meta.transferId(), Bytes.of(have.toByteArray())));
+            if (secondaries != null) {
+                secondaries.attachAll();
+            }
+            notifyListener();
+            while (!chunks.isComplete()) {
+                // a cancel goes before chunks already queued: it stops the download now
+                DownloadEvent event = cancelled ? new DownloadEvent.Cancelled() : next();
+                if (event instanceof DownloadEvent.ChunkArrived chunk) {
+                    onChunk(connection, meta, chunks, chunk);
+                } else {
+                    onOtherEvent(event, connection, meta);
+                }
+                maybeNotify();
+            }
+            String sha256;
+            try {
+                sha256 = chunks.finish();
+            } catch (IOException e) {
+                throw new MpftException(DownloadErrors.ioCode(e), "cannot complete " + request.output() + ": "
+                        + e.getMessage(), e);
+            }
+            connection.finish(new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
+            long elapsedMs = (System.nanoTime() - started) / 1_000_000;
+            if (secondaries != null) {
+                secondaries.lost().forEach(progress::lost);
+            }
+            return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries.retries(),
+                    chunks.resumedChunks(), progress.summaries(), latencies.done());
+        } finally {
+            if (secondaries != null) {
+                secondaries.close();
+            }
+            closeQuietly(chunks);
+        }
+    }
+
+    private void onChunk(PrimaryConnection connection, Meta meta, ChunkManager chunks,
+                         DownloadEvent.ChunkArrived arrived) throws MpftException {
+        ChunkHeader header = arrived.header();
+        int index = header.chunk();
+        try {
+            if (have.get(index)) {
+                connection.send(new Ack(meta.transferId(), index)); // a duplicate: already written
+                return;
+            }
+            arrived = decoder.decode(arrived); // compressed chunks back to their original bytes
+            ByteBuffer bytes = arrived.payload().nioBuffer();
+            SecondaryPaths.Verdict verdict = secondaries != null && secondaries.isSecondary(arrived.server())
+                    ? secondaries.verify(arrived, bytes) : null;
+            if (verdict == SecondaryPaths.Verdict.WAIT) {
+                arrived = null; // held until the primary's digest arrives: the buffer is no longer ours
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.STALE) {
+                LOG.info("chunk {} of {} from {} differs from the primary's copy; fetching it again", index,
+                        request.remotePath(), arrived.server());
+                connection.send(new Nack(meta.transferId(), index, ErrorCode.STALE_FILE));
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.CORRUPT || (verdict == null && !verifier.verify(header, bytes))) {
+                int count = retries.failed(index);
+                if (retries.exhausted(count)) {
+                    throw new MpftException(ErrorCode.CHUNK_CORRUPTION, "chunk " + index + " of "
+                            + request.remotePath() + " from " + arrived.server() + " failed its "
+                            + header.checksumAlgorithm() + " checksum " + count + " times");
+                }
+                LOG.info("chunk {} of {} from {} failed its checksum; fetching it again ({} of {})", index,
+                        request.remotePath(), arrived.server(), count, retries.allowed());
+                connection.send(new Nack(meta.transferId(), index, ErrorCode.CHUNK_CORRUPTION));
+                return;
+            }
+            try {
+                chunks.write(index, bytes);
+            } catch (IOException e) {
+                throw new MpftException(DownloadErrors.ioCode(e), "cannot write chunk " + index + " of "
+                        + request.remotePath() + " (from " + arrived.server() + ") to " + request.output() + ": "
+                        + e.getMessage(), e);
+            }
+            have.set(index);
+            connection.send(new Ack(meta.transferId(), index));
+            progress.received(arrived.server(), index, header.length());
+            latencies.add(System.nanoTime() - arrived.firstByteNanos());
+        } finally {
+            if (arrived != null) {
+                arrived.payload().release();
+            }
+        }
+    }
+
+    private void onOtherEvent(DownloadEvent event, PrimaryConnection connection, Meta meta) throws MpftException {
+        if (secondaries != null && connection != null && event instanceof DownloadEvent.External
+                || secondaries != null && connection != null && event instanceof DownloadEvent.ControlFrame control
+                && control.frame() instanceof org.mpft.protocol.ChunkDigests) {
+            List<DownloadEvent.ChunkArrived> ready = new ArrayList<>();
+            secondaries.handle(event, ready::add);
+            for (DownloadEvent.ChunkArrived chunk : ready) {
+                onChunk(connection, meta, currentChunks, chunk);
+            }
+            return;
+        }
+        if (event instanceof DownloadEvent.External) {
+            return; // a secondary's late news after the end
+        }
+        if (event instanceof DownloadEvent.Cancelled) {
+            connection.send(new Cancel(meta.transferId()));
+            throw cancelledError(meta);
+        }
+        if (event instanceof DownloadEvent.Failed failed) {
+            throw failed.error();
+        }
+        Frame frame = ((DownloadEvent.ControlFrame) event).frame();
+        if (frame instanceof ErrorFrame error) {
+            throw serverError(error);
+        }
+        throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent an unexpected "
+                + frame.type() + " frame during the transfer of " + request.remotePath());
+    }
+
+    /** Waits for one control frame of a kind; ERROR, a failure or a cancel ends the download. */
+    private <T extends Frame> T expect(Class<T> type, Meta meta) throws MpftException, InterruptedException {
+        DownloadEvent event = next();
+        if (event instanceof DownloadEvent.ControlFrame control && type.isInstance(control.frame())) {
+            return type.cast(control.frame());
+        }
+        if (event instanceof DownloadEvent.ChunkArrived chunk) {
+            chunk.payload().release();
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent chunk "
+                    + chunk.header().chunk() + " before START");
+        }
+        if (event instanceof DownloadEvent.ControlFrame control && !(control.frame() instanceof ErrorFrame)) {
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent " + control.frame().type()
+                    + " where " + type.getSimpleName() + " was expected");
+        }
+        if (event instanceof DownloadEvent.Cancelled) {
+            throw cancelledError(meta);
+        }
+        onOtherEvent(event, null, meta);
+        throw new AssertionError("unreachable");
+    }
+
+    private DownloadEvent next() throws MpftException, InterruptedException {
+        long deadline = System.nanoTime() + STALL_TIMEOUT.toNanos();
+        while (true) {
+            DownloadEvent event = events.poll(PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
+            if (event != null) {
+                return event;
+            }
+            maybeNotify();
+            if (System.nanoTime() - deadline > 0) {
+                throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, request.server() + " sent nothing for "
+                        + STALL_TIMEOUT.toSeconds() + " s during the download of " + request.remotePath());
+            }
+        }
+    }
+
+    private MpftException serverError(ErrorFrame error) {
+        return new MpftException(error.code(), DownloadErrors.describe(request.server(), request.remotePath(),
+                error.message()));
+    }
+
+    private MpftException cancelledError(Meta meta) {
+        String kept = meta == null ? "" : "; " + have.cardinality() + " of " + meta.plan().chunkCount()
+                + " chunks are kept for a resume";
+        return new MpftException(ErrorCode.CANCELLED, "the download of " + request.remotePath() + " from "
+                + request.server() + " was cancelled" + kept);
+    }
+
+    private void maybeNotify() {
+        long now = System.nanoTime();
+        if (now - lastProgressNanos >= PROGRESS_INTERVAL_MS * 1_000_000L) {
+            notifyListener();
+        }
+    }
+
+    private void notifyListener() {
+        lastProgressNanos = System.nanoTime();
+        try {
+            listener.onProgress(progress.snapshot());
+        } catch (RuntimeException e) {
+            LOG.debug("progress listener failed", e);
+        }
+    }
+
+    /** Releases the buffers of chunks that arrived after the end. */
+    private void drain() {
+        DownloadEvent event;
+        while ((event = events.poll()) != null) {
+            if (event instanceof DownloadEvent.ChunkArrived chunk) {
+                chunk.payload().release();
+            }
+        }
+    }
+
+    private static void closeQuietly(ChunkManager chunks) {
+        try {
+            chunks.close();
+        } catch (IOException e) {
+            LOG.warn("cannot save the partial download's state: {}", e.getMessage());
+        }
+    }
+
+    private static String version() {
+        String v = DownloadTask.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
+    }
+}

@@ -1,0 +1,119 @@
+package org.mpft.client;
+
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.mpft.protocol.MpftException;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.TransportSettings;
+
+/**
+ * Downloads files from mpft servers. One client owns {@link #eventLoopThreads()} QUIC event loop threads:
+ * every connection (the primary's and each secondary's) binds its own datagram channel, and channels take
+ * the threads in turn, so the paths of a multi-path download are received on different cores instead of
+ * queueing behind one thread. It starts one thread per download for the conversation, the checksums and
+ * the disk writes. Thread-safe; reuse one client
+ * for many downloads and close it at the end.
+ *
+ * <pre>{@code
+ * try (FileTransferClient client = new FileTransferClient()) {
+ *     DownloadResult result = client.download(request, ProgressListener.NONE);
+ * }
+ * }</pre>
+ */
+public final class FileTransferClient implements AutoCloseable {
+
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final QuicTransport transport;
+    private final TransportSettings settings = TransportSettings.defaults();
+    private final Set<DownloadTask> running = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    /**
+     * Starts the client's event loop.
+     *
+     * @throws IllegalStateException when the QUIC native library cannot load on this platform
+     */
+    public FileTransferClient() {
+        this.transport = QuicTransport.create("mpft-client", eventLoopThreads());
+    }
+
+    /**
+     * The event loop threads of a client: one per processor, at least 2 (a primary and a secondary path)
+     * and at most 4 (a connection's packets are handled by one thread whatever the count).
+     */
+    static int eventLoopThreads() {
+        return Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * Starts a download in the background and returns at once.
+     *
+     * @param request  what to download, from where, to where
+     * @param listener receives progress snapshots about every 200 ms and once at the end, on the download's
+     *                 thread; {@link ProgressListener#NONE} for none
+     * @return the running download
+     * @throws IllegalStateException when the client is closed
+     */
+    public Download start(DownloadRequest request, ProgressListener listener) {
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            throw new IllegalStateException("the client is closed");
+        }
+        DownloadTask task = new DownloadTask(transport, settings, request, listener);
+        running.add(task);
+        Thread thread = new Thread(() -> {
+            try {
+                task.run();
+            } finally {
+                running.remove(task);
+            }
+        }, "mpft-download-" + THREADS.incrementAndGet());
+        thread.setDaemon(true);
+        thread.start();
+        return task;
+    }
+
+    /**
+     * Downloads a file and waits for the end. An interrupt of the waiting thread cancels the download.
+     *
+     * @return the verified file's summary
+     * @throws MpftException        why it failed, with the error code of the failure
+     * @throws InterruptedException when interrupted while waiting (the download is cancelled)
+     */
+    public DownloadResult download(DownloadRequest request, ProgressListener listener)
+            throws MpftException, InterruptedException {
+        Download download = start(request, listener);
+        try {
+            return download.await();
+        } catch (InterruptedException e) {
+            download.cancel();
+            throw e;
+        }
+    }
+
+    /** Cancels the downloads still running and stops the event loop. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (DownloadTask task : running) {
+            task.cancel();
+        }
+        for (DownloadTask task : running) {
+            try {
+                task.await();
+            } catch (MpftException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        transport.close();
+    }
+}

@@ -1,0 +1,41 @@
+package org.mpft.client;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.mpft.protocol.AuthPassword;
+import org.mpft.protocol.AuthPublicKey;
+import org.mpft.protocol.AuthSignedData;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.Frame;
+
+/** The AUTH frame for a download's {@link Credentials}. */
+final class LoginFrames {
+
+    private LoginFrames() {
+    }
+
+    /**
+     * AUTH_PASSWORD with the password's UTF-8 bytes (the copies made here are cleared), or AUTH_PUBLICKEY
+     * with a signature over the server's challenge, the user and the server's certificate
+     * ({@link AuthSignedData}), which binds the login to this TLS connection.
+     */
+    static Frame login(String user, Credentials credentials, Bytes challenge, Bytes certificateSha256) {
+        if (credentials instanceof Credentials.Password password) {
+            ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password.password()));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            Arrays.fill(encoded.array(), (byte) 0);
+            try {
+                return new AuthPassword(user, Bytes.of(bytes));
+            } finally {
+                Arrays.fill(bytes, (byte) 0);
+            }
+        }
+        ClientIdentity identity = ((Credentials.Key) credentials).identity();
+        byte[] signature = identity.sign(AuthSignedData.of(challenge, user, certificateSha256));
+        return new AuthPublicKey(user, identity.keyAlgorithm(), Bytes.of(identity.publicKeyX509()),
+                Bytes.of(signature));
+    }
+}

@@ -1,0 +1,275 @@
+package org.mpft.client;
+
+import org.mpft.transport.ChunkBuffers;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.Future;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.cert.CertificateException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.FrameType;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.ProtocolException;
+import org.mpft.transport.FrameStreamCodec;
+import org.mpft.transport.QuicTls;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.DatagramSizes;
+import org.mpft.transport.TransportSettings;
+
+/**
+ * The client's QUIC connection to one server: resolves and connects (checking the certificate with the
+ * request's {@link HostKeyVerifier}), opens the control stream, sends frames on it, and turns everything
+ * that arrives (control frames, complete chunk streams through {@link ChunkReceiver}, the connection's
+ * end) into {@link DownloadEvent}s.
+ */
+final class PrimaryConnection implements AutoCloseable {
+
+    private final String server;
+    private final Channel datagram;
+    private final QuicChannel connection;
+    private final QuicStreamChannel control;
+    private final byte[] certificateSha256;
+    private volatile boolean closing;
+
+    private PrimaryConnection(String server, Channel datagram, QuicChannel connection, QuicStreamChannel control,
+                              byte[] certificateSha256) {
+        this.server = server;
+        this.datagram = datagram;
+        this.connection = connection;
+        this.control = control;
+        this.certificateSha256 = certificateSha256;
+    }
+
+    /**
+     * Connects and opens the control stream.
+     *
+     * @param transport the client's transport
+     * @param settings  the transport parameters
+     * @param request   the download (host, port, host keys)
+     * @param timeout   how long the handshake may take
+     * @param verifier  the transfer's chunk verifier once META arrived
+     * @param events    where frames, chunks and failures go
+     * @throws MpftException SERVER_UNAVAILABLE (unresolvable, unreachable, no answer) or the host key
+     *                       verifier's refusal (AUTHENTICATION_FAILED)
+     */
+    static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, DownloadRequest request,
+                                     Duration timeout, Supplier<ChunkVerifier> verifier,
+                                     Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
+        return connect(transport, settings, request.server(), request.host(), request.port(),
+                sha256 -> request.hostKeys().verify(request.server(), sha256, null), timeout, verifier, events);
+    }
+
+    /** Decides on a server's certificate during the handshake. */
+    @FunctionalInterface
+    interface Pin {
+        /** @throws MpftException to refuse the certificate */
+        void check(byte[] certificateSha256) throws MpftException;
+    }
+
+    /**
+     * Connects to any mpft server (a primary, or a secondary named in META) and opens the control stream.
+     *
+     * @param server the server as shown to the user, {@code host:port}
+     * @param pin    accepts or refuses the server's certificate
+     * @throws MpftException SERVER_UNAVAILABLE (unresolvable, unreachable, no answer) or the pin's refusal
+     */
+    static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server, String host,
+                                     int port, Pin pin, Duration timeout, Supplier<ChunkVerifier> verifier,
+                                     Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
+        InetSocketAddress remote;
+        try {
+            remote = new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot resolve " + host
+                    + " (server " + server + ")", e);
+        }
+        // loopback carries datagrams of the interface's MTU: receive slots sized for them (what the server sends
+        // never exceeds what this side announces)
+        TransportSettings path = DatagramSizes.toward(remote.getAddress(), settings);
+        byte[][] seen = new byte[1][];
+        MpftException[] refused = new MpftException[1];
+        ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(sha256 -> {
+            seen[0] = sha256.clone();
+            try {
+                pin.check(sha256.clone());
+            } catch (MpftException e) {
+                refused[0] = e;
+                throw new CertificateException(e.getMessage());
+            }
+        }), path);
+        if (!bound.await(timeout.toMillis()) || !bound.isSuccess()) {
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open a UDP socket to reach " + server
+                    + ": " + bound.cause(), bound.cause());
+        }
+        Channel datagram = bound.channel();
+        boolean ok = false;
+        try {
+            ChannelHandler chunkStreams = new ChunkStreams(server, verifier, events);
+            Future<QuicChannel> connected = transport.connect(datagram, remote, path,
+                    new ChannelInboundHandlerAdapter(), chunkStreams);
+            if (!connected.await(timeout.toMillis())) {
+                connected.cancel(false);
+                throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "no answer from " + server + " within "
+                        + timeout.toSeconds() + " s");
+            }
+            if (!connected.isSuccess()) {
+                synchronized (refused) {
+                    if (refused[0] != null) {
+                        throw refused[0];
+                    }
+                }
+                throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot connect to " + server + ": "
+                        + describe(connected.cause()), connected.cause());
+            }
+            QuicChannel connection = connected.getNow();
+            if (seen[0] == null) {
+                throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " presented no certificate");
+            }
+            Future<QuicStreamChannel> opened = connection.createStream(QuicStreamType.BIDIRECTIONAL,
+                    new ChannelInitializer<QuicStreamChannel>() {
+                        @Override
+                        protected void initChannel(QuicStreamChannel stream) {
+                            stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
+                                    new ControlHandler(server, events));
+                        }
+                    });
+            if (!opened.await(timeout.toMillis()) || !opened.isSuccess()) {
+                throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open the control stream to " + server
+                        + ": " + describe(opened.cause()), opened.cause());
+            }
+            PrimaryConnection result = new PrimaryConnection(server, datagram, connection, opened.getNow(), seen[0]);
+            connection.closeFuture().addListener(f -> {
+                if (!result.closing) {
+                    events.accept(new DownloadEvent.Failed(new MpftException(ErrorCode.SERVER_UNAVAILABLE,
+                            "the connection to " + server + " was lost" + (connection.isTimedOut()
+                                    ? " (no packet for " + settings.idleTimeout().toSeconds() + " s)" : ""))));
+                }
+            });
+            ok = true;
+            return result;
+        } finally {
+            if (!ok) {
+                datagram.close();
+            }
+        }
+    }
+
+    private static String describe(Throwable cause) {
+        if (cause == null) {
+            return "unknown cause";
+        }
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : message;
+    }
+
+    /** The server, {@code host:port}. */
+    String server() {
+        return server;
+    }
+
+    /** The SHA-256 of the certificate the server presented (and the verifier accepted). */
+    byte[] certificateSha256() {
+        return certificateSha256.clone();
+    }
+
+    /** Sends a frame on the control stream (any thread). */
+    void send(Frame frame) {
+        control.writeAndFlush(frame);
+    }
+
+    /**
+     * Ends the conversation politely: sends the last frame and FIN on the control stream, then waits up to
+     * {@code grace} for the server to close the connection before closing it.
+     */
+    void finish(Frame last, Duration grace) throws InterruptedException {
+        closing = true;
+        control.writeAndFlush(last).addListener(f -> control.shutdownOutput());
+        connection.closeFuture().await(grace.toMillis(), TimeUnit.MILLISECONDS);
+        close();
+    }
+
+    /** Closes the connection and its UDP socket; no event is reported for it. Idempotent. */
+    @Override
+    public void close() {
+        closing = true;
+        connection.close();
+        connection.closeFuture().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        datagram.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+    }
+
+    /** Puts a {@link ChunkReceiver} on every stream the server opens toward the client. */
+    @ChannelHandler.Sharable
+    private static final class ChunkStreams extends ChannelInitializer<QuicStreamChannel> {
+        private final String server;
+        private final Supplier<ChunkVerifier> verifier;
+        private final Consumer<DownloadEvent> events;
+
+        ChunkStreams(String server, Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> events) {
+            this.server = server;
+            this.verifier = verifier;
+            this.events = events;
+        }
+
+        @Override
+        protected void initChannel(QuicStreamChannel stream) {
+            if (stream.type() != QuicStreamType.UNIDIRECTIONAL) {
+                stream.close();
+                return;
+            }
+            stream.pipeline().addLast(new ChunkReceiver(server, verifier, events, ChunkBuffers.ALLOCATOR));
+        }
+    }
+
+    /** Forwards control frames, and turns a malformed frame or the server's FIN into a failure. */
+    private static final class ControlHandler extends SimpleChannelInboundHandler<Frame> {
+        private final String server;
+        private final Consumer<DownloadEvent> events;
+
+        ControlHandler(String server, Consumer<DownloadEvent> events) {
+            this.server = server;
+            this.events = events;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+            events.accept(new DownloadEvent.ControlFrame(frame));
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ProtocolException protocol = FrameStreamCodec.protocolError(cause);
+            events.accept(new DownloadEvent.Failed(protocol != null
+                    ? new MpftException(ErrorCode.PROTOCOL_ERROR, server + " sent a malformed frame: "
+                    + protocol.getMessage(), protocol)
+                    : new MpftException(ErrorCode.SERVER_UNAVAILABLE, "the control stream to " + server
+                    + " failed: " + describe(cause), cause)));
+            ctx.close();
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownReadComplete) {
+                events.accept(new DownloadEvent.Failed(new MpftException(ErrorCode.SERVER_UNAVAILABLE,
+                        server + " ended the session")));
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
+        }
+    }
+}

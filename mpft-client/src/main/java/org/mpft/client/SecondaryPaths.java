@@ -1,0 +1,256 @@
+package org.mpft.client;
+
+import java.nio.ByteBuffer;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.mpft.protocol.Attach;
+import org.mpft.protocol.Attached;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkDigests;
+import org.mpft.protocol.ChunkHeader;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
+import org.mpft.protocol.FrameCodec;
+import org.mpft.protocol.Hello;
+import org.mpft.protocol.Meta;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.SecondaryEndpoint;
+import org.mpft.protocol.ServerHello;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The secondaries of one download, as the client sees them: connects to every secondary META names (in
+ * the background, one thread each, pinning the certificate the primary vouched for), sends HELLO and
+ * ATTACH with its ticket, and keeps the primary's chunk digests (CHUNK_DIGESTS) that every chunk from a
+ * secondary is checked against. A secondary that fails only loses its path: the primary moves its chunks.
+ * Chunks from secondaries arrive on the download's event queue like the primary's; ACK and NACK go to the
+ * primary. Used by the download's thread, except where noted.
+ */
+final class SecondaryPaths implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SecondaryPaths.class);
+
+    /** The verdict on a chunk from a secondary. */
+    enum Verdict {
+        /** It matches the primary's digest: write it. */
+        GOOD,
+        /** Its bytes do not match its own header checksum: damaged on the way. */
+        CORRUPT,
+        /** Its bytes match its header but not the primary's digest: the secondary's copy differs. */
+        STALE,
+        /** The primary's digest has not arrived yet: hold it. */
+        WAIT
+    }
+
+    /** A secondary's control frame, tagged with the secondary. */
+    record SecondaryEvent(String server, DownloadEvent event) implements DownloadEvent.External {
+    }
+
+    /** A secondary connected (or failed to); from its connecting thread. */
+    record Connected(String server, PrimaryConnection connection, MpftException error)
+            implements DownloadEvent.External {
+    }
+
+    private final QuicTransport transport;
+    private final TransportSettings settings;
+    private final DownloadRequest request;
+    private final Meta meta;
+    private final Consumer<DownloadEvent> events;
+    private final Supplier<ChunkVerifier> verifier;
+    private final Duration timeout;
+    private final Map<String, SecondaryEndpoint> endpoints = new HashMap<>();
+    private final Map<String, PrimaryConnection> connections = new ConcurrentHashMap<>();
+    private final byte[][] digests;
+    private final ChecksumAlgorithm algorithm;
+    private final Map<Integer, List<DownloadEvent.ChunkArrived>> waiting = new HashMap<>();
+    private final Map<String, String> lost = new java.util.LinkedHashMap<>();
+    private volatile boolean closed;
+
+    SecondaryPaths(QuicTransport transport, TransportSettings settings, DownloadRequest request, Meta meta,
+                   Consumer<DownloadEvent> events, Supplier<ChunkVerifier> verifier, Duration timeout) {
+        this.transport = transport;
+        this.settings = settings;
+        this.request = request;
+        this.meta = meta;
+        this.events = events;
+        this.verifier = verifier;
+        this.timeout = timeout;
+        this.algorithm = meta.checksumAlgorithm();
+        this.digests = new byte[meta.plan().chunkCount()][];
+        for (SecondaryEndpoint endpoint : meta.secondaries()) {
+            endpoints.put(server(endpoint), endpoint);
+        }
+    }
+
+    /** {@code host:port} of a secondary, as the progress lines and the summary show it. */
+    static String server(SecondaryEndpoint endpoint) {
+        String host = endpoint.host();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + endpoint.port();
+    }
+
+    /** The servers of the secondaries, in META order. */
+    List<String> servers() {
+        List<String> list = new ArrayList<>();
+        for (SecondaryEndpoint endpoint : meta.secondaries()) {
+            list.add(server(endpoint));
+        }
+        return list;
+    }
+
+    /** True when {@code server} is one of this download's secondaries. */
+    boolean isSecondary(String server) {
+        return endpoints.containsKey(server);
+    }
+
+    /** Starts connecting to every secondary, each on its own thread. */
+    void attachAll() {
+        for (SecondaryEndpoint endpoint : meta.secondaries()) {
+            String server = server(endpoint);
+            Thread thread = new Thread(() -> attach(server, endpoint), "mpft-attach-" + endpoint.name());
+            thread.setDaemon(true);
+            thread.start();
+        }
+    }
+
+    private void attach(String server, SecondaryEndpoint endpoint) {
+        try {
+            PrimaryConnection connection = PrimaryConnection.connect(transport, settings, server, endpoint.host(),
+                    endpoint.port(), sha256 -> {
+                        if (!MessageDigest.isEqual(sha256, endpoint.certificateSha256().toByteArray())) {
+                            throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "secondary " + server
+                                    + " presented certificate " + org.mpft.protocol.Bytes.of(sha256).hex()
+                                    + ", not the one " + request.server() + " vouched for");
+                        }
+                        request.hostKeys().verify(server, sha256, request.server());
+                    }, timeout, verifier, event -> events.accept(event instanceof DownloadEvent.ChunkArrived
+                            ? event : new SecondaryEvent(server, event)));
+            if (closed) {
+                connection.close();
+                return;
+            }
+            connections.put(server, connection);
+            // the secondary handles frames in order: no need to wait for SERVER_HELLO before ATTACH
+            connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH, "mpft-cli"));
+            connection.send(new Attach(endpoint.ticket()));
+            events.accept(new Connected(server, connection, null));
+        } catch (MpftException e) {
+            events.accept(new Connected(server, null, e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Handles an event that is not a chunk; true when it was a secondary's or a CHUNK_DIGESTS frame.
+     *
+     * @param ready receives chunks that were waiting for the digests that just arrived
+     */
+    boolean handle(DownloadEvent event, Consumer<DownloadEvent.ChunkArrived> ready) throws MpftException {
+        if (event instanceof DownloadEvent.ControlFrame control && control.frame() instanceof ChunkDigests d) {
+            onDigests(d, ready);
+            return true;
+        }
+        if (event instanceof Connected connected) {
+            if (connected.error() != null) {
+                LOG.info("secondary {} is not used: {}", connected.server(), connected.error().getMessage());
+                lost.putIfAbsent(connected.server(), connected.error().getMessage());
+            }
+            return true;
+        }
+        if (event instanceof SecondaryEvent secondary) {
+            DownloadEvent inner = secondary.event();
+            if (inner instanceof DownloadEvent.ControlFrame control) {
+                if (control.frame() instanceof ErrorFrame error) {
+                    LOG.info("secondary {} refused: {} {}", secondary.server(), error.code(), error.message());
+                    lost.putIfAbsent(secondary.server(), error.code() + ": " + error.message());
+                    drop(secondary.server());
+                } else if (!(control.frame() instanceof ServerHello) && !(control.frame() instanceof Attached)) {
+                    LOG.info("secondary {} sent an unexpected {}", secondary.server(), control.frame().type());
+                    drop(secondary.server());
+                }
+            } else if (inner instanceof DownloadEvent.Failed failed) {
+                LOG.info("secondary {} is lost: {}", secondary.server(), failed.error().getMessage());
+                lost.putIfAbsent(secondary.server(), failed.error().getMessage());
+                drop(secondary.server());
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private void onDigests(ChunkDigests d, Consumer<DownloadEvent.ChunkArrived> ready) throws MpftException {
+        if (d.transferId() != meta.transferId()) {
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent digests of transfer "
+                    + d.transferId());
+        }
+        byte[] all = d.digests().toByteArray();
+        int length = algorithm.length();
+        if (all.length % length != 0 || d.firstChunk() + all.length / length > digests.length) {
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent "
+                    + all.length + " digest bytes from chunk " + d.firstChunk() + " of " + digests.length);
+        }
+        for (int i = 0; i < all.length / length; i++) {
+            byte[] digest = new byte[length];
+            System.arraycopy(all, i * length, digest, 0, length);
+            digests[d.firstChunk() + i] = digest;
+            List<DownloadEvent.ChunkArrived> held = waiting.remove(d.firstChunk() + i);
+            if (held != null) {
+                held.forEach(ready);
+            }
+        }
+    }
+
+    /**
+     * Checks a chunk from a secondary: against its header checksum (damage on the way), then against the
+     * primary's digest (a copy that differs). A chunk whose digest has not arrived is held (its buffer
+     * kept) and handed back through {@code handle} once it does.
+     */
+    Verdict verify(DownloadEvent.ChunkArrived arrived, ByteBuffer bytes) {
+        ChunkHeader header = arrived.header();
+        if (!verifier.get().verify(header, bytes)) {
+            return Verdict.CORRUPT;
+        }
+        byte[] digest = digests[header.chunk()];
+        if (digest == null) {
+            waiting.computeIfAbsent(header.chunk(), c -> new ArrayList<>()).add(arrived);
+            return Verdict.WAIT;
+        }
+        return MessageDigest.isEqual(digest, header.checksum().toByteArray()) ? Verdict.GOOD : Verdict.STALE;
+    }
+
+    /** The secondaries lost so far (refused, failed, unreachable), with why; in the order they were lost. */
+    Map<String, String> lost() {
+        return Map.copyOf(lost);
+    }
+
+    private void drop(String server) {
+        PrimaryConnection connection = connections.remove(server);
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        for (PrimaryConnection connection : connections.values()) {
+            connection.close();
+        }
+        connections.clear();
+        for (List<DownloadEvent.ChunkArrived> held : waiting.values()) {
+            held.forEach(c -> c.payload().release());
+        }
+        waiting.clear();
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The mpft client library: {@link org.mpft.client.FileTransferClient} downloads one file over every path
+ * its primary offers (the primary and its secondaries, over QUIC), checks every chunk, writes it in place
+ * and resumes a partial download. The public face is the client, {@link org.mpft.client.DownloadRequest},
+ * {@link org.mpft.client.Download}, {@link org.mpft.client.DownloadResult}, the progress types and
+ * listener, the credentials ({@link org.mpft.client.Credentials}, {@link org.mpft.client.OpenSshIdentity})
+ * and server trust ({@link org.mpft.client.HostKeyVerifier}, {@link org.mpft.client.KnownHostsFile});
+ * failures are {@link org.mpft.protocol.MpftException}s carrying an {@link org.mpft.protocol.ErrorCode}.
+ * Everything else here (the connections, the chunk pipeline, the on-disk state) is package-private.
+ */
+package org.mpft.client;
