@@ -32,6 +32,7 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.IvParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import org.apache.sshd.common.config.keys.loader.openssh.kdf.BCrypt;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 
@@ -279,7 +280,7 @@ public final class OpenSshIdentity implements ClientIdentity {
         }
         Arrays.fill(pass, '\0');
         byte[] keyAndIv = new byte[keyLength + ivLength];
-        BcryptPbkdf.derive(password, salt, rounds, keyAndIv);
+        new BCrypt().pbkdf(password, salt, rounds, keyAndIv);
         Arrays.fill(password, (byte) 0);
         try {
             Cipher c = Cipher.getInstance(transformation);
