@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import org.mpft.plugin.schedule.ChunkSizePolicy;
+import org.mpft.plugin.schedule.ChunkTimeoutPolicy;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -229,7 +231,6 @@ final class MpftSettings {
     private final int maxTransfersPerSession;
     private final int maxStreamsPerConnection;
     private final long maxBytesInFlight;
-    private SessionLimits limits;
     private final int chunkSizeMin;
     private final boolean chunkSizeFixed;
     private final int chunkSizeMax;
@@ -577,16 +578,6 @@ final class MpftSettings {
         return maxBytesInFlight;
     }
 
-    /**
-     * The live guards built from these settings (login back-off, sessions per user): one instance per
-     * settings object, so every session of a listener shares it.
-     */
-    synchronized SessionLimits limits() {
-        if (limits == null) {
-            limits = SessionLimits.of(this);
-        }
-        return limits;
-    }
 
     /** True when {@value #CHUNK_SIZE} was set: every transfer uses it, no adaptive choice. */
     boolean chunkSizeFixed() {

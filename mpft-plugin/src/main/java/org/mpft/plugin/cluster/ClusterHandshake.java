@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -30,7 +30,7 @@ import org.mpft.protocol.MpftException;
  * authenticated value. Proofs are compared in constant time. A side that fails a check answers
  * {@link ErrorCode#CLUSTER_AUTH_FAILED} and closes the link.
  */
-final class ClusterHandshake {
+public final class ClusterHandshake {
 
     /** Every nonce is this long, bytes. */
     static final int NONCE_BYTES = 32;
@@ -139,13 +139,13 @@ final class ClusterHandshake {
         }
 
         /** The secondary's name, once it proved the secret; null before. */
-        String peer() {
+        public String peer() {
             return peer;
         }
     }
 
     /** The secondary's side of one handshake. Not thread-safe; one per accepted link. */
-    static final class SecondarySide {
+    public static final class SecondarySide {
         private final ClusterSecret secret;
         private final String node;
         private final byte[] certificate;
@@ -160,7 +160,7 @@ final class ClusterHandshake {
          * @param random      the nonce source
          * @param certificate the SHA-256 of the certificate this secondary presents on the TLS connection
          */
-        SecondarySide(ClusterSecret secret, String node, SecureRandom random, Bytes certificate) {
+        public SecondarySide(ClusterSecret secret, String node, SecureRandom random, Bytes certificate) {
             this.secret = Objects.requireNonNull(secret, "secret");
             this.node = Objects.requireNonNull(node, "node");
             this.certificate = certificate(Objects.requireNonNull(certificate, "certificate").toByteArray());
@@ -172,7 +172,7 @@ final class ClusterHandshake {
          *
          * @throws MpftException CLUSTER_AUTH_FAILED on a malformed or repeated hello
          */
-        ClusterChallenge onHello(ClusterHello hello) throws MpftException {
+        public ClusterChallenge onHello(ClusterHello hello) throws MpftException {
             if (primaryNonce != null) {
                 throw refused("a second CLUSTER_HELLO on the same link");
             }
@@ -192,7 +192,7 @@ final class ClusterHandshake {
          * @throws MpftException CLUSTER_AUTH_FAILED when the primary does not hold the secret (or sent its
          *                       proof before its hello)
          */
-        void onProof(ClusterProof proof) throws MpftException {
+        public void onProof(ClusterProof proof) throws MpftException {
             if (primaryNonce == null) {
                 throw refused("CLUSTER_PROOF before CLUSTER_HELLO");
             }
@@ -213,7 +213,7 @@ final class ClusterHandshake {
         }
 
         /** The name the primary gave in its hello; null before it. */
-        String peer() {
+        public String peer() {
             return peer;
         }
     }

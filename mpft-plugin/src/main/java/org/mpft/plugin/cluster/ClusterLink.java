@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.cluster;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
  * certificate the secondary names in its welcome must be the one it presented on this link (the one
  * clients will be told to pin).
  */
-final class ClusterLink implements AutoCloseable {
+public final class ClusterLink implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLink.class);
 
@@ -69,7 +69,7 @@ final class ClusterLink implements AutoCloseable {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     /** What a transfer hears from the secondary. Called on the link's event loop. */
-    interface TransferListener {
+    public interface TransferListener {
         /** The client attached to the secondary (CLIENT_ATTACHED). */
         void attached();
 
@@ -91,7 +91,7 @@ final class ClusterLink implements AutoCloseable {
      * @param port              its advertised UDP port
      * @param certificateSha256 its certificate's SHA-256
      */
-    record Endpoint(String name, String host, int port, Bytes certificateSha256) {
+    public record Endpoint(String name, String host, int port, Bytes certificateSha256) {
     }
 
     private final String target;
@@ -118,7 +118,7 @@ final class ClusterLink implements AutoCloseable {
      * @param transport the transport to connect with (its event loop runs the link)
      * @param settings  the transport parameters
      */
-    ClusterLink(String target, InetSocketAddress remote, ClusterSecret secret, String node, QuicTransport transport,
+    public ClusterLink(String target, InetSocketAddress remote, ClusterSecret secret, String node, QuicTransport transport,
                 TransportSettings settings) {
         this.target = Objects.requireNonNull(target, "target");
         this.remote = Objects.requireNonNull(remote, "remote");
@@ -129,28 +129,28 @@ final class ClusterLink implements AutoCloseable {
     }
 
     /** Starts connecting (in the background); returns at once. */
-    void start() {
+    public void start() {
         connect();
     }
 
     /** The entry of {@code mpft.secondaries} this link is for. */
-    String target() {
+    public String target() {
         return target;
     }
 
     /** The secondary as clients reach it, while the link is up; null otherwise. */
-    Endpoint endpoint() {
+    public Endpoint endpoint() {
         return endpoint;
     }
 
     /** True when the handshake succeeded and the link is open. */
-    boolean isUp() {
+    public boolean isUp() {
         QuicStreamChannel s = stream;
         return endpoint != null && s != null && s.isActive();
     }
 
     /** Why the last attempt failed, or null. */
-    String lastProblem() {
+    public String lastProblem() {
         return lastProblem;
     }
 
@@ -160,7 +160,7 @@ final class ClusterLink implements AutoCloseable {
      * @return completes when the secondary registered it, or exceptionally with an {@link MpftException}
      *         (the secondary's refusal, SERVER_UNAVAILABLE when the link is down or it does not answer in time)
      */
-    CompletableFuture<Void> register(RegisterTransfer registration, TransferListener listener) {
+    public CompletableFuture<Void> register(RegisterTransfer registration, TransferListener listener) {
         CompletableFuture<Void> answer = new CompletableFuture<>();
         QuicStreamChannel s = stream;
         if (!isUp() || s == null) {
@@ -185,7 +185,7 @@ final class ClusterLink implements AutoCloseable {
     }
 
     /** Sends a frame on the link (SEND_CHUNK, END_TRANSFER); false when the link is down. */
-    boolean send(Frame frame) {
+    public boolean send(Frame frame) {
         QuicStreamChannel s = stream;
         if (s == null || !s.isActive()) {
             return false;
@@ -195,7 +195,7 @@ final class ClusterLink implements AutoCloseable {
     }
 
     /** Stops listening for a transfer's events. */
-    void forget(long transferId) {
+    public void forget(long transferId) {
         listeners.remove(transferId);
         CompletableFuture<Void> p = pending.remove(transferId);
         if (p != null) {

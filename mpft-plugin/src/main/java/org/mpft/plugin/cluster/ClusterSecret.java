@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.cluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +29,7 @@ import org.mpft.api.ChannelStartException;
  * readable by others ({@code chmod 600} or {@code 640}). A relative path is resolved against the plugin's
  * data folder.
  */
-final class ClusterSecret {
+public final class ClusterSecret {
 
     /** The shortest secret accepted, bytes. */
     static final int MIN_BYTES = 32;
@@ -50,7 +50,7 @@ final class ClusterSecret {
      *
      * @throws IllegalArgumentException when shorter than {@value #MIN_BYTES} bytes
      */
-    static ClusterSecret of(byte[] secret) {
+    public static ClusterSecret of(byte[] secret) {
         Objects.requireNonNull(secret, "secret");
         if (secret.length < MIN_BYTES) {
             throw new IllegalArgumentException("a cluster secret needs at least " + MIN_BYTES + " bytes, got "
@@ -68,7 +68,7 @@ final class ClusterSecret {
      * @throws ChannelStartException naming the key and the file when it is missing, unreadable, readable by
      *                               others, too short or too long
      */
-    static ClusterSecret load(Path file, Path baseDir, String key) throws ChannelStartException {
+    public static ClusterSecret load(Path file, Path baseDir, String key) throws ChannelStartException {
         Path resolved = baseDir.resolve(file).toAbsolutePath().normalize();
         String where = key + "=" + file + " (" + resolved + ")";
         byte[] bytes;

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.cluster;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -19,7 +19,7 @@ import org.mpft.protocol.MpftException;
 /**
  * The pass a primary gives a client (in META) to attach to one secondary for one transfer. The secondary
  * accepts it only if the MAC checks out with the cluster secret, it names that secondary, it has not
- * expired, and the primary registered a transfer with the same id and fields ({@link SecondaryTransfers}).
+ * expired, and the primary registered a transfer with the same id and fields (the secondary's registry of transfers).
  *
  * <p>Wire form ({@value #VERSION}, big-endian, strings as u16 length + UTF-8):
  * {@code u8 version | i64 transferId | str user | str path | i64 size | i64 mtimeMillis | i32 chunkSize |
@@ -36,7 +36,7 @@ import org.mpft.protocol.MpftException;
  * @param expiresAtMillis the ticket is refused from this instant on, milliseconds since the epoch
  * @param id              16 random bytes, unique per ticket (also sent to the secondary in REGISTER_TRANSFER)
  */
-record Ticket(long transferId, String user, String path, long size, long mtimeMillis, int chunkSize,
+public record Ticket(long transferId, String user, String path, long size, long mtimeMillis, int chunkSize,
               String secondary, long expiresAtMillis, Bytes id) {
 
     /** The layout version. */
@@ -54,7 +54,7 @@ record Ticket(long transferId, String user, String path, long size, long mtimeMi
     private static final String PURPOSE = "ticket-v1";
 
     /** Checks the fields. */
-    Ticket {
+    public Ticket {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(secondary, "secondary");
@@ -65,7 +65,7 @@ record Ticket(long transferId, String user, String path, long size, long mtimeMi
     }
 
     /** A new ticket with a fresh random id. */
-    static Ticket issue(long transferId, String user, String path, long size, long mtimeMillis, int chunkSize,
+    public static Ticket issue(long transferId, String user, String path, long size, long mtimeMillis, int chunkSize,
                         String secondary, long expiresAtMillis, SecureRandom random) {
         byte[] id = new byte[ID_BYTES];
         random.nextBytes(id);
@@ -78,7 +78,7 @@ record Ticket(long transferId, String user, String path, long size, long mtimeMi
      *
      * @throws IllegalArgumentException when the ticket would exceed {@value #MAX_BYTES} bytes (a very long path)
      */
-    Bytes seal(ClusterSecret secret) {
+    public Bytes seal(ClusterSecret secret) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream(128);
         try (DataOutputStream out = new DataOutputStream(buffer)) {
             out.writeByte(VERSION);
@@ -115,7 +115,7 @@ record Ticket(long transferId, String user, String path, long size, long mtimeMi
      * @return the ticket's fields
      * @throws MpftException INVALID_TICKET naming what failed (never echoing the bytes)
      */
-    static Ticket verify(Bytes sealed, ClusterSecret secret, String secondary, long nowMillis) throws MpftException {
+    public static Ticket verify(Bytes sealed, ClusterSecret secret, String secondary, long nowMillis) throws MpftException {
         byte[] bytes = sealed.toByteArray();
         if (bytes.length <= MAC_BYTES || bytes.length > MAX_BYTES) {
             throw invalid("malformed ticket (" + bytes.length + " bytes)");

@@ -1,4 +1,6 @@
-package org.mpft.plugin;
+package org.mpft.plugin.observe;
+
+import org.mpft.plugin.schedule.ChunkSizePolicy;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;
@@ -19,7 +21,7 @@ import org.slf4j.LoggerFactory;
  * {@link #register}. Also keeps the recent throughput of finished transfers, which {@link ChunkSizePolicy}
  * uses as the paths' speed.
  */
-final class MpftMetrics implements MpftMetricsMBean {
+public final class MpftMetrics implements MpftMetricsMBean {
 
     private static final Logger LOG = LoggerFactory.getLogger(MpftMetrics.class);
 
@@ -38,11 +40,11 @@ final class MpftMetrics implements MpftMetricsMBean {
     private ObjectName registered;
 
     /** Where {@link #getCacheBytes()} comes from. */
-    void cacheBytes(LongSupplier supplier) {
+    public void cacheBytes(LongSupplier supplier) {
         this.cacheBytes = supplier;
     }
 
-    void transferStarted() {
+    public void transferStarted() {
         active.incrementAndGet();
     }
 
@@ -54,7 +56,7 @@ final class MpftMetrics implements MpftMetricsMBean {
      * @param nanos        how long it ran
      * @param retries      chunk failures
      */
-    void transferEnded(boolean ok, Map<String, Long> bytesByPath, long nanos, int retries) {
+    public void transferEnded(boolean ok, Map<String, Long> bytesByPath, long nanos, int retries) {
         active.decrementAndGet();
         (ok ? completed : failed).increment();
         long total = 0;
@@ -70,24 +72,24 @@ final class MpftMetrics implements MpftMetricsMBean {
         }
     }
 
-    void chunkSent(int length, int encodedLength, boolean compressed) {
+    public void chunkSent(int length, int encodedLength, boolean compressed) {
         bytesOnWire.add(encodedLength);
         if (compressed) {
             chunksCompressed.increment();
         }
     }
 
-    void cacheHit() {
+    public void cacheHit() {
         cacheHits.increment();
     }
 
-    void cacheMiss(int diskBytesRead) {
+    public void cacheMiss(int diskBytesRead) {
         cacheMisses.increment();
         diskBytes.add(diskBytesRead);
     }
 
     /** The recent speed of one path, bytes per second, from finished transfers; 0 when none was measured. */
-    long recentPathSpeed() {
+    public long recentPathSpeed() {
         return recentPathSpeed.get();
     }
 
@@ -165,7 +167,7 @@ final class MpftMetrics implements MpftMetricsMBean {
      * (replacing a stale registration of the same name). A failure is logged, not thrown: metrics never
      * stop the channel.
      */
-    synchronized void register(String name) {
+    public synchronized void register(String name) {
         try {
             MBeanServer server = ManagementFactory.getPlatformMBeanServer();
             ObjectName objectName = objectName(name);
@@ -180,7 +182,7 @@ final class MpftMetrics implements MpftMetricsMBean {
     }
 
     /** Removes the JMX registration, if any. */
-    synchronized void unregister() {
+    public synchronized void unregister() {
         if (registered != null) {
             try {
                 ManagementFactory.getPlatformMBeanServer().unregisterMBean(registered);

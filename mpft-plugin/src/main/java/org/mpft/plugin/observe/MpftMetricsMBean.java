@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.observe;
 
 import java.util.Map;
 

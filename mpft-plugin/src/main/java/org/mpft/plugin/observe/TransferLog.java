@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.observe;
 
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicConnectionPathStats;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * endgame duplicates included, so their sum can exceed {@code bytes}); MB = 10^6 bytes. Values with spaces or
  * {@code =} are quoted.
  */
-final class TransferLog {
+public final class TransferLog {
 
     /** The logger's name. */
     static final String LOGGER = "org.mpft.transfers";
@@ -44,8 +44,8 @@ final class TransferLog {
      * @param nanos       how long it ran, from META to the end
      * @param retries     chunk failures that led to a resend
      */
-    static void finished(String outcome, long transferId, String user, String file, long bytes,
-                         Map<String, Long> bytesByPath, long nanos, int retries, ChunkSource.Counts reads) {
+    public static void finished(String outcome, long transferId, String user, String file, long bytes,
+                         Map<String, Long> bytesByPath, long nanos, int retries, ReadCounts reads) {
         LOG.info(line(outcome, transferId, user, file, bytes, bytesByPath, nanos, retries) + reads(reads));
     }
 
@@ -56,7 +56,7 @@ final class TransferLog {
      *
      * Logged when quiche has collected them, on the connection's event loop; nothing when it is closed.
      */
-    static void network(long transferId, QuicChannel connection) {
+    public static void network(long transferId, QuicChannel connection) {
         connection.collectStats().addListener(stats -> {
             if (stats.isSuccess()) {
                 connection.collectPathStats(0).addListener(path -> network(transferId,
@@ -85,7 +85,7 @@ final class TransferLog {
      * The primary's reads: {@code cache=hits/chunks disk=bytes wire=bytes compressed=chunks} (chunks read
      * here, of them from the cache; bytes read from the file; payload bytes after compression).
      */
-    static String reads(ChunkSource.Counts c) {
+    static String reads(ReadCounts c) {
         return " cache=" + c.cacheHits() + "/" + c.chunks() + " disk=" + c.diskBytes() + " wire=" + c.wireBytes()
                 + " compressed=" + c.compressed();
     }

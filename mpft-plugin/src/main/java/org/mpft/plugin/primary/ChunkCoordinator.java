@@ -1,4 +1,8 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.schedule.ChunkSchedule;
+import org.mpft.plugin.schedule.ChunkStrategy;
+import org.mpft.plugin.schedule.ChunkTimeoutPolicy;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -24,24 +28,11 @@ import org.mpft.protocol.MpftException;
  */
 final class ChunkCoordinator {
 
-    /** The most times one chunk is sent again after NACKs before a single-path transfer is given up. */
-    static final int MAX_RESENDS = 16;
-
     private final ChunkSchedule schedule;
     private final int chunkCount;
     private final List<ChunkPath> paths = new ArrayList<>();
     private final Map<ChunkPath, Integer> slots = new HashMap<>();
     private boolean started;
-
-    /**
-     * A single-path coordinator ({@code alternate} over one path, {@value #MAX_RESENDS} resends).
-     *
-     * @param chunkCount the transfer's number of chunks
-     */
-    ChunkCoordinator(int chunkCount) {
-        this(new ChunkPlan((long) checkCount(chunkCount) * ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MIN_CHUNK_SIZE),
-                new AlternateStrategy(Integer.MAX_VALUE), MAX_RESENDS, System::nanoTime);
-    }
 
     /**
      * @param plan     the transfer's chunks
@@ -52,13 +43,6 @@ final class ChunkCoordinator {
     ChunkCoordinator(ChunkPlan plan, ChunkStrategy strategy, int retries, LongSupplier clock) {
         this.schedule = new ChunkSchedule(plan, strategy, retries, clock);
         this.chunkCount = plan.chunkCount();
-    }
-
-    private static int checkCount(int chunkCount) {
-        if (chunkCount < 0) {
-            throw new IllegalArgumentException("chunkCount < 0");
-        }
-        return chunkCount;
     }
 
     /** Adds the primary's own path (the first path added) or a path that needs no digests. */
@@ -223,9 +207,9 @@ final class ChunkCoordinator {
         return slot != null && schedule.alive(slot);
     }
 
-    /** Chunks and bytes credited to {@code path} (first copy handed out). */
-    long[] delivered(ChunkPath path) {
-        return schedule.delivered(slots.get(path));
+    /** Bytes credited to {@code path} (the chunks it delivered first). */
+    long deliveredBytes(ChunkPath path) {
+        return schedule.delivered(slots.get(path)).bytes();
     }
 
     /** Chunk failures so far (each one led to a resend). */

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
 
 /**
  * One way chunks reach the client (the primary itself now; a secondary later), as the

@@ -1,4 +1,9 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.send.ChunkOutlet;
+import org.mpft.plugin.send.ChunkPrefetcher;
+import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.Transfer;
 
 import java.io.IOException;
 import java.util.HashSet;
@@ -40,16 +45,7 @@ final class ChunkSender implements ChunkPath {
      * @param loop        the session's event loop
      * @param window      the most chunks in flight
      * @param onFailure   called on the loop with the chunk and the cause when a chunk cannot be read or sent
-     */
-    ChunkSender(String name, Transfer transfer, ChunkCoordinator coordinator, ChunkReader reader, ChunkOutlet outlet,
-                Executor io, Executor loop, int window, BiConsumer<Integer, Exception> onFailure) {
-        this(name, transfer, coordinator, reader, outlet, io, loop, window, onFailure, null);
-    }
-
-    /**
-     * As above, with a read-ahead of the chunks this path will be handed next.
-     *
-     * @param prefetcher the path's {@link ChunkPrefetcher} (closed by {@link #stop}), or null for none
+     * @param prefetcher  the path's {@link ChunkPrefetcher} (closed by {@link #stop}), or null for none
      */
     ChunkSender(String name, Transfer transfer, ChunkCoordinator coordinator, ChunkReader reader, ChunkOutlet outlet,
                 Executor io, Executor loop, int window, BiConsumer<Integer, Exception> onFailure,

@@ -1,10 +1,8 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
 
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -22,9 +20,9 @@ import org.mpft.protocol.ChunkPlan;
  * secondary's chunk is thus always checked by the client against the primary's copy, and the primary
  * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale).
  *
- * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in memory, so a
- * second download of the same file starts with all of them, and in a {@link DigestStore} in the data
- * folder, so a restarted primary does not read the file again either.
+ * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in the
+ * {@link DigestStore}: in memory, so a second download of the same file starts with all of them, and in the
+ * data folder, so a restarted primary does not read the file again either.
  */
 final class DigestAhead {
 
@@ -34,19 +32,11 @@ final class DigestAhead {
      */
     static final int BATCH = 16;
 
-    /** File versions whose digests are kept. */
-    static final int CACHE_ENTRIES = 64;
-
-    private record Version(String user, String path, long size, long mtime, int chunkSize, ChecksumAlgorithm algorithm) {
-    }
-
-    private static final Map<Version, byte[][]> CACHE = new ConcurrentHashMap<>();
-
     private final long transferId;
     private final ReadableFile file;
     private final ChunkPlan plan;
     private final ChecksumAlgorithm algorithm;
-    private final Version version;
+    private final DigestStore.Version version;
     private final byte[][] digests;
     private final DigestStore store;
     private final boolean cachedInMemory;
@@ -54,12 +44,15 @@ final class DigestAhead {
     private volatile boolean stopped;
     private volatile int frontier;
 
-    DigestAhead(long transferId, String user, String path, ReadableFile file, ChunkPlan plan,
-                ChecksumAlgorithm algorithm) {
-        this(transferId, user, path, file, plan, algorithm, DigestStore.none());
-    }
-
-    /** As above, with the digests of file versions stored in (and taken from) {@code store}. */
+    /**
+     * @param transferId the transfer the CHUNK_DIGESTS frames are for
+     * @param user       who downloads (part of the file version)
+     * @param path       the requested path
+     * @param file       the open file
+     * @param plan       how the file is cut into chunks
+     * @param algorithm  the digest algorithm
+     * @param store      where the digests of file versions are kept (and taken from)
+     */
     DigestAhead(long transferId, String user, String path, ReadableFile file, ChunkPlan plan,
                 ChecksumAlgorithm algorithm, DigestStore store) {
         this.store = store;
@@ -67,20 +60,11 @@ final class DigestAhead {
         this.file = file;
         this.plan = plan;
         this.algorithm = algorithm;
-        this.version = new Version(user, path, plan.fileSize(), file.lastModifiedMillis(), plan.chunkSize(), algorithm);
-        byte[][] cached = CACHE.get(version);
+        this.version = new DigestStore.Version(user, path, plan.fileSize(), file.lastModifiedMillis(),
+                plan.chunkSize(), algorithm);
+        byte[][] cached = store.remembered(version);
         this.digests = cached != null ? cached : new byte[plan.chunkCount()][];
         this.cachedInMemory = cached != null;
-    }
-
-    private DigestStore.Version stored() {
-        return new DigestStore.Version(version.user(), version.path(), version.size(), version.mtime(),
-                version.chunkSize(), version.algorithm());
-    }
-
-    /** Forgets the digests kept in memory, as a restart does (tests). */
-    static void forgetMemory() {
-        CACHE.clear();
     }
 
     /** True when the digests came from the {@link DigestStore} (not read from the file). */
@@ -110,7 +94,7 @@ final class DigestAhead {
         int batch = 1;
         if (!cachedInMemory && count > 0) {
             // a primary restarted since it computed them: the data folder has them
-            store.load(stored(), count).ifPresent(loaded -> {
+            store.load(version, count).ifPresent(loaded -> {
                 System.arraycopy(loaded, 0, digests, 0, count);
                 fromStore = true;
             });
@@ -128,12 +112,9 @@ final class DigestAhead {
                 }
             }
             if (!stopped && count > 0) {
-                if (CACHE.size() >= CACHE_ENTRIES) {
-                    CACHE.clear();
-                }
-                CACHE.put(version, digests);
+                store.remember(version, digests);
                 if (!cachedInMemory && !fromStore) {
-                    store.save(stored(), digests);
+                    store.save(version, digests);
                 }
             }
         } catch (IOException | RuntimeException e) {

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -19,15 +19,18 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A primary's chunk digests on disk, in a folder of the plugin's data folder ({@code digests/}), so that a
- * restarted primary does not read a big file again before its secondaries may serve it.
+ * A primary's chunk digests, in memory (the last {@value #MEMORY_ENTRIES} file versions, so a second download
+ * of a file starts with all of them) and on disk, in a folder of the plugin's data folder ({@code digests/}),
+ * so that a restarted primary does not read a big file again before its secondaries may serve it.
  *
  * <p>One file per file version: the key is the user, the path, the size, the mtime, the chunk size and the
  * checksum algorithm, so a file changed in size or mtime never meets the digests of its old content. The
@@ -37,7 +40,7 @@ import org.slf4j.LoggerFactory;
  * The folder is kept below {@code maxBytes} (the least recently used files go first; a load counts as a
  * use). Thread-safe; blocking (runs on the digest thread).
  */
-final class DigestStore {
+public final class DigestStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DigestStore.class);
     private static final int MAGIC = 0x4d504447; // "MPDG"
@@ -79,14 +82,18 @@ final class DigestStore {
         }
     }
 
+    /** File versions whose digests are kept in memory. */
+    static final int MEMORY_ENTRIES = 64;
+
     private final Path folder;
     private final long maxBytes;
+    private final Map<Version, byte[][]> memory = new ConcurrentHashMap<>();
 
     /**
      * @param folder   where the files go (created when needed)
      * @param maxBytes the most bytes the folder holds ({@code mpft.digests.max-bytes}); 0 stores nothing
      */
-    DigestStore(Path folder, long maxBytes) {
+    public DigestStore(Path folder, long maxBytes) {
         this.folder = Objects.requireNonNull(folder, "folder");
         if (maxBytes < 0) {
             throw new IllegalArgumentException("maxBytes < 0");
@@ -94,9 +101,17 @@ final class DigestStore {
         this.maxBytes = maxBytes;
     }
 
-    /** A store that keeps nothing. */
-    static DigestStore none() {
-        return new DigestStore(Path.of("."), 0);
+    /** The digests of {@code version} kept in memory (all of them), or null. */
+    byte[][] remembered(Version version) {
+        return memory.get(version);
+    }
+
+    /** Keeps all the digests of {@code version} in memory; a full memory is cleared first. */
+    void remember(Version version, byte[][] digests) {
+        if (memory.size() >= MEMORY_ENTRIES) {
+            memory.clear();
+        }
+        memory.put(version, digests);
     }
 
     /** True when this store keeps digests. */

@@ -1,4 +1,8 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.cluster.ClusterLink;
+import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.cluster.Ticket;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * A primary's secondaries ({@code mpft.secondaries}): one {@link ClusterLink} each, and the registration
  * of a transfer with every secondary whose link is up, each with its own {@link Ticket}.
  */
-final class PrimaryCluster implements AutoCloseable {
+public final class PrimaryCluster implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryCluster.class);
 
@@ -39,6 +43,20 @@ final class PrimaryCluster implements AutoCloseable {
     record Registration(String slotName, ClusterLink link, ClusterLink.Endpoint endpoint, Bytes ticket) {
     }
 
+    /**
+     * A secondary as configured ({@code mpft.secondaries}).
+     *
+     * @param host its host name or address
+     * @param port its UDP port
+     */
+    public record Secondary(String host, int port) {
+        /** {@code host:port}, an IPv6 address in brackets. */
+        @Override
+        public String toString() {
+            return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+        }
+    }
+
     private final ClusterSecret secret;
     private final List<ClusterLink> links;
     private final SecureRandom random = new SecureRandom();
@@ -53,10 +71,10 @@ final class PrimaryCluster implements AutoCloseable {
      *
      * @throws UnknownHostException naming a secondary whose host does not resolve
      */
-    static PrimaryCluster start(ClusterSecret secret, String node, List<MpftSettings.HostPort> secondaries,
+    public static PrimaryCluster start(ClusterSecret secret, String node, List<Secondary> secondaries,
                                 QuicTransport transport, TransportSettings settings) throws UnknownHostException {
         List<ClusterLink> links = new ArrayList<>();
-        for (MpftSettings.HostPort hp : secondaries) {
+        for (Secondary hp : secondaries) {
             InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
             links.add(new ClusterLink(hp.toString(), remote, secret, node, transport, settings));
         }
@@ -72,23 +90,12 @@ final class PrimaryCluster implements AutoCloseable {
     }
 
     /**
-     * Registers a transfer with every secondary that is up, in parallel.
+     * Registers a transfer with every secondary that is up, in parallel; the secondaries compress their
+     * chunks with {@code compression} where it pays ({@link org.mpft.protocol.Encoding#RAW}: they send them raw).
      *
      * @param listeners makes the listener for one secondary's events of this transfer
      * @return completes (never exceptionally) with the secondaries that accepted, in configuration order;
      *         refusals and timeouts are logged and left out
-     */
-    CompletableFuture<List<Registration>> register(long transferId, String user, String path, long size, long mtime,
-                                                   int chunkSize, ChecksumAlgorithm checksum,
-                                                   java.util.function.Function<ClusterLink,
-                                                           ClusterLink.TransferListener> listeners) {
-        return register(transferId, user, path, size, mtime, chunkSize, checksum,
-                org.mpft.protocol.Encoding.RAW, listeners);
-    }
-
-    /**
-     * As above; the secondaries compress their chunks with {@code compression} where it pays
-     * ({@link org.mpft.protocol.Encoding#RAW}: they send them raw).
      */
     CompletableFuture<List<Registration>> register(long transferId, String user, String path, long size, long mtime,
                                                    int chunkSize, ChecksumAlgorithm checksum,
@@ -138,6 +145,7 @@ final class PrimaryCluster implements AutoCloseable {
         });
     }
 
+    /** Closes every link. */
     @Override
     public void close() {
         for (ClusterLink link : links) {

@@ -1,6 +1,6 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
 
-import java.util.function.Supplier;
+import java.util.function.Consumer;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -21,8 +21,8 @@ final class SecondaryPath implements ChunkCoordinator.DroppablePath {
     private final PrimaryCluster.Registration registration;
     private final long transferId;
     private final ChunkPlan plan;
-    private final Supplier<ChunkCoordinator> coordinator;
-    private final Runnable onLinkLost;
+    private final ChunkCoordinator coordinator;
+    private final Consumer<SecondaryPath> onLinkLost;
     private boolean attached;
     private boolean dropped;
     private long chunksAssigned;
@@ -31,11 +31,11 @@ final class SecondaryPath implements ChunkCoordinator.DroppablePath {
      * @param registration the secondary and its link
      * @param transferId   the transfer
      * @param plan         the transfer's chunks
-     * @param coordinator  the transfer's coordinator (null once the transfer ended)
-     * @param onLinkLost   called when SEND_CHUNK cannot be written (the link is down)
+     * @param coordinator  the transfer's coordinator
+     * @param onLinkLost   called with this path when SEND_CHUNK cannot be written (the link is down)
      */
     SecondaryPath(PrimaryCluster.Registration registration, long transferId, ChunkPlan plan,
-                  Supplier<ChunkCoordinator> coordinator, Runnable onLinkLost) {
+                  ChunkCoordinator coordinator, Consumer<SecondaryPath> onLinkLost) {
         this.registration = registration;
         this.transferId = transferId;
         this.plan = plan;
@@ -71,14 +71,13 @@ final class SecondaryPath implements ChunkCoordinator.DroppablePath {
 
     @Override
     public void wake() {
-        ChunkCoordinator c = coordinator.get();
-        if (!attached || dropped || c == null) {
+        if (!attached || dropped) {
             return;
         }
-        for (int chunk = c.next(this); chunk >= 0; chunk = c.next(this)) {
+        for (int chunk = coordinator.next(this); chunk >= 0; chunk = coordinator.next(this)) {
             if (!registration.link().send(new SendChunk(transferId, chunk, plan.offset(chunk), plan.length(chunk)))) {
                 LOG.info("transfer {}: the link to secondary {} is down", transferId, name());
-                onLinkLost.run();
+                onLinkLost.accept(this);
                 return;
             }
             chunksAssigned++;
@@ -91,6 +90,7 @@ final class SecondaryPath implements ChunkCoordinator.DroppablePath {
         wake();
     }
 
+    /** The coordinator dropped it, or the transfer ended: it sends nothing more. */
     @Override
     public void dropped() {
         dropped = true;
@@ -98,9 +98,6 @@ final class SecondaryPath implements ChunkCoordinator.DroppablePath {
 
     /** Reports a failure of this path to the coordinator. */
     void fail(int chunk, ErrorCode code) throws MpftException {
-        ChunkCoordinator c = coordinator.get();
-        if (c != null) {
-            c.failed(this, chunk, code);
-        }
+        coordinator.failed(this, chunk, code);
     }
 }

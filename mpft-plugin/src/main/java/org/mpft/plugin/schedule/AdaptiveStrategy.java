@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
 
 import java.util.BitSet;
 import java.util.List;

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
 
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -12,14 +12,14 @@ import org.mpft.protocol.Strategy;
  * finishes its share early stays idle, which is what {@link AdaptiveStrategy} improves on. Chunks only
  * change path when one fails or its path dies.
  */
-final class AlternateStrategy implements ChunkStrategy {
+public final class AlternateStrategy implements ChunkStrategy {
 
     private final int window;
     /** Per slot: every chunk of that slot below the cursor has left the fresh set. */
     private int[] cursors = new int[0];
 
     /** @param window chunks in flight per path (at least 1) */
-    AlternateStrategy(int window) {
+    public AlternateStrategy(int window) {
         if (window < 1) {
             throw new IllegalArgumentException("window < 1");
         }

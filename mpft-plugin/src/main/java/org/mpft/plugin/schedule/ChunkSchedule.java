@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -38,10 +38,10 @@ import org.mpft.protocol.Strategy;
  * transfer instead; all its outstanding and reserved chunks move to the paths left, without counting as
  * chunk failures.
  */
-final class ChunkSchedule {
+public final class ChunkSchedule {
 
     /** What an event did. */
-    enum Outcome {
+    public enum Outcome {
         /** Nothing: a late or duplicate event. */
         IGNORED,
         /** The chunk will be sent again by the same path. */
@@ -85,7 +85,7 @@ final class ChunkSchedule {
      * @param retries  failures of one chunk tolerated before the transfer fails ({@code mpft.chunk-retries})
      * @param clock    monotonic nanoseconds ({@link System#nanoTime} outside tests)
      */
-    ChunkSchedule(ChunkPlan plan, ChunkStrategy strategy, int retries, LongSupplier clock) {
+    public ChunkSchedule(ChunkPlan plan, ChunkStrategy strategy, int retries, LongSupplier clock) {
         this.plan = Objects.requireNonNull(plan, "plan");
         this.chunkCount = plan.chunkCount();
         this.strategy = Objects.requireNonNull(strategy, "strategy");
@@ -108,7 +108,7 @@ final class ChunkSchedule {
      * @param needsDigest true for a secondary: it only gets chunks below the digest frontier
      * @return its slot
      */
-    synchronized int addPath(String name, boolean needsDigest) {
+    public synchronized int addPath(String name, boolean needsDigest) {
         if (started) {
             throw new IllegalStateException("paths are added before the schedule starts");
         }
@@ -122,7 +122,7 @@ final class ChunkSchedule {
      *
      * @param held chunks the client holds (from START), may be empty
      */
-    synchronized void start(BitSet held) {
+    public synchronized void start(BitSet held) {
         if (started) {
             throw new IllegalStateException("already started");
         }
@@ -141,12 +141,12 @@ final class ChunkSchedule {
     }
 
     /** Chunks below {@code exclusive} have their primary digests at the client; wake secondaries after. */
-    synchronized void digestsUpTo(int exclusive) {
+    public synchronized void digestsUpTo(int exclusive) {
         digestFrontier = Math.max(digestFrontier, Math.min(exclusive, chunkCount));
     }
 
     /** The digest frontier. */
-    synchronized int digestFrontier() {
+    public synchronized int digestFrontier() {
         return digestFrontier;
     }
 
@@ -172,7 +172,7 @@ final class ChunkSchedule {
      * The next chunk for {@code slot} to send, now in flight on it; -1 when nothing is for it now (no
      * room, nothing left, or its chunks wait for digests). A path calls it while it has room.
      */
-    synchronized int next(int slot) {
+    public synchronized int next(int slot) {
         PathState path = path(slot);
         if (!started || !path.alive() || path.inFlightCount() >= window(slot)) {
             return -1;
@@ -205,9 +205,9 @@ final class ChunkSchedule {
 
     /**
      * Up to {@code n} fresh chunks that {@code slot} would most likely be handed next if nothing else happened,
-     * in order; a pure look (nothing is assigned), for reading ahead ({@link ChunkPrefetcher}).
+     * in order; a pure look (nothing is assigned), for reading ahead (the send pipeline's prefetcher).
      */
-    synchronized int[] upcoming(int slot, int n) {
+    public synchronized int[] upcoming(int slot, int n) {
         PathState path = path(slot);
         if (!started || !path.alive() || n <= 0) {
             return new int[0];
@@ -343,7 +343,7 @@ final class ChunkSchedule {
      * @return the slots whose window slots this freed (wake them), possibly none when the copy came from a
      *         path that was already written off; null when the ACK was ignored
      */
-    synchronized List<Integer> acked(int chunk) {
+    public synchronized List<Integer> acked(int chunk) {
         checkIndex(chunk);
         if (done.get(chunk) || fresh.get(chunk) || !started) {
             return null;
@@ -378,7 +378,7 @@ final class ChunkSchedule {
      *
      * @throws MpftException when the chunk failed more than {@code retries} times, or no path is left
      */
-    synchronized Outcome nacked(int chunk, ErrorCode reason) throws MpftException {
+    public synchronized Outcome nacked(int chunk, ErrorCode reason) throws MpftException {
         checkIndex(chunk);
         List<Integer> holders = copies.get(chunk);
         if (holders == null || done.get(chunk)) {
@@ -403,7 +403,7 @@ final class ChunkSchedule {
      * @throws MpftException when the chunk failed more than {@code retries} times (with the failure's code),
      *                       or when a path-level failure left no path
      */
-    synchronized Outcome failed(int slot, int chunk, ErrorCode code) throws MpftException {
+    public synchronized Outcome failed(int slot, int chunk, ErrorCode code) throws MpftException {
         checkIndex(chunk);
         PathState path = path(slot);
         if (done.get(chunk) || !holds(slot, chunk)) {
@@ -446,7 +446,7 @@ final class ChunkSchedule {
      * @return the chunks that moved
      * @throws MpftException SERVER_UNAVAILABLE (or {@code why} when it is STALE_FILE) when no path is left
      */
-    synchronized List<Integer> dropPath(int slot, ErrorCode why) throws MpftException {
+    public synchronized List<Integer> dropPath(int slot, ErrorCode why) throws MpftException {
         PathState path = path(slot);
         if (!path.alive()) {
             return List.of();
@@ -503,7 +503,7 @@ final class ChunkSchedule {
      * @param stalled       true when this is the path's {@link ChunkTimeoutPolicy#STALLED_AFTER}th timeout in a
      *                      row without a delivery: drop the path rather than repeat the chunk
      */
-    record Overdue(int slot, int chunk, long timeoutNanos, boolean stalled) {
+    public record Overdue(int slot, int chunk, long timeoutNanos, boolean stalled) {
     }
 
     /**
@@ -512,7 +512,7 @@ final class ChunkSchedule {
      * (CHUNK_TIMEOUT) or, when stalled, {@link #dropPath}. The primary's own path is not judged here: its
      * chunks travel on the client's own connection, whose loss ends the transfer anyway.
      */
-    synchronized List<Overdue> overdue(ChunkTimeoutPolicy policy) {
+    public synchronized List<Overdue> overdue(ChunkTimeoutPolicy policy) {
         if (!started) {
             return List.of();
         }
@@ -541,27 +541,27 @@ final class ChunkSchedule {
     }
 
     /** True when every chunk is done. */
-    synchronized boolean isComplete() {
+    public synchronized boolean isComplete() {
         return done.cardinality() >= chunkCount;
     }
 
     /** Chunks done (held by the client). */
-    synchronized int doneCount() {
+    public synchronized int doneCount() {
         return done.cardinality();
     }
 
     /** Chunk failures so far (each one led to a resend). */
-    synchronized int retriesUsed() {
+    public synchronized int retriesUsed() {
         return retriesUsed;
     }
 
     /** Endgame duplicates handed out so far. */
-    synchronized int duplicates() {
+    public synchronized int duplicates() {
         return duplicates;
     }
 
     /** True while {@code slot} is part of the transfer. */
-    synchronized boolean alive(int slot) {
+    public synchronized boolean alive(int slot) {
         return path(slot).alive();
     }
 
@@ -571,18 +571,27 @@ final class ChunkSchedule {
     }
 
     /** The chunks {@code slot} has in flight, in hand-out order. */
-    synchronized List<Integer> inFlightChunks(int slot) {
+    public synchronized List<Integer> inFlightChunks(int slot) {
         return List.copyOf(path(slot).inFlight.keySet());
     }
 
+    /**
+     * What one path delivered first (the copies the client kept).
+     *
+     * @param chunks chunks credited to it
+     * @param bytes  their bytes
+     */
+    public record Delivered(int chunks, long bytes) {
+    }
+
     /** Chunks and bytes credited to {@code slot}. */
-    synchronized long[] delivered(int slot) {
+    public synchronized Delivered delivered(int slot) {
         PathState path = path(slot);
-        return new long[] {path.deliveredChunks(), path.deliveredBytes()};
+        return new Delivered(path.deliveredChunks(), path.deliveredBytes());
     }
 
     /** The slots holding a copy of {@code chunk} in flight. */
-    synchronized List<Integer> holders(int chunk) {
+    public synchronized List<Integer> holders(int chunk) {
         List<Integer> holders = copies.get(chunk);
         return holders == null ? List.of() : List.copyOf(holders);
     }

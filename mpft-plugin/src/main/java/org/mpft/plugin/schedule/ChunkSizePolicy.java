@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
 
 import org.mpft.protocol.ChunkPlan;
 
@@ -9,7 +9,7 @@ import org.mpft.protocol.ChunkPlan;
  *   <li><b>speed</b>: a chunk should take about {@value #SECONDS_PER_CHUNK_MS} ms on one path, so that per-chunk
  *       costs (a stream, a header, a checksum, an ACK round trip) stay small on fast paths while a slow path
  *       still finishes a chunk quickly. The speed is the recent per-path throughput of finished transfers on
- *       this instance ({@link MpftMetrics#recentPathSpeed()}); before the first one, {@code mpft.chunk-size}
+ *       this instance (the metrics' recent path speed); before the first one, {@code mpft.chunk-size}
  *       is used as it is;</li>
  *   <li><b>small files</b>: a file that one round of chunks covers gets one chunk per path (one chunk on a
  *       single path), never a crowd of tiny chunks;</li>
@@ -21,7 +21,7 @@ import org.mpft.protocol.ChunkPlan;
  * </ul>
  * Immutable and thread-safe.
  */
-final class ChunkSizePolicy {
+public final class ChunkSizePolicy {
 
     /** The time one chunk should take on one path, milliseconds. */
     static final int SECONDS_PER_CHUNK_MS = 250;
@@ -30,7 +30,7 @@ final class ChunkSizePolicy {
     static final int CHUNKS_PER_PATH = 4;
 
     /** Transfers smaller than this do not update the speed estimate (too short to measure). */
-    static final long SPEED_SAMPLE_MIN_BYTES = 16L << 20;
+    public static final long SPEED_SAMPLE_MIN_BYTES = 16L << 20;
 
     private final int min;
     private final int max;
@@ -41,7 +41,7 @@ final class ChunkSizePolicy {
      * @param max      the largest chunk size, bytes, at most {@link ChunkPlan#MAX_CHUNK_SIZE}, {@code >= min}
      * @param fallback the chunk size to aim at while no path speed is known, bytes ({@code mpft.chunk-size})
      */
-    ChunkSizePolicy(int min, int max, int fallback) {
+    public ChunkSizePolicy(int min, int max, int fallback) {
         if (min < ChunkPlan.MIN_CHUNK_SIZE || max > ChunkPlan.MAX_CHUNK_SIZE || min > max) {
             throw new IllegalArgumentException("chunk size bounds [" + min + ", " + max + "] outside ["
                     + ChunkPlan.MIN_CHUNK_SIZE + ", " + ChunkPlan.MAX_CHUNK_SIZE + "] or reversed");
@@ -68,7 +68,7 @@ final class ChunkSizePolicy {
      * @return the chunk size, bytes: a power of two in [{@link #min()}, {@link #max()}] (or the smallest power
      *         of two that keeps the plan within {@link ChunkPlan#MAX_CHUNKS})
      */
-    int choose(long fileSize, int paths, long pathSpeed) {
+    public int choose(long fileSize, int paths, long pathSpeed) {
         if (paths < 1) {
             throw new IllegalArgumentException("paths < 1");
         }

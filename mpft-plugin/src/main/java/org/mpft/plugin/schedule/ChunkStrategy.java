@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
 
 import java.util.BitSet;
 import java.util.List;
@@ -12,7 +12,7 @@ import org.mpft.protocol.Strategy;
  * <p>Paths are numbered by slot in the order they were added: slot 0 is the primary, then the
  * secondaries in {@code mpft.secondaries} order.
  */
-interface ChunkStrategy {
+public interface ChunkStrategy {
 
     /** Which strategy this is, as sent in META. */
     Strategy kind();

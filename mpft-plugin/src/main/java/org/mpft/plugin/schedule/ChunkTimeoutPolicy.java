@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
 
 import java.time.Duration;
 import java.util.Objects;
@@ -13,7 +13,7 @@ import java.util.Objects;
  * @param floor  the shortest timeout ({@code mpft.chunk-timeout.min}, default 5 s)
  * @param factor how many times one chunk's expected time ({@code mpft.chunk-timeout.factor}, default 8)
  */
-record ChunkTimeoutPolicy(Duration floor, int factor) {
+public record ChunkTimeoutPolicy(Duration floor, int factor) {
 
     /** A path not measured yet (no delivery) waits this many floors. */
     static final int UNMEASURED_FLOORS = 4;
@@ -22,10 +22,10 @@ record ChunkTimeoutPolicy(Duration floor, int factor) {
     static final int STALLED_AFTER = 2;
 
     /** The defaults: 5 s floor, factor 8. */
-    static final ChunkTimeoutPolicy DEFAULT = new ChunkTimeoutPolicy(Duration.ofSeconds(5), 8);
+    public static final ChunkTimeoutPolicy DEFAULT = new ChunkTimeoutPolicy(Duration.ofSeconds(5), 8);
 
     /** Checks the values. */
-    ChunkTimeoutPolicy {
+    public ChunkTimeoutPolicy {
         Objects.requireNonNull(floor, "floor");
         if (floor.isNegative() || floor.isZero()) {
             throw new IllegalArgumentException("floor must be positive: " + floor);

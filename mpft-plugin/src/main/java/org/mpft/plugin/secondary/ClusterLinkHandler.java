@@ -1,4 +1,6 @@
-package org.mpft.plugin;
+package org.mpft.plugin.secondary;
+
+import org.mpft.plugin.cluster.ClusterHandshake;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -29,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * through the {@link SecondaryRole}. A peer without the secret is refused with
  * ERROR(CLUSTER_AUTH_FAILED), logged, and the connection closes. Runs on the connection's event loop.
  */
-final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
+public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClusterLinkHandler.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -44,7 +46,11 @@ final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
     private boolean up;
     private boolean closing;
 
-    ClusterLinkHandler(QuicChannel connection, SecondaryRole role) {
+    /**
+     * @param connection the primary's connection
+     * @param role       the secondary's role
+     */
+    public ClusterLinkHandler(QuicChannel connection, SecondaryRole role) {
         super(Frame.class);
         this.connection = connection;
         this.role = role;
@@ -100,7 +106,10 @@ final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
                 handshake.onProof(proof);
                 up = true;
                 role.linkUp(handshake.peer(), this);
-                send(new ClusterWelcome(role.advertiseHost(), role.advertisePort(), role.certificateSha256()));
+                // no port configured: clients reach this secondary on the port the primary's link came in on
+                int port = role.advertisePort() > 0 ? role.advertisePort()
+                        : ((java.net.InetSocketAddress) connection.localSocketAddress()).getPort();
+                send(new ClusterWelcome(role.advertiseHost(), port, role.certificateSha256()));
                 LOG.info("cluster link from primary {} at {} accepted", handshake.peer(),
                         connection.remoteSocketAddress());
                 return;

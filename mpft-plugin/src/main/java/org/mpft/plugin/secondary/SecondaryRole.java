@@ -1,6 +1,12 @@
-package org.mpft.plugin;
+package org.mpft.plugin.secondary;
 
-import org.mpft.transport.ChunkBuffers;
+import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.observe.TransferLog;
+import org.mpft.plugin.send.ChunkOutlet;
+import org.mpft.plugin.send.ChunkPrefetcher;
+import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.Transfer;
+
 import io.netty.handler.codec.quic.QuicChannel;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -29,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * transfer, on its own stream, reporting CHUNK_SENT (with the checksum of the bytes it read, which the
  * primary compares with its own digest) or CHUNK_ERROR. Thread-safe.
  */
-final class SecondaryRole implements AutoCloseable {
+public final class SecondaryRole implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SecondaryRole.class);
 
@@ -52,10 +58,6 @@ final class SecondaryRole implements AutoCloseable {
         private final java.util.concurrent.atomic.LongAdder bytes = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.LongAdder wire = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
-
-        Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet) {
-            this(registered, client, outlet, new ChunkReader(ChunkBuffers.ALLOCATOR), ChunkPrefetcher.Pool.NONE);
-        }
 
         Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet, ChunkReader reader,
                 ChunkPrefetcher.Pool prefetch) {
@@ -137,7 +139,6 @@ final class SecondaryRole implements AutoCloseable {
     private final List<InetAddress> acceptPrimaries;
     private final SecondaryTransfers registry;
     private final Executor io;
-    private final SendRateLimiter limiter;
     private final ChunkReader reader;
     private final ChunkPrefetcher.Pool prefetch;
     private final Map<String, ClusterLinkHandler> links = new ConcurrentHashMap<>();
@@ -147,31 +148,17 @@ final class SecondaryRole implements AutoCloseable {
      * @param secret            the cluster secret
      * @param name              this instance's name ({@code mpft.name})
      * @param advertiseHost     the address clients reach it at ({@code mpft.advertise-address})
-     * @param advertisePort     the UDP port clients reach it at
+     * @param advertisePort     the UDP port clients reach it at; 0: the port a primary's link came in on
      * @param certificateSha256 its TLS certificate's SHA-256
      * @param acceptPrimaries   the addresses cluster links may come from ({@code mpft.cluster.accept-primaries})
      * @param registry          its transfers
      * @param io                where chunk reads and host calls run
-     * @param limiter           the instance's send-rate cap
+     * @param reader            reads chunks (through the instance's chunk cache, under its send-rate cap)
+     * @param prefetch          reads ahead the chunks a primary will probably assign next ({@code mpft.prefetch})
      */
-    SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort, Bytes certificateSha256,
-                  List<InetAddress> acceptPrimaries, SecondaryTransfers registry, Executor io, SendRateLimiter limiter) {
-        this(secret, name, advertiseHost, advertisePort, certificateSha256, acceptPrimaries, registry, io, limiter,
-                ChunkSource.uncached());
-    }
-
-    /** As above, reading chunks through the instance's {@link ChunkSource} (its chunk cache and codecs). */
-    SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort, Bytes certificateSha256,
-                  List<InetAddress> acceptPrimaries, SecondaryTransfers registry, Executor io, SendRateLimiter limiter,
-                  ChunkSource chunks) {
-        this(secret, name, advertiseHost, advertisePort, certificateSha256, acceptPrimaries, registry, io, limiter,
-                chunks, ChunkPrefetcher.Pool.NONE);
-    }
-
-    /** As above, reading ahead the chunks a primary will probably assign next ({@code mpft.prefetch}). */
-    SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort, Bytes certificateSha256,
-                  List<InetAddress> acceptPrimaries, SecondaryTransfers registry, Executor io, SendRateLimiter limiter,
-                  ChunkSource chunks, ChunkPrefetcher.Pool prefetch) {
+    public SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort,
+                         Bytes certificateSha256, List<InetAddress> acceptPrimaries, SecondaryTransfers registry,
+                         Executor io, ChunkReader reader, ChunkPrefetcher.Pool prefetch) {
         this.prefetch = Objects.requireNonNull(prefetch, "prefetch");
         this.secret = Objects.requireNonNull(secret, "secret");
         this.name = Objects.requireNonNull(name, "name");
@@ -181,8 +168,7 @@ final class SecondaryRole implements AutoCloseable {
         this.acceptPrimaries = List.copyOf(acceptPrimaries);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.io = Objects.requireNonNull(io, "io");
-        this.limiter = Objects.requireNonNull(limiter, "limiter");
-        this.reader = new ChunkReader(ChunkBuffers.ALLOCATOR, limiter, chunks, false);
+        this.reader = Objects.requireNonNull(reader, "reader");
     }
 
     ClusterSecret secret() {
@@ -193,7 +179,8 @@ final class SecondaryRole implements AutoCloseable {
         return name;
     }
 
-    String advertiseHost() {
+    /** The address clients reach this secondary at. */
+    public String advertiseHost() {
         return advertiseHost;
     }
 
@@ -356,6 +343,7 @@ final class SecondaryRole implements AutoCloseable {
         }
     }
 
+    /** Ends every client's serving and forgets every transfer. */
     @Override
     public void close() {
         serving.values().forEach(Serving::close);

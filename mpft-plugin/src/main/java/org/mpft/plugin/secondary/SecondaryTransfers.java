@@ -1,4 +1,7 @@
-package org.mpft.plugin;
+package org.mpft.plugin.secondary;
+
+import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.cluster.Ticket;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -39,10 +42,10 @@ import org.mpft.protocol.RemotePath;
  * <p>Transfer ids are unique per primary, so transfers are keyed by (primary name, transfer id); tickets
  * by their random id. A transfer nobody attached to is forgotten when its ticket expires.
  */
-final class SecondaryTransfers implements AutoCloseable {
+public final class SecondaryTransfers implements AutoCloseable {
 
     /** The most transfers registered at once, over all primaries. */
-    static final int DEFAULT_MAX_TRANSFERS = 1024;
+    public static final int DEFAULT_MAX_TRANSFERS = 1024;
 
     /** One registered transfer. Its mutable state is guarded by the registry's lock. */
     static final class Registered {
@@ -132,7 +135,7 @@ final class SecondaryTransfers implements AutoCloseable {
      * @param wallClock    milliseconds since the epoch ({@link System#currentTimeMillis} outside tests)
      * @param maxTransfers the most transfers registered at once
      */
-    SecondaryTransfers(ClusterSecret secret, String name, HostContext host, LongSupplier wallClock, int maxTransfers) {
+    public SecondaryTransfers(ClusterSecret secret, String name, HostContext host, LongSupplier wallClock, int maxTransfers) {
         this.secret = Objects.requireNonNull(secret, "secret");
         this.name = Objects.requireNonNull(name, "name");
         this.host = Objects.requireNonNull(host, "host");

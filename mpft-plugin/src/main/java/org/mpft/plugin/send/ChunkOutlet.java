@@ -1,10 +1,10 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import io.netty.buffer.ByteBuf;
 import org.mpft.protocol.ChunkHeader;
 
-/** Where a {@link ChunkSender} puts a chunk it has read: a new stream toward the client. */
-interface ChunkOutlet {
+/** Where a chunk sender puts a chunk it has read: a new stream toward the client. */
+public interface ChunkOutlet {
 
     /**
      * Sends one chunk; takes ownership of {@code payload} (released exactly once, sent or not).

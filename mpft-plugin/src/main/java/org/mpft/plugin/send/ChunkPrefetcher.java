@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -25,7 +25,7 @@ import java.util.function.IntUnaryOperator;
  * started is cancelled rather than waited for). Read-aheads that the schedule no longer predicts, and all of
  * them at {@link #close}, are released: their buffers and their budget. Thread-safe.
  */
-final class ChunkPrefetcher implements AutoCloseable {
+public final class ChunkPrefetcher implements AutoCloseable {
 
     /** Reads one chunk completely (blocking); the result's payload buffer is owned by the caller. */
     @FunctionalInterface
@@ -37,12 +37,12 @@ final class ChunkPrefetcher implements AutoCloseable {
      * The bytes all read-aheads of an instance may hold at once ({@code mpft.max-bytes-in-flight}); taken
      * without waiting, given back when a read-ahead is taken or dropped.
      */
-    static final class Budget {
+    public static final class Budget {
         private final long max;
         private final AtomicLong used = new AtomicLong();
 
         /** @param maxBytes the bound, bytes (0: no read-ahead at all) */
-        Budget(long maxBytes) {
+        public Budget(long maxBytes) {
             if (maxBytes < 0) {
                 throw new IllegalArgumentException("maxBytes < 0");
             }
@@ -65,7 +65,7 @@ final class ChunkPrefetcher implements AutoCloseable {
         }
 
         /** Bytes held by read-aheads now. */
-        long used() {
+        public long used() {
             return used.get();
         }
     }
@@ -77,17 +77,15 @@ final class ChunkPrefetcher implements AutoCloseable {
      * @param budget   the bound on their bytes
      * @param depth    chunks read ahead per transfer and path ({@code mpft.prefetch}; 0 = none)
      */
-    record Pool(Executor executor, Budget budget, int depth) {
-        /** No read-ahead. */
-        static final Pool NONE = new Pool(Runnable::run, new Budget(0), 0);
-
-        Pool {
+    public record Pool(Executor executor, Budget budget, int depth) {
+        /** Checks the values. */
+        public Pool {
             Objects.requireNonNull(executor, "executor");
             Objects.requireNonNull(budget, "budget");
         }
 
         /** The read-ahead of one path of {@code transfer} through {@code reader}, or null when depth is 0. */
-        ChunkPrefetcher forPath(ChunkReader reader, Transfer transfer) {
+        public ChunkPrefetcher forPath(ChunkReader reader, Transfer transfer) {
             return depth == 0 ? null : reader.prefetcher(transfer, executor, depth, budget);
         }
     }
@@ -167,7 +165,7 @@ final class ChunkPrefetcher implements AutoCloseable {
     }
 
     /** The most chunks read ahead at once. */
-    int depth() {
+    public int depth() {
         return depth;
     }
 
@@ -175,7 +173,7 @@ final class ChunkPrefetcher implements AutoCloseable {
      * The chunks expected next, most urgent first: starts read-aheads for the first {@code depth} of them
      * that are not read yet, and drops those read ahead before that are no longer expected.
      */
-    void ahead(int[] upcoming) {
+    public void ahead(int[] upcoming) {
         if (depth == 0) {
             return;
         }
@@ -229,7 +227,7 @@ final class ChunkPrefetcher implements AutoCloseable {
      * {@code chunk} was just handed out to the path: its read-ahead is kept for {@link #take} even though the
      * next {@link #ahead} no longer lists it. Call before anything else can call {@link #ahead}.
      */
-    synchronized void claim(int chunk) {
+    public synchronized void claim(int chunk) {
         Entry e = entries.remove(chunk);
         if (e != null) {
             claimed.put(chunk, e);
@@ -273,22 +271,22 @@ final class ChunkPrefetcher implements AutoCloseable {
     }
 
     /** Chunks read ahead so far. */
-    long loaded() {
+    public long loaded() {
         return loaded.get();
     }
 
     /** Chunks sent from a read-ahead so far. */
-    long hits() {
+    public long hits() {
         return hits.get();
     }
 
     /** Chunks read ahead and then dropped unsent (the schedule moved them, or the transfer ended). */
-    long wasted() {
+    public long wasted() {
         return wasted.get();
     }
 
     /** Chunks read ahead now (queued, running or done, not taken). */
-    synchronized int held() {
+    public synchronized int held() {
         return entries.size() + claimed.size();
     }
 

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -12,25 +12,12 @@ import org.mpft.protocol.Encoding;
  * {@link ChunkSource}, a chunk read before comes from the cache, and a transfer that negotiated compression
  * gets its chunks compressed where it pays. Blocking: runs on the I/O pool.
  */
-final class ChunkReader {
+public final class ChunkReader {
 
     private final ByteBufAllocator allocator;
     private final SendRateLimiter limiter;
     private final ChunkSource source;
     private final Encoding encoding;
-
-    /** @param allocator where chunk buffers come from (a pooled direct allocator) */
-    ChunkReader(ByteBufAllocator allocator) {
-        this(allocator, SendRateLimiter.UNLIMITED);
-    }
-
-    /**
-     * @param allocator where chunk buffers come from (a pooled direct allocator)
-     * @param limiter   the instance's send-rate cap: a read waits until its bytes may be sent
-     */
-    ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter) {
-        this(allocator, limiter, ChunkSource.uncached(), false);
-    }
 
     /**
      * @param allocator where chunk buffers come from (a pooled direct allocator)
@@ -38,7 +25,7 @@ final class ChunkReader {
      * @param source    the instance's chunk cache and compression ({@link ChunkSource})
      * @param compress  whether chunks are compressed where it pays (the transfer negotiated COMPRESSION)
      */
-    ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter, ChunkSource source, boolean compress) {
+    public ChunkReader(ByteBufAllocator allocator, SendRateLimiter limiter, ChunkSource source, boolean compress) {
         this(allocator, limiter, source, compress ? source.compression() : Encoding.RAW);
     }
 
@@ -50,7 +37,7 @@ final class ChunkReader {
     }
 
     /** This reader with compression on or off (same allocator, limiter and source). */
-    ChunkReader compressing(boolean on) {
+    public ChunkReader compressing(boolean on) {
         return compressingWith(on ? source.compression() : Encoding.RAW);
     }
 
@@ -58,17 +45,17 @@ final class ChunkReader {
      * This reader compressing with {@code codec} where it pays ({@link Encoding#RAW}: not at all), as a
      * secondary does with the codec its primary named in REGISTER_TRANSFER.
      */
-    ChunkReader compressingWith(Encoding codec) {
+    public ChunkReader compressingWith(Encoding codec) {
         return codec == encoding ? this : new ChunkReader(allocator, limiter, source, codec);
     }
 
     /** The codec chunks are compressed with where it pays ({@link Encoding#RAW}: none). */
-    Encoding encoding() {
+    public Encoding encoding() {
         return encoding;
     }
 
     /** A chunk read from the file: its header and its bytes (the caller owns the buffer's one reference). */
-    record ReadChunk(ChunkHeader header, ByteBuf payload) {
+    public record ReadChunk(ChunkHeader header, ByteBuf payload) {
     }
 
     /**
@@ -84,7 +71,7 @@ final class ChunkReader {
      *
      * @param prefetcher the path's read-ahead, or null
      */
-    ReadChunk read(Transfer transfer, int chunk, ChunkPrefetcher prefetcher) throws IOException {
+    public ReadChunk read(Transfer transfer, int chunk, ChunkPrefetcher prefetcher) throws IOException {
         int length = transfer.plan().length(chunk);
         try {
             limiter.acquire(length);

@@ -1,4 +1,7 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
+
+import org.mpft.plugin.observe.MpftMetrics;
+import org.mpft.plugin.observe.ReadCounts;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -30,7 +33,7 @@ import org.mpft.protocol.Encoding;
  *
  * <p>One instance per listener, shared by its sessions (primary and secondary role alike).
  */
-final class ChunkSource {
+public final class ChunkSource {
 
     private final ChunkCache cache;
     private final MetadataCache<Bytes> checksums;
@@ -40,35 +43,17 @@ final class ChunkSource {
     private final ThreadLocal<java.util.EnumMap<Encoding, ChunkCodec>> codecs =
             ThreadLocal.withInitial(() -> new java.util.EnumMap<>(Encoding.class));
     private final MetadataCache<Integer> chunkSizes = MetadataCache.builder().maximumEntries(10_000).build();
-    private final java.util.Map<Long, Counts> perTransfer = new java.util.concurrent.ConcurrentHashMap<>();
-
-    /**
-     * What one transfer's reads did, for its log line.
-     *
-     * @param chunks     chunks read (resends included)
-     * @param cacheHits  of those, served from the cache
-     * @param diskBytes  bytes read from the file
-     * @param wireBytes  payload bytes after compression
-     * @param compressed chunks sent compressed
-     */
-    record Counts(long chunks, long cacheHits, long diskBytes, long wireBytes, long compressed) {
-        static final Counts NONE = new Counts(0, 0, 0, 0, 0);
-
-        Counts plus(boolean hit, long disk, long wire, boolean compressedChunk) {
-            return new Counts(chunks + 1, cacheHits + (hit ? 1 : 0), diskBytes + disk, wireBytes + wire,
-                    compressed + (compressedChunk ? 1 : 0));
-        }
-    }
+    private final java.util.Map<Long, ReadCounts> perTransfer = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Starts counting a transfer's reads (until {@link #finish}); reads of transfers not tracked are not counted. */
-    void track(long transferId) {
-        perTransfer.put(transferId, Counts.NONE);
+    public void track(long transferId) {
+        perTransfer.put(transferId, ReadCounts.NONE);
     }
 
-    /** Forgets a transfer's counts and returns them ({@link Counts#NONE} when it read nothing). */
-    Counts finish(long transferId) {
-        Counts c = perTransfer.remove(transferId);
-        return c == null ? Counts.NONE : c;
+    /** Forgets a transfer's counts and returns them ({@link ReadCounts#NONE} when it read nothing). */
+    public ReadCounts finish(long transferId) {
+        ReadCounts c = perTransfer.remove(transferId);
+        return c == null ? ReadCounts.NONE : c;
     }
 
     private void count(Transfer transfer, boolean hit, long disk, long wire, boolean compressedChunk) {
@@ -83,25 +68,20 @@ final class ChunkSource {
      * @param compression what compressed chunks use ({@link Encoding#ZSTD} or {@link Encoding#DEFLATE}), or
      *                    {@link Encoding#RAW} when this instance never compresses
      */
-    ChunkSource(ChunkCache cache, MetadataCache<Bytes> checksums, MpftMetrics metrics, Encoding compression) {
+    public ChunkSource(ChunkCache cache, MetadataCache<Bytes> checksums, MpftMetrics metrics, Encoding compression) {
         this.cache = Objects.requireNonNull(cache, "cache");
         this.checksums = Objects.requireNonNull(checksums, "checksums");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.compression = Objects.requireNonNull(compression, "compression");
     }
 
-    /** A source without cache and without compression (tests, and the default of {@link ChunkReader}). */
-    static ChunkSource uncached() {
-        return new ChunkSource(ChunkCache.builder().maximumBytes(0).build(),
-                MetadataCache.builder().maximumEntries(0).build(), new MpftMetrics(), Encoding.RAW);
-    }
 
     /**
      * The chunk size of a file version: the one chosen for it before while it is remembered (10,000 file
      * versions), so that a resumed download meets the same plan even if the measured path speed moved since;
      * otherwise {@code choose}'s, remembered from now on.
      */
-    int chunkSize(String user, String path, long size, long mtimeMillis, java.util.function.IntSupplier choose) {
+    public int chunkSize(String user, String path, long size, long mtimeMillis, java.util.function.IntSupplier choose) {
         FileIdentity version = new FileIdentity(user + "\u0000" + path, size, mtimeMillis);
         try {
             return chunkSizes.get(version, v -> choose.getAsInt());
@@ -111,12 +91,12 @@ final class ChunkSource {
     }
 
     /** True when this instance may compress (the setting {@code mpft.compression} is not {@code off}). */
-    boolean compressionEnabled() {
+    public boolean compressionEnabled() {
         return compression != Encoding.RAW;
     }
 
     /** The codec this instance compresses with ({@link Encoding#RAW} when {@code mpft.compression=off}). */
-    Encoding compression() {
+    public Encoding compression() {
         return compression;
     }
 
@@ -126,7 +106,7 @@ final class ChunkSource {
     }
 
     /** The counters. */
-    MpftMetrics metrics() {
+    public MpftMetrics metrics() {
         return metrics;
     }
 

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;

@@ -1,4 +1,6 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
+
+import org.mpft.plugin.testhooks.TestHooks;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicChannel;
@@ -13,12 +15,12 @@ import org.mpft.protocol.ChunkHeader;
  * Sends each chunk on a new server-opened unidirectional stream of one QUIC connection, through a
  * {@link ChunkStreamWriter}. Confined to the connection's event loop.
  */
-final class QuicChunkOutlet implements ChunkOutlet {
+public final class QuicChunkOutlet implements ChunkOutlet {
 
     private final QuicChannel connection;
     private final Set<QuicStreamChannel> streams = new LinkedHashSet<>();
 
-    QuicChunkOutlet(QuicChannel connection) {
+    public QuicChunkOutlet(QuicChannel connection) {
         this.connection = connection;
     }
 

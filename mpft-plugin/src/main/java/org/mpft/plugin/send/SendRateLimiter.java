@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -13,10 +13,10 @@ import java.util.function.LongSupplier;
  * <p>An admin feature (keep mpft from filling an uplink that others share), and the way tests make two
  * loopback paths unequal without root.
  */
-final class SendRateLimiter {
+public final class SendRateLimiter {
 
     /** No cap. */
-    static final SendRateLimiter UNLIMITED = new SendRateLimiter(0, System::nanoTime);
+    public static final SendRateLimiter UNLIMITED = new SendRateLimiter(0, System::nanoTime);
 
     /** The bucket holds at most this much time's worth of bytes: 50 ms. */
     static final long BURST_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -34,7 +34,7 @@ final class SendRateLimiter {
      * @param bytesPerSecond the cap, bytes per second; 0 for none
      * @param nanoClock      a monotonic clock in nanoseconds ({@link System#nanoTime} outside tests)
      */
-    SendRateLimiter(long bytesPerSecond, LongSupplier nanoClock) {
+    public SendRateLimiter(long bytesPerSecond, LongSupplier nanoClock) {
         if (bytesPerSecond < 0) {
             throw new IllegalArgumentException("bytesPerSecond < 0: " + bytesPerSecond);
         }
@@ -46,12 +46,12 @@ final class SendRateLimiter {
     }
 
     /** The cap in bytes per second, 0 when unlimited. */
-    long bytesPerSecond() {
+    public long bytesPerSecond() {
         return bytesPerSecond;
     }
 
     /** True when there is a cap. */
-    boolean limited() {
+    public boolean limited() {
         return bytesPerSecond > 0;
     }
 

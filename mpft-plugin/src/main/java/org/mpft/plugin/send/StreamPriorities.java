@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import io.netty.handler.codec.quic.QuicStreamPriority;
 
@@ -10,10 +10,10 @@ import io.netty.handler.codec.quic.QuicStreamPriority;
  * which the secondaries' chunks wait for at the client; errors; DONE) queue behind every chunk byte in
  * flight on the primary's path, and the secondaries' paths slow down to the primary's queue.
  */
-final class StreamPriorities {
+public final class StreamPriorities {
 
     /** The control stream: first, always. */
-    static final QuicStreamPriority CONTROL = new QuicStreamPriority(0, true);
+    public static final QuicStreamPriority CONTROL = new QuicStreamPriority(0, true);
 
     /** A chunk stream: after control frames, one chunk after another. */
     static final QuicStreamPriority CHUNK = new QuicStreamPriority(3, false);

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import java.util.Objects;
 import org.mpft.api.Principal;
@@ -17,10 +17,11 @@ import org.mpft.protocol.ChunkPlan;
  * @param checksum  how every chunk is checked
  * @param startNanos when META was sent ({@link System#nanoTime()})
  */
-record Transfer(long id, Principal user, String path, ReadableFile file, ChunkPlan plan, ChecksumAlgorithm checksum,
+public record Transfer(long id, Principal user, String path, ReadableFile file, ChunkPlan plan, ChecksumAlgorithm checksum,
                 long startNanos) implements AutoCloseable {
 
-    Transfer {
+    /** Checks the values. */
+    public Transfer {
         Objects.requireNonNull(user, "user");
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(file, "file");
@@ -28,9 +29,13 @@ record Transfer(long id, Principal user, String path, ReadableFile file, ChunkPl
         Objects.requireNonNull(checksum, "checksum");
     }
 
-    /** Closes the file; safe to call more than once. */
+    /** Closes the file; safe to call more than once (the host's files close idempotently). */
     @Override
     public void close() {
-        FileOpener.closeQuietly(file);
+        try {
+            file.close();
+        } catch (java.io.IOException | RuntimeException e) {
+            // nothing to do: the file was only read
+        }
     }
 }

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.session;
 
 import java.io.IOException;
 import org.mpft.api.AccessDenied;

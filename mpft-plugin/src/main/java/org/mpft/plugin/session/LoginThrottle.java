@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.session;
 
 import java.net.InetAddress;
 import java.time.Duration;
@@ -19,10 +19,10 @@ import java.util.function.LongSupplier;
  * dropped first. Thread-safe; time comes from a {@link LongSupplier} of nanoseconds (a fake clock in
  * tests).
  */
-final class LoginThrottle {
+public final class LoginThrottle {
 
     /** The default bound on remembered keys (users plus addresses). */
-    static final int DEFAULT_MAX_KEYS = 10_000;
+    public static final int DEFAULT_MAX_KEYS = 10_000;
 
     private final long baseNanos;
     private final long maxNanos;
@@ -47,8 +47,8 @@ final class LoginThrottle {
      * @param maxKeys      the most keys remembered
      * @param clock        nanoseconds, monotonic ({@code System::nanoTime})
      */
-    LoginThrottle(Duration base, Duration max, int freeFailures, Duration forgetAfter, int maxKeys,
-                  LongSupplier clock) {
+    public LoginThrottle(Duration base, Duration max, int freeFailures, Duration forgetAfter, int maxKeys,
+                         LongSupplier clock) {
         this.baseNanos = base.toNanos();
         this.maxNanos = Math.max(baseNanos, max.toNanos());
         if (baseNanos < 0 || freeFailures < 0 || maxKeys < 2 || forgetAfter.isNegative()) {
@@ -58,12 +58,6 @@ final class LoginThrottle {
         this.forgetNanos = forgetAfter.toNanos();
         this.maxKeys = maxKeys;
         this.clock = Objects.requireNonNull(clock, "clock");
-    }
-
-    /** The throttle of the plugin's settings ({@code mpft.auth.backoff.*}). */
-    static LoginThrottle of(MpftSettings settings) {
-        return new LoginThrottle(settings.authBackoffBase(), settings.authBackoffMax(),
-                settings.authBackoffFreeFailures(), settings.authBackoffForget(), DEFAULT_MAX_KEYS, System::nanoTime);
     }
 
     /**

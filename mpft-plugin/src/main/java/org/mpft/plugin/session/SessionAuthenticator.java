@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.session;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

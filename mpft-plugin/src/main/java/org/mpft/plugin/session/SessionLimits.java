@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.session;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -10,28 +10,27 @@ import java.util.Objects;
 /**
  * The listener-wide guards of client sessions: the {@link LoginThrottle} ({@code mpft.auth.backoff.*}) and
  * the count of live sessions per user ({@code mpft.max-sessions-per-user}). One instance per set of
- * settings, shared by every session of the instance ({@link MpftSettings#limits()}). Thread-safe.
+ * settings, shared by every session of the instance (built once by the listener's wiring). Thread-safe.
  */
-final class SessionLimits {
+public final class SessionLimits {
 
     private final LoginThrottle throttle;
     private final int maxSessionsPerUser;
     private final int maxTransfersPerSession;
     private final Map<String, Integer> sessionsByUser = new HashMap<>();
 
-    SessionLimits(LoginThrottle throttle, int maxSessionsPerUser, int maxTransfersPerSession) {
+    /**
+     * @param throttle               the failed-login back-off
+     * @param maxSessionsPerUser     the most live sessions of one user ({@code mpft.max-sessions-per-user})
+     * @param maxTransfersPerSession the most OPENs of one session ({@code mpft.max-transfers-per-session})
+     */
+    public SessionLimits(LoginThrottle throttle, int maxSessionsPerUser, int maxTransfersPerSession) {
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         if (maxSessionsPerUser < 1 || maxTransfersPerSession < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxSessionsPerUser = maxSessionsPerUser;
         this.maxTransfersPerSession = maxTransfersPerSession;
-    }
-
-    /** The limits of the plugin's settings. */
-    static SessionLimits of(MpftSettings settings) {
-        return new SessionLimits(LoginThrottle.of(settings), settings.maxSessionsPerUser(),
-                settings.maxTransfersPerSession());
     }
 
     /** The failed-login back-off. */

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.testhooks;
 
 import io.netty.buffer.ByteBuf;
 import java.util.HashSet;
@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * </ul>
  * When active, the instance logs a warning when it sends its first chunk. See SECURITY.md ("Test hooks"). Thread-safe.
  */
-final class TestHooks {
+public final class TestHooks {
 
     /** System property: chunk indices to corrupt once per transfer (test only). */
     static final String CORRUPT_CHUNKS = "mpft.test.corrupt-chunks";
@@ -43,7 +43,7 @@ final class TestHooks {
     }
 
     /** The hooks of this JVM, or null when none is set (the normal case). */
-    static TestHooks active() {
+    public static TestHooks active() {
         return ACTIVE;
     }
 
@@ -71,7 +71,7 @@ final class TestHooks {
      * @return the payload to send (possibly a damaged copy; {@code payload} then released), or null when the
      *         chunk is swallowed (stalled; {@code payload} released)
      */
-    ByteBuf beforeSend(ChunkHeader header, ByteBuf payload) {
+    public ByteBuf beforeSend(ChunkHeader header, ByteBuf payload) {
         if (stallAfter >= 0 && sent.incrementAndGet() > stallAfter) {
             if (sent.get() == stallAfter + 1) {
                 LOG.warn("TEST HOOK {}: stalling after {} chunks (chunk {} of transfer {} and later are dropped)",

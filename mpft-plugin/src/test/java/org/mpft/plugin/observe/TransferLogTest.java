@@ -1,4 +1,5 @@
-package org.mpft.plugin;
+package org.mpft.plugin.observe;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,7 +24,7 @@ class TransferLogTest {
 
     @Test
     void readsPart() {
-        assertThat(TransferLog.reads(new ChunkSource.Counts(10, 4, 6 << 20, 3_000_000, 2)))
+        assertThat(TransferLog.reads(new ReadCounts(10, 4, 6 << 20, 3_000_000, 2)))
                 .isEqualTo(" cache=4/10 disk=6291456 wire=3000000 compressed=2");
     }
 

@@ -1,4 +1,11 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.schedule.AlternateStrategy;
+import org.mpft.plugin.send.ChunkOutlet;
+import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.Transfer;
+import org.mpft.plugin.testsupport.CountingFile;
+import org.mpft.plugin.testsupport.Pipelines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,6 +32,9 @@ import org.mpft.protocol.MpftException;
 class ChunkSenderTest {
 
     private static final int CHUNK = 4096;
+
+    /** The resends of one chunk the coordinators of these tests allow before the transfer fails. */
+    private static final int RESENDS = 16;
 
     private final List<Sent> sent = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
@@ -57,14 +67,15 @@ class ChunkSenderTest {
     private ChunkSender sender(byte[] data, ChunkCoordinator coordinator, int window) {
         Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", new CountingFile(data, 0),
                 new ChunkPlan(data.length, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
-        return new ChunkSender("primary", transfer, coordinator, new ChunkReader(PooledByteBufAllocator.DEFAULT),
-                outlet, Runnable::run, Runnable::run, window, (chunk, e) -> failures.add(chunk + ": " + e.getMessage()));
+        return new ChunkSender("primary", transfer, coordinator, Pipelines.reader(PooledByteBufAllocator.DEFAULT),
+                outlet, Runnable::run, Runnable::run, window, (chunk, e) -> failures.add(chunk + ": " + e.getMessage()),
+                null);
     }
 
     @Test
     void keepsAtMostWindowChunksInFlight() {
         byte[] data = random(10 * CHUNK + 100);
-        ChunkCoordinator coordinator = new ChunkCoordinator(11);
+        ChunkCoordinator coordinator = coordinator(11);
         ChunkSender sender = sender(data, coordinator, 4);
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
@@ -89,7 +100,7 @@ class ChunkSenderTest {
     @Test
     void sendsExactlyTheBytesOfEachChunkWithTheirChecksum() {
         byte[] data = random(2 * CHUNK + 7);
-        ChunkCoordinator coordinator = new ChunkCoordinator(3);
+        ChunkCoordinator coordinator = coordinator(3);
         coordinator.addPath(sender(data, coordinator, 8));
         coordinator.start(new BitSet());
 
@@ -111,7 +122,7 @@ class ChunkSenderTest {
     @Test
     void skipsHeldChunksAndResendsNackedOnesFirst() throws Exception {
         byte[] data = random(6 * CHUNK);
-        ChunkCoordinator coordinator = new ChunkCoordinator(6);
+        ChunkCoordinator coordinator = coordinator(6);
         coordinator.addPath(sender(data, coordinator, 2));
         BitSet held = new BitSet();
         held.set(0);
@@ -131,10 +142,10 @@ class ChunkSenderTest {
 
     @Test
     void givesUpOnAChunkRejectedTooOften() throws Exception {
-        ChunkCoordinator coordinator = new ChunkCoordinator(1);
+        ChunkCoordinator coordinator = coordinator(1);
         coordinator.addPath(sender(random(100), coordinator, 1));
         coordinator.start(new BitSet());
-        for (int i = 0; i < ChunkCoordinator.MAX_RESENDS; i++) {
+        for (int i = 0; i < RESENDS; i++) {
             coordinator.nacked(0);
         }
         assertThatThrownBy(() -> coordinator.nacked(0))
@@ -144,7 +155,7 @@ class ChunkSenderTest {
 
     @Test
     void lateAndDuplicateAcksAreIgnored() {
-        ChunkCoordinator coordinator = new ChunkCoordinator(2);
+        ChunkCoordinator coordinator = coordinator(2);
         ChunkSender sender = sender(random(2 * CHUNK), coordinator, 1);
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
@@ -156,12 +167,12 @@ class ChunkSenderTest {
 
     @Test
     void aStoppedSenderReleasesWhatItReadAndSendsNothingMore() {
-        ChunkCoordinator coordinator = new ChunkCoordinator(4);
+        ChunkCoordinator coordinator = coordinator(4);
         List<Runnable> loop = new ArrayList<>();
         Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", new CountingFile(random(4 * CHUNK), 0),
                 new ChunkPlan(4 * CHUNK, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
         List<ByteBuf> read = new ArrayList<>();
-        ChunkReader reader = new ChunkReader(new AbstractByteBufAllocator(true) {
+        ChunkReader reader = Pipelines.reader(new AbstractByteBufAllocator(true) {
             @Override
             protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
                 return Unpooled.buffer(initialCapacity, maxCapacity);
@@ -180,7 +191,7 @@ class ChunkSenderTest {
             }
         });
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, Runnable::run,
-                loop::add, 2, (c, e) -> failures.add(c + ""));
+                loop::add, 2, (c, e) -> failures.add(c + ""), null);
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
         assertThat(read).hasSize(2);
@@ -194,16 +205,22 @@ class ChunkSenderTest {
 
     @Test
     void aFileThatShrankFailsTheChunk() {
-        ChunkCoordinator coordinator = new ChunkCoordinator(2);
+        ChunkCoordinator coordinator = coordinator(2);
         Transfer transfer = new Transfer(7, Principal.of("alice"), "f.bin", new CountingFile(random(CHUNK), 0),
                 new ChunkPlan(2 * CHUNK, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator,
-                new ChunkReader(PooledByteBufAllocator.DEFAULT), outlet, Runnable::run, Runnable::run, 2,
-                (c, e) -> failures.add(c + ": " + e.getMessage()));
+                Pipelines.reader(PooledByteBufAllocator.DEFAULT), outlet, Runnable::run, Runnable::run, 2,
+                (c, e) -> failures.add(c + ": " + e.getMessage()), null);
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
         assertThat(sent).extracting(s -> s.header().chunk()).containsExactly(0);
         assertThat(failures).singleElement().asString().startsWith("1: ").contains("f.bin", "shrank");
+    }
+
+    /** A single-path coordinator of {@code chunkCount} minimum-size chunks, {@value #RESENDS} resends. */
+    private static ChunkCoordinator coordinator(int chunkCount) {
+        return new ChunkCoordinator(new ChunkPlan((long) chunkCount * ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MIN_CHUNK_SIZE),
+                new AlternateStrategy(Integer.MAX_VALUE), RESENDS, System::nanoTime);
     }
 
     private static byte[] random(int size) {

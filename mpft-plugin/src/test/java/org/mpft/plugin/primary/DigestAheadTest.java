@@ -1,4 +1,6 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.testsupport.FakeHost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,7 +28,8 @@ class DigestAheadTest {
         FakeHost host = new FakeHost().put("u", "f.bin", content, 77);
         ReadableFile file = host.context(Path.of(".")).fileAccess().openForRead(Principal.of("u"), "f.bin");
         ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
-        DigestAhead digests = new DigestAhead(5, "u", "f.bin-" + System.nanoTime(), file, plan, ChecksumAlgorithm.SHA256);
+        DigestAhead digests = new DigestAhead(5, "u", "f.bin-" + System.nanoTime(), file, plan, ChecksumAlgorithm.SHA256,
+                new DigestStore(Path.of("."), 0));
         List<ChunkDigests> frames = new ArrayList<>();
         List<Integer> frontiers = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();

@@ -1,4 +1,6 @@
-package org.mpft.plugin;
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.testsupport.CountingFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -119,9 +121,9 @@ class DigestStoreTest {
         assertThat(firstFile.reads.get()).isPositive();
         assertThat(first.fromStore()).isFalse();
 
-        DigestAhead.forgetMemory(); // the primary restarts
+        DigestStore restarted = new DigestStore(dir.resolve("digests"), 1 << 20); // the primary restarts
         CountingFile secondFile = new CountingFile(content, 1000);
-        DigestAhead second = new DigestAhead(2, "u", path, secondFile, plan, ChecksumAlgorithm.SHA256, store);
+        DigestAhead second = new DigestAhead(2, "u", path, secondFile, plan, ChecksumAlgorithm.SHA256, restarted);
         run(second);
         assertThat(secondFile.reads.get()).isZero();
         assertThat(second.fromStore()).isTrue();
@@ -143,9 +145,9 @@ class DigestStoreTest {
         run(new DigestAhead(1, "u", path, new CountingFile(old, 1000), plan, ChecksumAlgorithm.SHA256,
                 store));
 
-        DigestAhead.forgetMemory();
+        DigestStore restarted = new DigestStore(dir.resolve("digests"), 1 << 20);
         CountingFile changedFile = new CountingFile(changed, 2000);
-        DigestAhead again = new DigestAhead(2, "u", path, changedFile, plan, ChecksumAlgorithm.SHA256, store);
+        DigestAhead again = new DigestAhead(2, "u", path, changedFile, plan, ChecksumAlgorithm.SHA256, restarted);
         run(again);
         assertThat(again.fromStore()).isFalse();
         assertThat(changedFile.reads.get()).isPositive();

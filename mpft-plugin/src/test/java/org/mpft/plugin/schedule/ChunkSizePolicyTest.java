@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,5 @@
-package org.mpft.plugin;
+package org.mpft.plugin.schedule;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -36,16 +37,6 @@ class ChunkTimeoutTest {
         assertThatThrownBy(() -> new ChunkTimeoutPolicy(Duration.ZERO, 8)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ChunkTimeoutPolicy(Duration.ofSeconds(1), 0))
                 .isInstanceOf(IllegalArgumentException.class);
-    }
-
-    @Test
-    void settingsCarryThePolicy() throws Exception {
-        MpftSettings settings = MpftSettings.parse(java.util.Map.of(MpftSettings.CHUNK_TIMEOUT_MIN, "750ms",
-                MpftSettings.CHUNK_TIMEOUT_FACTOR, "12"));
-        assertThat(settings.chunkTimeouts()).isEqualTo(new ChunkTimeoutPolicy(Duration.ofMillis(750), 12));
-        assertThat(MpftSettings.parse(java.util.Map.of()).chunkTimeouts()).isEqualTo(ChunkTimeoutPolicy.DEFAULT);
-        assertThatThrownBy(() -> MpftSettings.parse(java.util.Map.of(MpftSettings.CHUNK_TIMEOUT_FACTOR, "1")))
-                .hasMessageContaining(MpftSettings.CHUNK_TIMEOUT_FACTOR);
     }
 
     private ChunkSchedule twoPaths(int chunks) {

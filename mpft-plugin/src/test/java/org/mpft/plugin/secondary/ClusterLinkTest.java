@@ -1,4 +1,20 @@
-package org.mpft.plugin;
+package org.mpft.plugin.secondary;
+
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import org.mpft.plugin.send.ChunkPrefetcher;
+import org.mpft.plugin.testsupport.Pipelines;
+import org.mpft.protocol.ClusterHello;
+import org.mpft.protocol.EndTransfer;
+import org.mpft.transport.ChunkBuffers;
+
+import org.mpft.plugin.cluster.ClusterLink;
+import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.cluster.Ticket;
+import org.mpft.plugin.testsupport.FakeHost;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -60,6 +76,7 @@ class ClusterLinkTest {
     private final ExecutorService io = Executors.newFixedThreadPool(2);
     private final FakeHost host = new FakeHost();
     private SecondaryRole role;
+    private final FrameTap tap = new FrameTap();
     private TlsIdentity identity;
     private ClusterLink link;
 
@@ -85,13 +102,13 @@ class ClusterLinkTest {
         SecondaryTransfers registry = new SecondaryTransfers(SECRET, "sec-1", host.context(dir),
                 System::currentTimeMillis, 16);
         role = new SecondaryRole(SECRET, "sec-1", "203.0.113.7", 7444, Bytes.of(identity.certificateSha256()),
-                acceptPrimaries, registry, io, SendRateLimiter.UNLIMITED);
+                acceptPrimaries, registry, io, Pipelines.reader(ChunkBuffers.ALLOCATOR), new ChunkPrefetcher.Pool(Runnable::run, new ChunkPrefetcher.Budget(0), 0));
         Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 QuicTls.serverContext(identity), settings, new ChannelInboundHandlerAdapter(),
                 new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel stream) {
-                        stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CLUSTER),
+                        stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CLUSTER), tap,
                                 new ClusterLinkHandler((QuicChannel) stream.parent(), role));
                     }
                 }).sync().channel();
@@ -105,13 +122,41 @@ class ClusterLinkTest {
         return link;
     }
 
-    private static void await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
+    /**
+     * Polls {@code condition} until it holds (every 20 ms); a condition that never holds fails the test
+     * after {@code limit}, a bound on a hang only: no assertion depends on how long it took.
+     */
+    private static void await(BooleanSupplier condition, Duration limit) {
+        await(condition, limit, () -> "");
+    }
+
+    private static void await(BooleanSupplier condition, Duration limit, java.util.function.Supplier<String> state) {
+        long deadline = System.nanoTime() + limit.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + timeout);
+                throw new AssertionError("condition not met within " + limit + " " + state.get());
             }
-            Thread.sleep(20);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+        }
+    }
+
+    /**
+     * Counts the cluster frames a secondary receives, between the codec and its
+     * {@link ClusterLinkHandler}: keepalives show time passing on the link, hellos show the primary's attempts.
+     */
+    @ChannelHandler.Sharable
+    private static final class FrameTap extends ChannelInboundHandlerAdapter {
+        final AtomicInteger keepalives = new AtomicInteger();
+        final AtomicInteger hellos = new AtomicInteger();
+
+        @Override
+        public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof EndTransfer end && end.transferId() < 0) {
+                keepalives.incrementAndGet();
+            } else if (msg instanceof ClusterHello) {
+                hellos.incrementAndGet();
+            }
+            ctx.fireChannelRead(msg);
         }
     }
 
@@ -179,7 +224,8 @@ class ClusterLinkTest {
         ClusterLink l = connect(secondary, SECRET);
         await(l::isUp, Duration.ofSeconds(10));
         ClusterLink.Endpoint first = l.endpoint();
-        Thread.sleep(4500); // longer than the 3 s idle timeout
+        // a keepalive every third of the 3 s idle timeout: after four, the link outlived an idle timeout
+        await(() -> tap.keepalives.get() >= 4, Duration.ofSeconds(30));
         assertThat(l.isUp()).isTrue();
         assertThat(l.endpoint()).isSameAs(first); // the same connection, not a reconnect
     }
@@ -190,7 +236,11 @@ class ClusterLinkTest {
         ClusterLink l = connect(secondary, WRONG);
         await(() -> l.lastProblem() != null && l.lastProblem().contains("did not prove"), Duration.ofSeconds(10));
         assertThat(l.isUp()).isFalse();
-        Thread.sleep(1500); // and it stays refused across reconnects
+        // and it stays refused across reconnects: wait for the next attempt to end (another hello reached the
+        // secondary, or the attempt failed otherwise and left a different problem)
+        String refused = l.lastProblem();
+        await(() -> tap.hellos.get() >= 2 || (l.lastProblem() != null && !l.lastProblem().equals(refused)),
+                Duration.ofSeconds(30), () -> "hellos " + tap.hellos.get() + ", problem " + l.lastProblem());
         assertThat(l.isUp()).isFalse();
         assertThat(role.registry().size()).isZero();
     }

@@ -1,4 +1,7 @@
-package org.mpft.plugin;
+package org.mpft.plugin.secondary;
+
+import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.cluster.Ticket;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

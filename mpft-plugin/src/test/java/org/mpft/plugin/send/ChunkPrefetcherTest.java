@@ -1,4 +1,8 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
+
+import org.mpft.plugin.testsupport.Pipelines;
+import org.mpft.plugin.schedule.ChunkSchedule;
+import org.mpft.plugin.schedule.ChunkStrategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,8 +32,8 @@ import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Strategy;
 
 /**
- * Read-ahead: a counting file shows the chunks a path gets next are read before they are handed out, and
- * only once; the bytes read ahead never exceed the budget; stopping releases every buffer read ahead.
+ * Read-ahead: the bytes read ahead never exceed the budget; chunks no longer expected are dropped and their
+ * buffers released, also when their read ends after the close; a read-ahead not started yet is not waited for.
  */
 @Timeout(30)
 class ChunkPrefetcherTest {
@@ -63,81 +67,7 @@ class ChunkPrefetcherTest {
         });
     }
 
-    @Test
-    void readsAheadTheChunksThePathGetsNextAndSendsThemWithoutReadingAgain() {
-        byte[] data = random(12 * CHUNK);
-        List<Runnable> aheadQueue = new ArrayList<>();
-        ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(1 << 20);
-        ChunkCoordinator coordinator = new ChunkCoordinator(12);
-        Transfer transfer = transfer(data);
-        ChunkReader reader = new ChunkReader(allocator());
-        ChunkPrefetcher prefetcher = reader.prefetcher(transfer, aheadQueue::add, 3, budget);
-        ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, Runnable::run,
-                Runnable::run, 2, (c, e) -> { throw new AssertionError(c + ": " + e); }, prefetcher);
-        coordinator.addPath(sender);
-        coordinator.start(new BitSet());
 
-        assertThat(sent).extracting(ChunkHeader::chunk).containsExactly(0, 1);
-        assertThat(aheadQueue).hasSize(3); // chunks 2, 3, 4 queued for reading ahead
-        runAll(aheadQueue);
-        assertThat(reads()).containsOnlyKeys(0, 1, 2, 3, 4); // read before anyone asked for 2..4
-        assertThat(prefetcher.held()).isEqualTo(3);
-        assertThat(budget.used()).isEqualTo(3L * CHUNK);
-
-        coordinator.acked(0);
-        assertThat(sent).extracting(ChunkHeader::chunk).containsExactly(0, 1, 2);
-        assertThat(prefetcher.hits()).isEqualTo(1);
-        runAll(aheadQueue); // chunk 5 joins
-        for (int chunk = 1; chunk < 12; chunk++) {
-            coordinator.acked(chunk);
-            runAll(aheadQueue);
-            assertThat(prefetcher.held()).isLessThanOrEqualTo(3);
-            assertThat(budget.used()).isLessThanOrEqualTo(3L * CHUNK);
-        }
-        assertThat(coordinator.isComplete()).isTrue();
-        assertThat(sent).extracting(ChunkHeader::chunk).containsExactly(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
-        // every chunk came from the disk exactly once, ten of them through the read-ahead
-        assertThat(reads().values()).allSatisfy(n -> assertThat(n).isEqualTo(1));
-        assertThat(reads()).hasSize(12);
-        assertThat(prefetcher.hits()).isEqualTo(10);
-        assertThat(prefetcher.wasted()).isZero();
-        assertThat(budget.used()).isZero();
-        for (int i = 0; i < sent.size(); i++) {
-            ChunkHeader h = sent.get(i);
-            byte[] bytes = new byte[h.length()];
-            payloads.get(i).getBytes(payloads.get(i).readerIndex(), bytes);
-            assertThat(bytes).isEqualTo(java.util.Arrays.copyOfRange(data, (int) h.offset(), (int) h.offset() + CHUNK));
-            assertThat(ChecksumAlgorithm.SHA256.verify(ByteBuffer.wrap(bytes), h.checksum().toByteArray())).isTrue();
-        }
-    }
-
-    @Test
-    void aChunkHandedOutIsTakenFromItsReadAheadEvenWhenItsReadRunsLater() {
-        byte[] data = random(8 * CHUNK);
-        List<Runnable> aheadQueue = new ArrayList<>();
-        List<Runnable> ioQueue = new ArrayList<>();
-        ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(1 << 20);
-        ChunkCoordinator coordinator = new ChunkCoordinator(8);
-        Transfer transfer = transfer(data);
-        ChunkReader reader = new ChunkReader(allocator());
-        ChunkPrefetcher prefetcher = reader.prefetcher(transfer, aheadQueue::add, 2, budget);
-        ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, ioQueue::add,
-                Runnable::run, 1, (c, e) -> { throw new AssertionError(c + ": " + e); }, prefetcher);
-        coordinator.addPath(sender);
-        coordinator.start(new BitSet());
-        runAll(ioQueue);
-        runAll(aheadQueue); // 1 and 2 read ahead
-        for (int chunk = 0; chunk < 7; chunk++) {
-            coordinator.acked(chunk); // hands out chunk + 1, then asks ahead() for the ones after it
-            runAll(ioQueue);          // only now the sender's read of chunk + 1 runs
-            runAll(aheadQueue);
-        }
-        coordinator.acked(7);
-        assertThat(coordinator.isComplete()).isTrue();
-        assertThat(reads().values()).allSatisfy(n -> assertThat(n).isEqualTo(1));
-        assertThat(prefetcher.hits()).isEqualTo(7);
-        assertThat(budget.used()).isZero();
-    }
 
     @Test
     void theBudgetBoundsTheBytesReadAheadOverAllPaths() {
@@ -145,7 +75,7 @@ class ChunkPrefetcherTest {
         ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(5L * CHUNK);
         List<Runnable> queue = new ArrayList<>();
         Transfer transfer = transfer(data);
-        ChunkReader reader = new ChunkReader(allocator());
+        ChunkReader reader = Pipelines.reader(allocator());
         ChunkPrefetcher a = reader.prefetcher(transfer, queue::add, 4, budget);
         ChunkPrefetcher b = reader.prefetcher(transfer, queue::add, 4, budget);
 
@@ -172,7 +102,7 @@ class ChunkPrefetcherTest {
         byte[] data = random(10 * CHUNK);
         ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(1 << 20);
         List<Runnable> queue = new ArrayList<>();
-        ChunkPrefetcher p = new ChunkReader(allocator()).prefetcher(transfer(data), queue::add, 3, budget);
+        ChunkPrefetcher p = Pipelines.reader(allocator()).prefetcher(transfer(data), queue::add, 3, budget);
         p.ahead(new int[] {1, 2, 3});
         runAll(queue);
         p.ahead(new int[] {3, 5, 7}); // another path took 1 and 2
@@ -185,37 +115,13 @@ class ChunkPrefetcherTest {
         assertThat(allocated).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
     }
 
-    @Test
-    void stoppingTheSenderReleasesEveryBufferReadAhead() {
-        byte[] data = random(10 * CHUNK);
-        List<Runnable> queue = new ArrayList<>();
-        ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(1 << 20);
-        ChunkCoordinator coordinator = new ChunkCoordinator(10);
-        Transfer transfer = transfer(data);
-        ChunkReader reader = new ChunkReader(allocator());
-        ChunkPrefetcher prefetcher = reader.prefetcher(transfer, queue::add, 4, budget);
-        ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, Runnable::run,
-                Runnable::run, 2, (c, e) -> { }, prefetcher);
-        coordinator.addPath(sender);
-        coordinator.start(new BitSet());
-        runAll(queue);
-        assertThat(prefetcher.held()).isEqualTo(4);
-
-        sender.stop();
-        payloads.forEach(ByteBuf::release); // the outlet's two chunks: aborted
-        payloads.clear();
-        assertThat(allocated).hasSize(6).allSatisfy(buf -> assertThat(buf.refCnt()).isZero());
-        assertThat(budget.used()).isZero();
-        prefetcher.ahead(new int[] {6, 7}); // after the stop: nothing more is read
-        assertThat(queue).isEmpty();
-    }
 
     @Test
     void aReadAheadStillRunningAtCloseReleasesItsBufferWhenItEnds() throws Exception {
         byte[] data = random(4 * CHUNK);
         CountDownLatch reading = new CountDownLatch(1);
         CountDownLatch proceed = new CountDownLatch(1);
-        ChunkReader reader = new ChunkReader(allocator());
+        ChunkReader reader = Pipelines.reader(allocator());
         Transfer transfer = transfer(data);
         ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(1 << 20);
         ExecutorService pool = Executors.newSingleThreadExecutor();
@@ -249,7 +155,7 @@ class ChunkPrefetcherTest {
         byte[] data = random(4 * CHUNK);
         List<Runnable> queue = new ArrayList<>();
         ChunkPrefetcher.Budget budget = new ChunkPrefetcher.Budget(1 << 20);
-        ChunkPrefetcher p = new ChunkReader(allocator()).prefetcher(transfer(data), queue::add, 2, budget);
+        ChunkPrefetcher p = Pipelines.reader(allocator()).prefetcher(transfer(data), queue::add, 2, budget);
         p.ahead(new int[] {0, 1});
         assertThat(p.take(0)).isNull(); // queued, not started: cancelled, not waited for
         assertThat(budget.used()).isEqualTo(CHUNK);

@@ -1,4 +1,10 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
+
+import org.mpft.plugin.observe.ReadCounts;
+import org.mpft.plugin.testsupport.Pipelines;
+
+import org.mpft.plugin.observe.MpftMetrics;
+import org.mpft.plugin.testsupport.CountingFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -98,10 +104,10 @@ class ChunkSourceTest {
         assertThat(metrics.getCacheHitRate()).isEqualTo(0.5);
         assertThat(metrics.getDiskBytesRead()).isEqualTo(content.length);
         // both transfers have id 1 here: their counts add up until finish
-        assertThat(source.finish(1)).isEqualTo(new ChunkSource.Counts(22, 11, content.length, 2L * content.length, 0));
-        assertThat(source.finish(1)).isEqualTo(ChunkSource.Counts.NONE);
+        assertThat(source.finish(1)).isEqualTo(new ReadCounts(22, 11, content.length, 2L * content.length, 0));
+        assertThat(source.finish(1)).isEqualTo(ReadCounts.NONE);
         readAll(transfer("alice", "a.bin", new CountingFile(content, 1000)), false, compressed);
-        assertThat(source.finish(1)).as("not tracked: not counted").isEqualTo(ChunkSource.Counts.NONE);
+        assertThat(source.finish(1)).as("not tracked: not counted").isEqualTo(ReadCounts.NONE);
     }
 
     @Test
@@ -164,7 +170,7 @@ class ChunkSourceTest {
 
     @Test
     void anUncachedSourceReadsTheDiskEveryTime() throws IOException {
-        ChunkSource uncached = ChunkSource.uncached();
+        ChunkSource uncached = Pipelines.uncachedSource();
         byte[] content = random(CHUNK, 1);
         for (int round = 0; round < 2; round++) {
             CountingFile file = new CountingFile(content, 1);

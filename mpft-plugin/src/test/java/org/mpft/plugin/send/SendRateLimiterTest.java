@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.send;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

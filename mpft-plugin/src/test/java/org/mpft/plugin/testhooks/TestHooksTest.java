@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.testhooks;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

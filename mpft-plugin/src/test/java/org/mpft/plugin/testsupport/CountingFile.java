@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.testsupport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -7,13 +7,13 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.mpft.api.ReadableFile;
 
 /** A file in memory that counts its reads. */
-final class CountingFile implements ReadableFile {
-    final byte[] content;
-    final long mtime;
-    final AtomicInteger reads = new AtomicInteger();
-    final AtomicLong bytesRead = new AtomicLong();
+public final class CountingFile implements ReadableFile {
+    public final byte[] content;
+    public final long mtime;
+    public final AtomicInteger reads = new AtomicInteger();
+    public final AtomicLong bytesRead = new AtomicLong();
 
-    CountingFile(byte[] content, long mtime) {
+    public CountingFile(byte[] content, long mtime) {
         this.content = content;
         this.mtime = mtime;
     }

@@ -1,4 +1,4 @@
-package org.mpft.plugin;
+package org.mpft.plugin.testsupport;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -15,21 +15,21 @@ import org.mpft.api.Principal;
 import org.mpft.api.ReadableFile;
 
 /** An in-memory host for unit tests: users without passwords, files as byte arrays with an mtime. */
-final class FakeHost {
+public final class FakeHost {
 
     /** A file: its bytes and its mtime. */
-    record File(byte[] content, long mtime) {
+    public record File(byte[] content, long mtime) {
     }
 
     /** user -> path -> file; a user must be present (even with no file) to exist. */
-    final Map<String, Map<String, File>> files = new ConcurrentHashMap<>();
+    public final Map<String, Map<String, File>> files = new ConcurrentHashMap<>();
 
-    FakeHost put(String user, String path, byte[] content, long mtime) {
+    public FakeHost put(String user, String path, byte[] content, long mtime) {
         files.computeIfAbsent(user, u -> new ConcurrentHashMap<>()).put(path, new File(content, mtime));
         return this;
     }
 
-    HostContext context(Path dataFolder) {
+    public HostContext context(Path dataFolder) {
         Authenticator authenticator = new Authenticator() {
             @Override
             public Principal authenticatePassword(String user, char[] password) throws AuthenticationFailed {
