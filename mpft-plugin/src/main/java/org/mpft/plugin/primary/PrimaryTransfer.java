@@ -3,29 +3,21 @@ package org.mpft.plugin.primary;
 import io.netty.handler.codec.quic.QuicChannel;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import org.mpft.plugin.cluster.ClusterLink;
 import org.mpft.plugin.observe.TransferLog;
 import org.mpft.plugin.schedule.ChunkStrategy;
 import org.mpft.plugin.send.ChunkReader;
 import org.mpft.plugin.send.QuicChunkOutlet;
 import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.Ack;
-import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Cancel;
-import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkPlan;
-import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.Done;
-import org.mpft.protocol.EndTransfer;
+import org.mpft.protocol.Encoding;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
@@ -42,25 +34,17 @@ import org.slf4j.LoggerFactory;
 /**
  * One download on the primary, from the open file to DONE or CANCEL. It registers the transfer with every
  * secondary that is up (a ticket each) and answers META; START builds the {@link ChunkCoordinator} over the
- * primary's own {@link ChunkSender} and one {@link SecondaryPath} per secondary, and {@link DigestAhead}
- * sends the primary's chunk digests so the client can check the secondaries' chunks; ACK, NACK, DONE and
- * CANCEL then drive it. A timer drops secondaries the client never attached to, another retries or drops
- * the secondaries' overdue chunks.
+ * primary's own {@link ChunkSender} and, through {@link TransferSecondaries}, one {@link SecondaryPath} per
+ * secondary; ACK, NACK, DONE and CANCEL then drive it.
  *
  * <p>{@link #close()} ends it exactly once, whichever way it ends (DONE, CANCEL, the session failing, the
- * connection closing): the file, the sender and its buffers, the digests, the timers and every secondary's
- * registration are released, and events that arrive later are ignored. Confined to the connection's event
- * loop; events of the secondaries' links are handed to that loop first.
+ * connection closing): the file, the sender and its buffers, and its {@link TransferSecondaries} (digests,
+ * timers, every secondary's registration) are released, and events that arrive later are ignored. Confined
+ * to the connection's event loop.
  */
 public final class PrimaryTransfer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PrimaryTransfer.class);
-
-    /** How long the primary waits for the client to attach to a secondary before dropping it. */
-    static final long ATTACH_TIMEOUT_MS = 10_000;
-
-    /** How often the primary looks for secondaries' chunks that timed out, milliseconds. */
-    static final long TIMEOUT_CHECK_MS = 250;
 
     /** The phases; their names appear in the error answering a frame out of order. */
     private enum State { OPENING, START, SENDING, CLOSED }
@@ -72,14 +56,10 @@ public final class PrimaryTransfer implements AutoCloseable {
     private final Strategy strategy;
     private final boolean compress;
     private final ChunkReader reader;
-    private final Set<ClusterLink> attachedEarly = new HashSet<>();
-    private final List<ScheduledFuture<?>> timers = new ArrayList<>();
+    private final TransferSecondaries secondaries;
     private State state = State.OPENING;
-    private List<PrimaryCluster.Registration> registrations = List.of();
-    private List<SecondaryPath> secondaryPaths = List.of();
     private ChunkCoordinator coordinator;
     private ChunkSender sender;
-    private DigestAhead digests;
     /** True between START and the transfer line: the transfer counts in the metrics and gets its line once. */
     private boolean counted;
 
@@ -92,6 +72,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         this.strategy = strategy;
         this.compress = compress;
         this.reader = shared.reader().compressing(compress);
+        this.secondaries = new TransferSecondaries(shared, connection, control, transfer);
     }
 
     /** The transfer id sent in META. */
@@ -110,24 +91,25 @@ public final class PrimaryTransfer implements AutoCloseable {
         long id = transfer.id();
         cluster.register(id, transfer.user().name(), transfer.path(), plan.fileSize(),
                 transfer.file().lastModifiedMillis(), plan.chunkSize(), transfer.checksum(),
-                compress ? shared.chunks().compression() : org.mpft.protocol.Encoding.RAW, SecondaryEvents::new)
+                compress ? shared.chunks().compression() : Encoding.RAW, secondaries::listenerFor)
                 .thenAccept(ok -> {
                     if (!onLoop(() -> registered(ok))) {
-                        ok.forEach(r -> endOnSecondary(r, id));
+                        ok.forEach(r -> TransferSecondaries.endOn(r, id));
                     }
                 });
     }
 
     private void registered(List<PrimaryCluster.Registration> ok) {
         if (state != State.OPENING) {
-            ok.forEach(r -> endOnSecondary(r, transfer.id()));
+            ok.forEach(r -> TransferSecondaries.endOn(r, transfer.id()));
             return;
         }
         sendMeta(ok);
     }
 
-    private void sendMeta(List<PrimaryCluster.Registration> secondaries) {
-        registrations = List.copyOf(secondaries);
+    private void sendMeta(List<PrimaryCluster.Registration> registered) {
+        secondaries.registered(registered);
+        List<PrimaryCluster.Registration> registrations = secondaries.registrations();
         List<SecondaryEndpoint> endpoints = new ArrayList<>();
         for (PrimaryCluster.Registration r : registrations) {
             endpoints.add(new SecondaryEndpoint(r.slotName(), r.endpoint().host(), r.endpoint().port(),
@@ -189,83 +171,9 @@ public final class PrimaryTransfer implements AutoCloseable {
                 shared.io(), connection.eventLoop(), settings.window(), this::chunkFailed,
                 shared.prefetch().forPath(reader, transfer));
         coordinator.addPath(sender);
-        List<SecondaryPath> paths = new ArrayList<>();
-        for (PrimaryCluster.Registration r : registrations) {
-            SecondaryPath path = new SecondaryPath(r, transfer.id(), plan, coordinator,
-                    lost -> onLoop(() -> dropSecondary(lost, ErrorCode.SERVER_UNAVAILABLE, "its link is down")));
-            coordinator.addPath(path, true);
-            paths.add(path);
-        }
-        secondaryPaths = List.copyOf(paths);
+        secondaries.addPaths(coordinator);
         coordinator.start(held);
-        if (secondaryPaths.isEmpty()) {
-            return;
-        }
-        for (SecondaryPath path : secondaryPaths) {
-            if (attachedEarly.contains(path.registration().link())) {
-                path.attached();
-            }
-        }
-        startDigests();
-        timers.add(connection.eventLoop().schedule(this::dropUnattached, ATTACH_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-        timers.add(connection.eventLoop().scheduleWithFixedDelay(this::checkChunkTimeouts, TIMEOUT_CHECK_MS,
-                TIMEOUT_CHECK_MS, TimeUnit.MILLISECONDS));
-    }
-
-    private void startDigests() {
-        digests = new DigestAhead(transfer.id(), transfer.user().name(), transfer.path(), transfer.file(),
-                transfer.plan(), transfer.checksum(), shared.digestStore());
-        digests.start(shared.digestPool(), (frame, frontier) -> onLoop(() -> {
-            if (state == State.SENDING) {
-                control.write(frame);
-                coordinator.digestsUpTo(frontier);
-            }
-        }), e -> onLoop(() -> {
-            if (state == State.SENDING) {
-                LOG.warn("transfer {}: cannot compute the digests of {} ({}); the secondaries stop serving it",
-                        transfer.id(), transfer.path(), e.toString());
-                for (SecondaryPath path : secondaryPaths) {
-                    dropSecondary(path, ErrorCode.INTERNAL_ERROR, "no digests");
-                }
-            }
-        }));
-    }
-
-    private void dropUnattached() {
-        for (SecondaryPath path : secondaryPaths) {
-            if (!path.isAttached()) {
-                dropSecondary(path, ErrorCode.SERVER_UNAVAILABLE, "the client did not attach within "
-                        + ATTACH_TIMEOUT_MS / 1000 + " s");
-            }
-        }
-    }
-
-    /**
-     * Every {@value #TIMEOUT_CHECK_MS} ms while the transfer runs: a secondary's chunk that timed out is sent
-     * again (then moved), and a secondary that stalled is dropped (its chunks move to the paths left).
-     */
-    private void checkChunkTimeouts() {
-        for (ChunkCoordinator.TimedOut t : coordinator.overdue(shared.settings().chunkTimeouts())) {
-            if (state != State.SENDING) {
-                return;
-            }
-            if (!(t.path() instanceof SecondaryPath path)) {
-                continue;
-            }
-            if (t.stalled()) {
-                dropSecondary(path, ErrorCode.CHUNK_TIMEOUT, "it delivered no chunk of " + transfer.path()
-                        + " for twice its chunk timeout (" + t.timeoutMillis() + " ms, chunk " + t.chunk() + ")");
-                continue;
-            }
-            LOG.info("transfer {}: chunk {} of {} from secondary {} timed out after {} ms; sending it again",
-                    transfer.id(), t.chunk(), transfer.path(), path.name(), t.timeoutMillis());
-            try {
-                path.fail(t.chunk(), ErrorCode.CHUNK_TIMEOUT);
-            } catch (MpftException e) {
-                control.fail(e.code(), e.getMessage());
-                return;
-            }
-        }
+        secondaries.started();
     }
 
     private boolean onTransferFrame(Frame frame) throws MpftException {
@@ -293,10 +201,7 @@ public final class PrimaryTransfer implements AutoCloseable {
             LOG.info("transfer {}: {} done, {} bytes sent in {} ms ({} MB/s), client sha256 {}", transfer.id(),
                     transfer.path(), sender.bytesSent(), nanos / 1_000_000,
                     String.format(Locale.ROOT, "%.1f", sender.bytesSent() * 1e3 / nanos), done.sha256().hex());
-            for (SecondaryPath path : secondaryPaths) {
-                LOG.info("transfer {}: secondary {} was assigned {} chunks", transfer.id(), path.name(),
-                        path.chunksAssigned());
-            }
+            secondaries.logAssigned();
             end("done", true);
             return true;
         }
@@ -318,106 +223,6 @@ public final class PrimaryTransfer implements AutoCloseable {
                 cause.toString());
         control.fail(ErrorCode.INTERNAL_ERROR, "the server cannot read chunk " + chunk + " of " + transfer.path()
                 + ": " + cause.getMessage());
-    }
-
-    // ---- the secondaries' events, each on this transfer's loop ----
-
-    /** Events of one secondary for this transfer, from its cluster link. */
-    private final class SecondaryEvents implements ClusterLink.TransferListener {
-        private final ClusterLink link;
-
-        SecondaryEvents(ClusterLink link) {
-            this.link = link;
-        }
-
-        @Override
-        public void attached() {
-            whileOpen(() -> {
-                SecondaryPath path = pathOf(link);
-                if (path == null) {
-                    attachedEarly.add(link);
-                } else {
-                    path.attached();
-                }
-            });
-        }
-
-        @Override
-        public void chunkSent(ChunkSent sent) {
-            whileOpen(() -> secondarySent(link, sent));
-        }
-
-        @Override
-        public void chunkError(ChunkError error) {
-            whileOpen(() -> secondaryFailed(link, error));
-        }
-
-        @Override
-        public void linkDown() {
-            whileOpen(() -> {
-                SecondaryPath path = pathOf(link);
-                if (path != null) {
-                    dropSecondary(path, ErrorCode.SERVER_UNAVAILABLE, "its cluster link went down");
-                }
-            });
-        }
-    }
-
-    /** The path of {@code link}; null before START (no paths yet) or for a link not in this transfer. */
-    private SecondaryPath pathOf(ClusterLink link) {
-        for (SecondaryPath path : secondaryPaths) {
-            if (path.registration().link() == link) {
-                return path;
-            }
-        }
-        return null;
-    }
-
-    /** The primary's content check: the secondary's checksum of what it read must equal the primary's digest. */
-    private void secondarySent(ClusterLink link, ChunkSent sent) {
-        SecondaryPath path = pathOf(link);
-        if (path == null) {
-            return;
-        }
-        if (digests.digest(sent.chunk()) != null && !digests.matches(sent.chunk(), sent.checksum())) {
-            LOG.warn("transfer {}: secondary {} read chunk {} of {} with checksum {}, the primary's is {}: its copy "
-                    + "is stale; its chunks go to the other paths", transfer.id(), path.name(), sent.chunk(),
-                    transfer.path(), sent.checksum().hex(), Bytes.of(digests.digest(sent.chunk())).hex());
-            dropSecondary(path, ErrorCode.STALE_FILE, "its copy of the file differs (chunk " + sent.chunk() + ")");
-        }
-    }
-
-    private void secondaryFailed(ClusterLink link, ChunkError error) {
-        SecondaryPath path = pathOf(link);
-        if (path == null) {
-            return;
-        }
-        LOG.info("transfer {}: secondary {} could not send chunk {}: {} {}", transfer.id(), path.name(),
-                error.chunk(), error.code(), error.message());
-        try {
-            path.fail(error.chunk(), error.code());
-        } catch (MpftException e) {
-            control.fail(e.code(), e.getMessage());
-        }
-    }
-
-    private void dropSecondary(SecondaryPath path, ErrorCode code, String why) {
-        if (state != State.SENDING || !coordinator.alive(path)) {
-            return;
-        }
-        LOG.info("transfer {}: secondary {} dropped from the transfer ({}: {})", transfer.id(), path.name(), code,
-                why);
-        endOnSecondary(path.registration(), transfer.id());
-        try {
-            coordinator.dropPath(path, code);
-        } catch (MpftException e) {
-            control.fail(e.code(), e.getMessage());
-        }
-    }
-
-    private static void endOnSecondary(PrimaryCluster.Registration registration, long id) {
-        registration.link().send(new EndTransfer(id));
-        registration.link().forget(id);
     }
 
     // ---- the end ----
@@ -445,19 +250,10 @@ public final class PrimaryTransfer implements AutoCloseable {
         if (counted) {
             transferLine(outcome, ok);
         }
-        timers.forEach(timer -> timer.cancel(false));
-        timers.clear();
         if (sender != null) {
             sender.stop();
         }
-        if (digests != null) {
-            digests.stop();
-        }
-        secondaryPaths.forEach(SecondaryPath::dropped);
-        registrations.forEach(r -> endOnSecondary(r, transfer.id()));
-        registrations = List.of();
-        secondaryPaths = List.of();
-        attachedEarly.clear();
+        secondaries.close();
         transfer.close();
     }
 
@@ -466,9 +262,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         counted = false;
         Map<String, Long> bytes = new LinkedHashMap<>();
         bytes.put(sender.name(), coordinator.deliveredBytes(sender));
-        for (SecondaryPath path : secondaryPaths) {
-            bytes.put(path.name(), coordinator.deliveredBytes(path));
-        }
+        secondaries.deliveredBytes(bytes);
         long nanos = System.nanoTime() - transfer.startNanos();
         shared.chunks().metrics().transferEnded(ok, bytes, nanos, coordinator.retries());
         TransferLog.finished(outcome, transfer.id(), transfer.user().name(), transfer.path(),
@@ -492,15 +286,6 @@ public final class PrimaryTransfer implements AutoCloseable {
 
     private ProtocolException unexpected(Frame frame) {
         return new ProtocolException("unexpected " + frame.type() + " frame in state " + state);
-    }
-
-    /** Runs {@code task} on the loop unless the transfer has ended by then. */
-    private void whileOpen(Runnable task) {
-        onLoop(() -> {
-            if (state != State.CLOSED) {
-                task.run();
-            }
-        });
     }
 
     private boolean onLoop(Runnable task) {

@@ -1,17 +1,11 @@
 package org.mpft.plugin.schedule;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.LongSupplier;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.ErrorCode;
@@ -34,7 +28,7 @@ import org.mpft.protocol.Strategy;
  *
  * <p>Failures: a failed chunk is repeated once on the same path, then moved to another path; after
  * {@code retries} failures in all the transfer fails with the last error. A path-level error
- * ({@link #pathFatal}: stale copy, server gone, ticket or rights refused) drops the path from the
+ * (a path-fatal code: stale copy, server gone, ticket or rights refused) drops the path from the
  * transfer instead; all its outstanding and reserved chunks move to the paths left, without counting as
  * chunk failures.
  */
@@ -62,21 +56,13 @@ public final class ChunkSchedule {
     private final List<PathState> paths = new ArrayList<>();
     private final BitSet done = new BitSet();
     private final BitSet fresh = new BitSet();
-    /** per path: chunks to send again on that same path */
-    private final List<Deque<Integer>> again = new ArrayList<>();
-    /** chunks any path may take (after a repeat failed, or their path died) */
-    private final TreeSet<Integer> moved = new TreeSet<>();
-    /** chunk -> paths that failed it twice (or died holding it) */
-    private final Map<Integer, Set<Integer>> excluded = new HashMap<>();
-    /** chunk -> (path -> failures on that path) */
-    private final Map<Integer, Map<Integer, Integer>> failuresByPath = new HashMap<>();
-    private final Map<Integer, Integer> failures = new HashMap<>();
     /** chunk -> paths holding a copy in flight, in hand-out order */
     private final Map<Integer, List<Integer>> copies = new HashMap<>();
+    private final ChunkRetries retriesBook = new ChunkRetries();
+    private final Endgame endgame;
     private int digestFrontier;
     private boolean started;
     private int slotsAtStart;
-    private int retriesUsed;
     private int duplicates;
 
     /**
@@ -94,11 +80,7 @@ public final class ChunkSchedule {
             throw new IllegalArgumentException("retries < 0");
         }
         this.retries = retries;
-    }
-
-    /** The strategy in use. */
-    Strategy strategy() {
-        return strategy.kind();
+        this.endgame = new Endgame(plan, paths, copies, retriesBook);
     }
 
     /**
@@ -113,7 +95,7 @@ public final class ChunkSchedule {
             throw new IllegalStateException("paths are added before the schedule starts");
         }
         paths.add(new PathState(paths.size(), Objects.requireNonNull(name, "name"), needsDigest));
-        again.add(new ArrayDeque<>());
+        retriesBook.addPath();
         return paths.size() - 1;
     }
 
@@ -178,18 +160,19 @@ public final class ChunkSchedule {
             return -1;
         }
         int limit = path.needsDigest() ? digestFrontier : chunkCount;
-        int chunk = fromAgain(slot, limit);
+        int chunk = retriesBook.fromAgain(slot, limit, done, this::holds);
         if (chunk < 0) {
-            chunk = fromMoved(slot, limit);
+            chunk = retriesBook.fromMoved(slot, limit, done, this::holds);
         }
-        if (chunk < 0 && !(strategy.endgame() && othersFinishSooner(path))) {
+        if (chunk < 0 && !(strategy.endgame() && endgame.othersFinishSooner(path, fresh, clock.getAsLong()))) {
             chunk = strategy.pickFresh(slot, slotsAtStart, fresh, limit);
             if (chunk >= 0) {
                 fresh.clear(chunk);
             }
         }
-        if (chunk < 0 && strategy.endgame() && path.inFlightCount() == 0 && fresh.isEmpty() && movedEmpty()) {
-            chunk = endgameCandidate(path, limit);
+        if (chunk < 0 && strategy.endgame() && path.inFlightCount() == 0 && fresh.isEmpty()
+                && retriesBook.movedEmpty(done)) {
+            chunk = endgame.candidate(path, limit, clock.getAsLong());
             if (chunk >= 0) {
                 duplicates++;
             }
@@ -215,126 +198,6 @@ public final class ChunkSchedule {
         return strategy.upcoming(slot, slotsAtStart, fresh, path.needsDigest() ? digestFrontier : chunkCount, n);
     }
 
-    private int fromAgain(int slot, int limit) {
-        Deque<Integer> queue = again.get(slot);
-        for (Iterator<Integer> it = queue.iterator(); it.hasNext(); ) {
-            int chunk = it.next();
-            if (done.get(chunk) || holds(slot, chunk)) {
-                it.remove();
-            } else if (chunk < limit) {
-                it.remove();
-                return chunk;
-            }
-        }
-        return -1;
-    }
-
-    private int fromMoved(int slot, int limit) {
-        for (Iterator<Integer> it = moved.iterator(); it.hasNext(); ) {
-            int chunk = it.next();
-            if (chunk >= limit) {
-                return -1;
-            }
-            if (done.get(chunk)) {
-                it.remove();
-                continue;
-            }
-            Set<Integer> no = excluded.get(chunk);
-            if ((no == null || !no.contains(slot)) && !holds(slot, chunk)) {
-                it.remove();
-                return chunk;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * The tail rule of the adaptive strategy: true when the other paths can deliver every fresh chunk left
-     * before {@code path} could deliver one more, so handing it one would only make the transfer end later.
-     * Unmeasured paths count for nothing (no rate yet: no promise).
-     */
-    private boolean othersFinishSooner(PathState path) {
-        long now = clock.getAsLong();
-        double rate = path.bytesPerSecond(now);
-        int remaining = fresh.cardinality();
-        if (rate <= 0 || remaining == 0) {
-            return false;
-        }
-        long chunk = plan.chunkSize();
-        double mine = (bytesInFlight(path) + chunk) / rate;
-        double capacity = 0;
-        for (PathState other : paths) {
-            double otherRate = other.bytesPerSecond(now);
-            if (other == path || !other.alive() || otherRate <= 0) {
-                continue;
-            }
-            double spare = mine - bytesInFlight(other) / otherRate;
-            if (spare > 0) {
-                capacity += Math.floor(spare * otherRate / chunk);
-            }
-        }
-        return capacity >= remaining;
-    }
-
-    private long bytesInFlight(PathState path) {
-        long bytes = 0;
-        for (int chunk : path.inFlight.keySet()) {
-            bytes += plan.length(chunk);
-        }
-        return bytes;
-    }
-
-    private boolean movedEmpty() {
-        moved.removeIf(done::get);
-        return moved.isEmpty();
-    }
-
-    /**
-     * The outstanding chunk that would arrive last, if {@code idle} can bring it sooner: the most recently
-     * handed-out single-copy chunk of the path with the most time of work left.
-     */
-    private int endgameCandidate(PathState idle, int limit) {
-        long now = clock.getAsLong();
-        int best = -1;
-        double bestSeconds = -1;
-        for (PathState other : paths) {
-            if (other == idle || !other.alive() || other.inFlightCount() == 0) {
-                continue;
-            }
-            double rate = other.bytesPerSecond(now);
-            long bytesLeft = 0;
-            int newest = -1;
-            for (int chunk : other.inFlight.keySet()) {
-                bytesLeft += plan.length(chunk);
-                List<Integer> holders = copies.get(chunk);
-                Set<Integer> no = excluded.get(chunk);
-                if (chunk < limit && holders != null && holders.size() == 1
-                        && (no == null || !no.contains(idle.slot()))) {
-                    newest = chunk;
-                }
-            }
-            if (newest < 0) {
-                continue;
-            }
-            double seconds = rate > 0 ? bytesLeft / rate : Double.MAX_VALUE;
-            if (seconds > bestSeconds) {
-                bestSeconds = seconds;
-                best = newest;
-            }
-        }
-        if (best < 0) {
-            return -1;
-        }
-        double ownRate = idle.bytesPerSecond(now);
-        if (ownRate > 0 && bestSeconds != Double.MAX_VALUE) {
-            double ownSeconds = plan.length(best) / ownRate + idle.minLatencyNanos() / 1e9 / 2;
-            if (ownSeconds >= bestSeconds) {
-                return -1; // the copy in flight arrives first anyway
-            }
-        }
-        return best;
-    }
-
     /**
      * The client verified and wrote {@code chunk}: done. Every copy in flight is settled; the first copy
      * handed out is credited with the delivery (and measured only when it was the only copy). A chunk that
@@ -349,9 +212,7 @@ public final class ChunkSchedule {
             return null;
         }
         done.set(chunk);
-        failures.remove(chunk);
-        failuresByPath.remove(chunk);
-        excluded.remove(chunk);
+        retriesBook.settled(chunk);
         List<Integer> holders = copies.remove(chunk);
         if (holders == null) {
             return List.of(); // delivered by a copy we had already written off (a dropped path's)
@@ -409,7 +270,7 @@ public final class ChunkSchedule {
         if (done.get(chunk) || !holds(slot, chunk)) {
             return Outcome.IGNORED;
         }
-        if (pathFatal(code)) {
+        if (ChunkRetries.pathFatal(code)) {
             dropPath(slot, code);
             return Outcome.PATH_DROPPED;
         }
@@ -417,25 +278,21 @@ public final class ChunkSchedule {
         path.settle(chunk, now);
         List<Integer> holders = copies.get(chunk);
         holders.remove(Integer.valueOf(slot));
-        int count = failures.merge(chunk, 1, Integer::sum);
-        retriesUsed++;
+        int count = retriesBook.failed(chunk);
         if (count > retries) {
             throw new MpftException(code, "chunk " + chunk + " failed " + count + " times (last on "
                     + path.name() + ": " + code + "), more than the " + retries + " retries allowed");
         }
-        int onThisPath = failuresByPath.computeIfAbsent(chunk, c -> new HashMap<>()).merge(slot, 1, Integer::sum);
-        if (onThisPath >= 2) {
-            excluded.computeIfAbsent(chunk, c -> new HashSet<>()).add(slot);
-        }
+        int onThisPath = retriesBook.failedOn(chunk, slot);
         if (!holders.isEmpty()) {
             return Outcome.OTHER_COPY_PENDING;
         }
         copies.remove(chunk);
         if (onThisPath < 2) {
-            again.get(slot).addFirst(chunk);
+            retriesBook.repeatOn(slot, chunk);
             return Outcome.RETRY_SAME_PATH;
         }
-        addMoved(chunk);
+        retriesBook.addMoved(chunk, paths);
         return Outcome.MOVED;
     }
 
@@ -465,8 +322,7 @@ public final class ChunkSchedule {
                 }
             }
         }
-        movedChunks.addAll(again.get(slot));
-        again.get(slot).clear();
+        movedChunks.addAll(retriesBook.takeRepeats(slot));
         if (started) {
             for (int chunk : strategy.reservedFor(slot, slotsAtStart, fresh)) {
                 fresh.clear(chunk);
@@ -475,8 +331,8 @@ public final class ChunkSchedule {
         }
         for (int chunk : movedChunks) {
             if (!done.get(chunk)) {
-                excluded.computeIfAbsent(chunk, c -> new HashSet<>()).add(slot);
-                addMoved(chunk);
+                retriesBook.exclude(chunk, slot);
+                retriesBook.addMoved(chunk, paths);
             }
         }
         if (paths.stream().noneMatch(PathState::alive)) {
@@ -484,14 +340,6 @@ public final class ChunkSchedule {
                     "no path left for the transfer: " + path.name() + " dropped (" + why + ")");
         }
         return movedChunks;
-    }
-
-    private void addMoved(int chunk) {
-        Set<Integer> no = excluded.get(chunk);
-        if (no != null && paths.stream().filter(PathState::alive).allMatch(p -> no.contains(p.slot()))) {
-            no.clear(); // every path left failed it: let them try again rather than strand it
-        }
-        moved.add(chunk);
     }
 
     /**
@@ -513,31 +361,7 @@ public final class ChunkSchedule {
      * chunks travel on the client's own connection, whose loss ends the transfer anyway.
      */
     public synchronized List<Overdue> overdue(ChunkTimeoutPolicy policy) {
-        if (!started) {
-            return List.of();
-        }
-        long now = clock.getAsLong();
-        List<Overdue> list = new ArrayList<>();
-        for (PathState path : paths) {
-            if (!path.alive() || !path.needsDigest() || path.inFlightCount() == 0) {
-                continue;
-            }
-            int chunk = path.inFlight.keySet().iterator().next();
-            long timeout = policy.timeoutNanos(path.rateAtLastDelivery(), plan.length(chunk));
-            if (now - path.owingSince() > timeout) {
-                list.add(new Overdue(path.slot(), chunk, timeout, policy.stalled(path.timedOut(now))));
-            }
-        }
-        return list;
-    }
-
-    /** True when the path's errors of this kind make it useless for the whole transfer. */
-    static boolean pathFatal(ErrorCode code) {
-        return switch (code) {
-            case STALE_FILE, SERVER_UNAVAILABLE, INVALID_TICKET, ACCESS_DENIED, FILE_NOT_FOUND, FILE_CHANGED,
-                 CLUSTER_AUTH_FAILED, CANCELLED -> true;
-            default -> false;
-        };
+        return started ? policy.overdue(paths, plan, clock.getAsLong()) : List.of();
     }
 
     /** True when every chunk is done. */
@@ -552,7 +376,7 @@ public final class ChunkSchedule {
 
     /** Chunk failures so far (each one led to a resend). */
     public synchronized int retriesUsed() {
-        return retriesUsed;
+        return retriesBook.retriesUsed();
     }
 
     /** Endgame duplicates handed out so far. */
@@ -617,6 +441,6 @@ public final class ChunkSchedule {
     @Override
     public synchronized String toString() {
         return "ChunkSchedule[" + strategy.kind().settingName() + ", done " + done.cardinality() + "/" + chunkCount
-                + ", fresh " + fresh.cardinality() + ", moved " + moved.size() + ", paths " + paths + "]";
+                + ", fresh " + fresh.cardinality() + ", moved " + retriesBook.movedCount() + ", paths " + paths + "]";
     }
 }

@@ -1,7 +1,10 @@
 package org.mpft.plugin.schedule;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import org.mpft.protocol.ChunkPlan;
 
 /**
  * How long a path may go without delivering a chunk before its oldest chunk in flight times out
@@ -55,6 +58,25 @@ public record ChunkTimeoutPolicy(Duration floor, int factor) {
     /** True when a path with this many timeouts in a row (no delivery between them) is stalled. */
     boolean stalled(int timeoutsInARow) {
         return timeoutsInARow >= STALLED_AFTER;
+    }
+
+    /**
+     * The secondaries among {@code paths} whose oldest chunk in flight is overdue {@code now} (at most one
+     * chunk per path), each recorded as a timeout of its path.
+     */
+    List<ChunkSchedule.Overdue> overdue(List<PathState> paths, ChunkPlan plan, long now) {
+        List<ChunkSchedule.Overdue> list = new ArrayList<>();
+        for (PathState path : paths) {
+            if (!path.alive() || !path.needsDigest() || path.inFlightCount() == 0) {
+                continue;
+            }
+            int chunk = path.inFlight.keySet().iterator().next();
+            long timeout = timeoutNanos(path.rateAtLastDelivery(), plan.length(chunk));
+            if (now - path.owingSince() > timeout) {
+                list.add(new ChunkSchedule.Overdue(path.slot(), chunk, timeout, stalled(path.timedOut(now))));
+            }
+        }
+        return list;
     }
 
     @Override

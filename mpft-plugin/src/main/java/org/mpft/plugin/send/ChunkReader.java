@@ -59,17 +59,11 @@ public final class ChunkReader {
     }
 
     /**
-     * @throws IOException when the read fails or the file is shorter than the plan (it changed on disk)
-     */
-    ReadChunk read(Transfer transfer, int chunk) throws IOException {
-        return read(transfer, chunk, null);
-    }
-
-    /**
-     * As {@link #read(Transfer, int)}, taking the chunk from {@code prefetcher} when it was read ahead; the
-     * send-rate cap is applied here either way (a read-ahead does not wait for it).
+     * Reads {@code chunk}, taking it from {@code prefetcher} when it was read ahead; the send-rate cap is
+     * applied here either way (a read-ahead does not wait for it).
      *
      * @param prefetcher the path's read-ahead, or null
+     * @throws IOException when the read fails or the file is shorter than the plan (it changed on disk)
      */
     public ReadChunk read(Transfer transfer, int chunk, ChunkPrefetcher prefetcher) throws IOException {
         int length = transfer.plan().length(chunk);

@@ -112,20 +112,12 @@ public final class ChunkSource {
 
     /**
      * Reads one chunk of a transfer (cache, else file), computes or looks up its checksum, and compresses it
-     * when {@code compress} is set and it pays.
+     * with {@code encoding} where it pays ({@link Encoding#RAW}: never; nothing is compressed either when
+     * this instance's {@code mpft.compression} is {@code off}).
      *
      * @param allocator where the returned payload buffer comes from
      * @return the header and the payload; the caller owns the payload's one reference
      * @throws IOException when the read fails or the file is shorter than the plan (it changed on disk)
-     */
-    ChunkReader.ReadChunk read(Transfer transfer, int chunk, ByteBufAllocator allocator, boolean compress)
-            throws IOException {
-        return read(transfer, chunk, allocator, compress ? compression : Encoding.RAW);
-    }
-
-    /**
-     * As above, compressing with {@code encoding} where it pays ({@link Encoding#RAW}: never; nothing is
-     * compressed either when this instance's {@code mpft.compression} is {@code off}).
      */
     ChunkReader.ReadChunk read(Transfer transfer, int chunk, ByteBufAllocator allocator, Encoding encoding)
             throws IOException {

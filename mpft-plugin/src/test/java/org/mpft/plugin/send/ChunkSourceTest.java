@@ -60,7 +60,8 @@ class ChunkSourceTest {
         byte[] out = new byte[(int) transfer.plan().fileSize()];
         try (ChunkCodec codec = new ChunkCodec()) {
             for (int i = 0; i < transfer.plan().chunkCount(); i++) {
-                ChunkReader.ReadChunk read = source.read(transfer, i, PooledByteBufAllocator.DEFAULT, compress);
+                ChunkReader.ReadChunk read = source.read(transfer, i, PooledByteBufAllocator.DEFAULT,
+                        compress ? source.compression() : Encoding.RAW);
                 ByteBuf payload = read.payload();
                 try {
                     assertThat(payload.readableBytes()).isEqualTo(read.header().encodedLength());
@@ -175,7 +176,7 @@ class ChunkSourceTest {
         for (int round = 0; round < 2; round++) {
             CountingFile file = new CountingFile(content, 1);
             ChunkReader.ReadChunk read = uncached.read(transfer("alice", "a", file), 0,
-                    PooledByteBufAllocator.DEFAULT, true);
+                    PooledByteBufAllocator.DEFAULT, uncached.compression());
             read.payload().release();
             assertThat(file.bytesRead.get()).isEqualTo(CHUNK);
             assertThat(read.header().encoding()).isEqualTo(Encoding.RAW);
