@@ -216,9 +216,8 @@ public final class ClusterLink implements AutoCloseable {
         if (closed) {
             return;
         }
-        Bytes[] seen = new Bytes[1];
-        ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(sha256 -> seen[0] = Bytes.of(sha256)),
-                settings);
+        PresentedCertificate seen = new PresentedCertificate();
+        ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(seen::presented), settings);
         bound.addListener(b -> {
             if (!b.isSuccess()) {
                 retry("cannot open a UDP socket: " + b.cause());
@@ -247,19 +246,20 @@ public final class ClusterLink implements AutoCloseable {
                 }
                 QuicChannel connection = connected.getNow();
                 connection.closeFuture().addListener(x -> linkClosed(d));
-                if (seen[0] == null || seen[0].length() != ClusterHandshake.CERTIFICATE_HASH_BYTES) {
+                Bytes certificate = seen.sha256();
+                if (certificate == null || certificate.length() != ClusterHandshake.CERTIFICATE_HASH_BYTES) {
                     lastProblem = "the secondary presented no certificate";
                     connection.close();
                     return;
                 }
                 // the proofs are bound to the certificate the secondary presented on this very connection
                 ClusterHandshake.PrimarySide handshake = new ClusterHandshake.PrimarySide(secret, node, random,
-                        seen[0]);
+                        certificate);
                 connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel ch) {
                         ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CLUSTER),
-                                new Handler(handshake, seen[0], connection));
+                                new Handler(handshake, certificate, connection));
                     }
                 }).addListener(o -> {
                     if (!o.isSuccess()) {

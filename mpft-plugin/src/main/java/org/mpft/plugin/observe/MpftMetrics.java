@@ -44,6 +44,7 @@ public final class MpftMetrics implements MpftMetricsMBean {
         this.cacheBytes = supplier;
     }
 
+    /** A transfer started (START): it counts as active until {@link #transferEnded}. */
     public void transferStarted() {
         active.incrementAndGet();
     }
@@ -72,6 +73,13 @@ public final class MpftMetrics implements MpftMetricsMBean {
         }
     }
 
+    /**
+     * A chunk was read for sending.
+     *
+     * @param length        its bytes
+     * @param encodedLength its bytes on the wire (after compression)
+     * @param compressed    true when it travels compressed
+     */
     public void chunkSent(int length, int encodedLength, boolean compressed) {
         bytesOnWire.add(encodedLength);
         if (compressed) {
@@ -79,10 +87,12 @@ public final class MpftMetrics implements MpftMetricsMBean {
         }
     }
 
+    /** A chunk came from the cache. */
     public void cacheHit() {
         cacheHits.increment();
     }
 
+    /** A chunk was read from its file: {@code diskBytesRead} bytes. */
     public void cacheMiss(int diskBytesRead) {
         cacheMisses.increment();
         diskBytes.add(diskBytesRead);

@@ -20,6 +20,7 @@ public final class QuicChunkOutlet implements ChunkOutlet {
     private final QuicChannel connection;
     private final Set<QuicStreamChannel> streams = new LinkedHashSet<>();
 
+    /** @param connection the client's connection: each chunk goes on a new stream of it */
     public QuicChunkOutlet(QuicChannel connection) {
         this.connection = connection;
     }
