@@ -58,8 +58,11 @@ final class MpftInstance implements AutoCloseable {
     /** The folder of the plugin's data folder that holds a primary's chunk digests ({@link DigestStore}). */
     static final String DIGESTS_FOLDER = "digests";
 
-    /** Everything to close, in order. */
+    /** The transport, the pools and the chunk cache's parts, in the order they close (after the others). */
     private final List<AutoCloseable> parts = new ArrayList<>();
+    /** The primary's links to its secondaries, or the secondary's role; null when the instance has neither. */
+    private AutoCloseable role;
+    private MpftListener listener;
 
     private MpftInstance() {
     }
@@ -129,7 +132,7 @@ final class MpftInstance implements AutoCloseable {
                     System::currentTimeMillis, SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
             secondary = new SecondaryRole(secret, settings.name(), advertiseHost, settings.advertisePort(),
                     certificate, settings.acceptPrimaries(), registry, io, reader, prefetchPool);
-            parts.add(secondary);
+            role = secondary;
         } else if (!settings.secondaries().isEmpty()) {
             List<PrimaryCluster.Secondary> targets = settings.secondaries().stream()
                     .map(hp -> new PrimaryCluster.Secondary(hp.host(), hp.port())).toList();
@@ -140,7 +143,7 @@ final class MpftInstance implements AutoCloseable {
                 throw new ChannelStartException("invalid setting " + MpftSettings.SECONDARIES + ": unknown host "
                         + e.getMessage(), e);
             }
-            parts.add(cluster);
+            role = cluster;
         }
 
         TransferSettings transferSettings = new TransferSettings(settings.window(), settings.chunkRetries(),
@@ -159,10 +162,8 @@ final class MpftInstance implements AutoCloseable {
 
         InetSocketAddress local = new InetSocketAddress(settings.bind(), settings.port());
         TransportSettings transportSettings = transportSettings(settings);
-        MpftListener listener = MpftListener.bind(settings, sessions, secondary, transport, local,
+        listener = MpftListener.bind(settings, sessions, secondary, transport, local,
                 QuicTls.serverContext(identity), transportSettings);
-        // closed first: no connection comes in while the rest shuts down
-        parts.add(0, listener);
         LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}, UDP payloads up to {} bytes{})",
                 hostPort(listener.address()), settings.role().name().toLowerCase(Locale.ROOT),
                 identity.fingerprintHex(), transportSettings.maxUdpPayload(),
@@ -208,11 +209,17 @@ final class MpftInstance implements AutoCloseable {
         return new ChunkSource(cache, checksums, metrics, settings.compression());
     }
 
+    /** Stops the listener first (no connection comes in while the rest shuts down), then the role, then the rest. */
     @Override
     public void close() {
-        // the listener and the role first, then the pools and the transport under them
-        List<AutoCloseable> order = new ArrayList<>(parts);
-        order.sort(java.util.Comparator.comparingInt(MpftInstance::closeRank));
+        List<AutoCloseable> order = new ArrayList<>();
+        if (listener != null) {
+            order.add(listener);
+        }
+        if (role != null) {
+            order.add(role);
+        }
+        order.addAll(parts);
         for (AutoCloseable part : order) {
             try {
                 part.close();
@@ -220,15 +227,10 @@ final class MpftInstance implements AutoCloseable {
                 LOG.warn("mpft: closing {} failed: {}", part, e.toString());
             }
         }
+        listener = null;
+        role = null;
         parts.clear();
         LOG.info("mpft listener stopped");
-    }
-
-    private static int closeRank(AutoCloseable part) {
-        if (part instanceof MpftListener) {
-            return 0;
-        }
-        return part instanceof PrimaryCluster || part instanceof SecondaryRole ? 1 : 2;
     }
 
     static String hostPort(InetSocketAddress address) {

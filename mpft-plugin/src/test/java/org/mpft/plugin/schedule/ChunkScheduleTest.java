@@ -486,4 +486,19 @@ class ChunkScheduleTest {
         assertThat(failuresInjected.get()).isPositive();
         assertThat(schedule.retriesUsed()).isEqualTo(failuresInjected.get());
     }
+
+    @Test
+    void alternatePredictsEachPathsOwnChunks() {
+        int chunk = 4096;
+        ChunkSchedule schedule = new ChunkSchedule(new ChunkPlan(10L * chunk, chunk),
+                ChunkStrategy.of(Strategy.ALTERNATE, 2, chunk), 3, System::nanoTime);
+        schedule.addPath("primary", false);
+        schedule.addPath("secondary", false);
+        schedule.start(new BitSet());
+        assertThat(schedule.upcoming(0, 3)).containsExactly(0, 2, 4);
+        assertThat(schedule.upcoming(1, 3)).containsExactly(1, 3, 5);
+        assertThat(schedule.next(0)).isZero();
+        assertThat(schedule.next(0)).isEqualTo(2);
+        assertThat(schedule.upcoming(0, 4)).containsExactly(4, 6, 8);
+    }
 }

@@ -1,8 +1,6 @@
 package org.mpft.plugin.send;
 
 import org.mpft.plugin.testsupport.Pipelines;
-import org.mpft.plugin.schedule.ChunkSchedule;
-import org.mpft.plugin.schedule.ChunkStrategy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -11,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -29,7 +26,6 @@ import org.mpft.api.ReadableFile;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ChunkPlan;
-import org.mpft.protocol.Strategy;
 
 /**
  * Read-ahead: the bytes read ahead never exceed the budget; chunks no longer expected are dropped and their
@@ -168,19 +164,6 @@ class ChunkPrefetcherTest {
         assertThat(budget.used()).isZero();
     }
 
-    @Test
-    void alternatePredictsEachPathsOwnChunks() {
-        ChunkSchedule schedule = new ChunkSchedule(new ChunkPlan(10L * CHUNK, CHUNK),
-                ChunkStrategy.of(Strategy.ALTERNATE, 2, CHUNK), 3, System::nanoTime);
-        schedule.addPath("primary", false);
-        schedule.addPath("secondary", false);
-        schedule.start(new BitSet());
-        assertThat(schedule.upcoming(0, 3)).containsExactly(0, 2, 4);
-        assertThat(schedule.upcoming(1, 3)).containsExactly(1, 3, 5);
-        assertThat(schedule.next(0)).isZero();
-        assertThat(schedule.next(0)).isEqualTo(2);
-        assertThat(schedule.upcoming(0, 4)).containsExactly(4, 6, 8);
-    }
 
     private Map<Integer, Integer> reads() {
         Map<Integer, Integer> out = new java.util.TreeMap<>();
