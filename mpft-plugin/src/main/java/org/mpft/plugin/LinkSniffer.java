@@ -1,5 +1,9 @@
 package org.mpft.plugin;
 
+import org.mpft.plugin.secondary.ClusterLinkHandler;
+import org.mpft.plugin.secondary.SecondaryRole;
+import org.mpft.plugin.session.Session;
+
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;

@@ -6,13 +6,13 @@ import org.mpft.api.TransferChannel;
 import org.pf4j.Extension;
 
 /**
- * The mpft transfer channel: reads the {@code mpft.*} settings, then runs a {@link PrimaryServer} until
+ * The mpft transfer channel: reads the {@code mpft.*} settings, then runs an {@link MpftInstance} until
  * {@link #stop()}. PF4J creates it through its public no-argument constructor.
  */
 @Extension
 public final class MpftChannel implements TransferChannel {
 
-    private PrimaryServer server;
+    private MpftInstance server;
 
     /** Called by PF4J. */
     public MpftChannel() {
@@ -29,7 +29,7 @@ public final class MpftChannel implements TransferChannel {
             throw new ChannelStartException("the mpft channel is already started");
         }
         MpftSettings settings = MpftSettings.parse(context.configuration());
-        server = PrimaryServer.start(settings, context);
+        server = MpftInstance.start(settings, context);
     }
 
     @Override

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.mpft.api.ChannelStartException;
+import org.mpft.plugin.schedule.ChunkTimeoutPolicy;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Encoding;
@@ -133,7 +134,6 @@ public final class MpftSettings {
     private final Map<Setting<?>, Object> values;
     private final boolean chunkSizeFixed;
     private final ChunkTimeoutPolicy chunkTimeouts;
-    private SessionLimits limits;
 
     private MpftSettings(Map<Setting<?>, Object> values, boolean chunkSizeFixed) {
         this.values = values;
@@ -369,17 +369,6 @@ public final class MpftSettings {
     /** The most chunk bytes one connection may have in flight (also the QUIC window granted), bytes. */
     public long maxBytesInFlight() {
         return get(MpftKeys.MAX_BYTES_IN_FLIGHT);
-    }
-
-    /**
-     * The live guards built from these settings (login back-off, sessions per user): one instance per
-     * settings object, so every session of a listener shares it.
-     */
-    synchronized SessionLimits limits() {
-        if (limits == null) {
-            limits = SessionLimits.of(this);
-        }
-        return limits;
     }
 
     /** True when {@code mpft.chunk-size} was set: every transfer uses it, no adaptive choice. */

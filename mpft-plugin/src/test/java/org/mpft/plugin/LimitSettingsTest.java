@@ -25,7 +25,6 @@ class LimitSettingsTest {
         assertThat(s.maxSessions()).isEqualTo(64);
         assertThat(s.maxFileSize()).isEqualTo(1L << 40);
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(s.limits()).isSameAs(s.limits()); // one per listener
     }
 
     @Test
@@ -36,7 +35,7 @@ class LimitSettingsTest {
                 MpftSettings.MAX_STREAMS_PER_CONNECTION, "4", MpftSettings.MAX_BYTES_IN_FLIGHT, "1g"));
         assertThat(s.authBackoffBase()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.authBackoffMax()).isEqualTo(Duration.ofMinutes(5));
-        assertThat(s.limits().maxSessionsPerUser()).isEqualTo(2);
+        assertThat(s.maxSessionsPerUser()).isEqualTo(2);
         assertThat(s.maxTransfersPerSession()).isEqualTo(5);
         assertThat(s.maxStreamsPerConnection()).isEqualTo(4);
         assertThat(s.maxBytesInFlight()).isEqualTo(1L << 30);

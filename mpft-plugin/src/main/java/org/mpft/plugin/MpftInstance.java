@@ -1,0 +1,240 @@
+package org.mpft.plugin;
+
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.mpft.api.ChannelStartException;
+import org.mpft.api.HostContext;
+import org.mpft.cache.ChunkCache;
+import org.mpft.cache.MetadataCache;
+import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.observe.MpftMetrics;
+import org.mpft.plugin.primary.DigestStore;
+import org.mpft.plugin.primary.PrimaryCluster;
+import org.mpft.plugin.primary.PrimaryTransfers;
+import org.mpft.plugin.primary.TransferSettings;
+import org.mpft.plugin.secondary.SecondaryRole;
+import org.mpft.plugin.secondary.SecondaryTransfers;
+import org.mpft.plugin.send.ChunkPrefetcher;
+import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.ChunkSource;
+import org.mpft.plugin.send.SendRateLimiter;
+import org.mpft.plugin.session.LoginThrottle;
+import org.mpft.plugin.session.SessionLimits;
+import org.mpft.plugin.session.SessionSettings;
+import org.mpft.plugin.session.Sessions;
+import org.mpft.protocol.Bytes;
+import org.mpft.transport.ChunkBuffers;
+import org.mpft.transport.DatagramSizes;
+import org.mpft.transport.QuicTls;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.TlsIdentity;
+import org.mpft.transport.TransportSettings;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One started mpft channel: builds every part of the instance's role from the settings (the TLS identity,
+ * the thread pools, the chunk read pipeline, the primary's secondaries or the secondary's registry, the
+ * session limits), then binds the {@link MpftListener}. {@link #close()} releases all of it.
+ */
+final class MpftInstance implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MpftInstance.class);
+
+    /** The folder of the plugin's data folder that holds the TLS identity. */
+    static final String TLS_FOLDER = "tls";
+
+    /** The folder of the plugin's data folder that holds a primary's chunk digests ({@link DigestStore}). */
+    static final String DIGESTS_FOLDER = "digests";
+
+    /** The transport, the pools and the chunk cache's parts, in the order they close (after the others). */
+    private final List<AutoCloseable> parts = new ArrayList<>();
+    /** The primary's links to its secondaries, or the secondary's role; null when the instance has neither. */
+    private AutoCloseable role;
+    private MpftListener listener;
+
+    private MpftInstance() {
+    }
+
+    /**
+     * Builds the instance's parts and binds the listener.
+     *
+     * @throws ChannelStartException naming the setting, folder, address or port that failed
+     */
+    static MpftInstance start(MpftSettings settings, HostContext host) throws ChannelStartException {
+        MpftInstance instance = new MpftInstance();
+        try {
+            instance.build(settings, host);
+            return instance;
+        } catch (ChannelStartException | RuntimeException | Error e) {
+            instance.close();
+            throw e;
+        }
+    }
+
+    private void build(MpftSettings settings, HostContext host) throws ChannelStartException {
+        TlsIdentity identity;
+        try {
+            identity = TlsIdentity.loadOrCreate(host.dataFolder().resolve(TLS_FOLDER), settings.name());
+        } catch (IOException e) {
+            throw new ChannelStartException("cannot load or create the TLS identity in "
+                    + host.dataFolder().resolve(TLS_FOLDER) + ": " + e.getMessage(), e);
+        }
+        ClusterSecret secret = settings.clusterSecretFile() == null ? null
+                : ClusterSecret.load(settings.clusterSecretFile(), host.dataFolder(), MpftSettings.CLUSTER_SECRET_FILE);
+        Bytes certificate = Bytes.of(identity.certificateSha256());
+        QuicTransport transport;
+        ExecutorService io;
+        ExecutorService digests;
+        ExecutorService prefetch;
+        try {
+            transport = QuicTransport.create("mpft-quic", 1);
+            parts.add(transport::close);
+            io = Executors.newFixedThreadPool(settings.ioThreads(), new DefaultThreadFactory("mpft-io", true));
+            parts.add(io::shutdownNow);
+            digests = Executors.newSingleThreadExecutor(new DefaultThreadFactory("mpft-digest", true));
+            parts.add(digests::shutdownNow);
+            // read-ahead: two threads, a bounded queue; a read-ahead that finds it full is not made
+            prefetch = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
+                    new DefaultThreadFactory("mpft-prefetch", true), new ThreadPoolExecutor.AbortPolicy());
+            parts.add(prefetch::shutdownNow);
+        } catch (IllegalStateException | LinkageError e) {
+            throw new ChannelStartException("cannot start QUIC: " + e.getMessage(), e);
+        }
+        SendRateLimiter limiter = settings.maxSendRate() > 0
+                ? new SendRateLimiter(settings.maxSendRate(), System::nanoTime) : SendRateLimiter.UNLIMITED;
+        ChunkSource chunks = chunkSource(settings);
+        ChunkReader reader = new ChunkReader(ChunkBuffers.ALLOCATOR, limiter, chunks, false);
+        ChunkPrefetcher.Pool prefetchPool = new ChunkPrefetcher.Pool(prefetch,
+                new ChunkPrefetcher.Budget(settings.maxBytesInFlight()), settings.prefetch());
+
+        SecondaryRole secondary = null;
+        PrimaryCluster cluster = null;
+        if (settings.role() == MpftSettings.Role.SECONDARY) {
+            if (settings.advertiseHost() == null && settings.bind().isAnyLocalAddress()) {
+                throw new ChannelStartException("invalid setting " + MpftSettings.ADVERTISE_ADDRESS
+                        + ": required when " + MpftSettings.BIND + " is a wildcard address");
+            }
+            String advertiseHost = settings.advertiseHost() != null ? settings.advertiseHost()
+                    : settings.bind().getHostAddress();
+            SecondaryTransfers registry = new SecondaryTransfers(secret, settings.name(), host,
+                    System::currentTimeMillis, SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
+            secondary = new SecondaryRole(secret, settings.name(), advertiseHost, settings.advertisePort(),
+                    certificate, settings.acceptPrimaries(), registry, io, reader, prefetchPool);
+            role = secondary;
+        } else if (!settings.secondaries().isEmpty()) {
+            List<PrimaryCluster.Secondary> targets = settings.secondaries().stream()
+                    .map(hp -> new PrimaryCluster.Secondary(hp.host(), hp.port())).toList();
+            try {
+                cluster = PrimaryCluster.start(secret, settings.name(), targets, transport,
+                        TransportSettings.defaults().withIdleTimeout(settings.idleTimeout()));
+            } catch (UnknownHostException e) {
+                throw new ChannelStartException("invalid setting " + MpftSettings.SECONDARIES + ": unknown host "
+                        + e.getMessage(), e);
+            }
+            role = cluster;
+        }
+
+        TransferSettings transferSettings = new TransferSettings(settings.window(), settings.chunkRetries(),
+                settings.chunkTimeouts(), settings.strategy(), settings.checksum(), settings.chunkSize(),
+                settings.chunkSizeFixed(), settings.chunkSizeMin(), settings.chunkSizeMax());
+        PrimaryTransfers transfers = new PrimaryTransfers(transferSettings, io, digests, chunks, reader, prefetchPool,
+                new DigestStore(host.dataFolder().resolve(DIGESTS_FOLDER), settings.digestsMaxBytes()), cluster,
+                new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L);
+        SessionLimits limits = new SessionLimits(new LoginThrottle(settings.authBackoffBase(),
+                settings.authBackoffMax(), settings.authBackoffFreeFailures(), settings.authBackoffForget(),
+                LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime), settings.maxSessionsPerUser(),
+                settings.maxTransfersPerSession());
+        Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
+                settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled()),
+                host.authenticator(), certificate, limits, host.fileAccess(), io, transfers, secondary);
+
+        InetSocketAddress local = new InetSocketAddress(settings.bind(), settings.port());
+        TransportSettings transportSettings = transportSettings(settings);
+        listener = MpftListener.bind(settings, sessions, secondary, transport, local,
+                QuicTls.serverContext(identity), transportSettings);
+        LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}, UDP payloads up to {} bytes{})",
+                hostPort(listener.address()), settings.role().name().toLowerCase(Locale.ROOT),
+                identity.fingerprintHex(), transportSettings.maxUdpPayload(),
+                limiter.limited() ? ", send rate capped at " + limiter.bytesPerSecond() + " B/s" : "");
+        if (!transport.isEpoll()) {
+            LOG.warn("mpft runs on NIO: downloads will be several times slower than with epoll");
+        }
+        if (secondary != null) {
+            LOG.info("mpft secondary {}: accepts cluster links from {}; clients reach it at {}:{}", settings.name(),
+                    settings.acceptPrimaries(), secondary.advertiseHost(),
+                    settings.advertisePort() > 0 ? settings.advertisePort() : listener.address().getPort());
+        } else if (cluster != null) {
+            LOG.info("mpft primary {}: secondaries {}", settings.name(), settings.secondaries());
+        }
+    }
+
+    /**
+     * What a client may open and push at this listener: {@code mpft.max-streams-per-connection} streams at
+     * once, flow-control windows no larger than {@code mpft.max-bytes-in-flight}.
+     */
+    private static TransportSettings transportSettings(MpftSettings settings) {
+        TransportSettings tuned = TransportSettings.defaults().withIdleTimeout(settings.idleTimeout());
+        tuned = settings.maxUdpPayload() == 0 ? DatagramSizes.toward(settings.bind(), tuned)
+                : tuned.withMaxUdpPayload(settings.maxUdpPayload());
+        return new TransportSettings(tuned.idleTimeout(),
+                Math.min(tuned.connectionWindow(), settings.maxBytesInFlight()),
+                Math.min(tuned.streamWindow(), settings.maxBytesInFlight()), settings.maxStreamsPerConnection(),
+                tuned.maxUdpPayload(), tuned.gsoSegments(), tuned.socketBufferBytes());
+    }
+
+    /** The instance's chunk cache ({@code mpft.cache.max-bytes}), compression and counters (published over JMX). */
+    private ChunkSource chunkSource(MpftSettings settings) {
+        ChunkCache cache = ChunkCache.builder().maximumBytes(settings.cacheMaxBytes()).build();
+        // checksums of cached chunks: about one per cached chunk of the smallest size
+        MetadataCache<Bytes> checksums = MetadataCache.builder()
+                .maximumEntries(settings.cacheMaxBytes() == 0 ? 0 : Math.max(1024, settings.cacheMaxBytes()
+                        / settings.chunkSizeMin())).build();
+        MpftMetrics metrics = new MpftMetrics();
+        metrics.cacheBytes(() -> cache.stats().weightedSizeBytes());
+        metrics.register(settings.name());
+        parts.add(metrics::unregister);
+        parts.add(cache::invalidateAll);
+        return new ChunkSource(cache, checksums, metrics, settings.compression());
+    }
+
+    /** Stops the listener first (no connection comes in while the rest shuts down), then the role, then the rest. */
+    @Override
+    public void close() {
+        List<AutoCloseable> order = new ArrayList<>();
+        if (listener != null) {
+            order.add(listener);
+        }
+        if (role != null) {
+            order.add(role);
+        }
+        order.addAll(parts);
+        for (AutoCloseable part : order) {
+            try {
+                part.close();
+            } catch (Exception e) {
+                LOG.warn("mpft: closing {} failed: {}", part, e.toString());
+            }
+        }
+        listener = null;
+        role = null;
+        parts.clear();
+        LOG.info("mpft listener stopped");
+    }
+
+    static String hostPort(InetSocketAddress address) {
+        String host = address.getAddress() == null ? address.getHostString() : address.getAddress().getHostAddress();
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.getPort();
+    }
+}

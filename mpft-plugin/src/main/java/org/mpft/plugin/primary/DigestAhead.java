@@ -1,0 +1,162 @@
+package org.mpft.plugin.primary;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import org.mpft.api.ReadableFile;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkDigests;
+import org.mpft.protocol.ChunkPlan;
+
+/**
+ * The primary's own digests of a transfer's chunks, computed ahead of the secondaries: it reads the file
+ * in chunk order on its own thread, and in growing batches (1, 2, 4 ... up to {@value #BATCH} chunks) hands a CHUNK_DIGESTS
+ * frame to the session, which sends it to the client and then lets secondaries have those chunks. A
+ * secondary's chunk is thus always checked by the client against the primary's copy, and the primary
+ * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale).
+ *
+ * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in the
+ * {@link DigestStore}: in memory, so a second download of the same file starts with all of them, and in the
+ * data folder, so a restarted primary does not read the file again either.
+ */
+final class DigestAhead {
+
+    /**
+     * The most chunks per CHUNK_DIGESTS frame. The first frames are smaller (1, 2, 4, 8 ... chunks) so
+     * that secondaries can start at once.
+     */
+    static final int BATCH = 16;
+
+    private final long transferId;
+    private final ReadableFile file;
+    private final ChunkPlan plan;
+    private final ChecksumAlgorithm algorithm;
+    private final DigestStore.Version version;
+    private final byte[][] digests;
+    private final DigestStore store;
+    private final boolean cachedInMemory;
+    private volatile boolean fromStore;
+    private volatile boolean stopped;
+    private volatile int frontier;
+
+    /**
+     * @param transferId the transfer the CHUNK_DIGESTS frames are for
+     * @param user       who downloads (part of the file version)
+     * @param path       the requested path
+     * @param file       the open file
+     * @param plan       how the file is cut into chunks
+     * @param algorithm  the digest algorithm
+     * @param store      where the digests of file versions are kept (and taken from)
+     */
+    DigestAhead(long transferId, String user, String path, ReadableFile file, ChunkPlan plan,
+                ChecksumAlgorithm algorithm, DigestStore store) {
+        this.store = store;
+        this.transferId = transferId;
+        this.file = file;
+        this.plan = plan;
+        this.algorithm = algorithm;
+        this.version = new DigestStore.Version(user, path, plan.fileSize(), file.lastModifiedMillis(),
+                plan.chunkSize(), algorithm);
+        byte[][] cached = store.remembered(version);
+        this.digests = cached != null ? cached : new byte[plan.chunkCount()][];
+        this.cachedInMemory = cached != null;
+    }
+
+    /** True when the digests came from the {@link DigestStore} (not read from the file). */
+    boolean fromStore() {
+        return fromStore;
+    }
+
+    /**
+     * Computes (or takes from the cache) every digest, handing out frames as batches complete.
+     *
+     * @param executor where the reading runs (a thread of its own: it reads the whole file)
+     * @param frames   receives each CHUNK_DIGESTS frame and the frontier it completes (chunks below it)
+     * @param failure  receives a read failure
+     */
+    void start(Executor executor, BiConsumer<ChunkDigests, Integer> frames, Consumer<Exception> failure) {
+        try {
+            executor.execute(() -> run(frames, failure));
+        } catch (RejectedExecutionException e) {
+            failure.accept(e);
+        }
+    }
+
+    private void run(BiConsumer<ChunkDigests, Integer> frames, Consumer<Exception> failure) {
+        int count = plan.chunkCount();
+        ByteBuffer buffer = ByteBuffer.allocateDirect(Math.min(plan.chunkSize(), (int) Math.max(1, plan.fileSize())));
+        int batchStart = 0;
+        int batch = 1;
+        if (!cachedInMemory && count > 0) {
+            // a primary restarted since it computed them: the data folder has them
+            store.load(version, count).ifPresent(loaded -> {
+                System.arraycopy(loaded, 0, digests, 0, count);
+                fromStore = true;
+            });
+        }
+        try {
+            for (int chunk = 0; chunk < count && !stopped; chunk++) {
+                if (digests[chunk] == null) {
+                    digests[chunk] = digest(chunk, buffer);
+                }
+                if (chunk + 1 - batchStart == batch || chunk + 1 == count) {
+                    frontier = chunk + 1;
+                    frames.accept(frame(batchStart, chunk + 1), chunk + 1);
+                    batchStart = chunk + 1;
+                    batch = Math.min(BATCH, batch * 2);
+                }
+            }
+            if (!stopped && count > 0) {
+                store.remember(version, digests);
+                if (!cachedInMemory && !fromStore) {
+                    store.save(version, digests);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            failure.accept(e);
+        }
+    }
+
+    private byte[] digest(int chunk, ByteBuffer buffer) throws IOException {
+        long offset = plan.offset(chunk);
+        int length = plan.length(chunk);
+        buffer.clear().limit(length);
+        while (buffer.hasRemaining()) {
+            int n = file.read(buffer, offset + buffer.position());
+            if (n < 0) {
+                throw new EOFException("the file ended while its digests were computed (chunk " + chunk + ")");
+            }
+        }
+        buffer.flip();
+        return algorithm.compute(buffer);
+    }
+
+    private ChunkDigests frame(int from, int to) {
+        byte[] all = new byte[(to - from) * algorithm.length()];
+        for (int i = from; i < to; i++) {
+            System.arraycopy(digests[i], 0, all, (i - from) * algorithm.length(), algorithm.length());
+        }
+        return new ChunkDigests(transferId, from, Bytes.of(all));
+    }
+
+    /** The digest of {@code chunk}, or null while it is not computed. */
+    byte[] digest(int chunk) {
+        return chunk < frontier ? digests[chunk] : null;
+    }
+
+    /** True when {@code checksum} (a secondary's CHUNK_SENT) equals the primary's digest; false when it differs. */
+    boolean matches(int chunk, Bytes checksum) {
+        byte[] mine = digest(chunk);
+        return mine != null && java.security.MessageDigest.isEqual(mine, checksum.toByteArray());
+    }
+
+    /** Stops reading (the transfer ended). */
+    void stop() {
+        stopped = true;
+    }
+}

@@ -1,0 +1,248 @@
+package org.mpft.plugin.primary;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A primary's chunk digests, in memory (the last {@value #MEMORY_ENTRIES} file versions, so a second download
+ * of a file starts with all of them) and on disk, in a folder of the plugin's data folder ({@code digests/}),
+ * so that a restarted primary does not read a big file again before its secondaries may serve it.
+ *
+ * <p>One file per file version: the key is the user, the path, the size, the mtime, the chunk size and the
+ * checksum algorithm, so a file changed in size or mtime never meets the digests of its old content. The
+ * file's name is the SHA-256 of the key (hex, {@code .dig}): path-safe whatever the user's path holds; the
+ * key itself is stored inside and compared on load (a hash collision or a foreign file is a miss). Files
+ * are written to a temporary name and moved into place atomically; a reader sees a whole file or none.
+ * The folder is kept below {@code maxBytes} (the least recently used files go first; a load counts as a
+ * use). Thread-safe; blocking (runs on the digest thread).
+ */
+public final class DigestStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DigestStore.class);
+    private static final int MAGIC = 0x4d504447; // "MPDG"
+    private static final int FORMAT = 1;
+    private static final String SUFFIX = ".dig";
+
+    /**
+     * A file version whose digests are stored.
+     *
+     * @param user        the user (paths are relative to each user's root)
+     * @param path        the requested path
+     * @param size        the file size, bytes
+     * @param mtimeMillis the file's mtime
+     * @param chunkSize   the chunk size the digests are of
+     * @param algorithm   the checksum algorithm
+     */
+    record Version(String user, String path, long size, long mtimeMillis, int chunkSize,
+                   ChecksumAlgorithm algorithm) {
+        Version {
+            Objects.requireNonNull(user, "user");
+            Objects.requireNonNull(path, "path");
+            Objects.requireNonNull(algorithm, "algorithm");
+        }
+
+        /** The key as stored in the file. */
+        String key() {
+            return user + "\u0000" + path + "\u0000" + size + "\u0000" + mtimeMillis + "\u0000" + chunkSize
+                    + "\u0000" + algorithm.name();
+        }
+
+        /** The file name: SHA-256 of the key, hex. */
+        String fileName() {
+            try {
+                return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                        .digest(key().getBytes(StandardCharsets.UTF_8))) + SUFFIX;
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    /** File versions whose digests are kept in memory. */
+    static final int MEMORY_ENTRIES = 64;
+
+    private final Path folder;
+    private final long maxBytes;
+    private final Map<Version, byte[][]> memory = new ConcurrentHashMap<>();
+
+    /**
+     * @param folder   where the files go (created when needed)
+     * @param maxBytes the most bytes the folder holds ({@code mpft.digests.max-bytes}); 0 stores nothing
+     */
+    public DigestStore(Path folder, long maxBytes) {
+        this.folder = Objects.requireNonNull(folder, "folder");
+        if (maxBytes < 0) {
+            throw new IllegalArgumentException("maxBytes < 0");
+        }
+        this.maxBytes = maxBytes;
+    }
+
+    /** The digests of {@code version} kept in memory (all of them), or null. */
+    byte[][] remembered(Version version) {
+        return memory.get(version);
+    }
+
+    /** Keeps all the digests of {@code version} in memory; a full memory is cleared first. */
+    void remember(Version version, byte[][] digests) {
+        if (memory.size() >= MEMORY_ENTRIES) {
+            memory.clear();
+        }
+        memory.put(version, digests);
+    }
+
+    /** True when this store keeps digests. */
+    boolean enabled() {
+        return maxBytes > 0;
+    }
+
+    /**
+     * The stored digests of {@code version}: one per chunk, each the algorithm's length; empty when none are
+     * stored (or the file is damaged, which is then removed).
+     */
+    Optional<byte[][]> load(Version version, int chunkCount) {
+        if (!enabled()) {
+            return Optional.empty();
+        }
+        Path file = folder.resolve(version.fileName());
+        int length = version.algorithm().length();
+        try (InputStream raw = Files.newInputStream(file);
+             DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(raw, 1 << 16))) {
+            if (in.readInt() != MAGIC || in.readInt() != FORMAT || !in.readUTF().equals(version.key())
+                    || in.readInt() != chunkCount || in.readInt() != length) {
+                return Optional.empty(); // another version's file under a colliding name, or an old format
+            }
+            byte[][] digests = new byte[chunkCount][];
+            for (int i = 0; i < chunkCount; i++) {
+                digests[i] = in.readNBytes(length);
+                if (digests[i].length != length) {
+                    throw new IOException("truncated");
+                }
+            }
+            if (in.read() != -1) {
+                throw new IOException("trailing bytes");
+            }
+            touch(file);
+            return Optional.of(digests);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("chunk digests in {} are unreadable ({}); removed", file, e.toString());
+            deleteQuietly(file);
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Stores the digests of {@code version} (every chunk's), atomically, then trims the folder to its bound.
+     * A failure is logged and otherwise ignored: the digests are only a saving.
+     */
+    void save(Version version, byte[][] digests) {
+        int length = version.algorithm().length();
+        long bytes = 4L * 5 + version.key().length() * 3L + 2 + (long) digests.length * length;
+        if (!enabled() || bytes > maxBytes) {
+            return;
+        }
+        Path file = folder.resolve(version.fileName());
+        Path temp = null;
+        try {
+            Files.createDirectories(folder);
+            temp = Files.createTempFile(folder, "digests-", ".tmp");
+            try (OutputStream raw = Files.newOutputStream(temp);
+                 DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16))) {
+                out.writeInt(MAGIC);
+                out.writeInt(FORMAT);
+                out.writeUTF(version.key());
+                out.writeInt(digests.length);
+                out.writeInt(length);
+                for (byte[] digest : digests) {
+                    if (digest == null || digest.length != length) {
+                        throw new IOException("incomplete digests");
+                    }
+                    out.write(digest);
+                }
+            }
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+            temp = null;
+            trim(file);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot store chunk digests in {}: {}", folder, e.toString());
+        } finally {
+            if (temp != null) {
+                deleteQuietly(temp);
+            }
+        }
+    }
+
+    /** Removes the least recently used files until the folder is within its bound; {@code keep} stays. */
+    private synchronized void trim(Path keep) throws IOException {
+        record Entry(Path file, long bytes, FileTime used) {
+        }
+        List<Entry> entries = new ArrayList<>();
+        long total = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*" + SUFFIX)) {
+            for (Path f : files) {
+                try {
+                    long size = Files.size(f);
+                    entries.add(new Entry(f, size, Files.getLastModifiedTime(f)));
+                    total += size;
+                } catch (NoSuchFileException gone) {
+                    // removed meanwhile
+                }
+            }
+        }
+        entries.sort(Comparator.comparing(Entry::used));
+        for (Entry e : entries) {
+            if (total <= maxBytes) {
+                break;
+            }
+            if (!e.file().equals(keep)) {
+                deleteQuietly(e.file());
+                total -= e.bytes();
+            }
+        }
+    }
+
+    private static void touch(Path file) {
+        try {
+            Files.setLastModifiedTime(file, FileTime.fromMillis(System.currentTimeMillis()));
+        } catch (IOException e) {
+            // only the eviction order suffers
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            // left for the next trim
+        }
+    }
+}

@@ -1,0 +1,197 @@
+package org.mpft.plugin.secondary;
+
+import org.mpft.plugin.cluster.ClusterHandshake;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.quic.QuicChannel;
+import java.security.SecureRandom;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.mpft.protocol.ClusterHello;
+import org.mpft.protocol.ClusterProof;
+import org.mpft.protocol.ClusterWelcome;
+import org.mpft.protocol.EndTransfer;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.RegisterTransfer;
+import org.mpft.protocol.SendChunk;
+import org.mpft.protocol.TransferRefused;
+import org.mpft.protocol.TransferRegistered;
+import org.mpft.transport.FrameStreamCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A secondary's side of one cluster link (a stream of cluster frames from a primary): checks that the
+ * primary's address is one of {@code mpft.cluster.accept-primaries}, runs the secondary's side of the
+ * {@link ClusterHandshake}, answers with CLUSTER_WELCOME, then registers transfers and serves SEND_CHUNKs
+ * through the {@link SecondaryRole}. A peer without the secret is refused with
+ * ERROR(CLUSTER_AUTH_FAILED), logged, and the connection closes. Runs on the connection's event loop.
+ */
+public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterLinkHandler.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** How long a refused link stays open for the ERROR to get out. */
+    static final long CLOSE_GRACE_MS = 1000;
+
+    private final QuicChannel connection;
+    private final SecondaryRole role;
+    private final ClusterHandshake.SecondarySide handshake;
+    private ChannelHandlerContext ctx;
+    private boolean up;
+    private boolean closing;
+
+    /**
+     * @param connection the primary's connection
+     * @param role       the secondary's role
+     */
+    public ClusterLinkHandler(QuicChannel connection, SecondaryRole role) {
+        super(Frame.class);
+        this.connection = connection;
+        this.role = role;
+        // the listener presents this one certificate on every connection: the proofs are bound to it
+        this.handshake = new ClusterHandshake.SecondarySide(role.secret(), role.name(), RANDOM,
+                role.certificateSha256());
+    }
+
+    /** The name of the primary on the other end, once it proved the secret; null before. */
+    String primary() {
+        return up ? handshake.peer() : null;
+    }
+
+    /** Sends a frame to the primary (any thread); false when the link is gone. */
+    boolean send(Frame frame) {
+        ChannelHandlerContext c = ctx;
+        if (c == null || !c.channel().isActive()) {
+            return false;
+        }
+        c.writeAndFlush(frame);
+        return true;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext context) {
+        this.ctx = context;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext context, Frame frame) {
+        try {
+            handle(frame);
+        } catch (MpftException e) {
+            refuse(e.code(), e.getMessage());
+        }
+    }
+
+    private void handle(Frame frame) throws MpftException {
+        if (closing) {
+            return;
+        }
+        if (!up) {
+            if (frame instanceof ClusterHello hello) {
+                if (!role.acceptsPrimary(connection.remoteSocketAddress())) {
+                    throw new MpftException(ErrorCode.CLUSTER_AUTH_FAILED, "primary " + hello.node() + " at "
+                            + connection.remoteSocketAddress() + " is not in mpft.cluster.accept-primaries of "
+                            + role.name());
+                }
+                send(handshake.onHello(hello));
+                return;
+            }
+            if (frame instanceof ClusterProof proof) {
+                handshake.onProof(proof);
+                up = true;
+                role.linkUp(handshake.peer(), this);
+                // no port configured: clients reach this secondary on the port the primary's link came in on
+                int port = role.advertisePort() > 0 ? role.advertisePort()
+                        : ((java.net.InetSocketAddress) connection.localSocketAddress()).getPort();
+                send(new ClusterWelcome(role.advertiseHost(), port, role.certificateSha256()));
+                LOG.info("cluster link from primary {} at {} accepted", handshake.peer(),
+                        connection.remoteSocketAddress());
+                return;
+            }
+            if (frame instanceof ErrorFrame error) {
+                // the primary checked our proof first and refused it: the two do not share a secret
+                closing = true;
+                LOG.warn("cluster link from {} ({}) refused: the handshake failed on the primary's side: {} {}",
+                        connection.remoteSocketAddress(), handshake.peer(), error.code(), error.message());
+                connection.close();
+                return;
+            }
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type()
+                    + " before the cluster handshake completed");
+        }
+        if (frame instanceof RegisterTransfer registration) {
+            register(registration);
+        } else if (frame instanceof SendChunk send) {
+            role.sendChunk(handshake.peer(), send, this);
+        } else if (frame instanceof EndTransfer end) {
+            role.endTransfer(handshake.peer(), end.transferId());
+        } else if (frame instanceof ErrorFrame error) {
+            LOG.warn("primary {} reported {}: {}", handshake.peer(), error.code(), error.message());
+        } else {
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type() + " on a cluster link");
+        }
+    }
+
+    private void register(RegisterTransfer registration) {
+        String primary = handshake.peer();
+        try {
+            role.io().execute(() -> {
+                try {
+                    role.registry().register(primary, registration);
+                    send(new TransferRegistered(registration.transferId()));
+                    LOG.info("transfer {} of primary {} registered: {} reads {}", registration.transferId(), primary,
+                            registration.user(), registration.path());
+                } catch (MpftException e) {
+                    LOG.info("transfer {} of primary {} refused: {}", registration.transferId(), primary,
+                            e.getMessage());
+                    send(new TransferRefused(registration.transferId(), e.code(), e.getMessage()));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            send(new TransferRefused(registration.transferId(), ErrorCode.INTERNAL_ERROR, role.name()
+                    + " is shutting down"));
+        }
+    }
+
+    private void refuse(ErrorCode code, String message) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (code == ErrorCode.CLUSTER_AUTH_FAILED) {
+            LOG.warn("cluster link from {} refused: {}", connection.remoteSocketAddress(), message);
+        } else {
+            LOG.warn("cluster link from {} closed: {}: {}", connection.remoteSocketAddress(), code, message);
+        }
+        send(ErrorFrame.of(code, message));
+        connection.eventLoop().schedule(() -> {
+            connection.close();
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext context, Throwable cause) {
+        var protocol = FrameStreamCodec.protocolError(cause);
+        if (protocol != null) {
+            refuse(ErrorCode.PROTOCOL_ERROR, protocol.getMessage());
+        } else {
+            connection.close();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext context) {
+        if (up) {
+            role.linkDown(handshake.peer(), this);
+            LOG.info("cluster link from primary {} closed", handshake.peer());
+        }
+        connection.close();
+        context.fireChannelInactive();
+    }
+}

@@ -1,0 +1,370 @@
+package org.mpft.plugin.secondary;
+
+import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.cluster.Ticket;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+import org.mpft.api.AccessDenied;
+import org.mpft.api.AuthenticationFailed;
+import org.mpft.api.HostContext;
+import org.mpft.api.HostException;
+import org.mpft.api.InvalidPath;
+import org.mpft.api.NoSuchFile;
+import org.mpft.api.Principal;
+import org.mpft.api.ReadableFile;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkPlan;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.RegisterTransfer;
+import org.mpft.protocol.RemotePath;
+
+/**
+ * A secondary's transfers: what its primaries registered (REGISTER_TRANSFER), which client attached to
+ * each with its ticket (ATTACH), and which chunks each primary assigned (SEND_CHUNK). Thread-safe.
+ *
+ * <p>At registration the secondary looks the user up through its own host ({@code Authenticator.lookup}),
+ * opens the file through its own host's {@code FileAccess} (so its own access rules apply) and refuses a
+ * copy whose size or mtime differs from the primary's ({@link ErrorCode#STALE_FILE}). The file stays open
+ * for the transfer. The content check is per chunk: the secondary reports the checksum of the bytes it
+ * read in CHUNK_SENT and the primary compares it with its own digest of that chunk (and the client checks
+ * the chunk against the primary's digest before it accepts it), so a copy with equal size and mtime but
+ * other bytes never reaches the final file.
+ *
+ * <p>Transfer ids are unique per primary, so transfers are keyed by (primary name, transfer id); tickets
+ * by their random id. A transfer nobody attached to is forgotten when its ticket expires.
+ */
+public final class SecondaryTransfers implements AutoCloseable {
+
+    /** The most transfers registered at once, over all primaries. */
+    public static final int DEFAULT_MAX_TRANSFERS = 1024;
+
+    /** One registered transfer. Its mutable state is guarded by the registry's lock. */
+    static final class Registered {
+        private final String primary;
+        private final RegisterTransfer registration;
+        private final Principal user;
+        private final ReadableFile file;
+        private final ChunkPlan plan;
+        private final BitSet assigned = new BitSet();
+        private boolean attached;
+
+        private Registered(String primary, RegisterTransfer registration, Principal user, ReadableFile file) {
+            this.primary = primary;
+            this.registration = registration;
+            this.user = user;
+            this.file = file;
+            this.plan = registration.plan();
+        }
+
+        /** The primary that registered it. */
+        String primary() {
+            return primary;
+        }
+
+        /** The transfer id on that primary. */
+        long transferId() {
+            return registration.transferId();
+        }
+
+        /** The user, as this secondary's host knows them. */
+        Principal user() {
+            return user;
+        }
+
+        /** How the primary asked this secondary to compress the chunks ({@code RAW}: not at all). */
+        org.mpft.protocol.Encoding compression() {
+            return registration.compression();
+        }
+
+        /** The requested path. */
+        String path() {
+            return registration.path();
+        }
+
+        /** The file, opened through this secondary's host (size and mtime equal to the primary's). */
+        ReadableFile file() {
+            return file;
+        }
+
+        /** How the file is cut. */
+        ChunkPlan plan() {
+            return plan;
+        }
+
+        /** How chunks are checked. */
+        ChecksumAlgorithm checksum() {
+            return registration.checksumAlgorithm();
+        }
+
+        /** The ticket id the client must present. */
+        Bytes ticketId() {
+            return registration.ticketId();
+        }
+
+        @Override
+        public String toString() {
+            return "transfer " + registration.transferId() + " of " + primary + " (" + registration.user() + ", "
+                    + registration.path() + ")";
+        }
+    }
+
+    private record Key(String primary, long transferId) {
+    }
+
+    private final ClusterSecret secret;
+    private final String name;
+    private final HostContext host;
+    private final LongSupplier wallClock;
+    private final int maxTransfers;
+    private final Map<Key, Registered> byTransfer = new HashMap<>();
+    private final Map<Bytes, Registered> byTicket = new HashMap<>();
+
+    /**
+     * @param secret       the cluster secret (tickets are checked with it)
+     * @param name         this secondary's name; tickets for other secondaries are refused
+     * @param host         this secondary's host: its user store and its file access
+     * @param wallClock    milliseconds since the epoch ({@link System#currentTimeMillis} outside tests)
+     * @param maxTransfers the most transfers registered at once
+     */
+    public SecondaryTransfers(ClusterSecret secret, String name, HostContext host, LongSupplier wallClock, int maxTransfers) {
+        this.secret = Objects.requireNonNull(secret, "secret");
+        this.name = Objects.requireNonNull(name, "name");
+        this.host = Objects.requireNonNull(host, "host");
+        this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.maxTransfers = maxTransfers;
+    }
+
+    /**
+     * Registers a transfer for {@code primary}: the user must exist on this host and may read the file,
+     * and this host's copy must have the primary's size and mtime. Blocking (host calls): run it off the
+     * event loop.
+     *
+     * @throws MpftException ACCESS_DENIED, FILE_NOT_FOUND, INVALID_PATH, STALE_FILE, LIMIT_EXCEEDED,
+     *                       INVALID_TICKET (already expired) or INTERNAL_ERROR, naming the file
+     */
+    Registered register(String primary, RegisterTransfer registration) throws MpftException {
+        Objects.requireNonNull(primary, "primary");
+        if (registration.expiresAtMillis() <= wallClock.getAsLong()) {
+            throw new MpftException(ErrorCode.INVALID_TICKET, "transfer " + registration.transferId()
+                    + " registered with a ticket that already expired");
+        }
+        RemotePath.validate(registration.path());
+        Principal user;
+        try {
+            user = host.authenticator().lookup(registration.user());
+        } catch (AuthenticationFailed e) {
+            throw new MpftException(ErrorCode.ACCESS_DENIED, "user " + registration.user() + " is unknown on "
+                    + name);
+        }
+        ReadableFile file = open(user, registration.path());
+        if (file.size() != registration.size() || file.lastModifiedMillis() != registration.mtimeMillis()) {
+            String message = registration.path() + " on " + name + " is " + file.size() + " bytes, mtime "
+                    + file.lastModifiedMillis() + "; the primary's is " + registration.size() + " bytes, mtime "
+                    + registration.mtimeMillis();
+            closeQuietly(file);
+            throw new MpftException(ErrorCode.STALE_FILE, message);
+        }
+        Registered registered = new Registered(primary, registration, user, file);
+        List<Registered> replaced = new ArrayList<>();
+        synchronized (this) {
+            expire(replaced);
+            Registered old = byTransfer.remove(new Key(primary, registration.transferId()));
+            if (old != null) {
+                byTicket.remove(old.ticketId());
+                replaced.add(old);
+            }
+            if (byTransfer.size() >= maxTransfers || byTicket.containsKey(registration.ticketId())) {
+                replaced.add(registered);
+                closeAll(replaced);
+                throw new MpftException(ErrorCode.LIMIT_EXCEEDED, name + " holds " + byTransfer.size()
+                        + " transfers, its limit");
+            }
+            byTransfer.put(new Key(primary, registration.transferId()), registered);
+            byTicket.put(registration.ticketId(), registered);
+        }
+        closeAll(replaced);
+        return registered;
+    }
+
+    /**
+     * A client attaches with a ticket: it must verify ({@link Ticket#verify}), be for a transfer registered
+     * here with exactly the ticket's fields, and not be in use by another client.
+     *
+     * @throws MpftException INVALID_TICKET naming what failed
+     */
+    Registered attach(Bytes sealedTicket) throws MpftException {
+        long now = wallClock.getAsLong();
+        Ticket ticket = Ticket.verify(sealedTicket, secret, name, now);
+        synchronized (this) {
+            Registered registered = byTicket.get(ticket.id());
+            if (registered == null) {
+                throw new MpftException(ErrorCode.INVALID_TICKET, "no transfer " + ticket.transferId()
+                        + " is registered on " + name + " for this ticket");
+            }
+            RegisterTransfer r = registered.registration;
+            if (r.transferId() != ticket.transferId() || !r.user().equals(ticket.user())
+                    || !r.path().equals(ticket.path()) || r.size() != ticket.size()
+                    || r.mtimeMillis() != ticket.mtimeMillis() || r.chunkSize() != ticket.chunkSize()) {
+                throw new MpftException(ErrorCode.INVALID_TICKET, "the ticket is for another transfer than "
+                        + registered);
+            }
+            if (now >= r.expiresAtMillis()) {
+                throw new MpftException(ErrorCode.INVALID_TICKET, "the registration of " + registered + " expired");
+            }
+            if (registered.attached) {
+                throw new MpftException(ErrorCode.INVALID_TICKET, "another client already attached to "
+                        + registered + " with this ticket");
+            }
+            registered.attached = true;
+            return registered;
+        }
+    }
+
+    /**
+     * The primary assigns {@code chunk} of its transfer to this secondary (SEND_CHUNK).
+     *
+     * @throws MpftException INVALID_TICKET when the transfer is not registered here (or ended), PROTOCOL_ERROR
+     *                       when the chunk is outside the file or its offset/length do not match the plan
+     */
+    synchronized Registered assign(String primary, long transferId, int chunk, long offset, int length)
+            throws MpftException {
+        Registered registered = byTransfer.get(new Key(primary, transferId));
+        if (registered == null) {
+            throw new MpftException(ErrorCode.INVALID_TICKET, "transfer " + transferId + " of " + primary
+                    + " is not registered on " + name);
+        }
+        if (chunk >= registered.plan.chunkCountLong() || registered.plan.offset(chunk) != offset
+                || registered.plan.length(chunk) != length) {
+            throw new MpftException(ErrorCode.PROTOCOL_ERROR, "chunk " + chunk + " at " + offset + " (" + length
+                    + " bytes) is not a chunk of " + registered);
+        }
+        registered.assigned.set(chunk);
+        return registered;
+    }
+
+    /**
+     * Whether the client attached to {@code registered} may receive {@code chunk} from this secondary: the
+     * primary assigned it here.
+     */
+    synchronized boolean isAssigned(Registered registered, int chunk) {
+        return chunk >= 0 && registered.assigned.get(chunk);
+    }
+
+    /** The client of {@code registered} asked for {@code chunk}; refuses chunks the primary did not assign here. */
+    void checkAssigned(Registered registered, int chunk) throws MpftException {
+        if (!isAssigned(registered, chunk)) {
+            throw new MpftException(ErrorCode.INVALID_TICKET, "chunk " + chunk + " of " + registered
+                    + " was not assigned to " + name);
+        }
+    }
+
+    /** The transfer of {@code primary} ended (END_TRANSFER, the link closed): forgets it and closes its file. */
+    void end(String primary, long transferId) {
+        Registered removed;
+        synchronized (this) {
+            removed = byTransfer.remove(new Key(primary, transferId));
+            if (removed != null) {
+                byTicket.remove(removed.ticketId());
+            }
+        }
+        if (removed != null) {
+            closeQuietly(removed.file);
+        }
+    }
+
+    /** Every transfer of {@code primary} ends (its link closed). */
+    void endAll(String primary) {
+        List<Registered> removed = new ArrayList<>();
+        synchronized (this) {
+            byTransfer.values().removeIf(r -> {
+                if (r.primary.equals(primary)) {
+                    removed.add(r);
+                    byTicket.remove(r.ticketId());
+                    return true;
+                }
+                return false;
+            });
+        }
+        closeAll(removed);
+    }
+
+    /** The registered transfer of {@code primary}, or null. */
+    synchronized Registered find(String primary, long transferId) {
+        return byTransfer.get(new Key(primary, transferId));
+    }
+
+    /** The number of transfers registered. */
+    synchronized int size() {
+        return byTransfer.size();
+    }
+
+    /** Forgets expired registrations that no client attached to. */
+    void expire() {
+        List<Registered> expired = new ArrayList<>();
+        synchronized (this) {
+            expire(expired);
+        }
+        closeAll(expired);
+    }
+
+    private void expire(List<Registered> into) {
+        long now = wallClock.getAsLong();
+        byTransfer.values().removeIf(r -> {
+            if (!r.attached && now >= r.registration.expiresAtMillis()) {
+                byTicket.remove(r.ticketId());
+                into.add(r);
+                return true;
+            }
+            return false;
+        });
+    }
+
+    @Override
+    public void close() {
+        List<Registered> all;
+        synchronized (this) {
+            all = new ArrayList<>(byTransfer.values());
+            byTransfer.clear();
+            byTicket.clear();
+        }
+        closeAll(all);
+    }
+
+    private ReadableFile open(Principal user, String path) throws MpftException {
+        try {
+            return host.fileAccess().openForRead(user, path);
+        } catch (NoSuchFile e) {
+            throw new MpftException(ErrorCode.FILE_NOT_FOUND, "no such file on " + name + ": " + path);
+        } catch (AccessDenied | AuthenticationFailed e) {
+            throw new MpftException(ErrorCode.ACCESS_DENIED, "access denied on " + name + ": " + path);
+        } catch (InvalidPath e) {
+            throw new MpftException(ErrorCode.INVALID_PATH, "invalid path on " + name + ": " + path);
+        } catch (HostException | IOException | RuntimeException e) {
+            throw new MpftException(ErrorCode.INTERNAL_ERROR, "cannot open " + path + " on " + name + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static void closeAll(List<Registered> registrations) {
+        for (Registered r : registrations) {
+            closeQuietly(r.file);
+        }
+    }
+
+    private static void closeQuietly(ReadableFile file) {
+        try {
+            file.close();
+        } catch (IOException | RuntimeException e) {
+            // nothing more to do with a file we only read
+        }
+    }
+}

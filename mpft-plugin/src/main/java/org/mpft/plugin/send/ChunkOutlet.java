@@ -1,0 +1,18 @@
+package org.mpft.plugin.send;
+
+import io.netty.buffer.ByteBuf;
+import org.mpft.protocol.ChunkHeader;
+
+/** Where a chunk sender puts a chunk it has read: a new stream toward the client. */
+public interface ChunkOutlet {
+
+    /**
+     * Sends one chunk; takes ownership of {@code payload} (released exactly once, sent or not).
+     *
+     * @param onFailure called on the event loop when the chunk could not be sent (stream refused or reset)
+     */
+    void send(ChunkHeader header, ByteBuf payload, Runnable onFailure);
+
+    /** Stops every chunk still being sent (a cancelled or failed transfer). */
+    void abortAll();
+}

@@ -1,0 +1,54 @@
+package org.mpft.plugin.send;
+
+import org.mpft.plugin.testhooks.TestHooks;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.Set;
+import org.mpft.protocol.ChunkHeader;
+
+/**
+ * Sends each chunk on a new server-opened unidirectional stream of one QUIC connection, through a
+ * {@link ChunkStreamWriter}. Confined to the connection's event loop.
+ */
+public final class QuicChunkOutlet implements ChunkOutlet {
+
+    private final QuicChannel connection;
+    private final Set<QuicStreamChannel> streams = new LinkedHashSet<>();
+
+    /** @param connection the client's connection: each chunk goes on a new stream of it */
+    public QuicChunkOutlet(QuicChannel connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        TestHooks hooks = TestHooks.active();
+        if (hooks != null && (payload = hooks.beforeSend(header, payload)) == null) {
+            return; // test only: a stalled path
+        }
+        ChunkStreamWriter writer = new ChunkStreamWriter(header, payload);
+        connection.createStream(QuicStreamType.UNIDIRECTIONAL, writer).addListener(f -> {
+            if (f.isSuccess()) {
+                QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
+                streams.add(stream);
+                stream.closeFuture().addListener(c -> streams.remove(stream));
+            } else {
+                writer.abandon();
+                onFailure.run();
+            }
+        });
+    }
+
+    @Override
+    public void abortAll() {
+        for (QuicStreamChannel stream : new ArrayList<>(streams)) {
+            stream.close();
+        }
+        streams.clear();
+    }
+}

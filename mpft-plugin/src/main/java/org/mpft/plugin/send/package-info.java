@@ -1,0 +1,11 @@
+/**
+ * The read pipeline of a chunk, from the host's file to a QUIC stream: {@link org.mpft.plugin.send.ChunkReader}
+ * waits for the instance's {@link org.mpft.plugin.send.SendRateLimiter}, takes a chunk read ahead by the
+ * path's {@link org.mpft.plugin.send.ChunkPrefetcher} or reads it through the
+ * {@link org.mpft.plugin.send.ChunkSource} (the chunk cache, then the file's positional read, the checksum,
+ * compression where it pays), and hands header and bytes to a {@link org.mpft.plugin.send.ChunkOutlet}:
+ * {@link org.mpft.plugin.send.QuicChunkOutlet} opens one unidirectional stream per chunk and
+ * {@code ChunkStreamWriter} writes it at the priority of {@code StreamPriorities}.
+ * {@link org.mpft.plugin.send.Transfer} is the open file being read. Used by both roles.
+ */
+package org.mpft.plugin.send;

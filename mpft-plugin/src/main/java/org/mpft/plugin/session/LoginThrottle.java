@@ -1,0 +1,160 @@
+package org.mpft.plugin.session;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Exponential back-off after failed logins, kept separately per user name and per source address: after
+ * {@code freeFailures} failures of a key, each further failure locks that key for {@code base × 2^k}
+ * (capped at {@code max}); a locked key's logins are refused without asking the host, so a password
+ * cannot be guessed faster than the back-off allows, neither against one user from many addresses nor
+ * against many users from one address. A key forgets its failures {@code forgetAfter} after its last
+ * one; a good login clears its user's count (not its address's: one account must not unlock guessing
+ * against all others). Memory is bounded: at most {@code maxKeys} keys, the least recently failed
+ * dropped first. Thread-safe; time comes from a {@link LongSupplier} of nanoseconds (a fake clock in
+ * tests).
+ */
+public final class LoginThrottle {
+
+    /** The default bound on remembered keys (users plus addresses). */
+    public static final int DEFAULT_MAX_KEYS = 10_000;
+
+    private final long baseNanos;
+    private final long maxNanos;
+    private final int freeFailures;
+    private final long forgetNanos;
+    private final int maxKeys;
+    private final LongSupplier clock;
+    private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+
+    /** Failures of one key and when it may try again. */
+    private static final class Entry {
+        int failures;
+        long lastFailure;
+        long lockedUntil;
+    }
+
+    /**
+     * @param base         the first lock, after {@code freeFailures} failures; zero turns the throttle off
+     * @param max          the longest lock
+     * @param freeFailures failures of a key before its first lock (0 = lock from the first failure)
+     * @param forgetAfter  a key's failures are forgotten this long after its last one
+     * @param maxKeys      the most keys remembered
+     * @param clock        nanoseconds, monotonic ({@code System::nanoTime})
+     */
+    public LoginThrottle(Duration base, Duration max, int freeFailures, Duration forgetAfter, int maxKeys,
+                         LongSupplier clock) {
+        this.baseNanos = base.toNanos();
+        this.maxNanos = Math.max(baseNanos, max.toNanos());
+        if (baseNanos < 0 || freeFailures < 0 || maxKeys < 2 || forgetAfter.isNegative()) {
+            throw new IllegalArgumentException("bad login throttle settings");
+        }
+        this.freeFailures = freeFailures;
+        this.forgetNanos = forgetAfter.toNanos();
+        this.maxKeys = maxKeys;
+        this.clock = Objects.requireNonNull(clock, "clock");
+    }
+
+    /**
+     * How long a login of {@code user} from {@code source} must still wait; zero when it may be checked now.
+     */
+    synchronized Duration waitFor(String user, InetAddress source) {
+        if (baseNanos == 0) {
+            return Duration.ZERO;
+        }
+        long now = clock.getAsLong();
+        long wait = Math.max(remaining(userKey(user), now), remaining(addressKey(source), now));
+        return Duration.ofNanos(wait);
+    }
+
+    /** Records a failed login: both the user's and the address's count go up. */
+    synchronized void failed(String user, InetAddress source) {
+        if (baseNanos == 0) {
+            return;
+        }
+        long now = clock.getAsLong();
+        fail(userKey(user), now);
+        fail(addressKey(source), now);
+    }
+
+    /** Records a good login: the user's failures are forgotten. */
+    synchronized void succeeded(String user) {
+        entries.remove(userKey(user));
+    }
+
+    /** Keys remembered now (for tests of the memory bound). */
+    synchronized int size() {
+        return entries.size();
+    }
+
+    private long remaining(String key, long now) {
+        Entry e = entries.get(key);
+        if (e == null) {
+            return 0;
+        }
+        if (now - e.lastFailure > forgetNanos) {
+            entries.remove(key);
+            return 0;
+        }
+        return Math.max(0, e.lockedUntil - now);
+    }
+
+    private void fail(String key, long now) {
+        Entry e = entries.get(key);
+        if (e == null || now - e.lastFailure > forgetNanos) {
+            e = new Entry();
+            entries.put(key, e);
+        }
+        e.failures++;
+        e.lastFailure = now;
+        int over = e.failures - freeFailures;
+        if (over > 0) {
+            long lock = over > 40 ? maxNanos : Math.min(maxNanos, baseNanos << Math.min(over - 1, 40));
+            if (lock < 0) {
+                lock = maxNanos; // shift overflow
+            }
+            e.lockedUntil = now + lock;
+        }
+        evict(now);
+    }
+
+    private void evict(long now) {
+        if (entries.size() <= maxKeys) {
+            return;
+        }
+        // first the forgotten, then the least recently used
+        for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator(); it.hasNext(); ) {
+            if (now - it.next().getValue().lastFailure > forgetNanos) {
+                it.remove();
+            }
+        }
+        for (Iterator<Map.Entry<String, Entry>> it = entries.entrySet().iterator();
+             entries.size() > maxKeys && it.hasNext(); ) {
+            it.next();
+            it.remove();
+        }
+    }
+
+    /** A user's key; a long name (never a real one) is kept as its hash, so memory stays bounded. */
+    private static String userKey(String user) {
+        if (user.length() <= 64) {
+            return "u:" + user;
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(user.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "h:" + java.util.HexFormat.of().formatHex(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String addressKey(InetAddress source) {
+        return "a:" + (source == null ? "?" : source.getHostAddress());
+    }
+}

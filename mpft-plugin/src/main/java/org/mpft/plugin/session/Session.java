@@ -1,0 +1,360 @@
+package org.mpft.plugin.session;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicStreamType;
+import java.net.InetAddress;
+import java.security.SecureRandom;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.mpft.api.AuthenticationFailed;
+import org.mpft.api.Principal;
+import org.mpft.api.ReadableFile;
+import org.mpft.plugin.primary.PrimaryTransfer;
+import org.mpft.plugin.primary.TransferControl;
+import org.mpft.plugin.secondary.AttachHandler;
+import org.mpft.plugin.send.StreamPriorities;
+import org.mpft.protocol.Attach;
+import org.mpft.protocol.AuthOk;
+import org.mpft.protocol.AuthPassword;
+import org.mpft.protocol.AuthPublicKey;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.FrameCodec;
+import org.mpft.protocol.FrameType;
+import org.mpft.protocol.Hello;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.Open;
+import org.mpft.protocol.ProtocolException;
+import org.mpft.protocol.ServerHello;
+import org.mpft.transport.FrameStreamCodec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One client connection: the login and open phases of its control stream.
+ * {@code HELLO -> SERVER_HELLO (challenge) -> AUTH_* -> AUTH_OK -> OPEN}; an OPEN whose file the host
+ * opens starts a {@link PrimaryTransfer}, which takes the transfer's frames (META ... DONE or CANCEL), after
+ * which another OPEN may follow. A frame out of order is answered with ERROR(PROTOCOL_ERROR) and the
+ * connection closes; so does a failed login (after {@code mpft.auth-failure-delay}). A refused OPEN (no such
+ * file, access denied ...) is answered with ERROR and the session waits for another OPEN. On a secondary, a
+ * client sends ATTACH (its ticket) instead of logging in: the session hands the control stream to an
+ * {@link AttachHandler}. Host calls run on the I/O pool; every state change happens on the connection's
+ * event loop.
+ */
+public final class Session extends SimpleChannelInboundHandler<Frame> implements TransferControl {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Session.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** Bytes of the login challenge. */
+    static final int CHALLENGE_BYTES = 32;
+
+    /** How long the server waits for the client to close after a fatal ERROR before closing itself. */
+    static final long CLOSE_GRACE_MS = 2000;
+
+    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, TRANSFER, ATTACHED, CLOSED }
+
+    private final QuicChannel connection;
+    private final boolean overLimit;
+    private final Sessions shared;
+    private QuicStreamChannel control;
+    private State state = State.HELLO;
+    /** True once the conversation is over (ended, failed or closed): the session no longer counts against limits. */
+    private volatile boolean ended;
+    private Bytes challenge;
+    private Principal user;
+    private long features;
+    private PrimaryTransfer transfer;
+    private SessionLimits.UserSession userSession;
+    private int opens;
+
+    Session(QuicChannel connection, boolean overLimit, Sessions shared) {
+        super(Frame.class);
+        this.connection = connection;
+        this.overLimit = overLimit;
+        this.shared = shared;
+    }
+
+    /**
+     * Takes a client-opened stream as the control stream when it is the connection's first bidirectional
+     * one. Called on the event loop.
+     *
+     * @return false when the stream is not wanted (the caller closes it)
+     */
+    public boolean acceptControlStream(QuicStreamChannel stream) {
+        if (control != null || stream.type() != QuicStreamType.BIDIRECTIONAL || state == State.CLOSED) {
+            return false;
+        }
+        control = stream;
+        stream.updatePriority(StreamPriorities.CONTROL);
+        stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL), this);
+        return true;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+        try {
+            handle(ctx, frame);
+        } catch (MpftException e) {
+            fail(e.code(), e.getMessage());
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Frame frame) throws MpftException {
+        switch (state) {
+            case HELLO -> onHello(expect(frame, Hello.class));
+            case AUTH -> onAuth(ctx, frame);
+            case OPEN -> onOpen(expect(frame, Open.class));
+            case TRANSFER -> {
+                if (transfer.handle(frame)) {
+                    transfer = null;
+                    state = State.OPEN;
+                }
+            }
+            case CLOSED -> { }
+            default -> throw unexpected(frame);
+        }
+    }
+
+    private void onHello(Hello hello) throws MpftException {
+        SessionSettings settings = shared.settings();
+        if (overLimit) {
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, settings.name()
+                    + " serves " + settings.maxSessions() + " sessions at most; try again later");
+        }
+        if (hello.version() < 1) {
+            throw new MpftException(ErrorCode.UNSUPPORTED_VERSION, "protocol version " + hello.version()
+                    + " is not supported (this server speaks " + FrameCodec.PROTOCOL_VERSION + ")");
+        }
+        byte[] random = new byte[CHALLENGE_BYTES];
+        RANDOM.nextBytes(random);
+        challenge = Bytes.of(random);
+        state = State.AUTH;
+        features = hello.features() & (Features.MULTI_PATH | (settings.compression() ? Features.COMPRESSION : 0L));
+        write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), features, challenge,
+                settings.name()));
+        LOG.debug("session from {}: {}", connection.remoteSocketAddress(), hello.agent());
+    }
+
+    private void onAuth(ChannelHandlerContext ctx, Frame frame) throws MpftException {
+        if (frame instanceof Attach attach && shared.secondary() != null) {
+            // a secondary's client: the attach handler takes the control stream from here on
+            state = State.ATTACHED;
+            AttachHandler attaching = new AttachHandler(connection, control, shared.secondary(), shared.io(),
+                    shared.settings().authFailureDelay(), this::releaseSlots);
+            ctx.pipeline().replace(this, "attach", attaching);
+            attaching.attach(attach);
+            return;
+        }
+        if (!(frame instanceof AuthPassword) && !(frame instanceof AuthPublicKey)) {
+            throw unexpected(frame);
+        }
+        state = State.AUTHENTICATING;
+        String name = frame instanceof AuthPassword p ? p.user() : ((AuthPublicKey) frame).user();
+        SessionLimits limits = shared.limits();
+        InetAddress source = SessionLimits.address(connection.remoteSocketAddress());
+        long lockedMs = limits.throttle().waitFor(name, source).toMillis();
+        if (lockedMs > 0) {
+            // refused without asking the host: guessing goes no faster than the back-off
+            LOG.warn("login of '{}' from {} refused: too many failed logins of this user or address ({} ms left)",
+                    SessionLimits.printable(name), connection.remoteSocketAddress(), lockedMs);
+            throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "authentication failed for user " + name + " on "
+                    + shared.settings().name() + ": too many failed logins, try again in "
+                    + ((lockedMs + 999) / 1000) + " s");
+        }
+        blocking(() -> {
+            try {
+                Principal principal = frame instanceof AuthPassword p
+                        ? shared.authenticator().password(p)
+                        : shared.authenticator().publicKey((AuthPublicKey) frame, challenge);
+                onLoop(() -> loggedIn(principal));
+            } catch (AuthenticationFailed | RuntimeException e) {
+                limits.throttle().failed(name, source);
+                LOG.warn("login of '{}' from {} refused: {}", SessionLimits.printable(name),
+                        connection.remoteSocketAddress(), SessionLimits.printable(String.valueOf(e.getMessage())));
+                connection.eventLoop().schedule(() -> fail(ErrorCode.AUTHENTICATION_FAILED,
+                                "authentication failed for user " + name + " on " + shared.settings().name()),
+                        shared.settings().authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+            }
+        });
+    }
+
+    private void loggedIn(Principal principal) {
+        if (state != State.AUTHENTICATING) {
+            return;
+        }
+        SessionLimits limits = shared.limits();
+        SessionLimits.UserSession entered = limits.enter(principal.name());
+        if (entered == null) {
+            LOG.warn("login of '{}' from {} refused: {} sessions already", principal.name(),
+                    connection.remoteSocketAddress(), limits.maxSessionsPerUser());
+            fail(ErrorCode.LIMIT_EXCEEDED, "user " + principal.name() + " already has " + limits.maxSessionsPerUser()
+                    + " sessions on " + shared.settings().name() + " (mpft.max-sessions-per-user"
+                    + "); try again when one ends");
+            return;
+        }
+        limits.throttle().succeeded(principal.name());
+        userSession = entered;
+        user = principal;
+        state = State.OPEN;
+        write(new AuthOk(principal.name()));
+    }
+
+    private void onOpen(Open open) throws MpftException {
+        int allowed = shared.limits().maxTransfersPerSession();
+        if (++opens > allowed) {
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " allows " + allowed
+                    + " transfers per session (mpft.max-transfers-per-session); connect again");
+        }
+        state = State.OPENING;
+        blocking(() -> {
+            ReadableFile file;
+            try {
+                file = shared.opener().open(user, open.path());
+            } catch (MpftException e) {
+                onLoop(() -> openRefused(open.path(), e));
+                return;
+            }
+            if (!onLoop(() -> opened(open, file))) {
+                FileOpener.closeQuietly(file);
+            }
+        });
+    }
+
+    private void openRefused(String path, MpftException e) {
+        if (state != State.OPENING) {
+            return;
+        }
+        LOG.info("{} may not download {}: {}", user.name(), path, e.getMessage());
+        state = State.OPEN;
+        write(ErrorFrame.of(e.code(), e.getMessage()));
+    }
+
+    private void opened(Open open, ReadableFile file) {
+        if (state != State.OPENING) {
+            FileOpener.closeQuietly(file);
+            return;
+        }
+        state = State.TRANSFER;
+        transfer = shared.transfers().open(connection, this, user, open, file, features);
+    }
+
+    private <T extends Frame> T expect(Frame frame, Class<T> type) throws ProtocolException {
+        if (!type.isInstance(frame)) {
+            throw unexpected(frame);
+        }
+        return type.cast(frame);
+    }
+
+    private ProtocolException unexpected(Frame frame) {
+        return new ProtocolException("unexpected " + frame.type() + " frame in state " + state);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ProtocolException protocol = FrameStreamCodec.protocolError(cause);
+        if (protocol != null) {
+            fail(ErrorCode.PROTOCOL_ERROR, protocol.getMessage());
+        } else {
+            LOG.debug("control stream of {} failed", connection.remoteSocketAddress(), cause);
+            connection.close();
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+        if (event instanceof ChannelInputShutdownReadComplete) {
+            connectionClosed(); // the client finished the conversation: free its slots now, not after QUIC's drain
+            connection.close();
+        }
+        ctx.fireUserEventTriggered(event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        connection.close();
+        ctx.fireChannelInactive();
+    }
+
+    /** True once the conversation is over; such a session no longer counts against the session limits. */
+    public boolean ended() {
+        return ended;
+    }
+
+    /** Frees the session's places under the total and per-user session limits. Idempotent; event loop. */
+    private void releaseSlots() {
+        ended = true;
+        if (userSession != null) {
+            userSession.close();
+            userSession = null;
+        }
+    }
+
+    /** The connection closed: stop the transfer and release everything. Idempotent; any thread. */
+    public void connectionClosed() {
+        if (!connection.eventLoop().inEventLoop()) {
+            onLoop(this::connectionClosed);
+            return;
+        }
+        state = State.CLOSED;
+        if (transfer != null) {
+            transfer.connectionClosed();
+            transfer = null;
+        }
+        releaseSlots();
+    }
+
+    /** Answers with ERROR and closes the session (the client closes first, or the server after a grace). */
+    @Override
+    public void fail(ErrorCode code, String message) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        if (transfer != null) {
+            transfer.close();
+            transfer = null;
+        }
+        releaseSlots(); // a refused or failed session stops counting at once, during the close grace too
+        if (control == null || !control.isActive()) {
+            connection.close();
+            return;
+        }
+        control.writeAndFlush(ErrorFrame.of(code, message)).addListener(f -> control.shutdownOutput());
+        connection.eventLoop().schedule(() -> {
+            connection.close();
+        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** Writes {@code frame} on the control stream. */
+    @Override
+    public void write(Frame frame) {
+        if (control != null) {
+            control.writeAndFlush(frame);
+        }
+    }
+
+    private void blocking(Runnable task) {
+        try {
+            shared.io().execute(task);
+        } catch (RejectedExecutionException e) {
+            connection.close();
+        }
+    }
+
+    private boolean onLoop(Runnable task) {
+        try {
+            connection.eventLoop().execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,85 @@
+package org.mpft.plugin.session;
+
+import io.netty.handler.codec.quic.QuicChannel;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.mpft.api.Authenticator;
+import org.mpft.api.FileAccess;
+import org.mpft.plugin.primary.PrimaryTransfers;
+import org.mpft.plugin.secondary.SecondaryRole;
+import org.mpft.protocol.Bytes;
+
+/**
+ * What every client session of one listener shares, and where sessions are made: the settings, the login
+ * (the host's authenticator, the limits), the host's file access, the I/O pool, the primary's transfers and,
+ * on a secondary, the role that serves clients attaching with a ticket. Thread-safe.
+ */
+public final class Sessions {
+
+    private final SessionSettings settings;
+    private final SessionAuthenticator authenticator;
+    private final SessionLimits limits;
+    private final FileOpener opener;
+    private final Executor io;
+    private final PrimaryTransfers transfers;
+    private final SecondaryRole secondary;
+
+    /**
+     * @param settings          the sessions' settings
+     * @param authenticator     the host's authenticator
+     * @param certificateSha256 the SHA-256 of the listener's TLS certificate (bound into public-key logins)
+     * @param limits            the login back-off and the per-user session count
+     * @param access            the host's file access
+     * @param io                runs blocking work (host calls) off the event loop
+     * @param transfers         makes the transfers of an OPEN
+     * @param secondary         a secondary's role (clients may ATTACH with a ticket), or null on a primary
+     */
+    public Sessions(SessionSettings settings, Authenticator authenticator, Bytes certificateSha256,
+                    SessionLimits limits, FileAccess access, Executor io, PrimaryTransfers transfers,
+                    SecondaryRole secondary) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.authenticator = new SessionAuthenticator(authenticator, certificateSha256);
+        this.limits = Objects.requireNonNull(limits, "limits");
+        this.opener = new FileOpener(access, settings.maxFileSize(), settings.chunkSize());
+        this.io = Objects.requireNonNull(io, "io");
+        this.transfers = Objects.requireNonNull(transfers, "transfers");
+        this.secondary = secondary;
+    }
+
+    /**
+     * A session for a new connection; it starts when {@link Session#acceptControlStream} gets its stream.
+     *
+     * @param overLimit true when the listener already serves {@code mpft.max-sessions}: HELLO is refused
+     */
+    public Session open(QuicChannel connection, boolean overLimit) {
+        return new Session(connection, overLimit, this);
+    }
+
+    SessionSettings settings() {
+        return settings;
+    }
+
+    SessionAuthenticator authenticator() {
+        return authenticator;
+    }
+
+    SessionLimits limits() {
+        return limits;
+    }
+
+    FileOpener opener() {
+        return opener;
+    }
+
+    Executor io() {
+        return io;
+    }
+
+    PrimaryTransfers transfers() {
+        return transfers;
+    }
+
+    SecondaryRole secondary() {
+        return secondary;
+    }
+}

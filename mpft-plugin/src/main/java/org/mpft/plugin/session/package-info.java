@@ -1,0 +1,10 @@
+/**
+ * A client's session on the control stream: {@link org.mpft.plugin.session.Session} runs HELLO, the login
+ * ({@code SessionAuthenticator}: password or public-key signature, through the host's authenticator, under
+ * the {@code LoginThrottle} back-off and the per-user count of {@link org.mpft.plugin.session.SessionLimits})
+ * and OPEN ({@code FileOpener}: the name rule, then the host's access rules, then the size limit). An opened
+ * file becomes a primary transfer ({@code org.mpft.plugin.primary}); an ATTACH with a ticket, on a
+ * secondary, hands the stream to the secondary's attach handler. {@link org.mpft.plugin.session.Sessions}
+ * holds what every session of one listener shares and makes the sessions.
+ */
+package org.mpft.plugin.session;

@@ -1,0 +1,99 @@
+package org.mpft.plugin.testhooks;
+
+import io.netty.buffer.ByteBuf;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mpft.protocol.ChunkHeader;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * TEST-ONLY fault injection on the way out of a chunk, for the recovery integration tests. Inactive (one
+ * null check per chunk) unless the host JVM was started with one of these system properties, which no
+ * configuration file can set:
+ * <ul>
+ *   <li>{@value #CORRUPT_CHUNKS}{@code =3,7}: the first time each listed chunk (index from 0) of a transfer is
+ *       sent, one byte of its payload is flipped after its checksum was computed (on a copy: the chunk cache
+ *       keeps the good bytes), so the client sees a chunk that fails its checksum;</li>
+ *   <li>{@value #STALL_AFTER_CHUNKS}{@code =N}: after N chunks this instance stops sending chunks without
+ *       closing anything (the chunks are dropped silently, CHUNK_SENT is still reported), as a path that
+ *       stalls would.</li>
+ * </ul>
+ * When active, the instance logs a warning when it sends its first chunk. See SECURITY.md ("Test hooks"). Thread-safe.
+ */
+public final class TestHooks {
+
+    /** System property: chunk indices to corrupt once per transfer (test only). */
+    static final String CORRUPT_CHUNKS = "mpft.test.corrupt-chunks";
+    /** System property: chunks this instance sends before it stalls (test only). */
+    static final String STALL_AFTER_CHUNKS = "mpft.test.stall-after-chunks";
+
+    private static final Logger LOG = LoggerFactory.getLogger(TestHooks.class);
+    private static final TestHooks ACTIVE = fromSystemProperties();
+
+    private final Set<Integer> corrupt;
+    private final long stallAfter;
+    private final Set<String> corrupted = new HashSet<>();
+    private final AtomicLong sent = new AtomicLong();
+
+    TestHooks(Set<Integer> corrupt, long stallAfter) {
+        this.corrupt = Set.copyOf(corrupt);
+        this.stallAfter = stallAfter;
+    }
+
+    /** The hooks of this JVM, or null when none is set (the normal case). */
+    public static TestHooks active() {
+        return ACTIVE;
+    }
+
+    private static TestHooks fromSystemProperties() {
+        String corruptList = System.getProperty(CORRUPT_CHUNKS, "").trim();
+        String stall = System.getProperty(STALL_AFTER_CHUNKS, "").trim();
+        if (corruptList.isEmpty() && stall.isEmpty()) {
+            return null;
+        }
+        Set<Integer> chunks = new HashSet<>();
+        for (String part : corruptList.split(",")) {
+            if (!part.isBlank()) {
+                chunks.add(Integer.parseInt(part.trim()));
+            }
+        }
+        long stallAfter = stall.isEmpty() ? -1 : Long.parseLong(stall);
+        LOG.warn("TEST HOOKS ACTIVE ({}={}, {}={}): this instance damages or drops chunks on purpose; never use "
+                + "this outside tests", CORRUPT_CHUNKS, corruptList, STALL_AFTER_CHUNKS, stall);
+        return new TestHooks(chunks, stallAfter);
+    }
+
+    /**
+     * Applies the hooks to a chunk about to be sent.
+     *
+     * @return the payload to send (possibly a damaged copy; {@code payload} then released), or null when the
+     *         chunk is swallowed (stalled; {@code payload} released)
+     */
+    public ByteBuf beforeSend(ChunkHeader header, ByteBuf payload) {
+        if (stallAfter >= 0 && sent.incrementAndGet() > stallAfter) {
+            if (sent.get() == stallAfter + 1) {
+                LOG.warn("TEST HOOK {}: stalling after {} chunks (chunk {} of transfer {} and later are dropped)",
+                        STALL_AFTER_CHUNKS, stallAfter, header.chunk(), header.transferId());
+            }
+            payload.release();
+            return null;
+        }
+        if (!corrupt.contains(header.chunk()) || payload.readableBytes() == 0) {
+            return payload;
+        }
+        synchronized (corrupted) {
+            if (!corrupted.add(header.transferId() + "/" + header.chunk())) {
+                return payload;
+            }
+        }
+        ByteBuf copy = payload.copy();
+        payload.release();
+        int at = copy.readerIndex() + copy.readableBytes() / 2;
+        copy.setByte(at, copy.getByte(at) ^ 0x5A);
+        LOG.warn("TEST HOOK {}: flipped a byte of chunk {} of transfer {}", CORRUPT_CHUNKS, header.chunk(),
+                header.transferId());
+        return copy;
+    }
+}

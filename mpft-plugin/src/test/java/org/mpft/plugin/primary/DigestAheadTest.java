@@ -1,0 +1,56 @@
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.testsupport.FakeHost;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.mpft.api.Principal;
+import org.mpft.api.ReadableFile;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkDigests;
+import org.mpft.protocol.ChunkPlan;
+
+class DigestAheadTest {
+
+    private static final int CHUNK = 4096;
+
+    @Test
+    void digestsComeInGrowingBatchesAndMatchTheChunks() throws Exception {
+        byte[] content = new byte[40 * CHUNK + 123];
+        new Random(4).nextBytes(content);
+        FakeHost host = new FakeHost().put("u", "f.bin", content, 77);
+        ReadableFile file = host.context(Path.of(".")).fileAccess().openForRead(Principal.of("u"), "f.bin");
+        ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
+        DigestAhead digests = new DigestAhead(5, "u", "f.bin-" + System.nanoTime(), file, plan, ChecksumAlgorithm.SHA256,
+                new DigestStore(Path.of("."), 0));
+        List<ChunkDigests> frames = new ArrayList<>();
+        List<Integer> frontiers = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        digests.start(Runnable::run, (frame, frontier) -> {
+            frames.add(frame);
+            frontiers.add(frontier);
+        }, failures::add);
+
+        assertThat(failures).isEmpty();
+        assertThat(frontiers).containsExactly(1, 3, 7, 15, 31, 41);
+        assertThat(frames).extracting(ChunkDigests::firstChunk).containsExactly(0, 1, 3, 7, 15, 31);
+        assertThat(frames).allMatch(f -> f.transferId() == 5);
+        for (int chunk = 0; chunk < plan.chunkCount(); chunk++) {
+            ByteBuffer bytes = ByteBuffer.wrap(content, (int) plan.offset(chunk), plan.length(chunk));
+            byte[] expected = ChecksumAlgorithm.SHA256.compute(bytes);
+            assertThat(digests.digest(chunk)).isEqualTo(expected);
+            assertThat(digests.matches(chunk, Bytes.of(expected))).isTrue();
+            expected[0] ^= 1;
+            assertThat(digests.matches(chunk, Bytes.of(expected))).isFalse();
+        }
+        byte[] all = frames.get(5).digests().toByteArray();
+        assertThat(all).hasSize(10 * 32);
+    }
+}

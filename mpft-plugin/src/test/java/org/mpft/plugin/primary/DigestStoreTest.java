@@ -1,0 +1,174 @@
+package org.mpft.plugin.primary;
+
+import org.mpft.plugin.testsupport.CountingFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkPlan;
+
+/**
+ * Digests kept in the data folder: a round trip, a restarted primary that does not read the file again, a
+ * changed file that never meets its old digests, hostile paths, damaged files and the size bound.
+ */
+class DigestStoreTest {
+
+    private static final int CHUNK = 4096;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void storedDigestsComeBackForTheSameVersionOnly() {
+        DigestStore store = new DigestStore(dir.resolve("digests"), 1 << 20);
+        DigestStore.Version v = new DigestStore.Version("alice", "data/big.iso", 10 * CHUNK, 1000, CHUNK,
+                ChecksumAlgorithm.SHA256);
+        byte[][] digests = digests(10, 32, 1);
+        store.save(v, digests);
+
+        assertThat(store.load(v, 10)).hasValueSatisfying(d -> assertThat(d).isDeepEqualTo(digests));
+        // any part of the identity changed: no digests (a changed file never gets stale ones)
+        assertThat(store.load(new DigestStore.Version("alice", "data/big.iso", 10 * CHUNK, 1001, CHUNK,
+                ChecksumAlgorithm.SHA256), 10)).isEmpty();
+        assertThat(store.load(new DigestStore.Version("alice", "data/big.iso", 10 * CHUNK + 1, 1000, CHUNK,
+                ChecksumAlgorithm.SHA256), 11)).isEmpty();
+        assertThat(store.load(new DigestStore.Version("bob", "data/big.iso", 10 * CHUNK, 1000, CHUNK,
+                ChecksumAlgorithm.SHA256), 10)).isEmpty();
+        assertThat(store.load(new DigestStore.Version("alice", "data/big.iso", 10 * CHUNK, 1000, 2 * CHUNK,
+                ChecksumAlgorithm.SHA256), 5)).isEmpty();
+        assertThat(store.load(new DigestStore.Version("alice", "data/big.iso", 10 * CHUNK, 1000, CHUNK,
+                ChecksumAlgorithm.CRC32C), 10)).isEmpty();
+    }
+
+    @Test
+    void fileNamesArePathSafeWhateverThePath() throws IOException {
+        DigestStore store = new DigestStore(dir.resolve("digests"), 1 << 20);
+        DigestStore.Version v = new DigestStore.Version("../../etc", "../../../x\u0000y/ü z", 4, 1, CHUNK,
+                ChecksumAlgorithm.CRC32C);
+        store.save(v, digests(1, 4, 2));
+        try (Stream<Path> files = Files.list(dir.resolve("digests"))) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .singleElement().asString().matches("[0-9a-f]{64}\\.dig");
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            assertThat(all.filter(Files::isRegularFile)).allMatch(p -> p.startsWith(dir.resolve("digests")));
+        }
+        assertThat(store.load(v, 1)).isPresent();
+    }
+
+    @Test
+    void aDamagedFileIsAMissAndIsRemoved() throws IOException {
+        DigestStore store = new DigestStore(dir, 1 << 20);
+        DigestStore.Version v = new DigestStore.Version("u", "f", 3 * CHUNK, 5, CHUNK, ChecksumAlgorithm.SHA256);
+        store.save(v, digests(3, 32, 3));
+        Path file = dir.resolve(v.fileName());
+        byte[] bytes = Files.readAllBytes(file);
+        Files.write(file, java.util.Arrays.copyOf(bytes, bytes.length - 7));
+        assertThat(store.load(v, 3)).isEmpty();
+        assertThat(file).doesNotExist();
+        try (Stream<Path> left = Files.list(dir)) {
+            assertThat(left).isEmpty(); // no temporary file left behind either
+        }
+    }
+
+    @Test
+    void theFolderStaysWithinItsBoundDroppingTheLeastRecentlyUsed() throws IOException {
+        // each file: 100 digests of 32 bytes + a small header
+        DigestStore store = new DigestStore(dir, 3 * 100 * 32 + 600);
+        List<DigestStore.Version> versions = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            DigestStore.Version v = new DigestStore.Version("u", "f" + i, 100L * CHUNK, i, CHUNK,
+                    ChecksumAlgorithm.SHA256);
+            versions.add(v);
+            store.save(v, digests(100, 32, i));
+            Files.setLastModifiedTime(dir.resolve(v.fileName()), FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        long total;
+        try (Stream<Path> files = Files.list(dir)) {
+            total = files.mapToLong(p -> p.toFile().length()).sum();
+        }
+        assertThat(total).isLessThanOrEqualTo(3 * 100 * 32 + 600);
+        assertThat(store.load(versions.get(0), 100)).isEmpty();
+        assertThat(store.load(versions.get(4), 100)).isPresent();
+        // a file larger than the whole bound is not stored at all
+        DigestStore tiny = new DigestStore(dir.resolve("tiny"), 100);
+        tiny.save(versions.get(0), digests(100, 32, 9));
+        assertThat(dir.resolve("tiny")).doesNotExist();
+    }
+
+    @Test
+    void aRestartedPrimaryTakesItsDigestsFromTheStoreWithoutReadingTheFile() throws Exception {
+        byte[] content = new byte[20 * CHUNK + 5];
+        new Random(7).nextBytes(content);
+        DigestStore store = new DigestStore(dir.resolve("digests"), 1 << 20);
+        ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
+        String path = "big-" + System.nanoTime();
+
+        CountingFile firstFile = new CountingFile(content, 1000);
+        DigestAhead first = new DigestAhead(1, "u", path, firstFile, plan, ChecksumAlgorithm.SHA256, store);
+        run(first);
+        assertThat(firstFile.reads.get()).isPositive();
+        assertThat(first.fromStore()).isFalse();
+
+        DigestStore restarted = new DigestStore(dir.resolve("digests"), 1 << 20); // the primary restarts
+        CountingFile secondFile = new CountingFile(content, 1000);
+        DigestAhead second = new DigestAhead(2, "u", path, secondFile, plan, ChecksumAlgorithm.SHA256, restarted);
+        run(second);
+        assertThat(secondFile.reads.get()).isZero();
+        assertThat(second.fromStore()).isTrue();
+        for (int chunk = 0; chunk < plan.chunkCount(); chunk++) {
+            assertThat(second.digest(chunk)).isEqualTo(ChecksumAlgorithm.SHA256.compute(
+                    ByteBuffer.wrap(content, (int) plan.offset(chunk), plan.length(chunk))));
+        }
+    }
+
+    @Test
+    void aChangedFileIsReadAgainAndNeverGetsItsOldDigests() throws Exception {
+        byte[] old = new byte[8 * CHUNK];
+        new Random(8).nextBytes(old);
+        byte[] changed = old.clone();
+        changed[3 * CHUNK + 1] ^= 0x55; // same size, one byte differs, new mtime
+        DigestStore store = new DigestStore(dir.resolve("digests"), 1 << 20);
+        ChunkPlan plan = new ChunkPlan(old.length, CHUNK);
+        String path = "f-" + System.nanoTime();
+        run(new DigestAhead(1, "u", path, new CountingFile(old, 1000), plan, ChecksumAlgorithm.SHA256,
+                store));
+
+        DigestStore restarted = new DigestStore(dir.resolve("digests"), 1 << 20);
+        CountingFile changedFile = new CountingFile(changed, 2000);
+        DigestAhead again = new DigestAhead(2, "u", path, changedFile, plan, ChecksumAlgorithm.SHA256, restarted);
+        run(again);
+        assertThat(again.fromStore()).isFalse();
+        assertThat(changedFile.reads.get()).isPositive();
+        assertThat(again.digest(3)).isEqualTo(ChecksumAlgorithm.SHA256.compute(
+                ByteBuffer.wrap(changed, 3 * CHUNK, CHUNK)));
+        assertThat(again.digest(3)).isNotEqualTo(ChecksumAlgorithm.SHA256.compute(
+                ByteBuffer.wrap(old, 3 * CHUNK, CHUNK)));
+    }
+
+    private static void run(DigestAhead digests) {
+        List<Exception> failures = new ArrayList<>();
+        digests.start(Runnable::run, (frame, frontier) -> { }, failures::add);
+        assertThat(failures).isEmpty();
+    }
+
+    private static byte[][] digests(int count, int length, long seed) {
+        Random random = new Random(seed);
+        byte[][] out = new byte[count][length];
+        for (byte[] d : out) {
+            random.nextBytes(d);
+        }
+        return out;
+    }
+}

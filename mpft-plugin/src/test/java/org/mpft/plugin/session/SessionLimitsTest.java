@@ -1,0 +1,60 @@
+package org.mpft.plugin.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(30)
+class SessionLimitsTest {
+
+    private static SessionLimits limits(int perUser) {
+        return new SessionLimits(new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ofMinutes(1),
+                100, System::nanoTime), perUser, 10);
+    }
+
+    @Test
+    void aUserGetsAtMostItsSessionsAndReleasingFreesOne() {
+        SessionLimits limits = limits(2);
+        SessionLimits.UserSession a = limits.enter("alice");
+        SessionLimits.UserSession b = limits.enter("alice");
+        assertThat(a).isNotNull();
+        assertThat(b).isNotNull();
+        assertThat(limits.enter("alice")).isNull();
+        assertThat(limits.enter("bob")).as("other users are not affected").isNotNull();
+        a.close();
+        a.close(); // idempotent: releases once
+        assertThat(limits.sessionsOf("alice")).isEqualTo(1);
+        assertThat(limits.enter("alice")).isNotNull();
+        assertThat(limits.enter("alice")).isNull();
+    }
+
+    @Test
+    void concurrentEntriesNeverExceedTheLimit() throws Exception {
+        SessionLimits limits = limits(5);
+        AtomicInteger admitted = new AtomicInteger();
+        List<SessionLimits.UserSession> held = java.util.Collections.synchronizedList(new ArrayList<>());
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        for (int i = 0; i < 200; i++) {
+            pool.execute(() -> {
+                SessionLimits.UserSession s = limits.enter("alice");
+                if (s != null) {
+                    admitted.incrementAndGet();
+                    held.add(s);
+                }
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(admitted).hasValue(5);
+        held.forEach(SessionLimits.UserSession::close);
+        assertThat(limits.sessionsOf("alice")).isZero();
+    }
+}

@@ -1,0 +1,67 @@
+package org.mpft.plugin.testhooks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkHeader;
+import org.mpft.protocol.Encoding;
+
+/** The test-only fault hooks: off unless a system property is set; corrupt once per chunk; stall. */
+class TestHooksTest {
+
+    private static ChunkHeader header(long transfer, int chunk) {
+        return new ChunkHeader(transfer, chunk, chunk * 8L, 8, Encoding.RAW, 8, ChecksumAlgorithm.SHA256,
+                Bytes.of(new byte[32]));
+    }
+
+    private static ByteBuf payload() {
+        return Unpooled.wrappedBuffer(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+    }
+
+    @Test
+    void offUnlessTheSystemPropertyIsSet() {
+        // the build never sets them: production code sees no hooks
+        assertThat(System.getProperty(TestHooks.CORRUPT_CHUNKS)).isNull();
+        assertThat(System.getProperty(TestHooks.STALL_AFTER_CHUNKS)).isNull();
+        assertThat(TestHooks.active()).isNull();
+    }
+
+    @Test
+    void listedChunksAreCorruptedOncePerTransferOnACopy() {
+        TestHooks hooks = new TestHooks(Set.of(3), -1);
+        ByteBuf original = payload();
+        ByteBuf sent = hooks.beforeSend(header(1, 3), original);
+        assertThat(sent).isNotSameAs(original);
+        assertThat(original.refCnt()).isZero();
+        byte[] bytes = new byte[8];
+        sent.getBytes(0, bytes);
+        assertThat(bytes).isNotEqualTo(new byte[] {1, 2, 3, 4, 5, 6, 7, 8});
+        sent.release();
+
+        ByteBuf again = payload();
+        assertThat(hooks.beforeSend(header(1, 3), again)).isSameAs(again); // the re-fetch is good
+        ByteBuf other = payload();
+        assertThat(hooks.beforeSend(header(1, 4), other)).isSameAs(other);
+        ByteBuf nextTransfer = payload();
+        ByteBuf damaged = hooks.beforeSend(header(2, 3), nextTransfer);
+        assertThat(damaged).isNotSameAs(nextTransfer);
+        damaged.release();
+    }
+
+    @Test
+    void stallSwallowsEveryChunkAfterTheFirstN() {
+        TestHooks hooks = new TestHooks(Set.of(), 2);
+        ByteBuf a = payload();
+        ByteBuf b = payload();
+        ByteBuf c = payload();
+        assertThat(hooks.beforeSend(header(1, 0), a)).isSameAs(a);
+        assertThat(hooks.beforeSend(header(1, 1), b)).isSameAs(b);
+        assertThat(hooks.beforeSend(header(1, 2), c)).isNull();
+        assertThat(c.refCnt()).isZero();
+    }
+}
