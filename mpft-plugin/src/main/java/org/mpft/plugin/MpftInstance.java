@@ -92,7 +92,7 @@ final class MpftInstance implements AutoCloseable {
                     + host.dataFolder().resolve(TLS_FOLDER) + ": " + e.getMessage(), e);
         }
         ClusterSecret secret = settings.clusterSecretFile() == null ? null
-                : ClusterSecret.load(settings.clusterSecretFile(), host.dataFolder(), MpftSettings.CLUSTER_SECRET_FILE);
+                : ClusterSecret.load(settings.clusterSecretFile(), host.dataFolder(), MpftKeys.CLUSTER_SECRET_FILE.key());
         Bytes certificate = Bytes.of(identity.certificateSha256());
         QuicTransport transport;
         ExecutorService io;
@@ -123,8 +123,8 @@ final class MpftInstance implements AutoCloseable {
         PrimaryCluster cluster = null;
         if (settings.role() == MpftSettings.Role.SECONDARY) {
             if (settings.advertiseHost() == null && settings.bind().isAnyLocalAddress()) {
-                throw new ChannelStartException("invalid setting " + MpftSettings.ADVERTISE_ADDRESS
-                        + ": required when " + MpftSettings.BIND + " is a wildcard address");
+                throw new ChannelStartException("invalid setting " + MpftKeys.ADVERTISE_ADDRESS.key()
+                        + ": required when " + MpftKeys.BIND.key() + " is a wildcard address");
             }
             String advertiseHost = settings.advertiseHost() != null ? settings.advertiseHost()
                     : settings.bind().getHostAddress();
@@ -140,7 +140,7 @@ final class MpftInstance implements AutoCloseable {
                 cluster = PrimaryCluster.start(secret, settings.name(), targets, transport,
                         TransportSettings.defaults().withIdleTimeout(settings.idleTimeout()));
             } catch (UnknownHostException e) {
-                throw new ChannelStartException("invalid setting " + MpftSettings.SECONDARIES + ": unknown host "
+                throw new ChannelStartException("invalid setting " + MpftKeys.SECONDARIES.key() + ": unknown host "
                         + e.getMessage(), e);
             }
             role = cluster;

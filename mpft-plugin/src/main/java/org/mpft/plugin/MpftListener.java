@@ -52,7 +52,7 @@ final class MpftListener implements AutoCloseable {
         bound.awaitUninterruptibly();
         if (!bound.isSuccess()) {
             throw new ChannelStartException("cannot listen on udp " + MpftInstance.hostPort(local) + " ("
-                    + MpftSettings.BIND + ", " + MpftSettings.PORT + "): " + bound.cause().getMessage(),
+                    + MpftKeys.BIND.key() + ", " + MpftKeys.PORT.key() + "): " + bound.cause().getMessage(),
                     bound.cause());
         }
         this.channel = bound.channel();
@@ -133,7 +133,7 @@ final class MpftListener implements AutoCloseable {
         }
         ErrorFrame refusal = ErrorFrame.of(ErrorCode.LIMIT_EXCEEDED, settings.name()
                 + " takes one control stream per connection; this stream is refused ("
-                + MpftSettings.MAX_STREAMS_PER_CONNECTION + "=" + settings.maxStreamsPerConnection()
+                + MpftKeys.MAX_STREAMS_PER_CONNECTION.key() + "=" + settings.maxStreamsPerConnection()
                 + " streams open at once)");
         // encoded here, no codec on the stream: whatever the client sends on it is dropped, not parsed
         stream.writeAndFlush(Unpooled.wrappedBuffer(FrameCodec.encode(refusal))).addListener(f -> stream.close());

@@ -38,78 +38,6 @@ public final class MpftSettings {
 
     /** The prefix of every key of this plugin. */
     public static final String PREFIX = "mpft.";
-    /** {@link MpftKeys#BIND}. */
-    public static final String BIND = MpftKeys.BIND.key();
-    /** {@link MpftKeys#PORT}. */
-    public static final String PORT = MpftKeys.PORT.key();
-    /** {@link MpftKeys#ROLE}. */
-    public static final String ROLE = MpftKeys.ROLE.key();
-    /** {@link MpftKeys#NAME}. */
-    public static final String NAME = MpftKeys.NAME.key();
-    /** {@link MpftKeys#CHUNK_SIZE}. */
-    public static final String CHUNK_SIZE = MpftKeys.CHUNK_SIZE.key();
-    /** {@link MpftKeys#MAX_FILE_SIZE}. */
-    public static final String MAX_FILE_SIZE = MpftKeys.MAX_FILE_SIZE.key();
-    /** {@link MpftKeys#WINDOW}. */
-    public static final String WINDOW = MpftKeys.WINDOW.key();
-    /** {@link MpftKeys#CHECKSUM}. */
-    public static final String CHECKSUM = MpftKeys.CHECKSUM.key();
-    /** {@link MpftKeys#STRATEGY}. */
-    public static final String STRATEGY = MpftKeys.STRATEGY.key();
-    /** {@link MpftKeys#IDLE_TIMEOUT}. */
-    public static final String IDLE_TIMEOUT = MpftKeys.IDLE_TIMEOUT.key();
-    /** {@link MpftKeys#MAX_SESSIONS}. */
-    public static final String MAX_SESSIONS = MpftKeys.MAX_SESSIONS.key();
-    /** {@link MpftKeys#IO_THREADS}. */
-    public static final String IO_THREADS = MpftKeys.IO_THREADS.key();
-    /** {@link MpftKeys#AUTH_FAILURE_DELAY}. */
-    public static final String AUTH_FAILURE_DELAY = MpftKeys.AUTH_FAILURE_DELAY.key();
-    /** {@link MpftKeys#SECONDARIES}. */
-    public static final String SECONDARIES = MpftKeys.SECONDARIES.key();
-    /** {@link MpftKeys#CLUSTER_SECRET_FILE}. */
-    public static final String CLUSTER_SECRET_FILE = MpftKeys.CLUSTER_SECRET_FILE.key();
-    /** {@link MpftKeys#ACCEPT_PRIMARIES}. */
-    public static final String ACCEPT_PRIMARIES = MpftKeys.ACCEPT_PRIMARIES.key();
-    /** {@link MpftKeys#ADVERTISE_ADDRESS}. */
-    public static final String ADVERTISE_ADDRESS = MpftKeys.ADVERTISE_ADDRESS.key();
-    /** {@link MpftKeys#MAX_SEND_RATE}. */
-    public static final String MAX_SEND_RATE = MpftKeys.MAX_SEND_RATE.key();
-    /** {@link MpftKeys#MAX_UDP_PAYLOAD}. */
-    public static final String MAX_UDP_PAYLOAD = MpftKeys.MAX_UDP_PAYLOAD.key();
-    /** {@link MpftKeys#CHUNK_RETRIES}. */
-    public static final String CHUNK_RETRIES = MpftKeys.CHUNK_RETRIES.key();
-    /** {@link MpftKeys#CHUNK_TIMEOUT_MIN}. */
-    public static final String CHUNK_TIMEOUT_MIN = MpftKeys.CHUNK_TIMEOUT_MIN.key();
-    /** {@link MpftKeys#CHUNK_TIMEOUT_FACTOR}. */
-    public static final String CHUNK_TIMEOUT_FACTOR = MpftKeys.CHUNK_TIMEOUT_FACTOR.key();
-    /** {@link MpftKeys#AUTH_BACKOFF_BASE}. */
-    public static final String AUTH_BACKOFF_BASE = MpftKeys.AUTH_BACKOFF_BASE.key();
-    /** {@link MpftKeys#AUTH_BACKOFF_MAX}. */
-    public static final String AUTH_BACKOFF_MAX = MpftKeys.AUTH_BACKOFF_MAX.key();
-    /** {@link MpftKeys#AUTH_BACKOFF_FREE}. */
-    public static final String AUTH_BACKOFF_FREE = MpftKeys.AUTH_BACKOFF_FREE.key();
-    /** {@link MpftKeys#AUTH_BACKOFF_FORGET}. */
-    public static final String AUTH_BACKOFF_FORGET = MpftKeys.AUTH_BACKOFF_FORGET.key();
-    /** {@link MpftKeys#MAX_SESSIONS_PER_USER}. */
-    public static final String MAX_SESSIONS_PER_USER = MpftKeys.MAX_SESSIONS_PER_USER.key();
-    /** {@link MpftKeys#MAX_TRANSFERS_PER_SESSION}. */
-    public static final String MAX_TRANSFERS_PER_SESSION = MpftKeys.MAX_TRANSFERS_PER_SESSION.key();
-    /** {@link MpftKeys#MAX_STREAMS_PER_CONNECTION}. */
-    public static final String MAX_STREAMS_PER_CONNECTION = MpftKeys.MAX_STREAMS_PER_CONNECTION.key();
-    /** {@link MpftKeys#MAX_BYTES_IN_FLIGHT}. */
-    public static final String MAX_BYTES_IN_FLIGHT = MpftKeys.MAX_BYTES_IN_FLIGHT.key();
-    /** {@link MpftKeys#CHUNK_SIZE_MIN}. */
-    public static final String CHUNK_SIZE_MIN = MpftKeys.CHUNK_SIZE_MIN.key();
-    /** {@link MpftKeys#CHUNK_SIZE_MAX}. */
-    public static final String CHUNK_SIZE_MAX = MpftKeys.CHUNK_SIZE_MAX.key();
-    /** {@link MpftKeys#CACHE_MAX_BYTES}. */
-    public static final String CACHE_MAX_BYTES = MpftKeys.CACHE_MAX_BYTES.key();
-    /** {@link MpftKeys#COMPRESSION}. */
-    public static final String COMPRESSION = MpftKeys.COMPRESSION.key();
-    /** {@link MpftKeys#PREFETCH}. */
-    public static final String PREFETCH = MpftKeys.PREFETCH.key();
-    /** {@link MpftKeys#DIGESTS_MAX_BYTES}. */
-    public static final String DIGESTS_MAX_BYTES = MpftKeys.DIGESTS_MAX_BYTES.key();
 
     /** Every key with its default, in documentation order ({@link MpftKeys#DEFAULTS}). */
     public static final Map<String, String> DEFAULTS = MpftKeys.DEFAULTS;
@@ -168,7 +96,7 @@ public final class MpftSettings {
         for (Setting<?> setting : MpftKeys.ALL) {
             values.put(setting, setting.parse(texts.get(setting.key())));
         }
-        MpftSettings settings = new MpftSettings(values, configuration.containsKey(CHUNK_SIZE));
+        MpftSettings settings = new MpftSettings(values, configuration.containsKey(MpftKeys.CHUNK_SIZE.key()));
         settings.checkRules(texts);
         return settings;
     }
@@ -176,32 +104,33 @@ public final class MpftSettings {
     /** The rules that tie keys together, each failing with a message naming the keys. */
     private void checkRules(Map<String, String> texts) throws ChannelStartException {
         if (chunkSizeMax() < chunkSizeMin()) {
-            throw Setting.invalid(CHUNK_SIZE_MAX, texts.get(CHUNK_SIZE_MAX),
+            throw Setting.invalid(MpftKeys.CHUNK_SIZE_MAX.key(), texts.get(MpftKeys.CHUNK_SIZE_MAX.key()),
                     SettingParsers.sizeRange(chunkSizeMin(), ChunkPlan.MAX_CHUNK_SIZE));
         }
         if (authBackoffMax().compareTo(authBackoffBase()) < 0) {
-            throw Setting.invalid(AUTH_BACKOFF_MAX, texts.get(AUTH_BACKOFF_MAX),
+            throw Setting.invalid(MpftKeys.AUTH_BACKOFF_MAX.key(), texts.get(MpftKeys.AUTH_BACKOFF_MAX.key()),
                     SettingParsers.durationRange(authBackoffBase(), Duration.ofDays(1)));
         }
         // a fixed mpft.chunk-size is the only size served; otherwise the policy may go up to chunk-size.max
         long largestChunk = chunkSizeFixed ? chunkSize() : Math.max(chunkSize(), chunkSizeMax());
         if ((long) window() * largestChunk > maxBytesInFlight()) {
-            throw new ChannelStartException("invalid setting " + MAX_BYTES_IN_FLIGHT + "=" + texts.get(MAX_BYTES_IN_FLIGHT)
-                    + ": " + WINDOW + " (" + window() + ") x the largest chunk (" + largestChunk + " bytes) would put "
-                    + (long) window() * largestChunk + " bytes in flight; raise it or lower " + WINDOW + " or "
-                    + CHUNK_SIZE_MAX);
+            String window = MpftKeys.WINDOW.key();
+            throw new ChannelStartException("invalid setting " + MpftKeys.MAX_BYTES_IN_FLIGHT.key() + "="
+                    + texts.get(MpftKeys.MAX_BYTES_IN_FLIGHT.key()) + ": " + window + " (" + window()
+                    + ") x the largest chunk (" + largestChunk + " bytes) would put " + (long) window() * largestChunk
+                    + " bytes in flight; raise it or lower " + window + " or " + MpftKeys.CHUNK_SIZE_MAX.key());
         }
         if (role() == Role.SECONDARY && (clusterSecretFile() == null || acceptPrimaries().isEmpty())) {
-            throw new ChannelStartException("invalid setting " + ROLE + "=secondary: it requires "
-                    + CLUSTER_SECRET_FILE + " and " + ACCEPT_PRIMARIES);
+            throw new ChannelStartException("invalid setting " + MpftKeys.ROLE.key() + "=secondary: it requires "
+                    + MpftKeys.CLUSTER_SECRET_FILE.key() + " and " + MpftKeys.ACCEPT_PRIMARIES.key());
         }
         if (role() == Role.SECONDARY && !secondaries().isEmpty()) {
-            throw new ChannelStartException("invalid setting " + SECONDARIES + ": only a primary has secondaries ("
-                    + ROLE + "=secondary)");
+            throw new ChannelStartException("invalid setting " + MpftKeys.SECONDARIES.key()
+                    + ": only a primary has secondaries (" + MpftKeys.ROLE.key() + "=secondary)");
         }
         if (!secondaries().isEmpty() && clusterSecretFile() == null) {
-            throw new ChannelStartException("invalid setting " + SECONDARIES + ": secondaries require "
-                    + CLUSTER_SECRET_FILE);
+            throw new ChannelStartException("invalid setting " + MpftKeys.SECONDARIES.key() + ": secondaries require "
+                    + MpftKeys.CLUSTER_SECRET_FILE.key());
         }
     }
 

@@ -12,11 +12,11 @@ class ChunkTimeoutSettingsTest {
 
     @Test
     void settingsCarryThePolicy() throws Exception {
-        MpftSettings settings = MpftSettings.parse(java.util.Map.of(MpftSettings.CHUNK_TIMEOUT_MIN, "750ms",
-                MpftSettings.CHUNK_TIMEOUT_FACTOR, "12"));
+        MpftSettings settings = MpftSettings.parse(java.util.Map.of(MpftKeys.CHUNK_TIMEOUT_MIN.key(), "750ms",
+                MpftKeys.CHUNK_TIMEOUT_FACTOR.key(), "12"));
         assertThat(settings.chunkTimeouts()).isEqualTo(new ChunkTimeoutPolicy(Duration.ofMillis(750), 12));
         assertThat(MpftSettings.parse(java.util.Map.of()).chunkTimeouts()).isEqualTo(ChunkTimeoutPolicy.DEFAULT);
-        assertThatThrownBy(() -> MpftSettings.parse(java.util.Map.of(MpftSettings.CHUNK_TIMEOUT_FACTOR, "1")))
-                .hasMessageContaining(MpftSettings.CHUNK_TIMEOUT_FACTOR);
+        assertThatThrownBy(() -> MpftSettings.parse(java.util.Map.of(MpftKeys.CHUNK_TIMEOUT_FACTOR.key(), "1")))
+                .hasMessageContaining(MpftKeys.CHUNK_TIMEOUT_FACTOR.key());
     }
 }

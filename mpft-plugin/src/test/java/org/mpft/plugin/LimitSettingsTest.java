@@ -29,10 +29,10 @@ class LimitSettingsTest {
 
     @Test
     void keysAreRead() throws Exception {
-        MpftSettings s = MpftSettings.parse(Map.of(MpftSettings.AUTH_BACKOFF_BASE, "250ms",
-                MpftSettings.AUTH_BACKOFF_MAX, "5m", MpftSettings.AUTH_BACKOFF_FREE, "0",
-                MpftSettings.MAX_SESSIONS_PER_USER, "2", MpftSettings.MAX_TRANSFERS_PER_SESSION, "5",
-                MpftSettings.MAX_STREAMS_PER_CONNECTION, "4", MpftSettings.MAX_BYTES_IN_FLIGHT, "1g"));
+        MpftSettings s = MpftSettings.parse(Map.of(MpftKeys.AUTH_BACKOFF_BASE.key(), "250ms",
+                MpftKeys.AUTH_BACKOFF_MAX.key(), "5m", MpftKeys.AUTH_BACKOFF_FREE.key(), "0",
+                MpftKeys.MAX_SESSIONS_PER_USER.key(), "2", MpftKeys.MAX_TRANSFERS_PER_SESSION.key(), "5",
+                MpftKeys.MAX_STREAMS_PER_CONNECTION.key(), "4", MpftKeys.MAX_BYTES_IN_FLIGHT.key(), "1g"));
         assertThat(s.authBackoffBase()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.authBackoffMax()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.maxSessionsPerUser()).isEqualTo(2);
@@ -43,32 +43,32 @@ class LimitSettingsTest {
 
     @Test
     void badValuesNameTheirKey() {
-        for (String key : new String[] {MpftSettings.AUTH_BACKOFF_BASE, MpftSettings.AUTH_BACKOFF_FREE,
-                MpftSettings.MAX_SESSIONS_PER_USER, MpftSettings.MAX_TRANSFERS_PER_SESSION,
-                MpftSettings.MAX_STREAMS_PER_CONNECTION, MpftSettings.MAX_BYTES_IN_FLIGHT}) {
+        for (String key : new String[] {MpftKeys.AUTH_BACKOFF_BASE.key(), MpftKeys.AUTH_BACKOFF_FREE.key(),
+                MpftKeys.MAX_SESSIONS_PER_USER.key(), MpftKeys.MAX_TRANSFERS_PER_SESSION.key(),
+                MpftKeys.MAX_STREAMS_PER_CONNECTION.key(), MpftKeys.MAX_BYTES_IN_FLIGHT.key()}) {
             assertThatThrownBy(() -> MpftSettings.parse(Map.of(key, "-1"))).isInstanceOf(ChannelStartException.class)
                     .hasMessageContaining(key);
         }
-        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftSettings.AUTH_BACKOFF_BASE, "2m",
-                MpftSettings.AUTH_BACKOFF_MAX, "1m"))).hasMessageContaining(MpftSettings.AUTH_BACKOFF_MAX);
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftKeys.AUTH_BACKOFF_BASE.key(), "2m",
+                MpftKeys.AUTH_BACKOFF_MAX.key(), "1m"))).hasMessageContaining(MpftKeys.AUTH_BACKOFF_MAX.key());
     }
 
     @Test
     void moreBytesInFlightThanTheLimitRefusesTheStart() {
-        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftSettings.WINDOW, "64",
-                MpftSettings.MAX_BYTES_IN_FLIGHT, "128m")))
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftKeys.WINDOW.key(), "64",
+                MpftKeys.MAX_BYTES_IN_FLIGHT.key(), "128m")))
                 .isInstanceOf(ChannelStartException.class)
-                .hasMessageContaining(MpftSettings.MAX_BYTES_IN_FLIGHT).hasMessageContaining(MpftSettings.WINDOW);
+                .hasMessageContaining(MpftKeys.MAX_BYTES_IN_FLIGHT.key()).hasMessageContaining(MpftKeys.WINDOW.key());
     }
 
     @Test
     void aFixedChunkSizeIsTheLargestChunkInFlight() throws Exception {
         // with mpft.chunk-size set, chunk-size.max (16m by default) is never served: window x chunk-size counts
-        MpftSettings s = MpftSettings.parse(Map.of(MpftSettings.CHUNK_SIZE, "256k", MpftSettings.WINDOW, "4",
-                MpftSettings.MAX_BYTES_IN_FLIGHT, "1m"));
+        MpftSettings s = MpftSettings.parse(Map.of(MpftKeys.CHUNK_SIZE.key(), "256k", MpftKeys.WINDOW.key(), "4",
+                MpftKeys.MAX_BYTES_IN_FLIGHT.key(), "1m"));
         assertThat(s.maxBytesInFlight()).isEqualTo(1L << 20);
-        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftSettings.CHUNK_SIZE, "256k", MpftSettings.WINDOW, "5",
-                MpftSettings.MAX_BYTES_IN_FLIGHT, "1m")))
-                .isInstanceOf(ChannelStartException.class).hasMessageContaining(MpftSettings.MAX_BYTES_IN_FLIGHT);
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftKeys.CHUNK_SIZE.key(), "256k", MpftKeys.WINDOW.key(), "5",
+                MpftKeys.MAX_BYTES_IN_FLIGHT.key(), "1m")))
+                .isInstanceOf(ChannelStartException.class).hasMessageContaining(MpftKeys.MAX_BYTES_IN_FLIGHT.key());
     }
 }

@@ -46,7 +46,7 @@ class SettingsDocsTableTest {
         assertThat(rows).as("docs/ARCHITECTURE.md rows (rendered: mpft-plugin/target/architecture-settings-table"
                 + ".rendered)").containsExactlyElementsOf(rendered);
         // the multi-path keys, at least, are in the table
-        assertThat(keys).contains(MpftSettings.ROLE, MpftSettings.SECONDARIES, MpftSettings.CLUSTER_SECRET_FILE,
-                MpftSettings.ACCEPT_PRIMARIES, MpftSettings.ADVERTISE_ADDRESS);
+        assertThat(keys).contains(MpftKeys.ROLE.key(), MpftKeys.SECONDARIES.key(), MpftKeys.CLUSTER_SECRET_FILE.key(),
+                MpftKeys.ACCEPT_PRIMARIES.key(), MpftKeys.ADVERTISE_ADDRESS.key());
     }
 }
