@@ -17,6 +17,7 @@ final class QuicChunkOutlet implements ChunkOutlet {
 
     private final QuicChannel connection;
     private final Set<QuicStreamChannel> streams = new LinkedHashSet<>();
+    private long aborts; // test only: held chunks of an aborted transfer are dropped
 
     QuicChunkOutlet(QuicChannel connection) {
         this.connection = connection;
@@ -25,6 +26,10 @@ final class QuicChunkOutlet implements ChunkOutlet {
     @Override
     public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
         TestHooks hooks = TestHooks.active();
+        if (hooks != null && hooks.holdsChunks()) {
+            holdThenSend(header, payload, onFailure); // test only: held until a file exists
+            return;
+        }
         if (hooks != null && (payload = hooks.beforeSend(header, payload)) == null) {
             return; // test only: a stalled path
         }
@@ -47,5 +52,18 @@ final class QuicChunkOutlet implements ChunkOutlet {
             stream.close();
         }
         streams.clear();
+        aborts++;
+    }
+
+    /** Test only ({@link TestHooks#holdsChunks()}): sends the chunk after the hold, unless it was aborted meanwhile. */
+    private void holdThenSend(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        long abortsBefore = aborts;
+        connection.eventLoop().schedule(() -> {
+            if (connection.isActive() && aborts == abortsBefore) {
+                send(header, payload, onFailure);
+            } else {
+                payload.release();
+            }
+        }, TestHooks.HOLD_RECHECK_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
     }
 }
