@@ -100,15 +100,13 @@ class ConnectionLimitsIT {
                 raw.send(new Open("missing-" + i + ".bin", Strategy.ALTERNATE, 0));
                 assertThat(raw.expect(ErrorFrame.class).code()).as("OPEN %d", i).isEqualTo(ErrorCode.FILE_NOT_FOUND);
             }
-            long t0 = System.nanoTime();
             raw.send(new Open("file.bin", Strategy.ALTERNATE, 0));
             ErrorFrame refused = raw.expect(ErrorFrame.class);
             assertThat(refused.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
             assertThat(refused.message()).contains("mpft.max-transfers-per-session").contains(Integer.toString(MAX_TRANSFERS));
+            // both sides' idle timeout is 120 s: a close within this (failure-bounding) wait is the server's doing
             assertThat(raw.connection.closeFuture().await(60, TimeUnit.SECONDS)).as("the server ends the session")
                     .isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("at once, not at the idle timeout")
-                    .isLessThan(Duration.ofSeconds(60));
         }
         assertAnotherDownloadArrivesIntact("after the transfer limit");
     }
@@ -121,7 +119,6 @@ class ConnectionLimitsIT {
             raw.login("alice", PASSWORD);
             List<LinkedBlockingQueue<Frame>> answers = new ArrayList<>();
             List<Throwable> refusedByQuic = new ArrayList<>();
-            long t0 = System.nanoTime();
             for (int i = 0; i < MAX_STREAMS + 2; i++) {
                 LinkedBlockingQueue<Frame> answer = new LinkedBlockingQueue<>();
                 Future<QuicStreamChannel> created = raw.connection.createStream(QuicStreamType.BIDIRECTIONAL,
@@ -147,7 +144,6 @@ class ConnectionLimitsIT {
             }
             // the ones beyond it never leave the client: its QUIC stack refuses them at once (STREAM_LIMIT)
             assertThat(refusedByQuic).hasSize(3).allSatisfy(e -> assertThat(String.valueOf(e)).contains("STREAM_LIMIT"));
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
             // and the session carries on: the control stream still opens a transfer
             raw.send(new Open("file.bin", Strategy.ALTERNATE, 0));
             assertThat(raw.expect(Meta.class).size()).isEqualTo(3 << 20);

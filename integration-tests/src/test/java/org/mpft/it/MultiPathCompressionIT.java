@@ -113,10 +113,9 @@ class MultiPathCompressionIT {
         return n;
     }
 
-    /** The secondary's n-th "served" line (1-based, waiting up to 15 s): chunks, compressed, bytes, wire. */
-    private static long[] served(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
+    /** The secondary's n-th "served" line (1-based, once it is logged): chunks, compressed, bytes, wire. */
+    private static long[] served(int n) throws Exception {
+        return Poll.value("served line " + n + " from the secondary", Poll.PATIENCE, () -> {
             int seen = 0;
             Matcher m = SERVED.matcher(secondary.process().output());
             while (m.find()) {
@@ -125,12 +124,8 @@ class MultiPathCompressionIT {
                             Long.parseLong(m.group(4)), Long.parseLong(m.group(5))};
                 }
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no served line " + n + " from the secondary:\n"
-                        + secondary.process().output());
-            }
-            Thread.sleep(100);
-        }
+            return null;
+        }, secondary.process()::output);
     }
 
     /** Log-like text (compresses well with zstd level 1), fixed mtime, in the shared home. */

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.mpft.cli.Credentials;
@@ -88,10 +89,14 @@ final class PerformanceHost implements AutoCloseable {
         return file;
     }
 
-    /** The plugin's "done" lines for {@code file}, oldest first (waits up to 5 s for {@code count} of them). */
-    List<TransferLine> transfers(String file, int count) throws InterruptedException {
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (true) {
+    /**
+     * The plugin's "done" lines for {@code file}, oldest first, once there are at least {@code count} of them
+     * (the line is logged just after the client has its last chunk).
+     *
+     * @throws TimeoutException when fewer come within {@link Poll#PATIENCE}
+     */
+    List<TransferLine> transfers(String file, int count) throws InterruptedException, TimeoutException {
+        return Poll.value(count + " transfer lines of " + file, Poll.PATIENCE, () -> {
             List<TransferLine> lines = new ArrayList<>();
             Matcher m = TRANSFER.matcher(host.output());
             while (m.find()) {
@@ -101,11 +106,8 @@ final class PerformanceHost implements AutoCloseable {
                             Long.parseLong(m.group(7))));
                 }
             }
-            if (lines.size() >= count || System.nanoTime() > deadline) {
-                return lines;
-            }
-            Thread.sleep(50);
-        }
+            return lines.size() >= count ? lines : null;
+        }, host::output);
     }
 
     @Override

@@ -47,12 +47,14 @@ import org.mpft.transport.TransportSettings;
  * Raw hostile bytes on the control stream of a real plugin, over real QUIC: garbage, an oversized length,
  * a frame out of order, a cluster frame on a client stream. Each offending connection gets
  * ERROR(PROTOCOL_ERROR) and is closed, while a download on another connection carries on to a correct
- * file, and the server serves new clients afterwards.
+ * file, and the server serves new clients afterwards. The good download is held open by the server (the
+ * test hook {@code mpft.test.hold-chunks-until}: no chunk leaves while the gate file is missing) until the
+ * abuse is over, so that it is in progress during the abuse however fast or slow the machine is.
  */
 @Timeout(300)
 class ProtocolAbuseIT {
 
-    private static final int SIZE = 30 << 20;
+    private static final int SIZE = 8 << 20;
 
     @TempDir
     static Path work;
@@ -61,16 +63,19 @@ class ProtocolAbuseIT {
     static int port;
     static String fingerprint;
     static QuicTransport transport;
+    /** While this file is missing, the host sends no chunk. */
+    static Path gate;
 
     @BeforeAll
     static void start() throws Exception {
+        gate = work.resolve("release-chunks");
         host = HostProcess.builder(work.resolve("host"))
                 .user(HostProcess.User.withPassword("alice", "alice-pw"))
                 .withPlugin()
                 .pluginProperty("mpft.bind", "127.0.0.1")
                 .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
                 .pluginProperty("mpft.chunk-size", "1m")
-                .pluginProperty("mpft.max-send-rate", "4m") // the good download lasts several seconds
+                .javaOption("-Dmpft.test.hold-chunks-until=" + gate)
                 // far longer than the waits below: a close seen by the raw client is the server's doing
                 .pluginProperty("mpft.idle-timeout", "120s")
                 .echoOutput(false)
@@ -105,8 +110,9 @@ class ProtocolAbuseIT {
                     throw new IllegalStateException(e);
                 }
             }, java.util.concurrent.Executors.newSingleThreadExecutor());
-            Thread.sleep(1500);
-            assertThat(good).as("the good download is still running").isNotDone();
+            Poll.until("the good download's transfer", Poll.PATIENCE, () -> good.isDone()
+                    || host.output().contains(": alice downloads big.bin ("), host::output);
+            assertThat(good).as("the good download is in progress (held)").isNotDone();
 
             byte[] garbage = new byte[200];
             new Random(1).nextBytes(garbage);
@@ -119,6 +125,8 @@ class ProtocolAbuseIT {
             assertRefusedAndClosed(concat(encode(new Hello(1, 0, "abuse")), new byte[] {0, 0, 0, 5, 0x03, 0, 9, 0, 0}),
                     "truncated login");
 
+            assertThat(good).as("the good download is still in progress").isNotDone();
+            Files.createFile(gate); // release it
             assertThat(good.get(120, TimeUnit.SECONDS)).as("the good download, untouched")
                     .isEqualTo(MultiPathHosts.sha256(host.home("alice").resolve("big.bin")));
             // and the server serves new clients
