@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.host.OpenSsh;
 
 /**
  * The real {@code mpft} command as a separate process ({@code java -jar mpft-cli-*-all.jar}) against the

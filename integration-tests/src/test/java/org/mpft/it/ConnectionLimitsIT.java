@@ -21,10 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.Credentials;
-import org.mpft.cli.DownloadRequest;
-import org.mpft.cli.FileTransferClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
@@ -49,35 +46,27 @@ class ConnectionLimitsIT {
     private static final int MAX_STREAMS = 4;
     private static final String PASSWORD = "alice-pw";
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(HostProcess.User.withPassword("alice", PASSWORD))
+            .pluginProperty("mpft.chunk-size", "256k")
+            .pluginProperty("mpft.window", "4")
+            .pluginProperty("mpft.max-transfers-per-session", Integer.toString(MAX_TRANSFERS))
+            .pluginProperty("mpft.max-streams-per-connection", Integer.toString(MAX_STREAMS))
+            .pluginProperty("mpft.max-bytes-in-flight", "1m") // = window x chunk size, the least allowed
+            .pluginProperty("mpft.idle-timeout", "120s")       // a close seen below is the server's doing
+            .quiet()
+            .build();
 
-    static HostProcess host;
     static int port;
-    static String fingerprint;
     static QuicTransport transport;
 
     @BeforeAll
     static void start() throws Exception {
-        host = HostProcess.builder(work.resolve("host"))
-                .user(HostProcess.User.withPassword("alice", PASSWORD))
-                .withPlugin()
-                .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
-                .pluginProperty("mpft.chunk-size", "256k")
-                .pluginProperty("mpft.window", "4")
-                .pluginProperty("mpft.max-transfers-per-session", Integer.toString(MAX_TRANSFERS))
-                .pluginProperty("mpft.max-streams-per-connection", Integer.toString(MAX_STREAMS))
-                .pluginProperty("mpft.max-bytes-in-flight", "1m") // = window x chunk size, the least allowed
-                .pluginProperty("mpft.idle-timeout", "120s")       // a close seen below is the server's doing
-                .echoOutput(false)
-                .start();
-        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
-        port = listener.port();
-        fingerprint = listener.certificateSha256();
+        port = host.port();
         byte[] bytes = new byte[3 << 20];
         new Random(3).nextBytes(bytes);
-        Files.write(Files.createDirectories(host.home("alice")).resolve("file.bin"), bytes);
+        Files.write(host.home("alice").resolve("file.bin"), bytes);
         transport = QuicTransport.create("limits", 1);
     }
 
@@ -85,9 +74,6 @@ class ConnectionLimitsIT {
     static void stop() {
         if (transport != null) {
             transport.close();
-        }
-        if (host != null) {
-            host.close();
         }
     }
 
@@ -178,14 +164,10 @@ class ConnectionLimitsIT {
     }
 
     private static void assertAnotherDownloadArrivesIntact(String when) throws Exception {
-        Path out = work.resolve("out/" + System.nanoTime() + ".bin");
+        Path out = host.work().resolve("out/" + System.nanoTime() + ".bin");
         Files.createDirectories(out.getParent());
-        try (FileTransferClient client = new FileTransferClient()) {
-            String sha = client.download(new DownloadRequest("alice", "127.0.0.1", port, "file.bin", out,
-                    new Credentials.Password(PASSWORD.toCharArray()), CertificatePins.trusting(fingerprint),
-                    Strategy.SERVER_DEFAULT, false, DownloadRequest.DEFAULT_RETRIES, false), p -> { }).sha256();
-            assertThat(sha).as("a download %s", when)
-                    .isEqualTo(MultiPathHosts.sha256(host.home("alice").resolve("file.bin")));
-        }
+        String sha = host.client().download(host.request("file.bin", out, false), p -> { }).sha256();
+        assertThat(sha).as("a download %s", when)
+                .isEqualTo(MultiPathHosts.sha256(host.home("alice").resolve("file.bin")));
     }
 }

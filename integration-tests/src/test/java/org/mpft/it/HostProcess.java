@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mpft.host.OpenSsh;
 
 /**
  * Test fixture: the reference host ({@code host-sftp-demo}) as a separate JVM, started from the built

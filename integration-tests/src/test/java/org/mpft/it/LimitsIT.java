@@ -8,21 +8,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.Credentials;
-import org.mpft.cli.DownloadRequest;
-import org.mpft.cli.FileTransferClient;
-import org.mpft.cli.HostKeyVerifier;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
-import org.mpft.protocol.Strategy;
 
 /**
  * The plugin's limits over the network, against one real host: sessions per user and in total, file
@@ -30,8 +24,8 @@ import org.mpft.protocol.Strategy;
  * the password). Reaching a limit answers at once with a clear error, and the server keeps serving.
  *
  * <p>Downloads that must still be running are held open by the server, not hoped to be slow: the host runs
- * with the test hook {@code mpft.test.hold-chunks-until}, so no chunk leaves it while the {@link #gate}
- * file is missing. A refusal that comes while the gate is closed therefore came while the other sessions
+ * with the test hook {@code mpft.test.hold-chunks-until} ({@link MpftHost#closeGate()}), so no chunk leaves
+ * it while the gate is closed. A refusal that comes while the gate is closed therefore came while the other sessions
  * were open (a server that waited for a free slot instead would hang the test).
  */
 @Timeout(300)
@@ -44,43 +38,28 @@ class LimitsIT {
     /** The first lock after the free failures: far longer than the two logins the test makes inside it. */
     private static final String BACKOFF_BASE = "15s";
 
-    @TempDir
-    static Path work;
-
-    static HostProcess host;
-    static FileTransferClient client;
-    static int port;
-    static String fingerprint;
-    /** While this file is missing, the host sends no chunk. */
-    static Path gate;
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(HostProcess.User.withPassword("alice", "alice-pw"))
+            .user(HostProcess.User.withPassword("bob", "bob-pw"))
+            .user(HostProcess.User.withPassword("carol", "carol-pw"))
+            .user(HostProcess.User.withPassword("dave", "dave-pw"))
+            .pluginProperty("mpft.chunk-size", "256k")
+            .pluginProperty("mpft.max-sessions", "3")
+            .pluginProperty("mpft.max-sessions-per-user", "2")
+            .pluginProperty("mpft.max-file-size", "12m")
+            .pluginProperty("mpft.auth-failure-delay", "100ms")
+            .pluginProperty("mpft.auth.backoff.base", BACKOFF_BASE)
+            .pluginProperty("mpft.auth.backoff.max", "30s")
+            .pluginProperty("mpft.auth.backoff.free-failures", "2")
+            .holdChunks()
+            .quiet()
+            .build();
 
     @BeforeAll
-    static void start() throws Exception {
-        gate = Files.createFile(work.resolve("release-chunks"));
-        host = HostProcess.builder(work.resolve("host"))
-                .user(HostProcess.User.withPassword("alice", "alice-pw"))
-                .user(HostProcess.User.withPassword("bob", "bob-pw"))
-                .user(HostProcess.User.withPassword("carol", "carol-pw"))
-                .user(HostProcess.User.withPassword("dave", "dave-pw"))
-                .withPlugin()
-                .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
-                .pluginProperty("mpft.chunk-size", "256k")
-                .pluginProperty("mpft.max-sessions", "3")
-                .pluginProperty("mpft.max-sessions-per-user", "2")
-                .pluginProperty("mpft.max-file-size", "12m")
-                .pluginProperty("mpft.auth-failure-delay", "100ms")
-                .pluginProperty("mpft.auth.backoff.base", BACKOFF_BASE)
-                .pluginProperty("mpft.auth.backoff.max", "30s")
-                .pluginProperty("mpft.auth.backoff.free-failures", "2")
-                .javaOption("-Dmpft.test.hold-chunks-until=" + gate)
-                .echoOutput(false)
-                .start();
-        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
-        port = listener.port();
-        fingerprint = listener.certificateSha256();
+    static void files() throws Exception {
         for (String user : List.of("alice", "bob", "carol", "dave")) {
-            Path home = Files.createDirectories(host.home(user));
+            Path home = host.home(user);
             byte[] bytes = new byte[HELD];
             new Random(user.hashCode()).nextBytes(bytes);
             for (int i = 1; i <= 2; i++) {
@@ -88,17 +67,6 @@ class LimitsIT {
             }
             Files.write(home.resolve("small.bin"), new byte[1000]);
             Files.write(home.resolve("big.bin"), new byte[(12 << 20) + 1]);
-        }
-        client = new FileTransferClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (host != null) {
-            host.close();
         }
     }
 
@@ -113,7 +81,7 @@ class LimitsIT {
     @Test
     @Order(2)
     void sessionsPerUserAndInTotalAreLimitedAndFreedWhenTheyEnd() throws Exception {
-        Files.delete(gate); // from here on the downloads below stay open until the gate is back
+        host.closeGate(); // from here on the downloads below stay open until the gate opens
         CompletableFuture<ErrorCode> a1 = CompletableFuture.supplyAsync(() -> heldDownload("alice", "1"), POOL);
         CompletableFuture<ErrorCode> a2 = CompletableFuture.supplyAsync(() -> heldDownload("alice", "2"), POOL);
         awaitTransferStarted("alice", "held1.bin", a1);
@@ -128,7 +96,7 @@ class LimitsIT {
         assertThat(outcome("carol", "carol-pw", "small.bin")).as("a fourth session in all").isEqualTo(ErrorCode.LIMIT_EXCEEDED);
         assertThat(lastError).contains("sessions at most");
         assertThat(List.of(a1, a2, b1)).as("refused while the three were open").noneMatch(CompletableFuture::isDone);
-        Files.createFile(gate); // release the held downloads
+        host.openGate(); // release the held downloads
         assertThat(a1.get()).isNull();
         assertThat(a2.get()).isNull();
         assertThat(b1.get()).isNull();
@@ -206,14 +174,10 @@ class LimitsIT {
 
     /** The download's error code, or null when it arrived. */
     private static ErrorCode outcome(String user, String password, String path, String tag) throws Exception {
-        Path out = work.resolve("out/" + user + "-" + tag + "-" + System.nanoTime() + "-" + path);
+        Path out = host.work().resolve("out/" + user + "-" + tag + "-" + System.nanoTime() + "-" + path);
         Files.createDirectories(out.getParent());
-        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
-        DownloadRequest request = new DownloadRequest(user, "127.0.0.1", port, path, out,
-                new Credentials.Password(password.toCharArray()), pinned, Strategy.SERVER_DEFAULT, false,
-                DownloadRequest.DEFAULT_RETRIES, false);
         try {
-            client.download(request, p -> { });
+            host.client().download(host.request(user, password, path, out, false), p -> { });
             assertThat(Files.size(out)).isEqualTo(Files.size(host.home(user).resolve(path)));
             return null;
         } catch (MpftException e) {

@@ -24,11 +24,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.mpft.cli.Credentials;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpft.cli.DownloadRequest;
 import org.mpft.cli.FileTransferClient;
-import org.mpft.cli.HostKeyVerifier;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ClusterHello;
 import org.mpft.protocol.ErrorCode;
@@ -48,44 +46,34 @@ import org.mpft.transport.TransportSettings;
  * a frame out of order, a cluster frame on a client stream. Each offending connection gets
  * ERROR(PROTOCOL_ERROR) and is closed, while a download on another connection carries on to a correct
  * file, and the server serves new clients afterwards. The good download is held open by the server (the
- * test hook {@code mpft.test.hold-chunks-until}: no chunk leaves while the gate file is missing) until the
- * abuse is over, so that it is in progress during the abuse however fast or slow the machine is.
+ * test hook {@code mpft.test.hold-chunks-until}, {@link MpftHost#closeGate()}) until the abuse is over, so that it is in progress during the abuse however fast or slow the machine is.
  */
 @Timeout(300)
 class ProtocolAbuseIT {
 
     private static final int SIZE = 8 << 20;
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(HostProcess.User.withPassword("alice", "alice-pw"))
+            .pluginProperty("mpft.chunk-size", "1m")
+            // far longer than the waits below: a close seen by the raw client is the server's doing
+            .pluginProperty("mpft.idle-timeout", "120s")
+            .holdChunks()
+            .quiet()
+            .build();
 
-    static HostProcess host;
+    static Path work;
     static int port;
-    static String fingerprint;
     static QuicTransport transport;
-    /** While this file is missing, the host sends no chunk. */
-    static Path gate;
 
     @BeforeAll
     static void start() throws Exception {
-        gate = work.resolve("release-chunks");
-        host = HostProcess.builder(work.resolve("host"))
-                .user(HostProcess.User.withPassword("alice", "alice-pw"))
-                .withPlugin()
-                .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
-                .pluginProperty("mpft.chunk-size", "1m")
-                .javaOption("-Dmpft.test.hold-chunks-until=" + gate)
-                // far longer than the waits below: a close seen by the raw client is the server's doing
-                .pluginProperty("mpft.idle-timeout", "120s")
-                .echoOutput(false)
-                .start();
-        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
-        port = listener.port();
-        fingerprint = listener.certificateSha256();
+        work = host.work();
+        port = host.port();
         byte[] bytes = new byte[SIZE];
         new Random(7).nextBytes(bytes);
-        Files.write(Files.createDirectories(host.home("alice")).resolve("big.bin"), bytes);
+        Files.write(host.home("alice").resolve("big.bin"), bytes);
         transport = QuicTransport.create("abuse", 1);
     }
 
@@ -94,15 +82,13 @@ class ProtocolAbuseIT {
         if (transport != null) {
             transport.close();
         }
-        if (host != null) {
-            host.close();
-        }
     }
 
     @Test
     void offendingConnectionsAreClosedAndOnlyThey() throws Exception {
         try (FileTransferClient client = new FileTransferClient()) {
             Path out = work.resolve("good.bin");
+            host.closeGate(); // the good download stays in progress until the abuse is over
             CompletableFuture<String> good = CompletableFuture.supplyAsync(() -> {
                 try {
                     return client.download(request("big.bin", out), p -> { }).sha256();
@@ -126,7 +112,7 @@ class ProtocolAbuseIT {
                     "truncated login");
 
             assertThat(good).as("the good download is still in progress").isNotDone();
-            Files.createFile(gate); // release it
+            host.openGate(); // release it
             assertThat(good.get(120, TimeUnit.SECONDS)).as("the good download, untouched")
                     .isEqualTo(MultiPathHosts.sha256(host.home("alice").resolve("big.bin")));
             // and the server serves new clients
@@ -193,9 +179,6 @@ class ProtocolAbuseIT {
     }
 
     private static DownloadRequest request(String path, Path out) {
-        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
-        return new DownloadRequest("alice", "127.0.0.1", port, path, out,
-                new Credentials.Password("alice-pw".toCharArray()), pinned, Strategy.SERVER_DEFAULT, false,
-                DownloadRequest.DEFAULT_RETRIES, false);
+        return host.request(path, out, false);
     }
 }
