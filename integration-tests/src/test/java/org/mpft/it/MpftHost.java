@@ -273,6 +273,11 @@ final class MpftHost implements BeforeAllCallback, AfterAllCallback {
 
     /** Log-like text of {@code size} bytes in the first user's home: compresses to about a third. */
     Path textFile(String relative, int size, long seed) throws IOException {
+        return write(relative, logText(size, seed));
+    }
+
+    /** {@code size} bytes of log-like text (compresses to about a third; well with zstd level 1). */
+    static byte[] logText(int size, long seed) {
         Random random = new Random(seed);
         String[] words = {"transfer", "chunk", "server", "client", "the", "of", "to", "bytes", "path", "window"};
         StringBuilder text = new StringBuilder(size + 200);
@@ -284,7 +289,7 @@ final class MpftHost implements BeforeAllCallback, AfterAllCallback {
             }
             text.append("n=").append(random.nextInt(100_000)).append('\n');
         }
-        return write(relative, Arrays.copyOf(text.toString().getBytes(StandardCharsets.US_ASCII), size));
+        return Arrays.copyOf(text.toString().getBytes(StandardCharsets.US_ASCII), size);
     }
 
     private Path write(String relative, byte[] bytes) throws IOException {
