@@ -10,7 +10,9 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -85,15 +87,12 @@ class ChunkCacheConcurrencyTest {
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch loading = new CountDownLatch(1);
         CountDownLatch start = new CountDownLatch(1);
+        Set<Thread> callerThreads = ConcurrentHashMap.newKeySet();
         ChunkLoader slowLoader = k -> {
             calls.incrementAndGet();
             loading.countDown();
-            try {
-                Thread.sleep(200); // long enough for every other thread to ask meanwhile
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException(e);
-            }
+            // every other running caller asks for the key while it loads
+            Waiters.awaitOthersParkedIn(callerThreads, THREADS - 1, ChunkCache.class, "get");
             return bytes(k, 3);
         };
 
@@ -101,6 +100,7 @@ class ChunkCacheConcurrencyTest {
         int callers = THREADS * 4;
         for (int t = 0; t < callers; t++) {
             results.add(pool.submit(() -> {
+                callerThreads.add(Thread.currentThread());
                 start.await();
                 try {
                     return cache.get(key, slowLoader);

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -80,16 +82,20 @@ class MetadataCacheTest {
         MetadataCache<List<String>> cache = MetadataCache.builder().maximumEntries(10).build();
         AtomicInteger calls = new AtomicInteger();
         CountDownLatch start = new CountDownLatch(1);
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        Set<Thread> callers = ConcurrentHashMap.newKeySet();
         try {
             List<Future<List<String>>> results = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 results.add(pool.submit(() -> {
+                    callers.add(Thread.currentThread());
                     start.await();
                     try {
                         return cache.get(V1, f -> {
                             calls.incrementAndGet();
-                            pause();
+                            // every other running caller asks for V1 while it loads
+                            Waiters.awaitOthersParkedIn(callers, threads - 1, MetadataCache.class, "get");
                             return List.of("digest");
                         });
                     } catch (IOException e) {
@@ -105,15 +111,6 @@ class MetadataCacheTest {
             pool.shutdownNow();
         }
         assertThat(calls).hasValue(1);
-    }
-
-    private static void pause() throws IOException {
-        try {
-            Thread.sleep(100); // long enough for every other thread to ask meanwhile
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException(e);
-        }
     }
 
     @Test

@@ -7,28 +7,43 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Runs the real OpenSSH tools ({@code ssh-keygen}, {@code sftp}) for the tests. */
-final class OpenSsh {
+/**
+ * Runs the real OpenSSH tools ({@code ssh-keygen}, {@code sftp}) in tests: this module's and, through its
+ * test-jar, the integration tests'.
+ */
+public final class OpenSsh {
 
-    /** The outcome of one command. */
-    record Result(int exitCode, String output) {
+    /**
+     * The outcome of one command.
+     *
+     * @param exitCode the process's exit code
+     * @param output   its standard output and error, merged
+     */
+    public record Result(int exitCode, String output) {
     }
 
     private OpenSsh() {
     }
 
-    /** Generates an Ed25519 key without passphrase; returns the private key file ({@code .pub} beside it). */
-    static Path ed25519Key(Path dir, String name) throws IOException, InterruptedException {
+    /**
+     * Generates an Ed25519 key pair without passphrase.
+     *
+     * @return the private key file; the public key is beside it, with {@code .pub} appended
+     */
+    public static Path ed25519Key(Path dir, String name) throws IOException, InterruptedException {
         Path key = dir.resolve(name);
-        Result r = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()));
+        Result r = run(List.of("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", key.toString()), dir);
         if (r.exitCode() != 0) {
             throw new IOException("ssh-keygen failed: " + r.output());
         }
         return key;
     }
 
-    /** Runs {@code sftp -b} with {@code commands} as user@127.0.0.1:port, key login only. */
-    static Result sftp(Path key, String user, int port, Path workDir, String... commands)
+    /**
+     * Runs OpenSSH {@code sftp -b} as {@code user@127.0.0.1:port} with key login only (batch mode asks no
+     * password), in {@code workDir} (where {@code get} puts files).
+     */
+    public static Result sftp(Path key, String user, int port, Path workDir, String... commands)
             throws IOException, InterruptedException {
         Path batch = Files.createTempFile(workDir, "batch", ".sftp");
         Files.writeString(batch, String.join("\n", commands) + "\n");
@@ -38,16 +53,8 @@ final class OpenSsh {
                 user + "@127.0.0.1"), workDir);
     }
 
-    static Result run(List<String> command) throws IOException, InterruptedException {
-        return run(command, null);
-    }
-
     private static Result run(List<String> command, Path workDir) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        if (workDir != null) {
-            pb.directory(workDir.toFile());
-        }
-        Process p = pb.start();
+        Process p = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true).start();
         p.getOutputStream().close();
         byte[] out = p.getInputStream().readAllBytes();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {

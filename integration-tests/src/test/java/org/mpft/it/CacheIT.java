@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpft.client.DownloadResult;
-import org.mpft.client.FileTransferClient;
 
 /**
  * The plugin's chunk cache end to end: a second download of the same file is served from the cache (every
@@ -20,43 +17,28 @@ import org.mpft.client.FileTransferClient;
 @Timeout(180)
 class CacheIT {
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(HostProcess.User.withPassword("alice", "secret-pw"))
+            .pluginProperty("mpft.cache.max-bytes", "128m")
+            .build();
 
-    private static PerformanceHost host;
-    private static FileTransferClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        host = new PerformanceHost(work, "mpft.cache.max-bytes", "128m");
-        client = new FileTransferClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (host != null) {
-            host.close();
-        }
-    }
 
     @Test
     void aSecondDownloadComesFromTheCacheWithoutDiskReads() throws Exception {
         Path source = host.randomFile("data/twice.bin", 40 * 1000 * 1000, 11);
-        Path out1 = work.resolve("out/twice-1.bin");
-        Path out2 = work.resolve("out/twice-2.bin");
+        Path out1 = host.work().resolve("out/twice-1.bin");
+        Path out2 = host.work().resolve("out/twice-2.bin");
         Files.createDirectories(out1.getParent());
 
-        DownloadResult first = client.download(host.request("data/twice.bin", out1, false), p -> { });
-        DownloadResult second = client.download(host.request("data/twice.bin", out2, false), p -> { });
+        DownloadResult first = host.client().download(host.request("data/twice.bin", out1, false), p -> { });
+        DownloadResult second = host.client().download(host.request("data/twice.bin", out2, false), p -> { });
 
         String sha = DownloadIT.sha256(source);
         assertThat(DownloadIT.sha256(out1)).isEqualTo(sha).isEqualTo(first.sha256());
         assertThat(DownloadIT.sha256(out2)).isEqualTo(sha).isEqualTo(second.sha256());
         var lines = host.transfers("data/twice.bin", 2);
-        assertThat(lines).as(host.host.output()).hasSize(2);
+        assertThat(lines).as(host.output()).hasSize(2);
         var cold = lines.get(0);
         var warm = lines.get(1);
         assertThat(cold.cacheHits()).isZero();
@@ -69,15 +51,15 @@ class CacheIT {
     @Test
     void aFileChangedOnDiskIsReadAgain() throws Exception {
         host.randomFile("data/changing.bin", 8 * 1000 * 1000, 1);
-        Path out = work.resolve("out/changing-1.bin");
+        Path out = host.work().resolve("out/changing-1.bin");
         Files.createDirectories(out.getParent());
-        client.download(host.request("data/changing.bin", out, false), p -> { });
+        host.client().download(host.request("data/changing.bin", out, false), p -> { });
 
         Path source = host.randomFile("data/changing.bin", 8 * 1000 * 1000, 2); // same size, new bytes
         Files.setLastModifiedTime(source, java.nio.file.attribute.FileTime.fromMillis(
                 Files.getLastModifiedTime(source).toMillis() + 5000));
-        Path out2 = work.resolve("out/changing-2.bin");
-        DownloadResult result = client.download(host.request("data/changing.bin", out2, false), p -> { });
+        Path out2 = host.work().resolve("out/changing-2.bin");
+        DownloadResult result = host.client().download(host.request("data/changing.bin", out2, false), p -> { });
 
         assertThat(DownloadIT.sha256(out2)).isEqualTo(DownloadIT.sha256(source)).isEqualTo(result.sha256());
         var lines = host.transfers("data/changing.bin", 2);

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.host.OpenSsh;
 
 /**
  * The real {@code mpft} command as a separate process ({@code java -jar mpft-cli-*-all.jar}) against the
@@ -396,10 +397,7 @@ class CliIT {
         Path state = Path.of(file + ".mpft-state");
         Run interrupted = mpft(Map.of("MPFT_PASSWORD", PASSWORD), process -> {
             // SIGINT once the first chunks are on disk, as Ctrl-C on a terminal would
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (process.isAlive() && !(Files.exists(part) && Files.size(part) > 0) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+            MpftCli.awaitSize(process, part, 1);
             if (process.isAlive()) {
                 new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
             }

@@ -4,13 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpft.client.DownloadResult;
-import org.mpft.client.FileTransferClient;
 
 /**
  * Per-chunk compression end to end, through the real plugin jar in a host process (zstd's native library
@@ -20,40 +17,25 @@ import org.mpft.client.FileTransferClient;
 @Timeout(180)
 class CompressionIT {
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(HostProcess.User.withPassword("alice", "secret-pw"))
+            .pluginProperty("mpft.cache.max-bytes", "0")
+            .build();
 
-    private static PerformanceHost host;
-    private static FileTransferClient client;
-
-    @BeforeAll
-    static void start() throws Exception {
-        host = new PerformanceHost(work, "mpft.cache.max-bytes", "0");
-        client = new FileTransferClient();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (host != null) {
-            host.close();
-        }
-    }
 
     @Test
     void textTravelsCompressedAndArrivesIdentical() throws Exception {
         Path source = host.textFile("data/log.txt", 30 * 1000 * 1000 + 17, 5);
-        Path out = work.resolve("out/log.txt");
+        Path out = host.work().resolve("out/log.txt");
         Files.createDirectories(out.getParent());
 
-        DownloadResult result = client.download(host.request("data/log.txt", out, true), p -> { });
+        DownloadResult result = host.client().download(host.request("data/log.txt", out, true), p -> { });
 
         assertThat(DownloadIT.sha256(out)).isEqualTo(DownloadIT.sha256(source)).isEqualTo(result.sha256());
         assertThat(result.retries()).isZero();
         var line = host.transfers("data/log.txt", 1);
-        assertThat(line).as(host.host.output()).hasSize(1);
+        assertThat(line).as(host.output()).hasSize(1);
         assertThat(line.get(0).compressed()).isEqualTo(line.get(0).chunks()).isPositive();
         assertThat(line.get(0).wire()).isLessThan(line.get(0).bytes() / 2);
     }
@@ -61,10 +43,10 @@ class CompressionIT {
     @Test
     void randomDataTravelsRawAndArrivesIdentical() throws Exception {
         Path source = host.randomFile("data/noise.bin", 20 * 1000 * 1000, 6);
-        Path out = work.resolve("out/noise.bin");
+        Path out = host.work().resolve("out/noise.bin");
         Files.createDirectories(out.getParent());
 
-        DownloadResult result = client.download(host.request("data/noise.bin", out, true), p -> { });
+        DownloadResult result = host.client().download(host.request("data/noise.bin", out, true), p -> { });
 
         assertThat(DownloadIT.sha256(out)).isEqualTo(DownloadIT.sha256(source)).isEqualTo(result.sha256());
         var line = host.transfers("data/noise.bin", 1);
@@ -76,10 +58,10 @@ class CompressionIT {
     @Test
     void withoutTheFlagNothingIsCompressed() throws Exception {
         Path source = host.textFile("data/plain.txt", 10 * 1000 * 1000, 7);
-        Path out = work.resolve("out/plain.txt");
+        Path out = host.work().resolve("out/plain.txt");
         Files.createDirectories(out.getParent());
 
-        client.download(host.request("data/plain.txt", out, false), p -> { });
+        host.client().download(host.request("data/plain.txt", out, false), p -> { });
 
         assertThat(DownloadIT.sha256(out)).isEqualTo(DownloadIT.sha256(source));
         var line = host.transfers("data/plain.txt", 1);

@@ -21,10 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
-import org.mpft.client.Credentials;
-import org.mpft.client.DownloadRequest;
-import org.mpft.client.FileTransferClient;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
@@ -49,35 +46,27 @@ class ConnectionLimitsIT {
     private static final int MAX_STREAMS = 4;
     private static final String PASSWORD = "alice-pw";
 
-    @TempDir
-    static Path work;
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(HostProcess.User.withPassword("alice", PASSWORD))
+            .pluginProperty("mpft.chunk-size", "256k")
+            .pluginProperty("mpft.window", "4")
+            .pluginProperty("mpft.max-transfers-per-session", Integer.toString(MAX_TRANSFERS))
+            .pluginProperty("mpft.max-streams-per-connection", Integer.toString(MAX_STREAMS))
+            .pluginProperty("mpft.max-bytes-in-flight", "1m") // = window x chunk size, the least allowed
+            .pluginProperty("mpft.idle-timeout", "120s")       // a close seen below is the server's doing
+            .quiet()
+            .build();
 
-    static HostProcess host;
     static int port;
-    static String fingerprint;
     static QuicTransport transport;
 
     @BeforeAll
     static void start() throws Exception {
-        host = HostProcess.builder(work.resolve("host"))
-                .user(HostProcess.User.withPassword("alice", PASSWORD))
-                .withPlugin()
-                .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
-                .pluginProperty("mpft.chunk-size", "256k")
-                .pluginProperty("mpft.window", "4")
-                .pluginProperty("mpft.max-transfers-per-session", Integer.toString(MAX_TRANSFERS))
-                .pluginProperty("mpft.max-streams-per-connection", Integer.toString(MAX_STREAMS))
-                .pluginProperty("mpft.max-bytes-in-flight", "1m") // = window x chunk size, the least allowed
-                .pluginProperty("mpft.idle-timeout", "120s")       // a close seen below is the server's doing
-                .echoOutput(false)
-                .start();
-        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
-        port = listener.port();
-        fingerprint = listener.certificateSha256();
+        port = host.port();
         byte[] bytes = new byte[3 << 20];
         new Random(3).nextBytes(bytes);
-        Files.write(Files.createDirectories(host.home("alice")).resolve("file.bin"), bytes);
+        Files.write(host.home("alice").resolve("file.bin"), bytes);
         transport = QuicTransport.create("limits", 1);
     }
 
@@ -85,9 +74,6 @@ class ConnectionLimitsIT {
     static void stop() {
         if (transport != null) {
             transport.close();
-        }
-        if (host != null) {
-            host.close();
         }
     }
 
@@ -100,15 +86,13 @@ class ConnectionLimitsIT {
                 raw.send(new Open("missing-" + i + ".bin", Strategy.ALTERNATE, 0));
                 assertThat(raw.expect(ErrorFrame.class).code()).as("OPEN %d", i).isEqualTo(ErrorCode.FILE_NOT_FOUND);
             }
-            long t0 = System.nanoTime();
             raw.send(new Open("file.bin", Strategy.ALTERNATE, 0));
             ErrorFrame refused = raw.expect(ErrorFrame.class);
             assertThat(refused.code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
             assertThat(refused.message()).contains("mpft.max-transfers-per-session").contains(Integer.toString(MAX_TRANSFERS));
+            // both sides' idle timeout is 120 s: a close within this (failure-bounding) wait is the server's doing
             assertThat(raw.connection.closeFuture().await(60, TimeUnit.SECONDS)).as("the server ends the session")
                     .isTrue();
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).as("at once, not at the idle timeout")
-                    .isLessThan(Duration.ofSeconds(60));
         }
         assertAnotherDownloadArrivesIntact("after the transfer limit");
     }
@@ -121,7 +105,6 @@ class ConnectionLimitsIT {
             raw.login("alice", PASSWORD);
             List<LinkedBlockingQueue<Frame>> answers = new ArrayList<>();
             List<Throwable> refusedByQuic = new ArrayList<>();
-            long t0 = System.nanoTime();
             for (int i = 0; i < MAX_STREAMS + 2; i++) {
                 LinkedBlockingQueue<Frame> answer = new LinkedBlockingQueue<>();
                 Future<QuicStreamChannel> created = raw.connection.createStream(QuicStreamType.BIDIRECTIONAL,
@@ -147,7 +130,6 @@ class ConnectionLimitsIT {
             }
             // the ones beyond it never leave the client: its QUIC stack refuses them at once (STREAM_LIMIT)
             assertThat(refusedByQuic).hasSize(3).allSatisfy(e -> assertThat(String.valueOf(e)).contains("STREAM_LIMIT"));
-            assertThat(Duration.ofNanos(System.nanoTime() - t0)).isLessThan(Duration.ofSeconds(60));
             // and the session carries on: the control stream still opens a transfer
             raw.send(new Open("file.bin", Strategy.ALTERNATE, 0));
             assertThat(raw.expect(Meta.class).size()).isEqualTo(3 << 20);
@@ -182,14 +164,10 @@ class ConnectionLimitsIT {
     }
 
     private static void assertAnotherDownloadArrivesIntact(String when) throws Exception {
-        Path out = work.resolve("out/" + System.nanoTime() + ".bin");
+        Path out = host.work().resolve("out/" + System.nanoTime() + ".bin");
         Files.createDirectories(out.getParent());
-        try (FileTransferClient client = new FileTransferClient()) {
-            String sha = client.download(new DownloadRequest("alice", "127.0.0.1", port, "file.bin", out,
-                    new Credentials.Password(PASSWORD.toCharArray()), CertificatePins.trusting(fingerprint),
-                    Strategy.SERVER_DEFAULT, false, DownloadRequest.DEFAULT_RETRIES, false), p -> { }).sha256();
-            assertThat(sha).as("a download %s", when)
-                    .isEqualTo(MultiPathHosts.sha256(host.home("alice").resolve("file.bin")));
-        }
+        String sha = host.client().download(host.request("file.bin", out, false), p -> { }).sha256();
+        assertThat(sha).as("a download %s", when)
+                .isEqualTo(MultiPathHosts.sha256(host.home("alice").resolve("file.bin")));
     }
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.mpft.host.OpenSsh;
 
 /**
  * Test fixture: the reference host ({@code host-sftp-demo}) as a separate JVM, started from the built
@@ -330,21 +331,18 @@ public final class HostProcess implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws IOException, InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (sftpPort < 0) {
-            if (!process.isAlive()) {
-                reader.join(5_000);
-                if (sftpPort >= 0) {
-                    break;
-                }
+        try {
+            Poll.until("ready line", timeout, () -> sftpPort >= 0 || !process.isAlive(), this::output);
+        } catch (TimeoutException e) {
+            close();
+            throw e;
+        }
+        if (sftpPort < 0) {
+            reader.join(STOP_GRACE.toMillis()); // the exited host's last lines
+            if (sftpPort < 0) {
                 throw new IOException("host exited with code " + process.exitValue() + " before it was ready; output:\n"
                         + output);
             }
-            if (System.nanoTime() > deadline) {
-                close();
-                throw new TimeoutException("host not ready after " + timeout + "; output:\n" + output);
-            }
-            Thread.sleep(20);
         }
     }
 
@@ -354,16 +352,34 @@ public final class HostProcess implements AutoCloseable {
      * @throws TimeoutException when it does not in time, or the host exits first (the message holds the output)
      */
     public void awaitOutput(String text, Duration timeout) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (output.indexOf(text) < 0) {
+        Poll.until("'" + text + "'", timeout, () -> {
+            if (output.indexOf(text) >= 0) {
+                return true;
+            }
             if (!process.isAlive() && !reader.isAlive() && output.indexOf(text) < 0) {
                 throw new TimeoutException("host exited without printing '" + text + "'; output:\n" + output);
             }
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no '" + text + "' after " + timeout + "; output:\n" + output);
-            }
-            Thread.sleep(20);
+            return false;
+        }, this::output);
+    }
+
+    /**
+     * Waits until the host's output contains {@code text} at least {@code count} times (e.g. one log line per
+     * started download).
+     *
+     * @throws TimeoutException when it does not in time (the message holds the output)
+     */
+    public void awaitOutputCount(String text, int count, Duration timeout) throws InterruptedException, TimeoutException {
+        Poll.until(count + " x '" + text + "'", timeout, () -> count(output(), text) >= count, this::output);
+    }
+
+    /** How often {@code what} occurs in {@code text}. */
+    static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
         }
+        return n;
     }
 
     /**
@@ -386,17 +402,11 @@ public final class HostProcess implements AutoCloseable {
      * @throws TimeoutException when no complete line comes in time (the message holds the output)
      */
     public MpftListener awaitMpftListener(Duration timeout) throws InterruptedException, TimeoutException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         awaitOutput("mpft listening on udp", timeout);
-        Matcher m = MPFT_LISTENING.matcher(output);
-        while (!m.find()) {
-            if (System.nanoTime() > deadline) {
-                throw new TimeoutException("no complete 'mpft listening' line after " + timeout + "; output:\n" + output);
-            }
-            Thread.sleep(20);
-            m = MPFT_LISTENING.matcher(output);
-        }
-        return new MpftListener(m.group(1), Integer.parseInt(m.group(2)), m.group(3), m.group(4));
+        return Poll.value("complete 'mpft listening' line", timeout, () -> {
+            Matcher m = MPFT_LISTENING.matcher(output);
+            return m.find() ? new MpftListener(m.group(1), Integer.parseInt(m.group(2)), m.group(3), m.group(4)) : null;
+        }, this::output);
     }
 
     /** The SFTP port, as printed in the ready line. */

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.host.OpenSsh;
 
 /** Proves the fixture: the real host as a separate JVM, no plugin, the real OpenSSH sftp client. */
 @Timeout(180)

@@ -22,19 +22,16 @@ import org.apache.sshd.sftp.client.SftpClient;
 import org.apache.sshd.sftp.client.SftpClientFactory;
 import org.apache.sshd.sftp.common.SftpConstants;
 import org.apache.sshd.sftp.common.SftpException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mpft.client.Credentials;
-import org.mpft.client.DownloadRequest;
 import org.mpft.client.FileTransferClient;
-import org.mpft.client.HostKeyVerifier;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
-import org.mpft.protocol.Strategy;
+import org.mpft.host.OpenSsh;
 
 /**
  * A corpus of hostile names against the real plugin over the network ({@link FileTransferClient} sends
@@ -58,11 +55,19 @@ class HostileNamesIT {
     @TempDir
     static Path work;
 
+    static Path key;
+
+    @RegisterExtension
+    static final MpftHost fixture = MpftHost.builder()
+            .user(work -> HostProcess.User.withKey("alice", Path.of((key = OpenSsh.ed25519Key(
+                    Files.createDirectories(work.resolve("keys")), "id_ed25519")) + ".pub")).password(PASSWORD).read("/pub"))
+            .user(HostProcess.User.withPassword("bob", "bob-pw"))
+            .pluginProperty("mpft.max-transfers-per-session", "100000")
+            .quiet()
+            .build();
+
     static HostProcess host;
     static FileTransferClient client;
-    static int port;
-    static String fingerprint;
-    static Path key;
     static Path outside;
     static List<Path> canaries = new ArrayList<>();
     static volatile String lastError;
@@ -72,19 +77,7 @@ class HostileNamesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        key = OpenSsh.ed25519Key(Files.createDirectories(work.resolve("keys")), "id_ed25519");
-        host = HostProcess.builder(work.resolve("host"))
-                .user(HostProcess.User.withKey("alice", Path.of(key + ".pub")).password(PASSWORD).read("/pub"))
-                .user(HostProcess.User.withPassword("bob", "bob-pw"))
-                .withPlugin()
-                .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(FreePorts.udp()))
-                .pluginProperty("mpft.max-transfers-per-session", "100000")
-                .echoOutput(false)
-                .start();
-        HostProcess.MpftListener listener = host.awaitMpftListener(Duration.ofSeconds(60));
-        port = listener.port();
-        fingerprint = listener.certificateSha256();
+        host = fixture.process();
 
         Path home = host.home("alice");
         Path pub = Files.createDirectories(home.resolve("pub"));
@@ -113,7 +106,7 @@ class HostileNamesIT {
         Files.createLink(pub.resolve("hard-bob"), bobCanary);
         Files.createLink(pub.resolve("hard-private"), privateCanary);
         canaries.addAll(List.of(canary, bobCanary, privateCanary, hardCanary));
-        client = new FileTransferClient();
+        client = fixture.client();
     }
 
     private static Path canary(Path file) throws Exception {
@@ -122,16 +115,6 @@ class HostileNamesIT {
         Files.setLastModifiedTime(file, LONG_AGO);
         Files.setAttribute(file, "lastAccessTime", LONG_AGO);
         return file;
-    }
-
-    @AfterAll
-    static void stop() {
-        if (client != null) {
-            client.close();
-        }
-        if (host != null) {
-            host.close();
-        }
     }
 
     /** The corpus: at least 60 hostile names, by kind. */
@@ -375,12 +358,8 @@ class HostileNamesIT {
 
     /** The download's error code, or null when it delivered a file. */
     private static ErrorCode download(String name, Path out) throws Exception {
-        HostKeyVerifier pinned = CertificatePins.trusting(fingerprint);
-        DownloadRequest request = new DownloadRequest("alice", "127.0.0.1", port, name, out,
-                new Credentials.Password(PASSWORD.toCharArray()), pinned, Strategy.SERVER_DEFAULT, false,
-                DownloadRequest.DEFAULT_RETRIES, false);
         try {
-            client.download(request, p -> { });
+            client.download(fixture.request(name, out, false), p -> { });
             return null;
         } catch (MpftException e) {
             lastError = e.getMessage();

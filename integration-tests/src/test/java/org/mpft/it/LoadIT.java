@@ -82,7 +82,6 @@ class LoadIT {
             }
             // warm-up: every client once, so pools, caches and thread pools are at their working size
             runFor(clients, primary, secondary, sums, 0, new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
-            Thread.sleep(3000);
             Usage primaryBefore = Usage.of(primary.process());
             Usage secondaryBefore = Usage.of(secondary.process());
 
@@ -96,9 +95,21 @@ class LoadIT {
             for (FileTransferClient c : clients) {
                 c.close();
             }
-            Thread.sleep(Duration.ofSeconds(10).toMillis()); // clients closed their connections: let the hosts settle
-            Usage primaryAfter = Usage.of(primary.process());
-            Usage secondaryAfter = Usage.of(secondary.process());
+            // the clients closed their connections; the hosts end those sessions on their own time: wait until
+            // they are back within the bounds asserted below (a leak never gets there)
+            Usage[] after = new Usage[2];
+            Node primaryNode = primary;
+            try {
+                Poll.until("hosts back to their resources before the run", Poll.PATIENCE, Duration.ofSeconds(1), () -> {
+                    after[0] = Usage.ofUnchecked(primaryNode.process());
+                    after[1] = Usage.ofUnchecked(secondary.process());
+                    return after[0].within(primaryBefore) && after[1].within(secondaryBefore);
+                }, () -> "");
+            } catch (java.util.concurrent.TimeoutException e) {
+                // the assertions below name what did not come back
+            }
+            Usage primaryAfter = after[0];
+            Usage secondaryAfter = after[1];
 
             String report = String.format(Locale.ROOT,
                     "LoadIT: %d clients, %d s, %d downloads of %d MiB (%.1f MiB/s in all), primary + 1 secondary, "
@@ -121,10 +132,10 @@ class LoadIT {
             assertThat(done).as("downloads completed").isGreaterThanOrEqualTo(CLIENTS);
             assertThat(chunkLatencyNs).as("every chunk's latency measured").hasSize(done * (FILE_SIZE >> 20));
             for (Usage[] pair : new Usage[][] {{primaryBefore, primaryAfter}, {secondaryBefore, secondaryAfter}}) {
-                assertThat(pair[1].fds()).as("open files").isLessThanOrEqualTo(pair[0].fds() + 8);
-                assertThat(pair[1].threads()).as("threads").isLessThanOrEqualTo(pair[0].threads() + 8);
+                assertThat(pair[1].fds()).as("open files").isLessThanOrEqualTo(pair[0].fds() + Usage.MORE_FDS);
+                assertThat(pair[1].threads()).as("threads").isLessThanOrEqualTo(pair[0].threads() + Usage.MORE_THREADS);
                 assertThat(pair[1].otherKb()).as("native Other (direct buffers), KiB")
-                        .isLessThanOrEqualTo(pair[0].otherKb() + 64 * 1024);
+                        .isLessThanOrEqualTo(pair[0].otherKb() + Usage.MORE_OTHER_KB);
             }
         } finally {
             for (FileTransferClient c : clients) {
@@ -215,11 +226,8 @@ class LoadIT {
     }
 
     private static void awaitLink(Node primary) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!primary.process().output().lines().anyMatch(l -> l.contains("cluster link to secondary") && l.contains(" up;"))) {
-            assertThat(System.nanoTime()).as("cluster link up:\n%s", primary.process().output()).isLessThan(deadline);
-            Thread.sleep(50);
-        }
+        Poll.until("cluster link up", Poll.PATIENCE, () -> primary.process().output().lines()
+                .anyMatch(l -> l.contains("cluster link to secondary") && l.contains(" up;")), primary.process()::output);
     }
 
     private static long percentile(List<Long> values, int p) {
@@ -236,6 +244,28 @@ class LoadIT {
 
     /** A host process's open files, threads and NMT "Other" committed memory (direct buffers). */
     record Usage(int fds, int threads, long otherKb) {
+        /** What a host may hold after the run beyond what it held before: open files, threads, native KiB. */
+        static final int MORE_FDS = 8;
+        static final int MORE_THREADS = 8;
+        static final long MORE_OTHER_KB = 64 * 1024;
+
+        /** Whether this is within the bounds above of {@code before}. */
+        boolean within(Usage before) {
+            return fds <= before.fds + MORE_FDS && threads <= before.threads + MORE_THREADS
+                    && otherKb <= before.otherKb + MORE_OTHER_KB;
+        }
+
+        static Usage ofUnchecked(HostProcess host) {
+            try {
+                return of(host);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+
         static Usage of(HostProcess host) throws IOException, InterruptedException {
             long pid = host.process().pid();
             run("jcmd", Long.toString(pid), "GC.run");

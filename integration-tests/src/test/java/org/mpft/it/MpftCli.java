@@ -137,12 +137,9 @@ final class MpftCli {
         throw new IOException("no CLI jar: set " + CliIT.CLI_JAR_PROPERTY + " (was " + property + ") or build mpft-cli");
     }
 
-    /** Waits until {@code file} exists and holds at least {@code bytes} (or the process ended, or 120 s passed). */
+    /** Waits until {@code file} exists and holds at least {@code bytes}, or the process ended. */
     static void awaitSize(Process process, Path file, long bytes) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (process.isAlive() && System.nanoTime() < deadline && size(file) < bytes) {
-            Thread.sleep(5);
-        }
+        Poll.until(bytes + " bytes in " + file, Poll.PATIENCE, () -> !process.isAlive() || size(file) >= bytes);
     }
 
     private static long size(Path file) {

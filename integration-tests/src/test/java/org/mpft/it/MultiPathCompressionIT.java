@@ -2,13 +2,11 @@ package org.mpft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -113,10 +111,9 @@ class MultiPathCompressionIT {
         return n;
     }
 
-    /** The secondary's n-th "served" line (1-based, waiting up to 15 s): chunks, compressed, bytes, wire. */
-    private static long[] served(int n) throws InterruptedException {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (true) {
+    /** The secondary's n-th "served" line (1-based, once it is logged): chunks, compressed, bytes, wire. */
+    private static long[] served(int n) throws Exception {
+        return Poll.value("served line " + n + " from the secondary", Poll.PATIENCE, () -> {
             int seen = 0;
             Matcher m = SERVED.matcher(secondary.process().output());
             while (m.find()) {
@@ -125,30 +122,15 @@ class MultiPathCompressionIT {
                             Long.parseLong(m.group(4)), Long.parseLong(m.group(5))};
                 }
             }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no served line " + n + " from the secondary:\n"
-                        + secondary.process().output());
-            }
-            Thread.sleep(100);
-        }
+            return null;
+        }, secondary.process()::output);
     }
 
     /** Log-like text (compresses well with zstd level 1), fixed mtime, in the shared home. */
     private static Path textFile(String relative, long seed) throws Exception {
-        Random random = new Random(seed);
-        String[] words = {"transfer", "chunk", "server", "client", "the", "of", "to", "bytes", "path", "window"};
-        StringBuilder text = new StringBuilder(SIZE + 200);
-        while (text.length() < SIZE) {
-            text.append(1_764_000_000_000L + random.nextInt(1_000_000)).append(" INFO [mpft-io-")
-                    .append(random.nextInt(4)).append("] ");
-            for (int w = 0; w < 8; w++) {
-                text.append(words[random.nextInt(words.length)]).append(' ');
-            }
-            text.append("n=").append(random.nextInt(100_000)).append('\n');
-        }
         Path file = hosts.home().resolve(relative);
         Files.createDirectories(file.getParent());
-        Files.write(file, java.util.Arrays.copyOf(text.toString().getBytes(StandardCharsets.US_ASCII), SIZE));
+        Files.write(file, MpftHost.logText(SIZE, seed));
         Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L));
         return file;
     }

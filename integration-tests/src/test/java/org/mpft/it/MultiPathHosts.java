@@ -128,13 +128,9 @@ final class MultiPathHosts implements AutoCloseable {
 
     /** Waits until the primary's link to every secondary is up. */
     static void awaitLinks(Host primary, int count) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (countOf(primary.process().output(), "cluster link to secondary") < count) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("cluster links not up:\n" + primary.process().output());
-            }
-            Thread.sleep(50);
-        }
+        Poll.until(count + " cluster links up", Poll.PATIENCE,
+                () -> countOf(primary.process().output(), "cluster link to secondary") >= count,
+                primary.process()::output);
     }
 
     private static int countOf(String text, String what) {

@@ -16,22 +16,22 @@ import org.mpft.protocol.Strategy;
 
 /**
  * Two unequal paths on loopback, made unequal without root by each instance's send-rate cap: the primary
- * sends at most 20 MiB/s, the secondary 60 MiB/s. The same 300 MB file is downloaded with
- * {@code alternate} (half the chunks wait for the slow path) and with {@code adaptive} (the fast path
- * serves more); only ratios measured in this one test are asserted. 300 MB, not 100: adaptive needs a few
- * chunks to learn the paths' speeds and ends with the endgame, fixed costs that at 100 MB (under 2 s) held
- * the ratio at 1.42 while 300 MB measured 1.75-1.81 on a quiet machine.
+ * sends at most 20 MiB/s, the secondary 60 MiB/s. The same file is downloaded with {@code alternate} and
+ * with {@code adaptive}: each download is complete and byte-identical, both paths carry chunks, and
+ * {@code alternate} splits the bytes in halves. How much faster {@code adaptive} is on such paths is a
+ * speed, so it is measured and checked by the benchmark harness ({@code bench/run.sh}, scenario
+ * {@code capped-unequal}: the goals in {@code Goals}), not here; this test prints the times it saw.
  */
 @Timeout(400)
 class MultiPathSpeedIT {
 
-    private static final int SIZE = 300 * 1000 * 1000;
+    private static final int SIZE = 40 * 1000 * 1000;
 
     @TempDir
     Path work;
 
     @Test
-    void adaptiveBeatsAlternateOnUnequalPaths() throws Exception {
+    void bothStrategiesDownloadCompletelyOverUnequalCappedPaths() throws Exception {
         try (MultiPathHosts hosts = new MultiPathHosts(work); FileTransferClient client = new FileTransferClient()) {
             Path secret = hosts.secret("cluster.secret", "s".repeat(40));
             MultiPathHosts.Host secondary = hosts.secondary("fast", secret, null, Map.of("mpft.max-send-rate", "60m"));
@@ -42,29 +42,28 @@ class MultiPathSpeedIT {
             String sha = MultiPathHosts.sha256(source);
             Files.createDirectories(work.resolve("out"));
 
-            // warm-up: JIT on all three JVMs, and the primary's digests of this file in its cache
-            download(client, hosts, primary, Strategy.ADAPTIVE, "warm", sha);
             DownloadResult alternate = download(client, hosts, primary, Strategy.ALTERNATE, "alternate", sha);
             DownloadResult adaptive = download(client, hosts, primary, Strategy.ADAPTIVE, "adaptive", sha);
 
-            double speedup = (double) alternate.elapsedMs() / adaptive.elapsedMs();
-            long secondaryBytes = adaptive.paths().get(1).bytes();
-            double share = (double) secondaryBytes / SIZE;
-            System.out.printf("unequal paths 20/60 MiB/s: alternate %d ms, adaptive %d ms, speedup %.2f, "
-                    + "secondary share %.2f (alternate split %s)%n", alternate.elapsedMs(), adaptive.elapsedMs(),
-                    speedup, share, alternate.paths().stream().map(PathSummary::bytes).toList());
+            System.out.printf("unequal paths 20/60 MiB/s (not asserted: bench/ measures it): alternate %d ms %s, "
+                    + "adaptive %d ms %s%n", alternate.elapsedMs(), split(alternate), adaptive.elapsedMs(),
+                    split(adaptive));
             assertThat(alternate.paths().get(1).bytes()).isBetween(SIZE / 2L - (1 << 20), SIZE / 2L + (1 << 20));
-            assertThat(speedup).as("adaptive speedup over alternate").isGreaterThanOrEqualTo(1.6);
-            assertThat(share).as("share of bytes from the fast secondary").isGreaterThanOrEqualTo(0.65);
         }
+    }
+
+    private static List<Long> split(DownloadResult result) {
+        return result.paths().stream().map(PathSummary::bytes).toList();
     }
 
     private static DownloadResult download(FileTransferClient client, MultiPathHosts hosts, MultiPathHosts.Host primary,
                                            Strategy strategy, String name, String sha) throws Exception {
         Path output = hosts.home().getParent().getParent().resolve("out").resolve(name + ".bin");
         DownloadResult result = client.download(hosts.request(primary, "data/big.bin", output, strategy), p -> { });
-        assertThat(MultiPathHosts.sha256(output)).isEqualTo(sha);
-        assertThat(result.paths()).hasSize(2);
+        assertThat(MultiPathHosts.sha256(output)).as(name).isEqualTo(sha);
+        assertThat(result.bytes()).as(name).isEqualTo(SIZE);
+        assertThat(result.paths()).as(name).hasSize(2)
+                .allSatisfy(path -> assertThat(path.chunks()).as(name + ": chunks of " + path).isPositive());
         Files.delete(output);
         return result;
     }

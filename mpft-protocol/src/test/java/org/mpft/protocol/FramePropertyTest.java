@@ -8,15 +8,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Assume;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.constraints.Size;
-import net.jqwik.api.lifecycle.BeforeContainer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Property-based tests of every frame decoder, on both links (client control streams and the primary
@@ -24,7 +17,8 @@ import net.jqwik.api.lifecycle.BeforeContainer;
  * never throws anything but {@link ProtocolException}, never allocates more than the bytes it was given
  * (and so never more than the frame limit), and valid frames survive a round trip unchanged. What
  * "closes only the offending stream" means on the wire is tested where streams exist
- * ({@code FrameStreamCodecPropertyTest} in mpft-transport, the plugin's session tests).
+ * ({@code FrameStreamCodecPropertyTest} in mpft-transport, the plugin's session tests). Each property runs
+ * over seeded cases ({@link Seeded}): a failure prints the seed that replays it.
  */
 class FramePropertyTest {
 
@@ -33,166 +27,179 @@ class FramePropertyTest {
 
     static final FrameType.Link[] LINKS = {FrameType.Link.CONTROL, FrameType.Link.CLUSTER};
 
-    @BeforeContainer
+    @BeforeAll
     static void allocationCounterWorks() {
         assertThat(Allocation.supported()).as("per-thread allocation counter").isTrue();
         assertThat(Allocation.of(() -> Arrays.fill(new byte[100_000], (byte) 1))).isGreaterThanOrEqualTo(100_000);
     }
 
-    @Provide
-    Arbitrary<Frame> frames() {
-        return FrameArbitraries.frames();
-    }
-
-    @Provide
-    Arbitrary<Frame> clusterFrames() {
-        return FrameArbitraries.clusterFrames();
-    }
-
-    @Provide
-    Arbitrary<List<Frame>> frameLists() {
-        return FrameArbitraries.frames().list().ofMaxSize(8);
-    }
-
-    @Provide
-    Arbitrary<FrameType.Link> links() {
-        return Arbitraries.of(LINKS);
-    }
-
     // ---- valid frames
 
-    @Property(tries = 300)
-    void validFramesRoundTripOnTheirLink(@ForAll("frames") Frame frame) throws ProtocolException {
-        byte[] encoded = Wire.encode(frame);
-        Frame decoded = Wire.decode(encoded, Wire.linkOf(frame.type()));
-        assertThat(decoded).isEqualTo(frame);
-        assertThat(Wire.encode(decoded)).isEqualTo(encoded);
+    @Test
+    void validFramesRoundTripOnTheirLink() {
+        Seeded.check(300, sample -> {
+            Frame frame = FrameGenerators.frame(sample);
+            byte[] encoded = Wire.encode(frame);
+            Frame decoded = Wire.decode(encoded, Wire.linkOf(frame.type()));
+            assertThat(decoded).isEqualTo(frame);
+            assertThat(Wire.encode(decoded)).isEqualTo(encoded);
+        });
     }
 
-    @Property(tries = 300)
-    void clusterFramesAreRefusedOnControlStreamsAndControlFramesOnTheClusterLink(@ForAll("frames") Frame frame) {
-        FrameType.Link own = Wire.linkOf(frame.type());
-        for (FrameType.Link other : LINKS) {
-            if (!frame.type().link().allows(other)) {
-                assertThatThrownBy(() -> Wire.decode(Wire.encode(frame), other))
-                        .isInstanceOf(ProtocolException.class).hasMessageContaining("not allowed");
+    @Test
+    void clusterFramesAreRefusedOnControlStreamsAndControlFramesOnTheClusterLink() {
+        Seeded.check(300, sample -> {
+            Frame frame = FrameGenerators.frame(sample);
+            FrameType.Link own = Wire.linkOf(frame.type());
+            for (FrameType.Link other : LINKS) {
+                if (!frame.type().link().allows(other)) {
+                    assertThatThrownBy(() -> Wire.decode(Wire.encode(frame), other))
+                            .isInstanceOf(ProtocolException.class).hasMessageContaining("not allowed");
+                }
             }
-        }
-        assertThat(own).isNotNull();
+            assertThat(own).isNotNull();
+        });
     }
 
     // ---- truncated
 
-    @Property(tries = 200)
-    void aCutFrameWaitsForMoreAndItsCutBodyIsRefused(@ForAll("frames") Frame frame, @ForAll double where) {
-        byte[] encoded = Wire.encode(frame);
-        int cut = (int) (Math.abs(where) % 1.0 * encoded.length); // [0, length)
-        byte[] prefix = Arrays.copyOf(encoded, cut);
-        ByteBuffer in = ByteBuffer.wrap(prefix);
-        FrameType.Link link = Wire.linkOf(frame.type());
-        assertThat(decodeNext(in, link)).as("%d of %d bytes", cut, encoded.length).isNull();
-        assertThat(in.position()).as("nothing consumed").isZero();
-        if (cut > FrameCodec.LENGTH_FIELD_BYTES) {
-            byte[] body = Arrays.copyOfRange(encoded, FrameCodec.LENGTH_FIELD_BYTES, cut);
-            assertThatThrownBy(() -> Wire.decodeBody(body, link)).isInstanceOf(ProtocolException.class);
-        }
+    @Test
+    void aCutFrameWaitsForMoreAndItsCutBodyIsRefused() {
+        Seeded.check(200, sample -> {
+            Frame frame = FrameGenerators.frame(sample);
+            byte[] encoded = Wire.encode(frame);
+            int cut = (int) (sample.fraction() * encoded.length); // [0, length)
+            byte[] prefix = Arrays.copyOf(encoded, cut);
+            ByteBuffer in = ByteBuffer.wrap(prefix);
+            FrameType.Link link = Wire.linkOf(frame.type());
+            assertThat(decodeNext(in, link)).as("%d of %d bytes", cut, encoded.length).isNull();
+            assertThat(in.position()).as("nothing consumed").isZero();
+            if (cut > FrameCodec.LENGTH_FIELD_BYTES) {
+                byte[] body = Arrays.copyOfRange(encoded, FrameCodec.LENGTH_FIELD_BYTES, cut);
+                assertThatThrownBy(() -> Wire.decodeBody(body, link)).isInstanceOf(ProtocolException.class);
+            }
+        });
     }
 
     // ---- oversized
 
-    @Property(tries = 1000)
-    void aLengthOutsideTheLimitIsRefusedFromItsFourBytesAlone(@ForAll int length, @ForAll("links") FrameType.Link link) {
-        Assume.that(length < 1 || length > FrameCodec.MAX_FRAME_LENGTH);
-        ByteBuffer prefix = ByteBuffer.allocate(4).putInt(length).flip();
-        long allocated = Allocation.of(() -> FrameCodec.decodeNext(prefix.duplicate(), link));
-        assertThatThrownBy(() -> FrameCodec.decodeNext(prefix, link)).isInstanceOf(ProtocolException.class)
-                .hasMessageContaining("frame length");
-        assertThat(allocated).isLessThan(ALLOCATION_SLACK);
+    @Test
+    void aLengthOutsideTheLimitIsRefusedFromItsFourBytesAlone() {
+        Seeded.check(1000, sample -> {
+            // below the limit (0 and negative) or above it, both sides' ends included
+            int length = sample.booleans() ? sample.ints(Integer.MIN_VALUE, 0)
+                    : sample.ints(FrameCodec.MAX_FRAME_LENGTH + 1, Integer.MAX_VALUE);
+            FrameType.Link link = sample.of(LINKS);
+            ByteBuffer prefix = ByteBuffer.allocate(4).putInt(length).flip();
+            long allocated = Allocation.of(() -> FrameCodec.decodeNext(prefix.duplicate(), link));
+            assertThatThrownBy(() -> FrameCodec.decodeNext(prefix, link)).isInstanceOf(ProtocolException.class)
+                    .hasMessageContaining("frame length");
+            assertThat(allocated).isLessThan(ALLOCATION_SLACK);
+        });
     }
 
-    @Property(tries = 1000)
-    void aFrameAnnouncingTheMaximumLengthIsNotBufferedUntilItIsComplete(
-            @ForAll @IntRange(min = 1, max = FrameCodec.MAX_FRAME_LENGTH) int length,
-            @ForAll @Size(max = 256) byte[] someOfIt, @ForAll("links") FrameType.Link link) {
-        Assume.that(someOfIt.length < length);
-        ByteBuffer in = ByteBuffer.allocate(4 + someOfIt.length).putInt(length).put(someOfIt).flip();
-        long allocated = Allocation.of(() -> assertThat(FrameCodec.decodeNext(in.duplicate(), link)).isNull());
-        assertThat(in.position()).isZero();
-        assertThat(allocated).isLessThan(ALLOCATION_SLACK);
+    @Test
+    void aFrameAnnouncingTheMaximumLengthIsNotBufferedUntilItIsComplete() {
+        Seeded.check(1000, sample -> {
+            int length = sample.ints(1, FrameCodec.MAX_FRAME_LENGTH);
+            byte[] someOfIt = sample.byteArray(0, Math.min(256, length - 1)); // always less than announced
+            FrameType.Link link = sample.of(LINKS);
+            ByteBuffer in = ByteBuffer.allocate(4 + someOfIt.length).putInt(length).put(someOfIt).flip();
+            long allocated = Allocation.of(() -> assertThat(FrameCodec.decodeNext(in.duplicate(), link)).isNull());
+            assertThat(in.position()).isZero();
+            assertThat(allocated).isLessThan(ALLOCATION_SLACK);
+        });
     }
 
-    @Property(tries = 300)
-    void lengthFieldsInsideABodyNeverAllocateBeyondTheBody(@ForAll("frames") Frame frame, @ForAll int hostileLength,
-                                                           @ForAll @IntRange(min = 0, max = 40) int at) {
-        // a u16 or u32 length field claiming far more than the frame holds: refused before allocating
-        byte[] body = Wire.withoutLength(Wire.encode(frame));
-        Assume.that(body.length > 5);
-        int pos = 1 + at % (body.length - 4);
-        ByteBuffer.wrap(body).putInt(pos, hostileLength);
-        FrameType.Link link = Wire.linkOf(frame.type());
-        long allocated = Allocation.of(() -> decodeOrProtocolError(body, link));
-        assertThat(allocated).as("allocated for a %d-byte body", body.length)
-                .isLessThan(8L * body.length + ALLOCATION_SLACK);
+    @Test
+    void lengthFieldsInsideABodyNeverAllocateBeyondTheBody() {
+        Seeded.check(300, sample -> {
+            // a u16 or u32 length field claiming far more than the frame holds: refused before allocating
+            Frame frame = FrameGenerators.frame(sample);
+            int hostileLength = sample.ints();
+            int at = sample.ints(0, 40);
+            byte[] body = Wire.withoutLength(Wire.encode(frame));
+            sample.assume(body.length > 5, "a body of more than 5 bytes");
+            int pos = 1 + at % (body.length - 4);
+            ByteBuffer.wrap(body).putInt(pos, hostileLength);
+            FrameType.Link link = Wire.linkOf(frame.type());
+            long allocated = Allocation.of(() -> decodeOrProtocolError(body, link));
+            assertThat(allocated).as("allocated for a %d-byte body", body.length)
+                    .isLessThan(8L * body.length + ALLOCATION_SLACK);
+        });
     }
 
     // ---- random and mutated
 
-    @Property(tries = 5000)
-    void randomBytesGiveAFrameNullOrAProtocolException(@ForAll @Size(max = 300) byte[] bytes,
-                                                        @ForAll boolean plausibleHeader,
-                                                        @ForAll("links") FrameType.Link link) {
-        if (plausibleHeader && bytes.length >= 5) {
-            // a length that fits what follows and a known type, so that the body decoders run
-            ByteBuffer.wrap(bytes).putInt(0, bytes.length - 4);
-            bytes[4] = (byte) FrameType.values()[Math.floorMod(bytes[4], FrameType.values().length)].wireValue();
-        }
-        long allocated = Allocation.of(() -> {
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            while (true) {
-                Frame frame = decodeNext(in, link);
-                if (frame == null) {
-                    break;
-                }
-                assertThat(Wire.encode(frame)).as("canonical").hasSizeLessThanOrEqualTo(bytes.length);
+    @Test
+    void randomBytesGiveAFrameNullOrAProtocolException() {
+        Seeded.check(5000, sample -> {
+            byte[] bytes = sample.byteArray(0, 300);
+            boolean plausibleHeader = sample.booleans();
+            FrameType.Link link = sample.of(LINKS);
+            if (plausibleHeader && bytes.length >= 5) {
+                // a length that fits what follows and a known type, so that the body decoders run
+                ByteBuffer.wrap(bytes).putInt(0, bytes.length - 4);
+                bytes[4] = (byte) FrameType.values()[Math.floorMod(bytes[4], FrameType.values().length)].wireValue();
             }
+            long allocated = Allocation.of(() -> {
+                ByteBuffer in = ByteBuffer.wrap(bytes);
+                while (true) {
+                    Frame frame = decodeNext(in, link);
+                    if (frame == null) {
+                        break;
+                    }
+                    assertThat(Wire.encode(frame)).as("canonical").hasSizeLessThanOrEqualTo(bytes.length);
+                }
+            });
+            assertThat(allocated).isLessThan(8L * bytes.length + ALLOCATION_SLACK);
         });
-        assertThat(allocated).isLessThan(8L * bytes.length + ALLOCATION_SLACK);
     }
 
-    @Property(tries = 300)
-    void mutatedFramesDecodeCanonicallyOrAreRefused(@ForAll("frames") Frame frame, @ForAll long seed) {
-        byte[] body = FrameFuzzTest.mutate(Wire.withoutLength(Wire.encode(frame)), new java.util.Random(seed));
-        for (FrameType.Link link : LINKS) {
-            Frame decoded = decodeOrProtocolError(body, link);
-            if (decoded != null) {
-                assertThat(Wire.withoutLength(Wire.encode(decoded))).isEqualTo(body);
+    @Test
+    void mutatedFramesDecodeCanonicallyOrAreRefused() {
+        Seeded.check(300, sample -> {
+            Frame frame = FrameGenerators.frame(sample);
+            byte[] body = FrameFuzzTest.mutate(Wire.withoutLength(Wire.encode(frame)),
+                    new java.util.Random(sample.longs()));
+            for (FrameType.Link link : LINKS) {
+                Frame decoded = decodeOrProtocolError(body, link);
+                if (decoded != null) {
+                    assertThat(Wire.withoutLength(Wire.encode(decoded))).isEqualTo(body);
+                }
             }
-        }
+        });
     }
 
     // ---- wrong type
 
-    @Property(tries = 1000)
-    void aBodyUnderAnotherTypeByteDecodesCanonicallyOrIsRefused(@ForAll("frames") Frame frame,
-                                                               @ForAll byte otherType) {
-        byte[] body = Wire.withoutLength(Wire.encode(frame));
-        Assume.that(otherType != body[0]);
-        body[0] = otherType;
-        for (FrameType.Link link : LINKS) {
-            Frame decoded = decodeOrProtocolError(body, link);
-            if (decoded != null) {
-                assertThat(decoded.type().wireValue()).isEqualTo(otherType & 0xFF);
-                assertThat(Wire.withoutLength(Wire.encode(decoded))).isEqualTo(body);
+    @Test
+    void aBodyUnderAnotherTypeByteDecodesCanonicallyOrIsRefused() {
+        Seeded.check(1000, sample -> {
+            Frame frame = FrameGenerators.frame(sample);
+            byte otherType = sample.bytes();
+            byte[] body = Wire.withoutLength(Wire.encode(frame));
+            sample.assume(otherType != body[0], "another type byte");
+            body[0] = otherType;
+            for (FrameType.Link link : LINKS) {
+                Frame decoded = decodeOrProtocolError(body, link);
+                if (decoded != null) {
+                    assertThat(decoded.type().wireValue()).isEqualTo(otherType & 0xFF);
+                    assertThat(Wire.withoutLength(Wire.encode(decoded))).isEqualTo(body);
+                }
             }
-        }
+        });
     }
 
     // ---- wrong order / streams of frames
 
-    @Property(tries = 100)
-    void aStreamOfFramesInAnyOrderDecodesFrameByFrameUntilTheFirstBadOne(
-            @ForAll("frameLists") List<Frame> frames, @ForAll @Size(max = 40) byte[] garbage,
-            @ForAll("links") FrameType.Link link) {
+    @Test
+    void aStreamOfFramesInAnyOrderDecodesFrameByFrameUntilTheFirstBadOne() {
+        Seeded.check(100, sample -> aStreamOfFramesDecodesFrameByFrame(sample.list(8, FrameGenerators::frame),
+                sample.byteArray(0, 40), sample.of(LINKS)));
+    }
+
+    private static void aStreamOfFramesDecodesFrameByFrame(List<Frame> frames, byte[] garbage, FrameType.Link link) {
         // the codec does not judge order (the session's state machine does); it must keep frames apart
         ByteBuffer in = ByteBuffer.allocate(frames.stream().mapToInt(f -> Wire.encode(f).length).sum()
                 + garbage.length);
@@ -227,21 +234,24 @@ class FramePropertyTest {
 
     // ---- cluster link, on its own
 
-    @Property(tries = 300)
-    void clusterLinkFramesSurviveMutationAndCutsCleanly(@ForAll("clusterFrames") Frame frame, @ForAll long seed) {
-        byte[] body = Wire.withoutLength(Wire.encode(frame));
-        java.util.Random random = new java.util.Random(seed);
-        byte[] mutated = FrameFuzzTest.mutate(body, random);
-        Frame decoded = decodeOrProtocolError(mutated, FrameType.Link.CLUSTER);
-        if (decoded != null) {
-            assertThat(decoded.type().link().allows(FrameType.Link.CLUSTER)).isTrue();
-            assertThat(Wire.withoutLength(Wire.encode(decoded))).isEqualTo(mutated);
-        }
-        byte[] cut = Arrays.copyOf(body, random.nextInt(body.length));
-        if (cut.length > 0) {
-            assertThatThrownBy(() -> Wire.decodeBody(cut, FrameType.Link.CLUSTER))
-                    .isInstanceOf(ProtocolException.class);
-        }
+    @Test
+    void clusterLinkFramesSurviveMutationAndCutsCleanly() {
+        Seeded.check(300, sample -> {
+            Frame frame = FrameGenerators.clusterFrame(sample);
+            byte[] body = Wire.withoutLength(Wire.encode(frame));
+            java.util.Random random = new java.util.Random(sample.longs());
+            byte[] mutated = FrameFuzzTest.mutate(body, random);
+            Frame decoded = decodeOrProtocolError(mutated, FrameType.Link.CLUSTER);
+            if (decoded != null) {
+                assertThat(decoded.type().link().allows(FrameType.Link.CLUSTER)).isTrue();
+                assertThat(Wire.withoutLength(Wire.encode(decoded))).isEqualTo(mutated);
+            }
+            byte[] cut = Arrays.copyOf(body, random.nextInt(body.length));
+            if (cut.length > 0) {
+                assertThatThrownBy(() -> Wire.decodeBody(cut, FrameType.Link.CLUSTER))
+                        .isInstanceOf(ProtocolException.class);
+            }
+        });
     }
 
     /** decodeNext, failing the test on anything but a frame, null or ProtocolException (returned as null). */

@@ -194,6 +194,37 @@ class RemotePathTest {
         assertThat(RemotePath.validate(path)).isSameAs(path);
     }
 
+    /**
+     * Beyond the corpus: any string, built from path-like pieces (separators, dots, spaces, drive letters,
+     * look-alikes, controls, long segments) and random characters, is either accepted unchanged or refused
+     * with INVALID_PATH and a message without raw control characters; the rule never throws anything else.
+     */
+    @Test
+    void anyStringIsAcceptedUnchangedOrRefusedWithInvalidPath() {
+        String[] pieces = {"/", "\\", ".", "..", " ", "C:", "a", "é", "\u0000", "\u001B", "\u2215", "\uFF0E",
+                "\u202E", "\uFFFD", "\uD83D\uDE00", "x".repeat(255), "é".repeat(128), "x".repeat(4000)};
+        Seeded.check(1000, sample -> {
+            StringBuilder path = new StringBuilder();
+            int parts = sample.ints(0, 12);
+            for (int i = 0; i < parts; i++) {
+                path.append(sample.random().nextBoolean() ? sample.of(pieces) : sample.strings(8, true));
+            }
+            String candidate = path.toString();
+            sample.note("path", RemotePath.quote(candidate));
+            try {
+                assertThat(RemotePath.validate(candidate)).isSameAs(candidate);
+                assertThat(candidate.getBytes(StandardCharsets.UTF_8).length)
+                        .isBetween(1, RemotePath.MAX_PATH_BYTES);
+                assertThat(candidate).doesNotStartWith("/").doesNotContain("\\", "//", "\u0000");
+            } catch (MpftException e) {
+                assertThat(e.code()).isEqualTo(ErrorCode.INVALID_PATH);
+                assertThat(e.getMessage()).startsWith("invalid path " + RemotePath.quote(candidate) + ": ");
+                assertThat(e.getMessage().codePoints().filter(cp -> Character.isISOControl(cp)
+                        || Character.getType(cp) == Character.FORMAT)).as("no raw control char in message").isEmpty();
+            }
+        });
+    }
+
     @Test
     void lengthLimitsCountUtf8Bytes() {
         String exact = segments(17, "x".repeat(240));

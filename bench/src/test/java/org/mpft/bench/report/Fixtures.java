@@ -44,6 +44,7 @@ final class Fixtures {
             r.add(ok("capped-equal", "mpft-single", run, 19.5, 160, 160));
             r.add(ok("capped-equal", "mpft-alternate", run, 38.5, 160, 160));
             r.add(ok("capped-equal", "mpft-adaptive", run, 38.8, 160, 160));
+            r.add(ok("capped-unequal", "mpft-alternate", run, 39.5, 160, 480));
             r.add(ok("capped-unequal", "mpft-adaptive", run, 74.0, 160, 480));
         }
         r.add(rss("memory-1g", GIB, 300_000));

@@ -18,7 +18,7 @@ class GoalsTest {
     void aGoodSetPassesEveryGoal() {
         List<GoalResult> goals = Goals.evaluate(Summaries.of(Fixtures.goodSet()));
 
-        assertThat(goals).hasSize(11).allSatisfy(g -> assertThat(g.verdict()).as(g.goal()).isEqualTo(Verdict.PASS));
+        assertThat(goals).hasSize(12).allSatisfy(g -> assertThat(g.verdict()).as(g.goal()).isEqualTo(Verdict.PASS));
         // alternate 47.0 / single median 23.7
         assertThat(goals.get(0).measured().getAsDouble()).isCloseTo(47.0 / 23.7, offset(1e-9));
         // adaptive 47.5 / best peer lftp 23.8
@@ -32,7 +32,9 @@ class GoalsTest {
         // capped loopback: alternate 38.5 / single 19.5; adaptive 74.0 of (160 + 480) / 8 = 80 MB/s
         assertThat(goals.get(7).measured().getAsDouble()).isCloseTo(38.5 / 19.5, offset(1e-9));
         assertThat(goals.get(9).measured().getAsDouble()).isCloseTo(74.0 / 80, offset(1e-9));
-        assertThat(goals.get(10).measured().getAsDouble()).isCloseTo(310.0 / 300, offset(1e-9));
+        // capped loopback, unequal caps: adaptive 74.0 / alternate 39.5
+        assertThat(goals.get(10).measured().getAsDouble()).isCloseTo(74.0 / 39.5, offset(1e-9));
+        assertThat(goals.get(11).measured().getAsDouble()).isCloseTo(310.0 / 300, offset(1e-9));
     }
 
     @Test
@@ -47,6 +49,7 @@ class GoalsTest {
         r.add(ok("capped-equal", "mpft-alternate", 1, 37.0, 160, 160)); // 1.89x: misses 1.9x
         r.add(ok("capped-equal", "mpft-adaptive", 1, 38.0, 160, 160));  // 1.94x: passes
         r.add(ok("capped-unequal", "mpft-adaptive", 1, 71.0, 160, 480)); // 88.8% of 80 MB/s: misses 90%
+        r.add(ok("capped-unequal", "mpft-alternate", 1, 45.0, 160, 480)); // adaptive 1.58x: misses 1.6x
         r.add(rss("memory-1g", GIB, 300_000));
         r.add(rss("memory-4g", 4 * GIB, 331_000));                // +10.3%: misses 10%
 
@@ -55,6 +58,7 @@ class GoalsTest {
         assertThat(goals).extracting(GoalResult::verdict).containsExactly(Verdict.FAIL, Verdict.PENDING,
                 Verdict.FAIL, Verdict.PENDING, Verdict.FAIL, Verdict.PENDING, Verdict.PENDING,
                 Verdict.FAIL, Verdict.PASS, Verdict.FAIL, // capped loopback: alternate, adaptive, unequal caps
+                Verdict.FAIL, // adaptive over alternate, unequal caps
                 Verdict.FAIL);
     }
 
@@ -62,7 +66,7 @@ class GoalsTest {
     void memoryGoalIsTwoSided() {
         List<RunRecord> r = List.of(rss("memory-1g", GIB, 300_000), rss("memory-4g", 4 * GIB, 260_000));
 
-        GoalResult memory = Goals.evaluate(Summaries.of(r)).get(10);
+        GoalResult memory = Goals.evaluate(Summaries.of(r)).get(11);
 
         assertThat(memory.verdict()).isEqualTo(Verdict.FAIL);
         assertThat(memory.targetText()).isEqualTo("0.90x .. 1.10x");

@@ -1,7 +1,5 @@
 package org.mpft.plugin.send;
 
-import org.mpft.plugin.testhooks.TestHooks;
-
 import io.netty.buffer.ByteBuf;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
@@ -9,6 +7,8 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.mpft.plugin.testhooks.TestHooks;
 import org.mpft.protocol.ChunkHeader;
 
 /**
@@ -19,6 +19,7 @@ public final class QuicChunkOutlet implements ChunkOutlet {
 
     private final QuicChannel connection;
     private final Set<QuicStreamChannel> streams = new LinkedHashSet<>();
+    private long aborts; // test only: held chunks of an aborted transfer are dropped
 
     /** @param connection the client's connection: each chunk goes on a new stream of it */
     public QuicChunkOutlet(QuicChannel connection) {
@@ -28,6 +29,10 @@ public final class QuicChunkOutlet implements ChunkOutlet {
     @Override
     public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
         TestHooks hooks = TestHooks.active();
+        if (hooks != null && hooks.holdsChunks()) {
+            holdThenSend(header, payload, onFailure); // test only: held until a file exists
+            return;
+        }
         if (hooks != null && (payload = hooks.beforeSend(header, payload)) == null) {
             return; // test only: a stalled path
         }
@@ -50,5 +55,18 @@ public final class QuicChunkOutlet implements ChunkOutlet {
             stream.close();
         }
         streams.clear();
+        aborts++;
+    }
+
+    /** Test only ({@link TestHooks#holdsChunks()}): sends the chunk after the hold, unless it was aborted meanwhile. */
+    private void holdThenSend(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        long abortsBefore = aborts;
+        connection.eventLoop().schedule(() -> {
+            if (connection.isActive() && aborts == abortsBefore) {
+                send(header, payload, onFailure);
+            } else {
+                payload.release();
+            }
+        }, TestHooks.HOLD_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
     }
 }

@@ -1,6 +1,8 @@
 package org.mpft.plugin.testhooks;
 
 import io.netty.buffer.ByteBuf;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +20,11 @@ import org.slf4j.LoggerFactory;
  *       keeps the good bytes), so the client sees a chunk that fails its checksum;</li>
  *   <li>{@value #STALL_AFTER_CHUNKS}{@code =N}: after N chunks this instance stops sending chunks without
  *       closing anything (the chunks are dropped silently, CHUNK_SENT is still reported), as a path that
- *       stalls would.</li>
+ *       stalls would;</li>
+ *   <li>{@value #HOLD_CHUNKS_UNTIL}{@code =FILE}: a chunk is sent only while FILE exists; until then it waits
+ *       on the connection's event loop (looked at again every {@value #HOLD_RECHECK_MILLIS} ms) and is dropped
+ *       if its connection closes or its transfer is aborted meanwhile, so that a test can hold a download open
+ *       for as long as it needs (and then create FILE to let it finish) instead of hoping it is slow.</li>
  * </ul>
  * When active, the instance logs a warning when it sends its first chunk. See SECURITY.md ("Test hooks"). Thread-safe.
  */
@@ -28,6 +34,10 @@ public final class TestHooks {
     static final String CORRUPT_CHUNKS = "mpft.test.corrupt-chunks";
     /** System property: chunks this instance sends before it stalls (test only). */
     static final String STALL_AFTER_CHUNKS = "mpft.test.stall-after-chunks";
+    /** System property: a file; chunks are held while it does not exist (test only). */
+    static final String HOLD_CHUNKS_UNTIL = "mpft.test.hold-chunks-until";
+    /** How often a held chunk looks for the {@value #HOLD_CHUNKS_UNTIL} file again, ms. */
+    public static final long HOLD_RECHECK_MILLIS = 20;
 
     private static final Logger LOG = LoggerFactory.getLogger(TestHooks.class);
     private static final TestHooks ACTIVE = fromSystemProperties();
@@ -36,10 +46,16 @@ public final class TestHooks {
     private final long stallAfter;
     private final Set<String> corrupted = new HashSet<>();
     private final AtomicLong sent = new AtomicLong();
+    private final Path holdUntil;
 
     TestHooks(Set<Integer> corrupt, long stallAfter) {
+        this(corrupt, stallAfter, null);
+    }
+
+    TestHooks(Set<Integer> corrupt, long stallAfter, Path holdUntil) {
         this.corrupt = Set.copyOf(corrupt);
         this.stallAfter = stallAfter;
+        this.holdUntil = holdUntil;
     }
 
     /** The hooks of this JVM, or null when none is set (the normal case). */
@@ -50,7 +66,8 @@ public final class TestHooks {
     private static TestHooks fromSystemProperties() {
         String corruptList = System.getProperty(CORRUPT_CHUNKS, "").trim();
         String stall = System.getProperty(STALL_AFTER_CHUNKS, "").trim();
-        if (corruptList.isEmpty() && stall.isEmpty()) {
+        String hold = System.getProperty(HOLD_CHUNKS_UNTIL, "").trim();
+        if (corruptList.isEmpty() && stall.isEmpty() && hold.isEmpty()) {
             return null;
         }
         Set<Integer> chunks = new HashSet<>();
@@ -62,7 +79,16 @@ public final class TestHooks {
         long stallAfter = stall.isEmpty() ? -1 : Long.parseLong(stall);
         LOG.warn("TEST HOOKS ACTIVE ({}={}, {}={}): this instance damages or drops chunks on purpose; never use "
                 + "this outside tests", CORRUPT_CHUNKS, corruptList, STALL_AFTER_CHUNKS, stall);
-        return new TestHooks(chunks, stallAfter);
+        if (!hold.isEmpty()) {
+            LOG.warn("TEST HOOKS ACTIVE ({}={}): chunks wait until that file exists; never use this outside tests",
+                    HOLD_CHUNKS_UNTIL, hold);
+        }
+        return new TestHooks(chunks, stallAfter, hold.isEmpty() ? null : Path.of(hold));
+    }
+
+    /** Whether a chunk must wait now: a {@value #HOLD_CHUNKS_UNTIL} file is set and does not exist yet. */
+    public boolean holdsChunks() {
+        return holdUntil != null && !Files.exists(holdUntil);
     }
 
     /**

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.Encoding;
 
-/** The test-only fault hooks: off unless a system property is set; corrupt once per chunk; stall. */
+/** The test-only fault hooks: off unless a system property is set; corrupt once per chunk; stall; hold. */
 class TestHooksTest {
 
     private static ChunkHeader header(long transfer, int chunk) {
@@ -28,6 +31,7 @@ class TestHooksTest {
         // the build never sets them: production code sees no hooks
         assertThat(System.getProperty(TestHooks.CORRUPT_CHUNKS)).isNull();
         assertThat(System.getProperty(TestHooks.STALL_AFTER_CHUNKS)).isNull();
+        assertThat(System.getProperty(TestHooks.HOLD_CHUNKS_UNTIL)).isNull();
         assertThat(TestHooks.active()).isNull();
     }
 
@@ -63,5 +67,21 @@ class TestHooksTest {
         assertThat(hooks.beforeSend(header(1, 1), b)).isSameAs(b);
         assertThat(hooks.beforeSend(header(1, 2), c)).isNull();
         assertThat(c.refCnt()).isZero();
+    }
+
+    @Test
+    void chunksAreHeldWhileTheHoldFileIsMissing(@TempDir Path dir) throws Exception {
+        Path gate = dir.resolve("release");
+        TestHooks hooks = new TestHooks(Set.of(), -1, gate);
+        assertThat(hooks.holdsChunks()).isTrue();
+        Files.createFile(gate);
+        assertThat(hooks.holdsChunks()).isFalse();
+        ByteBuf payload = payload();
+        assertThat(hooks.beforeSend(header(1, 0), payload)).isSameAs(payload); // released: sent unchanged
+        payload.release();
+        Files.delete(gate);
+        assertThat(hooks.holdsChunks()).as("held again once the file is gone").isTrue();
+
+        assertThat(new TestHooks(Set.of(3), 2).holdsChunks()).as("no hold file: never held").isFalse();
     }
 }
