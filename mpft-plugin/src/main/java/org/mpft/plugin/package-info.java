@@ -18,15 +18,16 @@
  *   -&gt; session    (HELLO, AUTH, OPEN)
  *        -&gt; primary    (one transfer: coordinator, sender, secondaries, digests)
  *        -&gt; secondary  (cluster links from primaries, clients attached with a ticket)
- *        -&gt; send       (the control stream's priority)
+ *        -&gt; control    (the control stream's handler base and priority)
  *   primary, secondary -&gt; cluster   (secret, handshake, tickets, the primary's link)
  *   primary, secondary -&gt; send      (the chunk read pipeline)
+ *   secondary, send    -&gt; control   (the attached client's handler base; the chunk streams' priority)
  *   primary            -&gt; schedule  (pure policy: which path sends which chunk)
  *   primary, secondary, send -&gt; observe (JMX counters, the transfer log line)
  *   send               -&gt; testhooks (fault injection for end-to-end tests)
  *   observe            -&gt; schedule  (the speed sample size of the chunk size policy)
  * </pre>
- * The root imports any of them; {@code schedule}, {@code cluster} and {@code testhooks} import no other
+ * The root imports any of them; {@code schedule}, {@code cluster}, {@code control} and {@code testhooks} import no other
  * plugin package.
  */
 package org.mpft.plugin;

@@ -4,6 +4,7 @@ import org.mpft.plugin.send.ChunkOutlet;
 import org.mpft.plugin.send.ChunkPrefetcher;
 import org.mpft.plugin.send.ChunkReader;
 import org.mpft.plugin.send.Transfer;
+import org.mpft.transport.EventLoops;
 
 import java.io.IOException;
 import java.util.HashSet;
@@ -160,11 +161,6 @@ final class ChunkSender implements ChunkPath {
     }
 
     private boolean onLoop(Runnable task) {
-        try {
-            loop.execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+        return EventLoops.tryExecute(loop, task);
     }
 }

@@ -7,7 +7,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.RejectedExecutionException;
 import org.mpft.plugin.observe.TransferLog;
 import org.mpft.plugin.schedule.ChunkStrategy;
 import org.mpft.plugin.send.ChunkReader;
@@ -28,6 +27,7 @@ import org.mpft.protocol.ProtocolException;
 import org.mpft.protocol.SecondaryEndpoint;
 import org.mpft.protocol.Start;
 import org.mpft.protocol.Strategy;
+import org.mpft.transport.EventLoops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -289,11 +289,6 @@ public final class PrimaryTransfer implements AutoCloseable {
     }
 
     private boolean onLoop(Runnable task) {
-        try {
-            connection.eventLoop().execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+        return EventLoops.tryExecute(connection.eventLoop(), task);
     }
 }

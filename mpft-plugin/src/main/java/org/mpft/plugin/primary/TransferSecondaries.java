@@ -6,7 +6,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mpft.plugin.cluster.ClusterLink;
@@ -17,6 +16,7 @@ import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.EndTransfer;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
+import org.mpft.transport.EventLoops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -295,11 +295,6 @@ final class TransferSecondaries {
     }
 
     private boolean onLoop(Runnable task) {
-        try {
-            connection.eventLoop().execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+        return EventLoops.tryExecute(connection.eventLoop(), task);
     }
 }

@@ -1,28 +1,25 @@
 package org.mpft.plugin.secondary;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.mpft.plugin.control.ControlStreamHandler;
 import org.mpft.plugin.send.QuicChunkOutlet;
 import org.mpft.protocol.Ack;
 import org.mpft.protocol.Attach;
 import org.mpft.protocol.Attached;
 import org.mpft.protocol.Cancel;
 import org.mpft.protocol.ErrorCode;
-import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Nack;
 import org.mpft.protocol.Open;
 import org.mpft.protocol.ProtocolException;
 import org.mpft.protocol.Start;
-import org.mpft.transport.FrameStreamCodec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,14 +30,11 @@ import org.slf4j.LoggerFactory;
  * the session after HELLO; a refused ticket is answered with ERROR after {@code mpft.auth-failure-delay}.
  * Runs on the connection's event loop.
  */
-public final class AttachHandler extends SimpleChannelInboundHandler<Frame> {
+public final class AttachHandler extends ControlStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(AttachHandler.class);
 
-    /** How long the server waits for the client to close after a fatal ERROR before closing itself. */
-    static final long CLOSE_GRACE_MS = 2000;
 
-    private final QuicChannel connection;
     private final QuicStreamChannel control;
     private final SecondaryRole role;
     private final Executor io;
@@ -60,8 +54,7 @@ public final class AttachHandler extends SimpleChannelInboundHandler<Frame> {
      */
     public AttachHandler(QuicChannel connection, QuicStreamChannel control, SecondaryRole role, Executor io,
                          Duration failureDelay, Runnable ended) {
-        super(Frame.class);
-        this.connection = connection;
+        super(connection);
         this.control = control;
         this.role = role;
         this.io = io;
@@ -130,34 +123,9 @@ public final class AttachHandler extends SimpleChannelInboundHandler<Frame> {
         }
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ProtocolException protocol = FrameStreamCodec.protocolError(cause);
-        if (protocol != null) {
-            fail(ErrorCode.PROTOCOL_ERROR, protocol.getMessage());
-        } else {
-            LOG.debug("control stream of {} failed", connection.remoteSocketAddress(), cause);
-            connection.close();
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof ChannelInputShutdownReadComplete) {
-            connectionClosed(); // the client finished the conversation: free its slots now, not after QUIC's drain
-            connection.close();
-        }
-        ctx.fireUserEventTriggered(event);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        connection.close();
-        ctx.fireChannelInactive();
-    }
-
     /** The conversation is over: the client is detached and the session's slot freed. Idempotent; event loop. */
-    private void connectionClosed() {
+    @Override
+    protected void connectionClosed() {
         closed = true;
         ended.run();
         if (serving != null) {
@@ -167,28 +135,13 @@ public final class AttachHandler extends SimpleChannelInboundHandler<Frame> {
     }
 
     /** Answers with ERROR and closes the connection (the client closes first, or the server after a grace). */
-    private void fail(ErrorCode code, String message) {
+    @Override
+    protected void fail(ErrorCode code, String message) {
         if (closed) {
             return;
         }
         closed = true;
         ended.run();
-        if (!control.isActive()) {
-            connection.close();
-            return;
-        }
-        control.writeAndFlush(ErrorFrame.of(code, message)).addListener(f -> control.shutdownOutput());
-        connection.eventLoop().schedule(() -> {
-            connection.close();
-        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
-    }
-
-    private boolean onLoop(Runnable task) {
-        try {
-            connection.eventLoop().execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
-        }
+        sendErrorAndClose(control, code, message);
     }
 }

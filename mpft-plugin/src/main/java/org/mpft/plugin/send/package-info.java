@@ -5,7 +5,7 @@
  * {@link org.mpft.plugin.send.ChunkSource} (the chunk cache, then the file's positional read, the checksum,
  * compression where it pays), and hands header and bytes to a {@link org.mpft.plugin.send.ChunkOutlet}:
  * {@link org.mpft.plugin.send.QuicChunkOutlet} opens one unidirectional stream per chunk and
- * {@code ChunkStreamWriter} writes it at the priority of {@code StreamPriorities}.
+ * {@code ChunkStreamWriter} writes it at the chunk priority of {@code control.StreamPriorities}.
  * {@link org.mpft.plugin.send.Transfer} is the open file being read. Used by both roles.
  */
 package org.mpft.plugin.send;

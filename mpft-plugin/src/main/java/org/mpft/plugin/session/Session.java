@@ -1,8 +1,6 @@
 package org.mpft.plugin.session;
 
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
@@ -10,13 +8,14 @@ import java.net.InetAddress;
 import java.security.SecureRandom;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.mpft.plugin.control.ControlStreamHandler;
+import org.mpft.plugin.control.StreamPriorities;
 import org.mpft.api.AuthenticationFailed;
 import org.mpft.api.Principal;
 import org.mpft.api.ReadableFile;
 import org.mpft.plugin.primary.PrimaryTransfer;
 import org.mpft.plugin.primary.TransferControl;
 import org.mpft.plugin.secondary.AttachHandler;
-import org.mpft.plugin.send.StreamPriorities;
 import org.mpft.protocol.Attach;
 import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.AuthPassword;
@@ -48,7 +47,7 @@ import org.slf4j.LoggerFactory;
  * {@link AttachHandler}. Host calls run on the I/O pool; every state change happens on the connection's
  * event loop.
  */
-public final class Session extends SimpleChannelInboundHandler<Frame> implements TransferControl {
+public final class Session extends ControlStreamHandler implements TransferControl {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -56,12 +55,9 @@ public final class Session extends SimpleChannelInboundHandler<Frame> implements
     /** Bytes of the login challenge. */
     static final int CHALLENGE_BYTES = 32;
 
-    /** How long the server waits for the client to close after a fatal ERROR before closing itself. */
-    static final long CLOSE_GRACE_MS = 2000;
 
     private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, TRANSFER, ATTACHED, CLOSED }
 
-    private final QuicChannel connection;
     private final boolean overLimit;
     private final Sessions shared;
     private QuicStreamChannel control;
@@ -76,8 +72,7 @@ public final class Session extends SimpleChannelInboundHandler<Frame> implements
     private int opens;
 
     Session(QuicChannel connection, boolean overLimit, Sessions shared) {
-        super(Frame.class);
-        this.connection = connection;
+        super(connection);
         this.overLimit = overLimit;
         this.shared = shared;
     }
@@ -257,32 +252,6 @@ public final class Session extends SimpleChannelInboundHandler<Frame> implements
         return new ProtocolException("unexpected " + frame.type() + " frame in state " + state);
     }
 
-    @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ProtocolException protocol = FrameStreamCodec.protocolError(cause);
-        if (protocol != null) {
-            fail(ErrorCode.PROTOCOL_ERROR, protocol.getMessage());
-        } else {
-            LOG.debug("control stream of {} failed", connection.remoteSocketAddress(), cause);
-            connection.close();
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
-        if (event instanceof ChannelInputShutdownReadComplete) {
-            connectionClosed(); // the client finished the conversation: free its slots now, not after QUIC's drain
-            connection.close();
-        }
-        ctx.fireUserEventTriggered(event);
-    }
-
-    @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
-        connection.close();
-        ctx.fireChannelInactive();
-    }
-
     /** True once the conversation is over; such a session no longer counts against the session limits. */
     public boolean ended() {
         return ended;
@@ -298,6 +267,7 @@ public final class Session extends SimpleChannelInboundHandler<Frame> implements
     }
 
     /** The connection closed: stop the transfer and release everything. Idempotent; any thread. */
+    @Override
     public void connectionClosed() {
         if (!connection.eventLoop().inEventLoop()) {
             onLoop(this::connectionClosed);
@@ -323,14 +293,7 @@ public final class Session extends SimpleChannelInboundHandler<Frame> implements
             transfer = null;
         }
         releaseSlots(); // a refused or failed session stops counting at once, during the close grace too
-        if (control == null || !control.isActive()) {
-            connection.close();
-            return;
-        }
-        control.writeAndFlush(ErrorFrame.of(code, message)).addListener(f -> control.shutdownOutput());
-        connection.eventLoop().schedule(() -> {
-            connection.close();
-        }, CLOSE_GRACE_MS, TimeUnit.MILLISECONDS);
+        sendErrorAndClose(control, code, message);
     }
 
     /** Writes {@code frame} on the control stream. */
@@ -346,15 +309,6 @@ public final class Session extends SimpleChannelInboundHandler<Frame> implements
             shared.io().execute(task);
         } catch (RejectedExecutionException e) {
             connection.close();
-        }
-    }
-
-    private boolean onLoop(Runnable task) {
-        try {
-            connection.eventLoop().execute(task);
-            return true;
-        } catch (RejectedExecutionException e) {
-            return false;
         }
     }
 }

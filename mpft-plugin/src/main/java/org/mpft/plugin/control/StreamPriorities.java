@@ -1,4 +1,4 @@
-package org.mpft.plugin.send;
+package org.mpft.plugin.control;
 
 import io.netty.handler.codec.quic.QuicStreamPriority;
 
@@ -16,7 +16,7 @@ public final class StreamPriorities {
     public static final QuicStreamPriority CONTROL = new QuicStreamPriority(0, true);
 
     /** A chunk stream: after control frames, one chunk after another. */
-    static final QuicStreamPriority CHUNK = new QuicStreamPriority(3, false);
+    public static final QuicStreamPriority CHUNK = new QuicStreamPriority(3, false);
 
     private StreamPriorities() {
     }
