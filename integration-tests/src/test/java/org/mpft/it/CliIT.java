@@ -21,7 +21,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -68,20 +67,27 @@ class CliIT {
         Files.write(pub.resolve("small.bin"), small);
         Files.write(pub.resolve("large.bin"), large);
         Files.writeString(host.home("alice").resolve("private.txt"), "outside alice's read rules\n");
-        try (RandomAccessFile huge = new RandomAccessFile(pub.resolve("huge.bin").toFile(), "rw")) {
-            huge.setLength(HUGE); // sparse: costs the host no disk
+    }
+
+    /** Writes the HUGE file: sparse, costs the host no disk. */
+    private static void writeHuge(Path file) throws IOException {
+        try (RandomAccessFile huge = new RandomAccessFile(file.toFile(), "rw")) {
+            huge.setLength(HUGE);
             huge.seek(HUGE - 5);
             huge.write("tail\n".getBytes(StandardCharsets.US_ASCII));
         }
     }
 
-    private static HostProcess startHost(Path workDir, int port) throws Exception {
-        HostProcess started = HostProcess.builder(workDir)
+    private static HostProcess startHost(Path workDir, int port, String... javaOptions) throws Exception {
+        HostProcess.Builder builder = HostProcess.builder(workDir)
                 .user(HostProcess.User.withKey("alice", Path.of(key + ".pub")).password(PASSWORD).read("/pub"))
                 .withPlugin()
                 .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(port))
-                .start();
+                .pluginProperty("mpft.port", Integer.toString(port));
+        for (String option : javaOptions) {
+            builder.javaOption(option);
+        }
+        HostProcess started = builder.start();
         started.awaitOutput("channel 'mpft' started", Duration.ofSeconds(60));
         return started;
     }
@@ -391,20 +397,30 @@ class CliIT {
 
     @Test
     void ctrlCKeepsThePartialDownloadAndTheNextRunResumes() throws Exception {
+        // a host of its own that sends 4 chunks, then holds the rest until the gate file exists: the interrupt
+        // lands mid-download however fast the machine
+        Path gate = dir.resolve("release-chunks");
+        int port = FreePorts.udp();
+        try (HostProcess held = startHost(dir.resolve("held"), port, "-Dmpft.test.hold-chunks-until=" + gate,
+                "-Dmpft.test.hold-after-chunks=4")) {
+            writeHuge(Files.createDirectories(held.home("alice").resolve("pub")).resolve("huge.bin"));
+            ctrlCAndResume(held, "alice@127.0.0.1:" + port + ":pub/huge.bin", gate);
+        }
+    }
+
+    /** Interrupts a download from {@code held} with 4 chunks on disk, then opens the gate and resumes it. */
+    private void ctrlCAndResume(HostProcess held, String huge, Path gate) throws Exception {
         Path out = Files.createDirectories(dir.resolve("out"));
         Path file = out.resolve("huge.bin");
         Path part = Path.of(file + ".mpft-part");
         Path state = Path.of(file + ".mpft-state");
         Run interrupted = mpft(Map.of("MPFT_PASSWORD", PASSWORD), process -> {
             // SIGINT once the first chunks are on disk, as Ctrl-C on a terminal would
-            MpftCli.awaitSize(process, part, 1);
-            if (process.isAlive()) {
-                new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-            }
+            MpftCli.awaitHeldChunks(process, state, 4);
+            assertThat(process.isAlive()).as("the download ended before the interrupt").isTrue();
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
         }, "get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts", knownHosts(), "--progress",
-                target("pub/huge.bin"), "-o", out.toString());
-        Assumptions.assumeFalse(interrupted.exitCode() == 0,
-                "the download finished before the interrupt: nothing to resume on so fast a machine");
+                huge, "-o", out.toString());
         assertThat(interrupted.exitCode()).as(interrupted.toString()).isEqualTo(130);
         assertThat(interrupted.stderr()).contains("mpft: cancelled").contains("resume").contains("ETA")
                 .contains("primary");
@@ -413,14 +429,15 @@ class CliIT {
         assertThat(part).exists();
         assertThat(state).exists();
 
+        Files.createFile(gate); // the host sends every chunk from now on
         Run resumed = mpft("get", "--password-env", "MPFT_PASSWORD", "--known-hosts", knownHosts(), "--json",
-                target("pub/huge.bin"), "-o", out.toString());
+                huge, "-o", out.toString());
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         String json = resumed.lastLine();
         assertThat(jsonNumber(json, "resumedChunks")).isPositive();
         assertThat(jsonNumber(json, "bytes")).isEqualTo(HUGE);
         MessageDigest expected = MessageDigest.getInstance("SHA-256");
-        try (var in = Files.newInputStream(host.home("alice").resolve("pub/huge.bin"))) {
+        try (var in = Files.newInputStream(held.home("alice").resolve("pub/huge.bin"))) {
             byte[] buffer = new byte[1 << 20];
             for (int n; (n = in.read(buffer)) > 0; ) {
                 expected.update(buffer, 0, n);

@@ -23,7 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on loopback: the CLI killed with SIGKILL halfway, then run again (it resumes and fetches only the missing
  * chunks), and the disk filling up in the middle of a download (a small tmpfs, mounted by the test when it
  * runs as root; skipped otherwise): exit 6, nothing under the final name, the partial download kept, and a run
- * with space again resumes. Chunks are 1 MiB ({@link MultiPathHosts}).
+ * with space again resumes. The hosts stop the download at a known point with the plugin's test hooks
+ * {@code mpft.test.hold-after-chunks} and {@code mpft.test.hold-chunks-until}: N chunks, then nothing until the
+ * test creates the gate file. Chunks are 1 MiB ({@link MultiPathHosts}).
  */
 @Timeout(180)
 class ClientRecoveryIT {
@@ -57,9 +59,13 @@ class ClientRecoveryIT {
 
     @Test
     void clientKilledHalfwayResumesAndFetchesOnlyTheMissingChunks() throws Exception {
-        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of("mpft.max-send-rate", "8m"));
+        // each host sends 16 chunks, then holds the rest until the gate file exists: the CLI is killed with
+        // 32 of 65 chunks held, however fast the machine; a 60 s timeout floor keeps the primary from dropping
+        // the held secondary meanwhile
+        Path gate = work.resolve("release-chunks");
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of(), hold(gate, 16));
         MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary),
-                Map.of("mpft.max-send-rate", "8m"));
+                Map.of("mpft.chunk-timeout.min", "60s"), hold(gate, 16));
         MultiPathHosts.awaitLinks(primary, 1);
         int size = 64 * MIB + 777;
         int chunks = 65;
@@ -69,7 +75,7 @@ class ClientRecoveryIT {
         Path state = Path.of(out + ".mpft-state");
 
         MpftCli.Run killed = cli.run(List.of(), process -> {
-            MpftCli.awaitSize(process, part, size / 2);
+            MpftCli.awaitHeldChunks(process, state, 32);
             assertThat(process.isAlive()).as("the download ended before 50%").isTrue();
             process.destroyForcibly(); // SIGKILL: no shutdown hook, no last state write
             assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
@@ -79,6 +85,7 @@ class ClientRecoveryIT {
         assertThat(part).exists();
         assertThat(state).exists();
 
+        Files.createFile(gate); // the hosts send every chunk from now on
         MpftCli.Run resumed = cli.run(get(primary, "data/half.bin", out));
         assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
         assertThat(MultiPathHosts.sha256(out)).isEqualTo(MultiPathHosts.sha256(source))
@@ -105,7 +112,9 @@ class ClientRecoveryIT {
         Assumptions.assumeTrue(command("mount", "-t", "tmpfs", "-o", "size=40m,mode=0700", "tmpfs", disk.toString()),
                 "mounting a tmpfs needs root");
         try {
-            MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(), Map.of("mpft.max-send-rate", "6m"));
+            // the host sends 8 chunks, then holds the rest until the gate file exists (outside the small disk)
+            Path gate = work.resolve("release-chunks");
+            MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(), Map.of(), hold(gate, 8));
             int size = 30 * 1000 * 1000;
             Path source = MultiPathHosts.randomFile(hosts.home(), "data/disk.bin", size, 52);
             Path out = disk.resolve("disk.bin");
@@ -114,9 +123,10 @@ class ClientRecoveryIT {
             Path filler = disk.resolve("filler");
 
             MpftCli.Run full = cli.run(List.of(), process -> {
-                MpftCli.awaitSize(process, part, 8 * MIB);
+                MpftCli.awaitHeldChunks(process, state, 8);
                 assertThat(process.isAlive()).as("the download ended before the disk filled").isTrue();
                 fill(filler); // another program takes the rest of the disk
+                Files.createFile(gate); // the next chunks find no space
             }, get(primary, "data/disk.bin", out));
 
             assertThat(full.exitCode()).as(full + "\n" + primary.process().output()).isEqualTo(6);
@@ -139,6 +149,11 @@ class ClientRecoveryIT {
         } finally {
             command("umount", "-l", disk.toString());
         }
+    }
+
+    /** The test hooks of a host that sends {@code chunks} chunks, then holds the rest until {@code gate} exists. */
+    private static List<String> hold(Path gate, int chunks) {
+        return List.of("-Dmpft.test.hold-chunks-until=" + gate, "-Dmpft.test.hold-after-chunks=" + chunks);
     }
 
     /** Writes {@code file} until the file system is full. */

@@ -2,11 +2,13 @@ package org.mpft.it;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -140,6 +142,31 @@ final class MpftCli {
     /** Waits until {@code file} exists and holds at least {@code bytes}, or the process ended. */
     static void awaitSize(Process process, Path file, long bytes) throws Exception {
         Poll.until(bytes + " bytes in " + file, Poll.PATIENCE, () -> !process.isAlive() || size(file) >= bytes);
+    }
+
+    /**
+     * Waits until the CLI's {@code <output>.mpft-state} records at least {@code chunks} held chunks, or the
+     * process ended. The state is written every few chunks and on a timer, so it catches up with what is on disk.
+     */
+    static void awaitHeldChunks(Process process, Path state, int chunks) throws Exception {
+        Poll.until(chunks + " chunks held in " + state, Poll.PATIENCE,
+                () -> !process.isAlive() || heldChunks(state) >= chunks);
+    }
+
+    /** The chunks a state file records as held (its layout: {@code StateFile}), or -1 while it is not readable. */
+    static int heldChunks(Path state) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(state)); // replaced whole by a rename: never torn
+            in.position(8 + 2 + 8 + 8 + 4); // magic, version, size, mtime, chunk size
+            in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort())); // server
+            in.position(in.position() + 2 + Short.toUnsignedInt(in.getShort())); // remote path
+            in.getInt(); // chunk count
+            byte[] bitmap = new byte[in.getInt()];
+            in.get(bitmap);
+            return BitSet.valueOf(bitmap).cardinality();
+        } catch (IOException | RuntimeException e) {
+            return -1; // not there (yet, or any more)
+        }
     }
 
     private static long size(Path file) {

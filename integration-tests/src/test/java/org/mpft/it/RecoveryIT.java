@@ -26,7 +26,9 @@ import org.mpft.protocol.Strategy;
  * is checked, {@link FileTransferClient} otherwise. Every test ends in a byte-identical file. The faults: a
  * secondary killed with SIGKILL mid-download, chunks corrupted in flight and a secondary that stalls (the
  * plugin's test-only hooks {@code -Dmpft.test.corrupt-chunks} and {@code -Dmpft.test.stall-after-chunks}),
- * and eight downloads at once. Chunks are 1 MiB ({@link MultiPathHosts}); strategy alternate, so the
+ * and eight downloads at once. The kill lands at a known point: {@code -Dmpft.test.hold-after-chunks} with
+ * {@code -Dmpft.test.hold-chunks-until} make each host send N chunks, then nothing until the test creates
+ * the gate file. Chunks are 1 MiB ({@link MultiPathHosts}); strategy alternate, so the
  * secondary's share is the odd chunk indices.
  */
 @Timeout(180)
@@ -70,22 +72,27 @@ class RecoveryIT {
 
     @Test
     void secondaryKilledAt30PercentTheDownloadCompletesFromThePrimary() throws Exception {
-        // both paths capped, so that 100 MB take long enough to kill the secondary in the middle; a 2 s timeout
-        // floor (default 5 s) keeps the test short
-        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of("mpft.max-send-rate", "10m"));
+        // the primary sends 15 chunks, the secondary 14, then both hold the rest until the gate file exists: the
+        // secondary is killed with 29 of 96 chunks held by the client, however fast the machine, and the primary
+        // goes on once the test opens the gate. The default 5 s timeout floor is spelled out: the primary drops
+        // the dead secondary within two timeouts (a floor much shorter could drop the held secondary before the
+        // kill; the assertions hold either way)
+        Path gate = work.resolve("release-chunks");
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of(), hold(gate, 14));
         MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary),
-                Map.of("mpft.max-send-rate", "10m", "mpft.chunk-timeout.min", "2s"));
+                Map.of("mpft.chunk-timeout.min", "5s"), hold(gate, 15));
         MultiPathHosts.awaitLinks(primary, 1);
         int size = 100 * 1000 * 1000;
         Path source = MultiPathHosts.randomFile(hosts.home(), "data/big.bin", size, 41);
         Path out = output("big.bin");
-        Path part = Path.of(out + ".mpft-part");
+        Path state = Path.of(out + ".mpft-state");
         MpftCli cli = new MpftCli(Files.createDirectories(work.resolve("cli")), MultiPathHosts.PASSWORD);
 
         MpftCli.Run run = cli.run(List.of(), process -> {
-            MpftCli.awaitSize(process, part, size * 3L / 10);
+            MpftCli.awaitHeldChunks(process, state, 29);
             assertThat(process.isAlive()).as("the download ended before 30%").isTrue();
             secondary.process().kill(); // SIGKILL: no goodbye on any connection
+            Files.createFile(gate); // the primary serves the rest
         }, "get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts",
                 work.resolve("known_hosts").toString(), "--strategy", "alternate", "--json", "--verbose",
                 "alice@127.0.0.1:" + primary.port() + ":data/big.bin", "-o", out.toString());
@@ -101,6 +108,7 @@ class RecoveryIT {
         assertThat(fromPrimary.size() + fromSecondary.size()).isEqualTo(chunks);
         // the secondary served part of its share before it died; the primary took over the rest of it
         assertThat(fromSecondary).isNotEmpty().allMatch(i -> i % 2 == 1).hasSizeLessThan(chunks / 2);
+        assertThat(fromSecondary).as("the secondary's chunks before its hold").hasSize(14);
         long reassigned = fromPrimary.stream().filter(i -> i % 2 == 1).count();
         assertThat(reassigned).isEqualTo(chunks / 2 - fromSecondary.size());
         // the primary noticed (a chunk timeout, then the stalled path dropped; or the link lost) and counted it
@@ -110,6 +118,11 @@ class RecoveryIT {
         assertThat(line.find()).as(log).isTrue();
         System.out.println("[RecoveryIT] secondary killed: " + reassigned + " chunks reassigned to the primary, "
                 + "primary's transfer line: " + line.group());
+    }
+
+    /** The test hooks of a host that sends {@code chunks} chunks, then holds the rest until {@code gate} exists. */
+    private static List<String> hold(Path gate, int chunks) {
+        return List.of("-Dmpft.test.hold-chunks-until=" + gate, "-Dmpft.test.hold-after-chunks=" + chunks);
     }
 
     @Test

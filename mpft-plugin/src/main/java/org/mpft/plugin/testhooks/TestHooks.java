@@ -24,7 +24,11 @@ import org.slf4j.LoggerFactory;
  *   <li>{@value #HOLD_CHUNKS_UNTIL}{@code =FILE}: a chunk is sent only while FILE exists; until then it waits
  *       on the connection's event loop (looked at again every {@value #HOLD_RECHECK_MILLIS} ms) and is dropped
  *       if its connection closes or its transfer is aborted meanwhile, so that a test can hold a download open
- *       for as long as it needs (and then create FILE to let it finish) instead of hoping it is slow.</li>
+ *       for as long as it needs (and then create FILE to let it finish) instead of hoping it is slow;</li>
+ *   <li>{@value #HOLD_AFTER_CHUNKS}{@code =N}, only together with {@value #HOLD_CHUNKS_UNTIL}: the first N chunks
+ *       this instance sends (counted over all its connections and transfers since it started) are never held;
+ *       every later one is held as above while FILE is missing, so that a test sees a download stop at a known
+ *       point (N chunks in) and kills or interrupts a side there instead of hoping to land in the middle.</li>
  * </ul>
  * When active, the instance logs a warning when it sends its first chunk. See SECURITY.md ("Test hooks"). Thread-safe.
  */
@@ -36,6 +40,8 @@ public final class TestHooks {
     static final String STALL_AFTER_CHUNKS = "mpft.test.stall-after-chunks";
     /** System property: a file; chunks are held while it does not exist (test only). */
     static final String HOLD_CHUNKS_UNTIL = "mpft.test.hold-chunks-until";
+    /** System property: chunks this instance sends before the {@value #HOLD_CHUNKS_UNTIL} hold applies (test only). */
+    static final String HOLD_AFTER_CHUNKS = "mpft.test.hold-after-chunks";
     /** How often a held chunk looks for the {@value #HOLD_CHUNKS_UNTIL} file again, ms. */
     public static final long HOLD_RECHECK_MILLIS = 20;
 
@@ -47,15 +53,18 @@ public final class TestHooks {
     private final Set<String> corrupted = new HashSet<>();
     private final AtomicLong sent = new AtomicLong();
     private final Path holdUntil;
+    private final long holdAfter;
+    private final AtomicLong passedHold = new AtomicLong();
 
     TestHooks(Set<Integer> corrupt, long stallAfter) {
-        this(corrupt, stallAfter, null);
+        this(corrupt, stallAfter, null, 0);
     }
 
-    TestHooks(Set<Integer> corrupt, long stallAfter, Path holdUntil) {
+    TestHooks(Set<Integer> corrupt, long stallAfter, Path holdUntil, long holdAfter) {
         this.corrupt = Set.copyOf(corrupt);
         this.stallAfter = stallAfter;
         this.holdUntil = holdUntil;
+        this.holdAfter = holdAfter;
     }
 
     /** The hooks of this JVM, or null when none is set (the normal case). */
@@ -67,7 +76,8 @@ public final class TestHooks {
         String corruptList = System.getProperty(CORRUPT_CHUNKS, "").trim();
         String stall = System.getProperty(STALL_AFTER_CHUNKS, "").trim();
         String hold = System.getProperty(HOLD_CHUNKS_UNTIL, "").trim();
-        if (corruptList.isEmpty() && stall.isEmpty() && hold.isEmpty()) {
+        String holdAfter = System.getProperty(HOLD_AFTER_CHUNKS, "").trim();
+        if (corruptList.isEmpty() && stall.isEmpty() && hold.isEmpty() && holdAfter.isEmpty()) {
             return null;
         }
         Set<Integer> chunks = new HashSet<>();
@@ -80,15 +90,31 @@ public final class TestHooks {
         LOG.warn("TEST HOOKS ACTIVE ({}={}, {}={}): this instance damages or drops chunks on purpose; never use "
                 + "this outside tests", CORRUPT_CHUNKS, corruptList, STALL_AFTER_CHUNKS, stall);
         if (!hold.isEmpty()) {
-            LOG.warn("TEST HOOKS ACTIVE ({}={}): chunks wait until that file exists; never use this outside tests",
-                    HOLD_CHUNKS_UNTIL, hold);
+            LOG.warn("TEST HOOKS ACTIVE ({}={}, {}={}): chunks wait until that file exists; never use this outside "
+                    + "tests", HOLD_CHUNKS_UNTIL, hold, HOLD_AFTER_CHUNKS, holdAfter);
+        } else if (!holdAfter.isEmpty()) {
+            LOG.warn("TEST HOOK {}={} has no effect without {}", HOLD_AFTER_CHUNKS, holdAfter, HOLD_CHUNKS_UNTIL);
         }
-        return new TestHooks(chunks, stallAfter, hold.isEmpty() ? null : Path.of(hold));
+        return new TestHooks(chunks, stallAfter, hold.isEmpty() ? null : Path.of(hold),
+                holdAfter.isEmpty() ? 0 : Long.parseLong(holdAfter));
     }
 
-    /** Whether a chunk must wait now: a {@value #HOLD_CHUNKS_UNTIL} file is set and does not exist yet. */
+    /**
+     * Whether the chunk about to be sent must wait now: a {@value #HOLD_CHUNKS_UNTIL} file is set, does not
+     * exist yet, and this instance already let its {@value #HOLD_AFTER_CHUNKS} chunks through. A chunk told
+     * not to wait counts as one of those (atomically, so that connections on other event loops never let
+     * more than N through between them); the caller sends it at once.
+     */
     public boolean holdsChunks() {
-        return holdUntil != null && !Files.exists(holdUntil);
+        if (holdUntil == null) {
+            return false;
+        }
+        for (long passed = passedHold.get(); passed < holdAfter; passed = passedHold.get()) {
+            if (passedHold.compareAndSet(passed, passed + 1)) {
+                return false; // one of the first N: never held
+            }
+        }
+        return !Files.exists(holdUntil);
     }
 
     /**

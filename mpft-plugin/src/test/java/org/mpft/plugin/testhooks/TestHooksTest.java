@@ -6,7 +6,10 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpft.protocol.Bytes;
@@ -32,6 +35,7 @@ class TestHooksTest {
         assertThat(System.getProperty(TestHooks.CORRUPT_CHUNKS)).isNull();
         assertThat(System.getProperty(TestHooks.STALL_AFTER_CHUNKS)).isNull();
         assertThat(System.getProperty(TestHooks.HOLD_CHUNKS_UNTIL)).isNull();
+        assertThat(System.getProperty(TestHooks.HOLD_AFTER_CHUNKS)).isNull();
         assertThat(TestHooks.active()).isNull();
     }
 
@@ -72,7 +76,7 @@ class TestHooksTest {
     @Test
     void chunksAreHeldWhileTheHoldFileIsMissing(@TempDir Path dir) throws Exception {
         Path gate = dir.resolve("release");
-        TestHooks hooks = new TestHooks(Set.of(), -1, gate);
+        TestHooks hooks = new TestHooks(Set.of(), -1, gate, 0);
         assertThat(hooks.holdsChunks()).isTrue();
         Files.createFile(gate);
         assertThat(hooks.holdsChunks()).isFalse();
@@ -83,5 +87,45 @@ class TestHooksTest {
         assertThat(hooks.holdsChunks()).as("held again once the file is gone").isTrue();
 
         assertThat(new TestHooks(Set.of(3), 2).holdsChunks()).as("no hold file: never held").isFalse();
+    }
+
+    @Test
+    void holdAfterChunksLetsTheFirstNThroughThenHoldsUntilTheFileExists(@TempDir Path dir) throws Exception {
+        Path gate = dir.resolve("release");
+        TestHooks hooks = new TestHooks(Set.of(), -1, gate, 3);
+        assertThat(hooks.holdsChunks()).as("chunk 1 of 3").isFalse();
+        assertThat(hooks.holdsChunks()).as("chunk 2 of 3").isFalse();
+        assertThat(hooks.holdsChunks()).as("chunk 3 of 3").isFalse();
+        assertThat(hooks.holdsChunks()).as("the 4th waits").isTrue();
+        assertThat(hooks.holdsChunks()).as("and keeps waiting").isTrue();
+        Files.createFile(gate);
+        assertThat(hooks.holdsChunks()).as("released").isFalse();
+        assertThat(hooks.holdsChunks()).isFalse();
+        Files.delete(gate);
+        assertThat(hooks.holdsChunks()).as("the N are counted once, not per release").isTrue();
+
+        assertThat(new TestHooks(Set.of(), -1, null, 3).holdsChunks()).as("no hold file: never held").isFalse();
+    }
+
+    @Test
+    void holdAfterChunksLetsExactlyNThroughFromManyThreads(@TempDir Path dir) throws Exception {
+        TestHooks hooks = new TestHooks(Set.of(), -1, dir.resolve("release"), 50);
+        AtomicInteger through = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            Thread thread = new Thread(() -> {
+                for (int i = 0; i < 40; i++) {
+                    if (!hooks.holdsChunks()) {
+                        through.incrementAndGet();
+                    }
+                }
+            });
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        assertThat(through.get()).isEqualTo(50);
     }
 }
