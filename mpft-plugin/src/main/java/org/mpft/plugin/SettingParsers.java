@@ -29,21 +29,27 @@ public final class SettingParsers {
     private SettingParsers() {
     }
 
+    /** {@code value} as an int from {@code min} to {@code max}, else the key's error saying {@code expected}. */
+    private static int wholeNumber(String key, String value, int min, int max, String expected)
+            throws ChannelStartException {
+        try {
+            int n = Integer.parseInt(value);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, as an out-of-range value is
+        }
+        throw invalid(key, value, expected);
+    }
+
     /** A whole number from {@code min} to {@code max}. */
     public static Setting<Integer> integer(String key, String dflt, int min, int max, String doc) {
         String accepts = "a number from " + min + " to " + max;
         String expected = "expected " + accepts;
         return new Setting<>(key, dflt, accepts, (k, text) -> {
             String value = text.trim();
-            try {
-                int n = Integer.parseInt(value);
-                if (n < min || n > max) {
-                    throw invalid(k, value, expected);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw invalid(k, value, expected);
-            }
+            return wholeNumber(k, value, min, max, expected);
         }, doc);
     }
 
@@ -168,15 +174,7 @@ public final class SettingParsers {
             if ("auto".equalsIgnoreCase(value)) {
                 return 0;
             }
-            try {
-                int n = Integer.parseInt(value);
-                if (n < min || n > max) {
-                    throw invalid(k, value, expected);
-                }
-                return n;
-            } catch (NumberFormatException e) {
-                throw invalid(k, value, expected);
-            }
+            return wholeNumber(k, value, min, max, expected);
         }, doc);
     }
 
