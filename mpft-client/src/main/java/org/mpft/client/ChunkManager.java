@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.BitSet;
 import java.util.Objects;
 import org.mpft.protocol.ChunkPlan;
@@ -96,25 +98,36 @@ final class ChunkManager implements Closeable {
      * @param resume   false to throw away any partial download and start over
      * @param space    the free space of the output's folder ({@link FreeSpace#FILE_STORE})
      * @param timer    calls the batched state write ({@link FlushTimer#DAEMON})
+     * @param user     who must own a part or state file before it is reused ({@link LocalUser#PROCESS})
      * @throws MpftException {@link ErrorCode#INSUFFICIENT_SPACE} when the output's file system lacks room for
-     *                       the bytes still missing
+     *                       the bytes still missing; {@link ErrorCode#INVALID_PATH} when a part, state or
+     *                       temporary state file is a symbolic link, not a regular file, or someone else's
+     *                       ({@link LocalFiles}): nothing is written then
      * @throws IOException   when the files cannot be created, or another process holds the part file
      */
-    static ChunkManager open(Path output, FileIdentity identity, boolean resume, FreeSpace space, FlushTimer timer)
-            throws MpftException, IOException {
+    static ChunkManager open(Path output, FileIdentity identity, boolean resume, FreeSpace space, FlushTimer timer,
+                             LocalUser user) throws MpftException, IOException {
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(timer, "timer");
+        Objects.requireNonNull(user, "user");
         output = output.toAbsolutePath().normalize();
         Path part = sibling(output, PART_SUFFIX);
         StateFile state = new StateFile(sibling(output, STATE_SUFFIX));
         ChunkPlan plan = identity.plan();
         int count = plan.chunkCount();
 
+        // every file of ours is checked before anything is read or written: no link, no one else's file
+        UserPrincipal owner = user.principal();
+        BasicFileAttributes oldPart = LocalFiles.checkOwned(part, owner);
+        boolean oldState = LocalFiles.checkOwned(state.path(), owner) != null;
+        if (LocalFiles.checkOwned(state.temporary(), owner) != null) {
+            Files.deleteIfExists(state.temporary()); // left by a crash between a state write and its rename
+        }
         BitSet held = new BitSet(count);
         String reason = null;
-        boolean oldFiles = Files.exists(part) || Files.exists(sibling(output, STATE_SUFFIX));
+        boolean oldFiles = oldPart != null || oldState;
         if (oldFiles) {
             if (!resume) {
                 reason = "resume was turned off";
@@ -130,7 +143,7 @@ final class ChunkManager implements Closeable {
 
         long missing = missingBytes(plan, held);
         // a restart frees what the old part file takes
-        long reclaimable = reason != null && Files.exists(part) ? Files.size(part) : 0;
+        long reclaimable = reason != null && oldPart != null ? oldPart.size() : 0;
         Path folder = output.getParent();
         long usable = space.usableBytes(folder);
         if (missing > usable + reclaimable) {
@@ -138,8 +151,8 @@ final class ChunkManager implements Closeable {
                     + missing + " bytes needed, " + (usable + reclaimable) + " bytes free in " + folder);
         }
 
-        FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel = oldPart == null ? LocalFiles.createNew(part, StandardOpenOption.READ)
+                : LocalFiles.openChecked(part, oldPart, owner, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -270,6 +283,7 @@ final class ChunkManager implements Closeable {
                 String sha256 = fileDigest.finish();
                 lock.release();
                 channel.close();
+                // rename(2): a symbolic link planted under the output's name is replaced, never followed
                 Files.move(part, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 syncFolder(output.getParent());
                 state.delete();

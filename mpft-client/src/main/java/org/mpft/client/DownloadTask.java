@@ -192,7 +192,7 @@ final class DownloadTask implements Download, Runnable {
         try {
             chunks = ChunkManager.open(request.output(), new FileIdentity(request.server(), request.remotePath(),
                     meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume(), FreeSpace.FILE_STORE,
-                    FlushTimer.DAEMON);
+                    FlushTimer.DAEMON, LocalUser.PROCESS);
         } catch (IOException e) {
             throw new MpftException(DownloadErrors.ioCode(e), "cannot write " + request.output() + ": "
                     + e.getMessage(), e);

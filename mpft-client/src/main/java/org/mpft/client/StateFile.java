@@ -5,16 +5,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.zip.CRC32C;
 import org.mpft.protocol.ChunkPlan;
+import org.mpft.protocol.MpftException;
 
 /**
  * The crash-safe record of which chunks of a partial download are held: {@code <output>.mpft-state}.
@@ -60,16 +65,39 @@ final class StateFile {
     record Read(BitSet held, String reason) {
     }
 
-    /** Replaces the state on disk (temporary file, force, atomic rename). */
+    /** The state file. */
+    Path path() {
+        return state;
+    }
+
+    /** The state's temporary file, {@code <output>.mpft-state.tmp}. */
+    Path temporary() {
+        return temp;
+    }
+
+    /**
+     * Replaces the state on disk (temporary file created new and never through a link, force, atomic
+     * rename; the rename replaces whatever entry holds the state's name, a link included, without following it).
+     *
+     * @throws IOException when the temporary file cannot be created (something planted under its name among
+     *                     the reasons, named in the message)
+     */
     void write(FileIdentity identity, BitSet held) throws IOException {
         byte[] bytes = encode(identity, held);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        boolean written = false;
+        try (FileChannel out = LocalFiles.createNew(temp)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
             out.force(true);
+            written = true;
+        } catch (MpftException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            if (!written) {
+                Files.deleteIfExists(temp); // ours when the open succeeded; unlinking a planted link leaves its target
+            }
         }
         try {
             Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -117,15 +145,19 @@ final class StateFile {
      * @param expected the server's file now
      */
     Read read(Path part, FileIdentity expected) throws IOException {
-        if (!Files.exists(part)) {
+        if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
             return new Read(null, "the partial file " + part.getFileName() + " is missing");
         }
         byte[] bytes;
-        try {
-            if (Files.size(state) > MAX_STATE_BYTES) {
+        try (SeekableByteChannel in = Files.newByteChannel(state, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (in.size() > MAX_STATE_BYTES) {
                 return new Read(null, "the state file " + state.getFileName() + " is damaged (too large)");
             }
-            bytes = Files.readAllBytes(state);
+            ByteBuffer buffer = ByteBuffer.allocate((int) in.size());
+            while (buffer.hasRemaining() && in.read(buffer) >= 0) {
+                // reads until full or the end
+            }
+            bytes = Arrays.copyOf(buffer.array(), buffer.position());
         } catch (NoSuchFileException e) {
             return new Read(null, "the state file " + state.getFileName() + " is missing");
         }
@@ -178,7 +210,7 @@ final class StateFile {
             return new Read(null, changed);
         }
         // every chunk the state claims must lie inside the part file
-        long partSize = Files.size(part);
+        long partSize = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         int last = held.length() - 1;
         if (last >= 0) {
             ChunkPlan plan = expected.plan();

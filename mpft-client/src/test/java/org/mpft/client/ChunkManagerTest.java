@@ -35,7 +35,7 @@ class ChunkManagerTest {
     private FreeSpace space = FreeSpace.FILE_STORE;
 
     private ChunkManager open(Path output, FileIdentity identity, boolean resume) throws Exception {
-        return ChunkManager.open(output, identity, resume, space, FlushTimer.DAEMON);
+        return ChunkManager.open(output, identity, resume, space, FlushTimer.DAEMON, LocalUser.PROCESS);
     }
 
     private static byte[] source(long seed, int size) {
@@ -168,7 +168,7 @@ class ChunkManagerTest {
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("k.bin");
         ManualTimer timer = new ManualTimer();
-        ChunkManager manager = ChunkManager.open(output, id, true, space, timer);
+        ChunkManager manager = ChunkManager.open(output, id, true, space, timer, LocalUser.PROCESS);
         manager.write(1, chunk(source, id.plan(), 1));
         manager.write(2, chunk(source, id.plan(), 2));
         timer.fire();
