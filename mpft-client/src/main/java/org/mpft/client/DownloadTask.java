@@ -187,6 +187,7 @@ final class DownloadTask implements Download, Runnable {
         connection.send(new Open(request.remotePath(), request.strategy(),
                 request.compress() ? Features.COMPRESSION : 0L));
         Meta meta = expect(Meta.class, null);
+        VouchedSecondaries.check(meta, request.server());
         ChunkPlan plan = meta.plan();
         ChunkManager chunks;
         try {
