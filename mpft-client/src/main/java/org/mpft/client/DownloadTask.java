@@ -76,6 +76,8 @@ final class DownloadTask implements Download, Runnable {
     private BitSet have = new BitSet();
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
+    /** Chunks received and thrown away: duplicates, or beyond the bound of chunks held for digests. */
+    private int droppedChunks;
 
     DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
                  ProgressListener listener) {
@@ -246,7 +248,7 @@ final class DownloadTask implements Download, Runnable {
                 secondaries.lost().forEach(progress::lost);
             }
             return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries.retries(),
-                    chunks.resumedChunks(), progress.summaries(), latencies.done());
+                    chunks.resumedChunks(), progress.summaries(), latencies.done(), droppedChunks);
         } finally {
             if (secondaries != null) {
                 secondaries.close();
@@ -261,7 +263,8 @@ final class DownloadTask implements Download, Runnable {
         int index = header.chunk();
         try {
             if (have.get(index)) {
-                connection.send(new Ack(meta.transferId(), index)); // a duplicate: already written
+                droppedChunks++; // a duplicate: already written, its buffer released below
+                connection.send(new Ack(meta.transferId(), index));
                 return;
             }
             arrived = decoder.decode(arrived); // compressed chunks back to their original bytes
@@ -270,6 +273,17 @@ final class DownloadTask implements Download, Runnable {
                     ? secondaries.verify(arrived, bytes) : null;
             if (verdict == SecondaryPaths.Verdict.WAIT) {
                 arrived = null; // held until the primary's digest arrives: the buffer is no longer ours
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.DUPLICATE) {
+                droppedChunks++;
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.DROPPED) {
+                droppedChunks++;
+                LOG.info("chunk {} of {} from {} dropped: too many chunks wait for the primary's digests", index,
+                        request.remotePath(), arrived.server());
+                connection.send(new Nack(meta.transferId(), index, ErrorCode.STALE_FILE)); // fetched again
                 return;
             }
             if (verdict == SecondaryPaths.Verdict.STALE) {
