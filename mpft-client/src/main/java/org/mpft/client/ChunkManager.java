@@ -56,10 +56,13 @@ final class ChunkManager implements Closeable {
     private final FileChannel channel;
     private final FileLock lock;
     private final int resumedChunks;
+    private final int rejectedChunks;
     private final String restartReason;
 
     /** Chunks written (guarded by this). */
     private final BitSet held;
+    /** The CRC-32C of each held chunk as written, recorded in the state (guarded by this). */
+    private final int[] checksums;
     /** Chunks written since the last state write (guarded by this). */
     private int unflushed;
     /** Set once the state on disk lags {@link #held} (guarded by this). */
@@ -74,7 +77,7 @@ final class ChunkManager implements Closeable {
     private final FlushTimer.Stop flushTimer;
 
     private ChunkManager(Path output, FileIdentity identity, FileChannel channel, FileLock lock, BitSet held,
-                         String restartReason, FlushTimer timer) {
+                         int[] checksums, int rejectedChunks, String restartReason, FlushTimer timer) {
         this.output = output;
         this.part = sibling(output, PART_SUFFIX);
         this.state = new StateFile(sibling(output, STATE_SUFFIX));
@@ -84,6 +87,8 @@ final class ChunkManager implements Closeable {
         this.channel = channel;
         this.lock = lock;
         this.held = held;
+        this.checksums = checksums;
+        this.rejectedChunks = rejectedChunks;
         this.resumedChunks = held.cardinality();
         this.restartReason = restartReason;
         this.fileDigest = new InOrderDigest(plan, channel, held);
@@ -126,6 +131,7 @@ final class ChunkManager implements Closeable {
             Files.deleteIfExists(state.temporary()); // left by a crash between a state write and its rename
         }
         BitSet held = new BitSet(count);
+        int[] checksums = new int[count];
         String reason = null;
         boolean oldFiles = oldPart != null || oldState;
         if (oldFiles) {
@@ -135,6 +141,7 @@ final class ChunkManager implements Closeable {
                 StateFile.Read read = state.read(part, identity);
                 if (read.held() != null) {
                     held = read.held();
+                    checksums = read.checksums();
                 } else {
                     reason = read.reason();
                 }
@@ -165,13 +172,19 @@ final class ChunkManager implements Closeable {
         }
         ChunkManager manager = null;
         try {
+            int rejected = 0;
             if (reason != null || !oldFiles) {
                 channel.truncate(0);
                 held = new BitSet(count);
-            } else if (channel.size() > plan.fileSize()) {
-                channel.truncate(plan.fileSize());
+                checksums = new int[count];
+            } else {
+                if (channel.size() > plan.fileSize()) {
+                    channel.truncate(plan.fileSize());
+                }
+                // a kept chunk is trusted only once its bytes match the checksum recorded when it was written
+                rejected = KeptChunks.verify(channel, plan, held, checksums);
             }
-            manager = new ChunkManager(output, identity, channel, lock, held, reason, timer);
+            manager = new ChunkManager(output, identity, channel, lock, held, checksums, rejected, reason, timer);
             manager.flush(); // the identity is on disk before the first chunk
             return manager;
         } catch (IOException | RuntimeException e) {
@@ -194,6 +207,11 @@ final class ChunkManager implements Closeable {
     /** The chunks found in a partial download at {@link #open}. */
     int resumedChunks() {
         return resumedChunks;
+    }
+
+    /** Kept chunks whose bytes no longer matched their recorded checksum at {@link #open}: fetched again. */
+    int rejectedChunks() {
+        return rejectedChunks;
     }
 
     /** Null, or why an old partial download was discarded (e.g. the file changed on the server). */
@@ -236,8 +254,10 @@ final class ChunkManager implements Closeable {
             position += channel.write(view, position);
         }
         fileDigest.written(index, verifiedBytes);
+        int crc = KeptChunks.checksum(verifiedBytes);
         boolean flushNow;
         synchronized (this) {
+            checksums[index] = crc;
             held.set(index);
             dirty = true;
             flushNow = ++unflushed >= FLUSH_EVERY_CHUNKS;
@@ -335,14 +355,16 @@ final class ChunkManager implements Closeable {
     void flush() throws IOException {
         synchronized (flushLock) {
             BitSet snapshot;
+            int[] crcs;
             synchronized (this) {
                 snapshot = (BitSet) held.clone();
+                crcs = checksums.clone();
                 dirty = false;
                 unflushed = 0;
             }
             try {
                 channel.force(false);
-                state.write(identity, snapshot);
+                state.write(identity, snapshot, crcs);
             } catch (IOException | RuntimeException e) {
                 synchronized (this) {
                     dirty = true;

@@ -203,6 +203,9 @@ final class DownloadTask implements Download, Runnable {
         try {
             if (chunks.restartReason() != null) {
                 LOG.info("starting {} over: {}", request.output(), chunks.restartReason());
+            } else if (chunks.rejectedChunks() > 0) {
+                LOG.info("{} kept chunks of {} changed on disk; fetching them again", chunks.rejectedChunks(),
+                        request.output());
             }
             have = chunks.held();
             currentChunks = chunks;
