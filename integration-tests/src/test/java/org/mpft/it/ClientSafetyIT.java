@@ -2,14 +2,21 @@ package org.mpft.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.BitSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,7 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
 class ClientSafetyIT {
 
     private static final String PASSWORD = "alice-pw";
-    private static final int SIZE = 3 * 1024 * 1024 + 123;
+    private static final int MIB = 1024 * 1024;
+    private static final int SIZE = 3 * MIB + 123;
+    /** Slow enough (8 MB/s, 1 MiB chunks) that a run can be stopped halfway or overlapped by another. */
+    private static final int BIG = 24 * MIB + 321;
     private static final FileTime LONG_AGO = FileTime.fromMillis(1_600_000_000_000L);
     private static final byte[] VICTIM_BYTES = "another user's file: must keep its bytes and mtime\n".getBytes();
 
@@ -35,6 +45,7 @@ class ClientSafetyIT {
     static HostProcess host;
     static int quicPort;
     static byte[] file;
+    static byte[] big;
 
     @TempDir
     Path dir;
@@ -42,21 +53,22 @@ class ClientSafetyIT {
     @BeforeAll
     static void startHost() throws Exception {
         quicPort = FreePorts.udp();
-        host = startHost(shared.resolve("host"), quicPort, "mpft.max-sessions", "64");
-        file = random(11, SIZE);
-        Files.write(Files.createDirectories(host.home("alice").resolve("pub")).resolve("f.bin"), file);
-    }
-
-    static HostProcess startHost(Path workDir, int port, String key, String value) throws Exception {
-        HostProcess started = HostProcess.builder(workDir)
+        // one session at a time: a second download meets a busy server
+        host = HostProcess.builder(shared.resolve("host"))
                 .user(HostProcess.User.withPassword("alice", PASSWORD).read("/pub"))
                 .withPlugin()
                 .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(port))
-                .pluginProperty(key, value)
+                .pluginProperty("mpft.port", Integer.toString(quicPort))
+                .pluginProperty("mpft.max-sessions", "1")
+                .pluginProperty("mpft.chunk-size", "1m")
+                .pluginProperty("mpft.max-send-rate", "8m")
                 .start();
-        started.awaitOutput("channel 'mpft' started", Duration.ofSeconds(60));
-        return started;
+        host.awaitOutput("channel 'mpft' started", Duration.ofSeconds(60));
+        file = random(11, SIZE);
+        big = random(12, BIG);
+        Path pub = Files.createDirectories(host.home("alice").resolve("pub"));
+        Files.write(pub.resolve("f.bin"), file);
+        Files.write(pub.resolve("big.bin"), big);
     }
 
     @AfterAll
@@ -81,8 +93,13 @@ class ClientSafetyIT {
     }
 
     private String[] get(int port, Path output, String... more) {
+        return getFile("pub/f.bin", output, more);
+    }
+
+    private String[] getFile(String remote, Path output, String... more) {
         String[] base = {"get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts",
-            dir.resolve("known_hosts").toString(), "alice@127.0.0.1:" + port + ":pub/f.bin", "-o", output.toString()};
+            dir.resolve("known_hosts").toString(), "alice@127.0.0.1:" + quicPort + ":" + remote, "-o",
+            output.toString()};
         String[] all = new String[base.length + more.length];
         System.arraycopy(base, 0, all, 0, base.length);
         System.arraycopy(more, 0, all, base.length, more.length);
@@ -133,5 +150,76 @@ class ClientSafetyIT {
         assertThat(Files.readAllBytes(output)).isEqualTo(file);
         assertThat(run.jsonString("sha256")).isEqualTo(sha256(file));
         assertUntouched(victim);
+    }
+
+    /** The chunks a state file marks as held (its layout: {@code StateFile} in mpft-client). */
+    private static BitSet heldChunks(Path state) throws Exception {
+        ByteBuffer in = ByteBuffer.wrap(Files.readAllBytes(state));
+        in.position(8 + 2 + 8 + 8 + 4); // magic, version, size, mtime, chunk size
+        for (int i = 0; i < 2; i++) { // server, remote path: u16 length + UTF-8
+            int length = in.getShort() & 0xFFFF;
+            in.position(in.position() + length);
+        }
+        in.getInt(); // chunk count
+        byte[] bitmap = new byte[in.getInt()];
+        in.get(bitmap);
+        return BitSet.valueOf(bitmap);
+    }
+
+    @Test
+    void aKeptChunkDamagedBetweenTwoRunsIsFetchedAgain() throws Exception {
+        Path output = dir.resolve("big.bin");
+        Path part = Path.of(output + ".mpft-part");
+        Path state = Path.of(output + ".mpft-state");
+        MpftCli.Run stopped = cli().run(List.of(), process -> {
+            MpftCli.awaitSize(process, part, 8L * MIB);
+            assertThat(process.isAlive()).as("the download ended before 8 MiB").isTrue();
+            process.destroy(); // SIGTERM: the CLI cancels and keeps its partial download
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        }, getFile("pub/big.bin", output));
+        assertThat(stopped.exitCode()).as(stopped.toString()).isIn(130, 143); // SIGINT-style or 128 + SIGTERM
+        BitSet held = heldChunks(state);
+        assertThat(held.cardinality()).as("chunks kept").isPositive();
+
+        int victim = held.nextSetBit(0);
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long at = (long) victim * MIB + 4321;
+            ByteBuffer one = ByteBuffer.allocate(1);
+            channel.read(one, at);
+            channel.write(ByteBuffer.wrap(new byte[] {(byte) ~one.get(0)}), at);
+        }
+
+        MpftCli.Run resumed = cli().run(getFile("pub/big.bin", output, "--json"));
+        assertThat(resumed.exitCode()).as(resumed.toString()).isZero();
+        assertThat(resumed.jsonNumber("resumedChunks")).isEqualTo(held.cardinality() - 1);
+        assertThat(resumed.jsonString("sha256")).isEqualTo(sha256(big));
+        assertThat(Files.readAllBytes(output)).isEqualTo(big);
+    }
+
+    @Test
+    void aBusyServerIsWaitedForNotAFailure() throws Exception {
+        Path first = Files.createDirectories(dir.resolve("first")).resolve("big.bin");
+        Path second = Files.createDirectories(dir.resolve("second")).resolve("big.bin");
+        CompletableFuture<MpftCli.Run> secondRun = new CompletableFuture<>();
+        MpftCli.Run firstRun = new MpftCli(dir.resolve("a"), PASSWORD).run(List.of(), process -> {
+            // the first holds the host's only session (its bytes are arriving) when the second starts
+            MpftCli.awaitSize(process, Path.of(first + ".mpft-part"), 2L * MIB);
+            assertThat(process.isAlive()).as("the first download ended too early").isTrue();
+            Thread other = new Thread(() -> {
+                try {
+                    secondRun.complete(new MpftCli(dir.resolve("b"), PASSWORD).run(
+                            getFile("pub/big.bin", second, "--progress", "--json")));
+                } catch (Throwable t) {
+                    secondRun.completeExceptionally(t);
+                }
+            });
+            other.start();
+        }, getFile("pub/big.bin", first, "--json"));
+        MpftCli.Run other = secondRun.get(240, TimeUnit.SECONDS);
+        assertThat(firstRun.exitCode()).as(firstRun.toString()).isZero();
+        assertThat(other.exitCode()).as(other.toString()).isZero();
+        assertThat(other.stderr()).contains("server busy, retrying in");
+        assertThat(Files.readAllBytes(first)).isEqualTo(big);
+        assertThat(Files.readAllBytes(second)).isEqualTo(big);
     }
 }

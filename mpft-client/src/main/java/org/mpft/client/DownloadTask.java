@@ -76,6 +76,8 @@ final class DownloadTask implements Download, Runnable {
     private BitSet have = new BitSet();
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
+    /** Counts the connection attempts: events from an earlier one are dropped. */
+    private volatile int generation;
     /** Chunks received and thrown away: duplicates, or beyond the bound of chunks held for digests. */
     private int droppedChunks;
 
@@ -154,6 +156,32 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult execute() throws MpftException, InterruptedException, IOException {
         long started = System.nanoTime();
+        // a busy server (LIMIT_EXCEEDED before the transfer opened) is asked again on a new connection
+        return new BusyBackoff(request.busyWait(), Math::random).run(() -> attempt(started),
+                () -> currentChunks == null && !cancelled, this::waitWhileBusy, System::currentTimeMillis);
+    }
+
+    /** Shows "server busy" and waits; a cancel ends the wait (and the download) at once. */
+    private void waitWhileBusy(long delayMs) throws MpftException, InterruptedException {
+        LOG.info("{} is busy; trying again in {} ms", request.server(), delayMs);
+        generation++; // events of the refused connection are dropped from now on
+        progress.status("server busy, retrying in " + (delayMs + 999) / 1000 + "s");
+        notifyListener();
+        long deadline = System.nanoTime() + delayMs * 1_000_000L;
+        long left;
+        while ((left = deadline - System.nanoTime()) > 0) {
+            DownloadEvent event = events.poll(left, TimeUnit.NANOSECONDS);
+            if (event instanceof DownloadEvent.Cancelled || cancelled) {
+                throw cancelledError(null);
+            } else if (event instanceof DownloadEvent.ChunkArrived chunk) {
+                chunk.payload().release();
+            }
+        }
+        progress.status(null);
+    }
+
+    private DownloadResult attempt(long started) throws MpftException, InterruptedException, IOException {
+        int attemptGeneration = generation;
         PrimaryConnection connection;
         connecting = true;
         try {
@@ -161,7 +189,13 @@ final class DownloadTask implements Download, Runnable {
                 throw cancelledError(null);
             }
             connection = PrimaryConnection.connect(transport, settings, request, CONNECT_TIMEOUT, () -> verifier,
-                    events::add);
+                    event -> {
+                        if (attemptGeneration == generation) {
+                            events.add(event);
+                        } else if (event instanceof DownloadEvent.ChunkArrived chunk) {
+                            chunk.payload().release();
+                        }
+                    });
         } catch (InterruptedException e) {
             if (cancelled) {
                 throw cancelledError(null);
