@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mpft.protocol.Ack;
 import org.mpft.protocol.AuthOk;
@@ -63,7 +62,7 @@ final class DownloadTask implements Download, Runnable {
     private final DownloadRequest request;
     private final ProgressListener listener;
     private final ChunkRetries retries;
-    private final LinkedBlockingQueue<DownloadEvent> events = new LinkedBlockingQueue<>();
+    private final DownloadEvents events = new DownloadEvents();
     private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
@@ -76,8 +75,6 @@ final class DownloadTask implements Download, Runnable {
     private BitSet have = new BitSet();
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
-    /** Counts the connection attempts: events from an earlier one are dropped. */
-    private volatile int generation;
     /** Chunks received and thrown away: duplicates, or beyond the bound of chunks held for digests. */
     private int droppedChunks;
 
@@ -141,7 +138,7 @@ final class DownloadTask implements Download, Runnable {
                     + request.remotePath() + " from " + request.server() + " failed: " + t, t);
         }
         try {
-            drain();
+            events.drain();
             decoder.close();
             notifyListener();
         } finally {
@@ -156,32 +153,23 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult execute() throws MpftException, InterruptedException, IOException {
         long started = System.nanoTime();
-        // a busy server (LIMIT_EXCEEDED before the transfer opened) is asked again on a new connection
         return new BusyBackoff(request.busyWait(), Math::random).run(() -> attempt(started),
                 () -> currentChunks == null && !cancelled, this::waitWhileBusy, System::currentTimeMillis);
     }
 
-    /** Shows "server busy" and waits; a cancel ends the wait (and the download) at once. */
+    /** Before a busy server is asked again on a new connection: shows "server busy", waits; a cancel ends it. */
     private void waitWhileBusy(long delayMs) throws MpftException, InterruptedException {
         LOG.info("{} is busy; trying again in {} ms", request.server(), delayMs);
-        generation++; // events of the refused connection are dropped from now on
+        events.abandonAttempt(); // the refused connection's late events are dropped
         progress.status("server busy, retrying in " + (delayMs + 999) / 1000 + "s");
         notifyListener();
-        long deadline = System.nanoTime() + delayMs * 1_000_000L;
-        long left;
-        while ((left = deadline - System.nanoTime()) > 0) {
-            DownloadEvent event = events.poll(left, TimeUnit.NANOSECONDS);
-            if (event instanceof DownloadEvent.Cancelled || cancelled) {
-                throw cancelledError(null);
-            } else if (event instanceof DownloadEvent.ChunkArrived chunk) {
-                chunk.payload().release();
-            }
+        if (!events.pause(delayMs * 1_000_000L) || cancelled) {
+            throw cancelledError(null);
         }
         progress.status(null);
     }
 
     private DownloadResult attempt(long started) throws MpftException, InterruptedException, IOException {
-        int attemptGeneration = generation;
         PrimaryConnection connection;
         connecting = true;
         try {
@@ -189,13 +177,7 @@ final class DownloadTask implements Download, Runnable {
                 throw cancelledError(null);
             }
             connection = PrimaryConnection.connect(transport, settings, request, CONNECT_TIMEOUT, () -> verifier,
-                    event -> {
-                        if (attemptGeneration == generation) {
-                            events.add(event);
-                        } else if (event instanceof DownloadEvent.ChunkArrived chunk) {
-                            chunk.payload().release();
-                        }
-                    });
+                    events.attemptSink());
         } catch (InterruptedException e) {
             if (cancelled) {
                 throw cancelledError(null);
@@ -450,16 +432,6 @@ final class DownloadTask implements Download, Runnable {
             listener.onProgress(progress.snapshot());
         } catch (RuntimeException e) {
             LOG.debug("progress listener failed", e);
-        }
-    }
-
-    /** Releases the buffers of chunks that arrived after the end. */
-    private void drain() {
-        DownloadEvent event;
-        while ((event = events.poll()) != null) {
-            if (event instanceof DownloadEvent.ChunkArrived chunk) {
-                chunk.payload().release();
-            }
         }
     }
 
