@@ -11,17 +11,18 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.transport.QuicTransport;
 
 /**
  * The client's own safety, end to end: the real {@code mpft} command ({@link MpftCli}) against the real host
@@ -196,30 +197,71 @@ class ClientSafetyIT {
         assertThat(Files.readAllBytes(output)).isEqualTo(big);
     }
 
+    /** A CLI run as a process of this test's, its stderr in a file the test can watch while it runs. */
+    private record Running(Process process, Path stdout, Path stderr) {
+        String err() throws Exception {
+            return Files.readString(stderr);
+        }
+    }
+
+    private Running start(Path folder, String... args) throws Exception {
+        Files.createDirectories(folder);
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-jar", MpftCli.cliJar().toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).directory(folder.toFile());
+        pb.environment().put("HOME", folder.toString());
+        pb.environment().remove("JAVA_TOOL_OPTIONS");
+        pb.environment().put("MPFT_PASSWORD", PASSWORD);
+        Path out = folder.resolve("stdout.txt");
+        Path err = folder.resolve("stderr.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(
+                new java.io.File("/dev/null")));
+        return new Running(pb.start(), out, err);
+    }
+
+    /** Polls until the run's stderr contains {@code text} (or the run ended, or 120 s passed). */
+    private static boolean awaitErr(Running run, String text) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (run.err().contains(text)) {
+                return true;
+            }
+            if (!run.process().isAlive()) {
+                return run.err().contains(text);
+            }
+            Thread.sleep(20); // polling a condition, not a timing assumption
+        }
+        return false;
+    }
+
     @Test
     void aBusyServerIsWaitedForNotAFailure() throws Exception {
-        Path first = Files.createDirectories(dir.resolve("first")).resolve("big.bin");
-        Path second = Files.createDirectories(dir.resolve("second")).resolve("big.bin");
-        CompletableFuture<MpftCli.Run> secondRun = new CompletableFuture<>();
-        MpftCli.Run firstRun = new MpftCli(dir.resolve("a"), PASSWORD).run(List.of(), process -> {
-            // the first holds the host's only session (its bytes are arriving) when the second starts
-            MpftCli.awaitSize(process, Path.of(first + ".mpft-part"), 2L * MIB);
-            assertThat(process.isAlive()).as("the first download ended too early").isTrue();
-            Thread other = new Thread(() -> {
-                try {
-                    secondRun.complete(new MpftCli(dir.resolve("b"), PASSWORD).run(
-                            getFile("pub/big.bin", second, "--progress", "--json")));
-                } catch (Throwable t) {
-                    secondRun.completeExceptionally(t);
+        Path first = dir.resolve("first.bin");
+        Path second = dir.resolve("second.bin");
+        List<Running> runs = new ArrayList<>();
+        try (QuicTransport transport = QuicTransport.create("busy-it", 1)) {
+            // the host's only session is held by a logged-in connection of this test's
+            RawConnection holder = new RawConnection(transport, quicPort);
+            try {
+                holder.login("alice", PASSWORD);
+                runs.add(start(dir.resolve("a"), getFile("pub/f.bin", first, "--progress", "--json")));
+                runs.add(start(dir.resolve("b"), getFile("pub/f.bin", second, "--progress", "--json")));
+                for (Running run : runs) {
+                    assertThat(awaitErr(run, "server busy, retrying in")).as(run.err()).isTrue();
+                    assertThat(run.process().isAlive()).as("still waiting: " + run.err()).isTrue();
                 }
-            });
-            other.start();
-        }, getFile("pub/big.bin", first, "--json"));
-        MpftCli.Run other = secondRun.get(240, TimeUnit.SECONDS);
-        assertThat(firstRun.exitCode()).as(firstRun.toString()).isZero();
-        assertThat(other.exitCode()).as(other.toString()).isZero();
-        assertThat(other.stderr()).contains("server busy, retrying in");
-        assertThat(Files.readAllBytes(first)).isEqualTo(big);
-        assertThat(Files.readAllBytes(second)).isEqualTo(big);
+            } finally {
+                holder.close(); // the session is free: the two downloads get it in turn
+            }
+            for (Running run : runs) {
+                assertThat(run.process().waitFor(240, TimeUnit.SECONDS)).as(run.err()).isTrue();
+                assertThat(run.process().exitValue()).as(run.err()).isZero();
+            }
+        } finally {
+            runs.forEach(run -> run.process().destroyForcibly());
+        }
+        assertThat(Files.readAllBytes(first)).isEqualTo(file);
+        assertThat(Files.readAllBytes(second)).isEqualTo(file);
     }
 }
