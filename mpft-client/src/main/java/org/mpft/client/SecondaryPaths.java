@@ -53,7 +53,7 @@ final class SecondaryPaths implements AutoCloseable {
         WAIT,
         /**
          * The primary's digest has not arrived and the chunks held for digests are at their bound: drop it,
-         * count it, and have it fetched again.
+         * count it, and reject the secondary's copy (the primary then drops that path and moves its chunks).
          */
         DROPPED,
         /** A copy of this chunk is held for its digest already: drop this one and count it. */

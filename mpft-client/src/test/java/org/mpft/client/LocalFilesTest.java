@@ -106,7 +106,7 @@ class LocalFilesTest {
     }
 
     @Test
-    void aLinkToAFolderOrAFifoUnderThePartNameIsRefused() throws Exception {
+    void aFolderUnderThePartNameIsRefused() throws Exception {
         Files.createDirectory(sibling(ChunkManager.PART_SUFFIX));
         assertThatThrownBy(() -> open(true, LocalUser.PROCESS))
                 .isInstanceOfSatisfying(MpftException.class, e ->
