@@ -90,6 +90,11 @@ final class GetCommand implements Callable<Integer> {
             description = "Fetch a chunk again up to N times before moving it to another path (default: ${DEFAULT-VALUE}).")
     private int retries;
 
+    @Option(names = "--wait", paramLabel = "SECONDS", defaultValue = "60",
+            description = "When the server is busy (its sessions are full), keep trying again with back-off for up"
+                    + " to SECONDS before failing (default: ${DEFAULT-VALUE}; 0 = fail at once).")
+    private long waitSeconds;
+
     @Option(names = "--compress", description = "Ask for per-chunk compression where it shrinks the chunk.")
     private boolean compress;
 
@@ -134,6 +139,9 @@ final class GetCommand implements Callable<Integer> {
         if (retries < 0) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 or more, got " + retries);
         }
+        if (waitSeconds < 0 || waitSeconds > 86_400) {
+            throw new ParameterException(spec.commandLine(), "--wait must be 0 to 86400 seconds, got " + waitSeconds);
+        }
         if (identity != null && passwordEnv != null) {
             throw new ParameterException(spec.commandLine(), "give either -i KEYFILE or --password-env VAR, not both");
         }
@@ -153,7 +161,7 @@ final class GetCommand implements Callable<Integer> {
             PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
             DownloadRequest request = new DownloadRequest(remote.user(), remote.host(), remote.port(), remote.path(),
-                    file, credentials, hosts, chosen, !noResume, retries, compress);
+                    file, credentials, hosts, chosen, !noResume, retries, compress, java.time.Duration.ofSeconds(waitSeconds));
             return download(request, hosts);
         } catch (Refused e) {
             return fail(e.exitCode, e.getMessage());

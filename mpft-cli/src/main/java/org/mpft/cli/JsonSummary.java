@@ -8,7 +8,7 @@ import java.util.List;
  * The {@code --json} summary of a finished download, one line:
  * <pre>
  * {"file":"/home/a/big.iso","bytes":524288000,"sha256":"…","elapsedMs":9612,"chunks":125,"retries":0,
- *  "resumedChunks":0,"paths":[{"server":"files.example.org:7300","role":"primary","chunks":63,"bytes":264241152}]}
+ *  "resumedChunks":0,"droppedChunks":0,"paths":[{"server":"files.example.org:7300","role":"primary","chunks":63,"bytes":264241152}]}
  * </pre>
  * A path lost during the download also carries {@code "lost":"why"}. With {@code verbose}, each path also carries {@code "chunkIndices":[0,2,4,…]} (from 0). Strings are
  * escaped per RFC 8259; every character outside printable ASCII is written as {@code \\uXXXX}, so the
@@ -30,6 +30,7 @@ final class JsonSummary {
         field(out, "chunks").append(result.chunks()).append(',');
         field(out, "retries").append(result.retries()).append(',');
         field(out, "resumedChunks").append(result.resumedChunks()).append(',');
+        field(out, "droppedChunks").append(result.droppedChunks()).append(',');
         field(out, "paths").append('[');
         List<PathSummary> paths = result.paths();
         for (int i = 0; i < paths.size(); i++) {

@@ -86,7 +86,7 @@ final class ProgressBar implements ProgressListener {
         String head = String.format(Locale.ROOT, "%s  [%s] %5.1f%%  %s / %s  %s  ETA %s", name, bar, fraction * 100,
                 bytes(p.receivedBytes()), bytes(p.totalBytes()), rate(p.bytesPerSecond()), eta(p.etaSeconds()));
         List<String> lines = new ArrayList<>();
-        lines.add(head);
+        lines.add(p.status() == null ? head : head + "  " + p.status());
         int width = p.paths().stream().mapToInt(path -> path.server().length()).max().orElse(0);
         for (PathProgress path : p.paths()) {
             lines.add(String.format(Locale.ROOT, "  %-9s  %-" + Math.max(1, width) + "s  %6d chunks  %s",

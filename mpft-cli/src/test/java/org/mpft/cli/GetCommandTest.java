@@ -80,7 +80,7 @@ class GetCommandTest {
     @Test
     void jsonIsTheLastLineOfStdout() {
         int code = run(GetCommandTest::ok, null, Map.of("PW", "secret"), "get", "--password-env", "PW", "--json",
-                "--strategy", "adaptive", "--retries", "5", "--compress", "--no-resume", "--accept-new",
+                "--strategy", "adaptive", "--retries", "5", "--compress", "--no-resume", "--accept-new", "--wait", "7",
                 "alice@[::1]:7301:/data/f.bin", "-o", dir.toString());
         assertThat(code).as(err()).isZero();
         String[] lines = out().split("\n");
@@ -95,6 +95,7 @@ class GetCommandTest {
         assertThat(request.output()).isEqualTo(dir.resolve("f.bin"));
         assertThat(request.strategy()).isEqualTo(Strategy.ADAPTIVE);
         assertThat(request.retries()).isEqualTo(5);
+        assertThat(request.busyWait()).isEqualTo(java.time.Duration.ofSeconds(7));
         assertThat(request.compress()).isTrue();
         assertThat(request.resume()).isFalse();
         assertThat(request.hostKeys()).isInstanceOf(PromptingHostKeys.class);
@@ -117,6 +118,7 @@ class GetCommandTest {
                 .contains("1 of 2 chunks resumed");
         assertThat(seen.get().strategy()).isEqualTo(Strategy.SERVER_DEFAULT);
         assertThat(seen.get().retries()).isEqualTo(3);
+        assertThat(seen.get().busyWait()).isEqualTo(java.time.Duration.ofSeconds(60));
         assertThat(seen.get().resume()).isTrue();
     }
 

@@ -17,9 +17,15 @@ class JsonSummaryTest {
     @Test
     void summary() {
         assertThat(JsonSummary.of(RESULT, false)).isEqualTo("{\"file\":\"/tmp/big.iso\",\"bytes\":12288,\"sha256\":\"ab12\","
-                + "\"elapsedMs\":42,\"chunks\":3,\"retries\":1,\"resumedChunks\":0,\"paths\":["
+                + "\"elapsedMs\":42,\"chunks\":3,\"retries\":1,\"resumedChunks\":0,\"droppedChunks\":0,\"paths\":["
                 + "{\"server\":\"h:7300\",\"role\":\"primary\",\"chunks\":2,\"bytes\":8192},"
                 + "{\"server\":\"[::1]:7301\",\"role\":\"secondary\",\"chunks\":1,\"bytes\":4096}]}");
+    }
+
+    @Test
+    void droppedChunksAreCounted() {
+        DownloadResult result = new DownloadResult(Path.of("/f"), 4096, "ab", 1, 1, 0, 0, List.of(), null, 5);
+        assertThat(JsonSummary.of(result, false)).contains("\"resumedChunks\":0,\"droppedChunks\":5,\"paths\":[]");
     }
 
     @Test

@@ -21,6 +21,14 @@ class ProgressBarTest {
     }
 
     @Test
+    void showsWhatTheDownloadWaitsFor() {
+        ProgressBar bar = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), "big.iso");
+        TransferProgress p = progress(1);
+        TransferProgress busy = new TransferProgress(0, 0, 0, 0, 0, -1, p.paths(), "server busy, retrying in 4s");
+        assertThat(bar.render(busy).get(0)).endsWith("  server busy, retrying in 4s");
+    }
+
+    @Test
     void rendersTotalsAndOneLinePerPath() {
         ProgressBar bar = new ProgressBar(new PrintStream(new ByteArrayOutputStream()), "big.iso");
         List<String> lines = bar.render(progress(2));

@@ -107,10 +107,11 @@ class PromptingHostKeysTest {
     }
 
     @Test
-    void secondaryVouchedByThePrimaryIsPinnedWithoutAsking() throws Exception {
+    void secondaryVouchedByThePrimaryIsAcceptedWithoutAskingButNotPinned() throws Exception {
         Scripted silent = new Scripted();
         hosts(false, silent).verify("s:7301", sha(4), "h:7300");
         assertThat(silent.questions).isEmpty();
-        hosts(false, null).verify("s:7301", sha(4), null);
+        // the user typing that host later is asked as for any unknown server
+        assertRefused(() -> hosts(false, null).verify("s:7301", sha(4), null), "no terminal");
     }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.UserPrincipal;
 import java.util.BitSet;
 import java.util.Objects;
 import org.mpft.protocol.ChunkPlan;
@@ -54,10 +56,13 @@ final class ChunkManager implements Closeable {
     private final FileChannel channel;
     private final FileLock lock;
     private final int resumedChunks;
+    private final int rejectedChunks;
     private final String restartReason;
 
     /** Chunks written (guarded by this). */
     private final BitSet held;
+    /** The CRC-32C of each held chunk as written, recorded in the state (guarded by this). */
+    private final int[] checksums;
     /** Chunks written since the last state write (guarded by this). */
     private int unflushed;
     /** Set once the state on disk lags {@link #held} (guarded by this). */
@@ -72,7 +77,7 @@ final class ChunkManager implements Closeable {
     private final FlushTimer.Stop flushTimer;
 
     private ChunkManager(Path output, FileIdentity identity, FileChannel channel, FileLock lock, BitSet held,
-                         String restartReason, FlushTimer timer) {
+                         int[] checksums, int rejectedChunks, String restartReason, FlushTimer timer) {
         this.output = output;
         this.part = sibling(output, PART_SUFFIX);
         this.state = new StateFile(sibling(output, STATE_SUFFIX));
@@ -82,6 +87,8 @@ final class ChunkManager implements Closeable {
         this.channel = channel;
         this.lock = lock;
         this.held = held;
+        this.checksums = checksums;
+        this.rejectedChunks = rejectedChunks;
         this.resumedChunks = held.cardinality();
         this.restartReason = restartReason;
         this.fileDigest = new InOrderDigest(plan, channel, held);
@@ -96,25 +103,37 @@ final class ChunkManager implements Closeable {
      * @param resume   false to throw away any partial download and start over
      * @param space    the free space of the output's folder ({@link FreeSpace#FILE_STORE})
      * @param timer    calls the batched state write ({@link FlushTimer#DAEMON})
+     * @param user     who must own a part or state file before it is reused ({@link LocalUser#PROCESS})
      * @throws MpftException {@link ErrorCode#INSUFFICIENT_SPACE} when the output's file system lacks room for
-     *                       the bytes still missing
+     *                       the bytes still missing; {@link ErrorCode#INVALID_PATH} when a part, state or
+     *                       temporary state file is a symbolic link, not a regular file, or someone else's
+     *                       ({@link LocalFiles}): nothing is written then
      * @throws IOException   when the files cannot be created, or another process holds the part file
      */
-    static ChunkManager open(Path output, FileIdentity identity, boolean resume, FreeSpace space, FlushTimer timer)
-            throws MpftException, IOException {
+    static ChunkManager open(Path output, FileIdentity identity, boolean resume, FreeSpace space, FlushTimer timer,
+                             LocalUser user) throws MpftException, IOException {
         Objects.requireNonNull(output, "output");
         Objects.requireNonNull(identity, "identity");
         Objects.requireNonNull(space, "space");
         Objects.requireNonNull(timer, "timer");
+        Objects.requireNonNull(user, "user");
         output = output.toAbsolutePath().normalize();
         Path part = sibling(output, PART_SUFFIX);
         StateFile state = new StateFile(sibling(output, STATE_SUFFIX));
         ChunkPlan plan = identity.plan();
         int count = plan.chunkCount();
 
+        // every file of ours is checked before anything is read or written: no link, no one else's file
+        UserPrincipal owner = user.principal();
+        BasicFileAttributes oldPart = LocalFiles.checkOwned(part, owner);
+        boolean oldState = LocalFiles.checkOwned(state.path(), owner) != null;
+        if (LocalFiles.checkOwned(state.temporary(), owner) != null) {
+            Files.deleteIfExists(state.temporary()); // left by a crash between a state write and its rename
+        }
         BitSet held = new BitSet(count);
+        int[] checksums = new int[count];
         String reason = null;
-        boolean oldFiles = Files.exists(part) || Files.exists(sibling(output, STATE_SUFFIX));
+        boolean oldFiles = oldPart != null || oldState;
         if (oldFiles) {
             if (!resume) {
                 reason = "resume was turned off";
@@ -122,6 +141,7 @@ final class ChunkManager implements Closeable {
                 StateFile.Read read = state.read(part, identity);
                 if (read.held() != null) {
                     held = read.held();
+                    checksums = read.checksums();
                 } else {
                     reason = read.reason();
                 }
@@ -130,7 +150,7 @@ final class ChunkManager implements Closeable {
 
         long missing = missingBytes(plan, held);
         // a restart frees what the old part file takes
-        long reclaimable = reason != null && Files.exists(part) ? Files.size(part) : 0;
+        long reclaimable = reason != null && oldPart != null ? oldPart.size() : 0;
         Path folder = output.getParent();
         long usable = space.usableBytes(folder);
         if (missing > usable + reclaimable) {
@@ -138,8 +158,8 @@ final class ChunkManager implements Closeable {
                     + missing + " bytes needed, " + (usable + reclaimable) + " bytes free in " + folder);
         }
 
-        FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE);
+        FileChannel channel = oldPart == null ? LocalFiles.createNew(part, StandardOpenOption.READ)
+                : LocalFiles.openChecked(part, oldPart, owner, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -152,13 +172,19 @@ final class ChunkManager implements Closeable {
         }
         ChunkManager manager = null;
         try {
+            int rejected = 0;
             if (reason != null || !oldFiles) {
                 channel.truncate(0);
                 held = new BitSet(count);
-            } else if (channel.size() > plan.fileSize()) {
-                channel.truncate(plan.fileSize());
+                checksums = new int[count];
+            } else {
+                if (channel.size() > plan.fileSize()) {
+                    channel.truncate(plan.fileSize());
+                }
+                // a kept chunk is trusted only once its bytes match the checksum recorded when it was written
+                rejected = KeptChunks.verify(channel, plan, held, checksums);
             }
-            manager = new ChunkManager(output, identity, channel, lock, held, reason, timer);
+            manager = new ChunkManager(output, identity, channel, lock, held, checksums, rejected, reason, timer);
             manager.flush(); // the identity is on disk before the first chunk
             return manager;
         } catch (IOException | RuntimeException e) {
@@ -181,6 +207,11 @@ final class ChunkManager implements Closeable {
     /** The chunks found in a partial download at {@link #open}. */
     int resumedChunks() {
         return resumedChunks;
+    }
+
+    /** Kept chunks whose bytes no longer matched their recorded checksum at {@link #open}: fetched again. */
+    int rejectedChunks() {
+        return rejectedChunks;
     }
 
     /** Null, or why an old partial download was discarded (e.g. the file changed on the server). */
@@ -223,8 +254,10 @@ final class ChunkManager implements Closeable {
             position += channel.write(view, position);
         }
         fileDigest.written(index, verifiedBytes);
+        int crc = KeptChunks.checksum(verifiedBytes);
         boolean flushNow;
         synchronized (this) {
+            checksums[index] = crc;
             held.set(index);
             dirty = true;
             flushNow = ++unflushed >= FLUSH_EVERY_CHUNKS;
@@ -270,6 +303,7 @@ final class ChunkManager implements Closeable {
                 String sha256 = fileDigest.finish();
                 lock.release();
                 channel.close();
+                // rename(2): a symbolic link planted under the output's name is replaced, never followed
                 Files.move(part, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 syncFolder(output.getParent());
                 state.delete();
@@ -321,14 +355,16 @@ final class ChunkManager implements Closeable {
     void flush() throws IOException {
         synchronized (flushLock) {
             BitSet snapshot;
+            int[] crcs;
             synchronized (this) {
                 snapshot = (BitSet) held.clone();
+                crcs = checksums.clone();
                 dirty = false;
                 unflushed = 0;
             }
             try {
                 channel.force(false);
-                state.write(identity, snapshot);
+                state.write(identity, snapshot, crcs);
             } catch (IOException | RuntimeException e) {
                 synchronized (this) {
                     dirty = true;

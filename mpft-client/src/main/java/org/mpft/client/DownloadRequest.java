@@ -1,5 +1,6 @@
 package org.mpft.client;
 
+import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.mpft.protocol.Strategy;
@@ -26,10 +27,15 @@ import org.mpft.protocol.Strategy;
  * @param resume      false to throw away a partial download and start over
  * @param retries     how often one chunk is fetched again before it moves to another path (default 3)
  * @param compress    ask for per-chunk compression where it helps
+ * @param busyWait    how long to keep asking a busy server again (one that answers LIMIT_EXCEEDED, its
+ *                    sessions full) before failing with its error (default 60 s; zero = fail at once)
  */
 public record DownloadRequest(String user, String host, int port, String remotePath, Path output,
                               Credentials credentials, HostKeyVerifier hostKeys, Strategy strategy,
-                              boolean resume, int retries, boolean compress) {
+                              boolean resume, int retries, boolean compress, Duration busyWait) {
+
+    /** The default for {@link #busyWait()}: 60 s. */
+    public static final Duration DEFAULT_BUSY_WAIT = Duration.ofSeconds(60);
 
     /** The default for {@link #retries()}. */
     public static final int DEFAULT_RETRIES = 3;
@@ -52,6 +58,18 @@ public record DownloadRequest(String user, String host, int port, String remoteP
         if (retries < 0) {
             throw new IllegalArgumentException("retries < 0: " + retries);
         }
+        Objects.requireNonNull(busyWait, "busyWait");
+        if (busyWait.isNegative()) {
+            throw new IllegalArgumentException("busyWait < 0: " + busyWait);
+        }
+    }
+
+    /** A request that waits {@link #DEFAULT_BUSY_WAIT} for a busy server. */
+    public DownloadRequest(String user, String host, int port, String remotePath, Path output,
+                           Credentials credentials, HostKeyVerifier hostKeys, Strategy strategy,
+                           boolean resume, int retries, boolean compress) {
+        this(user, host, port, remotePath, output, credentials, hostKeys, strategy, resume, retries, compress,
+                DEFAULT_BUSY_WAIT);
     }
 
     /**
@@ -101,6 +119,7 @@ public record DownloadRequest(String user, String host, int port, String remoteP
         private boolean resume = true;
         private int retries = DEFAULT_RETRIES;
         private boolean compress;
+        private Duration busyWait = DEFAULT_BUSY_WAIT;
 
         private Builder(String user, String host, String remotePath, Path output) {
             this.user = Objects.requireNonNull(user, "user");
@@ -145,6 +164,12 @@ public record DownloadRequest(String user, String host, int port, String remoteP
             return this;
         }
 
+        /** How long to keep asking a busy server again (default 60 s; zero = fail at once). */
+        public Builder busyWait(Duration busyWait) {
+            this.busyWait = Objects.requireNonNull(busyWait, "busyWait");
+            return this;
+        }
+
         /** Ask for per-chunk compression where it shrinks the chunk (default false). */
         public Builder compress(boolean compress) {
             this.compress = compress;
@@ -159,7 +184,7 @@ public record DownloadRequest(String user, String host, int port, String remoteP
          */
         public DownloadRequest build() {
             return new DownloadRequest(user, host, port, remotePath, output, credentials, hostKeys, strategy, resume,
-                    retries, compress);
+                    retries, compress, busyWait);
         }
     }
 }

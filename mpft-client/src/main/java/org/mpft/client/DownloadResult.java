@@ -15,9 +15,12 @@ import java.util.List;
  * @param resumedChunks chunks taken from a partial download instead of the network
  * @param paths         one entry per path, primary first
  * @param chunkLatencies the latency of each chunk received (not part of the {@code --json} summary)
+ * @param droppedChunks chunks received and thrown away unwritten: duplicates of chunks already held, and
+ *                      chunks from secondaries beyond the bound of those waiting for the primary's digests
  */
 public record DownloadResult(Path file, long bytes, String sha256, long elapsedMs, int chunks, int retries,
-                             int resumedChunks, List<PathSummary> paths, ChunkLatencies chunkLatencies) {
+                             int resumedChunks, List<PathSummary> paths, ChunkLatencies chunkLatencies,
+                             int droppedChunks) {
 
     /** Freezes the list. */
     public DownloadResult {
@@ -25,9 +28,15 @@ public record DownloadResult(Path file, long bytes, String sha256, long elapsedM
         chunkLatencies = chunkLatencies == null ? ChunkLatencies.NONE : chunkLatencies;
     }
 
-    /** A result without chunk latencies. */
+    /** A result without dropped chunks. */
+    public DownloadResult(Path file, long bytes, String sha256, long elapsedMs, int chunks, int retries,
+                          int resumedChunks, List<PathSummary> paths, ChunkLatencies chunkLatencies) {
+        this(file, bytes, sha256, elapsedMs, chunks, retries, resumedChunks, paths, chunkLatencies, 0);
+    }
+
+    /** A result without chunk latencies or dropped chunks. */
     public DownloadResult(Path file, long bytes, String sha256, long elapsedMs, int chunks, int retries,
                           int resumedChunks, List<PathSummary> paths) {
-        this(file, bytes, sha256, elapsedMs, chunks, retries, resumedChunks, paths, ChunkLatencies.NONE);
+        this(file, bytes, sha256, elapsedMs, chunks, retries, resumedChunks, paths, ChunkLatencies.NONE, 0);
     }
 }

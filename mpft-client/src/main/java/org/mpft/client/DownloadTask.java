@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.mpft.protocol.Ack;
 import org.mpft.protocol.AuthOk;
@@ -63,7 +62,7 @@ final class DownloadTask implements Download, Runnable {
     private final DownloadRequest request;
     private final ProgressListener listener;
     private final ChunkRetries retries;
-    private final LinkedBlockingQueue<DownloadEvent> events = new LinkedBlockingQueue<>();
+    private final DownloadEvents events = new DownloadEvents();
     private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
@@ -76,6 +75,8 @@ final class DownloadTask implements Download, Runnable {
     private BitSet have = new BitSet();
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
+    /** Chunks received and thrown away: duplicates, or beyond the bound of chunks held for digests. */
+    private int droppedChunks;
 
     DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
                  ProgressListener listener) {
@@ -137,7 +138,7 @@ final class DownloadTask implements Download, Runnable {
                     + request.remotePath() + " from " + request.server() + " failed: " + t, t);
         }
         try {
-            drain();
+            events.drain();
             decoder.close();
             notifyListener();
         } finally {
@@ -152,6 +153,23 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult execute() throws MpftException, InterruptedException, IOException {
         long started = System.nanoTime();
+        return new BusyBackoff(request.busyWait(), Math::random).run(() -> attempt(started),
+                () -> currentChunks == null && !cancelled, this::waitWhileBusy, System::currentTimeMillis);
+    }
+
+    /** Before a busy server is asked again on a new connection: shows "server busy", waits; a cancel ends it. */
+    private void waitWhileBusy(long delayMs) throws MpftException, InterruptedException {
+        LOG.info("{} is busy; trying again in {} ms", request.server(), delayMs);
+        events.abandonAttempt(); // the refused connection's late events are dropped
+        progress.status("server busy, retrying in " + (delayMs + 999) / 1000 + "s");
+        notifyListener();
+        if (!events.pause(delayMs * 1_000_000L) || cancelled) {
+            throw cancelledError(null);
+        }
+        progress.status(null);
+    }
+
+    private DownloadResult attempt(long started) throws MpftException, InterruptedException, IOException {
         PrimaryConnection connection;
         connecting = true;
         try {
@@ -159,7 +177,7 @@ final class DownloadTask implements Download, Runnable {
                 throw cancelledError(null);
             }
             connection = PrimaryConnection.connect(transport, settings, request, CONNECT_TIMEOUT, () -> verifier,
-                    events::add);
+                    events.attemptSink());
         } catch (InterruptedException e) {
             if (cancelled) {
                 throw cancelledError(null);
@@ -187,12 +205,13 @@ final class DownloadTask implements Download, Runnable {
         connection.send(new Open(request.remotePath(), request.strategy(),
                 request.compress() ? Features.COMPRESSION : 0L));
         Meta meta = expect(Meta.class, null);
+        VouchedSecondaries.check(meta, request.server());
         ChunkPlan plan = meta.plan();
         ChunkManager chunks;
         try {
             chunks = ChunkManager.open(request.output(), new FileIdentity(request.server(), request.remotePath(),
                     meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume(), FreeSpace.FILE_STORE,
-                    FlushTimer.DAEMON);
+                    FlushTimer.DAEMON, LocalUser.PROCESS);
         } catch (IOException e) {
             throw new MpftException(DownloadErrors.ioCode(e), "cannot write " + request.output() + ": "
                     + e.getMessage(), e);
@@ -200,6 +219,9 @@ final class DownloadTask implements Download, Runnable {
         try {
             if (chunks.restartReason() != null) {
                 LOG.info("starting {} over: {}", request.output(), chunks.restartReason());
+            } else if (chunks.rejectedChunks() > 0) {
+                LOG.info("{} kept chunks of {} changed on disk; fetching them again", chunks.rejectedChunks(),
+                        request.output());
             }
             have = chunks.held();
             currentChunks = chunks;
@@ -245,7 +267,7 @@ final class DownloadTask implements Download, Runnable {
                 secondaries.lost().forEach(progress::lost);
             }
             return new DownloadResult(request.output(), meta.size(), sha256, elapsedMs, plan.chunkCount(), retries.retries(),
-                    chunks.resumedChunks(), progress.summaries(), latencies.done());
+                    chunks.resumedChunks(), progress.summaries(), latencies.done(), droppedChunks);
         } finally {
             if (secondaries != null) {
                 secondaries.close();
@@ -260,7 +282,8 @@ final class DownloadTask implements Download, Runnable {
         int index = header.chunk();
         try {
             if (have.get(index)) {
-                connection.send(new Ack(meta.transferId(), index)); // a duplicate: already written
+                droppedChunks++; // a duplicate: already written, its buffer released below
+                connection.send(new Ack(meta.transferId(), index));
                 return;
             }
             arrived = decoder.decode(arrived); // compressed chunks back to their original bytes
@@ -269,6 +292,17 @@ final class DownloadTask implements Download, Runnable {
                     ? secondaries.verify(arrived, bytes) : null;
             if (verdict == SecondaryPaths.Verdict.WAIT) {
                 arrived = null; // held until the primary's digest arrives: the buffer is no longer ours
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.DUPLICATE) {
+                droppedChunks++;
+                return;
+            }
+            if (verdict == SecondaryPaths.Verdict.DROPPED) {
+                droppedChunks++;
+                LOG.info("chunk {} of {} from {} dropped: too many chunks wait for the primary's digests", index,
+                        request.remotePath(), arrived.server());
+                connection.send(new Nack(meta.transferId(), index, ErrorCode.STALE_FILE)); // fetched again
                 return;
             }
             if (verdict == SecondaryPaths.Verdict.STALE) {
@@ -398,16 +432,6 @@ final class DownloadTask implements Download, Runnable {
             listener.onProgress(progress.snapshot());
         } catch (RuntimeException e) {
             LOG.debug("progress listener failed", e);
-        }
-    }
-
-    /** Releases the buffers of chunks that arrived after the end. */
-    private void drain() {
-        DownloadEvent event;
-        while ((event = events.poll()) != null) {
-            if (event instanceof DownloadEvent.ChunkArrived chunk) {
-                chunk.payload().release();
-            }
         }
     }
 

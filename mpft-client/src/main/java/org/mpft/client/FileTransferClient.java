@@ -27,7 +27,14 @@ public final class FileTransferClient implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 
     private final QuicTransport transport;
-    private final TransportSettings settings = TransportSettings.defaults();
+    /**
+     * Streams a client lets each server have open at once: every chunk travels on its own stream and a path
+     * has at most {@code mpft.window} (at most 256) chunks in flight, so this bounds what a server can make
+     * the client buffer to this many chunks of at most the plan's chunk size each, instead of QUIC's default.
+     */
+    static final int MAX_SERVER_STREAMS = 288;
+
+    private final TransportSettings settings = clientSettings();
     private final Set<DownloadTask> running = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
@@ -38,6 +45,13 @@ public final class FileTransferClient implements AutoCloseable {
      */
     public FileTransferClient() {
         this.transport = QuicTransport.create("mpft-client", eventLoopThreads());
+    }
+
+    /** The transport defaults with the stream limit of {@link #MAX_SERVER_STREAMS}. */
+    static TransportSettings clientSettings() {
+        TransportSettings d = TransportSettings.defaults();
+        return new TransportSettings(d.idleTimeout(), d.connectionWindow(), d.streamWindow(), MAX_SERVER_STREAMS,
+                d.maxUdpPayload(), d.gsoSegments(), d.socketBufferBytes());
     }
 
     /**

@@ -36,8 +36,9 @@ import org.slf4j.LoggerFactory;
  * <p>A known server with the same fingerprint is accepted; with another fingerprint it is always refused,
  * loudly (the message is ssh's "REMOTE SERVER IDENTIFICATION HAS CHANGED" warning). A secondary vouched for
  * by a primary (whose META carried this fingerprint over the pinned, authenticated connection) is accepted
- * and pinned. Any other unknown server is put to the {@link UnknownServerPolicy}: pinned when it says
- * yes, refused otherwise.
+ * for that connection only and never written to the file: the file holds only servers the user chose to
+ * trust, so a primary cannot make the client trust a host:port that the user later types. Any other unknown
+ * server is put to the {@link UnknownServerPolicy}: pinned when it says yes, refused otherwise.
  *
  * <p>Thread-safe: verifications run one at a time (a policy that asks a person blocks the others), and
  * every pin rewrites the file whole through a temporary file and an atomic rename.
@@ -132,7 +133,9 @@ public final class KnownHostsFile implements HostKeyVerifier {
                 throw refuse(changedWarning(hostAndPort, certificateSha256));
             }
             if (vouchedBy != null) {
-                pin(key, certificateSha256, "secondary " + hostAndPort + " (vouched for by " + vouchedBy + ")");
+                // the primary's word holds for the download it came with, never for a server the user names:
+                // nothing is written, so a primary cannot plant a pin for any host:port it likes
+                LOG.debug("secondary {} accepted for this download, vouched for by {}", hostAndPort, vouchedBy);
                 return;
             }
             if (unknownServers.trust(hostAndPort, certificateSha256.clone())) {

@@ -24,6 +24,7 @@ final class ProgressTracker {
     private int totalChunks;
     private long heldBytes;
     private int heldChunks;
+    private String status;
 
     /** @param clock nanosecond clock ({@code System::nanoTime}) */
     ProgressTracker(LongSupplier clock) {
@@ -63,6 +64,11 @@ final class ProgressTracker {
     }
 
     /** The progress now. */
+    /** What the download is waiting for, shown with the progress (e.g. "server busy, retrying in 4s"); null for none. */
+    synchronized void status(String text) {
+        status = text;
+    }
+
     synchronized TransferProgress snapshot() {
         long now = clock.getAsLong();
         List<PathProgress> list = new ArrayList<>(paths.size());
@@ -74,7 +80,7 @@ final class ProgressTracker {
         }
         long left = Math.max(0, totalBytes - heldBytes);
         long eta = left == 0 && totalChunks == heldChunks ? 0 : rate > 0 ? (long) Math.ceil(left / rate) : -1;
-        return new TransferProgress(totalBytes, heldBytes, totalChunks, heldChunks, rate, eta, list);
+        return new TransferProgress(totalBytes, heldBytes, totalChunks, heldChunks, rate, eta, list, status);
     }
 
     /** What each path delivered, primary first. */

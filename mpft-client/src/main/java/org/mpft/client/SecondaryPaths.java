@@ -50,8 +50,24 @@ final class SecondaryPaths implements AutoCloseable {
         /** Its bytes match its header but not the primary's digest: the secondary's copy differs. */
         STALE,
         /** The primary's digest has not arrived yet: hold it. */
-        WAIT
+        WAIT,
+        /**
+         * The primary's digest has not arrived and the chunks held for digests are at their bound: drop it,
+         * count it, and reject the secondary's copy (the primary then drops that path and moves its chunks).
+         */
+        DROPPED,
+        /** A copy of this chunk is held for its digest already: drop this one and count it. */
+        DUPLICATE
     }
+
+    /**
+     * The most chunks from secondaries held while their digests are awaited: a secondary path's window
+     * ({@code mpft.window}, at most 256 chunks) bounds what an honest server has in flight.
+     */
+    static final int MAX_WAITING_CHUNKS = 256;
+
+    /** The most bytes of chunks held while their digests are awaited (the server's default bytes in flight). */
+    static final long MAX_WAITING_BYTES = 256L << 20;
 
     /** A secondary's control frame, tagged with the secondary. */
     record SecondaryEvent(String server, DownloadEvent event) implements DownloadEvent.External {
@@ -74,6 +90,8 @@ final class SecondaryPaths implements AutoCloseable {
     private final byte[][] digests;
     private final ChecksumAlgorithm algorithm;
     private final Map<Integer, List<DownloadEvent.ChunkArrived>> waiting = new HashMap<>();
+    private int waitingChunks;
+    private long waitingBytes;
     private final Map<String, String> lost = new java.util.LinkedHashMap<>();
     private volatile boolean closed;
 
@@ -206,6 +224,10 @@ final class SecondaryPaths implements AutoCloseable {
             digests[d.firstChunk() + i] = digest;
             List<DownloadEvent.ChunkArrived> held = waiting.remove(d.firstChunk() + i);
             if (held != null) {
+                for (DownloadEvent.ChunkArrived chunk : held) {
+                    waitingChunks--;
+                    waitingBytes -= chunk.payload().readableBytes();
+                }
                 held.forEach(ready);
             }
         }
@@ -214,7 +236,9 @@ final class SecondaryPaths implements AutoCloseable {
     /**
      * Checks a chunk from a secondary: against its header checksum (damage on the way), then against the
      * primary's digest (a copy that differs). A chunk whose digest has not arrived is held (its buffer
-     * kept) and handed back through {@code handle} once it does.
+     * kept) and handed back through {@code handle} once it does, unless the held chunks are at their bound
+     * ({@link #MAX_WAITING_CHUNKS}, {@link #MAX_WAITING_BYTES}; {@link Verdict#DROPPED}) or the chunk is held
+     * already ({@link Verdict#DUPLICATE}): then the caller keeps (and releases) the buffer.
      */
     Verdict verify(DownloadEvent.ChunkArrived arrived, ByteBuffer bytes) {
         ChunkHeader header = arrived.header();
@@ -223,7 +247,16 @@ final class SecondaryPaths implements AutoCloseable {
         }
         byte[] digest = digests[header.chunk()];
         if (digest == null) {
+            long size = arrived.payload().readableBytes();
+            if (waiting.containsKey(header.chunk())) {
+                return Verdict.DUPLICATE;
+            }
+            if (waitingChunks >= MAX_WAITING_CHUNKS || waitingBytes + size > MAX_WAITING_BYTES) {
+                return Verdict.DROPPED;
+            }
             waiting.computeIfAbsent(header.chunk(), c -> new ArrayList<>()).add(arrived);
+            waitingChunks++;
+            waitingBytes += size;
             return Verdict.WAIT;
         }
         return MessageDigest.isEqual(digest, header.checksum().toByteArray()) ? Verdict.GOOD : Verdict.STALE;
@@ -252,5 +285,7 @@ final class SecondaryPaths implements AutoCloseable {
             held.forEach(c -> c.payload().release());
         }
         waiting.clear();
+        waitingChunks = 0;
+        waitingBytes = 0;
     }
 }

@@ -5,16 +5,21 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.zip.CRC32C;
 import org.mpft.protocol.ChunkPlan;
+import org.mpft.protocol.MpftException;
 
 /**
  * The crash-safe record of which chunks of a partial download are held: {@code <output>.mpft-state}.
@@ -24,7 +29,7 @@ import org.mpft.protocol.ChunkPlan;
  * torn one, and a CRC-32C over everything before it catches any other damage:
  * <pre>
  *   magic        8 bytes  "MPFTSTAT"
- *   version      u16      1
+ *   version      u16      2
  *   size         i64      the file's size on the server, bytes
  *   mtimeMillis  i64      its modification time on the server, ms since the epoch
  *   chunkSize    i32      bytes
@@ -33,8 +38,12 @@ import org.mpft.protocol.ChunkPlan;
  *   chunkCount   i32
  *   bitmapLength i32      = ceil(chunkCount / 8)
  *   bitmap       bytes    bit i (byte i / 8, bit i % 8, least significant first) set = chunk i held
+ *   checksums    u32 x chunkCount   CRC-32C of each held chunk's bytes as written (0 for others)
  *   crc32c       u32      over every byte above
  * </pre>
+ * The per-chunk checksums let a resume check every kept chunk against what was written before trusting it
+ * (a part file damaged on disk or edited between two runs); they catch damage, not a forger who can write
+ * both files (a CRC is not a MAC).
  * A state that fails any check (magic, version, CRC, lengths, a part file shorter than the held chunks)
  * is not reused: {@link #read} says why, and the download starts over.
  *
@@ -43,9 +52,9 @@ import org.mpft.protocol.ChunkPlan;
 final class StateFile {
 
     private static final byte[] MAGIC = "MPFTSTAT".getBytes(StandardCharsets.US_ASCII);
-    private static final int VERSION = 1;
-    /** Bigger than any valid state: header + 1 MiB bitmap + two 64 KiB strings. */
-    private static final int MAX_STATE_BYTES = 2 * 1024 * 1024;
+    private static final int VERSION = 2;
+    /** Bigger than any valid state: header + 1 MiB bitmap + 32 MiB of chunk checksums + two 64 KiB strings. */
+    private static final int MAX_STATE_BYTES = 34 * 1024 * 1024;
 
     private final Path state;
     private final Path temp;
@@ -56,20 +65,49 @@ final class StateFile {
         this.temp = state.resolveSibling(state.getFileName() + ".tmp");
     }
 
-    /** Either the held chunks of a reusable partial download, or why it is not reusable. */
-    record Read(BitSet held, String reason) {
+    /**
+     * Either the held chunks of a reusable partial download with the CRC-32C recorded for each chunk, or why
+     * it is not reusable.
+     */
+    record Read(BitSet held, int[] checksums, String reason) {
+        Read(String reason) {
+            this(null, null, reason);
+        }
     }
 
-    /** Replaces the state on disk (temporary file, force, atomic rename). */
-    void write(FileIdentity identity, BitSet held) throws IOException {
-        byte[] bytes = encode(identity, held);
-        try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+    /** The state file. */
+    Path path() {
+        return state;
+    }
+
+    /** The state's temporary file, {@code <output>.mpft-state.tmp}. */
+    Path temporary() {
+        return temp;
+    }
+
+    /**
+     * Replaces the state on disk (temporary file created new and never through a link, force, atomic
+     * rename; the rename replaces whatever entry holds the state's name, a link included, without following it).
+     *
+     * @throws IOException when the temporary file cannot be created (something planted under its name among
+     *                     the reasons, named in the message)
+     */
+    void write(FileIdentity identity, BitSet held, int[] checksums) throws IOException {
+        byte[] bytes = encode(identity, held, checksums);
+        boolean written = false;
+        try (FileChannel out = LocalFiles.createNew(temp)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) {
                 out.write(buffer);
             }
             out.force(true);
+            written = true;
+        } catch (MpftException e) {
+            throw new IOException(e.getMessage(), e);
+        } finally {
+            if (!written) {
+                Files.deleteIfExists(temp); // ours when the open succeeded; unlinking a planted link leaves its target
+            }
         }
         try {
             Files.move(temp, state, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -85,7 +123,7 @@ final class StateFile {
     }
 
     /** The state's bytes, in the layout above. */
-    static byte[] encode(FileIdentity identity, BitSet held) {
+    static byte[] encode(FileIdentity identity, BitSet held, int[] checksums) {
         ChunkPlan plan = identity.plan();
         int count = plan.chunkCount();
         byte[] server = identity.server().getBytes(StandardCharsets.UTF_8);
@@ -95,7 +133,7 @@ final class StateFile {
         }
         int bitmapLength = (count + 7) / 8;
         ByteBuffer buffer = ByteBuffer.allocate(MAGIC.length + 2 + 8 + 8 + 4 + 2 + server.length + 2 + path.length
-                + 4 + 4 + bitmapLength + 4);
+                + 4 + 4 + bitmapLength + 4 * count + 4);
         buffer.put(MAGIC).putShort((short) VERSION).putLong(identity.size()).putLong(identity.mtimeMillis())
                 .putInt(identity.chunkSize())
                 .putShort((short) server.length).put(server)
@@ -104,6 +142,9 @@ final class StateFile {
         byte[] bitmap = held.toByteArray(); // little-endian bit order, trailing zero bytes dropped
         buffer.put(bitmap, 0, Math.min(bitmap.length, bitmapLength));
         buffer.position(buffer.position() + bitmapLength - Math.min(bitmap.length, bitmapLength));
+        for (int i = 0; i < count; i++) {
+            buffer.putInt(held.get(i) ? checksums[i] : 0);
+        }
         CRC32C crc = new CRC32C();
         crc.update(buffer.array(), 0, buffer.position());
         buffer.putInt((int) crc.getValue());
@@ -117,20 +158,25 @@ final class StateFile {
      * @param expected the server's file now
      */
     Read read(Path part, FileIdentity expected) throws IOException {
-        if (!Files.exists(part)) {
-            return new Read(null, "the partial file " + part.getFileName() + " is missing");
+        if (!Files.exists(part, LinkOption.NOFOLLOW_LINKS)) {
+            return new Read("the partial file " + part.getFileName() + " is missing");
         }
         byte[] bytes;
-        try {
-            if (Files.size(state) > MAX_STATE_BYTES) {
-                return new Read(null, "the state file " + state.getFileName() + " is damaged (too large)");
+        try (SeekableByteChannel in = Files.newByteChannel(state, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            if (in.size() > MAX_STATE_BYTES) {
+                return new Read("the state file " + state.getFileName() + " is damaged (too large)");
             }
-            bytes = Files.readAllBytes(state);
+            ByteBuffer buffer = ByteBuffer.allocate((int) in.size());
+            while (buffer.hasRemaining() && in.read(buffer) >= 0) {
+                // reads until full or the end
+            }
+            bytes = Arrays.copyOf(buffer.array(), buffer.position());
         } catch (NoSuchFileException e) {
-            return new Read(null, "the state file " + state.getFileName() + " is missing");
+            return new Read("the state file " + state.getFileName() + " is missing");
         }
         FileIdentity found;
         BitSet held;
+        int[] checksums;
         try {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             if (bytes.length < MAGIC.length + 4) {
@@ -159,7 +205,7 @@ final class StateFile {
             int bitmapLength = buffer.getInt();
             found = new FileIdentity(server, path, size, mtime, chunkSize);
             if (count != found.plan().chunkCount() || bitmapLength != (count + 7) / 8
-                    || buffer.remaining() != bitmapLength + 4) {
+                    || buffer.remaining() != bitmapLength + 4L * count + 4) {
                 throw new IllegalStateException("inconsistent lengths");
             }
             byte[] bitmap = new byte[bitmapLength];
@@ -168,25 +214,29 @@ final class StateFile {
             if (held.length() > count) {
                 throw new IllegalStateException("chunk bits beyond the end");
             }
+            checksums = new int[count];
+            for (int i = 0; i < count; i++) {
+                checksums[i] = buffer.getInt();
+            }
         } catch (RuntimeException e) {
             // BufferUnderflowException, IllegalArgumentException from the plan, IllegalStateException above
-            return new Read(null, "the state file " + state.getFileName() + " is damaged ("
+            return new Read("the state file " + state.getFileName() + " is damaged ("
                     + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ")");
         }
         String changed = describeChange(found, expected);
         if (changed != null) {
-            return new Read(null, changed);
+            return new Read(changed);
         }
         // every chunk the state claims must lie inside the part file
-        long partSize = Files.size(part);
+        long partSize = Files.readAttributes(part, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).size();
         int last = held.length() - 1;
         if (last >= 0) {
             ChunkPlan plan = expected.plan();
             if (plan.offset(last) + plan.length(last) > partSize) {
-                return new Read(null, "the partial file " + part.getFileName() + " is shorter than its state says");
+                return new Read("the partial file " + part.getFileName() + " is shorter than its state says");
             }
         }
-        return new Read(held, null);
+        return new Read(held, checksums, null);
     }
 
     private static String readString(ByteBuffer buffer) {

@@ -12,9 +12,16 @@ import java.util.List;
  * @param bytesPerSecond the recent receive rate over all paths, bytes per second
  * @param etaSeconds     the estimated seconds left, or -1 when unknown
  * @param paths          one entry per path, primary first
+ * @param status         what the download waits for, for the user (e.g. "server busy, retrying in 4s"), or null
  */
 public record TransferProgress(long totalBytes, long receivedBytes, int totalChunks, int receivedChunks,
-                               double bytesPerSecond, long etaSeconds, List<PathProgress> paths) {
+                               double bytesPerSecond, long etaSeconds, List<PathProgress> paths, String status) {
+
+    /** A snapshot without a status. */
+    public TransferProgress(long totalBytes, long receivedBytes, int totalChunks, int receivedChunks,
+                            double bytesPerSecond, long etaSeconds, List<PathProgress> paths) {
+        this(totalBytes, receivedBytes, totalChunks, receivedChunks, bytesPerSecond, etaSeconds, paths, null);
+    }
 
     /** Freezes the list. */
     public TransferProgress {

@@ -35,7 +35,7 @@ class ChunkManagerTest {
     private FreeSpace space = FreeSpace.FILE_STORE;
 
     private ChunkManager open(Path output, FileIdentity identity, boolean resume) throws Exception {
-        return ChunkManager.open(output, identity, resume, space, FlushTimer.DAEMON);
+        return ChunkManager.open(output, identity, resume, space, FlushTimer.DAEMON, LocalUser.PROCESS);
     }
 
     private static byte[] source(long seed, int size) {
@@ -168,7 +168,7 @@ class ChunkManagerTest {
         FileIdentity id = identity(source.length);
         Path output = dir.resolve("k.bin");
         ManualTimer timer = new ManualTimer();
-        ChunkManager manager = ChunkManager.open(output, id, true, space, timer);
+        ChunkManager manager = ChunkManager.open(output, id, true, space, timer, LocalUser.PROCESS);
         manager.write(1, chunk(source, id.plan(), 1));
         manager.write(2, chunk(source, id.plan(), 2));
         timer.fire();
@@ -343,6 +343,36 @@ class ChunkManagerTest {
     }
 
     @Test
+    void aKeptChunkDamagedOnDiskIsFetchedAgainNotTrusted() throws Exception {
+        byte[] source = source(9, 4 * CHUNK + 5);
+        FileIdentity id = identity(source.length);
+        Path output = dir.resolve("kept.bin");
+        try (ChunkManager manager = open(output, id, true)) {
+            for (int i = 0; i < 4; i++) {
+                manager.write(i, chunk(source, id.plan(), i));
+            }
+        }
+        // one byte of kept chunk 2 flips between the runs (a bad disk, or someone editing the part file)
+        try (java.nio.channels.FileChannel part = java.nio.channels.FileChannel.open(part(output),
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.READ)) {
+            ByteBuffer one = ByteBuffer.allocate(1);
+            part.read(one, 2L * CHUNK + 100);
+            one.flip();
+            part.write(ByteBuffer.wrap(new byte[] {(byte) ~one.get(0)}), 2L * CHUNK + 100);
+        }
+        try (ChunkManager manager = open(output, id, true)) {
+            assertThat(manager.rejectedChunks()).isEqualTo(1);
+            assertThat(manager.held()).isEqualTo(bits(0, 1, 3));
+            assertThat(manager.resumedChunks()).isEqualTo(3);
+            manager.write(2, chunk(source, id.plan(), 2));
+            manager.write(4, chunk(source, id.plan(), 4));
+            assertThat(manager.finish()).isEqualTo(HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(source)));
+        }
+        assertThat(Files.readAllBytes(output)).isEqualTo(source);
+    }
+
+    @Test
     void wrongIndexOrLengthIsRefused() throws Exception {
         FileIdentity id = identity(2 * CHUNK + 10);
         try (ChunkManager manager = open(dir.resolve("w"), id, true)) {
@@ -355,10 +385,10 @@ class ChunkManagerTest {
     @Test
     void stateFileLayoutIsStable() {
         FileIdentity id = new FileIdentity("h:1", "p", 3L * CHUNK, 2L, CHUNK);
-        byte[] bytes = StateFile.encode(id, bits(0, 2));
+        byte[] bytes = StateFile.encode(id, bits(0, 2), new int[] {0x11223344, 0x55, 0x66778899});
         assertThat(HexFormat.of().formatHex(bytes)).startsWith(
                 "4d50465453544154" // MPFTSTAT
-                        + "0001" // version
+                        + "0002" // version
                         + "0000000000003000" // size 12288
                         + "0000000000000002" // mtime
                         + "00001000" // chunk size 4096
@@ -366,8 +396,9 @@ class ChunkManagerTest {
                         + "0001" + "70" // "p"
                         + "00000003" // chunks
                         + "00000001" // bitmap length
-                        + "05"); // chunks 0 and 2
-        assertThat(bytes).hasSize(8 + 2 + 8 + 8 + 4 + 5 + 3 + 4 + 4 + 1 + 4);
+                        + "05" // chunks 0 and 2
+                        + "11223344" + "00000000" + "66778899"); // their checksums; 0 for chunk 1, not held
+        assertThat(bytes).hasSize(8 + 2 + 8 + 8 + 4 + 5 + 3 + 4 + 4 + 1 + 3 * 4 + 4);
     }
 
     private static BitSet bits(int... indices) {

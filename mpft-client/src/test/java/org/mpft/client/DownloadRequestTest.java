@@ -28,7 +28,8 @@ class DownloadRequestTest {
     void builderSetsEveryOption() {
         DownloadRequest request = DownloadRequest.builder("bob", "h", "x", Path.of("x")).port(7301)
                 .credentials(PASSWORD).hostKeys(TRUST_ALL).strategy(Strategy.ADAPTIVE).resume(false).retries(0)
-                .compress(true).build();
+                .compress(true).busyWait(java.time.Duration.ofSeconds(5)).build();
+        assertThat(request.busyWait()).hasSeconds(5);
         assertThat(request.port()).isEqualTo(7301);
         assertThat(request.strategy()).isEqualTo(Strategy.ADAPTIVE);
         assertThat(request.resume()).isFalse();

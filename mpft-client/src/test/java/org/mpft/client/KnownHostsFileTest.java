@@ -98,10 +98,23 @@ class KnownHostsFileTest {
     }
 
     @Test
-    void secondaryVouchedByThePrimaryIsPinned() throws Exception {
+    void secondaryVouchedByThePrimaryIsAcceptedButNeverPinned() throws Exception {
         hosts(NEVER_ASKED).verify("s:7301", sha(4), "h:7300");
-        assertThat(notices).singleElement().asString().contains("secondary s:7301 (vouched for by h:7300)");
-        hosts(NEVER_ASKED).verify("s:7301", sha(4), null);
+        hosts(NEVER_ASKED).verify("s:7301", sha(4), "h:7300");
+        assertThat(notices).isEmpty();
+        assertThat(Files.exists(dir.resolve("sub/.mpft/known_hosts"))).as("nothing written").isFalse();
+        // the primary's word does not satisfy a server the user types
+        assertRefused(() -> hosts(KnownHostsFile.UnknownServerPolicy.REFUSE).verify("s:7301", sha(4), null),
+                "s:7301");
+    }
+
+    @Test
+    void aVouchedSecondaryNeverOverridesAServerTheUserPinned() throws Exception {
+        hosts(KnownHostsFile.UnknownServerPolicy.ACCEPT_NEW).verify("s:7301", sha(4), null);
+        String pinned = Files.readString(dir.resolve("sub/.mpft/known_hosts"));
+        assertRefused(() -> hosts(NEVER_ASKED).verify("s:7301", sha(5), "h:7300"), "changed");
+        hosts(NEVER_ASKED).verify("s:7301", sha(4), "h:7300");
+        assertThat(Files.readString(dir.resolve("sub/.mpft/known_hosts"))).isEqualTo(pinned);
     }
 
     @Test
