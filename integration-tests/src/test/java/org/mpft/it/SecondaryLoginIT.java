@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.Signature;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,11 +12,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.client.OpenSshIdentity;
+import org.mpft.host.OpenSsh;
 import org.mpft.protocol.Attach;
 import org.mpft.protocol.Attached;
 import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.AuthPassword;
 import org.mpft.protocol.AuthPublicKey;
+import org.mpft.protocol.AuthSignedData;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
@@ -33,8 +33,8 @@ import org.mpft.transport.QuicTransport;
 
 /**
  * A secondary has no login of its own: a raw protocol client on a secondary's port is refused when it sends
- * a password login (with the password the secondary's host would accept), a public-key login, or an OPEN
- * without logging in; a client holding a ticket from the primary still attaches.
+ * a password login or a public-key login (credentials the hosts accept: the same key login answers AUTH_OK on
+ * the primary), or an OPEN without logging in; a client holding a ticket from the primary still attaches.
  */
 @Timeout(300)
 class SecondaryLoginIT {
@@ -60,6 +60,8 @@ class SecondaryLoginIT {
 
     @Test
     void loginsAreRefusedAndTicketsStillAttach() throws Exception {
+        Path keyFile = OpenSsh.ed25519Key(work, "id_ed25519");
+        hosts.authorizedKeys(Path.of(keyFile + ".pub"));
         Path secret = hosts.secret("cluster.secret", SECRET);
         MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
         MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary), Map.of());
@@ -75,15 +77,14 @@ class SecondaryLoginIT {
             assertRefusedAsSecondary(raw.expect(ErrorFrame.class));
         }
 
+        // a key the user may log in with (the same login answers AUTH_OK on the primary): refused all the same
+        OpenSshIdentity key = OpenSshIdentity.load(keyFile);
+        try (RawConnection raw = new RawConnection(transport, primary.port())) {
+            raw.send(keyLogin(raw, key));
+            assertThat(raw.expect(AuthOk.class).user()).isEqualTo(MultiPathHosts.USER);
+        }
         try (RawConnection raw = new RawConnection(transport, secondary.port())) {
-            raw.send(new Hello(1, Features.MULTI_PATH, "it"));
-            ServerHello hello = raw.expect(ServerHello.class);
-            KeyPair key = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Signature signer = Signature.getInstance("Ed25519");
-            signer.initSign(key.getPrivate());
-            signer.update(hello.challenge().toByteArray());
-            raw.send(new AuthPublicKey(MultiPathHosts.USER, "Ed25519", Bytes.of(key.getPublic().getEncoded()),
-                    Bytes.of(signer.sign())));
+            raw.send(keyLogin(raw, key));
             assertRefusedAsSecondary(raw.expect(ErrorFrame.class));
         }
 
@@ -111,6 +112,15 @@ class SecondaryLoginIT {
             }
         }
         secondary.process().awaitOutput("refused: this instance is a secondary", Duration.ofSeconds(10));
+    }
+
+    /** HELLO, then an AUTH_PUBLIC_KEY signed the way a client signs it (challenge, user, the server's certificate). */
+    private static AuthPublicKey keyLogin(RawConnection raw, OpenSshIdentity key) throws Exception {
+        raw.send(new Hello(1, Features.MULTI_PATH, "it"));
+        ServerHello hello = raw.expect(ServerHello.class);
+        byte[] signed = AuthSignedData.of(hello.challenge(), MultiPathHosts.USER, Bytes.of(raw.seenCertificate));
+        return new AuthPublicKey(MultiPathHosts.USER, key.keyAlgorithm(), Bytes.of(key.publicKeyX509()),
+                Bytes.of(key.sign(signed)));
     }
 
     private static void assertRefusedAsSecondary(ErrorFrame error) {
