@@ -45,6 +45,7 @@ final class MultiPathHosts implements AutoCloseable {
     private final Path work;
     private final Path data;
     private final List<Host> started = new ArrayList<>();
+    private Path authorizedKeys;
 
     MultiPathHosts(Path work) throws IOException {
         this.work = work;
@@ -55,6 +56,12 @@ final class MultiPathHosts implements AutoCloseable {
     /** The shared data folder's home of the user. */
     Path home() {
         return data.resolve(USER);
+    }
+
+    /** Lets the user log in with the keys in {@code file} too, on every host started from now on. */
+    MultiPathHosts authorizedKeys(Path file) {
+        this.authorizedKeys = file;
+        return this;
     }
 
     /** Writes a cluster secret file (mode 600) and returns it. */
@@ -104,7 +111,8 @@ final class MultiPathHosts implements AutoCloseable {
     private Host start(String name, Path dataDir, Map<String, String> props, List<String> javaOptions)
             throws Exception {
         HostProcess.Builder builder = HostProcess.builder(work.resolve(name))
-                .user(HostProcess.User.withPassword(USER, PASSWORD))
+                .user(authorizedKeys == null ? HostProcess.User.withPassword(USER, PASSWORD)
+                        : HostProcess.User.withKey(USER, authorizedKeys).password(PASSWORD))
                 .withPlugin()
                 .dataDir(dataDir == null ? data : dataDir)
                 .javaOption("-Xmx256m")

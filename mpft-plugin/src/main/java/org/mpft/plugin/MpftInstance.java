@@ -129,7 +129,7 @@ final class MpftInstance implements AutoCloseable {
             String advertiseHost = settings.advertiseHost() != null ? settings.advertiseHost()
                     : settings.bind().getHostAddress();
             SecondaryTransfers registry = new SecondaryTransfers(secret, settings.name(), host,
-                    System::currentTimeMillis, SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
+                    System::currentTimeMillis, settings.maxTicketLifetime(), SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
             secondary = new SecondaryRole(secret, settings.name(), advertiseHost, settings.advertisePort(),
                     certificate, settings.acceptPrimaries(), registry, io, reader, prefetchPool);
             role = secondary;

@@ -52,11 +52,16 @@ public final class MpftKeys {
     public static final Setting<List<MpftSettings.HostPort>> SECONDARIES = hostPorts("mpft.secondaries",
             "Primary only: the secondaries it drives (each over its own QUIC cluster link).");
     public static final Setting<Path> CLUSTER_SECRET_FILE = optionalPath("mpft.cluster.secret-file",
-            "Both roles, required with secondaries and for a secondary: a file of at least 32 random bytes, not"
-            + " readable by others (e.g. head -c 64 /dev/urandom > cluster.secret), the same on the primary and its"
-            + " secondaries; relative paths are inside the plugin's data folder.");
+            "Both roles, required with secondaries and for a secondary: a regular file (not a symbolic link) of at"
+            + " least 32 random bytes, owned by the server's user, mode 600 or stricter (make one with"
+            + " mpft-host cluster-secret FILE), the same on the primary and its secondaries; relative paths are"
+            + " inside the plugin's data folder.");
     public static final Setting<List<InetAddress>> ACCEPT_PRIMARIES = addresses("mpft.cluster.accept-primaries",
             "Secondary only, required: the addresses of the primaries whose cluster links it accepts.");
+    public static final Setting<Duration> MAX_TICKET_LIFETIME = duration("mpft.cluster.max-ticket-lifetime", "2m",
+            Duration.ofSeconds(1), Duration.ofHours(1),
+            "Secondary only: a client's ticket valid longer than this from now (by the secondary's clock) is"
+            + " refused; the primary sets each ticket's expiry, the secondary caps it.");
     public static final Setting<MpftSettings.HostPort> ADVERTISE_ADDRESS = optionalHostPort("mpft.advertise-address",
             "The address clients reach this instance at, when it differs from the bind address and port (back-end"
             + " networks, NAT): a secondary sends it to its primaries (CLUSTER_WELCOME), which give it to clients"
@@ -167,7 +172,8 @@ public final class MpftKeys {
     public static final List<Section> SECTIONS = List.of(
             new Section("listener", List.of(BIND, PORT, NAME, IO_THREADS)),
             new Section("role and cluster (multi-path)",
-                    List.of(ROLE, SECONDARIES, CLUSTER_SECRET_FILE, ACCEPT_PRIMARIES, ADVERTISE_ADDRESS, STRATEGY)),
+                    List.of(ROLE, SECONDARIES, CLUSTER_SECRET_FILE, ACCEPT_PRIMARIES, MAX_TICKET_LIFETIME,
+                            ADVERTISE_ADDRESS, STRATEGY)),
             new Section("chunks", List.of(CHUNK_SIZE, CHUNK_SIZE_MIN, CHUNK_SIZE_MAX, CHECKSUM, WINDOW,
                     CHUNK_RETRIES, CHUNK_TIMEOUT_MIN, CHUNK_TIMEOUT_FACTOR, CACHE_MAX_BYTES, COMPRESSION, PREFETCH,
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),

@@ -228,6 +228,11 @@ public final class MpftSettings {
         return get(MpftKeys.ACCEPT_PRIMARIES);
     }
 
+    /** How long a secondary accepts a client's ticket from now at most ({@code mpft.cluster.max-ticket-lifetime}). */
+    public Duration maxTicketLifetime() {
+        return get(MpftKeys.MAX_TICKET_LIFETIME);
+    }
+
     /** The advertised client-facing host, or null to use the bind address. */
     public String advertiseHost() {
         HostPort advertised = get(MpftKeys.ADVERTISE_ADDRESS);

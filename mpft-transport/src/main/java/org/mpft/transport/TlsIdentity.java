@@ -8,8 +8,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -27,8 +32,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.Objects;
+import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -38,7 +45,8 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 /**
  * A server's TLS identity: an EC P-256 key pair and a self-signed certificate, created on first use and
  * kept in a folder as {@value #KEY_FILE} (PKCS#8 PEM, file mode 600) and {@value #CERTIFICATE_FILE}
- * (PEM). Clients pin the certificate's SHA-256 ({@link #certificateSha256()}), so the certificate's
+ * (PEM). A key file found there must be a regular file (a symbolic link is refused, not followed) with no
+ * group or other permission bit, or the identity is not loaded. Clients pin the certificate's SHA-256 ({@link #certificateSha256()}), so the certificate's
  * names and dates carry no meaning; it is valid for 50 years.
  */
 public final class TlsIdentity {
@@ -48,6 +56,10 @@ public final class TlsIdentity {
 
     /** The certificate's file name in the folder. */
     public static final String CERTIFICATE_FILE = "server-cert.pem";
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final PrivateKey privateKey;
     private final X509Certificate certificate;
@@ -65,15 +77,16 @@ public final class TlsIdentity {
      * @param folder where the key and certificate are kept; created when missing
      * @param commonName the certificate's common name (informational), e.g. the instance name
      * @throws IOException when the files cannot be read or written, or only one of them exists, or they do
-     *                     not parse
+     *                     not parse, or the key file is a symbolic link, not a regular file or open to group
+     *                     or others (the message names the file)
      */
     public static TlsIdentity loadOrCreate(Path folder, String commonName) throws IOException {
         Objects.requireNonNull(folder, "folder");
         Objects.requireNonNull(commonName, "commonName");
         Path keyFile = folder.resolve(KEY_FILE);
         Path certFile = folder.resolve(CERTIFICATE_FILE);
-        boolean hasKey = Files.exists(keyFile);
-        boolean hasCert = Files.exists(certFile);
+        boolean hasKey = Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS); // a dangling link is not "no key"
+        boolean hasCert = Files.exists(certFile, LinkOption.NOFOLLOW_LINKS);
         if (hasKey && hasCert) {
             return load(keyFile, certFile);
         }
@@ -113,8 +126,9 @@ public final class TlsIdentity {
     }
 
     private static TlsIdentity load(Path keyFile, Path certFile) throws IOException {
+        checkKeyFile(keyFile);
         try {
-            byte[] der = unpem(Files.readString(keyFile, StandardCharsets.US_ASCII), "PRIVATE KEY", keyFile);
+            byte[] der = unpem(readNoFollow(keyFile), "PRIVATE KEY", keyFile);
             PrivateKey key = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
             X509Certificate certificate;
             try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(certFile))) {
@@ -170,6 +184,39 @@ public final class TlsIdentity {
             throw new IOException(file + " holds no " + type + " PEM block");
         }
         return Base64.getMimeDecoder().decode(text.substring(from + begin.length(), to));
+    }
+
+    /**
+     * Refuses a key file that others could have read or swapped: a symbolic link (not followed), anything
+     * but a regular file, or, on POSIX file systems, a file with any group or other permission bit.
+     */
+    private static void checkKeyFile(Path keyFile) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(keyFile, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (attributes.isSymbolicLink()) {
+            throw new IOException("TLS key " + keyFile + " is a symbolic link; the key must be a regular file"
+                    + " (delete it and the certificate to create a new identity)");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new IOException("TLS key " + keyFile + " is not a regular file");
+        }
+        if (Files.getFileAttributeView(keyFile, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS) == null) {
+            return;
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(keyFile, LinkOption.NOFOLLOW_LINKS);
+        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+        open.addAll(permissions);
+        open.retainAll(GROUP_OR_OTHERS);
+        if (!open.isEmpty()) {
+            throw new IOException("TLS key " + keyFile + " has mode " + PosixFilePermissions.toString(permissions)
+                    + ": other users may read or change it; restrict it to its owner (chmod 600 " + keyFile + ")");
+        }
+    }
+
+    private static String readNoFollow(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
+            return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
     }
 
     /** Creates the key file readable by its owner only, before any byte of the key is written. */

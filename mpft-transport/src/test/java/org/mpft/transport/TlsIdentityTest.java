@@ -38,6 +38,48 @@ class TlsIdentityTest {
     }
 
     @Test
+    void aKeyFileOpenToGroupOrOthersIsRefusedNamingIt() throws Exception {
+        TlsIdentity.loadOrCreate(dir, "x");
+        Path key = dir.resolve(TlsIdentity.KEY_FILE);
+        for (String mode : new String[] {"rw-r-----", "rw----r--", "rw--w----", "rw-rw-rw-"}) {
+            Files.setPosixFilePermissions(key, PosixFilePermissions.fromString(mode));
+            assertThatThrownBy(() -> TlsIdentity.loadOrCreate(dir, "x"))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining(key.toString()).hasMessageContaining(mode).hasMessageContaining("chmod 600");
+        }
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("r--------"));
+        assertThat(TlsIdentity.loadOrCreate(dir, "x").fingerprintHex()).hasSize(64);
+    }
+
+    @Test
+    void aKeyFileThatIsASymbolicLinkIsRefused() throws Exception {
+        Path real = dir.resolve("real");
+        TlsIdentity.loadOrCreate(real, "x");
+        Path linked = Files.createDirectory(dir.resolve("linked"));
+        Files.copy(real.resolve(TlsIdentity.CERTIFICATE_FILE), linked.resolve(TlsIdentity.CERTIFICATE_FILE));
+        Path key = Files.createSymbolicLink(linked.resolve(TlsIdentity.KEY_FILE), real.resolve(TlsIdentity.KEY_FILE));
+        assertThatThrownBy(() -> TlsIdentity.loadOrCreate(linked, "x"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(key.toString()).hasMessageContaining("symbolic link");
+        // a dangling link is not taken for a missing key either
+        Files.delete(real.resolve(TlsIdentity.KEY_FILE));
+        assertThatThrownBy(() -> TlsIdentity.loadOrCreate(linked, "x"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(key.toString()).hasMessageContaining("symbolic link");
+    }
+
+    @Test
+    void aKeyThatIsNotARegularFileIsRefused() throws Exception {
+        TlsIdentity.loadOrCreate(dir, "x");
+        Path key = dir.resolve(TlsIdentity.KEY_FILE);
+        Files.delete(key);
+        Files.createDirectory(key);
+        assertThatThrownBy(() -> TlsIdentity.loadOrCreate(dir, "x"))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining(key.toString()).hasMessageContaining("not a regular file");
+    }
+
+    @Test
     void anotherFolderGetsAnotherIdentity() throws Exception {
         assertThat(TlsIdentity.loadOrCreate(dir.resolve("a"), "x").fingerprintHex())
                 .isNotEqualTo(TlsIdentity.loadOrCreate(dir.resolve("b"), "x").fingerprintHex());

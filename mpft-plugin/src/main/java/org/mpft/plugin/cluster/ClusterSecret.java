@@ -1,17 +1,25 @@
 package org.mpft.plugin.cluster;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.GeneralSecurityException;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import javax.crypto.Mac;
@@ -25,8 +33,9 @@ import org.mpft.api.ChannelStartException;
  * each use with its own derived key.
  *
  * <p>The file's bytes are the secret, minus trailing white space (so {@code openssl rand -base64 48 > f}
- * works); at least {@value #MIN_BYTES} bytes must remain. On POSIX file systems the file must not be
- * readable by others ({@code chmod 600} or {@code 640}). A relative path is resolved against the plugin's
+ * works); at least {@value #MIN_BYTES} bytes must remain. The file must be a regular file (a symbolic link
+ * is refused, not followed) and, on POSIX file systems, owned by the user this process runs as with no group
+ * or other permission bit ({@code chmod 600} or stricter). A relative path is resolved against the plugin's
  * data folder.
  */
 public final class ClusterSecret {
@@ -38,6 +47,10 @@ public final class ClusterSecret {
     static final int MAX_BYTES = 64 * 1024;
 
     private static final String HMAC = "HmacSHA256";
+
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = EnumSet.of(
+            PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_EXECUTE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final byte[] secret;
 
@@ -65,30 +78,17 @@ public final class ClusterSecret {
      * @param file     the file, as configured
      * @param baseDir  what a relative {@code file} is relative to (the plugin's data folder)
      * @param key      the setting that named the file, for messages
-     * @throws ChannelStartException naming the key and the file when it is missing, unreadable, readable by
-     *                               others, too short or too long
+     * @throws ChannelStartException naming the key, the file and what is wrong when it is missing, a symbolic
+     *                               link or not a regular file, owned by another user, open to group or others,
+     *                               unreadable, too short or too long
      */
     public static ClusterSecret load(Path file, Path baseDir, String key) throws ChannelStartException {
         Path resolved = baseDir.resolve(file).toAbsolutePath().normalize();
         String where = key + "=" + file + " (" + resolved + ")";
         byte[] bytes;
         try {
-            PosixFileAttributeView posix = Files.getFileAttributeView(resolved, PosixFileAttributeView.class,
-                    LinkOption.NOFOLLOW_LINKS);
-            if (!Files.isRegularFile(resolved)) {
-                throw new ChannelStartException("cluster secret " + where + ": no such regular file");
-            }
-            if (posix != null) {
-                Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(resolved);
-                if (permissions.contains(PosixFilePermission.OTHERS_READ)) {
-                    throw new ChannelStartException("cluster secret " + where
-                            + ": readable by every user of this machine; restrict it (chmod 600)");
-                }
-            }
-            if (Files.size(resolved) > MAX_BYTES) {
-                throw new ChannelStartException("cluster secret " + where + ": larger than " + MAX_BYTES + " bytes");
-            }
-            bytes = Files.readAllBytes(resolved);
+            checkFile(resolved, where);
+            bytes = read(resolved, where);
         } catch (NoSuchFileException e) {
             throw new ChannelStartException("cluster secret " + where + ": no such file");
         } catch (IOException e) {
@@ -106,6 +106,56 @@ public final class ClusterSecret {
         byte[] secret = Arrays.copyOf(bytes, length);
         Arrays.fill(bytes, (byte) 0);
         return new ClusterSecret(secret);
+    }
+
+    /**
+     * Refuses a file that is not a regular file (a symbolic link is not followed), and on POSIX file systems
+     * one not owned by the user this process runs as or with any group or other permission bit.
+     */
+    private static void checkFile(Path resolved, String where) throws IOException, ChannelStartException {
+        BasicFileAttributes basic = Files.readAttributes(resolved, BasicFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        if (basic.isSymbolicLink()) {
+            throw new ChannelStartException("cluster secret " + where
+                    + ": is a symbolic link; name the file itself");
+        }
+        if (!basic.isRegularFile()) {
+            throw new ChannelStartException("cluster secret " + where + ": not a regular file");
+        }
+        if (Files.getFileAttributeView(resolved, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS) == null) {
+            return;
+        }
+        PosixFileAttributes posix = Files.readAttributes(resolved, PosixFileAttributes.class,
+                LinkOption.NOFOLLOW_LINKS);
+        String self = System.getProperty("user.name");
+        UserPrincipal me = resolved.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(self);
+        if (!posix.owner().equals(me)) {
+            throw new ChannelStartException("cluster secret " + where + ": owned by " + posix.owner().getName()
+                    + ", not by " + self + " (the user this server runs as); chown it");
+        }
+        Set<PosixFilePermission> open = EnumSet.noneOf(PosixFilePermission.class);
+        open.addAll(posix.permissions());
+        open.retainAll(GROUP_OR_OTHERS);
+        if (!open.isEmpty()) {
+            throw new ChannelStartException("cluster secret " + where + ": mode "
+                    + PosixFilePermissions.toString(posix.permissions())
+                    + " lets other users at it; restrict it to its owner (chmod 600)");
+        }
+    }
+
+    /** Reads at most {@value #MAX_BYTES} bytes, never through a symbolic link. */
+    private static byte[] read(Path resolved, String where) throws IOException, ChannelStartException {
+        try (SeekableByteChannel channel = Files.newByteChannel(resolved,
+                Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+            if (channel.size() > MAX_BYTES) {
+                throw new ChannelStartException("cluster secret " + where + ": larger than " + MAX_BYTES + " bytes");
+            }
+            ByteBuffer buffer = ByteBuffer.allocate((int) channel.size());
+            while (buffer.hasRemaining() && channel.read(buffer) >= 0) {
+                // read to the end
+            }
+            return Arrays.copyOf(buffer.array(), buffer.position());
+        }
     }
 
     /**

@@ -106,16 +106,22 @@ public record Ticket(long transferId, String user, String path, long size, long 
 
     /**
      * Checks a ticket a client presented: the MAC first (in constant time, before any field is parsed),
-     * then the layout, the secondary's name and the expiry.
+     * then the layout, the secondary's name and the expiry. The expiry is the primary's choice; the secondary
+     * caps it: a ticket that would stay valid longer than {@code maxLifetimeMillis} from now (by this
+     * secondary's clock) is refused rather than clamped, so a primary with a wrong clock or a bad setting is
+     * noticed at once instead of issuing tickets that outlive their transfer.
      *
      * @param sealed     the bytes from ATTACH
      * @param secret     the cluster secret
      * @param secondary  this secondary's name; a ticket for another secondary is refused
      * @param nowMillis  the current time, milliseconds since the epoch
+     * @param maxLifetimeMillis the longest a ticket may still be valid from now, milliseconds
+     *                   ({@code mpft.cluster.max-ticket-lifetime})
      * @return the ticket's fields
      * @throws MpftException INVALID_TICKET naming what failed (never echoing the bytes)
      */
-    public static Ticket verify(Bytes sealed, ClusterSecret secret, String secondary, long nowMillis) throws MpftException {
+    public static Ticket verify(Bytes sealed, ClusterSecret secret, String secondary, long nowMillis,
+                                long maxLifetimeMillis) throws MpftException {
         byte[] bytes = sealed.toByteArray();
         if (bytes.length <= MAC_BYTES || bytes.length > MAX_BYTES) {
             throw invalid("malformed ticket (" + bytes.length + " bytes)");
@@ -155,6 +161,11 @@ public record Ticket(long transferId, String user, String path, long size, long 
         if (nowMillis >= ticket.expiresAtMillis()) {
             throw invalid("ticket for transfer " + ticket.transferId() + " expired "
                     + (nowMillis - ticket.expiresAtMillis()) + " ms ago");
+        }
+        if (ticket.expiresAtMillis() - nowMillis > maxLifetimeMillis) {
+            throw invalid("ticket for transfer " + ticket.transferId() + " is valid for "
+                    + (ticket.expiresAtMillis() - nowMillis) + " ms more, longer than this secondary allows ("
+                    + maxLifetimeMillis + " ms, mpft.cluster.max-ticket-lifetime); check the primary's clock");
         }
         return ticket;
     }

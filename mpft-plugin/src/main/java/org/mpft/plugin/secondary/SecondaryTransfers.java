@@ -4,6 +4,7 @@ import org.mpft.plugin.cluster.ClusterSecret;
 import org.mpft.plugin.cluster.Ticket;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.HashMap;
@@ -124,6 +125,7 @@ public final class SecondaryTransfers implements AutoCloseable {
     private final String name;
     private final HostContext host;
     private final LongSupplier wallClock;
+    private final long maxTicketLifetimeMillis;
     private final int maxTransfers;
     private final Map<Key, Registered> byTransfer = new HashMap<>();
     private final Map<Bytes, Registered> byTicket = new HashMap<>();
@@ -133,13 +135,17 @@ public final class SecondaryTransfers implements AutoCloseable {
      * @param name         this secondary's name; tickets for other secondaries are refused
      * @param host         this secondary's host: its user store and its file access
      * @param wallClock    milliseconds since the epoch ({@link System#currentTimeMillis} outside tests)
+     * @param maxTicketLifetime the longest a client's ticket may still be valid when it attaches
+     *                     ({@code mpft.cluster.max-ticket-lifetime}); a longer-lived ticket is refused
      * @param maxTransfers the most transfers registered at once
      */
-    public SecondaryTransfers(ClusterSecret secret, String name, HostContext host, LongSupplier wallClock, int maxTransfers) {
+    public SecondaryTransfers(ClusterSecret secret, String name, HostContext host, LongSupplier wallClock,
+                              Duration maxTicketLifetime, int maxTransfers) {
         this.secret = Objects.requireNonNull(secret, "secret");
         this.name = Objects.requireNonNull(name, "name");
         this.host = Objects.requireNonNull(host, "host");
         this.wallClock = Objects.requireNonNull(wallClock, "wallClock");
+        this.maxTicketLifetimeMillis = maxTicketLifetime.toMillis();
         this.maxTransfers = maxTransfers;
     }
 
@@ -203,7 +209,7 @@ public final class SecondaryTransfers implements AutoCloseable {
      */
     Registered attach(Bytes sealedTicket) throws MpftException {
         long now = wallClock.getAsLong();
-        Ticket ticket = Ticket.verify(sealedTicket, secret, name, now);
+        Ticket ticket = Ticket.verify(sealedTicket, secret, name, now, maxTicketLifetimeMillis);
         synchronized (this) {
             Registered registered = byTicket.get(ticket.id());
             if (registered == null) {

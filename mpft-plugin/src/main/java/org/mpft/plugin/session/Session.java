@@ -44,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * connection closes; so does a failed login (after {@code mpft.auth-failure-delay}). A refused OPEN (no such
  * file, access denied ...) is answered with ERROR and the session waits for another OPEN. On a secondary, a
  * client sends ATTACH (its ticket) instead of logging in: the session hands the control stream to an
- * {@link AttachHandler}. Host calls run on the I/O pool; every state change happens on the connection's
+ * {@link AttachHandler}; AUTH_* is refused there (a secondary has no login), so OPEN is never reached. Host calls run on the I/O pool; every state change happens on the connection's
  * event loop.
  */
 public final class Session extends ControlStreamHandler implements TransferControl {
@@ -150,6 +150,12 @@ public final class Session extends ControlStreamHandler implements TransferContr
         }
         if (!(frame instanceof AuthPassword) && !(frame instanceof AuthPublicKey)) {
             throw unexpected(frame);
+        }
+        if (shared.secondary() != null) {
+            // a secondary has no login of its own: the host is never asked, so it cannot be guessed against
+            LOG.warn("login from {} refused: this instance is a secondary", connection.remoteSocketAddress());
+            throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, shared.settings().name()
+                    + " is a secondary: it has no login; attach with a ticket from the primary");
         }
         state = State.AUTHENTICATING;
         String name = frame instanceof AuthPassword p ? p.user() : ((AuthPublicKey) frame).user();

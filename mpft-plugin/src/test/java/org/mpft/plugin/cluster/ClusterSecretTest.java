@@ -3,10 +3,14 @@ package org.mpft.plugin.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpft.api.ChannelStartException;
@@ -37,7 +41,7 @@ class ClusterSecretTest {
 
     @Test
     void resolvesRelativePathAgainstTheDataFolder() throws Exception {
-        write("rel-secret", "x".repeat(40), "rw-r-----");
+        write("rel-secret", "x".repeat(40), "rw-------");
         assertThat(ClusterSecret.load(Path.of("rel-secret"), dir, KEY)).isNotNull();
     }
 
@@ -55,6 +59,59 @@ class ClusterSecretTest {
         assertThatThrownBy(() -> ClusterSecret.load(file, dir, KEY))
                 .isInstanceOf(ChannelStartException.class)
                 .hasMessageContaining(KEY).hasMessageContaining("chmod 600");
+    }
+
+    @Test
+    void refusesGroupReadableOrWritableFile() throws Exception {
+        for (String mode : new String[] {"rw-r-----", "rw--w----", "rw-----w-", "rw------x"}) {
+            Path file = write("group-" + mode, "x".repeat(64), mode);
+            assertThatThrownBy(() -> ClusterSecret.load(file, dir, KEY))
+                    .isInstanceOf(ChannelStartException.class)
+                    .hasMessageContaining(KEY).hasMessageContaining(file.toString())
+                    .hasMessageContaining(mode).hasMessageContaining("chmod 600");
+        }
+    }
+
+    @Test
+    void acceptsOwnerOnlyModes() throws Exception {
+        assertThat(ClusterSecret.load(write("ro", "x".repeat(64), "r--------"), dir, KEY)).isNotNull();
+    }
+
+    @Test
+    void refusesSymbolicLinkEvenToAGoodFile() throws Exception {
+        Path target = write("target", "x".repeat(64), "rw-------");
+        Path link = Files.createSymbolicLink(dir.resolve("link"), target);
+        assertThatThrownBy(() -> ClusterSecret.load(link, dir, KEY))
+                .isInstanceOf(ChannelStartException.class)
+                .hasMessageContaining(KEY).hasMessageContaining(link.toString())
+                .hasMessageContaining("symbolic link");
+    }
+
+    @Test
+    void refusesADirectory() throws Exception {
+        Path sub = Files.createDirectory(dir.resolve("sub"));
+        assertThatThrownBy(() -> ClusterSecret.load(sub, dir, KEY))
+                .isInstanceOf(ChannelStartException.class)
+                .hasMessageContaining(KEY).hasMessageContaining("not a regular file");
+    }
+
+    @Test
+    void refusesFileOwnedByAnotherUser() throws Exception {
+        Path file = write("theirs", "x".repeat(64), "rw-------");
+        UserPrincipalLookupService users = file.getFileSystem().getUserPrincipalLookupService();
+        UserPrincipal other;
+        try {
+            other = users.lookupPrincipalByName("nobody");
+            Files.setOwner(file, other);
+        } catch (IOException e) {
+            // only a privileged user can give a file away; without one there is nothing to test here
+            Assumptions.abort("cannot chown to nobody: " + e);
+            return;
+        }
+        assertThatThrownBy(() -> ClusterSecret.load(file, dir, KEY))
+                .isInstanceOf(ChannelStartException.class)
+                .hasMessageContaining(KEY).hasMessageContaining(file.toString())
+                .hasMessageContaining("owned by nobody");
     }
 
     @Test

@@ -100,7 +100,7 @@ class ClusterLinkTest {
         new SecureRandom().nextBytes(content);
         host.put("alice", "big.bin", content, MTIME);
         SecondaryTransfers registry = new SecondaryTransfers(SECRET, "sec-1", host.context(dir),
-                System::currentTimeMillis, 16);
+                System::currentTimeMillis, Duration.ofMinutes(2), 16);
         role = new SecondaryRole(SECRET, "sec-1", "203.0.113.7", 7444, Bytes.of(identity.certificateSha256()),
                 acceptPrimaries, registry, io, Pipelines.reader(ChunkBuffers.ALLOCATOR), new ChunkPrefetcher.Pool(Runnable::run, new ChunkPrefetcher.Budget(0), 0));
         Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),

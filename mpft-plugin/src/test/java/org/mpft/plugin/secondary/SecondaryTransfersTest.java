@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -105,7 +106,7 @@ class SecondaryTransfersTest {
             };
         };
         HostContext host = new HostContext(authenticator, access, Path.of("/tmp"), Map.of());
-        return new SecondaryTransfers(SECRET, "sec-1", host, now::get, 4);
+        return new SecondaryTransfers(SECRET, "sec-1", host, now::get, Duration.ofMinutes(2), 4);
     }
 
     private Ticket ticket(long transferId, String user, String path) {
@@ -195,6 +196,17 @@ class SecondaryTransfersTest {
         now.addAndGet(-30_000);
         registry.attach(t.seal(SECRET));
         assertThatThrownBy(() -> registry.attach(t.seal(SECRET))).hasMessageContaining("already attached");
+    }
+
+    @Test
+    void ticketOutlivingTheSecondarysCapIsRefused() throws Exception {
+        SecondaryTransfers registry = registry();
+        Ticket longLived = Ticket.issue(9, "alice", "data/big.bin", SIZE, MTIME, CHUNK, "sec-1",
+                now.get() + Duration.ofHours(1).toMillis(), random);
+        registry.register("prim", registration(longLived));
+        assertThatThrownBy(() -> registry.attach(longLived.seal(SECRET)))
+                .isInstanceOfSatisfying(MpftException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TICKET))
+                .hasMessageContaining("mpft.cluster.max-ticket-lifetime");
     }
 
     @Test
