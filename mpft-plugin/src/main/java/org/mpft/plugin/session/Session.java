@@ -95,6 +95,15 @@ public final class Session extends ControlStreamHandler implements TransferContr
                 + shared.settings().name() + " (mpft.login-timeout)");
     }
 
+    /**
+     * The connection carries a primary's cluster link (a secondary's listener saw a cluster frame first): its
+     * own handshake guards it, so it leaves the budget of connections not logged in and has no login
+     * deadline. Called on the event loop.
+     */
+    public void servesClusterLink() {
+        leftPreLogin();
+    }
+
     /** The connection logged in (or handed its ATTACH over): it leaves the budget of connections not logged in. */
     private void leftPreLogin() {
         loginDeadline.cancel(false);
