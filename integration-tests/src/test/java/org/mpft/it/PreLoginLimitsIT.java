@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -95,6 +96,31 @@ class PreLoginLimitsIT {
             assertThat(host.output()).contains("mpft.login-timeout");
         } finally {
             idle.forEach(RawConnection::close);
+        }
+    }
+
+    @Test
+    void aSecondarysClusterLinkOutlivesTheLoginDeadline(@TempDir Path work) throws Exception {
+        try (MultiPathHosts hosts = new MultiPathHosts(work)) {
+            Path secret = hosts.secret("cluster.secret", "0123456789abcdef0123456789abcdef-prelogin");
+            MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null,
+                    Map.of("mpft.login-timeout", "1s", "mpft.idle-timeout", "600s"));
+            MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary), Map.of());
+            MultiPathHosts.awaitLinks(primary, 1);
+            // an idle client connection made after the link is up: once the deadline has closed it, the link
+            // is older than the login deadline
+            try (RawConnection late = new RawConnection(transport, secondary.port(), FrameType.Link.CONTROL,
+                    Duration.ofSeconds(600))) {
+                Poll.until("the idle client connection is closed by the secondary's login deadline", Poll.PATIENCE,
+                        () -> !late.connection.isActive(), secondary.process()::output);
+            }
+            String log = secondary.process().output();
+            assertThat(log).as("the secondary's cluster link is still up")
+                    .contains("cluster link from primary")
+                    .doesNotContainPattern("cluster link from primary \\S+ closed");
+            assertThat(log.lines().filter(line -> line.contains("closed: no login")))
+                    .as("only the idle client connection met the login deadline").hasSize(1);
+            assertThat(primary.process().output()).doesNotContain("is down; reconnecting");
         }
     }
 
