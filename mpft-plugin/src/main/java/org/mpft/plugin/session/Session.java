@@ -174,6 +174,11 @@ public final class Session extends ControlStreamHandler implements TransferContr
     private void onAuth(ChannelHandlerContext ctx, Frame frame) throws MpftException {
         if (frame instanceof Attach attach && shared.secondary() != null) {
             // a secondary's client: the attach handler takes the control stream from here on
+            userSession = shared.limits().enterAttached();
+            if (userSession == null) {
+                throw new MpftException(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " serves "
+                        + shared.settings().maxSessions() + " sessions at most; try again later");
+            }
             state = State.ATTACHED;
             leftPreLogin();
             AttachHandler attaching = new AttachHandler(connection, control, shared.secondary(), shared.io(),

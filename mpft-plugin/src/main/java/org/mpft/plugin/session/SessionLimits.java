@@ -92,6 +92,22 @@ public final class SessionLimits {
         return new UserSession(user);
     }
 
+    /**
+     * Counts a session that attached with a ticket (on a secondary): in all only, its user was counted
+     * where the ticket's transfer was opened.
+     *
+     * @return a handle that releases it (idempotent), or null when {@code maxSessions} sessions are live
+     */
+    UserSession enterAttached() {
+        synchronized (sessionsByUser) {
+            if (sessions >= maxSessions) {
+                return null;
+            }
+            sessions++;
+        }
+        return new UserSession(null);
+    }
+
     /** Live sessions of a user (for tests and logs). */
     int sessionsOf(String user) {
         synchronized (sessionsByUser) {
@@ -116,7 +132,9 @@ public final class SessionLimits {
                 }
                 closed = true;
                 sessions--;
-                sessionsByUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+                if (user != null) {
+                    sessionsByUser.computeIfPresent(user, (u, n) -> n <= 1 ? null : n - 1);
+                }
             }
         }
     }

@@ -32,6 +32,12 @@ class SessionLimitsTest {
         assertThat(limits.enter("carol")).as("a third session in all").isNull();
         a.close();
         assertThat(limits.full()).isFalse();
+        SessionLimits.UserSession attached = limits.enterAttached();
+        assertThat(attached).as("an attached session counts in all").isNotNull();
+        assertThat(limits.enter("carol")).isNull();
+        assertThat(limits.enterAttached()).isNull();
+        attached.close();
+        attached.close(); // idempotent
         assertThat(limits.enter("carol")).isNotNull();
     }
 
