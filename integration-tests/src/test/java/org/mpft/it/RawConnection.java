@@ -52,8 +52,16 @@ final class RawConnection implements AutoCloseable {
      * @param idleTimeout the connection's QUIC idle timeout
      */
     RawConnection(QuicTransport transport, int port, FrameType.Link link, Duration idleTimeout) throws Exception {
+        this(transport, null, port, link, idleTimeout);
+    }
+
+    /**
+     * @param local the client's local address (e.g. another loopback address as a second source), or null
+     */
+    RawConnection(QuicTransport transport, InetSocketAddress local, int port, FrameType.Link link,
+                  Duration idleTimeout) throws Exception {
         TransportSettings settings = TransportSettings.defaults().withIdleTimeout(idleTimeout);
-        datagram = transport.bindClient(null, QuicTls.clientContext(sha256 -> seenCertificate = sha256.clone()),
+        datagram = transport.bindClient(local, QuicTls.clientContext(sha256 -> seenCertificate = sha256.clone()),
                 settings).sync().channel();
         connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port), settings,
                 new ChannelInboundHandlerAdapter(), new ChannelInitializer<QuicStreamChannel>() {

@@ -44,6 +44,7 @@ final class LinkSniffer extends ByteToMessageDecoder {
             cluster = false; // the session's codec refuses it with a proper error
         }
         if (cluster) {
+            session.servesClusterLink();
             stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CLUSTER),
                     new ClusterLinkHandler((QuicChannel) stream.parent(), role));
         } else if (!session.acceptControlStream(stream)) {

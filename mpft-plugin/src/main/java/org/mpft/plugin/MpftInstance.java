@@ -30,6 +30,7 @@ import org.mpft.plugin.send.ChunkReader;
 import org.mpft.plugin.send.ChunkSource;
 import org.mpft.plugin.send.SendRateLimiter;
 import org.mpft.plugin.session.LoginThrottle;
+import org.mpft.plugin.session.PreLoginLimits;
 import org.mpft.plugin.session.SessionLimits;
 import org.mpft.plugin.session.SessionSettings;
 import org.mpft.plugin.session.Sessions;
@@ -154,8 +155,10 @@ final class MpftInstance implements AutoCloseable {
                 new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L);
         SessionLimits limits = new SessionLimits(new LoginThrottle(settings.authBackoffBase(),
                 settings.authBackoffMax(), settings.authBackoffFreeFailures(), settings.authBackoffForget(),
-                LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime), settings.maxSessionsPerUser(),
-                settings.maxTransfersPerSession());
+                LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime),
+                new PreLoginLimits(settings.maxUnauthenticated(), settings.maxUnauthenticatedPerSource(),
+                        settings.loginTimeout(), System::nanoTime),
+                settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
                 settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled()),
                 host.authenticator(), certificate, limits, host.fileAccess(), io, transfers, secondary);

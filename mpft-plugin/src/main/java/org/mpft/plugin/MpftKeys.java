@@ -126,9 +126,19 @@ public final class MpftKeys {
     public static final Setting<Long> MAX_FILE_SIZE = size("mpft.max-file-size", "1t", 0, Long.MAX_VALUE,
             "The largest file served, bytes.");
     public static final Setting<Integer> MAX_SESSIONS = integer("mpft.max-sessions", "64", 1, 100_000,
-            "Concurrent client connections; more are refused with LIMIT_EXCEEDED.");
+            "Concurrent logged-in client sessions; more are refused with LIMIT_EXCEEDED (connections that have"
+            + " not logged in yet count under mpft.max-unauthenticated instead).");
     public static final Setting<Integer> MAX_SESSIONS_PER_USER = integer("mpft.max-sessions-per-user", "8",
             1, 100_000, "Live sessions of one user; more are refused at login with LIMIT_EXCEEDED.");
+    public static final Setting<Integer> MAX_UNAUTHENTICATED = integer("mpft.max-unauthenticated", "128",
+            1, 100_000, "Connections that have not logged in yet, in all; more are closed at once.");
+    public static final Setting<Integer> MAX_UNAUTHENTICATED_PER_SOURCE = integer(
+            "mpft.max-unauthenticated-per-source", "16", 1, 100_000,
+            "Connections that have not logged in yet from one IPv4 address or IPv6 /64; more are closed at once.");
+    public static final Setting<Duration> LOGIN_TIMEOUT = duration("mpft.login-timeout", "10s",
+            Duration.ofMillis(100), Duration.ofMinutes(10),
+            "A connection that has not logged in (AUTH_OK, or a secondary's ATTACH) this long after it was made"
+            + " is closed.");
     public static final Setting<Integer> MAX_TRANSFERS_PER_SESSION = integer("mpft.max-transfers-per-session",
             "1000", 1, 100_000_000,
             "OPEN requests (refused ones included) one connection may make; the next one ends the session with"
@@ -177,7 +187,8 @@ public final class MpftKeys {
             new Section("chunks", List.of(CHUNK_SIZE, CHUNK_SIZE_MIN, CHUNK_SIZE_MAX, CHECKSUM, WINDOW,
                     CHUNK_RETRIES, CHUNK_TIMEOUT_MIN, CHUNK_TIMEOUT_FACTOR, CACHE_MAX_BYTES, COMPRESSION, PREFETCH,
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),
-            new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER,
+            new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
+                    MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT,
                     MAX_TRANSFERS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, IDLE_TIMEOUT)),
             new Section("failed logins", List.of(AUTH_FAILURE_DELAY, AUTH_BACKOFF_BASE, AUTH_BACKOFF_MAX,
                     AUTH_BACKOFF_FREE, AUTH_BACKOFF_FORGET)));

@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 final class MpftListener implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(MpftListener.class);
     private static final AttributeKey<Session> SESSION = AttributeKey.valueOf(MpftListener.class, "session");
 
     private final MpftSettings settings;
@@ -84,14 +85,23 @@ final class MpftListener implements AutoCloseable {
         }
     }
 
-    /** Creates a session per connection and forgets it when the connection closes. */
+    /**
+     * Creates a session per connection and forgets it when the connection closes. A connection over the
+     * budget of connections not logged in (in all or from its source) is closed at once: it never reaches
+     * the sessions, so logged-in users are not disturbed.
+     */
     @ChannelHandler.Sharable
     private final class ConnectionInitializer extends ChannelInitializer<QuicChannel> {
         @Override
         protected void initChannel(QuicChannel connection) {
-            // sessions whose conversation is over (a connection still closing) do not count
-            boolean overLimit = sessions.stream().filter(live -> !live.ended()).count() >= settings.maxSessions();
-            Session session = sessionParts.open(connection, overLimit);
+            Session session = sessionParts.open(connection);
+            if (session == null) {
+                LOG.warn("connection from {} refused: too many connections not logged in from it or in all ({}, {})",
+                        connection.remoteSocketAddress(), MpftKeys.MAX_UNAUTHENTICATED_PER_SOURCE.key(),
+                        MpftKeys.MAX_UNAUTHENTICATED.key());
+                connection.close();
+                return;
+            }
             connection.attr(SESSION).set(session);
             sessions.add(session);
             connection.closeFuture().addListener(f -> {

@@ -285,6 +285,21 @@ public final class MpftSettings {
         return get(MpftKeys.AUTH_BACKOFF_FORGET);
     }
 
+    /** The most connections not logged in yet, in all. */
+    public int maxUnauthenticated() {
+        return get(MpftKeys.MAX_UNAUTHENTICATED);
+    }
+
+    /** The most connections not logged in yet from one IPv4 address or IPv6 /64. */
+    public int maxUnauthenticatedPerSource() {
+        return get(MpftKeys.MAX_UNAUTHENTICATED_PER_SOURCE);
+    }
+
+    /** How long a connection has to log in. */
+    public Duration loginTimeout() {
+        return get(MpftKeys.LOGIN_TIMEOUT);
+    }
+
     /** The most live sessions of one user. */
     public int maxSessionsPerUser() {
         return get(MpftKeys.MAX_SESSIONS_PER_USER);

@@ -5,8 +5,10 @@ import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.security.SecureRandom;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mpft.plugin.control.ControlStreamHandler;
 import org.mpft.plugin.control.StreamPriorities;
@@ -44,7 +46,10 @@ import org.slf4j.LoggerFactory;
  * connection closes; so does a failed login (after {@code mpft.auth-failure-delay}). A refused OPEN (no such
  * file, access denied ...) is answered with ERROR and the session waits for another OPEN. On a secondary, a
  * client sends ATTACH (its ticket) instead of logging in: the session hands the control stream to an
- * {@link AttachHandler}; AUTH_* is refused there (a secondary has no login), so OPEN is never reached. Host calls run on the I/O pool; every state change happens on the connection's
+ * {@link AttachHandler}; AUTH_* is refused there (a secondary has no login), so OPEN is never reached. Until
+ * AUTH_OK (or the hand-over of an ATTACH) the connection holds a place of the {@link PreLoginLimits} budget;
+ * one that has not got there by {@code mpft.login-timeout} is closed. Host calls run on the I/O pool; every
+ * state change happens on the connection's
  * event loop.
  */
 public final class Session extends ControlStreamHandler implements TransferControl {
@@ -55,10 +60,10 @@ public final class Session extends ControlStreamHandler implements TransferContr
     /** Bytes of the login challenge. */
     static final int CHALLENGE_BYTES = 32;
 
-
     private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, TRANSFER, ATTACHED, CLOSED }
 
-    private final boolean overLimit;
+    private final PreLoginLimits.Admission admission;
+    private final ScheduledFuture<?> loginDeadline;
     private final Sessions shared;
     private QuicStreamChannel control;
     private State state = State.HELLO;
@@ -71,10 +76,39 @@ public final class Session extends ControlStreamHandler implements TransferContr
     private SessionLimits.UserSession userSession;
     private int opens;
 
-    Session(QuicChannel connection, boolean overLimit, Sessions shared) {
+    Session(QuicChannel connection, PreLoginLimits.Admission admission, Sessions shared) {
         super(connection);
-        this.overLimit = overLimit;
+        this.admission = admission;
         this.shared = shared;
+        this.loginDeadline = connection.eventLoop().schedule(this::loginDeadlinePassed,
+                Math.max(0, admission.remaining().toNanos()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Closes a connection that has not logged in by {@code mpft.login-timeout}, freeing its place. */
+    private void loginDeadlinePassed() {
+        if (state == State.CLOSED || admission.released()) {
+            return;
+        }
+        Duration timeout = shared.limits().preLogin().loginTimeout();
+        LOG.info("connection from {} closed: no login within {} ms (mpft.login-timeout)",
+                connection.remoteSocketAddress(), timeout.toMillis());
+        fail(ErrorCode.AUTHENTICATION_FAILED, "no login within " + timeout.toMillis() + " ms on "
+                + shared.settings().name() + " (mpft.login-timeout)");
+    }
+
+    /**
+     * The connection carries a primary's cluster link (a secondary's listener saw a cluster frame first): its
+     * own handshake guards it, so it leaves the budget of connections not logged in and has no login
+     * deadline. Called on the event loop.
+     */
+    public void servesClusterLink() {
+        leftPreLogin();
+    }
+
+    /** The connection logged in (or handed its ATTACH over): it leaves the budget of connections not logged in. */
+    private void leftPreLogin() {
+        loginDeadline.cancel(false);
+        admission.release();
     }
 
     /**
@@ -120,7 +154,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
 
     private void onHello(Hello hello) throws MpftException {
         SessionSettings settings = shared.settings();
-        if (overLimit) {
+        if (shared.limits().full()) {
             throw new MpftException(ErrorCode.LIMIT_EXCEEDED, settings.name()
                     + " serves " + settings.maxSessions() + " sessions at most; try again later");
         }
@@ -141,7 +175,13 @@ public final class Session extends ControlStreamHandler implements TransferContr
     private void onAuth(ChannelHandlerContext ctx, Frame frame) throws MpftException {
         if (frame instanceof Attach attach && shared.secondary() != null) {
             // a secondary's client: the attach handler takes the control stream from here on
+            userSession = shared.limits().enterAttached();
+            if (userSession == null) {
+                throw new MpftException(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " serves "
+                        + shared.settings().maxSessions() + " sessions at most; try again later");
+            }
             state = State.ATTACHED;
+            leftPreLogin();
             AttachHandler attaching = new AttachHandler(connection, control, shared.secondary(), shared.io(),
                     shared.settings().authFailureDelay(), this::releaseSlots);
             ctx.pipeline().replace(this, "attach", attaching);
@@ -193,6 +233,13 @@ public final class Session extends ControlStreamHandler implements TransferContr
         }
         SessionLimits limits = shared.limits();
         SessionLimits.UserSession entered = limits.enter(principal.name());
+        if (entered == null && limits.full()) {
+            LOG.warn("login of '{}' from {} refused: {} sessions already", principal.name(),
+                    connection.remoteSocketAddress(), shared.settings().maxSessions());
+            fail(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " serves " + shared.settings().maxSessions()
+                    + " sessions at most; try again later");
+            return;
+        }
         if (entered == null) {
             LOG.warn("login of '{}' from {} refused: {} sessions already", principal.name(),
                     connection.remoteSocketAddress(), limits.maxSessionsPerUser());
@@ -202,6 +249,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
             return;
         }
         limits.throttle().succeeded(principal.name());
+        leftPreLogin();
         userSession = entered;
         user = principal;
         state = State.OPEN;
@@ -266,6 +314,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
     /** Frees the session's places under the total and per-user session limits. Idempotent; event loop. */
     private void releaseSlots() {
         ended = true;
+        leftPreLogin();
         if (userSession != null) {
             userSession.close();
             userSession = null;

@@ -47,12 +47,16 @@ public final class Sessions {
     }
 
     /**
-     * A session for a new connection; it starts when {@link Session#acceptControlStream} gets its stream.
+     * A session for a new connection, admitted under the budget of connections not logged in yet; it starts
+     * when {@link Session#acceptControlStream} gets its stream and is closed when it has not logged in by
+     * {@code mpft.login-timeout}. Called on the connection's event loop.
      *
-     * @param overLimit true when the listener already serves {@code mpft.max-sessions}: HELLO is refused
+     * @return the session, or null when the budget in all or of the connection's source is used up (the
+     *         caller closes the connection)
      */
-    public Session open(QuicChannel connection, boolean overLimit) {
-        return new Session(connection, overLimit, this);
+    public Session open(QuicChannel connection) {
+        PreLoginLimits.Admission admission = limits.preLogin().admit(SessionLimits.address(connection.remoteSocketAddress()));
+        return admission == null ? null : new Session(connection, admission, this);
     }
 
     SessionSettings settings() {

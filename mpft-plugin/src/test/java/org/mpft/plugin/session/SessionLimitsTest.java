@@ -17,7 +17,28 @@ class SessionLimitsTest {
 
     private static SessionLimits limits(int perUser) {
         return new SessionLimits(new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ofMinutes(1),
-                100, System::nanoTime), perUser, 10);
+                100, System::nanoTime), new PreLoginLimits(8, 4, Duration.ofSeconds(10), System::nanoTime), 1000,
+                perUser, 10);
+    }
+
+    @Test
+    void sessionsInAllAreLimitedAcrossUsersAndFreedOnRelease() {
+        SessionLimits limits = new SessionLimits(new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(1), 0,
+                Duration.ofMinutes(1), 100, System::nanoTime),
+                new PreLoginLimits(8, 4, Duration.ofSeconds(10), System::nanoTime), 2, 5, 10);
+        SessionLimits.UserSession a = limits.enter("alice");
+        assertThat(limits.enter("bob")).isNotNull();
+        assertThat(limits.full()).isTrue();
+        assertThat(limits.enter("carol")).as("a third session in all").isNull();
+        a.close();
+        assertThat(limits.full()).isFalse();
+        SessionLimits.UserSession attached = limits.enterAttached();
+        assertThat(attached).as("an attached session counts in all").isNotNull();
+        assertThat(limits.enter("carol")).isNull();
+        assertThat(limits.enterAttached()).isNull();
+        attached.close();
+        attached.close(); // idempotent
+        assertThat(limits.enter("carol")).isNotNull();
     }
 
     @Test
