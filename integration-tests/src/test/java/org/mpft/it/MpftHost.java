@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -257,11 +258,15 @@ final class MpftHost implements BeforeAllCallback, AfterAllCallback {
         return request(mainUser.name(), mainUser.password(), remotePath, output, compress);
     }
 
-    /** A download of {@code remotePath} by {@code user}, pinning the plugin's certificate. */
+    /**
+     * A download of {@code remotePath} by {@code user}, pinning the plugin's certificate. It does not wait for a
+     * busy server: the tests on this fixture look at the server's own answers (a LIMIT_EXCEEDED comes back at
+     * once); the client's wait for a busy server is tested by {@code ClientSafetyIT}.
+     */
     DownloadRequest request(String user, String password, String remotePath, Path output, boolean compress) {
         return new DownloadRequest(user, "127.0.0.1", port, remotePath, output,
                 new Credentials.Password(password.toCharArray()), CertificatePins.trusting(fingerprint),
-                Strategy.SERVER_DEFAULT, false, DownloadRequest.DEFAULT_RETRIES, compress);
+                Strategy.SERVER_DEFAULT, false, DownloadRequest.DEFAULT_RETRIES, compress, Duration.ZERO);
     }
 
     /** Writes {@code size} random bytes to the first user's home. */
