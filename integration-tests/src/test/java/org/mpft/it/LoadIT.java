@@ -214,6 +214,10 @@ class LoadIT {
                 .pluginProperty("mpft.chunk-size", "1m")
                 .pluginProperty("mpft.max-sessions", "200")
                 .pluginProperty("mpft.max-sessions-per-user", "200")
+                // all fifty clients connect from 127.0.0.1 at once: the budget of connections not yet logged
+                // in must hold them (its small per-source default is for real sources; PreLoginLimitsIT tests it)
+                .pluginProperty("mpft.max-unauthenticated", "200")
+                .pluginProperty("mpft.max-unauthenticated-per-source", "200")
                 .pluginProperty("mpft.cluster.secret-file", secret.toString());
         if (roleOrSecondaries.equals("secondary")) {
             b.pluginProperty("mpft.role", "secondary").pluginProperty("mpft.cluster.accept-primaries", "127.0.0.1");
