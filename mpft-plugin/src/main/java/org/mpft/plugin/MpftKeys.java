@@ -137,8 +137,8 @@ public final class MpftKeys {
             "Connections that have not logged in yet from one IPv4 address or IPv6 /64; more are closed at once.");
     public static final Setting<Duration> LOGIN_TIMEOUT = duration("mpft.login-timeout", "10s",
             Duration.ofMillis(100), Duration.ofMinutes(10),
-            "A connection that has not logged in (AUTH_OK, or a secondary's ATTACH) this long after it was made"
-            + " is closed.");
+            "A connection that has not sent its login (AUTH_*, or a secondary's ATTACH) this long after it was"
+            + " made is closed; the host's check of a login that arrived in time is not cut short.");
     public static final Setting<Integer> MAX_TRANSFERS_PER_SESSION = integer("mpft.max-transfers-per-session",
             "1000", 1, 100_000_000,
             "OPEN requests (refused ones included) one connection may make; the next one ends the session with"

@@ -198,6 +198,9 @@ public final class Session extends ControlStreamHandler implements TransferContr
                     + " is a secondary: it has no login; attach with a ticket from the primary");
         }
         state = State.AUTHENTICATING;
+        // the client has sent its login in time: from here the host's answer (on a busy pool, behind other
+        // logins' password hashing) decides, and a failure closes the connection; the deadline is for silence
+        loginDeadline.cancel(false);
         String name = frame instanceof AuthPassword p ? p.user() : ((AuthPublicKey) frame).user();
         SessionLimits limits = shared.limits();
         InetAddress source = SessionLimits.address(connection.remoteSocketAddress());
