@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.mpft.api.ChannelStartException;
 import org.mpft.api.HostContext;
 import org.mpft.cache.ChunkCache;
@@ -38,6 +39,7 @@ import org.mpft.protocol.Bytes;
 import org.mpft.transport.ChunkBuffers;
 import org.mpft.transport.DatagramSizes;
 import org.mpft.transport.QuicTls;
+import org.mpft.transport.RetryTokens;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TlsIdentity;
 import org.mpft.transport.TransportSettings;
@@ -153,11 +155,12 @@ final class MpftInstance implements AutoCloseable {
         PrimaryTransfers transfers = new PrimaryTransfers(transferSettings, io, digests, chunks, reader, prefetchPool,
                 new DigestStore(host.dataFolder().resolve(DIGESTS_FOLDER), settings.digestsMaxBytes()), cluster,
                 new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L);
+        PreLoginLimits preLogin = new PreLoginLimits(settings.maxUnauthenticated(),
+                settings.maxUnauthenticatedPerSource(), settings.loginTimeout(), System::nanoTime);
         SessionLimits limits = new SessionLimits(new LoginThrottle(settings.authBackoffBase(),
                 settings.authBackoffMax(), settings.authBackoffFreeFailures(), settings.authBackoffForget(),
                 LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime),
-                new PreLoginLimits(settings.maxUnauthenticated(), settings.maxUnauthenticatedPerSource(),
-                        settings.loginTimeout(), System::nanoTime),
+                preLogin,
                 settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
                 settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled()),
@@ -166,7 +169,7 @@ final class MpftInstance implements AutoCloseable {
         InetSocketAddress local = new InetSocketAddress(settings.bind(), settings.port());
         TransportSettings transportSettings = transportSettings(settings);
         listener = MpftListener.bind(settings, sessions, secondary, transport, local,
-                QuicTls.serverContext(identity), transportSettings);
+                QuicTls.serverContext(identity), transportSettings, retryTokens(settings, preLogin));
         LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}, UDP payloads up to {} bytes{})",
                 hostPort(listener.address()), settings.role().name().toLowerCase(Locale.ROOT),
                 identity.fingerprintHex(), transportSettings.maxUdpPayload(),
@@ -195,6 +198,19 @@ final class MpftInstance implements AutoCloseable {
                 Math.min(tuned.connectionWindow(), settings.maxBytesInFlight()),
                 Math.min(tuned.streamWindow(), settings.maxBytesInFlight()), settings.maxStreamsPerConnection(),
                 tuned.maxUdpPayload(), tuned.gsoSegments(), tuned.socketBufferBytes());
+    }
+
+    /**
+     * Address validation by QUIC Retry: {@code auto} asks for it while half of the pre-login budget is in
+     * use, the point where connections from spoofed sources would start to crowd out real clients.
+     */
+    private static RetryTokens retryTokens(MpftSettings settings, PreLoginLimits preLogin) {
+        BooleanSupplier required = switch (settings.addressValidation()) {
+            case ALWAYS -> () -> true;
+            case OFF -> () -> false;
+            case AUTO -> () -> preLogin.total() * 2 >= preLogin.maxTotal();
+        };
+        return new RetryTokens(required, System::currentTimeMillis, new SecureRandom());
     }
 
     /** The instance's chunk cache ({@code mpft.cache.max-bytes}), compression and counters (published over JMX). */

@@ -139,6 +139,12 @@ public final class MpftKeys {
             Duration.ofMillis(100), Duration.ofMinutes(10),
             "A connection that has not sent its login (AUTH_*, or a secondary's ATTACH) this long after it was"
             + " made is closed; the host's check of a login that arrived in time is not cut short.");
+    public static final Setting<MpftSettings.AddressValidation> ADDRESS_VALIDATION = choice(
+            "mpft.address-validation", "auto",
+            Map.of("auto", MpftSettings.AddressValidation.AUTO, "always", MpftSettings.AddressValidation.ALWAYS,
+                    "off", MpftSettings.AddressValidation.OFF), "auto, always or off",
+            "QUIC Retry before a new connection's handshake, so that only clients that receive at their source"
+            + " address get one: auto = while half of mpft.max-unauthenticated is in use, always, or off.");
     public static final Setting<Integer> MAX_TRANSFERS_PER_SESSION = integer("mpft.max-transfers-per-session",
             "1000", 1, 100_000_000,
             "OPEN requests (refused ones included) one connection may make; the next one ends the session with"
@@ -188,7 +194,7 @@ public final class MpftKeys {
                     CHUNK_RETRIES, CHUNK_TIMEOUT_MIN, CHUNK_TIMEOUT_FACTOR, CACHE_MAX_BYTES, COMPRESSION, PREFETCH,
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),
             new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
-                    MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT,
+                    MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, ADDRESS_VALIDATION,
                     MAX_TRANSFERS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, IDLE_TIMEOUT)),
             new Section("failed logins", List.of(AUTH_FAILURE_DELAY, AUTH_BACKOFF_BASE, AUTH_BACKOFF_MAX,
                     AUTH_BACKOFF_FREE, AUTH_BACKOFF_FORGET)));

@@ -21,6 +21,7 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.transport.QuicTransport;
+import org.mpft.transport.RetryTokens;
 import org.mpft.transport.TransportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +45,11 @@ final class MpftListener implements AutoCloseable {
 
     private MpftListener(MpftSettings settings, Sessions sessionParts, SecondaryRole secondary, QuicTransport transport,
                          InetSocketAddress local, io.netty.handler.codec.quic.QuicSslContext tls,
-                         TransportSettings transportSettings) throws ChannelStartException {
+                         TransportSettings transportSettings, RetryTokens retryTokens) throws ChannelStartException {
         this.settings = settings;
         this.sessionParts = sessionParts;
         this.secondary = secondary;
-        ChannelFuture bound = transport.bindServer(local, tls, transportSettings, new ConnectionInitializer(),
+        ChannelFuture bound = transport.bindServer(local, tls, transportSettings, retryTokens, new ConnectionInitializer(),
                 new StreamInitializer());
         bound.awaitUninterruptibly();
         if (!bound.isSuccess()) {
@@ -62,13 +63,15 @@ final class MpftListener implements AutoCloseable {
     /**
      * Binds the listener; connections are accepted from here on.
      *
-     * @param secondary the secondary's role (cluster links are accepted), or null on a primary
+     * @param secondary   the secondary's role (cluster links are accepted), or null on a primary
+     * @param retryTokens when new connections are validated with a QUIC Retry
      * @throws ChannelStartException naming the address and port that failed
      */
     static MpftListener bind(MpftSettings settings, Sessions sessions, SecondaryRole secondary,
                              QuicTransport transport, InetSocketAddress local, io.netty.handler.codec.quic.QuicSslContext tls,
-                             TransportSettings transportSettings) throws ChannelStartException {
-        return new MpftListener(settings, sessions, secondary, transport, local, tls, transportSettings);
+                             TransportSettings transportSettings, RetryTokens retryTokens)
+            throws ChannelStartException {
+        return new MpftListener(settings, sessions, secondary, transport, local, tls, transportSettings, retryTokens);
     }
 
     /** The bound address (with the real port when {@code mpft.port} was 0). */

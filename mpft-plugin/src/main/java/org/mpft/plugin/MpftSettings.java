@@ -45,6 +45,16 @@ public final class MpftSettings {
     /** An instance's role. */
     public enum Role { PRIMARY, SECONDARY }
 
+    /** When a new connection's source address is validated with a QUIC Retry ({@code mpft.address-validation}). */
+    public enum AddressValidation {
+        /** While half of {@code mpft.max-unauthenticated} is in use. */
+        AUTO,
+        /** For every new connection (one more round trip per handshake). */
+        ALWAYS,
+        /** Never. */
+        OFF
+    }
+
     /**
      * A {@code host:port} entry.
      *
@@ -298,6 +308,11 @@ public final class MpftSettings {
     /** How long a connection has to log in. */
     public Duration loginTimeout() {
         return get(MpftKeys.LOGIN_TIMEOUT);
+    }
+
+    /** When new connections' addresses are validated with a QUIC Retry. */
+    public AddressValidation addressValidation() {
+        return get(MpftKeys.ADDRESS_VALIDATION);
     }
 
     /** The most live sessions of one user. */

@@ -117,15 +117,17 @@ public final class QuicTransport implements AutoCloseable {
      * @param local             the address and port to bind (port 0 for an ephemeral port)
      * @param tls               the server's TLS context ({@link QuicTls#serverContext})
      * @param settings          the transport parameters
+     * @param retryTokens       decides when a new client's address is validated with a Retry first
      * @param connectionHandler added to every new connection's pipeline (a fresh {@link QuicChannel})
      * @param streamHandler     added to every stream the client opens
      * @return completes with the bound datagram channel
      */
     public ChannelFuture bindServer(InetSocketAddress local, QuicSslContext tls, TransportSettings settings,
-                                    ChannelHandler connectionHandler, ChannelHandler streamHandler) {
+                                    RetryTokens retryTokens, ChannelHandler connectionHandler,
+                                    ChannelHandler streamHandler) {
         Objects.requireNonNull(local, "local");
         QuicServerCodecBuilder builder = tune(new QuicServerCodecBuilder(), tls, settings)
-                .tokenHandler(NoRetryTokens.INSTANCE)
+                .tokenHandler(Objects.requireNonNull(retryTokens, "retryTokens"))
                 .handler(Objects.requireNonNull(connectionHandler, "connectionHandler"))
                 .streamHandler(Objects.requireNonNull(streamHandler, "streamHandler"));
         if (epoll && settings.gsoSegments() > 1) {

@@ -55,6 +55,7 @@ import org.mpft.protocol.SendChunk;
 import org.mpft.transport.FrameStreamCodec;
 import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
+import org.mpft.transport.RetryTokens;
 import org.mpft.transport.TlsIdentity;
 import org.mpft.transport.TransportSettings;
 
@@ -104,7 +105,9 @@ class ClusterLinkTest {
         role = new SecondaryRole(SECRET, "sec-1", "203.0.113.7", 7444, Bytes.of(identity.certificateSha256()),
                 acceptPrimaries, registry, io, Pipelines.reader(ChunkBuffers.ALLOCATOR), new ChunkPrefetcher.Pool(Runnable::run, new ChunkPrefetcher.Budget(0), 0));
         Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
-                QuicTls.serverContext(identity), settings, new ChannelInboundHandlerAdapter(),
+                QuicTls.serverContext(identity), settings,
+                new RetryTokens(() -> false, System::currentTimeMillis, new SecureRandom()),
+                new ChannelInboundHandlerAdapter(),
                 new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel stream) {
