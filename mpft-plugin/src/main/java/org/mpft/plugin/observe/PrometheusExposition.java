@@ -18,7 +18,7 @@ import java.util.Objects;
 /**
  * The instance's {@link MpftMetrics} in the Prometheus text format (version 0.0.4), read afresh at every
  * scrape. Every name starts with {@code mpft_}; label values are the instance's role, result words, the
- * configured secondaries and the paths' names (this instance's and its secondaries' {@code mpft.name}):
+ * configured secondaries and the paths' names ({@code primary} and the secondaries' {@code mpft.name}):
  * never a user name or a file path, so a client cannot grow the number of series.
  */
 public final class PrometheusExposition {
@@ -68,8 +68,8 @@ public final class PrometheusExposition {
                         + " included, before compression)")
                 .dataPoint(counter(metrics.payloadBytesSent(), "role", r.role())).build());
         CounterSnapshot.Builder paths = CounterSnapshot.builder().name("mpft_path_bytes")
-                .help("Chunk payload bytes of finished transfers by the path that delivered them (the primary's"
-                        + " and each secondary's mpft.name) (primary)");
+                .help("Chunk payload bytes of finished transfers by the path that delivered them: primary (the"
+                        + " primary's own) or a secondary's mpft.name (primary)");
         metrics.getBytesByPath().forEach((path, bytes) -> paths.dataPoint(counter(bytes, "path", path)));
         all.add(paths.build());
         all.add(CounterSnapshot.builder().name("mpft_wire_bytes")
