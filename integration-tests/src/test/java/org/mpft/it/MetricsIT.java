@@ -28,8 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The plugin's Prometheus endpoint on a real demo host: {@code mpft.metrics.bind} serves {@code /metrics} over
- * real HTTP (the JDK's client and the real {@code curl}), its values move during a real {@code mpft get} and
- * with a wrong password; without the key the host listens on no extra TCP port; a bad value fails the
+ * real HTTP (the JDK's client and the real {@code curl}), its values move during a real {@code mpft get} (held
+ * open by the server's chunk gate while the gauges are read), with a wrong password and with a locked user; without the key the host listens on no extra TCP port; a bad value fails the
  * plugin's start naming the key. A primary's cluster link shows up and down with its real secondary.
  */
 @Timeout(300)
@@ -47,7 +47,15 @@ class MetricsIT {
     @Test
     void valuesMoveDuringARealDownloadAndAFailedLogin() throws Exception {
         int metricsPort = FreePorts.tcp();
-        try (HostProcess host = builder().pluginProperty("mpft.metrics.bind", "127.0.0.1:" + metricsPort).start()) {
+        // the server holds every chunk until the gate file exists: the download stays open while the test looks
+        Path gate = work.resolve("gate");
+        try (HostProcess host = builder().pluginProperty("mpft.metrics.bind", "127.0.0.1:" + metricsPort)
+                .javaOption("-Dmpft.test.hold-chunks-until=" + gate)
+                // the first failed login locks the user and the address: the next login is refused unasked
+                .pluginProperty("mpft.auth.backoff.free-failures", "0")
+                .pluginProperty("mpft.auth.backoff.base", "10m")
+                .pluginProperty("mpft.auth.backoff.max", "10m")
+                .start()) {
             int quicPort = host.awaitMpftListener(HostProcess.DEFAULT_READY_TIMEOUT).port();
             host.awaitOutput("mpft metrics on http://127.0.0.1:" + metricsPort + "/metrics", Duration.ofSeconds(30));
             String url = "http://127.0.0.1:" + metricsPort + "/metrics";
@@ -69,7 +77,15 @@ class MetricsIT {
             Files.write(Files.createDirectories(host.home("alice")).resolve("f.bin"), content);
             Path out = work.resolve("out.bin");
             MpftCli.Run run = new MpftCli(Files.createDirectories(work.resolve("cli")), PASSWORD)
-                    .run(get(quicPort, out));
+                    .run(List.of(), process -> {
+                        // during the download: one logged-in session, one active transfer
+                        Poll.until("the download shown active", Poll.PATIENCE, SCRAPE_INTERVAL, () -> {
+                            String during = scrape(url);
+                            return value(during, "mpft_transfers_active") == 1
+                                    && value(during, "mpft_sessions{state=\"authenticated\"}") == 1;
+                        }, host::output);
+                        Files.createFile(gate);
+                    }, get(quicPort, out));
             assertThat(run.exitCode()).as(run.toString()).isZero();
             assertThat(Files.size(out)).isEqualTo(size);
 
@@ -79,6 +95,7 @@ class MetricsIT {
             String after = scrape(url);
             assertThat(value(after, "mpft_transfers_total{result=\"failed\"}")).isZero();
             assertThat(value(after, "mpft_transfers_active")).isZero();
+            assertThat(value(before, "mpft_sessions{state=\"authenticated\"}")).isZero();
             assertThat(value(after, "mpft_logins_total{result=\"ok\"}"))
                     .isEqualTo(value(before, "mpft_logins_total{result=\"ok\"}") + 1);
             assertThat(value(after, "mpft_sent_bytes_total{role=\"primary\"}")).isGreaterThanOrEqualTo(size);
@@ -105,6 +122,17 @@ class MetricsIT {
                     () -> value(scrape(url), "mpft_logins_total{result=\"failed\"}") == failedBefore + 1,
                     host::output);
             assertThat(value(scrape(url), "mpft_logins_total{result=\"ok\"}"))
+                    .isEqualTo(value(after, "mpft_logins_total{result=\"ok\"}"));
+
+            // alice is locked now: even her right password is refused without asking the host
+            MpftCli.Run locked = new MpftCli(Files.createDirectories(work.resolve("cli-locked")), PASSWORD)
+                    .run(get(quicPort, work.resolve("never.bin")));
+            assertThat(locked.exitCode()).as(locked.toString()).isNotZero();
+            Poll.until("the locked login counted", Poll.PATIENCE, SCRAPE_INTERVAL,
+                    () -> value(scrape(url), "mpft_logins_total{result=\"locked\"}") == 1, host::output);
+            String last = scrape(url);
+            assertThat(value(last, "mpft_logins_total{result=\"failed\"}")).isEqualTo(failedBefore + 1);
+            assertThat(value(last, "mpft_logins_total{result=\"ok\"}"))
                     .isEqualTo(value(after, "mpft_logins_total{result=\"ok\"}"));
         }
     }
