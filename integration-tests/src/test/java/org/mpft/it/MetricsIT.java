@@ -25,12 +25,15 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.client.FileTransferClient;
+import org.mpft.protocol.Strategy;
 
 /**
  * The plugin's Prometheus endpoint on a real demo host: {@code mpft.metrics.bind} serves {@code /metrics} over
  * real HTTP (the JDK's client and the real {@code curl}), its values move during a real {@code mpft get} (held
  * open by the server's chunk gate while the gauges are read), with a wrong password and with a locked user; without the key the host listens on no extra TCP port; a bad value fails the
- * plugin's start naming the key. A primary's cluster link shows up and down with its real secondary.
+ * plugin's start naming the key. A primary and its real secondary each count the bytes they sent, and the
+ * primary shows its cluster link up, then down when the secondary dies.
  */
 @Timeout(300)
 class MetricsIT {
@@ -170,18 +173,42 @@ class MetricsIT {
     }
 
     @Test
-    void aPrimaryShowsItsClusterLinkUpThenDown() throws Exception {
-        try (MultiPathHosts hosts = new MultiPathHosts(work.resolve("cluster"))) {
+    void aPrimaryShowsBytesPerPathAndItsClusterLinkUpThenDown() throws Exception {
+        try (MultiPathHosts hosts = new MultiPathHosts(work.resolve("cluster"));
+             FileTransferClient client = new FileTransferClient()) {
             Path secret = hosts.secret("secret", "s".repeat(32) + "-metrics-it-cluster-secret");
-            MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
+            int secondaryMetrics = FreePorts.tcp();
+            MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null,
+                    Map.of("mpft.metrics.bind", "127.0.0.1:" + secondaryMetrics));
             int metricsPort = FreePorts.tcp();
             MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary),
                     Map.of("mpft.metrics.bind", "127.0.0.1:" + metricsPort));
             MultiPathHosts.awaitLinks(primary, 1);
             String url = "http://127.0.0.1:" + metricsPort + "/metrics";
+            String secondaryUrl = "http://127.0.0.1:" + secondaryMetrics + "/metrics";
             String series = "mpft_cluster_link_up{secondary=\"" + secondary.server() + "\"}";
             Poll.until("the link shown up", Poll.PATIENCE, SCRAPE_INTERVAL, () -> value(scrape(url), series) == 1,
                     primary.process()::output);
+
+            // a download over both paths (1 MiB chunks, alternating): each role counts what it sent itself
+            int size = 8 * 1024 * 1024;
+            MultiPathHosts.randomFile(hosts.home(), "data/m.bin", size, 7);
+            Path out = work.resolve("m.bin");
+            client.download(hosts.request(primary, "data/m.bin", out, Strategy.ALTERNATE), p -> { });
+            assertThat(Files.size(out)).isEqualTo(size);
+            Poll.until("the transfer counted", Poll.PATIENCE, SCRAPE_INTERVAL,
+                    () -> value(scrape(url), "mpft_transfers_total{result=\"done\"}") == 1, primary.process()::output);
+            String onPrimary = scrape(url);
+            String onSecondary = scrape(secondaryUrl);
+            double byPrimary = value(onPrimary, "mpft_path_bytes_total{path=\"primary\"}");
+            double bySecondary = value(onPrimary, "mpft_path_bytes_total{path=\"sec-1\"}");
+            assertThat(byPrimary).isPositive();
+            assertThat(bySecondary).isPositive();
+            assertThat(byPrimary + bySecondary).isGreaterThanOrEqualTo(size);
+            assertThat(value(onPrimary, "mpft_sent_bytes_total{role=\"primary\"}")).isGreaterThanOrEqualTo(byPrimary);
+            assertThat(value(onSecondary, "mpft_sent_bytes_total{role=\"secondary\"}"))
+                    .isGreaterThanOrEqualTo(bySecondary);
+            assertThat(onSecondary).doesNotContain("mpft_cluster_link_up");
             secondary.process().kill();
             Poll.until("the link shown down", Poll.PATIENCE, SCRAPE_INTERVAL, () -> value(scrape(url), series) == 0,
                     primary.process()::output);
