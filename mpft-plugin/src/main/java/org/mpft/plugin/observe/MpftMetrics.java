@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One instance's counters ({@link MpftMetricsMBean}), updated from any thread, published over JMX by
- * {@link #register}. Also keeps the recent throughput of finished transfers, which {@link ChunkSizePolicy}
- * uses as the paths' speed.
+ * {@link #register} and in the Prometheus text format by {@link PrometheusExposition} (with the
+ * {@link InstanceReadings} the wiring hands over and the {@link ThroughputHistogram} of finished transfers).
+ * Also keeps the recent throughput of finished transfers, which {@link ChunkSizePolicy} uses as the paths' speed.
  */
 public final class MpftMetrics implements MpftMetricsMBean {
 
