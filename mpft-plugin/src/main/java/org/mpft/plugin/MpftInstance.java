@@ -8,6 +8,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +20,10 @@ import org.mpft.api.HostContext;
 import org.mpft.cache.ChunkCache;
 import org.mpft.cache.MetadataCache;
 import org.mpft.plugin.cluster.ClusterSecret;
+import org.mpft.plugin.observe.InstanceReadings;
+import org.mpft.plugin.observe.MetricsServer;
 import org.mpft.plugin.observe.MpftMetrics;
+import org.mpft.plugin.observe.PrometheusExposition;
 import org.mpft.plugin.primary.DigestStore;
 import org.mpft.plugin.primary.PrimaryCluster;
 import org.mpft.plugin.primary.PrimaryTransfers;
@@ -157,14 +161,20 @@ final class MpftInstance implements AutoCloseable {
                 new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L);
         PreLoginLimits preLogin = new PreLoginLimits(settings.maxUnauthenticated(),
                 settings.maxUnauthenticatedPerSource(), settings.loginTimeout(), System::nanoTime);
-        SessionLimits limits = new SessionLimits(new LoginThrottle(settings.authBackoffBase(),
+        LoginThrottle throttle = new LoginThrottle(settings.authBackoffBase(),
                 settings.authBackoffMax(), settings.authBackoffFreeFailures(), settings.authBackoffForget(),
-                LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime),
-                preLogin,
+                LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime);
+        SessionLimits limits = new SessionLimits(throttle, preLogin,
                 settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
                 settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled()),
                 host.authenticator(), certificate, limits, host.fileAccess(), io, transfers, secondary);
+
+        PrimaryCluster links = cluster;
+        chunks.metrics().readings(new InstanceReadings(settings.role().name().toLowerCase(Locale.ROOT),
+                limits::sessions, limits.preLogin()::total, throttle::successes, throttle::failures,
+                throttle::lockedOut, () -> links == null ? Map.of() : links.linkStates()));
+        serveMetrics(settings, chunks.metrics());
 
         InetSocketAddress local = new InetSocketAddress(settings.bind(), settings.port());
         TransportSettings transportSettings = transportSettings(settings);
@@ -183,6 +193,30 @@ final class MpftInstance implements AutoCloseable {
                     settings.advertisePort() > 0 ? settings.advertisePort() : listener.address().getPort());
         } else if (cluster != null) {
             LOG.info("mpft primary {}: secondaries {}", settings.name(), settings.secondaries());
+        }
+    }
+
+    /**
+     * Starts the Prometheus endpoint when {@code mpft.metrics.bind} is set (before the QUIC listener: a bad
+     * address stops the start); it stops with the instance.
+     */
+    private void serveMetrics(MpftSettings settings, MpftMetrics metrics) throws ChannelStartException {
+        MpftSettings.HostPort bind = settings.metricsBind();
+        if (bind == null) {
+            return;
+        }
+        String key = MpftKeys.METRICS_BIND.key();
+        InetSocketAddress address = new InetSocketAddress(bind.host(), bind.port());
+        if (address.isUnresolved()) {
+            throw new ChannelStartException("invalid setting " + key + ": unknown host " + bind.host());
+        }
+        try {
+            MetricsServer server = MetricsServer.start(address, new PrometheusExposition(metrics));
+            parts.add(server);
+            LOG.info("mpft metrics on http://{}{}", hostPort(server.address()), MetricsServer.PATH);
+        } catch (IOException e) {
+            throw new ChannelStartException("invalid setting " + key + ": cannot listen on tcp " + bind + ": "
+                    + e.getMessage(), e);
         }
     }
 

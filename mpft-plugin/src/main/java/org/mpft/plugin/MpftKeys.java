@@ -8,6 +8,7 @@ import static org.mpft.plugin.SettingParsers.duration;
 import static org.mpft.plugin.SettingParsers.hostPorts;
 import static org.mpft.plugin.SettingParsers.intSize;
 import static org.mpft.plugin.SettingParsers.integer;
+import static org.mpft.plugin.SettingParsers.optionalHostAndPort;
 import static org.mpft.plugin.SettingParsers.optionalHostPort;
 import static org.mpft.plugin.SettingParsers.optionalPath;
 import static org.mpft.plugin.SettingParsers.size;
@@ -175,6 +176,11 @@ public final class MpftKeys {
     public static final Setting<Duration> AUTH_BACKOFF_FORGET = duration("mpft.auth.backoff.forget", "15m",
             Duration.ofSeconds(1), Duration.ofDays(7), "Failures are forgotten this long after the last one.");
 
+    public static final Setting<MpftSettings.HostPort> METRICS_BIND = optionalHostAndPort("mpft.metrics.bind",
+            "The TCP address and port (host:port) of an HTTP listener that serves the instance's counters in the"
+            + " Prometheus text format at /metrics; empty = no listener. It has no login and no TLS: bind it to"
+            + " loopback or a management network only.");
+
     /**
      * A group of keys under one heading of the sample {@code plugin.properties}.
      *
@@ -197,7 +203,8 @@ public final class MpftKeys {
                     MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, ADDRESS_VALIDATION,
                     MAX_TRANSFERS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, IDLE_TIMEOUT)),
             new Section("failed logins", List.of(AUTH_FAILURE_DELAY, AUTH_BACKOFF_BASE, AUTH_BACKOFF_MAX,
-                    AUTH_BACKOFF_FREE, AUTH_BACKOFF_FORGET)));
+                    AUTH_BACKOFF_FREE, AUTH_BACKOFF_FORGET)),
+            new Section("operations", List.of(METRICS_BIND)));
 
     /** Every key, in documentation order. */
     public static final List<Setting<?>> ALL =

@@ -158,6 +158,11 @@ public final class MpftSettings {
         return SettingParsers.parseSize(text);
     }
 
+    /** Where the Prometheus endpoint listens ({@code mpft.metrics.bind}); null when it is off. */
+    public HostPort metricsBind() {
+        return get(MpftKeys.METRICS_BIND);
+    }
+
     /** The address the listener binds. */
     public InetAddress bind() {
         return get(MpftKeys.BIND);

@@ -140,6 +140,14 @@ public final class SettingParsers {
         }, doc);
     }
 
+    /** {@code host:port} with a port from 1 to 65535 (an IPv6 address in brackets); empty for none (null). */
+    public static Setting<MpftSettings.HostPort> optionalHostAndPort(String key, String doc) {
+        return new Setting<>(key, "", "host:port, or empty for off", (k, text) -> {
+            String value = text.trim();
+            return value.isEmpty() ? null : hostPort(k, value, true);
+        }, doc);
+    }
+
     /** A file path as written (resolved later, against the plugin's data folder); empty for none (null). */
     public static Setting<Path> optionalPath(String key, String doc) {
         return new Setting<>(key, "", "a file path", (k, text) -> {

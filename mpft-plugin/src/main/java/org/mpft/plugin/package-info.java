@@ -23,7 +23,7 @@
  *   primary, secondary -&gt; send      (the chunk read pipeline)
  *   secondary, send    -&gt; control   (the attached client's handler base; the chunk streams' priority)
  *   primary            -&gt; schedule  (pure policy: which path sends which chunk)
- *   primary, secondary, send -&gt; observe (JMX counters, the transfer log line)
+ *   primary, secondary, send -&gt; observe (JMX and Prometheus counters, the transfer log line)
  *   send               -&gt; testhooks (fault injection for end-to-end tests)
  *   observe            -&gt; schedule  (the speed sample size of the chunk size policy)
  * </pre>

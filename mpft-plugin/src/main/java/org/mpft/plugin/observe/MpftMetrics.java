@@ -4,6 +4,7 @@ import org.mpft.plugin.schedule.ChunkSizePolicy;
 
 import java.lang.management.ManagementFactory;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One instance's counters ({@link MpftMetricsMBean}), updated from any thread, published over JMX by
- * {@link #register}. Also keeps the recent throughput of finished transfers, which {@link ChunkSizePolicy}
- * uses as the paths' speed.
+ * {@link #register} and in the Prometheus text format by {@link PrometheusExposition} (with the
+ * {@link InstanceReadings} the wiring hands over and the {@link ThroughputHistogram} of finished transfers).
+ * Also keeps the recent throughput of finished transfers, which {@link ChunkSizePolicy} uses as the paths' speed.
  */
 public final class MpftMetrics implements MpftMetricsMBean {
 
@@ -36,12 +38,25 @@ public final class MpftMetrics implements MpftMetricsMBean {
     private final LongAdder diskBytes = new LongAdder();
     private final LongAdder retries = new LongAdder();
     private final AtomicLong recentPathSpeed = new AtomicLong();
+    private final LongAdder payloadSent = new LongAdder();
+    private final ThroughputHistogram throughput = new ThroughputHistogram();
     private volatile LongSupplier cacheBytes = () -> 0L;
+    private volatile InstanceReadings readings = InstanceReadings.NONE;
     private ObjectName registered;
 
     /** Where {@link #getCacheBytes()} comes from. */
     public void cacheBytes(LongSupplier supplier) {
         this.cacheBytes = supplier;
+    }
+
+    /** What the metrics read from the instance's other parts (sessions, logins, cluster links). */
+    public void readings(InstanceReadings readings) {
+        this.readings = Objects.requireNonNull(readings, "readings");
+    }
+
+    /** The instance's readings ({@link InstanceReadings#NONE} until the wiring hands them over). */
+    public InstanceReadings readings() {
+        return readings;
     }
 
     /** A transfer started (START): it counts as active until {@link #transferEnded}. */
@@ -66,6 +81,9 @@ public final class MpftMetrics implements MpftMetricsMBean {
             total += e.getValue();
         }
         this.retries.add(retries);
+        if (ok && nanos > 0) {
+            throughput.record(total * 1e9 / nanos);
+        }
         if (ok && total >= ChunkSizePolicy.SPEED_SAMPLE_MIN_BYTES && nanos > 0 && !bytesByPath.isEmpty()) {
             long perPath = (long) (total * 1e9 / nanos / bytesByPath.size());
             // exponentially weighted: the latest transfer counts for a quarter
@@ -81,6 +99,7 @@ public final class MpftMetrics implements MpftMetricsMBean {
      * @param compressed    true when it travels compressed
      */
     public void chunkSent(int length, int encodedLength, boolean compressed) {
+        payloadSent.add(length);
         bytesOnWire.add(encodedLength);
         if (compressed) {
             chunksCompressed.increment();
@@ -96,6 +115,16 @@ public final class MpftMetrics implements MpftMetricsMBean {
     public void cacheMiss(int diskBytesRead) {
         cacheMisses.increment();
         diskBytes.add(diskBytesRead);
+    }
+
+    /** Chunk payload bytes this instance read for its own chunk streams (resends included, before compression). */
+    public long payloadBytesSent() {
+        return payloadSent.sum();
+    }
+
+    /** The throughput of the transfers that ended with DONE. */
+    public ThroughputHistogram.Snapshot throughput() {
+        return throughput.snapshot();
     }
 
     /** The recent speed of one path, bytes per second, from finished transfers; 0 when none was measured. */

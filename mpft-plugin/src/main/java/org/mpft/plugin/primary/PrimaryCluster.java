@@ -10,7 +10,9 @@ import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.mpft.protocol.Bytes;
@@ -87,6 +89,13 @@ public final class PrimaryCluster implements AutoCloseable {
     /** The links, in configuration order. */
     List<ClusterLink> links() {
         return links;
+    }
+
+    /** Each link's state now, by secondary as configured ({@code host:port}), in configuration order: true when up. */
+    public Map<String, Boolean> linkStates() {
+        Map<String, Boolean> states = new LinkedHashMap<>();
+        links.forEach(link -> states.put(link.target(), link.isUp()));
+        return states;
     }
 
     /**

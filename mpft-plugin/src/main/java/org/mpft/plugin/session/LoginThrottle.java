@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 /**
@@ -31,6 +32,10 @@ public final class LoginThrottle {
     private final int maxKeys;
     private final LongSupplier clock;
     private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>(64, 0.75f, true);
+    /** Outcomes since the start, for the metrics: good logins, failed ones, ones refused while locked. */
+    private final LongAdder successes = new LongAdder();
+    private final LongAdder failures = new LongAdder();
+    private final LongAdder locked = new LongAdder();
 
     /** Failures of one key and when it may try again. */
     private static final class Entry {
@@ -69,11 +74,15 @@ public final class LoginThrottle {
         }
         long now = clock.getAsLong();
         long wait = Math.max(remaining(userKey(user), now), remaining(addressKey(source), now));
+        if (wait > 0) {
+            locked.increment();
+        }
         return Duration.ofNanos(wait);
     }
 
     /** Records a failed login: both the user's and the address's count go up. */
     synchronized void failed(String user, InetAddress source) {
+        failures.increment();
         if (baseNanos == 0) {
             return;
         }
@@ -84,7 +93,23 @@ public final class LoginThrottle {
 
     /** Records a good login: the user's failures are forgotten. */
     synchronized void succeeded(String user) {
+        successes.increment();
         entries.remove(userKey(user));
+    }
+
+    /** Good logins since the start. */
+    public long successes() {
+        return successes.sum();
+    }
+
+    /** Logins the host refused since the start. */
+    public long failures() {
+        return failures.sum();
+    }
+
+    /** Logins refused without asking the host because their user name or address was locked. */
+    public long lockedOut() {
+        return locked.sum();
     }
 
     /** Keys remembered now (for tests of the memory bound). */

@@ -64,6 +64,13 @@ public final class SessionLimits {
         }
     }
 
+    /** Logged-in and attached sessions now. */
+    public int sessions() {
+        synchronized (sessionsByUser) {
+            return sessions;
+        }
+    }
+
     /** The most transfers (OPEN requests, refused ones included) one session may make. */
     int maxTransfersPerSession() {
         return maxTransfersPerSession;
