@@ -125,8 +125,10 @@ final class PrimaryConnection implements AutoCloseable {
                     new ChannelInboundHandlerAdapter(), chunkStreams);
             if (!connected.await(timeout.toMillis())) {
                 connected.cancel(false);
+                // nothing came back at all: the usual cause is a firewall that lets SSH (TCP) through and drops UDP
                 throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "no answer from " + server + " within "
-                        + timeout.toSeconds() + " s");
+                        + timeout.toSeconds() + " s: UDP to " + server + " may be blocked (a firewall on the way"
+                        + " dropping UDP port " + port + "), or no mpft server listens there");
             }
             if (!connected.isSuccess()) {
                 synchronized (refused) {
