@@ -173,7 +173,8 @@ final class GetCommand implements Callable<Integer> {
             PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
             DownloadRequest request = new DownloadRequest(remote.user(), remote.host(), remote.port(), remote.path(),
-                    expected == null ? file : ExpectedDigest.unverified(file), credentials, hosts, chosen, !noResume, retries, compress, java.time.Duration.ofSeconds(waitSeconds));
+                    expected == null ? file : ExpectedDigest.unverified(file), credentials, hosts, chosen, !noResume,
+                    retries, compress, java.time.Duration.ofSeconds(waitSeconds));
             return download(request, hosts, file, expected);
         } catch (Refused e) {
             return fail(e.exitCode, e.getMessage());
