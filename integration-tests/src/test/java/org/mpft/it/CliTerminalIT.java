@@ -221,4 +221,22 @@ class CliTerminalIT {
         assertThat(log).doesNotContain("\r").doesNotContain("\033");
         assertThat(run.screen()).contains("large.bin: 41.9 MB in").doesNotContain("\033[K");
     }
+
+    @Test
+    void theBuildWritesShellCompletionAndManPages() throws Exception {
+        Path target = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("mpft-cli/target");
+        Path completion = target.resolve("mpft_completion");
+        assertThat(Files.readString(completion)).contains("known-hosts").contains("--expect-sha256");
+        // bash accepts it and registers the completion of mpft
+        Process bash = new ProcessBuilder("bash", "-c", "source " + completion + " && complete -p mpft")
+                .redirectErrorStream(true).start();
+        String said = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor()).as(said).isZero();
+        assertThat(said).contains("mpft");
+        for (String page : List.of("mpft", "mpft-get", "mpft-known-hosts-list", "mpft-known-hosts-remove")) {
+            assertThat(Files.readString(target.resolve("man").resolve(page + ".adoc")))
+                    .as(page).contains(":doctype: manpage").contains("= " + page + "(1)");
+        }
+        assertThat(Files.readString(target.resolve("man/mpft-get.adoc"))).contains("--expect-sha256");
+    }
 }
