@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
 
 /**
  * Test support: the real {@code mpft} command as a separate process ({@code java -jar mpft-cli-*-all.jar}),
- * with its own HOME under a folder of the test's, the password in {@code MPFT_PASSWORD}, no console, and
- * optional JVM options. {@link WhileRunning} lets a test act on the process while it runs (kill it).
+ * with its own HOME under a folder of the test's, the password in {@code MPFT_PASSWORD}, no console and no
+ * controlling terminal ({@link #withoutTerminal}), and optional JVM options. {@link WhileRunning} lets a test act on the process while it runs (kill it).
  */
 final class MpftCli {
 
@@ -86,8 +86,8 @@ final class MpftCli {
 
     /** Runs {@code mpft ARGS}, waiting at most 240 s. */
     Run run(List<String> jvmOptions, WhileRunning whileRunning, String... args) throws Exception {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        List<String> command = new ArrayList<>(withoutTerminal(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString())));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", cliJar().toString()));
         command.addAll(List.of(args));
@@ -120,6 +120,21 @@ final class MpftCli {
     /** Runs {@code mpft ARGS} with no JVM options and nothing done meanwhile. */
     Run run(String... args) throws Exception {
         return run(List.of(), p -> { }, args);
+    }
+
+    /**
+     * The command in a new session ({@code setsid}) where the system has it: without a controlling terminal,
+     * so the CLI cannot ask on {@code /dev/tty} when the tests run from someone's terminal, and answers as it
+     * does in CI. {@code setsid} execs the command in place (the caller is no process group leader), so the
+     * process's pid is the CLI's own.
+     */
+    static List<String> withoutTerminal(List<String> command) {
+        if (!new File("/usr/bin/setsid").canExecute()) {
+            return command;
+        }
+        List<String> detached = new ArrayList<>(List.of("/usr/bin/setsid", "-w"));
+        detached.addAll(command);
+        return detached;
     }
 
     /** The shaded CLI jar: system property {@value CliIT#CLI_JAR_PROPERTY}, else the one built in the repo. */

@@ -35,6 +35,27 @@ final class ExitCodes {
     private ExitCodes() {
     }
 
+    /**
+     * The stable name of an exit code, as {@code --json} reports a failure: {@code ok}, {@code failure},
+     * {@code usage}, {@code authentication}, {@code not-found}, {@code access-denied}, {@code no-space},
+     * {@code unavailable}, {@code integrity}, {@code cancelled}; {@code exit-N} for any other code.
+     */
+    static String name(int exitCode) {
+        return switch (exitCode) {
+            case OK -> "ok";
+            case FAILURE -> "failure";
+            case USAGE -> "usage";
+            case AUTHENTICATION -> "authentication";
+            case NOT_FOUND -> "not-found";
+            case ACCESS_DENIED -> "access-denied";
+            case NO_SPACE -> "no-space";
+            case UNAVAILABLE -> "unavailable";
+            case INTEGRITY -> "integrity";
+            case CANCELLED -> "cancelled";
+            default -> "exit-" + exitCode;
+        };
+    }
+
     /** The exit code for an error code. */
     static int of(ErrorCode code) {
         // no default: a new ErrorCode must be placed here deliberately (the switch stops compiling)

@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
@@ -24,7 +25,6 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
 import org.mpft.protocol.Strategy;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -102,16 +102,22 @@ final class GetCommand implements Callable<Integer> {
             description = "Print one JSON summary object as the last line of standard output.")
     private boolean json;
 
-    @Option(names = "--progress", description = "Show the progress bar even when standard error is not a terminal.")
+    @Option(names = "--expect-sha256", paramLabel = "HEX",
+            description = "Fail with exit 8 unless the downloaded file's SHA-256 is HEX (64 hex digits); a file that"
+                    + " differs is removed and never appears under the output's name.")
+    private String expectSha256;
+
+    @Option(names = "--progress", description = "Show the progress bar even when standard error is not a terminal"
+            + " (default: the bar on a terminal, else a plain line every 5 s).")
     private boolean progress;
 
-    @Option(names = {"-q", "--quiet"}, description = "No progress bar and no summary line; errors only.")
+    @Option(names = {"-q", "--quiet"}, description = "No progress and no summary line; errors only.")
     private boolean quiet;
 
-    @Option(names = {"-v", "--verbose"},
+    @Option(names = {"-v", "--verbose"}, arity = "0",
             description = "More detail: the client's INFO log on stderr (restarts, retries, lost paths), chunk"
-                    + " indices per path in --json, stack traces on errors.")
-    private boolean verbose;
+                    + " indices per path in --json, stack traces on errors; -vv the client's DEBUG log.")
+    private boolean[] verbosity = new boolean[0];
 
     GetCommand(CliEnvironment env) {
         this.env = Objects.requireNonNull(env, "env");
@@ -130,9 +136,7 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (verbose) {
-            showInfoLog();
-        }
+        LogLevels.apply(quiet, verbosity.length);
         if (target == null || target.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "missing the file to download: USER@HOST[:PORT]:PATH");
         }
@@ -153,6 +157,14 @@ final class GetCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--strategy: " + e.getMessage());
             }
         }
+        ExpectedDigest expected = null;
+        if (expectSha256 != null) {
+            try {
+                expected = ExpectedDigest.parse(expectSha256);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--expect-sha256: " + e.getMessage());
+            }
+        }
         Credentials credentials = null;
         try {
             RemoteTarget remote = parseTarget();
@@ -161,8 +173,9 @@ final class GetCommand implements Callable<Integer> {
             PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
             DownloadRequest request = new DownloadRequest(remote.user(), remote.host(), remote.port(), remote.path(),
-                    file, credentials, hosts, chosen, !noResume, retries, compress, java.time.Duration.ofSeconds(waitSeconds));
-            return download(request, hosts);
+                    expected == null ? file : ExpectedDigest.unverified(file), credentials, hosts, chosen, !noResume,
+                    retries, compress, java.time.Duration.ofSeconds(waitSeconds));
+            return download(request, hosts, file, expected);
         } catch (Refused e) {
             return fail(e.exitCode, e.getMessage());
         } catch (MpftException e) {
@@ -249,16 +262,25 @@ final class GetCommand implements Callable<Integer> {
         return new Credentials.Password(password);
     }
 
-    private int download(DownloadRequest request, PromptingHostKeys hosts) {
+    /** The progress display: none with -q, the bar on a terminal or with --progress, else a line every 5 s. */
+    private ProgressListener progressListener(String name) {
+        if (quiet) {
+            return ProgressListener.NONE;
+        }
+        return progress || env.stderrTerminal() ? new ProgressBar(env.err(), name)
+                : new ProgressLines(env.err(), name, Clock.systemUTC());
+    }
+
+    private int download(DownloadRequest request, PromptingHostKeys hosts, Path file, ExpectedDigest expected) {
         PrintStream err = env.err();
-        boolean showProgress = !quiet && (progress || env.terminal() != null);
-        ProgressBar bar = showProgress ? new ProgressBar(err, request.output().getFileName().toString()) : null;
+        ProgressListener listener = progressListener(file.getFileName().toString());
+        ProgressBar bar = listener instanceof ProgressBar drawn ? drawn : null;
         Downloader downloader = env.downloaders().get();
         CountDownLatch reported = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = null;
         try {
-            Downloader.Running running = downloader.start(request, bar != null ? bar : ProgressListener.NONE);
+            Downloader.Running running = downloader.start(request, listener);
             if (env.shutdownHooks()) {
                 // Ctrl-C: cancel, let the download keep its partial state and this thread report; the JVM then
                 // exits with 130 (128 + SIGINT)
@@ -281,8 +303,12 @@ final class GetCommand implements Callable<Integer> {
                     bar.finish();
                 }
             }
-            report(result);
+            report(expected == null ? result : expected.place(result, file));
             return ExitCodes.OK;
+        } catch (ExpectedDigest.Mismatch e) {
+            return fail(ExitCodes.INTEGRITY, e.getMessage());
+        } catch (IOException e) {
+            return fail(ExitCodes.FAILURE, "cannot move the verified file to " + file + ": " + describe(e), e);
         } catch (MpftException e) {
             MpftException refusal = hosts.refusal();
             if (refusal != null && e.code() != ErrorCode.CANCELLED) {
@@ -301,7 +327,7 @@ final class GetCommand implements Callable<Integer> {
             try {
                 downloader.close();
             } catch (RuntimeException e) {
-                if (verbose) {
+                if (verbose()) {
                     e.printStackTrace(err);
                 }
             }
@@ -334,7 +360,7 @@ final class GetCommand implements Callable<Integer> {
 
     private void report(DownloadResult result) {
         if (json) {
-            env.out().println(JsonSummary.of(result, verbose));
+            env.out().println(JsonSummary.of(result, verbose()));
         } else if (!quiet) {
             double seconds = Math.max(result.elapsedMs(), 1) / 1000.0;
             long fetched = result.bytes();
@@ -361,7 +387,11 @@ final class GetCommand implements Callable<Integer> {
 
     private int fail(int exitCode, String message, Throwable cause) {
         env.err().println("mpft: " + message);
-        if (verbose && cause != null) {
+        if (json) {
+            env.out().println(JsonSummary.failure(exitCode, message));
+            env.out().flush();
+        }
+        if (verbose() && cause != null) {
             StringWriter trace = new StringWriter();
             cause.printStackTrace(new PrintWriter(trace));
             env.err().print(trace);
@@ -370,11 +400,8 @@ final class GetCommand implements Callable<Integer> {
         return exitCode;
     }
 
-    /** Lowers the level of mpft's loggers to INFO (logback.xml keeps the CLI at WARN). */
-    private static void showInfoLog() {
-        if (LoggerFactory.getLogger("org.mpft") instanceof ch.qos.logback.classic.Logger logger) {
-            logger.setLevel(ch.qos.logback.classic.Level.INFO);
-        }
+    private boolean verbose() {
+        return verbosity.length > 0;
     }
 
     private static String describe(Throwable e) {

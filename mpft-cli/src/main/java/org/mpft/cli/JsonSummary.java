@@ -13,6 +13,11 @@ import java.util.List;
  * A path lost during the download also carries {@code "lost":"why"}. With {@code verbose}, each path also carries {@code "chunkIndices":[0,2,4,…]} (from 0). Strings are
  * escaped per RFC 8259; every character outside printable ASCII is written as {@code \\uXXXX}, so the
  * line is plain ASCII whatever the platform's encoding.
+ *
+ * <p>A failure is one object too ({@link #failure}):
+ * <pre>
+ * {"error":{"exitCode":7,"name":"unavailable","message":"no answer from files.example.org:7300 within 10 s: …"}}
+ * </pre>
  */
 final class JsonSummary {
 
@@ -62,6 +67,21 @@ final class JsonSummary {
             out.append('}');
         }
         return out.append("]}").toString();
+    }
+
+    /**
+     * A failure as one JSON object, without a line break.
+     *
+     * @param exitCode the command's exit code ({@link ExitCodes#name(int)} gives its stable name)
+     * @param message  what went wrong, as written to stderr
+     */
+    static String failure(int exitCode, String message) {
+        StringBuilder out = new StringBuilder(128).append('{');
+        field(out, "error").append('{');
+        field(out, "exitCode").append(exitCode).append(',');
+        field(out, "name").append(quote(ExitCodes.name(exitCode))).append(',');
+        field(out, "message").append(quote(message));
+        return out.append("}}").toString();
     }
 
     private static StringBuilder field(StringBuilder out, String name) {

@@ -9,11 +9,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code mpft} command: {@code mpft get [OPTIONS] USER@HOST[:PORT]:PATH [-o OUTPUT]} downloads one
- * file over every path its server offers. See {@code docs/CLI.md} for every option and the exit codes
- * ({@link ExitCodes}).
+ * file over every path its server offers; {@code mpft known-hosts list|remove} shows and edits the pinned
+ * server certificates. See {@code docs/CLI.md} for every option and the exit codes ({@link ExitCodes}).
  */
 @Command(name = "mpft", mixinStandardHelpOptions = true, versionProvider = MpftCommand.Version.class,
         description = "Multi-path file downloads over QUIC.",
+        subcommands = {GetCommand.class, KnownHostsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'mpft get --help' for the download options."})
 public final class MpftCommand implements Callable<Integer> {
 
@@ -41,9 +42,7 @@ public final class MpftCommand implements Callable<Integer> {
 
     /** Runs the command in the given environment and returns the exit code. */
     static int run(CliEnvironment environment, String... args) {
-        CommandLine commandLine = new CommandLine(new MpftCommand());
-        commandLine.addSubcommand("get", new GetCommand(environment));
-        commandLine.addSubcommand("help", new CommandLine.HelpCommand());
+        CommandLine commandLine = new CommandLine(MpftCommand.class, new CommandFactory(environment));
         commandLine.setOut(new PrintWriter(environment.out(), true));
         commandLine.setErr(new PrintWriter(environment.err(), true));
         commandLine.setParameterExceptionHandler((e, arguments) -> {
@@ -51,6 +50,11 @@ public final class MpftCommand implements Callable<Integer> {
             err.println("mpft: " + e.getMessage());
             err.println("Try '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for more.");
             err.flush();
+            if (wantsJson(e.getCommandLine(), arguments)) {
+                PrintWriter out = e.getCommandLine().getOut();
+                out.println(JsonSummary.failure(ExitCodes.USAGE, e.getMessage()));
+                out.flush();
+            }
             return ExitCodes.USAGE;
         });
         commandLine.setExecutionExceptionHandler((e, cl, parseResult) -> {
@@ -60,6 +64,25 @@ public final class MpftCommand implements Callable<Integer> {
             return ExitCodes.FAILURE;
         });
         return commandLine.execute(args);
+    }
+
+    /**
+     * True when a usage error of {@code mpft get} is to be reported as JSON too: {@code --json} among its
+     * arguments (before a {@code --} that ends the options), even when the parse itself failed.
+     */
+    private static boolean wantsJson(CommandLine failed, String[] arguments) {
+        if (!(failed.getCommand() instanceof GetCommand)) {
+            return false;
+        }
+        for (String argument : arguments) {
+            if (argument.equals("--")) {
+                return false;
+            }
+            if (argument.equals("--json")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The version from the jar's manifest. */

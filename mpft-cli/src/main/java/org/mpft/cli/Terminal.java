@@ -4,7 +4,7 @@ import java.io.Console;
 
 /**
  * The user's terminal, for questions and password prompts; absent (null) when the command runs without
- * a console (piped, in a script, in CI). Tests substitute answers.
+ * one (a cron job, CI, a process started without a controlling terminal). Tests substitute answers.
  */
 interface Terminal {
 
@@ -22,11 +22,15 @@ interface Terminal {
      */
     char[] readPassword(String prompt);
 
-    /** The process's console, or null when there is none ({@link System#console()}). */
+    /**
+     * The process's terminal: the JVM's console when standard input and output are both a terminal, else the
+     * controlling terminal {@code /dev/tty} (as ssh asks: {@code mpft get … --json | jq} still gets its
+     * password prompt), else null.
+     */
     static Terminal system() {
         Console console = System.console();
         if (console == null) {
-            return null;
+            return TtyTerminal.open();
         }
         return new Terminal() {
             @Override

@@ -31,4 +31,17 @@ class ExitCodesTest {
             assertThat(ExitCodes.of(code)).isIn(1, 2, 3, 4, 5, 6, 7, 8, 130);
         }
     }
+
+    @Test
+    void everyExitCodeHasADistinctStableName() {
+        int[] codes = {0, 1, 2, 3, 4, 5, 6, 7, 8, 130};
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int code : codes) {
+            names.add(ExitCodes.name(code));
+        }
+        assertThat(names).hasSize(codes.length).doesNotContain("exit-" + 7);
+        assertThat(ExitCodes.name(7)).isEqualTo("unavailable");
+        assertThat(ExitCodes.name(8)).isEqualTo("integrity");
+        assertThat(ExitCodes.name(42)).isEqualTo("exit-42");
+    }
 }

@@ -59,7 +59,7 @@ class GetCommandTest {
             }
         };
         CliEnvironment env = new CliEnvironment(new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8), terminal, environment::get, dir.resolve("home"),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false, terminal, environment::get, dir.resolve("home"),
                 () -> fake, false);
         return MpftCommand.run(env, args);
     }

@@ -59,4 +59,10 @@ class JsonSummaryTest {
         DownloadResult empty = new DownloadResult(Path.of("e"), 0, "x", 0, 0, 0, 0, List.of());
         assertThat(JsonSummary.of(empty, true)).endsWith("\"paths\":[]}");
     }
+
+    @Test
+    void failure() {
+        assertThat(JsonSummary.failure(3, "server h:7300 not trusted\n\u00e9")).isEqualTo(
+                "{\"error\":{\"exitCode\":3,\"name\":\"authentication\",\"message\":\"server h:7300 not trusted\\n\\u00e9\"}}");
+    }
 }

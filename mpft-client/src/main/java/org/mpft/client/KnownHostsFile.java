@@ -40,6 +40,9 @@ import org.slf4j.LoggerFactory;
  * trust, so a primary cannot make the client trust a host:port that the user later types. Any other unknown
  * server is put to the {@link UnknownServerPolicy}: pinned when it says yes, refused otherwise.
  *
+ * <p>{@link #entries()} lists the pinned servers and {@link #remove(String, int)} forgets some (the
+ * {@code mpft known-hosts} command).
+ *
  * <p>Thread-safe: verifications run one at a time (a policy that asks a person blocks the others), and
  * every pin rewrites the file whole through a temporary file and an atomic rename.
  */
@@ -69,6 +72,42 @@ public final class KnownHostsFile implements HostKeyVerifier {
          */
         boolean trust(String hostAndPort, byte[] certificateSha256) throws MpftException;
     }
+
+    /**
+     * One pinned server of the file.
+     *
+     * @param hostAndPort the server as written in the file, {@code host:port} ({@code [v6]:port})
+     * @param fingerprint its certificate's fingerprint, {@code SHA256:<unpadded base64>}
+     */
+    public record Entry(String hostAndPort, String fingerprint) {
+        /** Checks the fields. */
+        public Entry {
+            Objects.requireNonNull(hostAndPort, "hostAndPort");
+            Objects.requireNonNull(fingerprint, "fingerprint");
+        }
+
+        /** The host part: a name, an IPv4 address or a bracketed IPv6 address ({@code [::1]}). */
+        public String host() {
+            int colon = hostAndPort.lastIndexOf(':');
+            return colon < 0 || hostAndPort.endsWith("]") ? hostAndPort : hostAndPort.substring(0, colon);
+        }
+
+        /** The port, or -1 when the line has none. */
+        public int port() {
+            int colon = hostAndPort.lastIndexOf(':');
+            if (colon < 0 || hostAndPort.endsWith("]")) {
+                return -1;
+            }
+            try {
+                return Integer.parseInt(hostAndPort.substring(colon + 1));
+            } catch (NumberFormatException e) {
+                return -1;
+            }
+        }
+    }
+
+    /** For {@link #remove(String, int)}: every port of the host. */
+    public static final int ANY_PORT = -1;
 
     private final Path file;
     private final UnknownServerPolicy unknownServers;
@@ -173,6 +212,67 @@ public final class KnownHostsFile implements HostKeyVerifier {
         }
     }
 
+    /**
+     * The pinned servers in the file's order (comments, blank and malformed lines left out); empty when
+     * the file does not exist.
+     *
+     * @throws IOException when the file cannot be read
+     */
+    public synchronized List<Entry> entries() throws IOException {
+        List<Entry> entries = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return entries;
+        }
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            Entry entry = parse(line);
+            if (entry != null) {
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Removes the lines of a server, rewriting the file whole (through a temporary file and an atomic rename,
+     * as a pin does); comments, blank lines and other servers' lines stay as they were.
+     *
+     * @param host the host as the file writes it (IPv6 in brackets: {@code [::1]}); compared case-insensitively
+     * @param port the port, or {@link #ANY_PORT} for every line of the host
+     * @return the entries removed, empty when nothing matched (the file is then left untouched)
+     * @throws IOException when the file cannot be read or written
+     */
+    public synchronized List<Entry> remove(String host, int port) throws IOException {
+        Objects.requireNonNull(host, "host");
+        List<Entry> removed = new ArrayList<>();
+        if (!Files.exists(file)) {
+            return removed;
+        }
+        StringBuilder kept = new StringBuilder();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            Entry entry = parse(line);
+            if (entry != null && entry.host().equalsIgnoreCase(host) && (port == ANY_PORT || entry.port() == port)) {
+                removed.add(entry);
+            } else {
+                kept.append(line).append('\n');
+            }
+        }
+        if (!removed.isEmpty()) {
+            replace(file.toAbsolutePath().getParent(), kept.toString());
+        }
+        return removed;
+    }
+
+    /** A pinned server's line, or null for a comment, a blank or a malformed line. */
+    private static Entry parse(String line) {
+        String trimmed = line.trim();
+        if (trimmed.isEmpty() || trimmed.startsWith("#")) {
+            return null;
+        }
+        String[] fields = trimmed.split("\\s+");
+        byte[] sha = fields.length >= 2 ? parseFingerprint(fields[1]) : null;
+        return sha == null ? null : new Entry(fields[0], fingerprint(sha));
+    }
+
     private String changedWarning(String hostAndPort, byte[] sha256) {
         String bar = "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@";
         return "certificate of server " + hostAndPort + " has changed: refused\n"
@@ -222,21 +322,25 @@ public final class KnownHostsFile implements HostKeyVerifier {
                 text.append('\n');
             }
             text.append(key).append(' ').append(fingerprint(sha256)).append('\n');
-            // whole-file rewrite through a temp file: a crash never leaves a torn known_hosts
-            Path temp = folder.resolve(file.getFileName() + ".tmp");
-            Files.deleteIfExists(temp);
-            createPrivateFile(temp);
-            Files.writeString(temp, text, StandardCharsets.UTF_8);
-            try {
-                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(folder, text.toString());
         } catch (IOException e) {
             throw refuse("cannot record the certificate of " + key + " in " + file + ": " + e.getMessage());
         }
         notices.accept("permanently added " + what + " (" + fingerprint(sha256)
                 + ") to the list of known servers in " + file);
+    }
+
+    /** Whole-file rewrite through a temp file: a crash never leaves a torn known_hosts. */
+    private void replace(Path folder, String text) throws IOException {
+        Path temp = folder.resolve(file.getFileName() + ".tmp");
+        Files.deleteIfExists(temp);
+        createPrivateFile(temp);
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        try {
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     private static void createPrivateFolder(Path folder) throws IOException {

@@ -124,9 +124,12 @@ final class PrimaryConnection implements AutoCloseable {
             Future<QuicChannel> connected = transport.connect(datagram, remote, path,
                     new ChannelInboundHandlerAdapter(), chunkStreams);
             if (!connected.await(timeout.toMillis())) {
-                connected.cancel(false);
+                // not cancelled: closing the socket below fails the pending connect (a cancel would make netty's
+                // own failure of it log "complete already" with a stack trace)
+                // nothing came back at all: the usual cause is a firewall that lets SSH (TCP) through and drops UDP
                 throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "no answer from " + server + " within "
-                        + timeout.toSeconds() + " s");
+                        + timeout.toSeconds() + " s: UDP to " + server + " may be blocked (a firewall on the way"
+                        + " dropping UDP port " + port + "), or no mpft server listens there");
             }
             if (!connected.isSuccess()) {
                 synchronized (refused) {

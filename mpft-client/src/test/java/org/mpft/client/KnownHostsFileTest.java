@@ -141,4 +141,38 @@ class KnownHostsFileTest {
         assertThat(KnownHostsFile.parseFingerprint("MD5:xx")).isNull();
         assertThat(KnownHostsFile.parseFingerprint("SHA256:abc")).isNull();
     }
+
+    @Test
+    void entriesListThePinnedServersInOrder() throws Exception {
+        KnownHostsFile hosts = hosts(NEVER_ASKED);
+        assertThat(hosts.entries()).isEmpty();
+        Files.createDirectories(hosts.file().getParent());
+        Files.writeString(hosts.file(), "# comment\n\na:7300 " + KnownHostsFile.fingerprint(sha(1)) + "\nbroken line\n"
+                + "[::1]:7301 SHA256:" + HexFormat.of().formatHex(sha(2)) + "\n");
+        assertThat(hosts.entries()).containsExactly(
+                new KnownHostsFile.Entry("a:7300", KnownHostsFile.fingerprint(sha(1))),
+                new KnownHostsFile.Entry("[::1]:7301", KnownHostsFile.fingerprint(sha(2))));
+        assertThat(hosts.entries().get(1).host()).isEqualTo("[::1]");
+        assertThat(hosts.entries().get(1).port()).isEqualTo(7301);
+    }
+
+    @Test
+    void removeKeepsEverythingElseAndTheServerIsUnknownAfterwards() throws Exception {
+        KnownHostsFile hosts = hosts(KnownHostsFile.UnknownServerPolicy.ACCEPT_NEW);
+        hosts.verify("a:7300", sha(1), null);
+        hosts.verify("a:7301", sha(2), null);
+        hosts.verify("b:7300", sha(3), null);
+        Files.writeString(hosts.file(), "# keep me\n" + Files.readString(hosts.file()));
+        assertThat(hosts.remove("A", 7301)).containsExactly(new KnownHostsFile.Entry("a:7301",
+                KnownHostsFile.fingerprint(sha(2))));
+        assertThat(Files.readString(hosts.file())).startsWith("# keep me\na:7300 ").doesNotContain("a:7301");
+        assertThat(hosts.remove("a", 7301)).isEmpty();
+        assertThat(hosts.remove("nobody", KnownHostsFile.ANY_PORT)).isEmpty();
+        assertThat(hosts.remove("a", KnownHostsFile.ANY_PORT)).hasSize(1);
+        assertThat(hosts.entries()).extracting(KnownHostsFile.Entry::hostAndPort).containsExactly("b:7300");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(hosts.file()))).isEqualTo("rw-------");
+        // forgotten: another certificate for a:7300 is now a new server, not a changed one
+        KnownHostsFile refusing = hosts(KnownHostsFile.UnknownServerPolicy.REFUSE);
+        assertRefused(() -> refusing.verify("a:7300", sha(9), null), "can't be established");
+    }
 }
