@@ -165,10 +165,10 @@ public final class TlsIdentity {
             throw new IOException("TLS key " + keyFile + " does not exist");
         }
         checkKeyFile(keyFile);
+        PrivateKey key = PemFiles.privateKey(readNoFollow(keyFile), keyFile);
         if (!Files.isRegularFile(certificateFile)) {
             throw new IOException("TLS certificate " + certificateFile + " does not exist or is not a regular file");
         }
-        PrivateKey key = PemFiles.privateKey(readNoFollow(keyFile), keyFile);
         List<X509Certificate> chain = PemFiles.certificates(certificateFile);
         PemFiles.checkPair(key, chain.get(0), keyFile, certificateFile);
         return new TlsIdentity(key, chain);
