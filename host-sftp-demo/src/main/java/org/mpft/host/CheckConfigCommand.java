@@ -267,7 +267,15 @@ final class CheckConfigCommand implements Callable<Integer> {
         Path dir = settings.pluginsDir();
         String key = "key '" + HostSettings.PLUGINS_DIR + "': ";
         folder(HostSettings.PLUGINS_DIR, dir, problems);
+        if (pluginProperties != null && !Files.isRegularFile(pluginProperties)) {
+            problems.add("plugin properties: no such file: " + pluginProperties.toAbsolutePath().normalize());
+            return;
+        }
         if (!Files.isDirectory(dir)) {
+            if (pluginProperties != null) {
+                problems.add("plugin properties " + pluginProperties.toAbsolutePath().normalize()
+                        + ": no plugin channel in " + dir + " to check them (no such folder)");
+            }
             return;
         }
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "*.jar")) {
@@ -283,10 +291,6 @@ final class CheckConfigCommand implements Callable<Integer> {
                 : dir.resolve(ChannelLoader.CONFIG_FILE);
         Map<String, String> channelSettings;
         try {
-            if (pluginProperties != null && !Files.isRegularFile(pluginConfig)) {
-                problems.add("plugin properties: no such file: " + pluginConfig);
-                return;
-            }
             channelSettings = ChannelLoader.readConfig(pluginConfig);
         } catch (IOException | IllegalArgumentException e) {
             problems.add(key + "cannot read " + pluginConfig + ": " + e);
