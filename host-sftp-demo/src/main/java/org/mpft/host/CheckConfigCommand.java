@@ -1,5 +1,6 @@
 package org.mpft.host;
 
+import org.mpft.sshd.ChannelConfigCheck;
 import org.mpft.sshd.ChannelLoader;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -23,17 +24,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code mpft-host check-config --config FILE}: checks a host configuration the way a start would use it,
- * without starting anything and without creating or changing a file: every key's value
+ * {@code mpft-host check-config --config FILE [--plugin-properties FILE]}: checks a host configuration the way
+ * a start would use it, without starting anything and without creating or changing a file: every key's value
  * ({@link HostSettings}' own parser), the users file (readable, well-formed), the SSH host key (a key the
  * host can load; a copy is loaded, never the file itself), the folders (usable, or creatable where the
- * host creates them) and the plugins folder (listable, its jars and {@code plugin.properties} readable).
+ * host creates them) and the plugins folder (listable, its jars and {@code plugin.properties} readable). The
+ * plugins' own settings ({@code plugin.properties} in the plugins folder, or the file given with
+ * {@code --plugin-properties}) are checked by each plugin's channels ({@link ChannelConfigCheck}): loaded with
+ * PF4J, never started, so no listener is bound.
  *
  * <p>Every problem is printed on standard error, one line each, naming the key and the file; exit code 0
  * when there is none, {@link HostMain#EXIT_CONFIG} otherwise. On success one line goes to standard output.
  */
 @Command(name = "check-config", mixinStandardHelpOptions = true,
-        description = "Check the host's configuration (keys, users file, host key, folders) without starting it.")
+        description = "Check the host's configuration (keys, users file, host key, folders) and the plugins'"
+                + " settings (keys, TLS files, cluster secret) without starting anything.")
 final class CheckConfigCommand implements Callable<Integer> {
 
     /** A value that parses for a key whose own value was reported bad, so the other keys can be checked. */
@@ -42,12 +47,16 @@ final class CheckConfigCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "the host's config file")
     Path config;
 
+    @Option(names = "--plugin-properties", paramLabel = "FILE",
+            description = "the plugins' settings to check (default: plugin.properties in the plugins folder)")
+    Path pluginProperties;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {
-        List<String> problems = check(config);
+        List<String> problems = check(config, pluginProperties);
         PrintWriter err = spec.commandLine().getErr();
         for (String problem : problems) {
             err.println("mpft-host: config " + config + ": " + problem);
@@ -68,6 +77,18 @@ final class CheckConfigCommand implements Callable<Integer> {
      * @return the problems; empty when the host would start with this configuration
      */
     static List<String> check(Path configFile) {
+        return check(configFile, null);
+    }
+
+    /**
+     * Every problem of a config file and of the plugins' settings, each naming its key (or the file).
+     *
+     * @param configFile       the host's config file
+     * @param pluginProperties the plugins' settings to check instead of the plugins folder's
+     *                         {@code plugin.properties}; null for that one
+     * @return the problems; empty when the host and its channels would start with this configuration
+     */
+    static List<String> check(Path configFile, Path pluginProperties) {
         Path file = configFile.toAbsolutePath().normalize();
         Map<String, String> values = new LinkedHashMap<>();
         Properties props = new Properties();
@@ -97,7 +118,9 @@ final class CheckConfigCommand implements Callable<Integer> {
             hostKey(settings.hostKey(), problems);
         }
         if (!badKeys.contains(HostSettings.PLUGINS_DIR)) {
-            plugins(settings.pluginsDir(), problems);
+            plugins(settings, pluginProperties, problems);
+        } else if (pluginProperties != null) {
+            problems.add("plugin properties " + pluginProperties + ": not checked, the plugins folder is unusable");
         }
         return problems;
     }
@@ -240,10 +263,19 @@ final class CheckConfigCommand implements Callable<Integer> {
         }
     }
 
-    private static void plugins(Path dir, List<String> problems) {
+    private static void plugins(HostSettings settings, Path pluginProperties, List<String> problems) {
+        Path dir = settings.pluginsDir();
         String key = "key '" + HostSettings.PLUGINS_DIR + "': ";
         folder(HostSettings.PLUGINS_DIR, dir, problems);
+        if (pluginProperties != null && !Files.isRegularFile(pluginProperties)) {
+            problems.add("plugin properties: no such file: " + pluginProperties.toAbsolutePath().normalize());
+            return;
+        }
         if (!Files.isDirectory(dir)) {
+            if (pluginProperties != null) {
+                problems.add("plugin properties " + pluginProperties.toAbsolutePath().normalize()
+                        + ": no plugin channel in " + dir + " to check them (no such folder)");
+            }
             return;
         }
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(dir, "*.jar")) {
@@ -255,11 +287,21 @@ final class CheckConfigCommand implements Callable<Integer> {
         } catch (IOException e) {
             problems.add(key + "cannot list " + dir + ": " + e);
         }
-        Path pluginConfig = dir.resolve(ChannelLoader.CONFIG_FILE);
+        Path pluginConfig = pluginProperties != null ? pluginProperties.toAbsolutePath().normalize()
+                : dir.resolve(ChannelLoader.CONFIG_FILE);
+        Map<String, String> channelSettings;
         try {
-            ChannelLoader.readConfig(pluginConfig);
+            channelSettings = ChannelLoader.readConfig(pluginConfig);
         } catch (IOException | IllegalArgumentException e) {
             problems.add(key + "cannot read " + pluginConfig + ": " + e);
+            return;
+        }
+        ChannelConfigCheck.Result result = ChannelConfigCheck.check(dir, settings::pluginDataDir, channelSettings);
+        for (String problem : result.problems()) {
+            problems.add("plugin properties " + pluginConfig + ": " + problem);
+        }
+        if (pluginProperties != null && result.channels().isEmpty()) {
+            problems.add("plugin properties " + pluginConfig + ": no plugin channel in " + dir + " to check them");
         }
     }
 }

@@ -12,8 +12,8 @@ import picocli.CommandLine.Option;
 /**
  * The {@code mpft-host} command: {@code mpft-host --config FILE} runs the SFTP server with its plugins
  * until the process is stopped (SIGTERM or Ctrl-C stop it cleanly); {@code mpft-host user add|del|list}
- * administers the users file; {@code mpft-host check-config --config FILE} checks a configuration without
- * starting anything; {@code mpft-host cluster-secret FILE} writes a new cluster secret for the plugin.
+ * administers the users file; {@code mpft-host check-config --config FILE} checks a configuration and the
+ * plugins' settings without starting anything; {@code mpft-host cluster-secret FILE} writes a new cluster secret for the plugin.
  *
  * <p>Exit codes: 0 success, 1 failure at run time, 2 bad command line or configuration (the message
  * names the key).

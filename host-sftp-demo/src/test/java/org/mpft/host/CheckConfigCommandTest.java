@@ -101,4 +101,25 @@ class CheckConfigCommandTest {
         assertThat(CheckConfigCommand.check(dir.resolve("none.properties")))
                 .containsExactly("no such config file: " + dir.resolve("none.properties"));
     }
+
+    @Test
+    void pluginPropertiesGivenMustExistAndHaveAPluginToCheckThem() throws Exception {
+        Path config = validConfig();
+        Path none = dir.resolve("none-plugin.properties");
+        assertThat(CheckConfigCommand.check(config, none))
+                .containsExactly("plugin properties: no such file: " + none);
+        assertThat(HostMain.run("check-config", "--config", config.toString(), "--plugin-properties", none.toString()))
+                .isEqualTo(HostMain.EXIT_CONFIG);
+        // no plugins folder, or one without a plugin: nothing could check the file (the real plugin:
+        // PluginCheckConfigIT)
+        Path given = Files.writeString(dir.resolve("plugin.properties"), "mpft.window=8\n");
+        assertThat(CheckConfigCommand.check(config, given)).singleElement().satisfies(p -> assertThat(p)
+                .contains("plugin properties " + given + ": no plugin channel in " + dir.resolve("plugins")));
+        Files.createDirectories(dir.resolve("plugins"));
+        assertThat(CheckConfigCommand.check(config, given))
+                .containsExactly("plugin properties " + given + ": no plugin channel in " + dir.resolve("plugins")
+                        + " to check them");
+        // without the option, a host without plugins is valid
+        assertThat(CheckConfigCommand.check(config)).isEmpty();
+    }
 }

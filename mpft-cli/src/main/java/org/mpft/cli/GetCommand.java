@@ -25,6 +25,7 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
 import org.mpft.protocol.Strategy;
+import org.mpft.transport.CertificateAuthorities;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -78,6 +79,12 @@ final class GetCommand implements Callable<Integer> {
             description = "Trust and pin an unknown server's certificate without asking. A changed certificate"
                     + " is always refused.")
     private boolean acceptNew;
+
+    @Option(names = "--ca", paramLabel = "FILE|system",
+            description = "Verify the server's certificate against these certificate authorities (a PEM bundle, or"
+                    + " 'system' for the JDK's default trust store) and the host name typed, instead of pinning it"
+                    + " in --known-hosts.")
+    private String ca;
 
     @Option(names = "--strategy", paramLabel = "alternate|adaptive",
             description = "How chunks are spread over the paths (default: the server's setting).")
@@ -174,7 +181,7 @@ final class GetCommand implements Callable<Integer> {
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
             DownloadRequest request = new DownloadRequest(remote.user(), remote.host(), remote.port(), remote.path(),
                     expected == null ? file : ExpectedDigest.unverified(file), credentials, hosts, chosen, !noResume,
-                    retries, compress, java.time.Duration.ofSeconds(waitSeconds));
+                    retries, compress, java.time.Duration.ofSeconds(waitSeconds), certificateAuthorities());
             return download(request, hosts, file, expected);
         } catch (Refused e) {
             return fail(e.exitCode, e.getMessage());
@@ -184,6 +191,18 @@ final class GetCommand implements Callable<Integer> {
             if (credentials instanceof Credentials.Password password) {
                 Arrays.fill(password.password(), '\0');
             }
+        }
+    }
+
+    /** The authorities of {@code --ca}, or null to pin. */
+    private CertificateAuthorities certificateAuthorities() throws Refused {
+        if (ca == null) {
+            return null;
+        }
+        try {
+            return ca.equals("system") ? CertificateAuthorities.system() : CertificateAuthorities.fromPemFile(Path.of(ca));
+        } catch (IOException | java.nio.file.InvalidPathException e) {
+            throw new Refused(ExitCodes.USAGE, "--ca: " + e.getMessage());
         }
     }
 

@@ -236,4 +236,33 @@ class GetCommandTest {
         assertThat(out()).contains("--password-env").contains("--accept-new").contains("Exit codes");
         assertThat(run(GetCommandTest::ok, null, Map.of(), "--version")).isZero();
     }
+
+    @Test
+    void caPinsNothingAndHandsTheAuthoritiesToTheRequest() throws Exception {
+        org.mpft.transport.TlsIdentity.loadOrCreate(dir.resolve("ca"), "ca");
+        Path ca = dir.resolve("ca").resolve(org.mpft.transport.TlsIdentity.CERTIFICATE_FILE);
+        int code = run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "--ca",
+                ca.toString(), "a@h:f", "-o", dir.toString());
+        assertThat(code).as(err()).isZero();
+        assertThat(seen.get().certificateAuthorities()).isNotNull();
+        assertThat(seen.get().certificateAuthorities().source()).isEqualTo(ca.toString());
+
+        run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "--ca", "system", "a@h:f",
+                "-o", dir.toString());
+        assertThat(seen.get().certificateAuthorities().source()).isEqualTo("the system trust store");
+
+        run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "a@h:f", "-o", dir.toString());
+        assertThat(seen.get().certificateAuthorities()).isNull();
+    }
+
+    @Test
+    void anUnreadableCaFileIsAUsageErrorNamingIt() throws Exception {
+        Path none = dir.resolve("none.pem");
+        seen.set(null);
+        int code = run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "--ca",
+                none.toString(), "a@h:f", "-o", dir.toString());
+        assertThat(code).isEqualTo(2);
+        assertThat(err()).contains("--ca").contains(none.toString());
+        assertThat(seen.get()).isNull();
+    }
 }

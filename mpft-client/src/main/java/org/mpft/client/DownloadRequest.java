@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.nio.file.Path;
 import java.util.Objects;
 import org.mpft.protocol.Strategy;
+import org.mpft.transport.CertificateAuthorities;
 
 /**
  * One download: which file from which server, where to put it, and how. Immutable; build one with the
@@ -22,17 +23,23 @@ import org.mpft.protocol.Strategy;
  * @param output      where the file goes; {@code <output>.mpft-part} and {@code <output>.mpft-state}
  *                    hold it until it is complete and verified
  * @param credentials how to log in
- * @param hostKeys    which server certificates to trust
+ * @param hostKeys    which server certificates to trust: the primary's unless {@code certificateAuthorities}
+ *                    is given, and the secondaries the primary vouches for
  * @param strategy    how to spread chunks, or {@link Strategy#SERVER_DEFAULT}
  * @param resume      false to throw away a partial download and start over
  * @param retries     how often one chunk is fetched again before it moves to another path (default 3)
  * @param compress    ask for per-chunk compression where it helps
  * @param busyWait    how long to keep asking a busy server again (one that answers LIMIT_EXCEEDED, its
  *                    sessions full) before failing with its error (default 60 s; zero = fail at once)
+ * @param certificateAuthorities null to pin the primary's certificate with {@code hostKeys} (the default);
+ *                    else the authorities the primary's certificate chain must lead to, its certificate naming
+ *                    {@code host} (an IP address or DNS name of the certificate), with no pinning and no
+ *                    {@code known_hosts} entry for the primary
  */
 public record DownloadRequest(String user, String host, int port, String remotePath, Path output,
                               Credentials credentials, HostKeyVerifier hostKeys, Strategy strategy,
-                              boolean resume, int retries, boolean compress, Duration busyWait) {
+                              boolean resume, int retries, boolean compress, Duration busyWait,
+                              CertificateAuthorities certificateAuthorities) {
 
     /** The default for {@link #busyWait()}: 60 s. */
     public static final Duration DEFAULT_BUSY_WAIT = Duration.ofSeconds(60);
@@ -62,6 +69,14 @@ public record DownloadRequest(String user, String host, int port, String remoteP
         if (busyWait.isNegative()) {
             throw new IllegalArgumentException("busyWait < 0: " + busyWait);
         }
+    }
+
+    /** A request that pins the primary's certificate with {@code hostKeys}. */
+    public DownloadRequest(String user, String host, int port, String remotePath, Path output,
+                           Credentials credentials, HostKeyVerifier hostKeys, Strategy strategy,
+                           boolean resume, int retries, boolean compress, Duration busyWait) {
+        this(user, host, port, remotePath, output, credentials, hostKeys, strategy, resume, retries, compress,
+                busyWait, null);
     }
 
     /** A request that waits {@link #DEFAULT_BUSY_WAIT} for a busy server. */
@@ -120,6 +135,7 @@ public record DownloadRequest(String user, String host, int port, String remoteP
         private int retries = DEFAULT_RETRIES;
         private boolean compress;
         private Duration busyWait = DEFAULT_BUSY_WAIT;
+        private CertificateAuthorities certificateAuthorities;
 
         private Builder(String user, String host, String remotePath, Path output) {
             this.user = Objects.requireNonNull(user, "user");
@@ -170,6 +186,15 @@ public record DownloadRequest(String user, String host, int port, String remoteP
             return this;
         }
 
+        /**
+         * Verify the primary's certificate chain against these authorities, with its host name, instead of
+         * pinning it with the host keys (default: none, pinning).
+         */
+        public Builder certificateAuthorities(CertificateAuthorities certificateAuthorities) {
+            this.certificateAuthorities = Objects.requireNonNull(certificateAuthorities, "certificateAuthorities");
+            return this;
+        }
+
         /** Ask for per-chunk compression where it shrinks the chunk (default false). */
         public Builder compress(boolean compress) {
             this.compress = compress;
@@ -184,7 +209,7 @@ public record DownloadRequest(String user, String host, int port, String remoteP
          */
         public DownloadRequest build() {
             return new DownloadRequest(user, host, port, remotePath, output, credentials, hostKeys, strategy, resume,
-                    retries, compress, busyWait);
+                    retries, compress, busyWait, certificateAuthorities);
         }
     }
 }

@@ -26,7 +26,10 @@ import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameType;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.ProtocolException;
+import java.security.cert.X509Certificate;
+import org.mpft.transport.CertificateAuthorities;
 import org.mpft.transport.FrameStreamCodec;
+import org.mpft.transport.TlsIdentity;
 import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.DatagramSizes;
@@ -71,8 +74,11 @@ final class PrimaryConnection implements AutoCloseable {
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, DownloadRequest request,
                                      Duration timeout, Supplier<ChunkVerifier> verifier,
                                      Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
-        return connect(transport, settings, request.server(), request.host(), request.port(),
-                sha256 -> request.hostKeys().verify(request.server(), sha256, null), timeout, verifier, events);
+        CertificateAuthorities authorities = request.certificateAuthorities();
+        Pin pin = authorities != null ? sha256 -> { } // the chain was verified against the authorities
+                : sha256 -> request.hostKeys().verify(request.server(), sha256, null);
+        return connect(transport, settings, request.server(), request.host(), request.port(), authorities, pin,
+                timeout, verifier, events);
     }
 
     /** Decides on a server's certificate during the handshake. */
@@ -92,6 +98,18 @@ final class PrimaryConnection implements AutoCloseable {
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server, String host,
                                      int port, Pin pin, Duration timeout, Supplier<ChunkVerifier> verifier,
                                      Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
+        return connect(transport, settings, server, host, port, null, pin, timeout, verifier, events);
+    }
+
+    /**
+     * Connects as above, first verifying the server's chain against {@code authorities} (when not null) with
+     * {@code host} as the name the certificate must hold.
+     */
+    private static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server,
+                                             String host, int port, CertificateAuthorities authorities, Pin pin,
+                                             Duration timeout, Supplier<ChunkVerifier> verifier,
+                                             Consumer<DownloadEvent> events)
+            throws MpftException, InterruptedException {
         InetSocketAddress remote;
         try {
             remote = new InetSocketAddress(InetAddress.getByName(host), port);
@@ -104,12 +122,18 @@ final class PrimaryConnection implements AutoCloseable {
         TransportSettings path = DatagramSizes.toward(remote.getAddress(), settings);
         byte[][] seen = new byte[1][];
         MpftException[] refused = new MpftException[1];
-        ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(sha256 -> {
+        ChannelFuture bound = transport.bindClient(null, QuicTls.chainCheckingClientContext(chain -> {
+            byte[] sha256 = TlsIdentity.sha256(chain[0]);
             seen[0] = sha256.clone();
             try {
+                if (authorities != null) {
+                    verifyChain(authorities, chain, host, server);
+                }
                 pin.check(sha256.clone());
             } catch (MpftException e) {
-                refused[0] = e;
+                synchronized (refused) {
+                    refused[0] = e;
+                }
                 throw new CertificateException(e.getMessage());
             }
         }), path);
@@ -170,6 +194,16 @@ final class PrimaryConnection implements AutoCloseable {
             if (!ok) {
                 datagram.close();
             }
+        }
+    }
+
+    private static void verifyChain(CertificateAuthorities authorities, X509Certificate[] chain, String host,
+                                    String server) throws MpftException {
+        try {
+            authorities.check(chain, host);
+        } catch (CertificateException e) {
+            throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "certificate of " + server
+                    + " refused: " + e.getMessage() + " (certificate authorities: " + authorities.source() + ")");
         }
     }
 

@@ -1,5 +1,8 @@
 package org.mpft.plugin;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.mpft.api.ChannelStartException;
 import org.mpft.api.HostContext;
 import org.mpft.api.TransferChannel;
@@ -30,6 +33,15 @@ public final class MpftChannel implements TransferChannel {
         }
         MpftSettings settings = MpftSettings.parse(context.configuration());
         server = MpftInstance.start(settings, context);
+    }
+
+    /**
+     * Every problem of the {@code mpft.*} settings and the files they name (TLS certificate and key, cluster
+     * secret), each naming the key and the file; nothing is bound, created or changed.
+     */
+    @Override
+    public List<String> checkConfiguration(Map<String, String> configuration, Path dataFolder) {
+        return PluginConfigCheck.problems(configuration, dataFolder);
     }
 
     @Override

@@ -3,6 +3,7 @@ package org.mpft.plugin;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -91,13 +92,7 @@ final class MpftInstance implements AutoCloseable {
     }
 
     private void build(MpftSettings settings, HostContext host) throws ChannelStartException {
-        TlsIdentity identity;
-        try {
-            identity = TlsIdentity.loadOrCreate(host.dataFolder().resolve(TLS_FOLDER), settings.name());
-        } catch (IOException e) {
-            throw new ChannelStartException("cannot load or create the TLS identity in "
-                    + host.dataFolder().resolve(TLS_FOLDER) + ": " + e.getMessage(), e);
-        }
+        TlsIdentity identity = tlsIdentity(settings, host.dataFolder());
         ClusterSecret secret = settings.clusterSecretFile() == null ? null
                 : ClusterSecret.load(settings.clusterSecretFile(), host.dataFolder(), MpftKeys.CLUSTER_SECRET_FILE.key());
         Bytes certificate = Bytes.of(identity.certificateSha256());
@@ -217,6 +212,31 @@ final class MpftInstance implements AutoCloseable {
         } catch (IOException e) {
             throw new ChannelStartException("invalid setting " + key + ": cannot listen on tcp " + bind + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The administrator's certificate and key ({@code mpft.tls.certificate}, {@code mpft.tls.key}) when set,
+     * else the self-signed identity kept in the data folder (created on first start).
+     *
+     * @throws ChannelStartException naming the keys and files when the identity cannot be loaded or created
+     */
+    static TlsIdentity tlsIdentity(MpftSettings settings, Path dataFolder) throws ChannelStartException {
+        if (settings.tlsCertificate() != null) {
+            Path certificate = dataFolder.resolve(settings.tlsCertificate()).toAbsolutePath().normalize();
+            Path key = dataFolder.resolve(settings.tlsKey()).toAbsolutePath().normalize();
+            try {
+                return TlsIdentity.load(certificate, key);
+            } catch (IOException e) {
+                throw new ChannelStartException("invalid setting " + MpftKeys.TLS_CERTIFICATE.key() + "/"
+                        + MpftKeys.TLS_KEY.key() + ": " + e.getMessage(), e);
+            }
+        }
+        try {
+            return TlsIdentity.loadOrCreate(dataFolder.resolve(TLS_FOLDER), settings.name());
+        } catch (IOException e) {
+            throw new ChannelStartException("cannot load or create the TLS identity in "
+                    + dataFolder.resolve(TLS_FOLDER) + ": " + e.getMessage(), e);
         }
     }
 

@@ -46,6 +46,16 @@ public final class MpftKeys {
     public static final Setting<Integer> IO_THREADS = integer("mpft.io-threads", "2", 1, 64,
             "Threads that read and hash chunks and call the host (logins, opening files).");
 
+    public static final Setting<Path> TLS_CERTIFICATE = optionalPath("mpft.tls.certificate",
+            "The administrator's own TLS certificate (PEM), optionally followed by its intermediate certificates,"
+            + " presented instead of the self-signed one kept in the data folder, so clients can verify it"
+            + " against a certificate authority (mpft get --ca); set with mpft.tls.key or not at all; relative"
+            + " paths are inside the plugin's data folder.");
+    public static final Setting<Path> TLS_KEY = optionalPath("mpft.tls.key",
+            "The private key of mpft.tls.certificate (PEM: PKCS#8, or traditional RSA or EC; not encrypted): a"
+            + " regular file (not a symbolic link) with no group or other permission (chmod 600); relative"
+            + " paths are inside the plugin's data folder.");
+
     public static final Setting<MpftSettings.Role> ROLE = choice("mpft.role", "primary",
             Map.of("primary", MpftSettings.Role.PRIMARY, "secondary", MpftSettings.Role.SECONDARY),
             "primary or secondary",
@@ -193,6 +203,7 @@ public final class MpftKeys {
     /** The keys by section, in documentation order. */
     public static final List<Section> SECTIONS = List.of(
             new Section("listener", List.of(BIND, PORT, NAME, IO_THREADS)),
+            new Section("TLS", List.of(TLS_CERTIFICATE, TLS_KEY)),
             new Section("role and cluster (multi-path)",
                     List.of(ROLE, SECONDARIES, CLUSTER_SECRET_FILE, ACCEPT_PRIMARIES, MAX_TICKET_LIFETIME,
                             ADVERTISE_ADDRESS, STRATEGY)),

@@ -30,6 +30,7 @@ import org.mpft.protocol.Strategy;
  * <li>{@code mpft.auth.backoff.max} is at least {@code mpft.auth.backoff.base};</li>
  * <li>{@code mpft.window} x the largest chunk ({@code mpft.chunk-size} when set, else the larger of it and
  *     {@code mpft.chunk-size.max}) is at most {@code mpft.max-bytes-in-flight};</li>
+ * <li>{@code mpft.tls.certificate} and {@code mpft.tls.key} are set together or not at all;</li>
  * <li>a secondary requires {@code mpft.cluster.secret-file} and {@code mpft.cluster.accept-primaries}, and has
  *     no {@code mpft.secondaries}; secondaries require {@code mpft.cluster.secret-file}.</li>
  * </ul>
@@ -129,6 +130,12 @@ public final class MpftSettings {
                     + texts.get(MpftKeys.MAX_BYTES_IN_FLIGHT.key()) + ": " + window + " (" + window()
                     + ") x the largest chunk (" + largestChunk + " bytes) would put " + (long) window() * largestChunk
                     + " bytes in flight; raise it or lower " + window + " or " + MpftKeys.CHUNK_SIZE_MAX.key());
+        }
+        if ((tlsCertificate() == null) != (tlsKey() == null)) {
+            String set = tlsCertificate() != null ? MpftKeys.TLS_CERTIFICATE.key() : MpftKeys.TLS_KEY.key();
+            String missing = tlsCertificate() != null ? MpftKeys.TLS_KEY.key() : MpftKeys.TLS_CERTIFICATE.key();
+            throw new ChannelStartException("invalid setting " + set + "=" + texts.get(set) + ": it requires "
+                    + missing + " (set both, or neither for the self-signed certificate clients pin)");
         }
         if (role() == Role.SECONDARY && (clusterSecretFile() == null || acceptPrimaries().isEmpty())) {
             throw new ChannelStartException("invalid setting " + MpftKeys.ROLE.key() + "=secondary: it requires "
@@ -231,6 +238,16 @@ public final class MpftSettings {
     /** A primary's secondaries, in configuration order (empty for none). */
     public List<HostPort> secondaries() {
         return get(MpftKeys.SECONDARIES);
+    }
+
+    /** The administrator's certificate chain file as configured (relative to the data folder), or null. */
+    public Path tlsCertificate() {
+        return get(MpftKeys.TLS_CERTIFICATE);
+    }
+
+    /** The private key file of {@link #tlsCertificate()} as configured (relative to the data folder), or null. */
+    public Path tlsKey() {
+        return get(MpftKeys.TLS_KEY);
     }
 
     /** The cluster secret file as configured (relative to the data folder), or null. */

@@ -8,6 +8,7 @@
  * file system view, so the channel answers what SFTP answers. MINA's APIs take a {@code ServerSession};
  * the adapter passes a view of the channel's login that carries the user name and the server's settings
  * and nothing a live SSH connection would have (no client address, no transport): see each class for
- * what that means for authenticators and file systems.
+ * what that means for authenticators and file systems. A host's {@code check-config} asks the channels of a
+ * plugins folder to check their settings with {@link org.mpft.sshd.ChannelConfigCheck}, starting none.
  */
 package org.mpft.sshd;

@@ -7,15 +7,16 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * A client trust manager that ignores certificate authorities, names and dates: it hands the SHA-256 of
- * the server's leaf certificate to a {@link CertificatePin}, which accepts it or fails the handshake.
+ * A client trust manager that leaves every decision to a {@link ServerChainCheck}: a pin of the leaf's
+ * SHA-256 ({@link CertificatePin}, ignoring authorities, names and dates) or a check against certificate
+ * authorities ({@link CertificateAuthorities}).
  */
 final class PinningTrustManager extends X509ExtendedTrustManager {
 
-    private final CertificatePin pin;
+    private final ServerChainCheck check;
 
-    PinningTrustManager(CertificatePin pin) {
-        this.pin = pin;
+    PinningTrustManager(ServerChainCheck check) {
+        this.check = check;
     }
 
     @Override
@@ -24,7 +25,7 @@ final class PinningTrustManager extends X509ExtendedTrustManager {
             throw new CertificateException("the server presented no certificate");
         }
         try {
-            pin.check(TlsIdentity.sha256(chain[0]));
+            check.check(chain.clone());
         } catch (CertificateException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -34,6 +34,7 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import org.bouncycastle.asn1.x500.X500Name;
@@ -43,11 +44,16 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A server's TLS identity: an EC P-256 key pair and a self-signed certificate, created on first use and
- * kept in a folder as {@value #KEY_FILE} (PKCS#8 PEM, file mode 600) and {@value #CERTIFICATE_FILE}
- * (PEM). A key file found there must be a regular file (a symbolic link is refused, not followed) with no
- * group or other permission bit, or the identity is not loaded. Clients pin the certificate's SHA-256 ({@link #certificateSha256()}), so the certificate's
- * names and dates carry no meaning; it is valid for 50 years.
+ * A server's TLS identity: a private key and the certificate chain the server presents (leaf first).
+ *
+ * <p>By default ({@link #loadOrCreate}) an EC P-256 key pair and a self-signed certificate, created on first
+ * use and kept in a folder as {@value #KEY_FILE} (PKCS#8 PEM, file mode 600) and {@value #CERTIFICATE_FILE}
+ * (PEM). Clients pin the certificate's SHA-256 ({@link #certificateSha256()}), so its names and dates carry
+ * no meaning; it is valid for 50 years. An administrator's own key and certificate chain, e.g. issued by a
+ * certificate authority that clients verify, are loaded with {@link #load(Path, Path)}.
+ *
+ * <p>Either way a key file must be a regular file (a symbolic link is refused, not followed) with no group
+ * or other permission bit, or the identity is not loaded.
  */
 public final class TlsIdentity {
 
@@ -62,13 +68,13 @@ public final class TlsIdentity {
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_EXECUTE);
 
     private final PrivateKey privateKey;
-    private final X509Certificate certificate;
+    private final List<X509Certificate> chain;
     private final byte[] sha256;
 
-    private TlsIdentity(PrivateKey privateKey, X509Certificate certificate) {
+    private TlsIdentity(PrivateKey privateKey, List<X509Certificate> chain) {
         this.privateKey = privateKey;
-        this.certificate = certificate;
-        this.sha256 = sha256(certificate);
+        this.chain = List.copyOf(chain);
+        this.sha256 = sha256(chain.get(0));
     }
 
     /**
@@ -88,7 +94,7 @@ public final class TlsIdentity {
         boolean hasKey = Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS); // a dangling link is not "no key"
         boolean hasCert = Files.exists(certFile, LinkOption.NOFOLLOW_LINKS);
         if (hasKey && hasCert) {
-            return load(keyFile, certFile);
+            return loadKept(keyFile, certFile);
         }
         if (hasKey || hasCert) {
             throw new IOException("incomplete TLS identity in " + folder + ": " + (hasKey ? certFile : keyFile)
@@ -98,7 +104,7 @@ public final class TlsIdentity {
         TlsIdentity created = generate(commonName);
         writePrivate(keyFile, pem("PRIVATE KEY", created.privateKey.getEncoded()));
         try {
-            writeAtomically(certFile, pem("CERTIFICATE", created.certificate.getEncoded()));
+            writeAtomically(certFile, pem("CERTIFICATE", created.certificate().getEncoded()));
         } catch (CertificateEncodingException e) {
             throw new IOException("cannot encode the new certificate", e);
         }
@@ -119,13 +125,13 @@ public final class TlsIdentity {
                     name, pair.getPublic());
             X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(
                     builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
-            return new TlsIdentity(pair.getPrivate(), certificate);
+            return new TlsIdentity(pair.getPrivate(), List.of(certificate));
         } catch (GeneralSecurityException | OperatorCreationException e) {
             throw new IOException("cannot create a TLS identity", e);
         }
     }
 
-    private static TlsIdentity load(Path keyFile, Path certFile) throws IOException {
+    private static TlsIdentity loadKept(Path keyFile, Path certFile) throws IOException {
         checkKeyFile(keyFile);
         try {
             byte[] der = unpem(readNoFollow(keyFile), "PRIVATE KEY", keyFile);
@@ -134,10 +140,38 @@ public final class TlsIdentity {
             try (InputStream in = new ByteArrayInputStream(Files.readAllBytes(certFile))) {
                 certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
             }
-            return new TlsIdentity(key, certificate);
+            return new TlsIdentity(key, List.of(certificate));
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IOException("cannot read the TLS identity in " + keyFile.getParent() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Loads an administrator's own identity: a certificate chain and its private key, both PEM. Nothing is
+     * created or changed.
+     *
+     * @param certificateFile the certificate the server presents, optionally followed by the intermediate
+     *                        certificates that lead to the client's certificate authority (leaf first)
+     * @param keyFile         the leaf certificate's private key: PKCS#8 {@code PRIVATE KEY} or the traditional
+     *                        {@code RSA PRIVATE KEY} / {@code EC PRIVATE KEY}, not encrypted
+     * @throws IOException when a file cannot be read or does not parse, when the key file is a symbolic link,
+     *                     not a regular file or open to group or others, or when the certificate is not the
+     *                     key's (each message names the file or both files)
+     */
+    public static TlsIdentity load(Path certificateFile, Path keyFile) throws IOException {
+        Objects.requireNonNull(certificateFile, "certificateFile");
+        Objects.requireNonNull(keyFile, "keyFile");
+        if (!Files.exists(keyFile, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("TLS key " + keyFile + " does not exist");
+        }
+        checkKeyFile(keyFile);
+        PrivateKey key = PemFiles.privateKey(readNoFollow(keyFile), keyFile);
+        if (!Files.isRegularFile(certificateFile)) {
+            throw new IOException("TLS certificate " + certificateFile + " does not exist or is not a regular file");
+        }
+        List<X509Certificate> chain = PemFiles.certificates(certificateFile);
+        PemFiles.checkPair(key, chain.get(0), keyFile, certificateFile);
+        return new TlsIdentity(key, chain);
     }
 
     /** The private key. */
@@ -145,9 +179,14 @@ public final class TlsIdentity {
         return privateKey;
     }
 
-    /** The self-signed certificate. */
+    /** The certificate the server presents (the chain's first): self-signed unless the administrator's own. */
     public X509Certificate certificate() {
-        return certificate;
+        return chain.get(0);
+    }
+
+    /** The chain the server presents, leaf first (one certificate for a self-signed identity). */
+    public List<X509Certificate> chain() {
+        return chain;
     }
 
     /** The SHA-256 of the certificate's DER encoding (a copy). */

@@ -1,5 +1,8 @@
 package org.mpft.api;
 
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -22,6 +25,19 @@ public interface TransferChannel extends ExtensionPoint {
      * @throws ChannelStartException when the channel cannot start; the message names the cause
      */
     void start(HostContext context) throws ChannelStartException;
+
+    /**
+     * Checks a configuration the way {@link #start(HostContext)} would use it, without binding a port and
+     * without creating or changing a file (a host's {@code check-config} calls it; the channel is never
+     * started). The default finds nothing to check.
+     *
+     * @param configuration the channel's settings, as {@link HostContext#configuration()} would hold them
+     * @param dataFolder    the data folder the host would give the channel; it may not exist yet
+     * @return every problem, one line each naming the setting and the file; empty when the channel would start
+     */
+    default List<String> checkConfiguration(Map<String, String> configuration, Path dataFolder) {
+        return List.of();
+    }
 
     /** Stops the channel and releases every resource it holds. Idempotent. */
     void stop();
