@@ -37,11 +37,19 @@ public final class MpftMetrics implements MpftMetricsMBean {
     private final LongAdder retries = new LongAdder();
     private final AtomicLong recentPathSpeed = new AtomicLong();
     private volatile LongSupplier cacheBytes = () -> 0L;
+    private volatile LongSupplier bytesHeld = () -> 0L;
+    private volatile LongSupplier bytesHeldPeak = () -> 0L;
     private ObjectName registered;
 
     /** Where {@link #getCacheBytes()} comes from. */
     public void cacheBytes(LongSupplier supplier) {
         this.cacheBytes = supplier;
+    }
+
+    /** Where {@link #getBytesHeld()} and {@link #getBytesHeldPeak()} come from (the instance's send budget). */
+    public void bytesHeld(LongSupplier now, LongSupplier peak) {
+        this.bytesHeld = now;
+        this.bytesHeldPeak = peak;
     }
 
     /** A transfer started (START): it counts as active until {@link #transferEnded}. */
@@ -160,6 +168,16 @@ public final class MpftMetrics implements MpftMetricsMBean {
     @Override
     public long getCacheBytes() {
         return cacheBytes.getAsLong();
+    }
+
+    @Override
+    public long getBytesHeld() {
+        return bytesHeld.getAsLong();
+    }
+
+    @Override
+    public long getBytesHeldPeak() {
+        return bytesHeldPeak.getAsLong();
     }
 
     @Override
