@@ -64,15 +64,16 @@ final class PrimaryConnection implements AutoCloseable {
      * @param request   the download (host, port, host keys)
      * @param timeout   how long the handshake may take
      * @param verifier  the transfer's chunk verifier once META arrived
+     * @param budget    the download's chunk bytes buffered at once
      * @param events    where frames, chunks and failures go
      * @throws MpftException SERVER_UNAVAILABLE (unresolvable, unreachable, no answer) or the host key
      *                       verifier's refusal (AUTHENTICATION_FAILED)
      */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                                     Duration timeout, Supplier<ChunkVerifier> verifier,
+                                     Duration timeout, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
                                      Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
         return connect(transport, settings, request.server(), request.host(), request.port(),
-                sha256 -> request.hostKeys().verify(request.server(), sha256, null), timeout, verifier, events);
+                sha256 -> request.hostKeys().verify(request.server(), sha256, null), timeout, verifier, budget, events);
     }
 
     /** Decides on a server's certificate during the handshake. */
@@ -91,7 +92,8 @@ final class PrimaryConnection implements AutoCloseable {
      */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server, String host,
                                      int port, Pin pin, Duration timeout, Supplier<ChunkVerifier> verifier,
-                                     Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
+                                     ReceiveBudget budget, Consumer<DownloadEvent> events)
+            throws MpftException, InterruptedException {
         InetSocketAddress remote;
         try {
             remote = new InetSocketAddress(InetAddress.getByName(host), port);
@@ -120,7 +122,7 @@ final class PrimaryConnection implements AutoCloseable {
         Channel datagram = bound.channel();
         boolean ok = false;
         try {
-            ChannelHandler chunkStreams = new ChunkStreams(server, verifier, events);
+            ChannelHandler chunkStreams = new ChunkStreams(server, verifier, budget, events);
             Future<QuicChannel> connected = transport.connect(datagram, remote, path,
                     new ChannelInboundHandlerAdapter(), chunkStreams);
             if (!connected.await(timeout.toMillis())) {
@@ -218,9 +220,12 @@ final class PrimaryConnection implements AutoCloseable {
     private static final class ChunkStreams extends ChannelInitializer<QuicStreamChannel> {
         private final String server;
         private final Supplier<ChunkVerifier> verifier;
+        private final ReceiveBudget budget;
         private final Consumer<DownloadEvent> events;
 
-        ChunkStreams(String server, Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> events) {
+        ChunkStreams(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+                     Consumer<DownloadEvent> events) {
+            this.budget = budget;
             this.server = server;
             this.verifier = verifier;
             this.events = events;
@@ -232,7 +237,7 @@ final class PrimaryConnection implements AutoCloseable {
                 stream.close();
                 return;
             }
-            stream.pipeline().addLast(new ChunkReceiver(server, verifier, events, ChunkBuffers.ALLOCATOR));
+            stream.pipeline().addLast(new ChunkReceiver(server, verifier, budget, events, ChunkBuffers.ALLOCATOR));
         }
     }
 
