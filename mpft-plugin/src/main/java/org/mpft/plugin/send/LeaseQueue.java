@@ -15,6 +15,7 @@ public final class LeaseQueue {
     /** What starts once the lease is taken; it owns the lease from then on. */
     @FunctionalInterface
     public interface Start {
+        /** Starts the send (its read, then its stream); {@code lease} is its to give back. */
         void start(SendBudget.Lease lease);
     }
 
