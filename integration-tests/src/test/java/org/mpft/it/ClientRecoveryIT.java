@@ -134,7 +134,9 @@ class ClientRecoveryIT {
                     .contains("127.0.0.1:" + primary.port()).contains("No space left on device")
                     .contains("the partial download is kept in " + part)
                     .contains("run the same command again to resume");
-            assertThat(full.stdout()).isEmpty();
+            // --json: the failure as one object on stdout, the same exit code and message
+            assertThat(full.stdout().strip()).startsWith("{\"error\":{\"exitCode\":6,\"name\":\"no-space\"")
+                    .contains("No space left on device").doesNotContain("\n");
             assertThat(out).doesNotExist();
             assertThat(part).exists();
             assertThat(state).exists();

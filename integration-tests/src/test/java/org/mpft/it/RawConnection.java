@@ -60,14 +60,24 @@ final class RawConnection implements AutoCloseable {
      */
     RawConnection(QuicTransport transport, InetSocketAddress local, int port, FrameType.Link link,
                   Duration idleTimeout) throws Exception {
-        TransportSettings settings = TransportSettings.defaults().withIdleTimeout(idleTimeout);
+        this(transport, local, port, link, TransportSettings.defaults().withIdleTimeout(idleTimeout),
+                ch -> ch.close()); // chunk streams are not what these tests are about
+    }
+
+    /**
+     * @param settings      what the client grants the server (windows, streams) and its idle timeout
+     * @param serverStreams what happens to each stream the server opens (a chunk), when it opens
+     */
+    RawConnection(QuicTransport transport, InetSocketAddress local, int port, FrameType.Link link,
+                  TransportSettings settings, java.util.function.Consumer<QuicStreamChannel> serverStreams)
+            throws Exception {
         datagram = transport.bindClient(local, QuicTls.clientContext(sha256 -> seenCertificate = sha256.clone()),
                 settings).sync().channel();
         connection = transport.connect(datagram, new InetSocketAddress("127.0.0.1", port), settings,
                 new ChannelInboundHandlerAdapter(), new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel ch) {
-                        ch.close(); // chunk streams are not what these tests are about
+                        serverStreams.accept(ch);
                     }
                 }).get(10, TimeUnit.SECONDS);
         control = connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {

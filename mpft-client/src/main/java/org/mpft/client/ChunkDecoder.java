@@ -51,7 +51,8 @@ final class ChunkDecoder implements AutoCloseable {
         } finally {
             arrived.payload().release();
         }
-        return new DownloadEvent.ChunkArrived(arrived.server(), arrived.header(), decoded, arrived.firstByteNanos());
+        return new DownloadEvent.ChunkArrived(arrived.server(), arrived.header(), decoded, arrived.firstByteNanos(),
+                arrived.budget()); // its bytes stay taken until the decoded chunk is released
     }
 
     @Override

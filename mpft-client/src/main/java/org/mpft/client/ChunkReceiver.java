@@ -17,9 +17,12 @@ import org.mpft.protocol.MpftException;
  * Receives one chunk stream (server-opened, unidirectional): parses the {@link ChunkHeader} as its bytes
  * come in, checks it against the plan before buffering anything else, then gathers exactly
  * {@code header.length()} payload bytes into one pooled direct buffer (growing as they arrive) and hands header and buffer on as a
- * {@link DownloadEvent.ChunkArrived} (verification happens on the download's thread). A stream that is
- * short, long or malformed ends the download with PROTOCOL_ERROR. The stream is closed when the server's
- * FIN arrives (QUIC streams are half-closed otherwise). One instance per stream, on the event loop.
+ * {@link DownloadEvent.ChunkArrived} (verification happens on the download's thread). Before it buffers the
+ * payload it takes the chunk's length from the download's {@link ReceiveBudget}; when none is left it stops
+ * reading the stream (QUIC flow control then holds the server back; only what was read already is kept) and
+ * resumes when the budget wakes it. A stream that is short, long or malformed ends the download with
+ * PROTOCOL_ERROR. The stream is closed when the server's FIN arrives (QUIC streams are half-closed
+ * otherwise). One instance per stream, on the event loop.
  */
 final class ChunkReceiver extends ChannelInboundHandlerAdapter {
 
@@ -28,24 +31,34 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
 
     private final String server;
     private final Supplier<ChunkVerifier> verifier;
+    private final ReceiveBudget budget;
     private final Consumer<DownloadEvent> events;
     private final ByteBufAllocator allocator;
     private ByteBuf head = Unpooled.buffer(ChunkHeader.MAX_ENCODED_LENGTH, ChunkHeader.MAX_ENCODED_LENGTH);
     private ChunkHeader header;
     private ByteBuf payload;
+    /** bytes that arrived after the header while the chunk waits for budget */
+    private ByteBuf waiting;
+    /** the chunk's bytes are taken from the budget and not handed on yet */
+    private boolean reserved;
+    /** the server's FIN arrived while the chunk waited for budget */
+    private boolean finished;
     private boolean delivered;
     private boolean failed;
+    private boolean gone;
     private long firstByteNanos;
 
     /**
      * @param server    the server, {@code host:port}, for messages and per-path accounting
      * @param verifier  the transfer's verifier (null until META arrived)
+     * @param budget    the download's chunk bytes buffered at once
      * @param events    where complete chunks and failures go
      * @param allocator where payload buffers come from (a pooled direct allocator)
      */
-    ChunkReceiver(String server, Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> events,
-                  ByteBufAllocator allocator) {
+    ChunkReceiver(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+                  Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
         this.server = server;
+        this.budget = budget;
         this.verifier = verifier;
         this.events = events;
         this.allocator = allocator;
@@ -85,21 +98,93 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             check.checkHeader(decoded, server);
             header = decoded;
             head.readerIndex(head.readerIndex() + view.position());
-            // the bytes on the stream: the chunk's length, or less when compressed (checked against the plan).
-            // The buffer starts at up to 4 MiB and grows as bytes arrive: eight 16 MiB chunks opened at once would
-            // otherwise hold 128 MiB of (zeroed, resident) memory while the connection window lets 32 MiB travel.
-            payload = allocator.directBuffer(Math.min(header.encodedLength(), INITIAL_PAYLOAD_CAPACITY),
-                    header.encodedLength());
-            appendPayload(head);
-            head.release();
-            head = null;
+            if (!reserve(ctx)) {
+                keep(in);
+                return;
+            }
+            startPayload();
+        } else if (payload == null && !delivered) {
+            keep(in); // still waiting for budget (bytes of the read that was under way when reading stopped)
+            return;
         }
         appendPayload(in);
+        deliverWhenComplete();
+    }
+
+    /** Takes the chunk's bytes from the budget; false (and the stream stops reading) when there are none. */
+    private boolean reserve(ChannelHandlerContext ctx) {
+        if (budget.tryTake(header.encodedLength(), () -> onLoop(ctx, () -> resume(ctx)))) {
+            reserved = true;
+            return true;
+        }
+        ctx.channel().config().setAutoRead(false);
+        return false;
+    }
+
+    /** The budget gave bytes back: takes this chunk's, then goes on with what arrived and reads again. */
+    private void resume(ChannelHandlerContext ctx) {
+        if (gone || failed || reserved) {
+            return;
+        }
+        if (!reserve(ctx)) {
+            return;
+        }
+        try {
+            startPayload();
+            if (waiting != null) {
+                appendPayload(waiting);
+                waiting.release();
+                waiting = null;
+            }
+            deliverWhenComplete();
+            if (finished) {
+                endOfStream(ctx);
+                return;
+            }
+        } catch (MpftException e) {
+            fail(ctx, e);
+            return;
+        }
+        ctx.channel().config().setAutoRead(true);
+    }
+
+    private static void onLoop(ChannelHandlerContext ctx, Runnable task) {
+        try {
+            ctx.channel().eventLoop().execute(task);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // the client is closing: the stream goes with it
+        }
+    }
+
+    /** Keeps the bytes of {@code in} that arrived while the chunk waits for budget. */
+    private void keep(ByteBuf in) {
+        if (!in.isReadable()) {
+            return;
+        }
+        if (waiting == null) {
+            waiting = Unpooled.buffer(in.readableBytes());
+        }
+        waiting.writeBytes(in);
+    }
+
+    private void startPayload() throws MpftException {
+        // the bytes on the stream: the chunk's length, or less when compressed (checked against the plan).
+        // The buffer starts at up to 4 MiB and grows as bytes arrive: eight 16 MiB chunks opened at once would
+        // otherwise hold 128 MiB of (zeroed, resident) memory while the connection window lets 32 MiB travel.
+        payload = allocator.directBuffer(Math.min(header.encodedLength(), INITIAL_PAYLOAD_CAPACITY),
+                header.encodedLength());
+        appendPayload(head);
+        head.release();
+        head = null;
+    }
+
+    private void deliverWhenComplete() {
         if (!delivered && payload.maxWritableBytes() == 0) {
             delivered = true;
             ByteBuf complete = payload;
             payload = null;
-            events.accept(new DownloadEvent.ChunkArrived(server, header, complete, firstByteNanos));
+            reserved = false; // the bytes go with the event: given back when it is released
+            events.accept(new DownloadEvent.ChunkArrived(server, header, complete, firstByteNanos, budget));
         }
     }
 
@@ -118,17 +203,26 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
         if (event instanceof ChannelInputShutdownReadComplete) {
-            if (!delivered && !failed) {
-                String which = header == null ? "a chunk stream" : "chunk " + header.chunk();
-                long got = header == null ? 0
-                        : header.encodedLength() - (payload == null ? 0 : payload.maxWritableBytes());
-                fail(ctx, new MpftException(ErrorCode.PROTOCOL_ERROR, server + " ended " + which + " after " + got
-                        + " of " + (header == null ? "?" : header.encodedLength()) + " bytes"));
+            if (header != null && payload == null && !delivered && !failed) {
+                finished = true; // the chunk waits for budget: its end is seen once it has it
+                return;
             }
-            ctx.close();
+            endOfStream(ctx);
             return;
         }
         ctx.fireUserEventTriggered(event);
+    }
+
+    /** The server's FIN: the chunk must be complete by now. */
+    private void endOfStream(ChannelHandlerContext ctx) {
+        if (!delivered && !failed) {
+            String which = header == null ? "a chunk stream" : "chunk " + header.chunk();
+            long got = header == null ? 0
+                    : header.encodedLength() - (payload == null ? 0 : payload.maxWritableBytes());
+            fail(ctx, new MpftException(ErrorCode.PROTOCOL_ERROR, server + " ended " + which + " after " + got
+                    + " of " + (header == null ? "?" : header.encodedLength()) + " bytes"));
+        }
+        ctx.close();
     }
 
     @Override
@@ -156,6 +250,15 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     }
 
     private void releaseBuffers() {
+        gone = true;
+        if (reserved) {
+            reserved = false;
+            budget.give(header.encodedLength());
+        }
+        if (waiting != null) {
+            waiting.release();
+            waiting = null;
+        }
         if (head != null) {
             head.release();
             head = null;

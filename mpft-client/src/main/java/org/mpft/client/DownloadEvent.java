@@ -14,10 +14,17 @@ sealed interface DownloadEvent {
 
     /**
      * Every byte of a chunk arrived (not verified yet). The receiver of the event owns the payload's
-     * reference. {@code firstByteNanos} is when the chunk's first byte arrived ({@link System#nanoTime}).
+     * reference and the chunk's bytes of {@code budget} ({@code header.encodedLength()}): both go with
+     * {@link #release}. {@code firstByteNanos} is when the chunk's first byte arrived ({@link System#nanoTime}).
      */
-    record ChunkArrived(String server, ChunkHeader header, ByteBuf payload, long firstByteNanos)
+    record ChunkArrived(String server, ChunkHeader header, ByteBuf payload, long firstByteNanos, ReceiveBudget budget)
             implements DownloadEvent {
+
+        /** The chunk is written or dropped: releases its buffer and gives its bytes back to the budget. */
+        void release() {
+            payload.release();
+            budget.give(header.encodedLength());
+        }
     }
 
     /** The connection or a stream failed; the download ends with this error. */

@@ -80,7 +80,7 @@ final class DownloadEvents {
 
     private static void release(DownloadEvent event) {
         if (event instanceof DownloadEvent.ChunkArrived chunk) {
-            chunk.payload().release();
+            chunk.release();
         }
     }
 }

@@ -66,6 +66,8 @@ final class DownloadTask implements Download, Runnable {
     private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
+    /** the chunk bytes buffered at once, over every stream of every server of this download */
+    private final ReceiveBudget budget = new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES);
     private volatile ChunkVerifier verifier;
     private SecondaryPaths secondaries;
     private ChunkManager currentChunks;
@@ -177,7 +179,7 @@ final class DownloadTask implements Download, Runnable {
                 throw cancelledError(null);
             }
             connection = PrimaryConnection.connect(transport, settings, request, CONNECT_TIMEOUT, () -> verifier,
-                    events.attemptSink());
+                    budget, events.attemptSink());
         } catch (InterruptedException e) {
             if (cancelled) {
                 throw cancelledError(null);
@@ -234,7 +236,7 @@ final class DownloadTask implements Download, Runnable {
                     request.compress() && Features.has(meta.features(), Features.COMPRESSION));
             if (!meta.secondaries().isEmpty()) {
                 secondaries = new SecondaryPaths(transport, settings, request, meta, events::add, () -> verifier,
-                        CONNECT_TIMEOUT);
+                        budget, CONNECT_TIMEOUT);
                 for (String server : secondaries.servers()) {
                     progress.addPath(server, "secondary");
                 }
@@ -336,7 +338,7 @@ final class DownloadTask implements Download, Runnable {
             latencies.add(System.nanoTime() - arrived.firstByteNanos());
         } finally {
             if (arrived != null) {
-                arrived.payload().release();
+                arrived.release();
             }
         }
     }
@@ -377,7 +379,7 @@ final class DownloadTask implements Download, Runnable {
             return type.cast(control.frame());
         }
         if (event instanceof DownloadEvent.ChunkArrived chunk) {
-            chunk.payload().release();
+            chunk.release();
             throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent chunk "
                     + chunk.header().chunk() + " before START");
         }

@@ -67,18 +67,19 @@ final class PrimaryConnection implements AutoCloseable {
      * @param request   the download (host, port, host keys)
      * @param timeout   how long the handshake may take
      * @param verifier  the transfer's chunk verifier once META arrived
+     * @param budget    the download's chunk bytes buffered at once
      * @param events    where frames, chunks and failures go
      * @throws MpftException SERVER_UNAVAILABLE (unresolvable, unreachable, no answer) or the host key
      *                       verifier's refusal (AUTHENTICATION_FAILED)
      */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                                     Duration timeout, Supplier<ChunkVerifier> verifier,
+                                     Duration timeout, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
                                      Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
         CertificateAuthorities authorities = request.certificateAuthorities();
         Pin pin = authorities != null ? sha256 -> { } // the chain was verified against the authorities
                 : sha256 -> request.hostKeys().verify(request.server(), sha256, null);
         return connect(transport, settings, request.server(), request.host(), request.port(), authorities, pin,
-                timeout, verifier, events);
+                timeout, verifier, budget, events);
     }
 
     /** Decides on a server's certificate during the handshake. */
@@ -97,8 +98,8 @@ final class PrimaryConnection implements AutoCloseable {
      */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server, String host,
                                      int port, Pin pin, Duration timeout, Supplier<ChunkVerifier> verifier,
-                                     Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
-        return connect(transport, settings, server, host, port, null, pin, timeout, verifier, events);
+                                     ReceiveBudget budget, Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
+        return connect(transport, settings, server, host, port, null, pin, timeout, verifier, budget, events);
     }
 
     /**
@@ -108,7 +109,7 @@ final class PrimaryConnection implements AutoCloseable {
     private static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server,
                                              String host, int port, CertificateAuthorities authorities, Pin pin,
                                              Duration timeout, Supplier<ChunkVerifier> verifier,
-                                             Consumer<DownloadEvent> events)
+                                             ReceiveBudget budget, Consumer<DownloadEvent> events)
             throws MpftException, InterruptedException {
         InetSocketAddress remote;
         try {
@@ -144,7 +145,7 @@ final class PrimaryConnection implements AutoCloseable {
         Channel datagram = bound.channel();
         boolean ok = false;
         try {
-            ChannelHandler chunkStreams = new ChunkStreams(server, verifier, events);
+            ChannelHandler chunkStreams = new ChunkStreams(server, verifier, budget, events);
             Future<QuicChannel> connected = transport.connect(datagram, remote, path,
                     new ChannelInboundHandlerAdapter(), chunkStreams);
             if (!connected.await(timeout.toMillis())) {
@@ -255,9 +256,12 @@ final class PrimaryConnection implements AutoCloseable {
     private static final class ChunkStreams extends ChannelInitializer<QuicStreamChannel> {
         private final String server;
         private final Supplier<ChunkVerifier> verifier;
+        private final ReceiveBudget budget;
         private final Consumer<DownloadEvent> events;
 
-        ChunkStreams(String server, Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> events) {
+        ChunkStreams(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+                     Consumer<DownloadEvent> events) {
+            this.budget = budget;
             this.server = server;
             this.verifier = verifier;
             this.events = events;
@@ -269,7 +273,7 @@ final class PrimaryConnection implements AutoCloseable {
                 stream.close();
                 return;
             }
-            stream.pipeline().addLast(new ChunkReceiver(server, verifier, events, ChunkBuffers.ALLOCATOR));
+            stream.pipeline().addLast(new ChunkReceiver(server, verifier, budget, events, ChunkBuffers.ALLOCATOR));
         }
     }
 

@@ -84,6 +84,7 @@ final class SecondaryPaths implements AutoCloseable {
     private final Meta meta;
     private final Consumer<DownloadEvent> events;
     private final Supplier<ChunkVerifier> verifier;
+    private final ReceiveBudget budget;
     private final Duration timeout;
     private final Map<String, SecondaryEndpoint> endpoints = new HashMap<>();
     private final Map<String, PrimaryConnection> connections = new ConcurrentHashMap<>();
@@ -96,7 +97,9 @@ final class SecondaryPaths implements AutoCloseable {
     private volatile boolean closed;
 
     SecondaryPaths(QuicTransport transport, TransportSettings settings, DownloadRequest request, Meta meta,
-                   Consumer<DownloadEvent> events, Supplier<ChunkVerifier> verifier, Duration timeout) {
+                   Consumer<DownloadEvent> events, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+                   Duration timeout) {
+        this.budget = budget;
         this.transport = transport;
         this.settings = settings;
         this.request = request;
@@ -151,7 +154,7 @@ final class SecondaryPaths implements AutoCloseable {
                                     + ", not the one " + request.server() + " vouched for");
                         }
                         request.hostKeys().verify(server, sha256, request.server());
-                    }, timeout, verifier, event -> events.accept(event instanceof DownloadEvent.ChunkArrived
+                    }, timeout, verifier, budget, event -> events.accept(event instanceof DownloadEvent.ChunkArrived
                             ? event : new SecondaryEvent(server, event)));
             if (closed) {
                 connection.close();
@@ -282,7 +285,7 @@ final class SecondaryPaths implements AutoCloseable {
         }
         connections.clear();
         for (List<DownloadEvent.ChunkArrived> held : waiting.values()) {
-            held.forEach(c -> c.payload().release());
+            held.forEach(DownloadEvent.ChunkArrived::release);
         }
         waiting.clear();
         waitingChunks = 0;

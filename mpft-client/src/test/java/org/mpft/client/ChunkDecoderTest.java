@@ -86,6 +86,7 @@ class ChunkDecoderTest {
     }
 
     private static DownloadEvent.ChunkArrived arrived(ChunkHeader header, ByteBuf payload) {
-        return new DownloadEvent.ChunkArrived("srv", header, payload, System.nanoTime());
+        return new DownloadEvent.ChunkArrived("srv", header, payload, System.nanoTime(),
+                new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES));
     }
 }

@@ -27,9 +27,10 @@ class ChunkReceiverTest {
     private static final ChunkPlan PLAN = new ChunkPlan(3 * CHUNK - 100, CHUNK);
 
     private final List<DownloadEvent> events = new ArrayList<>();
+    private final ReceiveBudget budget = new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES);
     private final ChunkVerifier verifier = new ChunkVerifier(42, PLAN, ChecksumAlgorithm.SHA256, "dir/f.bin", false);
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new ChunkReceiver("srv:7300", () -> verifier, events::add, PooledByteBufAllocator.DEFAULT));
+            new ChunkReceiver("srv:7300", () -> verifier, budget, events::add, PooledByteBufAllocator.DEFAULT));
 
     @AfterEach
     void release() {

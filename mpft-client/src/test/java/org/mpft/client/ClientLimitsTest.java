@@ -39,7 +39,7 @@ class ClientLimitsTest {
                 .credentials(new Credentials.Password("pw".toCharArray())).hostKeys((h, sha, by) -> { }).build();
         List<DownloadEvent.ChunkArrived> held = new ArrayList<>();
         try (SecondaryPaths paths = new SecondaryPaths(null, null, request, meta, e -> { }, () -> verifier,
-                DownloadTask.CONNECT_TIMEOUT)) {
+                new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES), DownloadTask.CONNECT_TIMEOUT)) {
             int waited = 0;
             int dropped = 0;
             for (int i = 0; i < count; i++) {
@@ -69,6 +69,7 @@ class ClientLimitsTest {
         Bytes checksum = Bytes.of(ChecksumAlgorithm.CRC32C.compute(ByteBuffer.wrap(bytes)));
         ChunkHeader header = new ChunkHeader(7, index, (long) index * length, length, Encoding.RAW, length,
                 ChecksumAlgorithm.CRC32C, checksum);
-        return new DownloadEvent.ChunkArrived("127.0.0.1:7301", header, Unpooled.wrappedBuffer(bytes), 1);
+        return new DownloadEvent.ChunkArrived("127.0.0.1:7301", header, Unpooled.wrappedBuffer(bytes), 1,
+                new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES));
     }
 }

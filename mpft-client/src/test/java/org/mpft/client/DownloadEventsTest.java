@@ -17,7 +17,8 @@ class DownloadEventsTest {
 
     private static DownloadEvent.ChunkArrived chunk(ByteBuf payload) {
         return new DownloadEvent.ChunkArrived("h:1", new ChunkHeader(1, 0, 0, 1, Encoding.RAW, 1,
-                ChecksumAlgorithm.CRC32C, Bytes.of(new byte[4])), payload, 1);
+                ChecksumAlgorithm.CRC32C, Bytes.of(new byte[4])), payload, 1,
+                new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES));
     }
 
     @Test

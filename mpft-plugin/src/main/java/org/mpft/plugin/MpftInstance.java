@@ -34,6 +34,7 @@ import org.mpft.plugin.secondary.SecondaryTransfers;
 import org.mpft.plugin.send.ChunkPrefetcher;
 import org.mpft.plugin.send.ChunkReader;
 import org.mpft.plugin.send.ChunkSource;
+import org.mpft.plugin.send.SendBudget;
 import org.mpft.plugin.send.SendRateLimiter;
 import org.mpft.plugin.session.LoginThrottle;
 import org.mpft.plugin.session.PreLoginLimits;
@@ -120,6 +121,8 @@ final class MpftInstance implements AutoCloseable {
         ChunkReader reader = new ChunkReader(ChunkBuffers.ALLOCATOR, limiter, chunks, false);
         ChunkPrefetcher.Pool prefetchPool = new ChunkPrefetcher.Pool(prefetch,
                 new ChunkPrefetcher.Budget(settings.maxBytesInFlight()), settings.prefetch());
+        SendBudget sendBudget = new SendBudget(settings.maxBytesHeld());
+        chunks.metrics().bytesHeld(sendBudget::held, sendBudget::peak);
 
         SecondaryRole secondary = null;
         PrimaryCluster cluster = null;
@@ -133,7 +136,8 @@ final class MpftInstance implements AutoCloseable {
             SecondaryTransfers registry = new SecondaryTransfers(secret, settings.name(), host,
                     System::currentTimeMillis, settings.maxTicketLifetime(), SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
             secondary = new SecondaryRole(secret, settings.name(), advertiseHost, settings.advertisePort(),
-                    certificate, settings.acceptPrimaries(), registry, io, reader, prefetchPool);
+                    certificate, settings.acceptPrimaries(), registry, io, reader, prefetchPool, sendBudget,
+                    settings.maxBytesInFlight(), settings.chunkRetries());
             role = secondary;
         } else if (!settings.secondaries().isEmpty()) {
             List<PrimaryCluster.Secondary> targets = settings.secondaries().stream()
@@ -153,7 +157,7 @@ final class MpftInstance implements AutoCloseable {
                 settings.chunkSizeFixed(), settings.chunkSizeMin(), settings.chunkSizeMax());
         PrimaryTransfers transfers = new PrimaryTransfers(transferSettings, io, digests, chunks, reader, prefetchPool,
                 new DigestStore(host.dataFolder().resolve(DIGESTS_FOLDER), settings.digestsMaxBytes()), cluster,
-                new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L);
+                new SecureRandom().nextLong() & 0x7FFF_FFFF_FFFF_0000L, sendBudget, settings.maxBytesInFlight());
         PreLoginLimits preLogin = new PreLoginLimits(settings.maxUnauthenticated(),
                 settings.maxUnauthenticatedPerSource(), settings.loginTimeout(), System::nanoTime);
         LoginThrottle throttle = new LoginThrottle(settings.authBackoffBase(),

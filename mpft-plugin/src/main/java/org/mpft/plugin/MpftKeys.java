@@ -166,9 +166,13 @@ public final class MpftKeys {
             + " grants; mpft clients use one).");
     public static final Setting<Long> MAX_BYTES_IN_FLIGHT = size("mpft.max-bytes-in-flight", "256m",
             1L << 20, 1L << 40,
-            "Chunk bytes one connection may have in flight; the start is refused when mpft.window x the largest"
-            + " chunk size (mpft.chunk-size when set, else the larger of it and mpft.chunk-size.max) exceeds it;"
-            + " also caps the QUIC flow-control window this server grants a client.");
+            "Chunk bytes one connection may have in flight: chunk buffers read and not yet taken by QUIC; a sender"
+            + " at the bound reads no further chunk until some are. The start is refused when mpft.window x the"
+            + " largest chunk size (mpft.chunk-size when set, else the larger of it and mpft.chunk-size.max)"
+            + " exceeds it; also caps the QUIC flow-control window this server grants a client.");
+    public static final Setting<Long> MAX_BYTES_HELD = size("mpft.max-bytes-held", "1g", 1L << 20, 1L << 40,
+            "Chunk bytes all connections of this instance may have in flight together (the same buffers as"
+            + " mpft.max-bytes-in-flight); at least mpft.window x the largest chunk size.");
     public static final Setting<Duration> IDLE_TIMEOUT = duration("mpft.idle-timeout", "30s",
             Duration.ofSeconds(1), Duration.ofHours(1), "A connection silent this long is closed.");
 
@@ -212,7 +216,8 @@ public final class MpftKeys {
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),
             new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
                     MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, ADDRESS_VALIDATION,
-                    MAX_TRANSFERS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, IDLE_TIMEOUT)),
+                    MAX_TRANSFERS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, MAX_BYTES_HELD,
+                    IDLE_TIMEOUT)),
             new Section("failed logins", List.of(AUTH_FAILURE_DELAY, AUTH_BACKOFF_BASE, AUTH_BACKOFF_MAX,
                     AUTH_BACKOFF_FREE, AUTH_BACKOFF_FORGET)),
             new Section("operations", List.of(METRICS_BIND)));

@@ -131,6 +131,12 @@ public final class MpftSettings {
                     + ") x the largest chunk (" + largestChunk + " bytes) would put " + (long) window() * largestChunk
                     + " bytes in flight; raise it or lower " + window + " or " + MpftKeys.CHUNK_SIZE_MAX.key());
         }
+        if ((long) window() * largestChunk > maxBytesHeld()) {
+            throw new ChannelStartException("invalid setting " + MpftKeys.MAX_BYTES_HELD.key() + "="
+                    + texts.get(MpftKeys.MAX_BYTES_HELD.key()) + ": smaller than " + MpftKeys.WINDOW.key() + " ("
+                    + window() + ") x the largest chunk (" + largestChunk + " bytes); raise it or lower "
+                    + MpftKeys.WINDOW.key() + " or " + MpftKeys.CHUNK_SIZE_MAX.key());
+        }
         if ((tlsCertificate() == null) != (tlsKey() == null)) {
             String set = tlsCertificate() != null ? MpftKeys.TLS_CERTIFICATE.key() : MpftKeys.TLS_KEY.key();
             String missing = tlsCertificate() != null ? MpftKeys.TLS_KEY.key() : MpftKeys.TLS_CERTIFICATE.key();
@@ -355,6 +361,11 @@ public final class MpftSettings {
     /** The most chunk bytes one connection may have in flight (also the QUIC window granted), bytes. */
     public long maxBytesInFlight() {
         return get(MpftKeys.MAX_BYTES_IN_FLIGHT);
+    }
+
+    /** The most chunk bytes all connections of the instance may have in flight together, bytes. */
+    public long maxBytesHeld() {
+        return get(MpftKeys.MAX_BYTES_HELD);
     }
 
     /** True when {@code mpft.chunk-size} was set: every transfer uses it, no adaptive choice. */

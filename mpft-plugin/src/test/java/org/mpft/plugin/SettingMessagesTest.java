@@ -42,6 +42,8 @@ class SettingMessagesTest {
         "mpft.window=64,mpft.max-bytes-in-flight=128m|invalid setting mpft.max-bytes-in-flight=128m: mpft.window"
             + " (64) x the largest chunk (16777216 bytes) would put 1073741824 bytes in flight; raise it or lower"
             + " mpft.window or mpft.chunk-size.max",
+        "mpft.window=16,mpft.max-bytes-held=128m|invalid setting mpft.max-bytes-held=128m: smaller than mpft.window"
+            + " (16) x the largest chunk (16777216 bytes); raise it or lower mpft.window or mpft.chunk-size.max",
         "mpft.role=secondary|invalid setting mpft.role=secondary: it requires mpft.cluster.secret-file and"
             + " mpft.cluster.accept-primaries",
         "mpft.role=secondary,mpft.cluster.secret-file=s,mpft.cluster.accept-primaries=127.0.0.1,"

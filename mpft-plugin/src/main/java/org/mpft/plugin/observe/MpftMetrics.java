@@ -42,6 +42,8 @@ public final class MpftMetrics implements MpftMetricsMBean {
     private final ThroughputHistogram throughput = new ThroughputHistogram();
     private volatile LongSupplier cacheBytes = () -> 0L;
     private volatile InstanceReadings readings = InstanceReadings.NONE;
+    private volatile LongSupplier bytesHeld = () -> 0L;
+    private volatile LongSupplier bytesHeldPeak = () -> 0L;
     private ObjectName registered;
 
     /** Where {@link #getCacheBytes()} comes from. */
@@ -57,6 +59,12 @@ public final class MpftMetrics implements MpftMetricsMBean {
     /** The instance's readings ({@link InstanceReadings#NONE} until the wiring hands them over). */
     public InstanceReadings readings() {
         return readings;
+    }
+
+    /** Where {@link #getBytesHeld()} and {@link #getBytesHeldPeak()} come from (the instance's send budget). */
+    public void bytesHeld(LongSupplier now, LongSupplier peak) {
+        this.bytesHeld = now;
+        this.bytesHeldPeak = peak;
     }
 
     /** A transfer started (START): it counts as active until {@link #transferEnded}. */
@@ -189,6 +197,16 @@ public final class MpftMetrics implements MpftMetricsMBean {
     @Override
     public long getCacheBytes() {
         return cacheBytes.getAsLong();
+    }
+
+    @Override
+    public long getBytesHeld() {
+        return bytesHeld.getAsLong();
+    }
+
+    @Override
+    public long getBytesHeldPeak() {
+        return bytesHeldPeak.getAsLong();
     }
 
     @Override

@@ -42,6 +42,12 @@ public interface MpftMetricsMBean {
     /** Bytes held by the chunk cache now. */
     long getCacheBytes();
 
+    /** Chunk buffer bytes held for sending now (read, not yet taken by QUIC), all connections. */
+    long getBytesHeld();
+
+    /** The most chunk buffer bytes held for sending at once so far. */
+    long getBytesHeldPeak();
+
     /** Bytes read from files. */
     long getDiskBytesRead();
 

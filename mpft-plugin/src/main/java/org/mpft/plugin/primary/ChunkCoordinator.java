@@ -111,6 +111,27 @@ final class ChunkCoordinator {
     }
 
     /**
+     * True when an ACK of {@code chunk} now would be a lie: it is handed out, and every path holding it is
+     * still sending it ({@link ChunkPath#sending}), so the client cannot hold it. Its window slot must not free
+     * while its buffer is still held.
+     */
+    boolean ackedTooEarly(int chunk) {
+        if (!started || chunk < 0 || chunk >= chunkCount) {
+            return false;
+        }
+        List<Integer> holders = schedule.holders(chunk);
+        if (holders.isEmpty()) {
+            return false;
+        }
+        for (int slot : holders) {
+            if (!paths.get(slot).sending(chunk)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The client rejected {@code chunk} (checksum mismatch): it is handed out again first.
      *
      * @throws MpftException CHUNK_CORRUPTION when the chunk was rejected more often than allowed

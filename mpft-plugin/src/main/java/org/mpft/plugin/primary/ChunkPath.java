@@ -17,4 +17,13 @@ interface ChunkPath {
      * path's window is free.
      */
     void release(int chunk);
+
+    /**
+     * True when this path holds {@code chunk} and has certainly not delivered all of it yet (the server has not
+     * finished writing its stream), so the client cannot hold it. A path that cannot tell (a secondary) says
+     * false.
+     */
+    default boolean sending(int chunk) {
+        return false;
+    }
 }

@@ -169,7 +169,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         counted = true;
         sender = new ChunkSender("primary", transfer, coordinator, reader, new QuicChunkOutlet(connection),
                 shared.io(), connection.eventLoop(), settings.window(), this::chunkFailed,
-                shared.prefetch().forPath(reader, transfer));
+                shared.prefetch().forPath(reader, transfer), shared.budgetOf(connection));
         coordinator.addPath(sender);
         secondaries.addPaths(coordinator);
         coordinator.start(held);
@@ -180,6 +180,10 @@ public final class PrimaryTransfer implements AutoCloseable {
         if (frame instanceof Ack ack) {
             checkTransfer(ack.transferId());
             checkChunk(ack.chunk());
+            if (coordinator.ackedTooEarly(ack.chunk())) {
+                throw new ProtocolException("ACK of chunk " + ack.chunk() + " of transfer " + transfer.id()
+                        + " before the server finished sending it");
+            }
             coordinator.acked(ack.chunk());
             return false;
         }

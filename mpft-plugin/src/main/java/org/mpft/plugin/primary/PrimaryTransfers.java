@@ -10,6 +10,7 @@ import org.mpft.plugin.schedule.ChunkSizePolicy;
 import org.mpft.plugin.send.ChunkPrefetcher;
 import org.mpft.plugin.send.ChunkReader;
 import org.mpft.plugin.send.ChunkSource;
+import org.mpft.plugin.send.SendBudget;
 import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Features;
@@ -31,6 +32,8 @@ public final class PrimaryTransfers {
     private final ChunkPrefetcher.Pool prefetch;
     private final DigestStore digestStore;
     private final PrimaryCluster cluster;
+    private final SendBudget budget;
+    private final long connectionBytes;
     private final AtomicLong ids;
 
     /**
@@ -43,10 +46,12 @@ public final class PrimaryTransfers {
      * @param digestStore where chunk digests are kept across restarts
      * @param cluster     the primary's secondaries, or null when it has none
      * @param firstId     transfer ids count up from here (unique on this listener)
+     * @param budget      the instance's bytes held for sending ({@code mpft.max-bytes-held})
+     * @param connectionBytes the share of one connection ({@code mpft.max-bytes-in-flight})
      */
     public PrimaryTransfers(TransferSettings settings, Executor io, Executor digestPool, ChunkSource chunks,
                             ChunkReader reader, ChunkPrefetcher.Pool prefetch, DigestStore digestStore,
-                            PrimaryCluster cluster, long firstId) {
+                            PrimaryCluster cluster, long firstId, SendBudget budget, long connectionBytes) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.io = Objects.requireNonNull(io, "io");
         this.digestPool = Objects.requireNonNull(digestPool, "digestPool");
@@ -56,6 +61,8 @@ public final class PrimaryTransfers {
         this.digestStore = Objects.requireNonNull(digestStore, "digestStore");
         this.cluster = cluster;
         this.ids = new AtomicLong(firstId);
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.connectionBytes = connectionBytes;
     }
 
     /**
@@ -106,6 +113,11 @@ public final class PrimaryTransfers {
 
     ChunkPrefetcher.Pool prefetch() {
         return prefetch;
+    }
+
+    /** The budget of bytes held for sending on {@code connection} (shared by its transfers). */
+    SendBudget.Connection budgetOf(QuicChannel connection) {
+        return budget.of(connection, connectionBytes);
     }
 
     DigestStore digestStore() {

@@ -5,6 +5,8 @@ import org.mpft.plugin.observe.TransferLog;
 import org.mpft.plugin.send.ChunkOutlet;
 import org.mpft.plugin.send.ChunkPrefetcher;
 import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.LeaseQueue;
+import org.mpft.plugin.send.SendBudget;
 import org.mpft.plugin.send.Transfer;
 
 import io.netty.handler.codec.quic.QuicChannel;
@@ -50,6 +52,10 @@ public final class SecondaryRole implements AutoCloseable {
         private final ChunkOutlet outlet;
         private final ChunkReader reader;
         private final ChunkPrefetcher prefetcher;
+        /** sends waiting for bytes of the client connection's budget */
+        private final LeaseQueue sends;
+        /** how often the client asked for each chunk again (NACK) */
+        private final ResendCap resends;
         /** the highest chunk assigned so far and the step between the last two: where the next ones probably are */
         private int highest = -1;
         private int stride = 1;
@@ -60,8 +66,10 @@ public final class SecondaryRole implements AutoCloseable {
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
         Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet, ChunkReader reader,
-                ChunkPrefetcher.Pool prefetch) {
+                ChunkPrefetcher.Pool prefetch, SendBudget.Connection budget, int maxResends) {
             this.registered = registered;
+            this.sends = new LeaseQueue(budget);
+            this.resends = new ResendCap(maxResends);
             this.client = client;
             this.outlet = outlet;
             this.transfer = new Transfer(registered.transferId(), registered.user(), registered.path(),
@@ -111,6 +119,7 @@ public final class SecondaryRole implements AutoCloseable {
             if (!closed.compareAndSet(false, true)) {
                 return;
             }
+            sends.close();
             if (prefetcher != null) {
                 prefetcher.close();
             }
@@ -141,6 +150,9 @@ public final class SecondaryRole implements AutoCloseable {
     private final Executor io;
     private final ChunkReader reader;
     private final ChunkPrefetcher.Pool prefetch;
+    private final SendBudget budget;
+    private final long connectionBytes;
+    private final int maxResends;
     private final Map<String, ClusterLinkHandler> links = new ConcurrentHashMap<>();
     private final Map<Key, Serving> serving = new ConcurrentHashMap<>();
 
@@ -155,10 +167,17 @@ public final class SecondaryRole implements AutoCloseable {
      * @param io                where chunk reads and host calls run
      * @param reader            reads chunks (through the instance's chunk cache, under its send-rate cap)
      * @param prefetch          reads ahead the chunks a primary will probably assign next ({@code mpft.prefetch})
+     * @param budget            the instance's bytes held for sending ({@code mpft.max-bytes-held})
+     * @param connectionBytes   the share of one client connection ({@code mpft.max-bytes-in-flight})
+     * @param maxResends        how often a client may ask for one chunk again ({@code mpft.chunk-retries})
      */
     public SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort,
                          Bytes certificateSha256, List<InetAddress> acceptPrimaries, SecondaryTransfers registry,
-                         Executor io, ChunkReader reader, ChunkPrefetcher.Pool prefetch) {
+                         Executor io, ChunkReader reader, ChunkPrefetcher.Pool prefetch, SendBudget budget,
+                         long connectionBytes, int maxResends) {
+        this.budget = Objects.requireNonNull(budget, "budget");
+        this.connectionBytes = connectionBytes;
+        this.maxResends = maxResends;
         this.prefetch = Objects.requireNonNull(prefetch, "prefetch");
         this.secret = Objects.requireNonNull(secret, "secret");
         this.name = Objects.requireNonNull(name, "name");
@@ -235,7 +254,8 @@ public final class SecondaryRole implements AutoCloseable {
      */
     Serving attach(Bytes ticket, QuicChannel client, ChunkOutlet outlet) throws MpftException {
         SecondaryTransfers.Registered registered = registry.attach(ticket);
-        Serving s = new Serving(registered, client, outlet, reader, prefetch);
+        Serving s = new Serving(registered, client, outlet, reader, prefetch, budget.of(client, connectionBytes),
+                maxResends);
         Serving before = serving.put(new Key(registered.primary(), registered.transferId()), s);
         if (before != null) {
             before.close();
@@ -262,10 +282,12 @@ public final class SecondaryRole implements AutoCloseable {
      * The attached client asks for a chunk again (a NACK on this connection): served only when the
      * primary assigned it here.
      *
-     * @throws MpftException INVALID_TICKET for a chunk that was not assigned to this secondary
+     * @throws MpftException INVALID_TICKET for a chunk that was not assigned to this secondary, CHUNK_CORRUPTION
+     *                       when the client asked for it again more than {@code mpft.chunk-retries} times
      */
     void resend(Serving s, int chunk) throws MpftException {
         registry.checkAssigned(s.registered, chunk);
+        s.resends.askedAgain(chunk, s.registered + " on " + name);
         ClusterLinkHandler link = links.get(s.registered.primary());
         serve(s, chunk, link);
     }
@@ -301,15 +323,21 @@ public final class SecondaryRole implements AutoCloseable {
         registry.end(primary, transferId);
     }
 
+    /** Reads and sends {@code chunk} once the client connection's budget has its bytes. */
     private void serve(Serving s, int chunk, ClusterLinkHandler link) {
-        long transferId = s.registered.transferId();
         long started = System.nanoTime();
+        s.sends.submit(s.transfer.plan().length(chunk), lease -> readThenSend(s, chunk, link, lease, started));
+    }
+
+    private void readThenSend(Serving s, int chunk, ClusterLinkHandler link, SendBudget.Lease lease, long started) {
+        long transferId = s.registered.transferId();
         try {
             io.execute(() -> {
                 ChunkReader.ReadChunk read;
                 try {
                     read = s.reader.read(s.transfer, chunk, s.prefetcher);
                 } catch (IOException | RuntimeException e) {
+                    lease.close();
                     report(link, new ChunkError(transferId, chunk, ErrorCode.INTERNAL_ERROR, name
                             + " cannot read chunk " + chunk + " of " + s.registered.path() + ": " + e.getMessage()));
                     return;
@@ -318,21 +346,24 @@ public final class SecondaryRole implements AutoCloseable {
                     s.client.eventLoop().execute(() -> {
                         if (!s.client.isActive()) {
                             read.payload().release();
+                            lease.close();
                             report(link, new ChunkError(transferId, chunk, ErrorCode.SERVER_UNAVAILABLE,
                                     "the client of transfer " + transferId + " left " + name));
                             return;
                         }
                         s.sent(read.header());
-                        s.outlet.send(read.header(), read.payload(), () -> report(link, new ChunkError(transferId,
+                        s.outlet.send(read.header(), read.payload(), lease, () -> report(link, new ChunkError(transferId,
                                 chunk, ErrorCode.SERVER_UNAVAILABLE, name + " cannot open a stream to the client")));
                         report(link, new ChunkSent(transferId, chunk, read.header().checksum(),
                                 read.header().encodedLength(), System.nanoTime() - started));
                     });
                 } catch (RejectedExecutionException e) {
                     read.payload().release();
+                    lease.close();
                 }
             });
         } catch (RejectedExecutionException e) {
+            lease.close();
             report(link, new ChunkError(transferId, chunk, ErrorCode.SERVER_UNAVAILABLE, name + " is shutting down"));
         }
     }

@@ -12,7 +12,8 @@ import org.mpft.protocol.ChunkHeader;
  * Writes one chunk on its own unidirectional stream: the {@link ChunkHeader}, then the payload in slices
  * while the stream is writable (quiche's stream capacity; netty would otherwise queue without limit),
  * then FIN. Owns the payload's reference and releases it exactly once: when the last slice is handed to
- * the stream, or when the stream goes away first.
+ * the stream, or when the stream goes away first. Owns the chunk's {@link SendBudget.Lease} too: marked
+ * written when QUIC accepted the last slice (its write completed), closed when the stream goes away first.
  */
 final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
 
@@ -20,17 +21,20 @@ final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
     static final int SLICE = 256 * 1024;
 
     private final ChunkHeader header;
+    private final SendBudget.Lease lease;
     private ByteBuf payload;
     private boolean headerWritten;
 
-    ChunkStreamWriter(ChunkHeader header, ByteBuf payload) {
+    ChunkStreamWriter(ChunkHeader header, ByteBuf payload, SendBudget.Lease lease) {
         this.header = header;
         this.payload = payload;
+        this.lease = lease;
     }
 
     /** Releases the payload when the stream could not be created (the handler never joined a pipeline). */
     void abandon() {
         releasePayload();
+        lease.close();
     }
 
     @Override
@@ -60,12 +64,14 @@ final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         releasePayload();
+        lease.close();
         ctx.fireChannelInactive();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         releasePayload();
+        lease.close();
     }
 
     private void writeMore(ChannelHandlerContext ctx) {
@@ -79,7 +85,7 @@ final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
             head.writeBytes(encoded);
             if (!payload.isReadable()) {
                 releasePayload();
-                ctx.writeAndFlush(head).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+                ctx.writeAndFlush(head).addListener((ChannelFutureListener) this::lastWriteDone).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
                 return;
             }
             ctx.write(head);
@@ -88,13 +94,22 @@ final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
             ByteBuf slice = payload.readRetainedSlice(Math.min(SLICE, payload.readableBytes()));
             if (!payload.isReadable()) {
                 releasePayload();
-                ctx.writeAndFlush(slice).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT)
+                ctx.writeAndFlush(slice).addListener((ChannelFutureListener) this::lastWriteDone).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT)
                         .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
                 return;
             }
             ctx.writeAndFlush(slice);
         }
         ctx.flush();
+    }
+
+    /** QUIC took the last byte (the chunk is written) or refused it (the stream failed): the lease ends either way. */
+    private void lastWriteDone(io.netty.channel.ChannelFuture write) {
+        if (write.isSuccess()) {
+            lease.written();
+        } else {
+            lease.close();
+        }
     }
 
     private void releasePayload() {

@@ -27,16 +27,17 @@ public final class QuicChunkOutlet implements ChunkOutlet {
     }
 
     @Override
-    public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+    public void send(ChunkHeader header, ByteBuf payload, SendBudget.Lease lease, Runnable onFailure) {
         TestHooks hooks = TestHooks.active();
         if (hooks != null && hooks.holdsChunks()) {
-            holdThenSend(header, payload, onFailure); // test only: held until a file exists
+            holdThenSend(header, payload, lease, onFailure); // test only: held until a file exists
             return;
         }
         if (hooks != null && (payload = hooks.beforeSend(header, payload)) == null) {
+            lease.close();
             return; // test only: a stalled path
         }
-        ChunkStreamWriter writer = new ChunkStreamWriter(header, payload);
+        ChunkStreamWriter writer = new ChunkStreamWriter(header, payload, lease);
         connection.createStream(QuicStreamType.UNIDIRECTIONAL, writer).addListener(f -> {
             if (f.isSuccess()) {
                 QuicStreamChannel stream = (QuicStreamChannel) f.getNow();
@@ -59,13 +60,14 @@ public final class QuicChunkOutlet implements ChunkOutlet {
     }
 
     /** Test only ({@link TestHooks#holdsChunks()}): sends the chunk after the hold, unless it was aborted meanwhile. */
-    private void holdThenSend(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+    private void holdThenSend(ChunkHeader header, ByteBuf payload, SendBudget.Lease lease, Runnable onFailure) {
         long abortsBefore = aborts;
         connection.eventLoop().schedule(() -> {
             if (connection.isActive() && aborts == abortsBefore) {
-                send(header, payload, onFailure);
+                send(header, payload, lease, onFailure);
             } else {
                 payload.release();
+                lease.close();
             }
         }, TestHooks.HOLD_RECHECK_MILLIS, TimeUnit.MILLISECONDS);
     }

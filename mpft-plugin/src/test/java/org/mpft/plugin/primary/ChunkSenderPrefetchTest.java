@@ -51,7 +51,8 @@ class ChunkSenderPrefetchTest {
 
     private final ChunkOutlet outlet = new ChunkOutlet() {
         @Override
-        public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        public void send(ChunkHeader header, ByteBuf payload, org.mpft.plugin.send.SendBudget.Lease lease,
+                         Runnable onFailure) {
             sent.add(header);
             payloads.add(payload);
         }
@@ -82,7 +83,8 @@ class ChunkSenderPrefetchTest {
         ChunkReader reader = Pipelines.reader(allocator());
         ChunkPrefetcher prefetcher = new ChunkPrefetcher.Pool(aheadQueue::add, budget, 3).forPath(reader, transfer);
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, Runnable::run,
-                Runnable::run, 2, (c, e) -> { throw new AssertionError(c + ": " + e); }, prefetcher);
+                Runnable::run, 2, (c, e) -> { throw new AssertionError(c + ": " + e); }, prefetcher,
+                new org.mpft.plugin.send.SendBudget(Long.MAX_VALUE / 2).connection(Long.MAX_VALUE / 2));
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
 
@@ -130,7 +132,8 @@ class ChunkSenderPrefetchTest {
         ChunkReader reader = Pipelines.reader(allocator());
         ChunkPrefetcher prefetcher = new ChunkPrefetcher.Pool(aheadQueue::add, budget, 2).forPath(reader, transfer);
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, ioQueue::add,
-                Runnable::run, 1, (c, e) -> { throw new AssertionError(c + ": " + e); }, prefetcher);
+                Runnable::run, 1, (c, e) -> { throw new AssertionError(c + ": " + e); }, prefetcher,
+                new org.mpft.plugin.send.SendBudget(Long.MAX_VALUE / 2).connection(Long.MAX_VALUE / 2));
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
         runAll(ioQueue);
@@ -156,7 +159,8 @@ class ChunkSenderPrefetchTest {
         ChunkReader reader = Pipelines.reader(allocator());
         ChunkPrefetcher prefetcher = new ChunkPrefetcher.Pool(queue::add, budget, 4).forPath(reader, transfer);
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, Runnable::run,
-                Runnable::run, 2, (c, e) -> { }, prefetcher);
+                Runnable::run, 2, (c, e) -> { }, prefetcher,
+                new org.mpft.plugin.send.SendBudget(Long.MAX_VALUE / 2).connection(Long.MAX_VALUE / 2));
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
         runAll(queue);

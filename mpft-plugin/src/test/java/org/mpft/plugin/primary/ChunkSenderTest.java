@@ -36,6 +36,10 @@ class ChunkSenderTest {
     /** The resends of one chunk the coordinators of these tests allow before the transfer fails. */
     private static final int RESENDS = 16;
 
+    /** A send budget these tests never reach (the budget has tests of its own). */
+    private static final org.mpft.plugin.send.SendBudget UNBOUNDED =
+            new org.mpft.plugin.send.SendBudget(Long.MAX_VALUE / 2);
+
     private final List<Sent> sent = new ArrayList<>();
     private final List<String> failures = new ArrayList<>();
     private int aborts;
@@ -45,7 +49,8 @@ class ChunkSenderTest {
 
     private final ChunkOutlet outlet = new ChunkOutlet() {
         @Override
-        public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        public void send(ChunkHeader header, ByteBuf payload, org.mpft.plugin.send.SendBudget.Lease lease,
+                         Runnable onFailure) {
             sent.add(new Sent(header, payload, onFailure));
         }
 
@@ -69,7 +74,7 @@ class ChunkSenderTest {
                 new ChunkPlan(data.length, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
         return new ChunkSender("primary", transfer, coordinator, Pipelines.reader(PooledByteBufAllocator.DEFAULT),
                 outlet, Runnable::run, Runnable::run, window, (chunk, e) -> failures.add(chunk + ": " + e.getMessage()),
-                null);
+                null, UNBOUNDED.connection(Long.MAX_VALUE / 2));
     }
 
     @Test
@@ -191,7 +196,8 @@ class ChunkSenderTest {
             }
         });
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator, reader, outlet, Runnable::run,
-                loop::add, 2, (c, e) -> failures.add(c + ""), null);
+                loop::add, 2, (c, e) -> failures.add(c + ""), null,
+                UNBOUNDED.connection(Long.MAX_VALUE / 2));
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
         assertThat(read).hasSize(2);
@@ -210,7 +216,8 @@ class ChunkSenderTest {
                 new ChunkPlan(2 * CHUNK, CHUNK), ChecksumAlgorithm.SHA256, System.nanoTime());
         ChunkSender sender = new ChunkSender("primary", transfer, coordinator,
                 Pipelines.reader(PooledByteBufAllocator.DEFAULT), outlet, Runnable::run, Runnable::run, 2,
-                (c, e) -> failures.add(c + ": " + e.getMessage()), null);
+                (c, e) -> failures.add(c + ": " + e.getMessage()), null,
+                UNBOUNDED.connection(Long.MAX_VALUE / 2));
         coordinator.addPath(sender);
         coordinator.start(new BitSet());
         assertThat(sent).extracting(s -> s.header().chunk()).containsExactly(0);

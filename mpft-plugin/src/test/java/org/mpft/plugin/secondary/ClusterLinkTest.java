@@ -103,7 +103,8 @@ class ClusterLinkTest {
         SecondaryTransfers registry = new SecondaryTransfers(SECRET, "sec-1", host.context(dir),
                 System::currentTimeMillis, Duration.ofMinutes(2), 16);
         role = new SecondaryRole(SECRET, "sec-1", "203.0.113.7", 7444, Bytes.of(identity.certificateSha256()),
-                acceptPrimaries, registry, io, Pipelines.reader(ChunkBuffers.ALLOCATOR), new ChunkPrefetcher.Pool(Runnable::run, new ChunkPrefetcher.Budget(0), 0));
+                acceptPrimaries, registry, io, Pipelines.reader(ChunkBuffers.ALLOCATOR), new ChunkPrefetcher.Pool(Runnable::run, new ChunkPrefetcher.Budget(0), 0),
+                new org.mpft.plugin.send.SendBudget(1L << 30), 1L << 28, 3);
         Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 QuicTls.serverContext(identity), settings,
                 new RetryTokens(() -> false, System::currentTimeMillis, new SecureRandom()),

@@ -44,7 +44,8 @@ class ChunkPrefetcherTest {
 
     private final ChunkOutlet outlet = new ChunkOutlet() {
         @Override
-        public void send(ChunkHeader header, ByteBuf payload, Runnable onFailure) {
+        public void send(ChunkHeader header, ByteBuf payload, org.mpft.plugin.send.SendBudget.Lease lease,
+                         Runnable onFailure) {
             sent.add(header);
             payloads.add(payload);
         }

@@ -1,0 +1,60 @@
+package org.mpft.client;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The chunk bytes one download buffers at once, over all its streams and servers: a chunk stream takes its
+ * chunk's length from here when its header arrives and gives it back when the chunk is written to disk or
+ * dropped ({@link DownloadEvent.ChunkArrived#release}). A stream that finds no bytes left stops reading (QUIC
+ * flow control then holds the server back) until bytes come back, which wakes it once. A chunk larger than
+ * the bound on its own is let through alone, so every chunk can arrive. Thread-safe; wake-ups run on the
+ * thread that gave bytes back, so they hand over to their own event loop.
+ */
+final class ReceiveBudget {
+
+    /** The bytes a download buffers at most: the server's default bytes in flight per connection. */
+    static final long DEFAULT_MAX_BYTES = 256L << 20;
+
+    private final long max;
+    private long held;
+    private final List<Runnable> wakeUps = new ArrayList<>();
+
+    /** @param maxBytes the most chunk bytes buffered at once */
+    ReceiveBudget(long maxBytes) {
+        if (maxBytes < 1) {
+            throw new IllegalArgumentException("maxBytes < 1");
+        }
+        this.max = maxBytes;
+    }
+
+    /**
+     * Takes {@code bytes}, or takes nothing and runs {@code wakeUp} once, later, when bytes come back.
+     *
+     * @return true when taken
+     */
+    synchronized boolean tryTake(int bytes, Runnable wakeUp) {
+        if (held > 0 && held + bytes > max) {
+            wakeUps.add(wakeUp);
+            return false;
+        }
+        held += bytes;
+        return true;
+    }
+
+    /** Gives {@code bytes} back and wakes the streams that waited. */
+    void give(int bytes) {
+        List<Runnable> wake;
+        synchronized (this) {
+            held -= bytes;
+            wake = new ArrayList<>(wakeUps);
+            wakeUps.clear();
+        }
+        wake.forEach(Runnable::run);
+    }
+
+    /** Bytes buffered now. */
+    synchronized long held() {
+        return held;
+    }
+}
