@@ -1,4 +1,4 @@
-package org.mpft.plugin.observe;
+package org.mpft.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

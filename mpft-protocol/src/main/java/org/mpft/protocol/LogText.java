@@ -1,4 +1,4 @@
-package org.mpft.plugin.observe;
+package org.mpft.protocol;
 
 /**
  * Makes a text that came from outside (a user name, a path, a client's agent string, a node name, an ERROR
