@@ -251,7 +251,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
             Principal principal = frame instanceof AuthPassword p
                     ? shared.authenticator().password(p)
                     : shared.authenticator().publicKey((AuthPublicKey) frame, challenge);
-            attempt.succeeded();
+            attempt.succeeded(); // login ok (the host's check; session limits are checked next, in loggedIn)
             onLoop(() -> loggedIn(principal));
         } catch (AuthenticationFailed | RuntimeException e) {
             attempt.failed();
