@@ -82,9 +82,10 @@ class LimitsIT {
     @Order(2)
     void sessionsPerUserAndInTotalAreLimitedAndFreedWhenTheyEnd() throws Exception {
         host.closeGate(); // from here on the downloads below stay open until the gate opens
+        // one after the other: a login of alice while another of hers from this address is checked is busy
         CompletableFuture<ErrorCode> a1 = CompletableFuture.supplyAsync(() -> heldDownload("alice", "1"), POOL);
-        CompletableFuture<ErrorCode> a2 = CompletableFuture.supplyAsync(() -> heldDownload("alice", "2"), POOL);
         awaitTransferStarted("alice", "held1.bin", a1);
+        CompletableFuture<ErrorCode> a2 = CompletableFuture.supplyAsync(() -> heldDownload("alice", "2"), POOL);
         awaitTransferStarted("alice", "held2.bin", a2);
         assertThat(a1).as("alice's first download held open").isNotDone();
         assertThat(a2).as("alice's second download held open").isNotDone();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import org.mpft.protocol.ChunkCodec;
 import org.mpft.protocol.Encoding;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.ProtocolException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +46,8 @@ final class ChunkDecoder implements AutoCloseable {
             codec.decode(encoding, arrived.payload().nioBuffer(), decoded.nioBuffer(0, length), length);
             decoded.writerIndex(length);
         } catch (ProtocolException | RuntimeException e) {
-            LOG.info("chunk {} from {} does not decode ({}): {}", arrived.header().chunk(), arrived.server(),
-                    encoding, e.getMessage());
+            LOG.info("chunk {} from {} does not decode ({}): {}", arrived.header().chunk(), LogText.quote(arrived.server()),
+                    encoding, LogText.quote(e.getMessage()));
             decoded.clear(); // empty: fails verification
         } finally {
             arrived.payload().release();

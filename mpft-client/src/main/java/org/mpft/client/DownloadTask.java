@@ -22,6 +22,7 @@ import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.protocol.Hello;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Nack;
@@ -161,7 +162,7 @@ final class DownloadTask implements Download, Runnable {
 
     /** Before a busy server is asked again on a new connection: shows "server busy", waits; a cancel ends it. */
     private void waitWhileBusy(long delayMs) throws MpftException, InterruptedException {
-        LOG.info("{} is busy; trying again in {} ms", request.server(), delayMs);
+        LOG.info("{} is busy; trying again in {} ms", LogText.quote(request.server()), delayMs);
         events.abandonAttempt(); // the refused connection's late events are dropped
         progress.status("server busy, retrying in " + (delayMs + 999) / 1000 + "s");
         notifyListener();
@@ -220,7 +221,7 @@ final class DownloadTask implements Download, Runnable {
         }
         try {
             if (chunks.restartReason() != null) {
-                LOG.info("starting {} over: {}", request.output(), chunks.restartReason());
+                LOG.info("starting {} over: {}", request.output(), LogText.quote(chunks.restartReason()));
             } else if (chunks.rejectedChunks() > 0) {
                 LOG.info("{} kept chunks of {} changed on disk; fetching them again", chunks.rejectedChunks(),
                         request.output());
@@ -303,13 +304,13 @@ final class DownloadTask implements Download, Runnable {
             if (verdict == SecondaryPaths.Verdict.DROPPED) {
                 droppedChunks++;
                 LOG.info("chunk {} of {} from {} dropped: too many chunks wait for the primary's digests", index,
-                        request.remotePath(), arrived.server());
+                        LogText.quote(request.remotePath()), LogText.quote(arrived.server()));
                 connection.send(new Nack(meta.transferId(), index, ErrorCode.STALE_FILE)); // fetched again
                 return;
             }
             if (verdict == SecondaryPaths.Verdict.STALE) {
                 LOG.info("chunk {} of {} from {} differs from the primary's copy; fetching it again", index,
-                        request.remotePath(), arrived.server());
+                        LogText.quote(request.remotePath()), LogText.quote(arrived.server()));
                 connection.send(new Nack(meta.transferId(), index, ErrorCode.STALE_FILE));
                 return;
             }
@@ -321,7 +322,7 @@ final class DownloadTask implements Download, Runnable {
                             + header.checksumAlgorithm() + " checksum " + count + " times");
                 }
                 LOG.info("chunk {} of {} from {} failed its checksum; fetching it again ({} of {})", index,
-                        request.remotePath(), arrived.server(), count, retries.allowed());
+                        LogText.quote(request.remotePath()), LogText.quote(arrived.server()), count, retries.allowed());
                 connection.send(new Nack(meta.transferId(), index, ErrorCode.CHUNK_CORRUPTION));
                 return;
             }
@@ -441,7 +442,7 @@ final class DownloadTask implements Download, Runnable {
         try {
             chunks.close();
         } catch (IOException e) {
-            LOG.warn("cannot save the partial download's state: {}", e.getMessage());
+            LOG.warn("cannot save the partial download's state: {}", LogText.quote(e.getMessage()));
         }
     }
 

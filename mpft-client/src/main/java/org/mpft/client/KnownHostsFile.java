@@ -17,6 +17,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.function.Consumer;
 import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -120,7 +121,7 @@ public final class KnownHostsFile implements HostKeyVerifier {
      * @param unknownServers what to do with a server the file does not list
      */
     public KnownHostsFile(Path file, UnknownServerPolicy unknownServers) {
-        this(file, unknownServers, notice -> LOG.info("{}", notice));
+        this(file, unknownServers, notice -> LOG.info("{}", LogText.quote(notice)));
     }
 
     /**
@@ -174,7 +175,7 @@ public final class KnownHostsFile implements HostKeyVerifier {
             if (vouchedBy != null) {
                 // the primary's word holds for the download it came with, never for a server the user names:
                 // nothing is written, so a primary cannot plant a pin for any host:port it likes
-                LOG.debug("secondary {} accepted for this download, vouched for by {}", hostAndPort, vouchedBy);
+                LOG.debug("secondary {} accepted for this download, vouched for by {}", LogText.quote(hostAndPort), LogText.quote(vouchedBy));
                 return;
             }
             if (unknownServers.trust(hostAndPort, certificateSha256.clone())) {

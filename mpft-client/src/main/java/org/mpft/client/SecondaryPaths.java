@@ -20,6 +20,7 @@ import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.protocol.Hello;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.SecondaryEndpoint;
@@ -184,7 +185,7 @@ final class SecondaryPaths implements AutoCloseable {
         }
         if (event instanceof Connected connected) {
             if (connected.error() != null) {
-                LOG.info("secondary {} is not used: {}", connected.server(), connected.error().getMessage());
+                LOG.info("secondary {} is not used: {}", LogText.quote(connected.server()), LogText.quote(connected.error().getMessage()));
                 lost.putIfAbsent(connected.server(), connected.error().getMessage());
             }
             return true;
@@ -193,15 +194,15 @@ final class SecondaryPaths implements AutoCloseable {
             DownloadEvent inner = secondary.event();
             if (inner instanceof DownloadEvent.ControlFrame control) {
                 if (control.frame() instanceof ErrorFrame error) {
-                    LOG.info("secondary {} refused: {} {}", secondary.server(), error.code(), error.message());
+                    LOG.info("secondary {} refused: {} {}", LogText.quote(secondary.server()), error.code(), LogText.quote(error.message()));
                     lost.putIfAbsent(secondary.server(), error.code() + ": " + error.message());
                     drop(secondary.server());
                 } else if (!(control.frame() instanceof ServerHello) && !(control.frame() instanceof Attached)) {
-                    LOG.info("secondary {} sent an unexpected {}", secondary.server(), control.frame().type());
+                    LOG.info("secondary {} sent an unexpected {}", LogText.quote(secondary.server()), control.frame().type());
                     drop(secondary.server());
                 }
             } else if (inner instanceof DownloadEvent.Failed failed) {
-                LOG.info("secondary {} is lost: {}", secondary.server(), failed.error().getMessage());
+                LOG.info("secondary {} is lost: {}", LogText.quote(secondary.server()), LogText.quote(failed.error().getMessage()));
                 lost.putIfAbsent(secondary.server(), failed.error().getMessage());
                 drop(secondary.server());
             }

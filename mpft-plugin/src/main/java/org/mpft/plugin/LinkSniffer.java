@@ -44,7 +44,12 @@ final class LinkSniffer extends ByteToMessageDecoder {
             cluster = false; // the session's codec refuses it with a proper error
         }
         if (cluster) {
-            session.servesClusterLink();
+            if (!session.servesClusterLink()) {
+                // over the budget of connections not logged in: closed as before any login
+                in.skipBytes(in.readableBytes());
+                stream.parent().close();
+                return;
+            }
             stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CLUSTER),
                     new ClusterLinkHandler((QuicChannel) stream.parent(), role));
         } else if (!session.acceptControlStream(stream)) {

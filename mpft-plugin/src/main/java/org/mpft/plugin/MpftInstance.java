@@ -36,6 +36,7 @@ import org.mpft.plugin.send.ChunkReader;
 import org.mpft.plugin.send.ChunkSource;
 import org.mpft.plugin.send.SendBudget;
 import org.mpft.plugin.send.SendRateLimiter;
+import org.mpft.plugin.session.LoginPool;
 import org.mpft.plugin.session.LoginThrottle;
 import org.mpft.plugin.session.PreLoginLimits;
 import org.mpft.plugin.session.SessionLimits;
@@ -66,6 +67,15 @@ final class MpftInstance implements AutoCloseable {
 
     /** The folder of the plugin's data folder that holds a primary's chunk digests ({@link DigestStore}). */
     static final String DIGESTS_FOLDER = "digests";
+
+    /**
+     * Threads that check logins with the host, apart from the I/O pool that reads chunks (password hashing
+     * is slow on purpose: a login flood must not stall downloads).
+     */
+    static final int LOGIN_THREADS = 2;
+
+    /** Logins waiting for a login thread; one more is answered busy (LIMIT_EXCEEDED) at once. */
+    static final int LOGIN_QUEUE = 64;
 
     /** The transport, the pools and the chunk cache's parts, in the order they close (after the others). */
     private final List<AutoCloseable> parts = new ArrayList<>();
@@ -101,6 +111,7 @@ final class MpftInstance implements AutoCloseable {
         ExecutorService io;
         ExecutorService digests;
         ExecutorService prefetch;
+        LoginPool login;
         try {
             transport = QuicTransport.create("mpft-quic", 1);
             parts.add(transport::close);
@@ -112,6 +123,8 @@ final class MpftInstance implements AutoCloseable {
             prefetch = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),
                     new DefaultThreadFactory("mpft-prefetch", true), new ThreadPoolExecutor.AbortPolicy());
             parts.add(prefetch::shutdownNow);
+            login = new LoginPool(LOGIN_THREADS, LOGIN_QUEUE, new DefaultThreadFactory("mpft-login", true));
+            parts.add(login);
         } catch (IllegalStateException | LinkageError e) {
             throw new ChannelStartException("cannot start QUIC: " + e.getMessage(), e);
         }
@@ -167,7 +180,7 @@ final class MpftInstance implements AutoCloseable {
                 settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
                 settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled()),
-                host.authenticator(), certificate, limits, host.fileAccess(), io, transfers, secondary);
+                host.authenticator(), certificate, limits, host.fileAccess(), io, login, transfers, secondary);
 
         PrimaryCluster links = cluster;
         chunks.metrics().readings(new InstanceReadings(settings.role().name().toLowerCase(Locale.ROOT),

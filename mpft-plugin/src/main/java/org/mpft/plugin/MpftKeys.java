@@ -44,7 +44,7 @@ public final class MpftKeys {
     public static final Setting<String> NAME = SettingParsers.name("mpft.name", "mpft",
             "This instance's name, shown to clients in progress lines and summaries.");
     public static final Setting<Integer> IO_THREADS = integer("mpft.io-threads", "2", 1, 64,
-            "Threads that read and hash chunks and call the host (logins, opening files).");
+            "Threads that read and hash chunks and call the host to open files (logins have their own pool).");
 
     public static final Setting<Path> TLS_CERTIFICATE = optionalPath("mpft.tls.certificate",
             "The administrator's own TLS certificate (PEM), optionally followed by its intermediate certificates,"
@@ -142,10 +142,10 @@ public final class MpftKeys {
     public static final Setting<Integer> MAX_SESSIONS_PER_USER = integer("mpft.max-sessions-per-user", "8",
             1, 100_000, "Live sessions of one user; more are refused at login with LIMIT_EXCEEDED.");
     public static final Setting<Integer> MAX_UNAUTHENTICATED = integer("mpft.max-unauthenticated", "128",
-            1, 100_000, "Connections that have not logged in yet, in all; more are closed at once.");
+            1, 100_000, "Connections that have not logged in yet, in all; more are answered busy (LIMIT_EXCEEDED).");
     public static final Setting<Integer> MAX_UNAUTHENTICATED_PER_SOURCE = integer(
             "mpft.max-unauthenticated-per-source", "16", 1, 100_000,
-            "Connections that have not logged in yet from one IPv4 address or IPv6 /64; more are closed at once.");
+            "Connections that have not logged in yet from one IPv4 address or IPv6 /64; more are answered busy.");
     public static final Setting<Duration> LOGIN_TIMEOUT = duration("mpft.login-timeout", "10s",
             Duration.ofMillis(100), Duration.ofMinutes(10),
             "A connection that has not sent its login (AUTH_*, or a secondary's ATTACH) this long after it was"

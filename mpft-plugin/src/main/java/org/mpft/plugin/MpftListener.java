@@ -90,8 +90,9 @@ final class MpftListener implements AutoCloseable {
 
     /**
      * Creates a session per connection and forgets it when the connection closes. A connection over the
-     * budget of connections not logged in (in all or from its source) is closed at once: it never reaches
-     * the sessions, so logged-in users are not disturbed.
+     * budget of connections not logged in (in all or from its source) gets a session that answers its HELLO
+     * with LIMIT_EXCEEDED (busy) and closes; when even the places for such answers are taken it is closed
+     * at once. Either way it never counts as a session, so logged-in users are not disturbed.
      */
     @ChannelHandler.Sharable
     private final class ConnectionInitializer extends ChannelInitializer<QuicChannel> {
@@ -99,7 +100,7 @@ final class MpftListener implements AutoCloseable {
         protected void initChannel(QuicChannel connection) {
             Session session = sessionParts.open(connection);
             if (session == null) {
-                LOG.warn("connection from {} refused: too many connections not logged in from it or in all ({}, {})",
+                LOG.warn("connection from {} closed: too many connections not logged in from it or in all ({}, {})",
                         connection.remoteSocketAddress(), MpftKeys.MAX_UNAUTHENTICATED_PER_SOURCE.key(),
                         MpftKeys.MAX_UNAUTHENTICATED.key());
                 connection.close();

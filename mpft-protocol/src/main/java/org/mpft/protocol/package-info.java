@@ -5,7 +5,8 @@
  * by {@link org.mpft.protocol.FrameCodec}); each chunk travels on its own unidirectional stream behind a
  * {@link org.mpft.protocol.ChunkHeader}. {@link org.mpft.protocol.ChunkPlan} cuts a file into chunks,
  * {@link org.mpft.protocol.ChecksumAlgorithm} checks them, {@link org.mpft.protocol.RemotePath} validates
- * names, and {@link org.mpft.protocol.ErrorCode} holds every error's wire value. {@code docs/PROTOCOL.md}
+ * names, {@link org.mpft.protocol.LogText} makes a text from the wire safe to log, and
+ * {@link org.mpft.protocol.ErrorCode} holds every error's wire value. {@code docs/PROTOCOL.md}
  * describes the bytes.
  */
 package org.mpft.protocol;

@@ -31,6 +31,7 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameType;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RegisterTransfer;
 import org.mpft.protocol.TransferRefused;
@@ -326,7 +327,7 @@ public final class ClusterLink implements AutoCloseable {
         lastProblem = problem;
         long delay = backoffMillis;
         backoffMillis = Math.min(MAX_BACKOFF.toMillis(), backoffMillis * 2);
-        LOG.debug("cluster link to {}: {}; next attempt in {} ms", target, problem, delay);
+        LOG.debug("cluster link to {}: {}; next attempt in {} ms", target, LogText.quote(problem), delay);
         EventLoop loop = transport.group().next();
         try {
             loop.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
@@ -355,7 +356,7 @@ public final class ClusterLink implements AutoCloseable {
                 handle(ctx, frame);
             } catch (MpftException e) {
                 lastProblem = e.getMessage();
-                LOG.warn("cluster link to secondary {} refused: {}", target, e.getMessage());
+                LOG.warn("cluster link to secondary {} refused: {}", target, LogText.quote(e.getMessage()));
                 ctx.writeAndFlush(ErrorFrame.of(e.code(), e.getMessage())).addListener(f -> connection.close());
             }
         }
@@ -364,7 +365,7 @@ public final class ClusterLink implements AutoCloseable {
             if (frame instanceof ErrorFrame error) {
                 lastProblem = "secondary said " + error.code() + ": " + error.message();
                 LOG.warn("cluster link to secondary {} refused by the secondary: {} {}", target, error.code(),
-                        error.message());
+                        LogText.quote(error.message()));
                 connection.close();
                 return;
             }
@@ -386,7 +387,7 @@ public final class ClusterLink implements AutoCloseable {
                     backoffMillis = MIN_BACKOFF.toMillis();
                     lastProblem = null;
                     LOG.info("cluster link to secondary {} ({}) up; clients reach it at {}:{}", target,
-                            handshake.peer(), welcome.advertiseHost(), welcome.advertisePort());
+                            LogText.quote(handshake.peer()), LogText.quote(welcome.advertiseHost()), welcome.advertisePort());
                     keepAlive((QuicStreamChannel) ctx.channel());
                     return;
                 }

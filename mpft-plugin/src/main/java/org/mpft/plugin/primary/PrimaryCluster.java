@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.RegisterTransfer;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TransportSettings;
@@ -126,7 +127,7 @@ public final class PrimaryCluster implements AutoCloseable {
             try {
                 sealed = ticket.seal(secret);
             } catch (IllegalArgumentException e) {
-                LOG.info("transfer {}: secondary {} left out: {}", transferId, link.target(), e.getMessage());
+                LOG.info("transfer {}: secondary {} left out: {}", transferId, link.target(), LogText.quote(e.getMessage()));
                 continue;
             }
             RegisterTransfer registration = new RegisterTransfer(transferId, user, path, size, mtime, chunkSize,

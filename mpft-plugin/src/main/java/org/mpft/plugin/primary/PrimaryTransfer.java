@@ -20,6 +20,7 @@ import org.mpft.protocol.Encoding;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Nack;
@@ -122,7 +123,7 @@ public final class PrimaryTransfer implements AutoCloseable {
                 endpoints));
         if (!registrations.isEmpty()) {
             LOG.info("transfer {}: {} secondaries serve too: {}", transfer.id(), registrations.size(),
-                    registrations.stream().map(PrimaryCluster.Registration::slotName).toList());
+                    LogText.quote(registrations.stream().map(PrimaryCluster.Registration::slotName).toList()));
         }
     }
 
@@ -162,7 +163,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         }
         state = State.SENDING;
         LOG.info("transfer {}: {} downloads {} ({} bytes, {} chunks of {}, {} already held) from {}", transfer.id(),
-                transfer.user().name(), transfer.path(), plan.fileSize(), chunkCount, plan.chunkSize(),
+                LogText.quote(transfer.user().name()), LogText.quote(transfer.path()), plan.fileSize(), chunkCount, plan.chunkSize(),
                 held.cardinality(), connection.remoteSocketAddress());
         shared.chunks().metrics().transferStarted();
         shared.chunks().track(transfer.id());
@@ -191,7 +192,7 @@ public final class PrimaryTransfer implements AutoCloseable {
             checkTransfer(nack.transferId());
             checkChunk(nack.chunk());
             LOG.info("transfer {}: client rejected chunk {} of {} ({}), sending it again", transfer.id(),
-                    nack.chunk(), transfer.path(), nack.reason());
+                    nack.chunk(), LogText.quote(transfer.path()), LogText.quote(nack.reason()));
             coordinator.nacked(nack.chunk(), nack.reason());
             return false;
         }
@@ -203,7 +204,7 @@ public final class PrimaryTransfer implements AutoCloseable {
             }
             long nanos = Math.max(1, System.nanoTime() - transfer.startNanos());
             LOG.info("transfer {}: {} done, {} bytes sent in {} ms ({} MB/s), client sha256 {}", transfer.id(),
-                    transfer.path(), sender.bytesSent(), nanos / 1_000_000,
+                    LogText.quote(transfer.path()), sender.bytesSent(), nanos / 1_000_000,
                     String.format(Locale.ROOT, "%.1f", sender.bytesSent() * 1e3 / nanos), done.sha256().hex());
             secondaries.logAssigned();
             end("done", true);
@@ -211,7 +212,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         }
         if (frame instanceof Cancel cancel) {
             checkTransfer(cancel.transferId());
-            LOG.info("transfer {}: {} cancelled by the client after {} of {} chunks", transfer.id(), transfer.path(),
+            LOG.info("transfer {}: {} cancelled by the client after {} of {} chunks", transfer.id(), LogText.quote(transfer.path()),
                     coordinator.settledCount(), coordinator.chunkCount());
             end("cancelled", false);
             return true;
@@ -223,10 +224,10 @@ public final class PrimaryTransfer implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
-        LOG.warn("transfer {}: cannot send chunk {} of {}: {}", transfer.id(), chunk, transfer.path(),
-                cause.toString());
+        LOG.warn("transfer {}: cannot send chunk {} of {}: {}", transfer.id(), chunk, LogText.quote(transfer.path()),
+                LogText.quote(cause.toString()));
         control.fail(ErrorCode.INTERNAL_ERROR, "the server cannot read chunk " + chunk + " of " + transfer.path()
-                + ": " + cause.getMessage());
+                + " (the server's log says why)");
     }
 
     // ---- the end ----
@@ -235,7 +236,7 @@ public final class PrimaryTransfer implements AutoCloseable {
     public void connectionClosed() {
         if (state == State.SENDING) {
             LOG.info("transfer {}: {} ended with the connection after {} of {} chunks", transfer.id(),
-                    transfer.path(), coordinator.settledCount(), coordinator.chunkCount());
+                    LogText.quote(transfer.path()), coordinator.settledCount(), coordinator.chunkCount());
         }
         close();
     }

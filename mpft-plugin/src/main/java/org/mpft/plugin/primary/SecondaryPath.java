@@ -3,6 +3,7 @@ package org.mpft.plugin.primary;
 import java.util.function.Consumer;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.SendChunk;
 import org.slf4j.Logger;
@@ -76,7 +77,7 @@ final class SecondaryPath implements ChunkCoordinator.DroppablePath {
         }
         for (int chunk = coordinator.next(this); chunk >= 0; chunk = coordinator.next(this)) {
             if (!registration.link().send(new SendChunk(transferId, chunk, plan.offset(chunk), plan.length(chunk)))) {
-                LOG.info("transfer {}: the link to secondary {} is down", transferId, name());
+                LOG.info("transfer {}: the link to secondary {} is down", transferId, LogText.quote(name()));
                 onLinkLost.accept(this);
                 return;
             }

@@ -15,6 +15,7 @@ import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.EndTransfer;
 import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.transport.EventLoops;
 import org.slf4j.Logger;
@@ -143,7 +144,7 @@ final class TransferSecondaries {
                 continue;
             }
             LOG.info("transfer {}: chunk {} of {} from secondary {} timed out after {} ms; sending it again",
-                    transfer.id(), t.chunk(), transfer.path(), path.name(), t.timeoutMillis());
+                    transfer.id(), t.chunk(), LogText.quote(transfer.path()), LogText.quote(path.name()), t.timeoutMillis());
             try {
                 path.fail(t.chunk(), ErrorCode.CHUNK_TIMEOUT);
             } catch (MpftException e) {
@@ -212,8 +213,8 @@ final class TransferSecondaries {
         }
         if (digests.digest(sent.chunk()) != null && !digests.matches(sent.chunk(), sent.checksum())) {
             LOG.warn("transfer {}: secondary {} read chunk {} of {} with checksum {}, the primary's is {}: its copy "
-                    + "is stale; its chunks go to the other paths", transfer.id(), path.name(), sent.chunk(),
-                    transfer.path(), sent.checksum().hex(), Bytes.of(digests.digest(sent.chunk())).hex());
+                    + "is stale; its chunks go to the other paths", transfer.id(), LogText.quote(path.name()), sent.chunk(),
+                    LogText.quote(transfer.path()), sent.checksum().hex(), Bytes.of(digests.digest(sent.chunk())).hex());
             drop(path, ErrorCode.STALE_FILE, "its copy of the file differs (chunk " + sent.chunk() + ")");
         }
     }
@@ -223,8 +224,8 @@ final class TransferSecondaries {
         if (path == null) {
             return;
         }
-        LOG.info("transfer {}: secondary {} could not send chunk {}: {} {}", transfer.id(), path.name(),
-                error.chunk(), error.code(), error.message());
+        LOG.info("transfer {}: secondary {} could not send chunk {}: {} {}", transfer.id(), LogText.quote(path.name()),
+                error.chunk(), error.code(), LogText.quote(error.message()));
         try {
             path.fail(error.chunk(), error.code());
         } catch (MpftException e) {
@@ -236,8 +237,8 @@ final class TransferSecondaries {
         if (closed || !coordinator.alive(path)) {
             return;
         }
-        LOG.info("transfer {}: secondary {} dropped from the transfer ({}: {})", transfer.id(), path.name(), code,
-                why);
+        LOG.info("transfer {}: secondary {} dropped from the transfer ({}: {})", transfer.id(), LogText.quote(path.name()), code,
+                LogText.quote(why));
         endOn(path.registration(), transfer.id());
         try {
             coordinator.dropPath(path, code);
@@ -255,7 +256,7 @@ final class TransferSecondaries {
     /** Logs the chunks each secondary was assigned (DONE). */
     void logAssigned() {
         for (SecondaryPath path : paths) {
-            LOG.info("transfer {}: secondary {} was assigned {} chunks", transfer.id(), path.name(),
+            LOG.info("transfer {}: secondary {} was assigned {} chunks", transfer.id(), LogText.quote(path.name()),
                     path.chunksAssigned());
         }
     }

@@ -15,6 +15,7 @@ import org.mpft.protocol.Attached;
 import org.mpft.protocol.Cancel;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.Frame;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Nack;
 import org.mpft.protocol.Open;
@@ -75,7 +76,7 @@ public final class AttachHandler extends ControlStreamHandler {
                         role.detach(s);
                     }
                 } catch (MpftException e) {
-                    LOG.info("attach from {} refused: {}", connection.remoteSocketAddress(), e.getMessage());
+                    LOG.info("attach from {} refused: {}", connection.remoteSocketAddress(), LogText.quote(e.getMessage()));
                     connection.eventLoop().schedule(() -> fail(e.code(), e.getMessage()),
                             failureDelay.toMillis(), TimeUnit.MILLISECONDS);
                 }

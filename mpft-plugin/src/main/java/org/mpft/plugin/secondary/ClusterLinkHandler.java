@@ -15,6 +15,7 @@ import org.mpft.protocol.EndTransfer;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RegisterTransfer;
 import org.mpft.protocol.SendChunk;
@@ -110,7 +111,7 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
                 int port = role.advertisePort() > 0 ? role.advertisePort()
                         : ((java.net.InetSocketAddress) connection.localSocketAddress()).getPort();
                 send(new ClusterWelcome(role.advertiseHost(), port, role.certificateSha256()));
-                LOG.info("cluster link from primary {} at {} accepted", handshake.peer(),
+                LOG.info("cluster link from primary {} at {} accepted", LogText.quote(handshake.peer()),
                         connection.remoteSocketAddress());
                 return;
             }
@@ -118,7 +119,7 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
                 // the primary checked our proof first and refused it: the two do not share a secret
                 closing = true;
                 LOG.warn("cluster link from {} ({}) refused: the handshake failed on the primary's side: {} {}",
-                        connection.remoteSocketAddress(), handshake.peer(), error.code(), error.message());
+                        connection.remoteSocketAddress(), LogText.quote(handshake.peer()), error.code(), LogText.quote(error.message()));
                 connection.close();
                 return;
             }
@@ -132,7 +133,7 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
         } else if (frame instanceof EndTransfer end) {
             role.endTransfer(handshake.peer(), end.transferId());
         } else if (frame instanceof ErrorFrame error) {
-            LOG.warn("primary {} reported {}: {}", handshake.peer(), error.code(), error.message());
+            LOG.warn("primary {} reported {}: {}", LogText.quote(handshake.peer()), error.code(), LogText.quote(error.message()));
         } else {
             throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type() + " on a cluster link");
         }
@@ -145,11 +146,11 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
                 try {
                     role.registry().register(primary, registration);
                     send(new TransferRegistered(registration.transferId()));
-                    LOG.info("transfer {} of primary {} registered: {} reads {}", registration.transferId(), primary,
-                            registration.user(), registration.path());
+                    LOG.info("transfer {} of primary {} registered: {} reads {}", registration.transferId(), LogText.quote(primary),
+                            LogText.quote(registration.user()), LogText.quote(registration.path()));
                 } catch (MpftException e) {
-                    LOG.info("transfer {} of primary {} refused: {}", registration.transferId(), primary,
-                            e.getMessage());
+                    LOG.info("transfer {} of primary {} refused: {}", registration.transferId(), LogText.quote(primary),
+                            LogText.quote(e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause()));
                     send(new TransferRefused(registration.transferId(), e.code(), e.getMessage()));
                 }
             });
@@ -165,9 +166,9 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
         }
         closing = true;
         if (code == ErrorCode.CLUSTER_AUTH_FAILED) {
-            LOG.warn("cluster link from {} refused: {}", connection.remoteSocketAddress(), message);
+            LOG.warn("cluster link from {} refused: {}", connection.remoteSocketAddress(), LogText.quote(message));
         } else {
-            LOG.warn("cluster link from {} closed: {}: {}", connection.remoteSocketAddress(), code, message);
+            LOG.warn("cluster link from {} closed: {}: {}", connection.remoteSocketAddress(), code, LogText.quote(message));
         }
         send(ErrorFrame.of(code, message));
         connection.eventLoop().schedule(() -> {
@@ -189,7 +190,7 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
     public void channelInactive(ChannelHandlerContext context) {
         if (up) {
             role.linkDown(handshake.peer(), this);
-            LOG.info("cluster link from primary {} closed", handshake.peer());
+            LOG.info("cluster link from primary {} closed", LogText.quote(handshake.peer()));
         }
         connection.close();
         context.fireChannelInactive();

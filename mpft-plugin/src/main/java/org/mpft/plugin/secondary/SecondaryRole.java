@@ -25,6 +25,7 @@ import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.ClientAttached;
 import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.SendChunk;
 import org.slf4j.Logger;
@@ -125,7 +126,7 @@ public final class SecondaryRole implements AutoCloseable {
             }
             if (chunks.sum() > 0) {
                 LOG.info("{} served: chunks={} compressed={} bytes={} wire={} prefetched={} prefetch-hits={} codec={}",
-                        registered, chunks.sum(), compressed.sum(), bytes.sum(), wire.sum(),
+                        LogText.quote(registered), chunks.sum(), compressed.sum(), bytes.sum(), wire.sum(),
                         prefetcher == null ? 0 : prefetcher.loaded(), prefetcher == null ? 0 : prefetcher.hits(),
                         reader.encoding());
             }
@@ -267,8 +268,8 @@ public final class SecondaryRole implements AutoCloseable {
             throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "the primary " + registered.primary()
                     + " of this transfer is not connected to " + name);
         }
-        LOG.info("client {} attached to {} for {} ({})", client.remoteSocketAddress(), registered, registered.user()
-                .name(), registered.path());
+        LOG.info("client {} attached to {} for {} ({})", client.remoteSocketAddress(), LogText.quote(registered), LogText.quote(registered.user()
+                .name()), LogText.quote(registered.path()));
         return s;
     }
 
@@ -337,9 +338,10 @@ public final class SecondaryRole implements AutoCloseable {
                 try {
                     read = s.reader.read(s.transfer, chunk, s.prefetcher);
                 } catch (IOException | RuntimeException e) {
+                    LOG.warn("transfer {}: cannot read chunk {}: {}", transferId, chunk, LogText.quote(e));
                     lease.close();
                     report(link, new ChunkError(transferId, chunk, ErrorCode.INTERNAL_ERROR, name
-                            + " cannot read chunk " + chunk + " of " + s.registered.path() + ": " + e.getMessage()));
+                            + " cannot read chunk " + chunk + " of " + s.registered.path()));
                     return;
                 }
                 try {

@@ -355,8 +355,8 @@ public final class SecondaryTransfers implements AutoCloseable {
         } catch (InvalidPath e) {
             throw new MpftException(ErrorCode.INVALID_PATH, "invalid path on " + name + ": " + path);
         } catch (HostException | IOException | RuntimeException e) {
-            throw new MpftException(ErrorCode.INTERNAL_ERROR, "cannot open " + path + " on " + name + ": "
-                    + e.getMessage(), e);
+            throw new MpftException(ErrorCode.INTERNAL_ERROR, "cannot open " + path + " on " + name
+                    + " (its log says why)", e);
         }
     }
 

@@ -2,10 +2,12 @@ package org.mpft.plugin.session;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
@@ -17,8 +19,15 @@ import java.util.function.LongSupplier;
  * against many users from one address. A key forgets its failures {@code forgetAfter} after its last
  * one; a good login clears its user's count (not its address's: one account must not unlock guessing
  * against all others). Memory is bounded: at most {@code maxKeys} keys, the least recently failed
- * dropped first. Thread-safe; time comes from a {@link LongSupplier} of nanoseconds (a fake clock in
- * tests).
+ * dropped first.
+ *
+ * <p>A login is checked through {@link #begin}: it is refused when its user or source is locked, and also
+ * (as busy) when a login of the same user from the same source is still being checked by the host, so
+ * parallel connections cannot each get a guess in before the first failure locks them out. An
+ * {@link Attempt} counts as a failure unless {@link Attempt#succeeded()} is called: the failure is recorded
+ * in the same step that ends the attempt, so the next login of that user from that source already sees the
+ * lock. Sources are IPv4 addresses and IPv6 /64 prefixes ({@link PreLoginLimits#sourceKey}). Thread-safe;
+ * time comes from a {@link LongSupplier} of nanoseconds (a fake clock in tests).
  */
 public final class LoginThrottle {
 
@@ -36,6 +45,8 @@ public final class LoginThrottle {
     private final LongAdder successes = new LongAdder();
     private final LongAdder failures = new LongAdder();
     private final LongAdder locked = new LongAdder();
+    /** The user+source pairs whose login the host is checking now (at most one each). */
+    private final Set<String> inProgress = new HashSet<>();
 
     /** Failures of one key and when it may try again. */
     private static final class Entry {
@@ -64,6 +75,93 @@ public final class LoginThrottle {
         this.maxKeys = maxKeys;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
+
+    /** What {@link #begin} decided for one login. */
+    public sealed interface Start permits Locked, Busy, Attempt {
+    }
+
+    /**
+     * Refused: the user or the source failed too often.
+     *
+     * @param remaining how long the lock still lasts
+     */
+    public record Locked(Duration remaining) implements Start {
+    }
+
+    /** Refused for now: a login of the same user from the same source is being checked. */
+    public record Busy() implements Start {
+    }
+
+    /**
+     * Starts a login of {@code user} from {@code source}: refused while either is locked or while another
+     * login of the pair is in progress, else an {@link Attempt} the caller must end once (it counts as a
+     * failure unless it succeeded or was abandoned before the host was asked).
+     */
+    public synchronized Start begin(String user, InetAddress source) {
+        Duration wait = waitFor(user, source);
+        if (!wait.isZero()) {
+            return new Locked(wait);
+        }
+        String pair = userKey(user) + "|" + addressKey(source);
+        if (!inProgress.add(pair)) {
+            return new Busy();
+        }
+        return new Attempt(user, source, pair);
+    }
+
+    /** Logins in progress now (for tests). */
+    synchronized int inProgress() {
+        return inProgress.size();
+    }
+
+    /**
+     * One login being checked by the host. It ends once: {@link #succeeded()} (the host said OK),
+     * {@link #abandoned()} (the host was never asked), or {@link #failed()} (anything else, the default).
+     */
+    public final class Attempt implements Start {
+        private final String user;
+        private final InetAddress source;
+        private final String pair;
+        private boolean ended;
+
+        private Attempt(String user, InetAddress source, String pair) {
+            this.user = user;
+            this.source = source;
+            this.pair = pair;
+        }
+
+        /** The host accepted the login: the user's failures are forgotten. */
+        public void succeeded() {
+            end(Outcome.OK);
+        }
+
+        /** The host refused the login, or its check failed: counted for the user and the source. */
+        public void failed() {
+            end(Outcome.FAILED);
+        }
+
+        /** The host was never asked (no room to check it): nothing is counted. */
+        public void abandoned() {
+            end(Outcome.NOT_TRIED);
+        }
+
+        private void end(Outcome outcome) {
+            synchronized (LoginThrottle.this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                inProgress.remove(pair);
+                switch (outcome) {
+                    case OK -> LoginThrottle.this.succeeded(user);
+                    case FAILED -> LoginThrottle.this.failed(user, source);
+                    case NOT_TRIED -> { }
+                }
+            }
+        }
+    }
+
+    private enum Outcome { OK, FAILED, NOT_TRIED }
 
     /**
      * How long a login of {@code user} from {@code source} must still wait; zero when it may be checked now.
@@ -179,7 +277,8 @@ public final class LoginThrottle {
         }
     }
 
+    /** A source's key: an IPv4 address, or an IPv6 /64 (one host usually owns a whole /64). */
     private static String addressKey(InetAddress source) {
-        return "a:" + (source == null ? "?" : source.getHostAddress());
+        return "a:" + (source == null ? "?" : PreLoginLimits.sourceKey(source));
     }
 }

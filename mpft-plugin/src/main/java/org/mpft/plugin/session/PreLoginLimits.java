@@ -14,7 +14,10 @@ import java.util.function.LongSupplier;
  * {@code maxPerSource} per source (an IPv4 address, an IPv6 /64), each given {@code loginTimeout} to log in.
  * A connection is admitted when it is made and releases its place when it logs in (then it counts against
  * the session limits instead) or closes; handshaken connections that never speak cannot fill the places
- * logged-in users need. Pure policy with the clock passed in; thread-safe.
+ * logged-in users need. A connection over the budget is not dropped unanswered: up to {@code maxTotal} of
+ * them at once get a {@link #admitRefused() refused place}, under the same deadline, so that the server can
+ * answer their HELLO with LIMIT_EXCEEDED (busy: a client waits and tries again) instead of leaving the
+ * client without an answer. Pure policy with the clock passed in; thread-safe.
  */
 public final class PreLoginLimits {
 
@@ -24,6 +27,7 @@ public final class PreLoginLimits {
     private final LongSupplier nanoClock;
     private final Map<Object, Integer> bySource = new HashMap<>();
     private int total;
+    private int refused;
 
     /**
      * @param maxTotal     the most connections not logged in, in all ({@code mpft.max-unauthenticated})
@@ -64,7 +68,29 @@ public final class PreLoginLimits {
             }
             total++;
         }
-        return new Admission(key, nanoClock.getAsLong() + loginTimeout.toNanos());
+        return new Admission(key, false, nanoClock.getAsLong() + loginTimeout.toNanos());
+    }
+
+    /**
+     * A place for a connection over the budget, to be told it is refused (it may not log in); it counts
+     * only against the places of refused connections ({@code maxTotal} of them).
+     *
+     * @return its place ({@link Admission#refused()} is true), or null when as many refused connections
+     *         are waiting already (the caller closes the connection at once)
+     */
+    public Admission admitRefused() {
+        synchronized (this) {
+            if (refused >= maxTotal) {
+                return null;
+            }
+            refused++;
+        }
+        return new Admission(null, true, nanoClock.getAsLong() + loginTimeout.toNanos());
+    }
+
+    /** Refused connections waiting for their answer. */
+    public synchronized int refused() {
+        return refused;
     }
 
     /** Connections admitted and not yet released, in all. */
@@ -100,10 +126,14 @@ public final class PreLoginLimits {
         if (source instanceof Inet6Address) {
             return new Prefix64(Arrays.copyOf(source.getAddress(), 8));
         }
-        return source;
+        return source.getHostAddress();
     }
 
-    private synchronized void release(Object key) {
+    private synchronized void release(Object key, boolean refusal) {
+        if (refusal) {
+            refused--;
+            return;
+        }
         total--;
         if (key != null) {
             bySource.computeIfPresent(key, (k, n) -> n <= 1 ? null : n - 1);
@@ -121,17 +151,33 @@ public final class PreLoginLimits {
         public int hashCode() {
             return Arrays.hashCode(prefix);
         }
+
+        @Override
+        public String toString() {
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < prefix.length; i += 2) {
+                text.append(Integer.toHexString(((prefix[i] & 0xff) << 8) | (prefix[i + 1] & 0xff))).append(':');
+            }
+            return text.append(":/64").toString();
+        }
     }
 
     /** One admitted connection's place; {@link #release()} frees it once (on login or close). */
     public final class Admission {
         private final Object key;
+        private final boolean refusal;
         private final long deadlineNanos;
         private boolean released;
 
-        private Admission(Object key, long deadlineNanos) {
+        private Admission(Object key, boolean refusal, long deadlineNanos) {
             this.key = key;
+            this.refusal = refusal;
             this.deadlineNanos = deadlineNanos;
+        }
+
+        /** True for a connection over the budget: it is answered LIMIT_EXCEEDED and may not log in. */
+        public boolean refused() {
+            return refusal;
         }
 
         /** Frees the place; idempotent. */
@@ -142,7 +188,7 @@ public final class PreLoginLimits {
                 }
                 released = true;
             }
-            PreLoginLimits.this.release(key);
+            PreLoginLimits.this.release(key, refusal);
         }
 
         /** True once released (logged in or closed). */

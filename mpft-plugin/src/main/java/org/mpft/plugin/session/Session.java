@@ -30,6 +30,7 @@ import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.protocol.FrameType;
 import org.mpft.protocol.Hello;
+import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Open;
 import org.mpft.protocol.ProtocolException;
@@ -48,9 +49,10 @@ import org.slf4j.LoggerFactory;
  * client sends ATTACH (its ticket) instead of logging in: the session hands the control stream to an
  * {@link AttachHandler}; AUTH_* is refused there (a secondary has no login), so OPEN is never reached. Until
  * AUTH_OK (or the hand-over of an ATTACH) the connection holds a place of the {@link PreLoginLimits} budget;
- * one that has not got there by {@code mpft.login-timeout} is closed. Host calls run on the I/O pool; every
- * state change happens on the connection's
- * event loop.
+ * one that has not got there by {@code mpft.login-timeout} is closed. A connection over that budget is
+ * answered LIMIT_EXCEEDED at its HELLO. Logins are checked on the {@link LoginPool} (one per user and source
+ * at a time, {@link LoginThrottle}), files opened on the I/O pool; every state change happens on the
+ * connection's event loop.
  */
 public final class Session extends ControlStreamHandler implements TransferControl {
 
@@ -100,9 +102,15 @@ public final class Session extends ControlStreamHandler implements TransferContr
      * The connection carries a primary's cluster link (a secondary's listener saw a cluster frame first): its
      * own handshake guards it, so it leaves the budget of connections not logged in and has no login
      * deadline. Called on the event loop.
+     *
+     * @return false when the connection came over the budget of connections not logged in (the caller closes it)
      */
-    public void servesClusterLink() {
+    public boolean servesClusterLink() {
+        if (admission.refused()) {
+            return false;
+        }
         leftPreLogin();
+        return true;
     }
 
     /** The connection logged in (or handed its ATTACH over): it leaves the budget of connections not logged in. */
@@ -154,6 +162,11 @@ public final class Session extends ControlStreamHandler implements TransferContr
 
     private void onHello(Hello hello) throws MpftException {
         SessionSettings settings = shared.settings();
+        if (admission.refused()) {
+            // over the budget of connections not logged in: told so in words the client retries on (busy)
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, settings.name() + " has too many connections that"
+                    + " have not logged in yet, from this address or in all; try again later");
+        }
         if (shared.limits().full()) {
             throw new MpftException(ErrorCode.LIMIT_EXCEEDED, settings.name()
                     + " serves " + settings.maxSessions() + " sessions at most; try again later");
@@ -169,7 +182,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
         features = hello.features() & (Features.MULTI_PATH | (settings.compression() ? Features.COMPRESSION : 0L));
         write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), features, challenge,
                 settings.name()));
-        LOG.debug("session from {}: {}", connection.remoteSocketAddress(), hello.agent());
+        LOG.debug("session from {}: {}", connection.remoteSocketAddress(), LogText.quote(hello.agent()));
     }
 
     private void onAuth(ChannelHandlerContext ctx, Frame frame) throws MpftException {
@@ -202,32 +215,55 @@ public final class Session extends ControlStreamHandler implements TransferContr
         // logins' password hashing) decides, and a failure closes the connection; the deadline is for silence
         loginDeadline.cancel(false);
         String name = frame instanceof AuthPassword p ? p.user() : ((AuthPublicKey) frame).user();
-        SessionLimits limits = shared.limits();
         InetAddress source = SessionLimits.address(connection.remoteSocketAddress());
-        long lockedMs = limits.throttle().waitFor(name, source).toMillis();
-        if (lockedMs > 0) {
-            // refused without asking the host: guessing goes no faster than the back-off
+        // the attempt is reserved before the host is asked: one per user and source at a time, a failure
+        // unless the host says OK
+        LoginThrottle.Start start = shared.limits().throttle().begin(name, source);
+        if (start instanceof LoginThrottle.Locked locked) {
+            long lockedMs = locked.remaining().toMillis();
+            // login locked: refused without asking the host, guessing goes no faster than the back-off
             LOG.warn("login of '{}' from {} refused: too many failed logins of this user or address ({} ms left)",
-                    SessionLimits.printable(name), connection.remoteSocketAddress(), lockedMs);
+                    LogText.quote(name), connection.remoteSocketAddress(), lockedMs);
             throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "authentication failed for user " + name + " on "
                     + shared.settings().name() + ": too many failed logins, try again in "
                     + ((lockedMs + 999) / 1000) + " s");
         }
-        blocking(() -> {
-            try {
-                Principal principal = frame instanceof AuthPassword p
-                        ? shared.authenticator().password(p)
-                        : shared.authenticator().publicKey((AuthPublicKey) frame, challenge);
-                onLoop(() -> loggedIn(principal));
-            } catch (AuthenticationFailed | RuntimeException e) {
-                limits.throttle().failed(name, source);
-                LOG.warn("login of '{}' from {} refused: {}", SessionLimits.printable(name),
-                        connection.remoteSocketAddress(), SessionLimits.printable(String.valueOf(e.getMessage())));
-                connection.eventLoop().schedule(() -> fail(ErrorCode.AUTHENTICATION_FAILED,
-                                "authentication failed for user " + name + " on " + shared.settings().name()),
-                        shared.settings().authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
-            }
-        });
+        if (start instanceof LoginThrottle.Busy) {
+            // login busy: the same user from the same source is being checked; not a failure, the client retries
+            LOG.warn("login of '{}' from {} refused: a login of this user from this address is in progress",
+                    LogText.quote(name), connection.remoteSocketAddress());
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, "a login of user " + name + " from this address is"
+                    + " in progress on " + shared.settings().name() + "; try again when it ends");
+        }
+        LoginThrottle.Attempt attempt = (LoginThrottle.Attempt) start;
+        if (!shared.login().offer(() -> check(frame, name, attempt))) {
+            attempt.abandoned();
+            LOG.warn("login of '{}' from {} refused: every login thread is busy and the login queue is full",
+                    LogText.quote(name), connection.remoteSocketAddress());
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, shared.settings().name()
+                    + " is checking too many logins; try again later");
+        }
+    }
+
+    /** Asks the host (on the login pool); the attempt counts as failed unless the host says OK. */
+    private void check(Frame frame, String name, LoginThrottle.Attempt attempt) {
+        try {
+            Principal principal = frame instanceof AuthPassword p
+                    ? shared.authenticator().password(p)
+                    : shared.authenticator().publicKey((AuthPublicKey) frame, challenge);
+            attempt.succeeded(); // login ok (the host's check; session limits are checked next, in loggedIn)
+            onLoop(() -> loggedIn(principal));
+        } catch (AuthenticationFailed | RuntimeException e) {
+            attempt.failed();
+            // login failed: counted for the user and the source
+            LOG.warn("login of '{}' from {} refused: {}", LogText.quote(name),
+                    connection.remoteSocketAddress(), LogText.quote(e.getMessage()));
+            connection.eventLoop().schedule(() -> fail(ErrorCode.AUTHENTICATION_FAILED,
+                            "authentication failed for user " + name + " on " + shared.settings().name()),
+                    shared.settings().authFailureDelay().toMillis(), TimeUnit.MILLISECONDS);
+        } finally {
+            attempt.failed(); // no-op once ended; an Error thrown by the host still counts as a failure
+        }
     }
 
     private void loggedIn(Principal principal) {
@@ -237,14 +273,14 @@ public final class Session extends ControlStreamHandler implements TransferContr
         SessionLimits limits = shared.limits();
         SessionLimits.UserSession entered = limits.enter(principal.name());
         if (entered == null && limits.full()) {
-            LOG.warn("login of '{}' from {} refused: {} sessions already", principal.name(),
+            LOG.warn("login of '{}' from {} refused: {} sessions already", LogText.quote(principal.name()),
                     connection.remoteSocketAddress(), shared.settings().maxSessions());
             fail(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " serves " + shared.settings().maxSessions()
                     + " sessions at most; try again later");
             return;
         }
         if (entered == null) {
-            LOG.warn("login of '{}' from {} refused: {} sessions already", principal.name(),
+            LOG.warn("login of '{}' from {} refused: {} sessions already", LogText.quote(principal.name()),
                     connection.remoteSocketAddress(), limits.maxSessionsPerUser());
             fail(ErrorCode.LIMIT_EXCEEDED, "user " + principal.name() + " already has " + limits.maxSessionsPerUser()
                     + " sessions on " + shared.settings().name() + " (mpft.max-sessions-per-user"
@@ -284,7 +320,8 @@ public final class Session extends ControlStreamHandler implements TransferContr
         if (state != State.OPENING) {
             return;
         }
-        LOG.info("{} may not download {}: {}", user.name(), path, e.getMessage());
+        LOG.info("{} may not download {}: {}", LogText.quote(user.name()), LogText.quote(path),
+                LogText.quote(e.getMessage()));
         state = State.OPEN;
         write(ErrorFrame.of(e.code(), e.getMessage()));
     }

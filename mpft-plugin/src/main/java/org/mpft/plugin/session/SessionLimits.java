@@ -146,24 +146,6 @@ public final class SessionLimits {
         }
     }
 
-    /**
-     * A client-supplied text made safe for one log line: control characters escaped, cut to 128
-     * characters (a user name can be 8 KiB of anything).
-     */
-    static String printable(String text) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length() && out.length() < 128; i++) {
-            char c = text.charAt(i);
-            if (Character.isISOControl(c) || Character.getType(c) == Character.FORMAT
-                    || c == '\u2028' || c == '\u2029') {
-                out.append(String.format("\\u%04x", (int) c));
-            } else {
-                out.append(c);
-            }
-        }
-        return text.length() > out.length() && out.length() >= 128 ? out + "..." : out.toString();
-    }
-
     /** The IP address of a peer's socket address, or null when it has none. */
     static InetAddress address(SocketAddress peer) {
         return peer instanceof InetSocketAddress inet ? inet.getAddress() : null;

@@ -1,9 +1,11 @@
 /**
  * A client's session on the control stream: {@link org.mpft.plugin.session.Session} runs HELLO, the login
  * ({@code SessionAuthenticator}: password or public-key signature, through the host's authenticator, under
- * the {@code LoginThrottle} back-off and the counts of logged-in sessions of
+ * the {@code LoginThrottle} back-off (one login per user and source at a time), on the bounded
+ * {@link org.mpft.plugin.session.LoginPool}, and the counts of logged-in sessions of
  * {@link org.mpft.plugin.session.SessionLimits}; until then a connection holds a place of the
- * {@link org.mpft.plugin.session.PreLoginLimits} budget, per source and in all, and is closed at the login deadline)
+ * {@link org.mpft.plugin.session.PreLoginLimits} budget, per source and in all, and is closed at the login deadline;
+ * one over that budget is answered busy at its HELLO)
  * and OPEN ({@code FileOpener}: the name rule, then the host's access rules, then the size limit). An opened
  * file becomes a primary transfer ({@code org.mpft.plugin.primary}); an ATTACH with a ticket, on a
  * secondary, hands the stream to the secondary's attach handler. {@link org.mpft.plugin.session.Sessions}

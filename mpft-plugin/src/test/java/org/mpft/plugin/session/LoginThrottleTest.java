@@ -103,6 +103,65 @@ class LoginThrottleTest {
         assertThat(t.size()).isZero();
     }
 
+    @Test
+    void oneLoginOfAUserFromASourceAtATimeTheOthersAreBusy() {
+        LoginThrottle t = throttle(3, 100);
+        LoginThrottle.Start first = t.begin("alice", a);
+        assertThat(first).isInstanceOf(LoginThrottle.Attempt.class);
+        // parallel connections of the same user from the same source: busy at once, the host is not asked
+        assertThat(t.begin("alice", a)).isInstanceOf(LoginThrottle.Busy.class);
+        assertThat(t.begin("alice", a)).isInstanceOf(LoginThrottle.Busy.class);
+        // another user from that source, the same user from another source: checked
+        assertThat(t.begin("bob", a)).isInstanceOf(LoginThrottle.Attempt.class);
+        assertThat(t.begin("alice", b)).isInstanceOf(LoginThrottle.Attempt.class);
+        ((LoginThrottle.Attempt) first).succeeded();
+        assertThat(t.begin("alice", a)).as("free again once the first ended").isInstanceOf(LoginThrottle.Attempt.class);
+    }
+
+    @Test
+    void anAttemptIsAFailureUnlessTheHostSaidOkAndTheNextOneSeesTheLock() {
+        LoginThrottle t = throttle(0, 100);
+        LoginThrottle.Attempt guess = (LoginThrottle.Attempt) t.begin("alice", a);
+        guess.failed();
+        guess.succeeded(); // ends once: a later call changes nothing
+        // the failure was recorded in the step that ended the attempt: the next parallel guess is locked
+        assertThat(t.begin("alice", a)).isEqualTo(new LoginThrottle.Locked(Duration.ofSeconds(1)));
+        assertThat(t.inProgress()).isZero();
+        advance(Duration.ofSeconds(1));
+        LoginThrottle.Attempt next = (LoginThrottle.Attempt) t.begin("alice", a);
+        assertThat(t.begin("alice", a)).as("one guess per lock window").isInstanceOf(LoginThrottle.Busy.class);
+        next.failed();
+        assertThat(t.begin("alice", a)).isEqualTo(new LoginThrottle.Locked(Duration.ofSeconds(2)));
+    }
+
+    @Test
+    void anAbandonedAttemptCountsNothingAndASucceededOneClearsTheUser() {
+        LoginThrottle t = throttle(0, 100);
+        ((LoginThrottle.Attempt) t.begin("alice", a)).abandoned();
+        assertThat(t.waitFor("alice", a)).isZero();
+        assertThat(t.size()).isZero();
+        t.failed("alice", b);
+        advance(Duration.ofSeconds(1));
+        ((LoginThrottle.Attempt) t.begin("alice", a)).succeeded();
+        assertThat(t.waitFor("alice", a)).isZero();
+        assertThat(t.inProgress()).isZero();
+    }
+
+    @Test
+    void ipv6SourcesAreOneSourcePerSlash64() {
+        LoginThrottle t = throttle(0, 100);
+        t.failed("mallory", address("2001:db8:1:2::1"));
+        // another address of the same /64: the same source
+        assertThat(t.waitFor("bob", address("2001:db8:1:2:ffff::9"))).isEqualTo(Duration.ofSeconds(1));
+        assertThat(t.begin("bob", address("2001:db8:1:2:abcd::1"))).isInstanceOf(LoginThrottle.Locked.class);
+        // another /64: another source
+        assertThat(t.waitFor("bob", address("2001:db8:1:3::1"))).isZero();
+        LoginThrottle.Attempt inFlight = (LoginThrottle.Attempt) t.begin("carol", address("2001:db8:9:9::1"));
+        assertThat(t.begin("carol", address("2001:db8:9:9::2"))).as("same user, same /64: busy")
+                .isInstanceOf(LoginThrottle.Busy.class);
+        inFlight.abandoned();
+    }
+
     private static InetAddress address(String ip) {
         try {
             return InetAddress.getByName(ip);

@@ -85,4 +85,23 @@ class PreLoginLimitsTest {
         now.addAndGet(Duration.ofSeconds(60).toNanos());
         assertThat(loggedIn.expired()).as("a logged-in connection has no deadline").isFalse();
     }
+
+    @Test
+    void connectionsOverTheBudgetGetBoundedRefusedPlacesThatAreFreedWhenTheyClose() throws Exception {
+        PreLoginLimits limits = limits(2, 2);
+        assertThat(limits.admit(ip("192.0.2.1"))).isNotNull();
+        assertThat(limits.admit(ip("192.0.2.1"))).isNotNull();
+        assertThat(limits.admit(ip("192.0.2.2"))).as("over the total").isNull();
+        PreLoginLimits.Admission refused = limits.admitRefused();
+        assertThat(refused.refused()).isTrue();
+        assertThat(refused.remaining()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(limits.admitRefused()).isNotNull();
+        assertThat(limits.admitRefused()).as("as many refused as the total budget, no more").isNull();
+        assertThat(limits.total()).as("refused places do not count as admitted").isEqualTo(2);
+        refused.release();
+        refused.release();
+        assertThat(limits.refused()).isEqualTo(1);
+        assertThat(limits.total()).isEqualTo(2);
+        assertThat(limits.admitRefused()).isNotNull();
+    }
 }
