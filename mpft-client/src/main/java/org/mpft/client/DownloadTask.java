@@ -20,8 +20,6 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
-import org.mpft.protocol.FrameCodec;
-import org.mpft.protocol.Hello;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Nack;
@@ -55,8 +53,6 @@ final class DownloadTask implements Download, Runnable {
     /** How long to wait for the server to close after DONE. */
     static final Duration DONE_GRACE = Duration.ofSeconds(1);
 
-    private static final String AGENT = "mpft-cli/" + version();
-
     private final QuicTransport transport;
     private final TransportSettings settings;
     private final DownloadRequest request;
@@ -72,6 +68,8 @@ final class DownloadTask implements Download, Runnable {
     private volatile boolean cancelled;
     private volatile Thread runner;
     private volatile boolean connecting;
+    /** The file changed during the first attempt: the partial download is not resumed but thrown away. */
+    private boolean startOver;
     private BitSet have = new BitSet();
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
@@ -153,8 +151,18 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult execute() throws MpftException, InterruptedException, IOException {
         long started = System.nanoTime();
-        return new BusyBackoff(request.busyWait(), Math::random).run(() -> attempt(started),
-                () -> currentChunks == null && !cancelled, this::waitWhileBusy, System::currentTimeMillis);
+        return ChangedFileRestart.run(() -> new BusyBackoff(request.busyWait(), Math::random).run(
+                () -> attempt(started), () -> currentChunks == null && !cancelled, this::waitWhileBusy,
+                System::currentTimeMillis), this::startOver, request.remotePath(), request.output());
+    }
+
+    /** The file changed on the server: the next attempt drops the partial download and the last one's events. */
+    private void startOver() {
+        events.abandonAttempt();
+        currentChunks = null;
+        secondaries = null;
+        have = new BitSet();
+        startOver = true;
     }
 
     /** Before a busy server is asked again on a new connection: shows "server busy", waits; a cancel ends it. */
@@ -196,8 +204,7 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult converse(PrimaryConnection connection, long started)
             throws MpftException, InterruptedException, IOException {
-        connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH
-                | (request.compress() ? Features.COMPRESSION : 0L), AGENT));
+        connection.send(LoginFrames.hello(request.compress()));
         ServerHello hello = expect(ServerHello.class, null);
         connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
                 Bytes.of(connection.certificateSha256())));
@@ -210,7 +217,8 @@ final class DownloadTask implements Download, Runnable {
         ChunkManager chunks;
         try {
             chunks = ChunkManager.open(request.output(), new FileIdentity(request.server(), request.remotePath(),
-                    meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume(), FreeSpace.FILE_STORE,
+                    meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume() && !startOver,
+                    FreeSpace.FILE_STORE,
                     FlushTimer.DAEMON, LocalUser.PROCESS);
         } catch (IOException e) {
             throw new MpftException(DownloadErrors.ioCode(e), "cannot write " + request.output() + ": "
@@ -233,8 +241,8 @@ final class DownloadTask implements Download, Runnable {
             verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
                     request.compress() && Features.has(meta.features(), Features.COMPRESSION));
             if (!meta.secondaries().isEmpty()) {
-                secondaries = new SecondaryPaths(transport, settings, request, meta, events::add, () -> verifier,
-                        CONNECT_TIMEOUT);
+                secondaries = new SecondaryPaths(transport, settings, request, meta, events.attemptSink(),
+                        () -> verifier, CONNECT_TIMEOUT);
                 for (String server : secondaries.servers()) {
                     progress.addPath(server, "secondary");
                 }
@@ -364,7 +372,7 @@ final class DownloadTask implements Download, Runnable {
         }
         Frame frame = ((DownloadEvent.ControlFrame) event).frame();
         if (frame instanceof ErrorFrame error) {
-            throw serverError(error);
+            throw DownloadErrors.server(request, error);
         }
         throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent an unexpected "
                 + frame.type() + " frame during the transfer of " + request.remotePath());
@@ -407,16 +415,8 @@ final class DownloadTask implements Download, Runnable {
         }
     }
 
-    private MpftException serverError(ErrorFrame error) {
-        return new MpftException(error.code(), DownloadErrors.describe(request.server(), request.remotePath(),
-                error.message()));
-    }
-
     private MpftException cancelledError(Meta meta) {
-        String kept = meta == null ? "" : "; " + have.cardinality() + " of " + meta.plan().chunkCount()
-                + " chunks are kept for a resume";
-        return new MpftException(ErrorCode.CANCELLED, "the download of " + request.remotePath() + " from "
-                + request.server() + " was cancelled" + kept);
+        return DownloadErrors.cancelled(request, meta, have.cardinality());
     }
 
     private void maybeNotify() {
@@ -441,10 +441,5 @@ final class DownloadTask implements Download, Runnable {
         } catch (IOException e) {
             LOG.warn("cannot save the partial download's state: {}", e.getMessage());
         }
-    }
-
-    private static String version() {
-        String v = DownloadTask.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

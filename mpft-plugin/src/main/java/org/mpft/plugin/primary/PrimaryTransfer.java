@@ -10,6 +10,7 @@ import java.util.Map;
 import org.mpft.plugin.observe.TransferLog;
 import org.mpft.plugin.schedule.ChunkStrategy;
 import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.FileChangedException;
 import org.mpft.plugin.send.QuicChunkOutlet;
 import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.Ack;
@@ -217,6 +218,13 @@ public final class PrimaryTransfer implements AutoCloseable {
 
     private void chunkFailed(int chunk, Exception cause) {
         if (state == State.CLOSED) {
+            return;
+        }
+        if (cause instanceof FileChangedException) {
+            // nothing read after the change was sent: the client starts the file over
+            LOG.info("transfer {}: {} changed while chunk {} was read; the transfer ends (FILE_CHANGED)",
+                    transfer.id(), transfer.path(), chunk);
+            control.fail(ErrorCode.FILE_CHANGED, cause.getMessage());
             return;
         }
         LOG.warn("transfer {}: cannot send chunk {} of {}: {}", transfer.id(), chunk, transfer.path(),

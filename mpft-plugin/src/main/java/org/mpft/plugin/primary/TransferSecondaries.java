@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mpft.plugin.cluster.ClusterLink;
+import org.mpft.plugin.send.FileChangedException;
 import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ChunkError;
@@ -108,6 +109,12 @@ final class TransferSecondaries {
             control.write(frame);
             coordinator.digestsUpTo(frontier);
         }), e -> whileOpen(() -> {
+            if (e instanceof FileChangedException) {
+                LOG.info("transfer {}: {} changed while its digests were computed; the transfer ends (FILE_CHANGED)",
+                        transfer.id(), transfer.path());
+                control.fail(ErrorCode.FILE_CHANGED, e.getMessage());
+                return;
+            }
             LOG.warn("transfer {}: cannot compute the digests of {} ({}); the secondaries stop serving it",
                     transfer.id(), transfer.path(), e.toString());
             for (SecondaryPath path : paths) {
@@ -225,6 +232,11 @@ final class TransferSecondaries {
         }
         LOG.info("transfer {}: secondary {} could not send chunk {}: {} {}", transfer.id(), path.name(),
                 error.chunk(), error.code(), error.message());
+        if (error.code() == ErrorCode.FILE_CHANGED) {
+            // the secondary's copy moved under it: nothing mixed was sent, and the file starts over as a whole
+            control.fail(ErrorCode.FILE_CHANGED, transfer.path() + " changed on the server while it was being sent");
+            return;
+        }
         try {
             path.fail(error.chunk(), error.code());
         } catch (MpftException e) {

@@ -5,6 +5,7 @@ import org.mpft.plugin.observe.TransferLog;
 import org.mpft.plugin.send.ChunkOutlet;
 import org.mpft.plugin.send.ChunkPrefetcher;
 import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.FileChangedException;
 import org.mpft.plugin.send.Transfer;
 
 import io.netty.handler.codec.quic.QuicChannel;
@@ -309,6 +310,9 @@ public final class SecondaryRole implements AutoCloseable {
                 ChunkReader.ReadChunk read;
                 try {
                     read = s.reader.read(s.transfer, chunk, s.prefetcher);
+                } catch (FileChangedException e) {
+                    report(link, new ChunkError(transferId, chunk, ErrorCode.FILE_CHANGED, e.getMessage()));
+                    return;
                 } catch (IOException | RuntimeException e) {
                     report(link, new ChunkError(transferId, chunk, ErrorCode.INTERNAL_ERROR, name
                             + " cannot read chunk " + chunk + " of " + s.registered.path() + ": " + e.getMessage()));
