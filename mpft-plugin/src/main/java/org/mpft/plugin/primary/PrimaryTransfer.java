@@ -91,7 +91,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         }
         long id = transfer.id();
         cluster.register(id, transfer.user().name(), transfer.path(), plan.fileSize(),
-                transfer.file().lastModifiedMillis(), plan.chunkSize(), transfer.checksum(),
+                transfer.file().lastModifiedMillis(), plan.chunkSize(), TransferSecondaries.SECONDARY_CHECKSUM,
                 compress ? shared.chunks().compression() : Encoding.RAW, secondaries::listenerFor)
                 .thenAccept(ok -> {
                     if (!onLoop(() -> registered(ok))) {

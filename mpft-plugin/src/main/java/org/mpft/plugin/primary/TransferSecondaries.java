@@ -12,6 +12,7 @@ import org.mpft.plugin.cluster.ClusterLink;
 import org.mpft.plugin.send.FileChangedException;
 import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.EndTransfer;
@@ -38,6 +39,12 @@ final class TransferSecondaries {
 
     /** How often the primary looks for secondaries' chunks that timed out, milliseconds. */
     static final long TIMEOUT_CHECK_MS = 250;
+
+    /**
+     * How secondaries' chunks are checked, whatever {@code mpft.checksum} says: the client compares each with
+     * the primary's digest, and only a cryptographic hash stops a secondary from forging bytes that pass.
+     */
+    static final ChecksumAlgorithm SECONDARY_CHECKSUM = ChecksumAlgorithm.SHA256;
 
     private final PrimaryTransfers shared;
     private final QuicChannel connection;
@@ -104,7 +111,7 @@ final class TransferSecondaries {
 
     private void startDigests() {
         digests = new DigestAhead(transfer.id(), transfer.user().name(), transfer.path(), transfer.file(),
-                transfer.plan(), transfer.checksum(), shared.digestStore());
+                transfer.plan(), SECONDARY_CHECKSUM, shared.digestStore());
         digests.start(shared.digestPool(), (frame, frontier) -> whileOpen(() -> {
             control.write(frame);
             coordinator.digestsUpTo(frontier);
