@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mpft.test.hold-chunks-until}); with that many chunks on the client's disk, the test rewrites two 10 MiB
  * regions in place (one the client already holds, one it has not got) and opens the gate. The server's next read
  * sees the file's identity moved and ends the transfer with FILE_CHANGED; the client starts the file over from
- * scratch and gets the rewritten version whole. Chunks are 1 MiB ({@link MultiPathHosts}).
+ * scratch and gets the rewritten version whole. A file rewritten between two runs with its size and mtime
+ * kept is caught by the server's digests of the chunks the client kept. Chunks are 1 MiB ({@link MultiPathHosts}).
  */
 @Timeout(180)
 class ChangingSourceIT {
@@ -74,6 +75,44 @@ class ChangingSourceIT {
         Run run = downloadWhileRewriting(primary, gate, 24);
         assertThat(primary.process().output()).contains("FILE_CHANGED");
         System.out.println("[ChangingSourceIT] multi-path: " + run);
+    }
+
+    @Test
+    void aFileRewrittenWithItsTimeSetBackBetweenTwoRunsIsNotResumedAsAMix() throws Exception {
+        // the first run is killed with 24 chunks kept; the file is then rewritten in place and its size and
+        // mtime are what the state file recorded, so only the server's digests of the kept chunks can tell
+        Path gate = work.resolve("release-chunks");
+        MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(), Map.of(), hold(gate, 24));
+        Path source = MultiPathHosts.randomFile(hosts.home(), "data/resumed.bin", CHUNKS * MIB, 62);
+        java.nio.file.attribute.FileTime mtime = Files.getLastModifiedTime(source);
+        Path out = Files.createDirectories(work.resolve("out")).resolve("resumed.bin");
+        Path state = Path.of(out + ".mpft-state");
+
+        MpftCli.Run killed = cli.run(List.of(), process -> {
+            MpftCli.awaitHeldChunks(process, state, 24);
+            assertThat(process.isAlive()).as("the download ended before the kill").isTrue();
+            process.destroyForcibly();
+            assertThat(process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }, get(primary, "data/resumed.bin", out));
+        assertThat(killed.exitCode()).as(killed.toString()).isEqualTo(137);
+        BitSet kept = heldChunks(state);
+        assertThat(kept.cardinality()).isGreaterThanOrEqualTo(REGION_CHUNKS);
+        int rewritten = 0;
+        for (int chunk = kept.nextSetBit(0); chunk >= 0 && rewritten < REGION_CHUNKS;
+                chunk = kept.nextSetBit(chunk + 1)) {
+            rewrite(source, chunk, 1);
+            rewritten++;
+        }
+        Files.setLastModifiedTime(source, mtime); // the same size and time as the kept part was of
+        Files.createFile(gate);
+
+        MpftCli.Run resumed = cli.run(get(primary, "data/resumed.bin", out));
+        assertThat(resumed.exitCode()).as(resumed + "\n" + primary.process().output()).isZero();
+        assertThat(MultiPathHosts.sha256(out)).isEqualTo(MultiPathHosts.sha256(source))
+                .isEqualTo(resumed.jsonString("sha256"));
+        assertThat(resumed.stderr()).contains("differs from the server's copy")
+                .contains("changed on the server during the download; starting it over");
+        assertThat(resumed.jsonNumber("resumedChunks")).isZero();
     }
 
     /** What a download while rewriting ended with: the chunks held when the file was rewritten. */

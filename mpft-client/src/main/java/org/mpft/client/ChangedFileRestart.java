@@ -39,8 +39,9 @@ final class ChangedFileRestart {
             if (e.code() != ErrorCode.FILE_CHANGED) {
                 throw e;
             }
+            LOG.info("{} changed on the server during the download; starting it over from scratch ({})", file,
+                    e.getMessage());
         }
-        LOG.info("{} changed on the server during the download; starting it over from scratch", file);
         startOver.run();
         try {
             return attempt.run();

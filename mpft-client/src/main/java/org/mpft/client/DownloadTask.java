@@ -13,6 +13,7 @@ import org.mpft.protocol.Ack;
 import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Cancel;
+import org.mpft.protocol.ChunkDigests;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Done;
@@ -65,6 +66,7 @@ final class DownloadTask implements Download, Runnable {
     private volatile ChunkVerifier verifier;
     private SecondaryPaths secondaries;
     private ChunkManager currentChunks;
+    private KeptChunkCheck kept;
     private volatile boolean cancelled;
     private volatile Thread runner;
     private volatile boolean connecting;
@@ -218,12 +220,12 @@ final class DownloadTask implements Download, Runnable {
         try {
             chunks = ChunkManager.open(request.output(), new FileIdentity(request.server(), request.remotePath(),
                     meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume() && !startOver,
-                    FreeSpace.FILE_STORE,
-                    FlushTimer.DAEMON, LocalUser.PROCESS);
+                    FreeSpace.FILE_STORE, FlushTimer.DAEMON, LocalUser.PROCESS);
         } catch (IOException e) {
             throw new MpftException(DownloadErrors.ioCode(e), "cannot write " + request.output() + ": "
                     + e.getMessage(), e);
         }
+        kept = new KeptChunkCheck(chunks::readBack, plan, chunks.held(), request.remotePath(), events.attemptSink());
         try {
             if (chunks.restartReason() != null) {
                 LOG.info("starting {} over: {}", request.output(), chunks.restartReason());
@@ -252,7 +254,7 @@ final class DownloadTask implements Download, Runnable {
                 secondaries.attachAll();
             }
             notifyListener();
-            while (!chunks.isComplete()) {
+            while (!chunks.isComplete() || kept.awaitingDigests()) {
                 // a cancel goes before chunks already queued: it stops the download now
                 DownloadEvent event = cancelled ? new DownloadEvent.Cancelled() : next();
                 if (event instanceof DownloadEvent.ChunkArrived chunk) {
@@ -262,6 +264,7 @@ final class DownloadTask implements Download, Runnable {
                 }
                 maybeNotify();
             }
+            kept.finish(); // the kept chunks are the server's, or FILE_CHANGED
             String sha256;
             try {
                 sha256 = chunks.finish();
@@ -280,7 +283,8 @@ final class DownloadTask implements Download, Runnable {
             if (secondaries != null) {
                 secondaries.close();
             }
-            closeQuietly(chunks);
+            kept.close();
+            chunks.closeQuietly();
         }
     }
 
@@ -350,9 +354,15 @@ final class DownloadTask implements Download, Runnable {
     }
 
     private void onOtherEvent(DownloadEvent event, PrimaryConnection connection, Meta meta) throws MpftException {
+        if (kept != null && event instanceof DownloadEvent.ControlFrame c && c.frame() instanceof ChunkDigests d) {
+            kept.onDigests(d);
+            if (secondaries == null) {
+                return;
+            }
+        }
         if (secondaries != null && connection != null && event instanceof DownloadEvent.External
                 || secondaries != null && connection != null && event instanceof DownloadEvent.ControlFrame control
-                && control.frame() instanceof org.mpft.protocol.ChunkDigests) {
+                && control.frame() instanceof ChunkDigests) {
             List<DownloadEvent.ChunkArrived> ready = new ArrayList<>();
             secondaries.handle(event, ready::add);
             for (DownloadEvent.ChunkArrived chunk : ready) {
@@ -432,14 +442,6 @@ final class DownloadTask implements Download, Runnable {
             listener.onProgress(progress.snapshot());
         } catch (RuntimeException e) {
             LOG.debug("progress listener failed", e);
-        }
-    }
-
-    private static void closeQuietly(ChunkManager chunks) {
-        try {
-            chunks.close();
-        } catch (IOException e) {
-            LOG.warn("cannot save the partial download's state: {}", e.getMessage());
         }
     }
 }

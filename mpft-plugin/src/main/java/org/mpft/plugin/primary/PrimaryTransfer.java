@@ -174,7 +174,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         coordinator.addPath(sender);
         secondaries.addPaths(coordinator);
         coordinator.start(held);
-        secondaries.started();
+        secondaries.started(held);
     }
 
     private boolean onTransferFrame(Frame frame) throws MpftException {

@@ -83,6 +83,18 @@ final class IdentityCheckedFile implements ReadableFile {
         }
     }
 
+    /**
+     * What tells this version of the file from another one of the same size and mtime (a file rewritten and
+     * its mtime set back): the change time and file key of the first look, taken now if it was not yet.
+     *
+     * @throws FileChangedException when the file moved already
+     */
+    String versionTag() throws IOException {
+        check();
+        FileIdentity first = opened;
+        return first.changed() + "/" + first.fileKey();
+    }
+
     @Override
     public void close() throws IOException {
         file.close();

@@ -32,6 +32,16 @@ public record Transfer(long id, Principal user, String path, ReadableFile file, 
         file = IdentityCheckedFile.of(file, path);
     }
 
+    /**
+     * The file's version beyond size and mtime (change time and file key, where the host has them), for keys of
+     * what is cached per file version: a file rewritten with its mtime set back is another version.
+     *
+     * @throws FileChangedException when the file moved since it was opened
+     */
+    public String version() throws java.io.IOException {
+        return ((IdentityCheckedFile) file).versionTag();
+    }
+
     /** Closes the file; safe to call more than once (the host's files close idempotently). */
     @Override
     public void close() {
