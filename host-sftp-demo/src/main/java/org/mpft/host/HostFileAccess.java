@@ -25,6 +25,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.mpft.api.AccessDenied;
 import org.mpft.api.FileAccess;
+import org.mpft.api.FileIdentity;
 import org.mpft.api.HostException;
 import org.mpft.api.Principal;
 import org.mpft.api.ReadableFile;
@@ -52,7 +53,7 @@ final class HostFileAccess implements FileAccess {
                 Set.of(StandardOpenOption.READ), !resolver.allowsHardLinks(), mtime);
         try {
             long size = channel.size();
-            return new ChannelFile(channel, size, mtime[0]);
+            return new ChannelFile(channel, real, size, mtime[0]);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -163,8 +164,17 @@ final class HostFileAccess implements FileAccess {
         }
     }
 
-    /** A {@link ReadableFile} over a {@link FileChannel}; size and time are those seen at open. */
-    private record ChannelFile(FileChannel channel, long size, long lastModifiedMillis) implements ReadableFile {
+    /**
+     * A {@link ReadableFile} over a {@link FileChannel}; size and time are those seen at open, the identity is
+     * that of the entry at the opened path now (a file replaced under its name has another file key).
+     */
+    private record ChannelFile(FileChannel channel, Path real, long size, long lastModifiedMillis)
+            implements ReadableFile {
+
+        @Override
+        public FileIdentity identity() throws IOException {
+            return FileIdentity.of(real);
+        }
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {

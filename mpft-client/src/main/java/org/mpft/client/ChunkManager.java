@@ -41,6 +41,8 @@ final class ChunkManager implements Closeable {
     /** Suffix of the partial data file. */
     static final String PART_SUFFIX = ".mpft-part";
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChunkManager.class);
+
     /** Suffix of the state file. */
     static final String STATE_SUFFIX = ".mpft-state";
 
@@ -313,6 +315,20 @@ final class ChunkManager implements Closeable {
                     channel.close();
                 }
             }
+        }
+    }
+
+    /** Reads part file bytes at {@code position} (positional, thread-safe; for {@link KeptChunkCheck}). */
+    int readBack(ByteBuffer dst, long position) throws IOException {
+        return channel.read(dst, position);
+    }
+
+    /** {@link #close()}, logging a failure to save the state instead of throwing it. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (IOException e) {
+            LOG.warn("cannot save the partial download's state: {}", e.getMessage());
         }
     }
 

@@ -10,8 +10,8 @@ import org.mpft.protocol.MpftException;
 
 /**
  * Checks chunks against the transfer's META: a header must name this transfer and a chunk of the plan
- * with its exact offset and length, the raw encoding and META's checksum algorithm; a payload must match
- * its checksum. Immutable and thread-safe.
+ * with its exact offset and length, the raw encoding and META's checksum algorithm (SHA-256 for chunks from
+ * secondaries, {@link #forSecondaries()}); a payload must match its checksum. Immutable and thread-safe.
  */
 final class ChunkVerifier {
 
@@ -37,6 +37,16 @@ final class ChunkVerifier {
         this.chunkCount = plan.chunkCount();
         this.algorithm = algorithm;
         this.file = file;
+    }
+
+    /**
+     * The verifier of chunks from secondaries: the same plan, but SHA-256 whatever META's algorithm. A
+     * secondary's chunk must equal the primary's SHA-256 digest (CHUNK_DIGESTS); with a CRC a malicious
+     * secondary could forge bytes that pass.
+     */
+    ChunkVerifier forSecondaries() {
+        return algorithm == ChecksumAlgorithm.SHA256 ? this
+                : new ChunkVerifier(transferId, plan, ChecksumAlgorithm.SHA256, file, compression);
     }
 
     /**

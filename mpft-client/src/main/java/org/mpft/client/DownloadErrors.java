@@ -2,6 +2,8 @@ package org.mpft.client;
 
 import java.io.IOException;
 import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
 
 /**
@@ -30,6 +32,19 @@ final class DownloadErrors {
         String message = String.valueOf(e.getMessage());
         return message.contains("No space left") || message.contains("Disk quota")
                 ? ErrorCode.INSUFFICIENT_SPACE : ErrorCode.INTERNAL_ERROR;
+    }
+
+    /** A server's ERROR frame as the download's failure, naming the server and the file. */
+    static MpftException server(DownloadRequest request, ErrorFrame error) {
+        return new MpftException(error.code(), describe(request.server(), request.remotePath(), error.message()));
+    }
+
+    /** The download was cancelled; after META ({@code meta} not null) it says how many chunks are kept. */
+    static MpftException cancelled(DownloadRequest request, Meta meta, int heldChunks) {
+        String kept = meta == null ? "" : "; " + heldChunks + " of " + meta.plan().chunkCount()
+                + " chunks are kept for a resume";
+        return new MpftException(ErrorCode.CANCELLED, "the download of " + request.remotePath() + " from "
+                + request.server() + " was cancelled" + kept);
     }
 
     /** {@code message}, followed by the file it concerns unless it names it already. */

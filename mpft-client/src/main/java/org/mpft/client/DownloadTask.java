@@ -13,6 +13,7 @@ import org.mpft.protocol.Ack;
 import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Cancel;
+import org.mpft.protocol.ChunkDigests;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Done;
@@ -20,8 +21,6 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
-import org.mpft.protocol.FrameCodec;
-import org.mpft.protocol.Hello;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
@@ -56,8 +55,6 @@ final class DownloadTask implements Download, Runnable {
     /** How long to wait for the server to close after DONE. */
     static final Duration DONE_GRACE = Duration.ofSeconds(1);
 
-    private static final String AGENT = "mpft-cli/" + version();
-
     private final QuicTransport transport;
     private final TransportSettings settings;
     private final DownloadRequest request;
@@ -72,9 +69,12 @@ final class DownloadTask implements Download, Runnable {
     private volatile ChunkVerifier verifier;
     private SecondaryPaths secondaries;
     private ChunkManager currentChunks;
+    private KeptChunkCheck kept;
     private volatile boolean cancelled;
     private volatile Thread runner;
     private volatile boolean connecting;
+    /** The file changed during the first attempt: the partial download is not resumed but thrown away. */
+    private boolean startOver;
     private BitSet have = new BitSet();
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
     private long lastProgressNanos;
@@ -156,8 +156,18 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult execute() throws MpftException, InterruptedException, IOException {
         long started = System.nanoTime();
-        return new BusyBackoff(request.busyWait(), Math::random).run(() -> attempt(started),
-                () -> currentChunks == null && !cancelled, this::waitWhileBusy, System::currentTimeMillis);
+        return ChangedFileRestart.run(() -> new BusyBackoff(request.busyWait(), Math::random).run(
+                () -> attempt(started), () -> currentChunks == null && !cancelled, this::waitWhileBusy,
+                System::currentTimeMillis), this::startOver, request.remotePath(), request.output());
+    }
+
+    /** The file changed on the server: the next attempt drops the partial download and the last one's events. */
+    private void startOver() {
+        events.abandonAttempt();
+        currentChunks = null;
+        secondaries = null;
+        have = new BitSet();
+        startOver = true;
     }
 
     /** Before a busy server is asked again on a new connection: shows "server busy", waits; a cancel ends it. */
@@ -199,8 +209,7 @@ final class DownloadTask implements Download, Runnable {
 
     private DownloadResult converse(PrimaryConnection connection, long started)
             throws MpftException, InterruptedException, IOException {
-        connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH
-                | (request.compress() ? Features.COMPRESSION : 0L), AGENT));
+        connection.send(LoginFrames.hello(request.compress()));
         ServerHello hello = expect(ServerHello.class, null);
         connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
                 Bytes.of(connection.certificateSha256())));
@@ -213,12 +222,13 @@ final class DownloadTask implements Download, Runnable {
         ChunkManager chunks;
         try {
             chunks = ChunkManager.open(request.output(), new FileIdentity(request.server(), request.remotePath(),
-                    meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume(), FreeSpace.FILE_STORE,
-                    FlushTimer.DAEMON, LocalUser.PROCESS);
+                    meta.size(), meta.mtimeMillis(), meta.chunkSize()), request.resume() && !startOver,
+                    FreeSpace.FILE_STORE, FlushTimer.DAEMON, LocalUser.PROCESS);
         } catch (IOException e) {
             throw new MpftException(DownloadErrors.ioCode(e), "cannot write " + request.output() + ": "
                     + e.getMessage(), e);
         }
+        kept = new KeptChunkCheck(chunks::readBack, plan, chunks.held(), request.remotePath(), events.attemptSink());
         try {
             if (chunks.restartReason() != null) {
                 LOG.info("starting {} over: {}", request.output(), LogText.quote(chunks.restartReason()));
@@ -236,8 +246,8 @@ final class DownloadTask implements Download, Runnable {
             verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
                     request.compress() && Features.has(meta.features(), Features.COMPRESSION));
             if (!meta.secondaries().isEmpty()) {
-                secondaries = new SecondaryPaths(transport, settings, request, meta, events::add, () -> verifier,
-                        budget, CONNECT_TIMEOUT);
+                secondaries = new SecondaryPaths(transport, settings, request, meta, events.attemptSink(),
+                        () -> verifier, budget, CONNECT_TIMEOUT);
                 for (String server : secondaries.servers()) {
                     progress.addPath(server, "secondary");
                 }
@@ -247,7 +257,7 @@ final class DownloadTask implements Download, Runnable {
                 secondaries.attachAll();
             }
             notifyListener();
-            while (!chunks.isComplete()) {
+            while (!chunks.isComplete() || kept.awaitingDigests()) {
                 // a cancel goes before chunks already queued: it stops the download now
                 DownloadEvent event = cancelled ? new DownloadEvent.Cancelled() : next();
                 if (event instanceof DownloadEvent.ChunkArrived chunk) {
@@ -257,6 +267,7 @@ final class DownloadTask implements Download, Runnable {
                 }
                 maybeNotify();
             }
+            kept.finish(); // the kept chunks are the server's, or FILE_CHANGED
             String sha256;
             try {
                 sha256 = chunks.finish();
@@ -275,7 +286,8 @@ final class DownloadTask implements Download, Runnable {
             if (secondaries != null) {
                 secondaries.close();
             }
-            closeQuietly(chunks);
+            kept.close();
+            chunks.closeQuietly();
         }
     }
 
@@ -345,9 +357,15 @@ final class DownloadTask implements Download, Runnable {
     }
 
     private void onOtherEvent(DownloadEvent event, PrimaryConnection connection, Meta meta) throws MpftException {
+        if (kept != null && event instanceof DownloadEvent.ControlFrame c && c.frame() instanceof ChunkDigests d) {
+            kept.onDigests(d);
+            if (secondaries == null) {
+                return;
+            }
+        }
         if (secondaries != null && connection != null && event instanceof DownloadEvent.External
                 || secondaries != null && connection != null && event instanceof DownloadEvent.ControlFrame control
-                && control.frame() instanceof org.mpft.protocol.ChunkDigests) {
+                && control.frame() instanceof ChunkDigests) {
             List<DownloadEvent.ChunkArrived> ready = new ArrayList<>();
             secondaries.handle(event, ready::add);
             for (DownloadEvent.ChunkArrived chunk : ready) {
@@ -367,7 +385,7 @@ final class DownloadTask implements Download, Runnable {
         }
         Frame frame = ((DownloadEvent.ControlFrame) event).frame();
         if (frame instanceof ErrorFrame error) {
-            throw serverError(error);
+            throw DownloadErrors.server(request, error);
         }
         throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent an unexpected "
                 + frame.type() + " frame during the transfer of " + request.remotePath());
@@ -410,16 +428,8 @@ final class DownloadTask implements Download, Runnable {
         }
     }
 
-    private MpftException serverError(ErrorFrame error) {
-        return new MpftException(error.code(), DownloadErrors.describe(request.server(), request.remotePath(),
-                error.message()));
-    }
-
     private MpftException cancelledError(Meta meta) {
-        String kept = meta == null ? "" : "; " + have.cardinality() + " of " + meta.plan().chunkCount()
-                + " chunks are kept for a resume";
-        return new MpftException(ErrorCode.CANCELLED, "the download of " + request.remotePath() + " from "
-                + request.server() + " was cancelled" + kept);
+        return DownloadErrors.cancelled(request, meta, have.cardinality());
     }
 
     private void maybeNotify() {
@@ -436,18 +446,5 @@ final class DownloadTask implements Download, Runnable {
         } catch (RuntimeException e) {
             LOG.debug("progress listener failed", e);
         }
-    }
-
-    private static void closeQuietly(ChunkManager chunks) {
-        try {
-            chunks.close();
-        } catch (IOException e) {
-            LOG.warn("cannot save the partial download's state: {}", LogText.quote(e.getMessage()));
-        }
-    }
-
-    private static String version() {
-        String v = DownloadTask.class.getPackage().getImplementationVersion();
-        return v == null ? "dev" : v;
     }
 }

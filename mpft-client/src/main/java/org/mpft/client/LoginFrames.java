@@ -8,12 +8,28 @@ import org.mpft.protocol.AuthPassword;
 import org.mpft.protocol.AuthPublicKey;
 import org.mpft.protocol.AuthSignedData;
 import org.mpft.protocol.Bytes;
+import org.mpft.protocol.Features;
+import org.mpft.protocol.FrameCodec;
+import org.mpft.protocol.Hello;
 import org.mpft.protocol.Frame;
 
-/** The AUTH frame for a download's {@link Credentials}. */
+/** The frames of a download's login: its HELLO, and the AUTH frame for its {@link Credentials}. */
 final class LoginFrames {
 
+    private static final String AGENT = "mpft-cli/" + version();
+
     private LoginFrames() {
+    }
+
+    /** HELLO with this protocol version, MULTI_PATH, COMPRESSION when {@code compress}, and the agent string. */
+    static Hello hello(boolean compress) {
+        return new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH | (compress ? Features.COMPRESSION : 0L),
+                AGENT);
+    }
+
+    private static String version() {
+        String v = LoginFrames.class.getPackage().getImplementationVersion();
+        return v == null ? "dev" : v;
     }
 
     /**

@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The secondaries of one download, as the client sees them: connects to every secondary META names (in
  * the background, one thread each, pinning the certificate the primary vouched for), sends HELLO and
- * ATTACH with its ticket, and keeps the primary's chunk digests (CHUNK_DIGESTS) that every chunk from a
- * secondary is checked against. A secondary that fails only loses its path: the primary moves its chunks.
+ * ATTACH with its ticket, and keeps the primary's chunk digests (CHUNK_DIGESTS, always SHA-256) that every
+ * chunk from a secondary is checked against (its bytes hashed here with SHA-256 too). A secondary that fails only loses its path: the primary moves its chunks.
  * Chunks from secondaries arrive on the download's event queue like the primary's; ACK and NACK go to the
  * primary. Used by the download's thread, except where noted.
  */
@@ -106,9 +106,14 @@ final class SecondaryPaths implements AutoCloseable {
         this.request = request;
         this.meta = meta;
         this.events = events;
-        this.verifier = verifier;
+        // a secondary's chunks are SHA-256, checked against the primary's SHA-256 digests, whatever META's
+        // algorithm: a CRC is no proof against a secondary that forges bytes
+        this.verifier = () -> {
+            ChunkVerifier v = verifier.get();
+            return v == null ? null : v.forSecondaries();
+        };
         this.timeout = timeout;
-        this.algorithm = meta.checksumAlgorithm();
+        this.algorithm = ChecksumAlgorithm.SHA256;
         this.digests = new byte[meta.plan().chunkCount()][];
         for (SecondaryEndpoint endpoint : meta.secondaries()) {
             endpoints.put(server(endpoint), endpoint);

@@ -66,9 +66,10 @@ class ClientLimitsTest {
     private static DownloadEvent.ChunkArrived chunk(int index, int length) {
         byte[] bytes = new byte[length];
         bytes[0] = (byte) index;
-        Bytes checksum = Bytes.of(ChecksumAlgorithm.CRC32C.compute(ByteBuffer.wrap(bytes)));
+        // a secondary's chunks carry SHA-256 whatever META's algorithm (CRC-32C here)
+        Bytes checksum = Bytes.of(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(bytes)));
         ChunkHeader header = new ChunkHeader(7, index, (long) index * length, length, Encoding.RAW, length,
-                ChecksumAlgorithm.CRC32C, checksum);
+                ChecksumAlgorithm.SHA256, checksum);
         return new DownloadEvent.ChunkArrived("127.0.0.1:7301", header, Unpooled.wrappedBuffer(bytes), 1,
                 new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES));
     }

@@ -96,7 +96,8 @@ public final class MpftKeys {
     public static final Setting<ChecksumAlgorithm> CHECKSUM = choice("mpft.checksum", "sha256",
             Map.of("sha256", ChecksumAlgorithm.SHA256, "sha-256", ChecksumAlgorithm.SHA256,
                     "crc32c", ChecksumAlgorithm.CRC32C), "sha256 or crc32c",
-            "Per-chunk checksum: sha256 (also detects a secondary's stale copy) or crc32c.");
+            "Per-chunk checksum of the primary's own chunks: sha256 or crc32c (catches damage, not forgery); "
+                    + "chunks from secondaries are always checked with sha256.");
     public static final Setting<Integer> WINDOW = integer("mpft.window", "8", 1, 256,
             "Chunks in flight per path (read, sending or awaiting the client's ACK).");
     public static final Setting<Integer> CHUNK_RETRIES = integer("mpft.chunk-retries", "3", 0, 100,

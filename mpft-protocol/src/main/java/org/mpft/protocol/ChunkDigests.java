@@ -9,7 +9,8 @@ import java.util.Objects;
  *
  * @param transferId the transfer
  * @param firstChunk index of the chunk of the first checksum
- * @param digests    the checksums, concatenated, each {@link Meta#checksumAlgorithm()}'s length
+ * @param digests    the checksums, concatenated, each a SHA-256 (32 bytes) whatever {@link Meta#checksumAlgorithm()}
+ *                   says: they check chunks from secondaries, and a CRC would not stop a forger
  */
 public record ChunkDigests(long transferId, int firstChunk, Bytes digests) implements Frame {
 

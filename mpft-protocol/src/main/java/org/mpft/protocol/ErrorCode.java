@@ -37,7 +37,7 @@ public enum ErrorCode {
     LIMIT_EXCEEDED(15),
     /** A failure inside the server, not caused by the request. */
     INTERNAL_ERROR(16),
-    /** The file changed on the server since the partial download began. */
+    /** The file changed on the server while it was served, or since the partial download began (kept chunks differ). */
     FILE_CHANGED(17),
     /** A cluster peer did not prove it holds the cluster secret. */
     CLUSTER_AUTH_FAILED(18);

@@ -23,6 +23,7 @@ import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSession;
 import org.mpft.api.AccessDenied;
 import org.mpft.api.FileAccess;
+import org.mpft.api.FileIdentity;
 import org.mpft.api.HostException;
 import org.mpft.api.InvalidPath;
 import org.mpft.api.NoSuchFile;
@@ -117,7 +118,7 @@ public final class SshdFileAccess implements FileAccess {
                 if (!Objects.equals(checked.fileKey(), opened.fileKey())) {
                     throw new InvalidPath("path changed while it was opened: /" + rel);
                 }
-                return new ChannelFile(channel, ownFileSystem ? fs : null, channel.size(),
+                return new ChannelFile(channel, real, ownFileSystem ? fs : null, channel.size(),
                         opened.lastModifiedTime().toMillis());
             } catch (HostException | IOException | RuntimeException e) {
                 channel.close();
@@ -255,10 +256,16 @@ public final class SshdFileAccess implements FileAccess {
 
     /**
      * A {@link ReadableFile} over a {@link FileChannel}; size and time are those seen at open. The user's
-     * file system, when the factory made one for this call, closes with it.
+     * file system, when the factory made one for this call, closes with it. The identity is that of the entry
+     * at the opened path now, read through the same file system.
      */
-    private record ChannelFile(FileChannel channel, FileSystem fileSystem, long size, long lastModifiedMillis)
-            implements ReadableFile {
+    private record ChannelFile(FileChannel channel, Path real, FileSystem fileSystem, long size,
+                               long lastModifiedMillis) implements ReadableFile {
+
+        @Override
+        public FileIdentity identity() throws IOException {
+            return FileIdentity.of(real);
+        }
 
         @Override
         public int read(ByteBuffer dst, long position) throws IOException {

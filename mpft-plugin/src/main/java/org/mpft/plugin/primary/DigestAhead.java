@@ -18,7 +18,9 @@ import org.mpft.protocol.ChunkPlan;
  * in chunk order on its own thread, and in growing batches (1, 2, 4 ... up to {@value #BATCH} chunks) hands a CHUNK_DIGESTS
  * frame to the session, which sends it to the client and then lets secondaries have those chunks. A
  * secondary's chunk is thus always checked by the client against the primary's copy, and the primary
- * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale).
+ * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale). For a client
+ * that resumes without secondaries, only the chunks it kept are read and sent (in runs of consecutive chunks),
+ * so that it checks them against this copy before it trusts them.
  *
  * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in the
  * {@link DigestStore}: in memory, so a second download of the same file starts with all of them, and in the
@@ -39,6 +41,7 @@ final class DigestAhead {
     private final DigestStore.Version version;
     private final byte[][] digests;
     private final DigestStore store;
+    private final java.util.BitSet only;
     private final boolean cachedInMemory;
     private volatile boolean fromStore;
     private volatile boolean stopped;
@@ -52,10 +55,12 @@ final class DigestAhead {
      * @param plan       how the file is cut into chunks
      * @param algorithm  the digest algorithm
      * @param store      where the digests of file versions are kept (and taken from)
+     * @param only       the chunks to digest (those a resuming client kept), or null for all of them
      */
     DigestAhead(long transferId, String user, String path, ReadableFile file, ChunkPlan plan,
-                ChecksumAlgorithm algorithm, DigestStore store) {
+                ChecksumAlgorithm algorithm, DigestStore store, java.util.BitSet only) {
         this.store = store;
+        this.only = only;
         this.transferId = transferId;
         this.file = file;
         this.plan = plan;
@@ -101,6 +106,14 @@ final class DigestAhead {
         }
         try {
             for (int chunk = 0; chunk < count && !stopped; chunk++) {
+                if (only != null && !only.get(chunk)) {
+                    if (chunk > batchStart) { // the run of wanted chunks before this one
+                        frontier = chunk;
+                        frames.accept(frame(batchStart, chunk), chunk);
+                    }
+                    batchStart = chunk + 1;
+                    continue;
+                }
                 if (digests[chunk] == null) {
                     digests[chunk] = digest(chunk, buffer);
                 }
@@ -111,7 +124,7 @@ final class DigestAhead {
                     batch = Math.min(BATCH, batch * 2);
                 }
             }
-            if (!stopped && count > 0) {
+            if (!stopped && count > 0 && only == null) {
                 store.remember(version, digests);
                 if (!cachedInMemory && !fromStore) {
                     store.save(version, digests);

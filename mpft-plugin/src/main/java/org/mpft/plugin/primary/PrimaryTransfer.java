@@ -10,6 +10,7 @@ import java.util.Map;
 import org.mpft.plugin.observe.TransferLog;
 import org.mpft.plugin.schedule.ChunkStrategy;
 import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.FileChangedException;
 import org.mpft.plugin.send.QuicChunkOutlet;
 import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.Ack;
@@ -91,7 +92,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         }
         long id = transfer.id();
         cluster.register(id, transfer.user().name(), transfer.path(), plan.fileSize(),
-                transfer.file().lastModifiedMillis(), plan.chunkSize(), transfer.checksum(),
+                transfer.file().lastModifiedMillis(), plan.chunkSize(), TransferSecondaries.SECONDARY_CHECKSUM,
                 compress ? shared.chunks().compression() : Encoding.RAW, secondaries::listenerFor)
                 .thenAccept(ok -> {
                     if (!onLoop(() -> registered(ok))) {
@@ -174,7 +175,7 @@ public final class PrimaryTransfer implements AutoCloseable {
         coordinator.addPath(sender);
         secondaries.addPaths(coordinator);
         coordinator.start(held);
-        secondaries.started();
+        secondaries.started(held);
     }
 
     private boolean onTransferFrame(Frame frame) throws MpftException {
@@ -222,6 +223,13 @@ public final class PrimaryTransfer implements AutoCloseable {
 
     private void chunkFailed(int chunk, Exception cause) {
         if (state == State.CLOSED) {
+            return;
+        }
+        if (cause instanceof FileChangedException) {
+            // nothing read after the change was sent: the client starts the file over
+            LOG.info("transfer {}: {} changed while chunk {} was read; the transfer ends (FILE_CHANGED)",
+                    transfer.id(), LogText.quote(transfer.path()), chunk);
+            control.fail(ErrorCode.FILE_CHANGED, cause.getMessage());
             return;
         }
         LOG.warn("transfer {}: cannot send chunk {} of {}: {}", transfer.id(), chunk, LogText.quote(transfer.path()),

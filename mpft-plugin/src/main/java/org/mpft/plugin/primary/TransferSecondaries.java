@@ -2,6 +2,7 @@ package org.mpft.plugin.primary;
 
 import io.netty.handler.codec.quic.QuicChannel;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,10 @@ import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.mpft.plugin.cluster.ClusterLink;
+import org.mpft.plugin.send.FileChangedException;
 import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.EndTransfer;
@@ -38,6 +41,12 @@ final class TransferSecondaries {
 
     /** How often the primary looks for secondaries' chunks that timed out, milliseconds. */
     static final long TIMEOUT_CHECK_MS = 250;
+
+    /**
+     * How secondaries' chunks are checked, whatever {@code mpft.checksum} says: the client compares each with
+     * the primary's digest, and only a cryptographic hash stops a secondary from forging bytes that pass.
+     */
+    static final ChecksumAlgorithm SECONDARY_CHECKSUM = ChecksumAlgorithm.SHA256;
 
     private final PrimaryTransfers shared;
     private final QuicChannel connection;
@@ -86,9 +95,16 @@ final class TransferSecondaries {
         paths = List.copyOf(added);
     }
 
-    /** The coordinator started: secondaries the client attached to already may send; digests and timers run. */
-    void started() {
+    /**
+     * The coordinator started: secondaries the client attached to already may send; digests and timers run.
+     * Without secondaries, a client that resumes ({@code held} not empty) still gets the digests of the chunks it
+     * kept, to check them against this copy of the file before it trusts them.
+     */
+    void started(BitSet held) {
         if (paths.isEmpty()) {
+            if (!held.isEmpty()) {
+                startDigests((BitSet) held.clone()); // read on the digest thread
+            }
             return;
         }
         for (SecondaryPath path : paths) {
@@ -96,19 +112,43 @@ final class TransferSecondaries {
                 path.attached();
             }
         }
-        startDigests();
+        startDigests(null);
         timers.add(connection.eventLoop().schedule(this::dropUnattached, ATTACH_TIMEOUT_MS, TimeUnit.MILLISECONDS));
         timers.add(connection.eventLoop().scheduleWithFixedDelay(this::checkChunkTimeouts, TIMEOUT_CHECK_MS,
                 TIMEOUT_CHECK_MS, TimeUnit.MILLISECONDS));
     }
 
-    private void startDigests() {
-        digests = new DigestAhead(transfer.id(), transfer.user().name(), transfer.path(), transfer.file(),
-                transfer.plan(), transfer.checksum(), shared.digestStore());
+    /** Starts the digests of every chunk ({@code only} null), or of {@code only} (then no secondary waits for them). */
+    private void startDigests(BitSet only) {
+        String version;
+        try {
+            version = transfer.version(); // digests are kept per file version: mtime alone can be set back
+        } catch (java.io.IOException e) {
+            control.fail(e instanceof FileChangedException ? ErrorCode.FILE_CHANGED : ErrorCode.INTERNAL_ERROR,
+                    e instanceof FileChangedException ? e.getMessage() : "the server cannot read " + transfer.path());
+            return;
+        }
+        digests = new DigestAhead(transfer.id(), transfer.user().name(), transfer.path() + "\u0000" + version,
+                transfer.file(), transfer.plan(), SECONDARY_CHECKSUM, shared.digestStore(), only);
         digests.start(shared.digestPool(), (frame, frontier) -> whileOpen(() -> {
             control.write(frame);
-            coordinator.digestsUpTo(frontier);
+            if (only == null) {
+                coordinator.digestsUpTo(frontier);
+            }
         }), e -> whileOpen(() -> {
+            if (e instanceof FileChangedException) {
+                LOG.info("transfer {}: {} changed while its digests were computed; the transfer ends (FILE_CHANGED)",
+                        transfer.id(), transfer.path());
+                control.fail(ErrorCode.FILE_CHANGED, e.getMessage());
+                return;
+            }
+            if (only != null) { // the client waits for them before it trusts its kept chunks
+                LOG.warn("transfer {}: cannot compute the digests of {} ({})", transfer.id(), transfer.path(),
+                        e.toString());
+                control.fail(ErrorCode.INTERNAL_ERROR, "the server cannot read " + transfer.path()
+                        + " to check the chunks kept by the client");
+                return;
+            }
             LOG.warn("transfer {}: cannot compute the digests of {} ({}); the secondaries stop serving it",
                     transfer.id(), transfer.path(), e.toString());
             for (SecondaryPath path : paths) {
@@ -226,6 +266,11 @@ final class TransferSecondaries {
         }
         LOG.info("transfer {}: secondary {} could not send chunk {}: {} {}", transfer.id(), LogText.quote(path.name()),
                 error.chunk(), error.code(), LogText.quote(error.message()));
+        if (error.code() == ErrorCode.FILE_CHANGED) {
+            // the secondary's copy moved under it: nothing mixed was sent, and the file starts over as a whole
+            control.fail(ErrorCode.FILE_CHANGED, transfer.path() + " changed on the server while it was being sent");
+            return;
+        }
         try {
             path.fail(error.chunk(), error.code());
         } catch (MpftException e) {

@@ -5,6 +5,7 @@ import org.mpft.plugin.observe.TransferLog;
 import org.mpft.plugin.send.ChunkOutlet;
 import org.mpft.plugin.send.ChunkPrefetcher;
 import org.mpft.plugin.send.ChunkReader;
+import org.mpft.plugin.send.FileChangedException;
 import org.mpft.plugin.send.LeaseQueue;
 import org.mpft.plugin.send.SendBudget;
 import org.mpft.plugin.send.Transfer;
@@ -337,6 +338,9 @@ public final class SecondaryRole implements AutoCloseable {
                 ChunkReader.ReadChunk read;
                 try {
                     read = s.reader.read(s.transfer, chunk, s.prefetcher);
+                } catch (FileChangedException e) {
+                    report(link, new ChunkError(transferId, chunk, ErrorCode.FILE_CHANGED, e.getMessage()));
+                    return;
                 } catch (IOException | RuntimeException e) {
                     LOG.warn("transfer {}: cannot read chunk {}: {}", transferId, chunk, LogText.quote(e));
                     lease.close();

@@ -27,7 +27,8 @@ import org.mpft.protocol.Encoding;
  * pool).
  *
  * <p><b>Identity.</b> Entries are keyed by the user, the requested path, the size and the mtime of the open
- * file ({@link FileIdentity}). The user is part of the key because paths are relative to each user's root: two
+ * file ({@link FileIdentity}), and its change time and file key where the host has them ({@link Transfer#version()}:
+ * a file rewritten with its mtime set back is another version). The user is part of the key because paths are relative to each user's root: two
  * users' {@code a.txt} are two files. A file rewritten in place gets a new size or mtime, hence new keys: its
  * old chunks are never served (they age out of the cache).
  *
@@ -205,10 +206,10 @@ public final class ChunkSource {
         buffer.writerIndex(length);
     }
 
-    /** The cache identity of a transfer's file version: user, path, size, mtime. */
-    static FileIdentity identity(Transfer transfer) {
-        return new FileIdentity(transfer.user().name() + "\u0000" + transfer.path(), transfer.plan().fileSize(),
-                transfer.file().lastModifiedMillis());
+    /** The cache identity of a transfer's file version: user, path, size, mtime, and change time and file key. */
+    static FileIdentity identity(Transfer transfer) throws IOException {
+        return new FileIdentity(transfer.user().name() + "\u0000" + transfer.path() + "\u0000" + transfer.version(),
+                transfer.plan().fileSize(), transfer.file().lastModifiedMillis());
     }
 
     /** The key of one chunk's checksum: the chunk's identity, chunk size, index and algorithm. */

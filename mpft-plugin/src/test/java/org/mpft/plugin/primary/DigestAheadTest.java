@@ -29,7 +29,7 @@ class DigestAheadTest {
         ReadableFile file = host.context(Path.of(".")).fileAccess().openForRead(Principal.of("u"), "f.bin");
         ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
         DigestAhead digests = new DigestAhead(5, "u", "f.bin-" + System.nanoTime(), file, plan, ChecksumAlgorithm.SHA256,
-                new DigestStore(Path.of("."), 0));
+                new DigestStore(Path.of("."), 0), null);
         List<ChunkDigests> frames = new ArrayList<>();
         List<Integer> frontiers = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();
@@ -52,5 +52,39 @@ class DigestAheadTest {
         }
         byte[] all = frames.get(5).digests().toByteArray();
         assertThat(all).hasSize(10 * 32);
+    }
+
+    @Test
+    void forAResumingClientOnlyTheKeptChunksAreDigestedInRunsOfConsecutiveChunks() throws Exception {
+        byte[] content = new byte[40 * CHUNK + 123];
+        new Random(5).nextBytes(content);
+        FakeHost host = new FakeHost().put("u", "g.bin", content, 77);
+        ReadableFile file = host.context(Path.of(".")).fileAccess().openForRead(Principal.of("u"), "g.bin");
+        ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
+        java.util.BitSet kept = new java.util.BitSet();
+        kept.set(0, 3);
+        kept.set(5);
+        kept.set(10, 13);
+        kept.set(39, 41);
+        DigestAhead digests = new DigestAhead(6, "u", "g.bin-" + System.nanoTime(), file, plan, ChecksumAlgorithm.SHA256,
+                new DigestStore(Path.of("."), 0), kept);
+        List<ChunkDigests> frames = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        digests.start(Runnable::run, (frame, frontier) -> frames.add(frame), failures::add);
+
+        assertThat(failures).isEmpty();
+        java.util.BitSet covered = new java.util.BitSet();
+        for (ChunkDigests frame : frames) {
+            byte[] all = frame.digests().toByteArray();
+            for (int i = 0; i < all.length / 32; i++) {
+                int chunk = frame.firstChunk() + i;
+                covered.set(chunk);
+                ByteBuffer bytes = ByteBuffer.wrap(content, (int) plan.offset(chunk), plan.length(chunk));
+                assertThat(java.util.Arrays.copyOfRange(all, i * 32, i * 32 + 32)).as("chunk %d", chunk)
+                        .isEqualTo(ChecksumAlgorithm.SHA256.compute(bytes));
+            }
+        }
+        assertThat(covered).as("exactly the kept chunks").isEqualTo(kept);
+        assertThat(frames).extracting(ChunkDigests::firstChunk).containsExactly(0, 1, 5, 10, 39);
     }
 }

@@ -116,14 +116,14 @@ class DigestStoreTest {
         String path = "big-" + System.nanoTime();
 
         CountingFile firstFile = new CountingFile(content, 1000);
-        DigestAhead first = new DigestAhead(1, "u", path, firstFile, plan, ChecksumAlgorithm.SHA256, store);
+        DigestAhead first = new DigestAhead(1, "u", path, firstFile, plan, ChecksumAlgorithm.SHA256, store, null);
         run(first);
         assertThat(firstFile.reads.get()).isPositive();
         assertThat(first.fromStore()).isFalse();
 
         DigestStore restarted = new DigestStore(dir.resolve("digests"), 1 << 20); // the primary restarts
         CountingFile secondFile = new CountingFile(content, 1000);
-        DigestAhead second = new DigestAhead(2, "u", path, secondFile, plan, ChecksumAlgorithm.SHA256, restarted);
+        DigestAhead second = new DigestAhead(2, "u", path, secondFile, plan, ChecksumAlgorithm.SHA256, restarted, null);
         run(second);
         assertThat(secondFile.reads.get()).isZero();
         assertThat(second.fromStore()).isTrue();
@@ -143,11 +143,11 @@ class DigestStoreTest {
         ChunkPlan plan = new ChunkPlan(old.length, CHUNK);
         String path = "f-" + System.nanoTime();
         run(new DigestAhead(1, "u", path, new CountingFile(old, 1000), plan, ChecksumAlgorithm.SHA256,
-                store));
+                store, null));
 
         DigestStore restarted = new DigestStore(dir.resolve("digests"), 1 << 20);
         CountingFile changedFile = new CountingFile(changed, 2000);
-        DigestAhead again = new DigestAhead(2, "u", path, changedFile, plan, ChecksumAlgorithm.SHA256, restarted);
+        DigestAhead again = new DigestAhead(2, "u", path, changedFile, plan, ChecksumAlgorithm.SHA256, restarted, null);
         run(again);
         assertThat(again.fromStore()).isFalse();
         assertThat(changedFile.reads.get()).isPositive();

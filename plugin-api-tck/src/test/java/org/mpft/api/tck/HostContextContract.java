@@ -29,6 +29,7 @@ import org.mpft.api.AccessDenied;
 import org.mpft.api.AuthenticationFailed;
 import org.mpft.api.Authenticator;
 import org.mpft.api.FileAccess;
+import org.mpft.api.FileIdentity;
 import org.mpft.api.HostContext;
 import org.mpft.api.HostException;
 import org.mpft.api.InvalidPath;
@@ -183,6 +184,29 @@ public abstract class HostContextContract {
             assertThat(f.size()).isEqualTo(CONTENT.length);
             assertThat(f.lastModifiedMillis()).isEqualTo(1_700_000_000_000L);
             assertThat(readAll(f)).isEqualTo(CONTENT);
+        }
+    }
+
+    @Test
+    void theIdentityMatchesTheOpenedFileAndMovesWhenTheFileIsWrittenInPlace() throws Exception {
+        Path file = fixture.root("alice").resolve("pub/file.txt");
+        Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_000_000L));
+        try (ReadableFile f = files().openForRead(alice(), "pub/file.txt")) {
+            FileIdentity before = f.identity();
+            assertThat(before.size()).isEqualTo(f.size());
+            assertThat(before.modified().toMillis()).isEqualTo(f.lastModifiedMillis());
+            assertThat(f.identity()).as("nothing changed").isEqualTo(before);
+            // the host that keeps the default never sees a change: nothing more to check of it
+            assumeTrue(before.fileKey() != null || before.changed() != null
+                    || !before.equals(new FileIdentity(f.size(), FileTime.fromMillis(f.lastModifiedMillis()), null,
+                            null)), "the host keeps the default identity");
+            byte[] rewritten = CONTENT.clone();
+            rewritten[0] ^= 1;
+            try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(ByteBuffer.wrap(rewritten), 0); // same size, in place: same inode
+            }
+            Files.setLastModifiedTime(file, FileTime.fromMillis(1_700_000_005_000L));
+            assertThat(f.identity()).as("written in place").isNotEqualTo(before);
         }
     }
 
