@@ -105,6 +105,9 @@ class ProtocolAbuseIT {
             ByteBuffer.wrap(garbage).putInt(0, 150);
             assertRefusedAndClosed(garbage, "garbage");
             assertRefusedAndClosed(ByteBuffer.allocate(8).putInt(FrameCodec.MAX_FRAME_LENGTH + 1).array(), "oversized");
+            // a frame length a logged-in client may send, but not before its login: refused from its prefix
+            assertRefusedAndClosed(concat(encode(new Hello(1, 0, "abuse")),
+                    ByteBuffer.allocate(8).putInt(64 * 1024 + 1).array()), "a large frame before a login");
             assertRefusedAndClosed(concat(encode(new Hello(1, 0, "abuse")), encode(new Open("big.bin", Strategy.ALTERNATE, 0))),
                     "OPEN before a login");
             assertRefusedAndClosed(encode(new ClusterHello("evil", Bytes.of(new byte[32]))), "cluster frame");

@@ -62,6 +62,12 @@ final class MpftInstance implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MpftInstance.class);
 
+    /** The flow-control window a client's connection gets at this listener, bytes (control frames only). */
+    static final long RECEIVE_CONNECTION_WINDOW = 256 * 1024;
+
+    /** The flow-control window of each stream a client opens, bytes (a HELLO or AUTH fits many times over). */
+    static final long RECEIVE_STREAM_WINDOW = 128 * 1024;
+
     /** The folder of the plugin's data folder that holds the TLS identity. */
     static final String TLS_FOLDER = "tls";
 
@@ -259,16 +265,19 @@ final class MpftInstance implements AutoCloseable {
 
     /**
      * What a client may open and push at this listener: {@code mpft.max-streams-per-connection} streams at
-     * once, flow-control windows no larger than {@code mpft.max-bytes-in-flight}.
+     * once, and small flow-control windows ({@link #RECEIVE_CONNECTION_WINDOW}, {@link #RECEIVE_STREAM_WINDOW}).
+     * A client only sends control frames (chunk data flows the other way, under the client's own windows), so
+     * small windows cost nothing, and they bound what a connection can make the server buffer before it has
+     * logged in (out-of-order stream data is kept up to the window). quiche raises a stream's window as the
+     * server reads it, so a large frame (a resume's START) still arrives, in a few more round trips.
      */
     private static TransportSettings transportSettings(MpftSettings settings) {
         TransportSettings tuned = TransportSettings.defaults().withIdleTimeout(settings.idleTimeout());
         tuned = settings.maxUdpPayload() == 0 ? DatagramSizes.toward(settings.bind(), tuned)
                 : tuned.withMaxUdpPayload(settings.maxUdpPayload());
-        return new TransportSettings(tuned.idleTimeout(),
-                Math.min(tuned.connectionWindow(), settings.maxBytesInFlight()),
-                Math.min(tuned.streamWindow(), settings.maxBytesInFlight()), settings.maxStreamsPerConnection(),
-                tuned.maxUdpPayload(), tuned.gsoSegments(), tuned.socketBufferBytes());
+        return new TransportSettings(tuned.idleTimeout(), RECEIVE_CONNECTION_WINDOW, RECEIVE_STREAM_WINDOW,
+                settings.maxStreamsPerConnection(), tuned.maxUdpPayload(), tuned.gsoSegments(),
+                tuned.socketBufferBytes());
     }
 
     /**

@@ -170,7 +170,7 @@ public final class MpftKeys {
             "Chunk bytes one connection may have in flight: chunk buffers read and not yet taken by QUIC; a sender"
             + " at the bound reads no further chunk until some are. The start is refused when mpft.window x the"
             + " largest chunk size (mpft.chunk-size when set, else the larger of it and mpft.chunk-size.max)"
-            + " exceeds it; also caps the QUIC flow-control window this server grants a client.");
+            + " exceeds it.");
     public static final Setting<Long> MAX_BYTES_HELD = size("mpft.max-bytes-held", "1g", 1L << 20, 1L << 40,
             "Chunk bytes all connections of this instance may have in flight together (the same buffers as"
             + " mpft.max-bytes-in-flight); at least mpft.window x the largest chunk size.");

@@ -50,6 +50,21 @@ class FrameStreamCodecTest {
     }
 
     @Test
+    void aLowerBoundRefusesLongerFramesFromTheirPrefixUntilRaised() {
+        EmbeddedChannel bounded = new EmbeddedChannel(new FrameStreamCodec(FrameType.Link.CONTROL, 16));
+        assertThatThrownBy(() -> bounded.writeInbound(Unpooled.buffer().writeInt(17)))
+                .isInstanceOf(DecoderException.class)
+                .satisfies(e -> assertThat(FrameStreamCodec.protocolError(e)).isNotNull()
+                        .hasMessageContaining("frame length 17 over 16"));
+
+        FrameStreamCodec raised = new FrameStreamCodec(FrameType.Link.CONTROL, 16);
+        EmbeddedChannel later = new EmbeddedChannel(raised);
+        raised.allowFramesUpTo(FrameCodec.MAX_FRAME_LENGTH);
+        later.writeInbound(Unpooled.wrappedBuffer(FrameCodec.encode(new Hello(1, 0, "a longer agent string/1"))));
+        assertThat((Frame) later.readInbound()).isEqualTo(new Hello(1, 0, "a longer agent string/1"));
+    }
+
+    @Test
     void refusesAnOversizedLengthBeforeBufferingTheBody() {
         ByteBuf prefix = Unpooled.buffer().writeInt(FrameCodec.MAX_FRAME_LENGTH + 1);
         assertThatThrownBy(() -> channel.writeInbound(prefix))

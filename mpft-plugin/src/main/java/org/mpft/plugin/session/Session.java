@@ -62,12 +62,19 @@ public final class Session extends ControlStreamHandler implements TransferContr
     /** Bytes of the login challenge. */
     static final int CHALLENGE_BYTES = 32;
 
+    /**
+     * The longest control frame taken before login (HELLO, AUTH_*, ATTACH are far smaller): a connection that
+     * has not logged in can make the server buffer no more than this of a frame.
+     */
+    static final int PRE_LOGIN_MAX_FRAME = 64 * 1024;
+
     private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, TRANSFER, ATTACHED, CLOSED }
 
     private final PreLoginLimits.Admission admission;
     private final ScheduledFuture<?> loginDeadline;
     private final Sessions shared;
     private QuicStreamChannel control;
+    private FrameStreamCodec controlCodec;
     private State state = State.HELLO;
     /** True once the conversation is over (ended, failed or closed): the session no longer counts against limits. */
     private volatile boolean ended;
@@ -117,6 +124,9 @@ public final class Session extends ControlStreamHandler implements TransferContr
     private void leftPreLogin() {
         loginDeadline.cancel(false);
         admission.release();
+        if (controlCodec != null) {
+            controlCodec.allowFramesUpTo(FrameCodec.MAX_FRAME_LENGTH);
+        }
     }
 
     /**
@@ -131,7 +141,8 @@ public final class Session extends ControlStreamHandler implements TransferContr
         }
         control = stream;
         stream.updatePriority(StreamPriorities.CONTROL);
-        stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL), this);
+        controlCodec = new FrameStreamCodec(FrameType.Link.CONTROL, PRE_LOGIN_MAX_FRAME);
+        stream.pipeline().addLast(controlCodec, this);
         return true;
     }
 
