@@ -189,15 +189,17 @@ final class MpftInstance implements AutoCloseable {
                 host.authenticator(), certificate, limits, host.fileAccess(), io, login, transfers, secondary);
 
         PrimaryCluster links = cluster;
+        RetryTokens retryTokens = retryTokens(settings, preLogin);
         chunks.metrics().readings(new InstanceReadings(settings.role().name().toLowerCase(Locale.ROOT),
                 limits::sessions, limits.preLogin()::total, throttle::successes, throttle::failures,
-                throttle::lockedOut, () -> links == null ? Map.of() : links.linkStates()));
+                throttle::lockedOut, () -> links == null ? Map.of() : links.linkStates(), retryTokens::minted,
+                retryTokens::validated));
         serveMetrics(settings, chunks.metrics());
 
         InetSocketAddress local = new InetSocketAddress(settings.bind(), settings.port());
         TransportSettings transportSettings = transportSettings(settings);
         listener = MpftListener.bind(settings, sessions, secondary, transport, local,
-                QuicTls.serverContext(identity), transportSettings, retryTokens(settings, preLogin));
+                QuicTls.serverContext(identity), transportSettings, retryTokens);
         LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}, UDP payloads up to {} bytes{})",
                 hostPort(listener.address()), settings.role().name().toLowerCase(Locale.ROOT),
                 identity.fingerprintHex(), transportSettings.maxUdpPayload(),

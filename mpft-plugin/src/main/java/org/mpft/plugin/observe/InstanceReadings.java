@@ -16,14 +16,17 @@ import java.util.function.Supplier;
  * @param loginsFailed            logins the host refused since the start
  * @param loginsLocked            logins refused unasked because their user or address was locked
  * @param clusterLinks            a primary's links by secondary (as configured, {@code host:port}): true when up
+ * @param retriesSent             QUIC Retry packets sent to new connections since the start (address validation)
+ * @param retriesValidated        connections that came back with a valid Retry token since the start
  */
 public record InstanceReadings(String role, LongSupplier sessionsAuthenticated, LongSupplier sessionsUnauthenticated,
                                LongSupplier loginsOk, LongSupplier loginsFailed, LongSupplier loginsLocked,
-                               Supplier<Map<String, Boolean>> clusterLinks) {
+                               Supplier<Map<String, Boolean>> clusterLinks, LongSupplier retriesSent,
+                               LongSupplier retriesValidated) {
 
     /** Before the wiring hands over the real ones: a primary with nothing counted. */
     public static final InstanceReadings NONE = new InstanceReadings("primary", () -> 0, () -> 0, () -> 0, () -> 0,
-            () -> 0, Map::of);
+            () -> 0, Map::of, () -> 0, () -> 0);
 
     /** Checks that every reading is given. */
     public InstanceReadings {
@@ -34,5 +37,7 @@ public record InstanceReadings(String role, LongSupplier sessionsAuthenticated, 
         Objects.requireNonNull(loginsFailed, "loginsFailed");
         Objects.requireNonNull(loginsLocked, "loginsLocked");
         Objects.requireNonNull(clusterLinks, "clusterLinks");
+        Objects.requireNonNull(retriesSent, "retriesSent");
+        Objects.requireNonNull(retriesValidated, "retriesValidated");
     }
 }

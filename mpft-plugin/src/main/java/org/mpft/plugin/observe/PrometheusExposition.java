@@ -89,6 +89,13 @@ public final class PrometheusExposition {
                 .dataPoint(counter(metrics.getCacheMisses())).build());
         all.add(GaugeSnapshot.builder().name("mpft_cache_bytes").help("Bytes held by the chunk cache now")
                 .dataPoint(gauge(metrics.getCacheBytes())).build());
+        all.add(GaugeSnapshot.builder().name("mpft_bytes_held").help("Chunk buffers read and not yet taken by QUIC"
+                        + " now, bytes (bounded by mpft.max-bytes-held)")
+                .dataPoint(gauge(metrics.getBytesHeld())).build());
+        all.add(CounterSnapshot.builder().name("mpft_address_validations").help("QUIC address validation of new"
+                        + " connections (mpft.address-validation): Retry packets sent, and tokens returned valid")
+                .dataPoint(counter(r.retriesSent().getAsLong(), "result", "retry_sent"))
+                .dataPoint(counter(r.retriesValidated().getAsLong(), "result", "validated")).build());
         ThroughputHistogram.Snapshot t = metrics.throughput();
         all.add(HistogramSnapshot.builder().name("mpft_transfer_throughput_bytes_per_second")
                 .help("Throughput of each transfer that ended with DONE: the payload bytes of all its paths over"

@@ -298,7 +298,6 @@ public final class Session extends ControlStreamHandler implements TransferContr
                     + "); try again when one ends");
             return;
         }
-        limits.throttle().succeeded(principal.name());
         leftPreLogin();
         userSession = entered;
         user = principal;

@@ -21,7 +21,8 @@ class PrometheusExpositionTest {
         links.put("10.0.0.2:7300", true);
         links.put("[fd00::3]:7300", false);
         metrics.readings(new InstanceReadings("primary", () -> 3, () -> 2, () -> 7, () -> 5, () -> 1,
-                () -> links));
+                () -> links, () -> 9, () -> 8));
+        metrics.bytesHeld(() -> 123_456, () -> 200_000);
         metrics.transferStarted();
         metrics.transferStarted();
         metrics.transferStarted();
@@ -61,6 +62,9 @@ class PrometheusExpositionTest {
                 "mpft_cache_hits_total 1.0\n",
                 "mpft_cache_misses_total 2.0\n",
                 "mpft_cache_bytes 4096.0\n",
+                "mpft_bytes_held 123456.0\n",
+                "mpft_address_validations_total{result=\"retry_sent\"} 9.0\n",
+                "mpft_address_validations_total{result=\"validated\"} 8.0\n",
                 "# TYPE mpft_transfer_throughput_bytes_per_second histogram\n",
                 // 2 MiB/s: above 1 MiB/s, within 4 MiB/s; buckets are cumulative in the text format
                 "mpft_transfer_throughput_bytes_per_second_bucket{le=\"1048576.0\"} 0\n",
@@ -75,7 +79,7 @@ class PrometheusExpositionTest {
         String text = text(new MpftMetrics());
         List<String> families = text.lines().filter(l -> l.startsWith("# TYPE ")).map(l -> l.split(" ")[2]).toList();
         // every family but the two whose series appear with their first path or secondary
-        assertThat(families).hasSize(11).allMatch(name -> name.startsWith("mpft_"))
+        assertThat(families).hasSize(13).allMatch(name -> name.startsWith("mpft_"))
                 .doesNotContain("mpft_path_bytes_total", "mpft_cluster_link_up");
         for (String family : families) {
             assertThat(text).containsPattern("(?m)^# HELP " + Pattern.quote(family) + " \\S");
@@ -92,7 +96,7 @@ class PrometheusExpositionTest {
     void labelValuesAreEscaped() throws Exception {
         MpftMetrics metrics = new MpftMetrics();
         metrics.readings(new InstanceReadings("secondary", () -> 0, () -> 0, () -> 0, () -> 0, () -> 0,
-                () -> Map.of("host\\name:1", true)));
+                () -> Map.of("host\\name:1", true), () -> 0, () -> 0));
         metrics.transferStarted();
         // a path's name is a secondary's mpft.name: printable ASCII, quotes and backslashes included
         metrics.transferEnded(true, Map.of("odd\"name\\x", 42L), 1, 0);
