@@ -1,5 +1,6 @@
 package org.mpft.it;
 
+import org.mpft.transport.OpensslPki;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;

@@ -10,18 +10,20 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Certificate authorities and server certificates made by the real {@code openssl} command line, the way an
- * administrator makes them: each CA a folder with {@code ca.pem} and {@code ca.key}.
+ * administrator makes them: each CA a folder with {@code ca.pem} and {@code ca.key}. Shared with the
+ * integration tests through this module's test-jar.
  */
-final class OpensslPki {
+public final class OpensslPki {
 
     private final Path dir;
 
-    OpensslPki(Path dir) {
+    /** @param dir the folder the keys and certificates are written to */
+    public OpensslPki(Path dir) {
         this.dir = dir;
     }
 
     /** A new self-signed CA ({@code <name>/ca.pem}, {@code <name>/ca.key}); returns its certificate file. */
-    Path certificateAuthority(String name) throws IOException, InterruptedException {
+    public Path certificateAuthority(String name) throws IOException, InterruptedException {
         Path folder = Files.createDirectories(dir.resolve(name));
         openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", folder.resolve("ca.key").toString(), "-out", folder.resolve("ca.pem").toString(),
@@ -33,7 +35,7 @@ final class OpensslPki {
      * A server key ({@code <name>.key}, PKCS#8, mode as openssl leaves it) and certificate ({@code <name>.pem})
      * issued by the CA, for the subject alternative names given (e.g. {@code IP:127.0.0.1}).
      */
-    Path serverCertificate(String name, Path caCertificate, String subjectAltNames)
+    public Path serverCertificate(String name, Path caCertificate, String subjectAltNames)
             throws IOException, InterruptedException {
         Path key = dir.resolve(name + ".key");
         Path csr = dir.resolve(name + ".csr");
@@ -49,7 +51,7 @@ final class OpensslPki {
     }
 
     /** Runs {@code openssl} with the arguments in the PKI's folder; fails with its output when it fails. */
-    void openssl(String... args) throws IOException, InterruptedException {
+    public void openssl(String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(args));
