@@ -1,8 +1,5 @@
 package org.mpft.sshd;
 
-import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,7 +49,7 @@ public final class ChannelConfigCheck {
         List<String> problems = new ArrayList<>();
         PluginManager manager = new JarPluginManager(pluginsDir);
         try {
-            for (Path jar : jars(pluginsDir, problems)) {
+            for (Path jar : ChannelLoader.pluginJars(pluginsDir, problems::add)) {
                 String pluginId;
                 try {
                     pluginId = manager.loadPlugin(jar);
@@ -86,20 +83,5 @@ public final class ChannelConfigCheck {
             }
         }
         return new Result(channels, problems);
-    }
-
-    private static List<Path> jars(Path pluginsDir, List<String> problems) {
-        List<Path> jars = new ArrayList<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(pluginsDir, "*.jar")) {
-            dir.forEach(p -> {
-                if (Files.isRegularFile(p)) {
-                    jars.add(p);
-                }
-            });
-        } catch (IOException e) {
-            problems.add("cannot list plugins folder " + pluginsDir + ": " + ChannelLoader.describe(e));
-        }
-        jars.sort(null);
-        return jars;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.mpft.api.Authenticator;
 import org.mpft.api.ChannelStartException;
@@ -80,7 +81,7 @@ public final class ChannelLoader implements AutoCloseable {
             return;
         }
         manager = new JarPluginManager(pluginsDir);
-        for (Path jar : jars()) {
+        for (Path jar : pluginJars(pluginsDir, LOG::error)) {
             String pluginId;
             try {
                 pluginId = manager.loadPlugin(jar);
@@ -178,7 +179,11 @@ public final class ChannelLoader implements AutoCloseable {
         }
     }
 
-    private List<Path> jars() {
+    /**
+     * The plugin jars of a plugins folder (regular files named {@code *.jar}), sorted by name; a folder that
+     * cannot be listed is told to {@code problem} and gives none.
+     */
+    static List<Path> pluginJars(Path pluginsDir, Consumer<String> problem) {
         List<Path> jars = new ArrayList<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(pluginsDir, "*.jar")) {
             dir.forEach(p -> {
@@ -187,7 +192,7 @@ public final class ChannelLoader implements AutoCloseable {
                 }
             });
         } catch (IOException e) {
-            LOG.error("cannot list plugins folder {}: {}", pluginsDir, describe(e));
+            problem.accept("cannot list plugins folder " + pluginsDir + ": " + describe(e));
         }
         Collections.sort(jars);
         return jars;
