@@ -43,7 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>The pipeline is the one measured fastest on Linux: epoll with {@code recvmmsg} (32 datagrams of up
  * to 2048 bytes per system call; fewer, larger slots when the settings allow loopback-sized datagrams), UDP GSO
  * on send, large socket buffers, BBR. When the epoll native
- * library cannot load, the transport falls back to NIO (several times slower) and logs a warning.
+ * library cannot load (macOS, Windows, a Linux without the library), the transport falls back to NIO (several
+ * times slower) and logs a warning. The system property {@value #TRANSPORT_PROPERTY} chooses:
+ * {@code auto} (the default: epoll where it loads, else NIO) or {@code nio} (NIO even where epoll loads, e.g.
+ * to rule the native transport out when a problem is seen).
  * Threads are daemon threads named after the group. Creating a transport turns netty's buffer leak
  * detection off unless {@code -Dio.netty.leakDetection.level} is set (its sampled stack traces cost
  * throughput at packet rates).
@@ -53,6 +56,9 @@ public final class QuicTransport implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QuicTransport.class);
 
     private static final AtomicBoolean SMALL_BUFFER_WARNED = new AtomicBoolean();
+
+    /** The system property that chooses the datagram transport: {@code auto} (default) or {@code nio}. */
+    public static final String TRANSPORT_PROPERTY = "mpft.transport";
 
     private final EventLoopGroup group;
     private final boolean epoll;
@@ -78,15 +84,38 @@ public final class QuicTransport implements AutoCloseable {
             throw new IllegalStateException("the QUIC native library cannot load on this platform: "
                     + Quic.unavailabilityCause(), Quic.unavailabilityCause());
         }
+        boolean forceNio = forceNio(System.getProperty(TRANSPORT_PROPERTY));
         quietLeakDetection();
         DefaultThreadFactory factory = new DefaultThreadFactory(name, true);
+        if (forceNio) {
+            LOG.info("NIO transport chosen by -D{}=nio", TRANSPORT_PROPERTY);
+            return new QuicTransport(new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory()),
+                    false);
+        }
         if (Epoll.isAvailable()) {
+            LOG.debug("epoll transport");
             return new QuicTransport(new MultiThreadIoEventLoopGroup(threads, factory, EpollIoHandler.newFactory()),
                     true);
         }
         LOG.warn("epoll native transport unavailable ({}); falling back to NIO, expect a fraction of the speed",
                 String.valueOf(Epoll.unavailabilityCause()));
         return new QuicTransport(new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory()), false);
+    }
+
+    /**
+     * Reads the value of {@value #TRANSPORT_PROPERTY}: true for {@code nio}, false for {@code auto} or no value.
+     *
+     * @throws IllegalArgumentException for any other value, naming the property and the accepted values
+     */
+    static boolean forceNio(String value) {
+        if (value == null || value.isBlank() || value.strip().equalsIgnoreCase("auto")) {
+            return false;
+        }
+        if (value.strip().equalsIgnoreCase("nio")) {
+            return true;
+        }
+        throw new IllegalArgumentException("-D" + TRANSPORT_PROPERTY + "=" + value
+                + " is not a transport: use auto (epoll where it loads, else NIO) or nio");
     }
 
     /**

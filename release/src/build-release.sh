@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Builds the release folder from the staged jars (mvn -B -Prelease package runs it; see README "Install"):
+#   mpft-VERSION-linux-x86_64.tar.gz            the client with a jlinked Java runtime: needs no Java installed
+#   mpft-VERSION-OS-ARCH-noruntime.tar.gz/.zip  the client for the other platforms: needs Java 17+ (PATH or JAVA_HOME)
+#                                               (.zip for windows-x86_64)
+#   mpft-plugin-VERSION.jar (+ .sha256)         the plugin for a host's plugins folder
+#   host-sftp-demo-VERSION-all.jar              the demo SFTP host with the plugin loader
+#   SHA256SUMS                                  every file above
+# jlink builds a runtime only for the platform of the JDK whose jmods it reads: the JDK that runs this build
+# (Linux x86-64 here; on another platform that platform's archive is the one with a runtime). No JDK of another
+# platform is served by Maven Central, so the other archives carry no runtime.
+# Arguments: VERSION STAGE_DIR RELEASE_DIR JAVA_HOME LAUNCHER_DIR
+set -euo pipefail
+version="$1" stage="$2" out="$3" jdk="$4" launchers="$5"
+
+rm -rf "$out" "$stage/work"
+mkdir -p "$out" "$stage/work"
+
+jar="$stage/mpft-cli.jar"
+# The modules the client needs: what jdeps finds in its classes, plus those reached only by name at run time
+# (jdk.crypto.ec: the EC and Ed25519 algorithms of TLS and SSH keys; jdk.charsets: a terminal's non-UTF-8 encoding;
+# jdk.unsupported: netty's sun.misc.Unsafe, listed in case jdeps stops seeing it).
+modules="$("$jdk/bin/jdeps" --multi-release 17 --ignore-missing-deps --print-module-deps "$jar")"
+modules="$(printf %s "$modules,jdk.crypto.ec,jdk.charsets,jdk.unsupported" | tr , "\n" | sort -u | paste -sd, -)"
+echo "release: runtime modules $modules"
+
+# one client folder: bin/ (launchers), lib/mpft-cli.jar, optionally runtime/
+client_folder() { # NAME WINDOWS(yes/no)
+  local dir="$stage/work/$1"
+  mkdir -p "$dir/bin" "$dir/lib"
+  cp "$jar" "$dir/lib/mpft-cli.jar"
+  if [ "$2" = yes ]; then
+    cp "$launchers/mpft.bat" "$dir/bin/mpft.bat"
+  else
+    cp "$launchers/mpft" "$dir/bin/mpft"
+    chmod 755 "$dir/bin/mpft"
+  fi
+  printf '%s\n' "$dir"
+}
+
+# the platform of the build JDK, in the names of the archives
+os="$(sed -n 's/^OS_NAME="\(.*\)"/\1/p' "$jdk/release" | tr 'A-Z' 'a-z')"
+arch="$(sed -n 's/^OS_ARCH="\(.*\)"/\1/p' "$jdk/release")"
+case "$os" in darwin|"mac os x") os=osx ;; windows*) os=windows ;; esac
+case "$arch" in amd64) arch=x86_64 ;; arm64) arch=aarch64 ;; esac
+native="$os-$arch"
+
+# One archive per platform, all with the same jar (it carries every platform's natives). The build JDK's own
+# platform gets a jlinked runtime; the others a launcher that takes Java 17+ from JAVA_HOME or the PATH.
+for platform in linux-x86_64 linux-aarch64 osx-x86_64 osx-aarch64 windows-x86_64; do
+  windows=no; [ "${platform%%-*}" = windows ] && windows=yes
+  if [ "$platform" = "$native" ]; then
+    name="mpft-$version-$platform"
+    dir="$(client_folder "$name" "$windows")"
+    "$jdk/bin/jlink" --add-modules "$modules" --output "$dir/runtime" \
+      --strip-debug --no-header-files --no-man-pages --compress=2
+  else
+    name="mpft-$version-$platform-noruntime"
+    client_folder "$name" "$windows" >/dev/null
+  fi
+  if [ "$windows" = yes ]; then
+    (cd "$stage/work" && "$jdk/bin/jar" --create --no-manifest --file "$out/$name.zip" "$name")
+  else
+    tar -C "$stage/work" -czf "$out/$name.tar.gz" "$name"
+  fi
+done
+
+# for admins: the plugin jar with its checksum (sha256sum -c format) and the demo host
+cp "$stage/mpft-plugin-$version.jar" "$stage/host-sftp-demo-$version-all.jar" "$out/"
+(cd "$out" && sha256sum "mpft-plugin-$version.jar" > "mpft-plugin-$version.jar.sha256")
+(cd "$out" && sha256sum -- *.tar.gz *.zip *.jar > SHA256SUMS)
+echo "release: $(ls "$out" | tr '\n' ' ')"
