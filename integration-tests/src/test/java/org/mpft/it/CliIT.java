@@ -159,6 +159,7 @@ class CliIT {
         ProcessBuilder pb = new ProcessBuilder(command).directory(Files.createDirectories(dir.resolve("cwd")).toFile());
         pb.environment().put("HOME", home.toString());
         pb.environment().remove("MPFT_PASSWORD");
+        pb.environment().remove("SSH_AUTH_SOCK"); // the agent of whoever runs the tests is not the test's
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         pb.environment().putAll(env);
         Path out = dir.resolve("stdout-" + System.nanoTime());

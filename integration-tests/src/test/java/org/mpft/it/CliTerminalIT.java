@@ -180,6 +180,7 @@ class CliTerminalIT {
         pb.environment().put("HOME", Files.createDirectories(dir.resolve("home")).toString());
         pb.environment().put("SHELL", "/bin/sh");
         pb.environment().remove("MPFT_PASSWORD");
+        pb.environment().remove("SSH_AUTH_SOCK"); // the agent of whoever runs the tests is not the test's
         pb.environment().remove("JAVA_TOOL_OPTIONS");
         Process process = pb.start();
         if (!process.waitFor(240, TimeUnit.SECONDS)) {

@@ -17,8 +17,9 @@ import java.util.regex.Pattern;
 
 /**
  * Test support: the real {@code mpft} command as a separate process ({@code java -jar mpft-cli-*-all.jar}),
- * with its own HOME under a folder of the test's, the password in {@code MPFT_PASSWORD}, no console and no
- * controlling terminal ({@link #withoutTerminal}), and optional JVM options. {@link WhileRunning} lets a test act on the process while it runs (kill it).
+ * with its own HOME under a folder of the test's, the password in {@code MPFT_PASSWORD} (none when the password
+ * is null), no ssh-agent unless a run names one ({@code SSH_AUTH_SOCK} in its environment), no console and no
+ * controlling terminal ({@link #withoutTerminal}), and optional JVM options and environment variables. {@link WhileRunning} lets a test act on the process while it runs (kill it).
  */
 final class MpftCli {
 
@@ -78,7 +79,10 @@ final class MpftCli {
     private final Path dir;
     private final String password;
 
-    /** @param dir a folder of the test's (HOME, the working folder and the captured output go there) */
+    /**
+     * @param dir      a folder of the test's (HOME, the working folder and the captured output go there)
+     * @param password put in {@code MPFT_PASSWORD}; null for none
+     */
     MpftCli(Path dir, String password) {
         this.dir = dir;
         this.password = password;
@@ -86,6 +90,21 @@ final class MpftCli {
 
     /** Runs {@code mpft ARGS}, waiting at most 240 s. */
     Run run(List<String> jvmOptions, WhileRunning whileRunning, String... args) throws Exception {
+        return run(Map.of(), jvmOptions, whileRunning, args);
+    }
+
+    /** Runs {@code mpft ARGS} with these environment variables added (e.g. {@code SSH_AUTH_SOCK}). */
+    Run run(Map<String, String> environment, String... args) throws Exception {
+        return run(environment, List.of(), p -> { }, args);
+    }
+
+    /** The HOME the CLI runs with (created on first use). */
+    Path home() throws IOException {
+        return Files.createDirectories(dir.resolve("home"));
+    }
+
+    private Run run(Map<String, String> environment, List<String> jvmOptions, WhileRunning whileRunning,
+                    String... args) throws Exception {
         List<String> command = new ArrayList<>(withoutTerminal(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString())));
         command.addAll(jvmOptions);
@@ -95,7 +114,13 @@ final class MpftCli {
         ProcessBuilder pb = new ProcessBuilder(command).directory(Files.createDirectories(dir.resolve("cwd")).toFile());
         pb.environment().put("HOME", home.toString());
         pb.environment().remove("JAVA_TOOL_OPTIONS");
-        pb.environment().putAll(Map.of("MPFT_PASSWORD", password));
+        // the agent of whoever runs the tests is not the test's
+        pb.environment().remove("SSH_AUTH_SOCK");
+        pb.environment().remove("MPFT_PASSWORD");
+        if (password != null) {
+            pb.environment().put("MPFT_PASSWORD", password);
+        }
+        pb.environment().putAll(environment);
         Path out = dir.resolve("stdout-" + System.nanoTime());
         Path err = dir.resolve("stderr-" + System.nanoTime());
         pb.redirectOutput(out.toFile()).redirectError(err.toFile())

@@ -7,19 +7,16 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.mpft.client.Credentials;
 import org.mpft.client.DownloadRequest;
 import org.mpft.client.DownloadResult;
 import org.mpft.client.KnownHostsFile;
-import org.mpft.client.OpenSshIdentity;
 import org.mpft.client.ProgressListener;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -27,6 +24,7 @@ import org.mpft.protocol.RemotePath;
 import org.mpft.protocol.Strategy;
 import org.mpft.transport.CertificateAuthorities;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,9 +46,10 @@ final class GetCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "USER@HOST[:PORT]:PATH",
+    @Parameters(index = "0", paramLabel = "[USER@]HOST[:PORT]:PATH",
             description = "The file: PATH is relative to the user's root on the server (a leading '/' means the"
-                    + " same); default port 7300; IPv6 as [::1].")
+                    + " same); default port 7300; IPv6 as [::1]. HOST may be a Host alias of the ssh"
+                    + " configuration; USER defaults to its User, else the local user name.")
     private String target;
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUTPUT",
@@ -63,8 +62,17 @@ final class GetCommand implements Callable<Integer> {
     private String passwordEnv;
 
     @Option(names = {"-i", "--identity"}, paramLabel = "KEYFILE",
-            description = "Log in with this OpenSSH private key (Ed25519, RSA or ECDSA).")
+            description = "Log in with this private key only (OpenSSH, PEM or PKCS#8; Ed25519, RSA or ECDSA)."
+                    + " Without -i and --password-env: the ssh-agent's keys, then the ssh configuration's"
+                    + " IdentityFile or ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then the password prompt.")
     private Path identity;
+
+    @Option(names = "--direct", description = "Log in directly over QUIC at the target's port (default 7300),"
+            + " as the USER@HOST:PORT:PATH form always does.")
+    private boolean direct;
+
+    @Mixin
+    private SshConfigOption sshConfig = new SshConfigOption();
 
     @Option(names = "--passphrase-env", paramLabel = "VAR",
             description = "Read the passphrase of an encrypted -i key from environment variable VAR"
@@ -172,26 +180,54 @@ final class GetCommand implements Callable<Integer> {
                 throw new ParameterException(spec.commandLine(), "--expect-sha256: " + e.getMessage());
             }
         }
-        Credentials credentials = null;
+        LoginCandidates login = null;
         try {
             RemoteTarget remote = parseTarget();
             Path file = resolveOutput(remote);
-            credentials = credentials(remote);
+            SshHostConfig host = sshHost(remote);
+            String user = remote.user() != null ? remote.user() : host.user();
+            login = LoginCandidates.of(env, identity, passwordEnv, passphraseEnv, host.identityFiles(),
+                    user + "@" + host.hostName());
+            Credentials credentials = firstCredentials(login);
             PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
-            DownloadRequest request = new DownloadRequest(remote.user(), remote.host(), remote.port(), remote.path(),
+            DownloadRequest request = new DownloadRequest(user, host.hostName(), remote.port(), remote.path(),
                     expected == null ? file : ExpectedDigest.unverified(file), credentials, hosts, chosen, !noResume,
                     retries, compress, java.time.Duration.ofSeconds(waitSeconds), certificateAuthorities());
-            return download(request, hosts, file, expected);
+            return download(request, hosts, file, expected, login);
         } catch (Refused e) {
+            return fail(e.exitCode, e.getMessage());
+        } catch (LoginCandidates.Unusable e) {
             return fail(e.exitCode, e.getMessage());
         } catch (MpftException e) {
             return fail(ExitCodes.of(e.code()), e.getMessage());
         } finally {
-            if (credentials instanceof Credentials.Password password) {
-                Arrays.fill(password.password(), '\0');
+            if (login != null) {
+                login.close();
             }
         }
+    }
+
+    /** What the ssh configuration ({@code -F} or {@code ~/.ssh/config}) says about the target's host. */
+    private SshHostConfig sshHost(RemoteTarget remote) throws Refused {
+        try {
+            return SshHostConfig.resolve(sshConfig.file(env.home()), sshConfig.given(), remote.host(), env.home());
+        } catch (IOException e) {
+            throw new Refused(ExitCodes.USAGE, e.getMessage());
+        }
+    }
+
+    /** The first credentials to try; the rest are tried after a refused login ({@link EachLoginDownloader}). */
+    private Credentials firstCredentials(LoginCandidates login) throws Refused, LoginCandidates.Unusable {
+        Credentials credentials = login.next();
+        if (credentials != null) {
+            return credentials;
+        }
+        if (env.terminal() == null) {
+            throw new Refused(ExitCodes.USAGE, "no credentials: give --password-env VAR or -i KEYFILE, or load a key"
+                    + " into ssh-agent (there is no terminal to ask for a password)");
+        }
+        throw new Refused(ExitCodes.USAGE, "no password given");
     }
 
     /** The authorities of {@code --ca}, or null to pin. */
@@ -236,51 +272,6 @@ final class GetCommand implements Callable<Integer> {
         return folder.resolve(name).normalize();
     }
 
-    private Credentials credentials(RemoteTarget remote) throws Refused, MpftException {
-        if (identity != null) {
-            AtomicBoolean noPassphrase = new AtomicBoolean();
-            Supplier<char[]> passphrase = () -> {
-                char[] value;
-                if (passphraseEnv != null) {
-                    String text = env.environment().apply(passphraseEnv);
-                    value = text == null ? null : text.toCharArray();
-                } else {
-                    value = env.terminal() == null ? null
-                            : env.terminal().readPassword("Enter passphrase for key '" + identity + "': ");
-                }
-                noPassphrase.set(value == null);
-                return value;
-            };
-            try {
-                return new Credentials.Key(OpenSshIdentity.load(identity, passphrase));
-            } catch (IOException e) {
-                throw new Refused(ExitCodes.USAGE, "cannot read the key " + identity + ": " + describe(e));
-            } catch (MpftException e) {
-                String hint = noPassphrase.get() ? " (run on a terminal to be asked, use --passphrase-env VAR, or remove"
-                        + " it with 'ssh-keygen -p')" : "";
-                throw new Refused(e.code() == ErrorCode.AUTHENTICATION_FAILED ? ExitCodes.AUTHENTICATION
-                        : ExitCodes.USAGE, e.getMessage() + hint);
-            }
-        }
-        if (passwordEnv != null) {
-            String value = env.environment().apply(passwordEnv);
-            if (value == null) {
-                throw new Refused(ExitCodes.USAGE, "--password-env: the environment variable " + passwordEnv
-                        + " is not set");
-            }
-            return new Credentials.Password(value.toCharArray());
-        }
-        if (env.terminal() == null) {
-            throw new Refused(ExitCodes.USAGE, "no credentials: give --password-env VAR or -i KEYFILE"
-                    + " (there is no terminal to ask for a password)");
-        }
-        char[] password = env.terminal().readPassword(remote.user() + "@" + remote.host() + "'s password: ");
-        if (password == null) {
-            throw new Refused(ExitCodes.USAGE, "no password given");
-        }
-        return new Credentials.Password(password);
-    }
-
     /** The progress display: none with -q, the bar on a terminal or with --progress, else a line every 5 s. */
     private ProgressListener progressListener(String name) {
         if (quiet) {
@@ -290,11 +281,12 @@ final class GetCommand implements Callable<Integer> {
                 : new ProgressLines(env.err(), name, Clock.systemUTC());
     }
 
-    private int download(DownloadRequest request, PromptingHostKeys hosts, Path file, ExpectedDigest expected) {
+    private int download(DownloadRequest request, PromptingHostKeys hosts, Path file, ExpectedDigest expected,
+                         LoginCandidates login) {
         PrintStream err = env.err();
         ProgressListener listener = progressListener(file.getFileName().toString());
         ProgressBar bar = listener instanceof ProgressBar drawn ? drawn : null;
-        Downloader downloader = env.downloaders().get();
+        Downloader downloader = new EachLoginDownloader(env.downloaders().get(), login, () -> hosts.refusal() != null);
         CountDownLatch reported = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = null;

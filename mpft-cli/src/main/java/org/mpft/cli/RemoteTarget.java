@@ -5,8 +5,9 @@ import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
 
 /**
- * A download target as typed on the command line: {@code USER@HOST[:PORT]:PATH}.
+ * A download target as typed on the command line: {@code [USER@]HOST[:PORT]:PATH}.
  * <ul>
+ *   <li>{@code USER} may be left out (null): the ssh configuration's {@code User}, else the local user name;</li>
  *   <li>{@code HOST} is a name, an IPv4 address, or an IPv6 address in brackets ({@code [::1]});</li>
  *   <li>{@code PORT} (UDP, default {@value #DEFAULT_PORT}) is recognised as digits between two colons:
  *       {@code host:7301:data/x}; a path that itself starts with digits and a colon needs the port written
@@ -15,7 +16,7 @@ import org.mpft.protocol.RemotePath;
  *       means the same ({@code host:/data/x} = {@code host:data/x}). It must pass {@link RemotePath#validate}.</li>
  * </ul>
  *
- * @param user the user name
+ * @param user the user name, or null when the target names none
  * @param host the host, without brackets
  * @param port the UDP port
  * @param path the path relative to the user's root, valid
@@ -41,12 +42,16 @@ record RemoteTarget(String user, String host, int port, String path) {
      * @throws MpftException   {@link org.mpft.protocol.ErrorCode#INVALID_PATH} when the path breaks the rules
      */
     static RemoteTarget parse(String text) throws SyntaxException, MpftException {
-        String expected = "expected USER@HOST[:PORT]:PATH, got " + RemotePath.quote(text);
+        String expected = "expected [USER@]HOST[:PORT]:PATH, got " + RemotePath.quote(text);
         int at = text.indexOf('@');
-        if (at <= 0) {
-            throw new SyntaxException(expected + " (no user)");
+        int colon0 = text.indexOf(':');
+        if (colon0 >= 0 && at > colon0) {
+            at = -1; // an '@' in the path, not a user
         }
-        String user = text.substring(0, at);
+        if (at == 0) {
+            throw new SyntaxException(expected + " (empty user)");
+        }
+        String user = at < 0 ? null : text.substring(0, at);
         String rest = text.substring(at + 1);
         String host;
         String afterHost;

@@ -35,13 +35,22 @@ class RemoteTargetTest {
     }
 
     @Test
+    void theUserMayBeLeftOut() throws Exception {
+        assertThat(RemoteTarget.parse("files:data/big.iso")).isEqualTo(new RemoteTarget(null, "files", 7300, "data/big.iso"));
+        assertThat(RemoteTarget.parse("h:7301:x")).isEqualTo(new RemoteTarget(null, "h", 7301, "x"));
+        assertThat(RemoteTarget.parse("[::1]:a")).isEqualTo(new RemoteTarget(null, "::1", 7300, "a"));
+        // an '@' after the host's ':' belongs to the path
+        assertThat(RemoteTarget.parse("h:dir/a@b")).isEqualTo(new RemoteTarget(null, "h", 7300, "dir/a@b"));
+    }
+
+    @Test
     void fileName() throws Exception {
         assertThat(RemoteTarget.parse("a@h:x/y/z.bin").fileName()).isEqualTo("z.bin");
         assertThat(RemoteTarget.parse("a@h:z.bin").fileName()).isEqualTo("z.bin");
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"h:x", "@h:x", "a@h", "a@:x", "a@h:", "a@[::1", "a@[::1]x", "a@h:99999:x", "a@h:0:x"})
+    @ValueSource(strings = {"@h:x", "a@h", "a@:x", "a@h:", "a@[::1", "a@[::1]x", "a@h:99999:x", "a@h:0:x"})
     void badShapes(String text) {
         assertThatThrownBy(() -> RemoteTarget.parse(text)).isInstanceOf(RemoteTarget.SyntaxException.class);
     }

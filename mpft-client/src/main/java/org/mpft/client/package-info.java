@@ -3,8 +3,9 @@
  * its primary offers (the primary and its secondaries, over QUIC), checks every chunk, writes it in place
  * and resumes a partial download. The public face is the client, {@link org.mpft.client.DownloadRequest},
  * {@link org.mpft.client.Download}, {@link org.mpft.client.DownloadResult}, the progress types and
- * listener, the credentials ({@link org.mpft.client.Credentials}, {@link org.mpft.client.OpenSshIdentity})
- * and server trust ({@link org.mpft.client.HostKeyVerifier}, {@link org.mpft.client.KnownHostsFile});
+ * listener, the credentials ({@link org.mpft.client.Credentials}, key files as
+ * {@link org.mpft.client.OpenSshIdentity}, a running ssh-agent's keys through {@link org.mpft.client.SshAgent},
+ * which signs each login itself) and server trust ({@link org.mpft.client.HostKeyVerifier}, {@link org.mpft.client.KnownHostsFile});
  * failures are {@link org.mpft.protocol.MpftException}s carrying an {@link org.mpft.protocol.ErrorCode}.
  * Everything else here (the connections, the chunk pipeline, the on-disk state) is package-private.
  */

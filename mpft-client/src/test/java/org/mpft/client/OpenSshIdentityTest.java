@@ -102,16 +102,58 @@ class OpenSshIdentityTest {
                 .isInstanceOf(MpftException.class).hasMessageContaining("passphrase");
     }
 
+    /** Every format ssh-keygen writes ({@code -m PEM}, {@code -m PKCS8}, {@code -m RFC4716} = OpenSSH) and key type. */
+    @ParameterizedTest
+    @CsvSource({
+        "ed25519, '', RFC4716, Ed25519",
+        "ed25519, '', PKCS8, Ed25519",
+        "rsa, -b 2048, PEM, RSA",
+        "rsa, -b 2048, PKCS8, RSA",
+        "rsa, -b 2048, RFC4716, RSA",
+        "ecdsa, -b 256, PEM, EC",
+        "ecdsa, -b 384, PKCS8, EC",
+        "ecdsa, -b 521, RFC4716, EC",
+    })
+    void everyKeyFormatLoads(String type, String bits, String format, String algorithm) throws Exception {
+        List<String> options = new ArrayList<>(List.of("-t", type, "-m", format));
+        if (!bits.isEmpty()) {
+            options.addAll(List.of(bits.split(" ")));
+        }
+        Path key = keygen("id_" + type + "_" + format, "", options.toArray(String[]::new));
+        OpenSshIdentity identity = OpenSshIdentity.load(key, () -> {
+            throw new AssertionError("no passphrase expected");
+        });
+        assertThat(identity.keyAlgorithm()).isEqualTo(algorithm);
+        assertSignsVerifiably(identity, algorithm, identity.signatureAlgorithm());
+    }
+
+    @ParameterizedTest
+    @CsvSource({"rsa, PEM", "ecdsa, PEM", "ecdsa, PKCS8", "rsa, PKCS8", "ed25519, RFC4716"})
+    void encryptedKeysOfEveryFormat(String type, String format) throws Exception {
+        Path key = keygen("id_enc_" + type + "_" + format, "s3cret pass", "-t", type, "-m", format);
+        OpenSshIdentity identity = OpenSshIdentity.load(key, () -> "s3cret pass".toCharArray());
+        assertSignsVerifiably(identity, identity.keyAlgorithm(), identity.signatureAlgorithm());
+        assertThatThrownBy(() -> OpenSshIdentity.load(key, () -> "wrong pass".toCharArray()))
+                .isInstanceOf(MpftException.class).hasMessageContaining("wrong passphrase")
+                .satisfies(e -> assertThat(((MpftException) e).code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED));
+        assertThatThrownBy(() -> OpenSshIdentity.load(key, () -> null))
+                .isInstanceOf(MpftException.class).hasMessageContaining("no passphrase was given");
+    }
+
     @Test
-    void notAnOpenSshKey() throws Exception {
+    void malformedKeys() throws Exception {
         Path pem = dir.resolve("pem");
         Files.writeString(pem, "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
         assertThatThrownBy(() -> OpenSshIdentity.load(pem, () -> null)).isInstanceOf(MpftException.class)
-                .hasMessageContaining("not an OpenSSH-format");
+                .hasMessageContaining("cannot use the key " + pem).hasMessageContaining("malformed");
         Path junk = dir.resolve("junk");
         Files.writeString(junk, "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n"
                 + "-----END OPENSSH PRIVATE KEY-----\n");
         assertThatThrownBy(() -> OpenSshIdentity.load(junk, () -> null)).isInstanceOf(MpftException.class)
                 .hasMessageContaining("malformed");
+        Path text = dir.resolve("text");
+        Files.writeString(text, "not a key at all\n");
+        assertThatThrownBy(() -> OpenSshIdentity.load(text, () -> null)).isInstanceOf(MpftException.class)
+                .hasMessageContaining("no private key found");
     }
 }
