@@ -14,12 +14,10 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Supplier;
 import org.mpft.client.Credentials;
 import org.mpft.client.DownloadRequest;
 import org.mpft.client.DownloadResult;
 import org.mpft.client.KnownHostsFile;
-import org.mpft.client.OpenSshIdentity;
 import org.mpft.client.ProgressListener;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -196,13 +194,10 @@ final class GetCommand implements Callable<Integer> {
 
     /** The authorities of {@code --ca}, or null to pin. */
     private CertificateAuthorities certificateAuthorities() throws Refused {
-        if (ca == null) {
-            return null;
-        }
         try {
-            return ca.equals("system") ? CertificateAuthorities.system() : CertificateAuthorities.fromPemFile(Path.of(ca));
-        } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw new Refused(ExitCodes.USAGE, "--ca: " + e.getMessage());
+            return LoginSetup.certificateAuthorities(ca);
+        } catch (LoginSetup.Refused e) {
+            throw new Refused(e.exitCode, e.getMessage());
         }
     }
 
@@ -237,48 +232,11 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private Credentials credentials(RemoteTarget remote) throws Refused, MpftException {
-        if (identity != null) {
-            AtomicBoolean noPassphrase = new AtomicBoolean();
-            Supplier<char[]> passphrase = () -> {
-                char[] value;
-                if (passphraseEnv != null) {
-                    String text = env.environment().apply(passphraseEnv);
-                    value = text == null ? null : text.toCharArray();
-                } else {
-                    value = env.terminal() == null ? null
-                            : env.terminal().readPassword("Enter passphrase for key '" + identity + "': ");
-                }
-                noPassphrase.set(value == null);
-                return value;
-            };
-            try {
-                return new Credentials.Key(OpenSshIdentity.load(identity, passphrase));
-            } catch (IOException e) {
-                throw new Refused(ExitCodes.USAGE, "cannot read the key " + identity + ": " + describe(e));
-            } catch (MpftException e) {
-                String hint = noPassphrase.get() ? " (run on a terminal to be asked, use --passphrase-env VAR, or remove"
-                        + " it with 'ssh-keygen -p')" : "";
-                throw new Refused(e.code() == ErrorCode.AUTHENTICATION_FAILED ? ExitCodes.AUTHENTICATION
-                        : ExitCodes.USAGE, e.getMessage() + hint);
-            }
+        try {
+            return LoginSetup.credentials(env, identity, passphraseEnv, passwordEnv, remote.user(), remote.host());
+        } catch (LoginSetup.Refused e) {
+            throw new Refused(e.exitCode, e.getMessage());
         }
-        if (passwordEnv != null) {
-            String value = env.environment().apply(passwordEnv);
-            if (value == null) {
-                throw new Refused(ExitCodes.USAGE, "--password-env: the environment variable " + passwordEnv
-                        + " is not set");
-            }
-            return new Credentials.Password(value.toCharArray());
-        }
-        if (env.terminal() == null) {
-            throw new Refused(ExitCodes.USAGE, "no credentials: give --password-env VAR or -i KEYFILE"
-                    + " (there is no terminal to ask for a password)");
-        }
-        char[] password = env.terminal().readPassword(remote.user() + "@" + remote.host() + "'s password: ");
-        if (password == null) {
-            throw new Refused(ExitCodes.USAGE, "no password given");
-        }
-        return new Credentials.Password(password);
     }
 
     /** The progress display: none with -q, the bar on a terminal or with --progress, else a line every 5 s. */
