@@ -145,7 +145,10 @@ final class LsCommand implements Callable<Integer> {
         return RemoteTarget.parse(trimmed);
     }
 
-    /** Prints the folder's entries, and with -r those of every folder below, depth first in name order. */
+    /**
+     * Prints the folder's entries, and with -r those of every folder below: a folder's entries, then each
+     * folder below it in name order (depth first). One folder is listed at a time, so memory holds one folder.
+     */
     private void list(RemoteListing listing, String path) throws MpftException, InterruptedException {
         PrintStream out = env.out();
         Deque<String> folders = new ArrayDeque<>();
