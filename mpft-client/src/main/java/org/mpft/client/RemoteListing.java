@@ -153,7 +153,7 @@ public final class RemoteListing implements AutoCloseable {
             return type.cast(control.frame());
         }
         if (event instanceof DownloadEvent.ControlFrame control && control.frame() instanceof ErrorFrame error) {
-            throw refusal(error, type == Listing.class);
+            throw refusal(server, error, type == Listing.class);
         }
         if (event instanceof DownloadEvent.Failed failed) {
             throw failed.error();
@@ -169,7 +169,7 @@ public final class RemoteListing implements AutoCloseable {
      * The server's ERROR as an exception. A server that predates LIST cannot decode its frame type and ends
      * the session with PROTOCOL_ERROR naming the type: that is said in words.
      */
-    private MpftException refusal(ErrorFrame error, boolean listing) {
+    static MpftException refusal(String server, ErrorFrame error, boolean listing) {
         if (listing && error.code() == ErrorCode.PROTOCOL_ERROR && error.message().contains("0x12")) {
             return new MpftException(ErrorCode.UNSUPPORTED_VERSION, server + " does not support listing (its mpft/1"
                     + " is older than LIST): " + error.message());
