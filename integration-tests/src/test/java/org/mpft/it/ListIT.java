@@ -34,6 +34,8 @@ class ListIT {
     private static final String PASSWORD = "alice-pw";
     private static final long MTIME = 1_700_000_000_000L; // 2023-11-14 22:13 UTC
     private static final int BIG = 2_500;
+    /** mpft.max-lists-per-session of the host: above what any one test's session asks for. */
+    private static final int MAX_LISTS = 30;
 
     private static Path key;
 
@@ -43,6 +45,7 @@ class ListIT {
                 key = OpenSsh.ed25519Key(Files.createDirectories(work.resolve("keys")), "id_ed25519");
                 return HostProcess.User.withKey("alice", Path.of(key + ".pub")).password(PASSWORD).read("/pub");
             })
+            .pluginProperty("mpft.max-lists-per-session", Integer.toString(MAX_LISTS))
             .build();
 
     @TempDir
@@ -180,6 +183,20 @@ class ListIT {
         }
         assertThat(host.client().list(request(), "pub", "a.txt", 1).entries()).extracting(ListingEntry::name)
                 .containsExactly("b.txt");
+    }
+
+    @Test
+    void aSessionThatAsksForMorePagesThanItsBoundIsEnded() throws Exception {
+        try (RemoteListing listing = host.client().openListing(request())) {
+            for (int i = 0; i < MAX_LISTS; i++) {
+                assertThat(listing.page("pub", "", 1).entries()).hasSize(1);
+            }
+            assertThatThrownBy(() -> listing.page("pub", "", 1)).isInstanceOf(MpftException.class)
+                    .hasMessageContaining("mpft.max-lists-per-session")
+                    .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+        }
+        // a new session lists again
+        assertThat(host.client().list(request(), "pub", "", 1).entries()).hasSize(1);
     }
 
     private ListingRequest request() {
