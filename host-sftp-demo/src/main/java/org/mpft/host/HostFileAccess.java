@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Objects;
 import org.mpft.api.AccessDenied;
+import org.mpft.api.DirectoryPage;
 import org.mpft.api.FileAccess;
 import org.mpft.api.FileIdentity;
 import org.mpft.api.HostException;
@@ -35,10 +36,22 @@ final class HostFileAccess implements FileAccess {
 
     private final UserStore users;
     private final HomeResolver resolver;
+    private final FolderLister lister;
 
     HostFileAccess(UserStore users, HomeResolver resolver) {
         this.users = Objects.requireNonNull(users, "users");
         this.resolver = Objects.requireNonNull(resolver, "resolver");
+        this.lister = new FolderLister(resolver);
+    }
+
+    /** Lists with the SFTP rules; see {@link FolderLister}. */
+    @Override
+    public DirectoryPage list(Principal user, String path, String after, int max) throws HostException, IOException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(path, "path");
+        UserAccount account = users.find(user.name())
+                .orElseThrow(() -> new AccessDenied("unknown user " + user.name()));
+        return lister.list(account, path, after, max);
     }
 
     @Override

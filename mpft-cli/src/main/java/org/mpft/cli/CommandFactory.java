@@ -32,6 +32,9 @@ public final class CommandFactory implements CommandLine.IFactory {
         if (type == GetCommand.class) {
             return type.cast(new GetCommand(environment));
         }
+        if (type == LsCommand.class) {
+            return type.cast(new LsCommand(environment));
+        }
         if (type == KnownHostsCommand.class) {
             return type.cast(new KnownHostsCommand(environment));
         }

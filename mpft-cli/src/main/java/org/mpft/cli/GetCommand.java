@@ -232,13 +232,10 @@ final class GetCommand implements Callable<Integer> {
 
     /** The authorities of {@code --ca}, or null to pin. */
     private CertificateAuthorities certificateAuthorities() throws Refused {
-        if (ca == null) {
-            return null;
-        }
         try {
-            return ca.equals("system") ? CertificateAuthorities.system() : CertificateAuthorities.fromPemFile(Path.of(ca));
-        } catch (IOException | java.nio.file.InvalidPathException e) {
-            throw new Refused(ExitCodes.USAGE, "--ca: " + e.getMessage());
+            return LoginSetup.certificateAuthorities(ca);
+        } catch (LoginSetup.Refused e) {
+            throw new Refused(e.exitCode, e.getMessage());
         }
     }
 

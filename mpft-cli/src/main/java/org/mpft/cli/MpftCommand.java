@@ -9,12 +9,13 @@ import picocli.CommandLine.Spec;
 
 /**
  * The {@code mpft} command: {@code mpft get [OPTIONS] USER@HOST[:PORT]:PATH [-o OUTPUT]} downloads one
- * file over every path its server offers; {@code mpft known-hosts list|remove} shows and edits the pinned
+ * file over every path its server offers; {@code mpft ls [-l] [-r] USER@HOST[:PORT]:PATH} lists a folder;
+ * {@code mpft known-hosts list|remove} shows and edits the pinned
  * server certificates. See {@code docs/CLI.md} for every option and the exit codes ({@link ExitCodes}).
  */
 @Command(name = "mpft", mixinStandardHelpOptions = true, versionProvider = MpftCommand.Version.class,
         description = "Multi-path file downloads over QUIC.",
-        subcommands = {GetCommand.class, KnownHostsCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {GetCommand.class, LsCommand.class, KnownHostsCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Run 'mpft get --help' for the download options."})
 public final class MpftCommand implements Callable<Integer> {
 

@@ -9,7 +9,7 @@ import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TransportSettings;
 
 /**
- * Downloads files from mpft servers. One client owns {@link #eventLoopThreads()} QUIC event loop threads:
+ * Downloads files from mpft servers, and lists their folders ({@link #openListing}, {@link #list}). One client owns {@link #eventLoopThreads()} QUIC event loop threads:
  * every connection (the primary's and each secondary's) binds its own datagram channel, and channels take
  * the threads in turn, so the paths of a multi-path download are received on different cores instead of
  * queueing behind one thread. It starts one thread per download for the conversation, the checksums and
@@ -105,6 +105,45 @@ public final class FileTransferClient implements AutoCloseable {
         } catch (InterruptedException e) {
             download.cancel();
             throw e;
+        }
+    }
+
+    /**
+     * Connects to a server and logs in for listing folders; see {@link RemoteListing}. Several pages and
+     * folders can then be listed on one connection.
+     *
+     * @throws MpftException        why the connection or the login failed
+     * @throws IllegalStateException when the client is closed
+     */
+    public RemoteListing openListing(ListingRequest request) throws MpftException, InterruptedException {
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            throw new IllegalStateException("the client is closed");
+        }
+        return RemoteListing.open(transport, settings, request);
+    }
+
+    /**
+     * Lists one page of a folder on its own connection ({@link RemoteListing#page}).
+     *
+     * @throws MpftException why the listing failed, with its error code
+     */
+    public org.mpft.protocol.Listing list(ListingRequest request, String path, String after, int max)
+            throws MpftException, InterruptedException {
+        try (RemoteListing listing = openListing(request)) {
+            return listing.page(path, after, max);
+        }
+    }
+
+    /**
+     * Lists every entry of a folder on its own connection, at most {@code maxEntries} ({@link RemoteListing#all}).
+     *
+     * @throws MpftException why the listing failed; LIMIT_EXCEEDED when the folder holds more entries
+     */
+    public java.util.List<org.mpft.protocol.ListingEntry> listAll(ListingRequest request, String path, int maxEntries)
+            throws MpftException, InterruptedException {
+        try (RemoteListing listing = openListing(request)) {
+            return listing.all(path, maxEntries);
         }
     }
 

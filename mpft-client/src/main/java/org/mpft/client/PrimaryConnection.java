@@ -106,7 +106,7 @@ final class PrimaryConnection implements AutoCloseable {
      * Connects as above, first verifying the server's chain against {@code authorities} (when not null) with
      * {@code host} as the name the certificate must hold.
      */
-    private static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server,
+    static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server,
                                              String host, int port, CertificateAuthorities authorities, Pin pin,
                                              Duration timeout, Supplier<ChunkVerifier> verifier,
                                              ReceiveBudget budget, Consumer<DownloadEvent> events)

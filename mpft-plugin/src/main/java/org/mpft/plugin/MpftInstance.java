@@ -185,7 +185,8 @@ final class MpftInstance implements AutoCloseable {
         SessionLimits limits = new SessionLimits(throttle, preLogin,
                 settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
-                settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled()),
+                settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled(),
+                settings.maxListsPerSession()),
                 host.authenticator(), certificate, limits, host.fileAccess(), io, login, transfers, secondary);
 
         PrimaryCluster links = cluster;

@@ -161,6 +161,10 @@ public final class MpftKeys {
             "1000", 1, 100_000_000,
             "OPEN requests (refused ones included) one connection may make; the next one ends the session with"
             + " LIMIT_EXCEEDED (bounds name probing per login).");
+    public static final Setting<Integer> MAX_LISTS_PER_SESSION = integer("mpft.max-lists-per-session",
+            "10000", 1, 100_000_000,
+            "LIST requests (pages of a folder listing, refused ones included) one connection may make; the next"
+            + " one ends the session with LIMIT_EXCEEDED (bounds enumeration per login).");
     public static final Setting<Integer> MAX_STREAMS_PER_CONNECTION = integer("mpft.max-streams-per-connection",
             "16", 1, 100_000,
             "Streams a client may have open at once on its QUIC connection (the QUIC stream limit this server"
@@ -217,7 +221,7 @@ public final class MpftKeys {
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),
             new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
                     MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, ADDRESS_VALIDATION,
-                    MAX_TRANSFERS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, MAX_BYTES_HELD,
+                    MAX_TRANSFERS_PER_SESSION, MAX_LISTS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, MAX_BYTES_HELD,
                     IDLE_TIMEOUT)),
             new Section("failed logins", List.of(AUTH_FAILURE_DELAY, AUTH_BACKOFF_BASE, AUTH_BACKOFF_MAX,
                     AUTH_BACKOFF_FREE, AUTH_BACKOFF_FORGET)),

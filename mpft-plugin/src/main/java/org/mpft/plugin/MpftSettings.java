@@ -353,6 +353,11 @@ public final class MpftSettings {
         return get(MpftKeys.MAX_TRANSFERS_PER_SESSION);
     }
 
+    /** The most LIST requests one session may make. */
+    public int maxListsPerSession() {
+        return get(MpftKeys.MAX_LISTS_PER_SESSION);
+    }
+
     /** The most streams a client may have open at once on its connection. */
     public int maxStreamsPerConnection() {
         return get(MpftKeys.MAX_STREAMS_PER_CONNECTION);

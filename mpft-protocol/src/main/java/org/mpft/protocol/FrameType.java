@@ -18,6 +18,8 @@ public enum FrameType {
     CANCEL(0x0E, Link.CONTROL, Cancel::decode),
     DONE(0x0F, Link.CONTROL, Done::decode),
     ERROR(0x10, Link.ANY, ErrorFrame::decode),
+    LIST(0x12, Link.CONTROL, ListRequest::decode),
+    LISTING(0x13, Link.CONTROL, Listing::decode),
 
     CLUSTER_HELLO(0x20, Link.CLUSTER, ClusterHello::decode),
     CLUSTER_CHALLENGE(0x21, Link.CLUSTER, ClusterChallenge::decode),

@@ -180,6 +180,10 @@ class FrameCodecErrorTest {
                         "unknown error code 0"),
                 Arguments.of("REGISTER_TRANSFER checksum 7", regHead + "07" + "0000" + "0000000000000000", CLUSTER,
                         "unknown checksum algorithm 7"),
+                Arguments.of("LISTING entry type 0", "13" + "00" + "0001" + "0001 61" + "00" + "0000000000000000"
+                        + "0000000000000000", CONTROL, "unknown entry type 0"),
+                Arguments.of("LISTING entry type 3", "13" + "00" + "0001" + "0001 61" + "03" + "0000000000000000"
+                        + "0000000000000000", CONTROL, "unknown entry type 3"),
                 Arguments.of("REGISTER_TRANSFER compression 3", regHead + "01" + "0000" + "0000000000000000" + "03",
                         CLUSTER, "unknown chunk encoding 3"));
     }
@@ -246,7 +250,18 @@ class FrameCodecErrorTest {
                 Arguments.of("CHUNK_SENT nanos MIN", "27" + id + "00000001" + "0000" + "0000000000000000"
                         + "8000000000000000", CLUSTER, "nanos is negative"),
                 Arguments.of("CHUNK_ERROR chunk -1", "28" + id + "ffffffff" + "0009" + "0000", CLUSTER,
-                        "chunk is negative"));
+                        "chunk is negative"),
+                Arguments.of("LIST max 0", "12" + "0000" + "0000" + "0000", CONTROL, "max 0 outside [1, 1000]"),
+                Arguments.of("LIST max 1001", "12" + "0000" + "0000" + "03e9", CONTROL, "max 1001 outside"),
+                Arguments.of("LIST max 65535", "12" + "0000" + "0000" + "ffff", CONTROL, "max 65535 outside"),
+                Arguments.of("LISTING 1001 entries", "13" + "00" + "03e9", CONTROL, "1001 entries, over 1000"),
+                Arguments.of("LISTING more 2", "13" + "02" + "0000", CONTROL, "boolean must be 0 or 1"),
+                Arguments.of("LISTING size -1", "13" + "00" + "0001" + "0001 61" + "01" + "ffffffffffffffff"
+                        + "0000000000000000", CONTROL, "size is negative"),
+                Arguments.of("LISTING empty name", "13" + "00" + "0001" + "0000" + "01" + "0000000000000000"
+                        + "0000000000000000", CONTROL, "one non-empty segment"),
+                Arguments.of("LISTING name with a slash", "13" + "00" + "0001" + "0003 612f62" + "01"
+                        + "0000000000000000" + "0000000000000000", CONTROL, "one non-empty segment"));
     }
 
     @ParameterizedTest(name = "{0}")

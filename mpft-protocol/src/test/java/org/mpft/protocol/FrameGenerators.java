@@ -94,6 +94,13 @@ final class FrameGenerators {
         if (type instanceof Class<?> c && c.isEnum()) {
             return sample.of(c.getEnumConstants());
         }
+        if (type == boolean.class) {
+            return sample.random().nextBoolean();
+        }
+        if (type instanceof ParameterizedType p && p.getRawType() == List.class
+                && p.getActualTypeArguments()[0] == ListingEntry.class) {
+            return sample.list(5, FrameGenerators::listingEntry);
+        }
         if (type instanceof ParameterizedType p && p.getRawType() == List.class
                 && p.getActualTypeArguments()[0] == SecondaryEndpoint.class) {
             return sample.list(4, FrameGenerators::endpoint);
@@ -111,6 +118,18 @@ final class FrameGenerators {
             }
         }
         throw new IllegalStateException("no valid SecondaryEndpoint in " + MAX_ATTEMPTS + " draws");
+    }
+
+    private static ListingEntry listingEntry(Seeded.Sample sample) {
+        for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+            try {
+                return new ListingEntry(sample.strings(20, false), sample.of(ListingEntry.Type.values()),
+                        sample.longs(), sample.longs());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                // refused by the record: draw again
+            }
+        }
+        throw new IllegalStateException("no valid ListingEntry in " + MAX_ATTEMPTS + " draws");
     }
 
     private static Object read(RecordComponent component, Object record) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileSystem;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystems;
@@ -15,6 +16,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -22,6 +25,8 @@ import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.server.ServerFactoryManager;
 import org.apache.sshd.server.session.ServerSession;
 import org.mpft.api.AccessDenied;
+import org.mpft.api.DirectoryEntry;
+import org.mpft.api.DirectoryPage;
 import org.mpft.api.FileAccess;
 import org.mpft.api.FileIdentity;
 import org.mpft.api.HostException;
@@ -137,6 +142,95 @@ public final class SshdFileAccess implements FileAccess {
         } catch (HostException | IOException | RuntimeException e) {
             closeOwn(fs, ownFileSystem);
             throw e;
+        }
+    }
+
+    /**
+     * Lists a folder through the user's file system view, as {@link #openForRead} resolves paths: the folder
+     * must resolve inside the root; each entry is resolved by its own path (symbolic links one component at a
+     * time) and left out when it leads outside the root or nowhere, when the file system refuses to read it,
+     * when it is a file with several hard links (unless allowed), or when it is neither a file nor a folder.
+     * A folder the file system refuses to open is {@link AccessDenied}, as SFTP's {@code opendir} fails.
+     */
+    @Override
+    public DirectoryPage list(Principal user, String path, String after, int max) throws HostException, IOException {
+        Objects.requireNonNull(user, "user");
+        Objects.requireNonNull(path, "path");
+        if (max < 1) {
+            throw new IllegalArgumentException("max must be at least 1: " + max);
+        }
+        String rel = normalize(path);
+        ServerSession session = SessionView.of(server, user.name(), true);
+        FileSystem fs;
+        try {
+            fs = fileSystems.createFileSystem(session);
+        } catch (InvalidPathException e) {
+            throw new AccessDenied("no root folder for user " + user.name());
+        }
+        boolean ownFileSystem = fs != FileSystems.getDefault();
+        try {
+            Path root = root(fs, ownFileSystem, session, user).toRealPath();
+            Path folder = resolveInside(root, rel);
+            if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
+                throw new NoSuchFile("not a folder: /" + rel);
+            }
+            List<String> names = new ArrayList<>();
+            try (DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
+                for (Path entry : stream) {
+                    String name = entry.getFileName().toString();
+                    if (after == null || after.isEmpty() || name.compareTo(after) > 0) {
+                        names.add(name);
+                    }
+                }
+            }
+            Collections.sort(names);
+            List<DirectoryEntry> page = new ArrayList<>();
+            for (String name : names) {
+                DirectoryEntry entry = entry(root, rel.isEmpty() ? name : rel + "/" + name, name);
+                if (entry == null) {
+                    continue;
+                }
+                if (page.size() == max) {
+                    return new DirectoryPage(page, true);
+                }
+                page.add(entry);
+            }
+            return new DirectoryPage(page, false);
+        } catch (NoSuchFileException e) {
+            throw new NoSuchFile("no such folder: /" + rel);
+        } catch (AccessDeniedException e) {
+            throw new AccessDenied("no read access to /" + rel);
+        } catch (FileSystemException e) {
+            throw new NoSuchFile("no such folder: /" + rel);
+        } finally {
+            closeOwn(fs, ownFileSystem);
+        }
+    }
+
+    /** {@link #resolve}, with a path the file system cannot name refused as outside the root. */
+    private static Path resolveInside(Path root, String rel) throws HostException, IOException {
+        try {
+            return resolve(root, rel);
+        } catch (InvalidPathException e) {
+            throw new InvalidPath("path leads outside the root: /" + rel);
+        }
+    }
+
+    /** One listed entry, or null when the user could not open it (see {@link #list}). */
+    private DirectoryEntry entry(Path root, String rel, String name) {
+        try {
+            Path real = resolveInside(root, rel);
+            BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isDirectory()) {
+                return new DirectoryEntry(name, DirectoryEntry.Type.DIRECTORY, attrs.size(),
+                        attrs.lastModifiedTime().toMillis());
+            }
+            if (!attrs.isRegularFile() || (!allowHardLinks && linkCount(real) > 1)) {
+                return null;
+            }
+            return new DirectoryEntry(name, DirectoryEntry.Type.FILE, attrs.size(), attrs.lastModifiedTime().toMillis());
+        } catch (HostException | IOException | RuntimeException e) {
+            return null; // outside the root, dangling, unreadable or gone: not something the user can open
         }
     }
 

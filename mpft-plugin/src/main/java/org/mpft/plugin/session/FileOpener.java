@@ -72,7 +72,8 @@ final class FileOpener {
         return file;
     }
 
-    private static ErrorCode code(HostException e) {
+    /** The error code of a host's refusal. */
+    static ErrorCode code(HostException e) {
         if (e instanceof NoSuchFile) {
             return ErrorCode.FILE_NOT_FOUND;
         }

@@ -30,6 +30,7 @@ import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.protocol.FrameType;
 import org.mpft.protocol.Hello;
+import org.mpft.protocol.ListRequest;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Open;
@@ -43,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * One client connection: the login and open phases of its control stream.
  * {@code HELLO -> SERVER_HELLO (challenge) -> AUTH_* -> AUTH_OK -> OPEN}; an OPEN whose file the host
  * opens starts a {@link PrimaryTransfer}, which takes the transfer's frames (META ... DONE or CANCEL), after
- * which another OPEN may follow. A frame out of order is answered with ERROR(PROTOCOL_ERROR) and the
+ * which another OPEN may follow. Between transfers a LIST is answered by a {@link DirectoryLister} (LISTING or
+ * ERROR, then the session waits again). A frame out of order is answered with ERROR(PROTOCOL_ERROR) and the
  * connection closes; so does a failed login (after {@code mpft.auth-failure-delay}). A refused OPEN (no such
  * file, access denied ...) is answered with ERROR and the session waits for another OPEN. On a secondary, a
  * client sends ATTACH (its ticket) instead of logging in: the session hands the control stream to an
@@ -68,7 +70,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
      */
     static final int PRE_LOGIN_MAX_FRAME = 64 * 1024;
 
-    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, TRANSFER, ATTACHED, CLOSED }
+    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, LISTING, TRANSFER, ATTACHED, CLOSED }
 
     private final PreLoginLimits.Admission admission;
     private final ScheduledFuture<?> loginDeadline;
@@ -84,6 +86,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
     private PrimaryTransfer transfer;
     private SessionLimits.UserSession userSession;
     private int opens;
+    private DirectoryLister lister;
 
     Session(QuicChannel connection, PreLoginLimits.Admission admission, Sessions shared) {
         super(connection);
@@ -159,7 +162,13 @@ public final class Session extends ControlStreamHandler implements TransferContr
         switch (state) {
             case HELLO -> onHello(expect(frame, Hello.class));
             case AUTH -> onAuth(ctx, frame);
-            case OPEN -> onOpen(expect(frame, Open.class));
+            case OPEN -> {
+                if (frame instanceof ListRequest request) {
+                    onList(request);
+                } else {
+                    onOpen(expect(frame, Open.class));
+                }
+            }
             case TRANSFER -> {
                 if (transfer.handle(frame)) {
                     transfer = null;
@@ -323,6 +332,24 @@ public final class Session extends ControlStreamHandler implements TransferContr
             if (!onLoop(() -> opened(open, file))) {
                 FileOpener.closeQuietly(file);
             }
+        });
+    }
+
+    /** A LIST between transfers: the {@link DirectoryLister} answers it off the loop; the session waits. */
+    private void onList(ListRequest request) throws MpftException {
+        if (lister == null) {
+            lister = shared.lister();
+        }
+        lister.admit(shared.settings().name());
+        state = State.LISTING;
+        blocking(() -> {
+            Frame answer = lister.answer(user, request);
+            onLoop(() -> {
+                if (state == State.LISTING) {
+                    state = State.OPEN;
+                    write(answer);
+                }
+            });
         });
     }
 

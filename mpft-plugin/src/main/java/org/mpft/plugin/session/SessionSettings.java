@@ -12,9 +12,10 @@ import java.util.Objects;
  * @param chunkSize          the aimed chunk size, bytes: a file too large for the chunk plan is refused
  * @param authFailureDelay   how long a failed login waits before its ERROR ({@code mpft.auth-failure-delay})
  * @param compression        true when this instance compresses chunks (offered in SERVER_HELLO)
+ * @param maxListsPerSession the most LIST requests of one session ({@code mpft.max-lists-per-session})
  */
 public record SessionSettings(String name, int maxSessions, long maxFileSize, int chunkSize,
-                              Duration authFailureDelay, boolean compression) {
+                              Duration authFailureDelay, boolean compression, int maxListsPerSession) {
 
     /** Checks the values. */
     public SessionSettings {

@@ -24,6 +24,7 @@ public final class Sessions {
     private final SessionAuthenticator authenticator;
     private final SessionLimits limits;
     private final FileOpener opener;
+    private final FileAccess access;
     private final Executor io;
     private final LoginPool login;
     private final PrimaryTransfers transfers;
@@ -48,6 +49,7 @@ public final class Sessions {
         this.authenticator = new SessionAuthenticator(authenticator, certificateSha256);
         this.limits = Objects.requireNonNull(limits, "limits");
         this.opener = new FileOpener(access, settings.maxFileSize(), settings.chunkSize());
+        this.access = access;
         this.io = Objects.requireNonNull(io, "io");
         this.login = Objects.requireNonNull(login, "login");
         this.transfers = Objects.requireNonNull(transfers, "transfers");
@@ -92,6 +94,11 @@ public final class Sessions {
 
     FileOpener opener() {
         return opener;
+    }
+
+    /** A lister for one session's LIST requests. */
+    DirectoryLister lister() {
+        return new DirectoryLister(access, settings.maxListsPerSession());
     }
 
     Executor io() {

@@ -6,7 +6,9 @@
  * {@link org.mpft.plugin.session.SessionLimits}; until then a connection holds a place of the
  * {@link org.mpft.plugin.session.PreLoginLimits} budget, per source and in all, and is closed at the login deadline;
  * one over that budget is answered busy at its HELLO)
- * and OPEN ({@code FileOpener}: the name rule, then the host's access rules, then the size limit). An opened
+ * and OPEN ({@code FileOpener}: the name rule, then the host's access rules, then the size limit), and LIST
+ * between transfers ({@code DirectoryLister}: the name rule, the host's {@code FileAccess.list}, the bound on
+ * pages per session). An opened
  * file becomes a primary transfer ({@code org.mpft.plugin.primary}); an ATTACH with a ticket, on a
  * secondary, hands the stream to the secondary's attach handler. {@link org.mpft.plugin.session.Sessions}
  * holds what every session of one listener shares and makes the sessions.

@@ -27,6 +27,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.mpft.api.AccessDenied;
 import org.mpft.api.AuthenticationFailed;
+import org.mpft.api.DirectoryEntry;
+import org.mpft.api.DirectoryPage;
 import org.mpft.api.Authenticator;
 import org.mpft.api.FileAccess;
 import org.mpft.api.FileIdentity;
@@ -332,6 +334,113 @@ public abstract class HostContextContract {
                         + ": the host's own protocol serves what the contract refuses: " + path);
             }
         }
+    }
+
+    // ---- listing
+
+    @Test
+    void listingTheRootGivesItsFilesAndFoldersByNameWithSizeAndTime() throws Exception {
+        Path root = fixture.root("alice");
+        Files.write(root.resolve("b.txt"), CONTENT);
+        Files.setLastModifiedTime(root.resolve("b.txt"), FileTime.fromMillis(1_700_000_000_000L));
+        Files.createDirectories(root.resolve("a-folder"));
+        for (String path : List.of("", "/", ".")) {
+            DirectoryPage page = files().list(alice(), path, null, 100);
+            assertThat(page.more()).as(path).isFalse();
+            assertThat(page.entries()).extracting(DirectoryEntry::name).as(path).containsExactly("a-folder", "b.txt", "pub");
+            assertThat(page.entries()).extracting(DirectoryEntry::type).as(path).containsExactly(
+                    DirectoryEntry.Type.DIRECTORY, DirectoryEntry.Type.FILE, DirectoryEntry.Type.DIRECTORY);
+            DirectoryEntry file = page.entries().get(1);
+            assertThat(file.size()).isEqualTo(CONTENT.length);
+            assertThat(file.modifiedMillis()).isEqualTo(1_700_000_000_000L);
+        }
+    }
+
+    @Test
+    void aSubfolderIsListedWithItsOwnEntries() throws Exception {
+        Files.createDirectories(fixture.root("alice").resolve("pub/inner"));
+        DirectoryPage page = files().list(alice(), "pub", "", 100);
+        assertThat(page.entries()).extracting(DirectoryEntry::name).containsExactly("file.txt", "inner");
+        assertThat(files().list(alice(), "/pub/inner/", null, 100).entries()).isEmpty();
+    }
+
+    @Test
+    void aMissingFolderOrAFileIsNoSuchFile() {
+        for (String path : List.of("missing", "pub/missing", "pub/file.txt")) {
+            assertThatThrownBy(() -> files().list(alice(), path, null, 10)).as(path).isInstanceOf(NoSuchFile.class);
+        }
+    }
+
+    @Test
+    void listingAboveTheRootIsAnInvalidPath() {
+        for (String path : List.of("..", "pub/../..", "/../bob")) {
+            assertThatThrownBy(() -> files().list(alice(), path, null, 10)).as(path).isInstanceOf(InvalidPath.class);
+        }
+    }
+
+    @Test
+    void aFolderOutsideTheUsersRightsIsRefusedAndItsEntriesLeftOut() throws Exception {
+        Files.write(Files.createDirectories(fixture.root("alice").resolve("secret")).resolve("no.txt"), CONTENT);
+        Files.write(fixture.root("alice").resolve("top.txt"), CONTENT);
+        assumeTrue(fixture.restrictReadTo("alice", "pub"), "the host has no per-path read rules");
+        assertThatThrownBy(() -> files().list(alice(), "secret", null, 10)).isInstanceOf(AccessDenied.class);
+        assertThat(files().list(alice(), "", null, 10).entries()).extracting(DirectoryEntry::name)
+                .containsExactly("pub");
+        assertThat(files().list(alice(), "pub", null, 10).entries()).extracting(DirectoryEntry::name)
+                .containsExactly("file.txt");
+    }
+
+    @Test
+    void symbolicLinksOutOfTheRootAreNeitherListedNorFollowed() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside-folder"));
+        Files.write(outside.resolve("o.txt"), CONTENT);
+        Path root = fixture.root("alice");
+        Files.createSymbolicLink(root.resolve("abs.txt"), outside.resolve("o.txt").toAbsolutePath());
+        Files.createSymbolicLink(root.resolve("up"), Path.of(".."));
+        Files.createSymbolicLink(root.resolve("tmp"), outside.toAbsolutePath());
+        Files.createSymbolicLink(root.resolve("dangling"), Path.of("nothing-here"));
+        Files.createSymbolicLink(root.resolve("link.txt"), Path.of("pub/file.txt"));
+        Files.createSymbolicLink(root.resolve("pub-link"), Path.of("pub"));
+        DirectoryPage page = files().list(alice(), "", null, 100);
+        assertThat(page.entries()).extracting(DirectoryEntry::name).containsExactly("link.txt", "pub", "pub-link");
+        assertThat(page.entries()).extracting(DirectoryEntry::type).containsExactly(
+                DirectoryEntry.Type.FILE, DirectoryEntry.Type.DIRECTORY, DirectoryEntry.Type.DIRECTORY);
+        assertThat(page.entries().get(0).size()).isEqualTo(CONTENT.length);
+        for (String path : List.of("tmp", "up", "up/bob")) {
+            assertThatThrownBy(() -> files().list(alice(), path, null, 10)).as(path).isInstanceOf(InvalidPath.class);
+        }
+        assertThat(files().list(alice(), "pub-link", null, 10).entries()).extracting(DirectoryEntry::name)
+                .containsExactly("file.txt");
+    }
+
+    @Test
+    void aBigFolderIsListedInPagesThatTogetherHoldEveryEntryOnce() throws Exception {
+        Path big = Files.createDirectories(fixture.root("alice").resolve("big"));
+        List<String> expected = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            String name = String.format("f%03d", i);
+            Files.write(big.resolve(name), CONTENT);
+            expected.add(name);
+        }
+        List<String> seen = new java.util.ArrayList<>();
+        String after = null;
+        int pages = 0;
+        DirectoryPage page;
+        do {
+            page = files().list(alice(), "big", after, 10);
+            assertThat(page.entries()).hasSizeLessThanOrEqualTo(10);
+            page.entries().forEach(e -> seen.add(e.name()));
+            after = seen.get(seen.size() - 1);
+            pages++;
+        } while (page.more());
+        assertThat(pages).isEqualTo(3);
+        assertThat(seen).containsExactlyElementsOf(expected);
+        assertThat(files().list(alice(), "big", "f019", 100).entries()).extracting(DirectoryEntry::name)
+                .containsExactly("f020", "f021", "f022", "f023", "f024");
+        assertThat(files().list(alice(), "big", "f024", 100)).isEqualTo(new DirectoryPage(List.of(), false));
+        DirectoryPage exact = files().list(alice(), "big", "f014", 10);
+        assertThat(exact.entries()).hasSize(10);
+        assertThat(exact.more()).as("nothing after the 10 last entries").isFalse();
     }
 
     private byte[] readOrNull(String path) throws IOException {

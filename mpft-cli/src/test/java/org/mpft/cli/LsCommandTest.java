@@ -1,0 +1,47 @@
+package org.mpft.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+import org.mpft.protocol.ListingEntry;
+import org.mpft.protocol.MpftException;
+
+/** The pieces of {@code mpft ls} that need no server: the folder target, the escaping and the long format. */
+class LsCommandTest {
+
+    @Test
+    void theRootIsWrittenAsColonSlashDotOrNothing() throws Exception {
+        for (String text : new String[] {"alice@h:", "alice@h:/", "alice@h:.", "alice@h:7301:/", "alice@h:7301:"}) {
+            RemoteTarget target = LsCommand.parseFolder(text);
+            assertThat(target.path()).as(text).isEmpty();
+            assertThat(target.user()).isEqualTo("alice");
+            assertThat(target.host()).isEqualTo("h");
+        }
+        assertThat(LsCommand.parseFolder("alice@h:7301:/").port()).isEqualTo(7301);
+    }
+
+    @Test
+    void aFolderMayEndWithASlashAndBadPathsAreRefused() throws Exception {
+        assertThat(LsCommand.parseFolder("alice@h:pub/tree/").path()).isEqualTo("pub/tree");
+        assertThat(LsCommand.parseFolder("alice@h:/pub").path()).isEqualTo("pub");
+        assertThatThrownBy(() -> LsCommand.parseFolder("alice@h:pub/../x")).isInstanceOf(MpftException.class);
+        assertThatThrownBy(() -> LsCommand.parseFolder("h:pub")).isInstanceOf(RemoteTarget.SyntaxException.class);
+    }
+
+    @Test
+    void namesAreEscapedSoNoTerminalControlReachesTheScreen() {
+        assertThat(LsCommand.escape("plain name.txt")).isEqualTo("plain name.txt");
+        assertThat(LsCommand.escape("a\u001b[2Jb")).isEqualTo("a\\u001b[2Jb");
+        assertThat(LsCommand.escape("x\u202ey\u0085z\\")).isEqualTo("x\\u202ey\\u0085z\\u005c");
+        assertThat(LsCommand.escape("données")).isEqualTo("données");
+    }
+
+    @Test
+    void theLongFormatIsTypeSizeTimeName() {
+        assertThat(LsCommand.longLine(new ListingEntry("f.txt", ListingEntry.Type.FILE, 42, 1_700_000_000_000L),
+                "dir/f.txt")).isEqualTo("-             42 2023-11-14 22:13 dir/f.txt");
+        assertThat(LsCommand.longLine(new ListingEntry("d", ListingEntry.Type.DIRECTORY, 4096, 0), "d\u0007"))
+                .isEqualTo("d           4096 1970-01-01 00:00 d\\u0007");
+    }
+}

@@ -1,0 +1,184 @@
+package org.mpft.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.mpft.protocol.AuthOk;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Frame;
+import org.mpft.protocol.ListRequest;
+import org.mpft.protocol.Listing;
+import org.mpft.protocol.ListingEntry;
+import org.mpft.protocol.MpftException;
+import org.mpft.protocol.RemotePath;
+import org.mpft.protocol.ServerHello;
+import org.mpft.transport.QuicTransport;
+import org.mpft.transport.TransportSettings;
+
+/**
+ * A logged-in session for listing folders on one server: LIST and LISTING frames on its control stream,
+ * one request at a time. Every entry name is checked with {@link RemotePath}'s rule, so a name a server
+ * sends (control characters, {@code ..}, look-alikes of {@code /}) never reaches the caller unchecked.
+ * Open one with {@link FileTransferClient#openListing}; not thread-safe; close it at the end.
+ */
+public final class RemoteListing implements AutoCloseable {
+
+    /** How long the server may take to answer one frame. */
+    private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+
+    private final String server;
+    private final PrimaryConnection connection;
+    private final BlockingQueue<DownloadEvent> events;
+
+    private RemoteListing(String server, PrimaryConnection connection, BlockingQueue<DownloadEvent> events) {
+        this.server = server;
+        this.connection = connection;
+        this.events = events;
+    }
+
+    /** Connects, checks the certificate and logs in. */
+    static RemoteListing open(QuicTransport transport, TransportSettings settings, ListingRequest request)
+            throws MpftException, InterruptedException {
+        BlockingQueue<DownloadEvent> events = new LinkedBlockingQueue<>();
+        PrimaryConnection.Pin pin = request.certificateAuthorities() != null ? sha256 -> { }
+                : sha256 -> request.hostKeys().verify(request.server(), sha256, null);
+        PrimaryConnection connection = PrimaryConnection.connect(transport, settings, request.server(), request.host(),
+                request.port(), request.certificateAuthorities(), pin, CONNECT_TIMEOUT, () -> null,
+                new ReceiveBudget(1 << 20), events::add);
+        RemoteListing listing = new RemoteListing(request.server(), connection, events);
+        try {
+            connection.send(LoginFrames.hello(false));
+            ServerHello hello = listing.expect(ServerHello.class, "");
+            connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
+                    Bytes.of(connection.certificateSha256())));
+            listing.expect(AuthOk.class, "");
+            return listing;
+        } catch (MpftException | InterruptedException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One page of a folder.
+     *
+     * @param path  the folder, relative to the user's root ({@link RemotePath} rules; {@code ""} or {@code /} is
+     *              the root)
+     * @param after the name the page starts after, or {@code ""} for the first page
+     * @param max   the most entries, 1 to {@link Listing#MAX_ENTRIES}
+     * @return the entries sorted by name, and whether more follow (ask again with the last name as {@code after})
+     * @throws MpftException the server's refusal naming the path (FILE_NOT_FOUND, ACCESS_DENIED, INVALID_PATH,
+     *                       LIMIT_EXCEEDED), UNSUPPORTED_VERSION from a server that cannot list, or
+     *                       PROTOCOL_ERROR for an entry name that breaks the name rule
+     */
+    public Listing page(String path, String after, int max) throws MpftException, InterruptedException {
+        String folder = folder(path);
+        connection.send(new ListRequest(folder, Objects.requireNonNull(after, "after"), max));
+        Listing listing = expect(Listing.class, folder);
+        for (ListingEntry entry : listing.entries()) {
+            try {
+                RemotePath.validateFileName(entry.name());
+            } catch (MpftException e) {
+                throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " listed a name that breaks the name rule"
+                        + " in " + RemotePath.quote(folder) + ": " + e.getMessage());
+            }
+        }
+        return listing;
+    }
+
+    /**
+     * Every entry of a folder, page after page.
+     *
+     * @param maxEntries the most entries taken; a folder with more is refused
+     * @throws MpftException LIMIT_EXCEEDED when the folder holds more than {@code maxEntries}, or what
+     *                       {@link #page} throws
+     */
+    public List<ListingEntry> all(String path, int maxEntries) throws MpftException, InterruptedException {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
+        }
+        List<ListingEntry> all = new ArrayList<>();
+        String after = "";
+        while (true) {
+            Listing listing = page(path, after, Math.min(Listing.MAX_ENTRIES, maxEntries - all.size() + 1));
+            all.addAll(listing.entries());
+            if (all.size() > maxEntries) {
+                throw new MpftException(ErrorCode.LIMIT_EXCEEDED, RemotePath.quote(folder(path)) + " on " + server
+                        + " holds more than " + maxEntries + " entries");
+            }
+            if (!listing.more() || listing.entries().isEmpty()) {
+                return all;
+            }
+            after = listing.entries().get(listing.entries().size() - 1).name();
+        }
+    }
+
+    /** The server, {@code host:port}. */
+    public String server() {
+        return server;
+    }
+
+    /** Closes the connection. Idempotent. */
+    @Override
+    public void close() {
+        connection.close();
+    }
+
+    /** The wire form of a folder: no leading or trailing {@code /}; {@code ""} is the root. */
+    static String folder(String path) {
+        String p = Objects.requireNonNull(path, "path");
+        while (p.startsWith("/")) {
+            p = p.substring(1);
+        }
+        while (p.endsWith("/")) {
+            p = p.substring(0, p.length() - 1);
+        }
+        return p.equals(".") ? "" : p;
+    }
+
+    private <T extends Frame> T expect(Class<T> type, String path) throws MpftException, InterruptedException {
+        DownloadEvent event = events.poll(ANSWER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        if (event == null) {
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, server + " sent nothing for "
+                    + ANSWER_TIMEOUT.toSeconds() + " s");
+        }
+        if (event instanceof DownloadEvent.ControlFrame control && type.isInstance(control.frame())) {
+            return type.cast(control.frame());
+        }
+        if (event instanceof DownloadEvent.ControlFrame control && control.frame() instanceof ErrorFrame error) {
+            throw refusal(server, error, type == Listing.class);
+        }
+        if (event instanceof DownloadEvent.Failed failed) {
+            throw failed.error();
+        }
+        if (event instanceof DownloadEvent.ChunkArrived chunk) {
+            chunk.release();
+        }
+        throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " sent " + describe(event) + " where "
+                + type.getSimpleName() + " was expected");
+    }
+
+    /**
+     * The server's ERROR as an exception. A server that predates LIST cannot decode its frame type and ends
+     * the session with PROTOCOL_ERROR naming the type: that is said in words.
+     */
+    static MpftException refusal(String server, ErrorFrame error, boolean listing) {
+        if (listing && error.code() == ErrorCode.PROTOCOL_ERROR && error.message().contains("0x12")) {
+            return new MpftException(ErrorCode.UNSUPPORTED_VERSION, server + " does not support listing (its mpft/1"
+                    + " is older than LIST): " + error.message());
+        }
+        return new MpftException(error.code(), error.message());
+    }
+
+    private static String describe(DownloadEvent event) {
+        return event instanceof DownloadEvent.ControlFrame control ? control.frame().type().toString()
+                : event.getClass().getSimpleName();
+    }
+}
