@@ -177,6 +177,84 @@ class SshBootstrapIT {
         assertThat(sftpWork.resolve("secret.txt")).doesNotExist();
     }
 
+    /**
+     * The user's own ssh_config in a throw-away HOME ({@code ~/.ssh/config}); OpenSSH finds {@code ~} through the
+     * password database, not HOME, so the CLI is given it with {@code -F}.
+     */
+    private static Path userConfig(Path home, String... identityLines) throws IOException {
+        Path config = Files.createDirectories(home.resolve(".ssh")).resolve("config");
+        List<String> lines = new ArrayList<>(List.of("Host files", "    HostName 127.0.0.1",
+                "    Port " + host.process().sftpPort(), "    User alice",
+                "    UserKnownHostsFile " + keys.resolve("known_hosts"), "    StrictHostKeyChecking accept-new",
+                "    BatchMode yes", "    LogLevel ERROR"));
+        for (String line : identityLines) {
+            lines.add("    " + line);
+        }
+        Files.writeString(config, String.join("\n", lines) + "\n");
+        return config;
+    }
+
+    @Test
+    void theCliDownloadsThroughTheUsersSshConfigWithNoPortNoPasswordAndNoPrompt(@TempDir Path dir) throws Exception {
+        Path big = host.randomFile("big.bin", 3 * 1024 * 1024 + 17, 16);
+        Path config = userConfig(dir.resolve("home"), "IdentityFile " + host.work().resolve("key-alice"),
+                "IdentitiesOnly yes", "IdentityAgent none");
+        Path out = dir.resolve("out.bin");
+
+        MpftCli.Run run = new MpftCli(dir, "not-used").run("get", "-F", config.toString(), "--json",
+                "files:/big.bin", "-o", out.toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(Files.mismatch(big, out)).isEqualTo(-1L);
+        assertThat(run.jsonString("file")).isEqualTo(out.toString());
+        assertThat(run.lastLine()).contains("127.0.0.1:" + host.port());
+        assertThat(dir.resolve("home/.mpft/known_hosts")).as("the pin came over SSH").doesNotExist();
+        assertThat(run.stderr()).doesNotContain("password", "authenticity");
+    }
+
+    @Test
+    void theCliLogsInWithTheKeyInARunningSshAgent(@TempDir Path dir) throws Exception {
+        Path big = host.randomFile("agent.bin", 1024 * 1024 + 3, 17);
+        Path socket = dir.resolve("agent.sock");
+        Process agent = new ProcessBuilder("ssh-agent", "-D", "-a", socket.toString()).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("agent.log").toFile()).start();
+        try {
+            Poll.until("the agent's socket", java.time.Duration.ofSeconds(30), () -> Files.exists(socket),
+                    () -> "no " + socket);
+            ProcessBuilder add = new ProcessBuilder("ssh-add", host.work().resolve("key-alice").toString())
+                    .redirectErrorStream(true);
+            add.environment().put("SSH_AUTH_SOCK", socket.toString());
+            Process adding = add.start();
+            String added = new String(adding.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(adding.waitFor()).as(added).isZero();
+            // no IdentityFile: the only key is the one in the agent the config names
+            Path config = userConfig(dir.resolve("home"), "IdentityAgent " + socket);
+            Path out = dir.resolve("out.bin");
+
+            MpftCli.Run run = new MpftCli(dir, "not-used").run("get", "-F", config.toString(), "--json",
+                    "files:agent.bin", "-o", out.toString());
+
+            assertThat(run.exitCode()).as(run.toString()).isZero();
+            assertThat(Files.mismatch(big, out)).isEqualTo(-1L);
+            assertThat(dir.resolve("home/.mpft/known_hosts")).doesNotExist();
+        } finally {
+            agent.destroy();
+            agent.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void anSshFailureIsReportedWithItsExitCodeAndLastLine(@TempDir Path dir) throws Exception {
+        Path config = userConfig(dir.resolve("home"), "IdentityFile " + dir.resolve("no-such-key"),
+                "IdentitiesOnly yes", "IdentityAgent none");
+
+        MpftCli.Run run = new MpftCli(dir, "not-used").run("get", "-F", config.toString(), "files:/big.bin", "-o",
+                dir.resolve("x.bin").toString());
+
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(7);
+        assertThat(run.stderr()).contains("ssh files mpft-offer failed (exit 255)", "Permission denied");
+    }
+
     @Test
     void everyOtherExecCommandIsRefused() throws Exception {
         Ssh result = ssh("alice", "ls");

@@ -20,6 +20,7 @@ import org.mpft.client.DownloadRequest;
 import org.mpft.client.DownloadResult;
 import org.mpft.client.KnownHostsFile;
 import org.mpft.client.OpenSshIdentity;
+import org.mpft.client.PinnedCertificate;
 import org.mpft.client.ProgressListener;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -27,6 +28,7 @@ import org.mpft.protocol.RemotePath;
 import org.mpft.protocol.Strategy;
 import org.mpft.transport.CertificateAuthorities;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -48,10 +50,14 @@ final class GetCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "USER@HOST[:PORT]:PATH",
+    @Parameters(index = "0", paramLabel = "[USER@]HOST:PATH",
             description = "The file: PATH is relative to the user's root on the server (a leading '/' means the"
-                    + " same); default port 7300; IPv6 as [::1].")
+                    + " same); IPv6 as [::1]. Without a port, ssh asks HOST for a session offer (SSH form);"
+                    + " USER@HOST:PORT:PATH logs in directly over QUIC at PORT.")
     private String target;
+
+    @Mixin
+    private SshOptions sshOptions = new SshOptions();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUTPUT",
             description = "Where to write the file: a file name, or an existing folder (default: the remote file"
@@ -63,7 +69,7 @@ final class GetCommand implements Callable<Integer> {
     private String passwordEnv;
 
     @Option(names = {"-i", "--identity"}, paramLabel = "KEYFILE",
-            description = "Log in with this OpenSSH private key (Ed25519, RSA or ECDSA).")
+            description = "The OpenSSH private key: ssh logs in with it (SSH form), or mpft does (Ed25519, RSA, ECDSA).")
     private Path identity;
 
     @Option(names = "--passphrase-env", paramLabel = "VAR",
@@ -145,7 +151,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() {
         LogLevels.apply(quiet, verbosity.length);
         if (target == null || target.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "missing the file to download: USER@HOST[:PORT]:PATH");
+            throw new ParameterException(spec.commandLine(), "missing the file to download: [USER@]HOST:PATH");
         }
         if (retries < 0) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 or more, got " + retries);
@@ -174,8 +180,20 @@ final class GetCommand implements Callable<Integer> {
         }
         Credentials credentials = null;
         try {
+            SshTarget viaSsh = passwordEnv == null && passphraseEnv == null && knownHosts == null && !acceptNew
+                    && ca == null ? SshTarget.parse(target) : null;
+            if (viaSsh != null) {
+                Path file = resolveOutput(viaSsh.fileName());
+                SshBootstrap ssh = new SshBootstrap(sshOptions, identity);
+                SessionOffer offer = ssh.offer(viaSsh);
+                return download(new DownloadRequest(offer.user(), offer.host() != null ? offer.host()
+                        : ssh.resolvedHost(viaSsh), offer.port(), viaSsh.path(), expected == null ? file
+                        : ExpectedDigest.unverified(file), new Credentials.Token(offer.token()),
+                        new PinnedCertificate(offer.certificateSha256()), chosen, !noResume, retries, compress,
+                        java.time.Duration.ofSeconds(waitSeconds), null), null, file, expected);
+            }
             RemoteTarget remote = parseTarget();
-            Path file = resolveOutput(remote);
+            Path file = resolveOutput(remote.fileName());
             credentials = credentials(remote);
             PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
@@ -215,7 +233,7 @@ final class GetCommand implements Callable<Integer> {
     }
 
     /** The output file; a name taken from the remote path must be a valid local file name. */
-    private Path resolveOutput(RemoteTarget remote) throws Refused, MpftException {
+    private Path resolveOutput(String remoteName) throws Refused, MpftException {
         Path folder;
         if (output == null) {
             folder = Path.of("").toAbsolutePath();
@@ -232,7 +250,7 @@ final class GetCommand implements Callable<Integer> {
         if (!Files.isDirectory(folder)) {
             throw new Refused(ExitCodes.USAGE, "the folder " + folder + " does not exist");
         }
-        String name = RemotePath.validateFileName(remote.fileName());
+        String name = RemotePath.validateFileName(remoteName);
         return folder.resolve(name).normalize();
     }
 
@@ -329,7 +347,7 @@ final class GetCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(ExitCodes.FAILURE, "cannot move the verified file to " + file + ": " + describe(e), e);
         } catch (MpftException e) {
-            MpftException refusal = hosts.refusal();
+            MpftException refusal = hosts == null ? null : hosts.refusal();
             if (refusal != null && e.code() != ErrorCode.CANCELLED) {
                 return fail(ExitCodes.AUTHENTICATION, refusal.getMessage());
             }
