@@ -1,0 +1,87 @@
+package org.mpft.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.mpft.host.OpenSsh;
+import org.mpft.protocol.AuthToken;
+import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Hello;
+import org.mpft.protocol.ServerHello;
+import org.mpft.transport.QuicTransport;
+
+/**
+ * A session offer's token is refused after its lifetime ({@code mpft.login-token-lifetime}, the shortest allowed
+ * here): the offer comes from the real ssh against the demo host, and the token is presented only once the
+ * lifetime has certainly passed since ssh returned (the token was minted before that), measured on the
+ * machine's monotonic clock that the host's JVM uses too.
+ */
+@Timeout(120)
+class SshTokenLifetimeIT {
+
+    private static final Duration LIFETIME = Duration.ofMillis(100);
+
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(work -> HostProcess.User.withKey("alice", pub(work)))
+            .pluginProperty("mpft.login-token-lifetime", LIFETIME.toMillis() + "ms")
+            .pluginProperty("mpft.auth-failure-delay", "0ms")
+            .quiet()
+            .build();
+
+    static QuicTransport transport;
+
+    private static Path pub(Path work) throws IOException, InterruptedException {
+        OpenSsh.ed25519Key(work, "key-alice");
+        return work.resolve("key-alice.pub");
+    }
+
+    @BeforeAll
+    static void start() {
+        transport = QuicTransport.create("ssh-token-lifetime", 1);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (transport != null) {
+            transport.close();
+        }
+    }
+
+    @Test
+    void aTokenIsRefusedAfterItsLifetime() throws Exception {
+        Process ssh = new ProcessBuilder("ssh", "-F", "/dev/null", "-p", Integer.toString(host.process().sftpPort()),
+                "-i", host.work().resolve("key-alice").toString(), "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
+                "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+                "-o", "LogLevel=ERROR", "alice@127.0.0.1", "mpft-offer").start();
+        ssh.getOutputStream().close();
+        String offer = new String(ssh.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(ssh.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        long returned = System.nanoTime();
+        assertThat(ssh.exitValue()).as(new String(ssh.getErrorStream().readAllBytes(), StandardCharsets.UTF_8)).isZero();
+        String token = offer.lines().filter(l -> l.startsWith("token ")).findFirst().orElseThrow().substring(6);
+        assertThat(offer).contains("expires-in-ms " + LIFETIME.toMillis());
+
+        // the condition that makes the token expired: its whole lifetime has passed since it was minted
+        Poll.until("the token's lifetime to pass", Duration.ofSeconds(30),
+                () -> System.nanoTime() - returned > LIFETIME.toNanos(), () -> "");
+
+        try (RawConnection c = new RawConnection(transport, host.port())) {
+            c.send(new Hello(1, 0, "ssh-token-lifetime-it"));
+            c.expect(ServerHello.class);
+            c.send(new AuthToken("alice", Bytes.fromHex(token)));
+            assertThat(c.expect(ErrorFrame.class).code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+        }
+    }
+}
