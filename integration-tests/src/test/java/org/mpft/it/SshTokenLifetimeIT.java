@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.mpft.host.OpenSsh;
+import org.mpft.protocol.AuthPassword;
 import org.mpft.protocol.AuthToken;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
@@ -25,7 +26,8 @@ import org.mpft.transport.QuicTransport;
  * A session offer's token is refused after its lifetime ({@code mpft.login-token-lifetime}, the shortest allowed
  * here): the offer comes from the real ssh against the demo host, and the token is presented only once the
  * lifetime has certainly passed since ssh returned (the token was minted before that), measured on the
- * machine's monotonic clock that the host's JVM uses too.
+ * machine's monotonic clock that the host's JVM uses too. The refused token counts as a failed login: with no
+ * free failures, alice's right password is refused next, locked.
  */
 @Timeout(120)
 class SshTokenLifetimeIT {
@@ -34,9 +36,12 @@ class SshTokenLifetimeIT {
 
     @RegisterExtension
     static final MpftHost host = MpftHost.builder()
-            .user(work -> HostProcess.User.withKey("alice", pub(work)))
+            .user(work -> HostProcess.User.withKey("alice", pub(work)).password("alice-pw"))
             .pluginProperty("mpft.login-token-lifetime", LIFETIME.toMillis() + "ms")
             .pluginProperty("mpft.auth-failure-delay", "0ms")
+            .pluginProperty("mpft.auth.backoff.base", "60s")
+            .pluginProperty("mpft.auth.backoff.max", "60s")
+            .pluginProperty("mpft.auth.backoff.free-failures", "0")
             .quiet()
             .build();
 
@@ -60,7 +65,7 @@ class SshTokenLifetimeIT {
     }
 
     @Test
-    void aTokenIsRefusedAfterItsLifetime() throws Exception {
+    void aTokenIsRefusedAfterItsLifetimeAndCountsAsAFailedLogin() throws Exception {
         Process ssh = new ProcessBuilder("ssh", "-F", "/dev/null", "-p", Integer.toString(host.process().sftpPort()),
                 "-i", host.work().resolve("key-alice").toString(), "-o", "IdentitiesOnly=yes", "-o", "IdentityAgent=none",
                 "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
@@ -81,7 +86,17 @@ class SshTokenLifetimeIT {
             c.send(new Hello(1, 0, "ssh-token-lifetime-it"));
             c.expect(ServerHello.class);
             c.send(new AuthToken("alice", Bytes.fromHex(token)));
-            assertThat(c.expect(ErrorFrame.class).code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+            ErrorFrame refused = c.expect(ErrorFrame.class);
+            assertThat(refused.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+            assertThat(refused.message()).as("refused for the token, not by a lock").doesNotContain("too many");
+        }
+        try (RawConnection c = new RawConnection(transport, host.port())) {
+            c.send(new Hello(1, 0, "ssh-token-lifetime-it"));
+            c.expect(ServerHello.class);
+            c.send(new AuthPassword("alice", Bytes.of("alice-pw".getBytes(StandardCharsets.UTF_8))));
+            ErrorFrame locked = c.expect(ErrorFrame.class);
+            assertThat(locked.code()).isEqualTo(ErrorCode.AUTHENTICATION_FAILED);
+            assertThat(locked.message()).as("the throttle counted the token").contains("too many failed logins");
         }
     }
 }
