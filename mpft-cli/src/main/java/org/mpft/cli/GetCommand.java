@@ -20,7 +20,6 @@ import org.mpft.client.DownloadRequest;
 import org.mpft.client.DownloadResult;
 import org.mpft.client.KnownHostsFile;
 import org.mpft.client.OpenSshIdentity;
-import org.mpft.client.PinnedCertificate;
 import org.mpft.client.ProgressListener;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -184,13 +183,9 @@ final class GetCommand implements Callable<Integer> {
                     && ca == null ? SshTarget.parse(target) : null;
             if (viaSsh != null) {
                 Path file = resolveOutput(viaSsh.fileName());
-                SshBootstrap ssh = new SshBootstrap(sshOptions, identity);
-                SessionOffer offer = ssh.offer(viaSsh);
-                return download(new DownloadRequest(offer.user(), offer.host() != null ? offer.host()
-                        : ssh.resolvedHost(viaSsh), offer.port(), viaSsh.path(), expected == null ? file
-                        : ExpectedDigest.unverified(file), new Credentials.Token(offer.token()),
-                        new PinnedCertificate(offer.certificateSha256()), chosen, !noResume, retries, compress,
-                        java.time.Duration.ofSeconds(waitSeconds), null), null, file, expected);
+                return download(new SshBootstrap(sshOptions, identity).request(viaSsh, expected == null ? file
+                        : ExpectedDigest.unverified(file), chosen, !noResume, retries, compress,
+                        java.time.Duration.ofSeconds(waitSeconds)), null, file, expected);
             }
             RemoteTarget remote = parseTarget();
             Path file = resolveOutput(remote.fileName());

@@ -6,11 +6,16 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import org.mpft.client.Credentials;
+import org.mpft.client.DownloadRequest;
+import org.mpft.client.PinnedCertificate;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
+import org.mpft.protocol.Strategy;
 
 /**
  * The SSH bootstrap: runs the system's {@code ssh} (so the user's {@code ~/.ssh/config}, agent, keys,
@@ -46,6 +51,22 @@ final class SshBootstrap {
         String out = run(options.command(identity, List.of(), target.destination(), List.of(OFFER_COMMAND)),
                 target, true);
         return SessionOffer.parse(out);
+    }
+
+    /**
+     * The download of {@code target} with a session offer: the offered (or ssh's) host and port, the offer's
+     * token as the login and its certificate as the only one trusted.
+     *
+     * @param output where the download writes
+     * @throws MpftException as {@link #offer(SshTarget)}
+     */
+    DownloadRequest request(SshTarget target, Path output, Strategy strategy, boolean resume, int retries,
+                            boolean compress, Duration busyWait) throws MpftException {
+        SessionOffer offer = offer(target);
+        String host = offer.host() != null ? offer.host() : resolvedHost(target);
+        return new DownloadRequest(offer.user(), host, offer.port(), target.path(), output,
+                new Credentials.Token(offer.token()), new PinnedCertificate(offer.certificateSha256()), strategy,
+                resume, retries, compress, busyWait, null);
     }
 
     /** The host name ssh connects to for {@code target} ({@code ssh -G}: its {@code hostname} line). */
