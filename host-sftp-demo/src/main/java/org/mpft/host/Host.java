@@ -1,6 +1,7 @@
 package org.mpft.host;
 
 import org.mpft.sshd.ChannelLoader;
+import org.mpft.sshd.OfferCommandFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Objects;

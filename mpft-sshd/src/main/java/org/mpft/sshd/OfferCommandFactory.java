@@ -1,4 +1,4 @@
-package org.mpft.host;
+package org.mpft.sshd;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -22,9 +22,10 @@ import org.slf4j.LoggerFactory;
  * The SSH exec requests the host answers: exactly the command of a started channel's {@link SessionOffers}
  * (mpft's {@code mpft-offer}), run for the user SSH has authenticated on that connection; the session offer is
  * printed on the channel's standard output and the command exits 0. Every other command is refused (the exec
- * request fails, as on a host without exec), so SFTP stays the only other thing the SSH port serves.
+ * request fails, as on a host without exec), so SFTP stays the only other thing the SSH port serves. Install it
+ * with {@code server.setCommandFactory(...)}; {@link MpftSshd#offerCommands()} makes one for its channels.
  */
-final class OfferCommandFactory implements CommandFactory {
+public final class OfferCommandFactory implements CommandFactory {
 
     private static final Logger LOG = LoggerFactory.getLogger(OfferCommandFactory.class);
 
@@ -35,7 +36,7 @@ final class OfferCommandFactory implements CommandFactory {
      * @param offers the started channels' offers (asked at each request: channels start after SSH)
      * @param users  the host's users, to turn the SSH user name into the host's principal
      */
-    OfferCommandFactory(Supplier<List<SessionOffers>> offers, Authenticator users) {
+    public OfferCommandFactory(Supplier<List<SessionOffers>> offers, Authenticator users) {
         this.offers = Objects.requireNonNull(offers, "offers");
         this.users = Objects.requireNonNull(users, "users");
     }
