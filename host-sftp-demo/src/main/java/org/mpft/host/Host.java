@@ -1,6 +1,7 @@
 package org.mpft.host;
 
 import org.mpft.sshd.ChannelLoader;
+import org.mpft.sshd.OfferCommandFactory;
 import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.util.Objects;
@@ -46,7 +47,11 @@ final class Host implements AutoCloseable {
             throw new SettingsException(HostSettings.USERS_FILE, "cannot use users file: " + e.getMessage());
         }
         HomeResolver resolver = new HomeResolver(settings.dataDir(), settings.allowHardLinks());
-        SshServer sshd = SftpServerFactory.create(settings, users, resolver);
+        HostAuthenticator authenticator = new HostAuthenticator(users);
+        // the channels start after SSH: the exec command asks for their offers at each request
+        java.util.concurrent.atomic.AtomicReference<ChannelLoader> loaded = new java.util.concurrent.atomic.AtomicReference<>();
+        SshServer sshd = SftpServerFactory.create(settings, users, resolver, new OfferCommandFactory(
+                () -> loaded.get() == null ? java.util.List.of() : loaded.get().sessionOffers(), authenticator));
         try {
             // load (or generate) the host key now, so a bad key file fails the start, not the first login
             sshd.getKeyPairProvider().loadKeys(null).iterator().next();
@@ -63,7 +68,8 @@ final class Host implements AutoCloseable {
         LOG.info("SFTP listening on {}:{}, {} user(s), homes in {}", settings.sftpBind(), sshd.getPort(),
                 users.all().size(), settings.dataDir());
         ChannelLoader plugins = new ChannelLoader(settings.pluginsDir(), settings::pluginDataDir,
-                new HostAuthenticator(users), new HostFileAccess(users, resolver), java.util.Map.of());
+                authenticator, new HostFileAccess(users, resolver), java.util.Map.of());
+        loaded.set(plugins);
         Host host = new Host(settings, sshd, plugins);
         try {
             plugins.start();

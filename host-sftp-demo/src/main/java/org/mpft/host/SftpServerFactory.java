@@ -8,6 +8,7 @@ import org.apache.sshd.common.keyprovider.KeyPairProvider;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
+import org.apache.sshd.server.command.CommandFactory;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
 import org.apache.sshd.server.session.ServerSession;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
@@ -15,7 +16,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Builds the MINA SSHD server: SFTP only (no shell, no exec, no forwarding), password and public-key
+ * Builds the MINA SSHD server: SFTP, and exec of the channels' session-offer command only (no shell, no other
+ * exec, no forwarding), password and public-key
  * logins against the {@link UserStore}, each user chrooted to its home with its rules enforced.
  */
 final class SftpServerFactory {
@@ -25,8 +27,12 @@ final class SftpServerFactory {
     private SftpServerFactory() {
     }
 
-    /** A configured, not yet started server. */
-    static SshServer create(HostSettings settings, UserStore users, HomeResolver resolver) {
+    /**
+     * A configured, not yet started server.
+     *
+     * @param offers the exec commands it answers (the channels' session offers); every other is refused
+     */
+    static SshServer create(HostSettings settings, UserStore users, HomeResolver resolver, CommandFactory offers) {
         SshServer sshd = SshServer.setUpDefaultServer();
         sshd.setHost(settings.sftpBind());
         sshd.setPort(settings.sftpPort());
@@ -36,6 +42,7 @@ final class SftpServerFactory {
         sshd.setKeyboardInteractiveAuthenticator(null);
         sshd.setGSSAuthenticator(null);
         sshd.setFileSystemFactory(new HomeFileSystemFactory(resolver));
+        sshd.setCommandFactory(offers);
         sshd.setSubsystemFactories(List.of(new SftpSubsystemFactory.Builder()
                 .withFileSystemAccessor(new RuleEnforcingSftpAccessor(users, resolver))
                 .build()));

@@ -48,9 +48,13 @@ final class GetCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "[USER@]HOST[:PORT]:PATH",
             description = "The file: PATH is relative to the user's root on the server (a leading '/' means the"
-                    + " same); default port 7300; IPv6 as [::1]. HOST may be a Host alias of the ssh"
-                    + " configuration; USER defaults to its User, else the local user name.")
+                    + " same); IPv6 as [::1]. Without a port, ssh asks HOST for a session offer (SSH form); with a"
+                    + " port, or with --direct (port 7300 by default), mpft logs in directly over QUIC. HOST may be"
+                    + " a Host alias of the ssh configuration; USER defaults to its User, else the local user name.")
     private String target;
+
+    @Mixin
+    private SshOptions sshOptions = new SshOptions();
 
     @Option(names = {"-o", "--output"}, paramLabel = "OUTPUT",
             description = "Where to write the file: a file name, or an existing folder (default: the remote file"
@@ -62,9 +66,10 @@ final class GetCommand implements Callable<Integer> {
     private String passwordEnv;
 
     @Option(names = {"-i", "--identity"}, paramLabel = "KEYFILE",
-            description = "Log in with this private key only (OpenSSH, PEM or PKCS#8; Ed25519, RSA or ECDSA)."
-                    + " Without -i and --password-env: the ssh-agent's keys, then the ssh configuration's"
-                    + " IdentityFile or ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then the password prompt.")
+            description = "The private key (OpenSSH, PEM or PKCS#8; Ed25519, RSA or ECDSA): ssh logs in with it"
+                    + " (SSH form), or mpft does with it only (direct login). Without -i and --password-env, a"
+                    + " direct login tries the ssh-agent's keys, then the ssh configuration's IdentityFile or"
+                    + " ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then the password prompt.")
     private Path identity;
 
     @Option(names = "--direct", description = "Log in directly over QUIC at the target's port (default 7300),"
@@ -153,7 +158,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() {
         LogLevels.apply(quiet, verbosity.length);
         if (target == null || target.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "missing the file to download: USER@HOST[:PORT]:PATH");
+            throw new ParameterException(spec.commandLine(), "missing the file to download: [USER@]HOST:PATH");
         }
         if (retries < 0) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 or more, got " + retries);
@@ -182,8 +187,17 @@ final class GetCommand implements Callable<Integer> {
         }
         LoginCandidates login = null;
         try {
+            SshTarget viaSsh = !direct && passwordEnv == null && passphraseEnv == null && knownHosts == null
+                    && !acceptNew && ca == null ? SshTarget.parse(target) : null;
+            if (viaSsh != null) {
+                sshOptions.config = sshConfig.given() ? sshConfig.file(env.home()) : null;
+                Path file = resolveOutput(viaSsh.fileName());
+                return download(new SshBootstrap(sshOptions, identity).request(viaSsh, expected == null ? file
+                        : ExpectedDigest.unverified(file), chosen, !noResume, retries, compress,
+                        java.time.Duration.ofSeconds(waitSeconds)), null, file, expected, null);
+            }
             RemoteTarget remote = parseTarget();
-            Path file = resolveOutput(remote);
+            Path file = resolveOutput(remote.fileName());
             SshHostConfig host = sshHost(remote);
             String user = remote.user() != null ? remote.user() : host.user();
             login = LoginCandidates.of(env, identity, passwordEnv, passphraseEnv, host.identityFiles(),
@@ -248,7 +262,7 @@ final class GetCommand implements Callable<Integer> {
     }
 
     /** The output file; a name taken from the remote path must be a valid local file name. */
-    private Path resolveOutput(RemoteTarget remote) throws Refused, MpftException {
+    private Path resolveOutput(String remoteName) throws Refused, MpftException {
         Path folder;
         if (output == null) {
             folder = Path.of("").toAbsolutePath();
@@ -265,7 +279,7 @@ final class GetCommand implements Callable<Integer> {
         if (!Files.isDirectory(folder)) {
             throw new Refused(ExitCodes.USAGE, "the folder " + folder + " does not exist");
         }
-        String name = RemotePath.validateFileName(remote.fileName());
+        String name = RemotePath.validateFileName(remoteName);
         return folder.resolve(name).normalize();
     }
 
@@ -283,7 +297,9 @@ final class GetCommand implements Callable<Integer> {
         PrintStream err = env.err();
         ProgressListener listener = progressListener(file.getFileName().toString());
         ProgressBar bar = listener instanceof ProgressBar drawn ? drawn : null;
-        Downloader downloader = new EachLoginDownloader(env.downloaders().get(), login, () -> hosts.refusal() != null);
+        // the SSH form logs in once, with its offer's token; a direct login tries each of its candidates in turn
+        Downloader downloader = login == null ? env.downloaders().get()
+                : new EachLoginDownloader(env.downloaders().get(), login, () -> hosts.refusal() != null);
         CountDownLatch reported = new CountDownLatch(1);
         AtomicBoolean interrupted = new AtomicBoolean();
         Thread hook = null;
@@ -318,7 +334,7 @@ final class GetCommand implements Callable<Integer> {
         } catch (IOException e) {
             return fail(ExitCodes.FAILURE, "cannot move the verified file to " + file + ": " + describe(e), e);
         } catch (MpftException e) {
-            MpftException refusal = hosts.refusal();
+            MpftException refusal = hosts == null ? null : hosts.refusal();
             if (refusal != null && e.code() != ErrorCode.CANCELLED) {
                 return fail(ExitCodes.AUTHENTICATION, refusal.getMessage());
             }

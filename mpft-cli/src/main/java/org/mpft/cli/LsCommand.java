@@ -139,10 +139,16 @@ final class LsCommand implements Callable<Integer> {
                 // RemoteTarget needs a file path: parse with a stand-in segment, then list the root
                 String base = trimmed.substring(0, trimmed.length() - root.length() + 1);
                 RemoteTarget parsed = RemoteTarget.parse(base + "x");
-                return new RemoteTarget(parsed.user(), parsed.host(), parsed.port(), "");
+                return withUser(new RemoteTarget(parsed.user(), parsed.host(), parsed.port(), ""));
             }
         }
-        return RemoteTarget.parse(trimmed);
+        return withUser(RemoteTarget.parse(trimmed));
+    }
+
+    /** Without {@code USER@}, the local user name, as ssh defaults it. */
+    private static RemoteTarget withUser(RemoteTarget target) {
+        return target.user() != null ? target
+                : new RemoteTarget(System.getProperty("user.name"), target.host(), target.port(), target.path());
     }
 
     /**

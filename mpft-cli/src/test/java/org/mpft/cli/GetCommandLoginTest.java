@@ -117,7 +117,7 @@ class GetCommandLoginTest {
     void whenEveryKeyIsRefusedTheRefusalIsReported() throws Exception {
         keygen(home().resolve(".ssh/id_ed25519"), "ed25519");
         Path other = keygen(dir.resolve("other"), "ed25519");
-        int exit = run(OpenSshIdentity.load(other), "get", "alice@h:f", "-o", dir.toString());
+        int exit = run(OpenSshIdentity.load(other), "get", "--direct", "alice@h:f", "-o", dir.toString());
         assertThat(exit).isEqualTo(ExitCodes.AUTHENTICATION);
         assertThat(attempts).hasSize(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("authentication failed for user alice");
@@ -148,7 +148,7 @@ class GetCommandLoginTest {
         Path key = keygen(dir.resolve("k"), "ed25519");
         Path config = dir.resolve("my_config");
         Files.writeString(config, "Host alias\n  HostName 10.1.2.3\n  User carol\n  IdentityFile " + key + "\n");
-        int exit = run(OpenSshIdentity.load(key), "get", "-q", "-F", config.toString(), "bob@alias:f", "-o",
+        int exit = run(OpenSshIdentity.load(key), "get", "-q", "--direct", "-F", config.toString(), "bob@alias:f", "-o",
                 dir.toString());
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(attempts.get(0).user()).isEqualTo("bob");
@@ -157,11 +157,11 @@ class GetCommandLoginTest {
         attempts.clear();
         Path bare = dir.resolve("bare_config");
         Files.writeString(bare, "Host alias\n  IdentityFile " + key + "\n");
-        assertThat(run(OpenSshIdentity.load(key), "get", "-q", "-F", bare.toString(), "alias:f", "-o", dir.toString()))
+        assertThat(run(OpenSshIdentity.load(key), "get", "-q", "--direct", "-F", bare.toString(), "alias:f", "-o", dir.toString()))
                 .isZero();
         assertThat(attempts.get(0).user()).isEqualTo(System.getProperty("user.name"));
         // a missing -F file is a usage error
-        assertThat(run(OpenSshIdentity.load(key), "get", "-F", dir.resolve("none").toString(), "alias:f")).isEqualTo(2);
+        assertThat(run(OpenSshIdentity.load(key), "get", "--direct", "-F", dir.resolve("none").toString(), "alias:f")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("does not exist");
     }
 
@@ -170,7 +170,7 @@ class GetCommandLoginTest {
         Files.createDirectories(home().resolve(".ssh"));
         Files.writeString(home().resolve(".ssh/id_ed25519"), "not a key\n");
         Path rsa = keygen(home().resolve(".ssh/id_rsa"), "rsa");
-        int exit = run(OpenSshIdentity.load(rsa), "get", "-q", "alice@h:f", "-o", dir.toString());
+        int exit = run(OpenSshIdentity.load(rsa), "get", "-q", "--direct", "alice@h:f", "-o", dir.toString());
         assertThat(exit).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("id_ed25519").contains("skipping it");
         assertThat(attempts).hasSize(1);

@@ -117,7 +117,7 @@ class GetCommandReportingTest {
 
     @Test
     void jsonReportsRefusalsAndUsageErrorsToo() {
-        assertThat(run(writes("x", SHA), "get", "--json", "a@h:f", "-o", dir.toString())).isEqualTo(2);
+        assertThat(run(writes("x", SHA), "get", "--json", "a@h:7300:f", "-o", dir.toString())).isEqualTo(2);
         assertThat(out()).startsWith("{\"error\":{\"exitCode\":2,\"name\":\"usage\",\"message\":\"no credentials");
         out.reset();
         assertThat(run(writes("x", SHA), "get", "--json", "--retries", "-1", "a@h:f")).isEqualTo(2);

@@ -187,7 +187,7 @@ class GetCommandTest {
 
     @Test
     void usageErrors() {
-        assertThat(run(GetCommandTest::ok, null, Map.of(), "get", "a@h:f", "-o", dir.toString())).isEqualTo(2);
+        assertThat(run(GetCommandTest::ok, null, Map.of(), "get", "a@h:7300:f", "-o", dir.toString())).isEqualTo(2);
         assertThat(err()).contains("no credentials").contains("--password-env");
         err.reset();
         assertThat(run(GetCommandTest::ok, null, Map.of(), "get", "--password-env", "NOPE", "a@h:f")).isEqualTo(2);
@@ -223,7 +223,7 @@ class GetCommandTest {
         int exit = run(r -> {
             password.set(new String(((Credentials.Password) r.credentials()).password()));
             return ok(r);
-        }, terminal, Map.of(), "get", "-q", "alice@h:f", "-o", dir.toString());
+        }, terminal, Map.of(), "get", "-q", "alice@h:7300:f", "-o", dir.toString());
         assertThat(exit).isZero();
         assertThat(password.get()).isEqualTo("typed");
         // cleared after the download

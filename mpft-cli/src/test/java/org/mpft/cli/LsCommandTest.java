@@ -26,7 +26,9 @@ class LsCommandTest {
         assertThat(LsCommand.parseFolder("alice@h:pub/tree/").path()).isEqualTo("pub/tree");
         assertThat(LsCommand.parseFolder("alice@h:/pub").path()).isEqualTo("pub");
         assertThatThrownBy(() -> LsCommand.parseFolder("alice@h:pub/../x")).isInstanceOf(MpftException.class);
-        assertThatThrownBy(() -> LsCommand.parseFolder("h:pub")).isInstanceOf(RemoteTarget.SyntaxException.class);
+        // without USER@, the local user name, as ssh defaults it
+        assertThat(LsCommand.parseFolder("h:pub").user()).isEqualTo(System.getProperty("user.name"));
+        assertThatThrownBy(() -> LsCommand.parseFolder("alice@:pub")).isInstanceOf(RemoteTarget.SyntaxException.class);
     }
 
     @Test

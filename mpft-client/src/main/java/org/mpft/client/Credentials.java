@@ -2,7 +2,7 @@ package org.mpft.client;
 
 import java.util.Objects;
 
-/** How the client logs in to a primary: a password or a key pair. */
+/** How the client logs in to a primary: a password, a key pair, or a session offer's single-use token. */
 public sealed interface Credentials {
 
     /**
@@ -31,6 +31,29 @@ public sealed interface Credentials {
         /** Checks the field. */
         public Key {
             Objects.requireNonNull(identity, "identity");
+        }
+    }
+
+    /**
+     * The single-use login token of a session offer (printed by the host's SSH command {@code mpft-offer});
+     * it logs in the user it was minted for, once.
+     *
+     * @param token the token's bytes
+     */
+    record Token(byte[] token) implements Credentials {
+        /** Checks and copies the field. */
+        public Token {
+            token = Objects.requireNonNull(token, "token").clone();
+        }
+
+        @Override
+        public byte[] token() {
+            return token.clone();
+        }
+
+        @Override
+        public String toString() {
+            return "Token[***]";
         }
     }
 }

@@ -7,6 +7,7 @@ import java.util.Arrays;
 import org.mpft.protocol.AuthPassword;
 import org.mpft.protocol.AuthPublicKey;
 import org.mpft.protocol.AuthSignedData;
+import org.mpft.protocol.AuthToken;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.FrameCodec;
@@ -35,7 +36,8 @@ final class LoginFrames {
     /**
      * AUTH_PASSWORD with the password's UTF-8 bytes (the copies made here are cleared), or AUTH_PUBLICKEY
      * with a signature over the server's challenge, the user and the server's certificate
-     * ({@link AuthSignedData}), which binds the login to this TLS connection.
+     * ({@link AuthSignedData}), which binds the login to this TLS connection, or AUTH_TOKEN with a session
+     * offer's token.
      */
     static Frame login(String user, Credentials credentials, Bytes challenge, Bytes certificateSha256) {
         if (credentials instanceof Credentials.Password password) {
@@ -48,6 +50,9 @@ final class LoginFrames {
             } finally {
                 Arrays.fill(bytes, (byte) 0);
             }
+        }
+        if (credentials instanceof Credentials.Token token) {
+            return new AuthToken(user, Bytes.of(token.token()));
         }
         ClientIdentity identity = ((Credentials.Key) credentials).identity();
         byte[] signature = identity.sign(AuthSignedData.of(challenge, user, certificateSha256));

@@ -3,17 +3,26 @@ package org.mpft.plugin;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.mpft.api.AccessDenied;
 import org.mpft.api.ChannelStartException;
 import org.mpft.api.HostContext;
+import org.mpft.api.Principal;
+import org.mpft.api.SessionOffers;
 import org.mpft.api.TransferChannel;
+import org.mpft.plugin.session.OfferMinter;
 import org.pf4j.Extension;
 
 /**
  * The mpft transfer channel: reads the {@code mpft.*} settings, then runs an {@link MpftInstance} until
- * {@link #stop()}. PF4J creates it through its public no-argument constructor.
+ * {@link #stop()}. PF4J creates it through its public no-argument constructor. A host with an authenticated
+ * command channel may run its {@link SessionOffers} command {@value #OFFER_COMMAND} for a user it has logged in.
  */
 @Extension
-public final class MpftChannel implements TransferChannel {
+public final class MpftChannel implements TransferChannel, SessionOffers {
+
+    /** The host command that prints a session offer ({@link SessionOffers#command()}). */
+    public static final String OFFER_COMMAND = "mpft-offer";
+
 
     private MpftInstance server;
 
@@ -42,6 +51,26 @@ public final class MpftChannel implements TransferChannel {
     @Override
     public List<String> checkConfiguration(Map<String, String> configuration, Path dataFolder) {
         return PluginConfigCheck.problems(configuration, dataFolder);
+    }
+
+    @Override
+    public String command() {
+        return OFFER_COMMAND;
+    }
+
+    /** A session offer for {@code user}: the QUIC address, the certificate's SHA-256 and a login token. */
+    @Override
+    public String offer(Principal user) throws AccessDenied {
+        MpftInstance running;
+        synchronized (this) {
+            running = server;
+        }
+        OfferMinter minter = running == null ? null : running.offers();
+        if (minter == null) {
+            throw new AccessDenied(running == null ? "the mpft channel is not running"
+                    : "this mpft instance is a secondary: it has no login to offer");
+        }
+        return minter.offer(user.name());
     }
 
     @Override

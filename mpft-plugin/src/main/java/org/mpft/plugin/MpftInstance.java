@@ -38,6 +38,8 @@ import org.mpft.plugin.send.SendBudget;
 import org.mpft.plugin.send.SendRateLimiter;
 import org.mpft.plugin.session.LoginPool;
 import org.mpft.plugin.session.LoginThrottle;
+import org.mpft.plugin.session.LoginTokens;
+import org.mpft.plugin.session.OfferMinter;
 import org.mpft.plugin.session.PreLoginLimits;
 import org.mpft.plugin.session.SessionLimits;
 import org.mpft.plugin.session.SessionSettings;
@@ -88,6 +90,8 @@ final class MpftInstance implements AutoCloseable {
     /** The primary's links to its secondaries, or the secondary's role; null when the instance has neither. */
     private AutoCloseable role;
     private MpftListener listener;
+    /** Mints session offers; null on a secondary. */
+    private volatile OfferMinter offers;
 
     private MpftInstance() {
     }
@@ -184,10 +188,12 @@ final class MpftInstance implements AutoCloseable {
                 LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime);
         SessionLimits limits = new SessionLimits(throttle, preLogin,
                 settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
+        LoginTokens tokens = new LoginTokens(settings.loginTokenLifetime(), LoginTokens.DEFAULT_MAX_TOKENS,
+                System::nanoTime);
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
                 settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled(),
                 settings.maxListsPerSession()),
-                host.authenticator(), certificate, limits, host.fileAccess(), io, login, transfers, secondary);
+                host.authenticator(), certificate, tokens, limits, host.fileAccess(), io, login, transfers, secondary);
 
         PrimaryCluster links = cluster;
         RetryTokens retryTokens = retryTokens(settings, preLogin);
@@ -201,6 +207,13 @@ final class MpftInstance implements AutoCloseable {
         TransportSettings transportSettings = transportSettings(settings);
         listener = MpftListener.bind(settings, sessions, secondary, transport, local,
                 QuicTls.serverContext(identity), transportSettings, retryTokens);
+        if (secondary == null) {
+            // a secondary has no login of its own, so it offers no session
+            String offeredHost = settings.advertiseHost() != null ? settings.advertiseHost()
+                    : settings.bind().isAnyLocalAddress() ? null : settings.bind().getHostAddress();
+            offers = new OfferMinter(tokens, offeredHost,
+                    settings.advertisePort() > 0 ? settings.advertisePort() : listener.address().getPort(), certificate);
+        }
         LOG.info("mpft listening on udp {} (role {}, certificate sha256 {}, UDP payloads up to {} bytes{})",
                 hostPort(listener.address()), settings.role().name().toLowerCase(Locale.ROOT),
                 identity.fingerprintHex(), transportSettings.maxUdpPayload(),
@@ -312,6 +325,11 @@ final class MpftInstance implements AutoCloseable {
     }
 
     /** Stops the listener first (no connection comes in while the rest shuts down), then the role, then the rest. */
+    /** Mints the session offers of this instance; null on a secondary (it has no login). */
+    OfferMinter offers() {
+        return offers;
+    }
+
     @Override
     public void close() {
         List<AutoCloseable> order = new ArrayList<>();

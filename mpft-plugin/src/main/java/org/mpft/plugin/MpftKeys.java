@@ -151,6 +151,10 @@ public final class MpftKeys {
             Duration.ofMillis(100), Duration.ofMinutes(10),
             "A connection that has not sent its login (AUTH_*, or a secondary's ATTACH) this long after it was"
             + " made is closed; the host's check of a login that arrived in time is not cut short.");
+    public static final Setting<Duration> LOGIN_TOKEN_LIFETIME = duration("mpft.login-token-lifetime", "30s",
+            Duration.ofMillis(100), Duration.ofSeconds(60),
+            "How long the single-use login token of a session offer (the host's SSH command mpft-offer) may wait"
+            + " for its AUTH_TOKEN login.");
     public static final Setting<MpftSettings.AddressValidation> ADDRESS_VALIDATION = choice(
             "mpft.address-validation", "auto",
             Map.of("auto", MpftSettings.AddressValidation.AUTO, "always", MpftSettings.AddressValidation.ALWAYS,
@@ -220,8 +224,9 @@ public final class MpftKeys {
                     CHUNK_RETRIES, CHUNK_TIMEOUT_MIN, CHUNK_TIMEOUT_FACTOR, CACHE_MAX_BYTES, COMPRESSION, PREFETCH,
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),
             new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
-                    MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, ADDRESS_VALIDATION,
-                    MAX_TRANSFERS_PER_SESSION, MAX_LISTS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT, MAX_BYTES_HELD,
+                    MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, LOGIN_TOKEN_LIFETIME, ADDRESS_VALIDATION,
+                    MAX_TRANSFERS_PER_SESSION, MAX_LISTS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT,
+                    MAX_BYTES_HELD,
                     IDLE_TIMEOUT)),
             new Section("failed logins", List.of(AUTH_FAILURE_DELAY, AUTH_BACKOFF_BASE, AUTH_BACKOFF_MAX,
                     AUTH_BACKOFF_FREE, AUTH_BACKOFF_FORGET)),

@@ -338,6 +338,11 @@ public final class MpftSettings {
         return get(MpftKeys.LOGIN_TIMEOUT);
     }
 
+    /** How long a session offer's login token is valid. */
+    public Duration loginTokenLifetime() {
+        return get(MpftKeys.LOGIN_TOKEN_LIFETIME);
+    }
+
     /** When new connections' addresses are validated with a QUIC Retry. */
     public AddressValidation addressValidation() {
         return get(MpftKeys.ADDRESS_VALIDATION);

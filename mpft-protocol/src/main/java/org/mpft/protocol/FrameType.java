@@ -18,6 +18,7 @@ public enum FrameType {
     CANCEL(0x0E, Link.CONTROL, Cancel::decode),
     DONE(0x0F, Link.CONTROL, Done::decode),
     ERROR(0x10, Link.ANY, ErrorFrame::decode),
+    AUTH_TOKEN(0x11, Link.CONTROL, AuthToken::decode),
     LIST(0x12, Link.CONTROL, ListRequest::decode),
     LISTING(0x13, Link.CONTROL, Listing::decode),
 

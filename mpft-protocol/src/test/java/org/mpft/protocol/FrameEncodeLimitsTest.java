@@ -35,6 +35,7 @@ class FrameEncodeLimitsTest {
     void byteStringsOverTheirFieldLimit() {
         assertEncodeRefused(new ServerHello(1, 0, filled(257), "s"), "challenge is 257 bytes, over 256");
         assertEncodeRefused(new AuthPassword("u", filled(1025)), "password is 1025 bytes");
+        assertEncodeRefused(new AuthToken("u", filled(257)), "token is 257 bytes");
         assertEncodeRefused(new AuthPublicKey("u", "RSA", filled(4097), Bytes.EMPTY), "publicKey is 4097 bytes");
         assertEncodeRefused(new AuthPublicKey("u", "RSA", Bytes.EMPTY, filled(4097)), "signature is 4097 bytes");
         assertEncodeRefused(new Attach(filled(4097)), "ticket is 4097 bytes");

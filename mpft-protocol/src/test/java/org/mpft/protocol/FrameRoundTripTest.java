@@ -61,6 +61,7 @@ class FrameRoundTripTest {
                 new Hello(2, 0, MAX_EMOJI),
                 new ServerHello(0xFFFF, 0, filled(256, 0xFF), UNICODE),
                 new AuthPassword("", Bytes.EMPTY),
+                new AuthToken("alice", filled(AuthToken.MAX_TOKEN_BYTES, 0x7f)),
                 new AuthPassword(UNICODE, filled(1024, 0x00)),
                 new AuthPassword(MAX_ASCII, Bytes.of("pässwörd".getBytes(java.nio.charset.StandardCharsets.UTF_8))),
                 new AuthPublicKey("", "", Bytes.EMPTY, Bytes.EMPTY),
@@ -209,5 +210,6 @@ class FrameRoundTripTest {
     void passwordNeverInToString() {
         assertThat(new AuthPassword("alice", Bytes.of("hunter2".getBytes(java.nio.charset.StandardCharsets.UTF_8))))
                 .hasToString("AuthPassword[user=alice, password=***]");
+        assertThat(new AuthToken("alice", Bytes.of(new byte[] {1, 2, 3}))).hasToString("AuthToken[user=alice, token=***]");
     }
 }

@@ -151,6 +151,9 @@ final class GoldenFrames {
                         "0000000000000007")),
                 new Golden(new TransferRefused(7, ErrorCode.STALE_FILE, "stale"), hex(
                         "00000012", "2b",
-                        "0000000000000007", "000d", "0005 7374616c65")));
+                        "0000000000000007", "000d", "0005 7374616c65")),
+                new Golden(new AuthToken("alice", bytes("0102030405")), hex(
+                        "0000000f", "11",
+                        "0005 616c696365", "0005 0102030405")));
     }
 }

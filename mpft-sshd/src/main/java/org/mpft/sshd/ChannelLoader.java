@@ -105,6 +105,17 @@ public final class ChannelLoader implements AutoCloseable {
         }
     }
 
+    /**
+     * The running channels that offer a session command to users the host has authenticated (those that
+     * implement {@link org.mpft.api.SessionOffers}), in start order.
+     */
+    public List<org.mpft.api.SessionOffers> sessionOffers() {
+        synchronized (started) {
+            return started.stream().map(Started::channel).filter(org.mpft.api.SessionOffers.class::isInstance)
+                    .map(org.mpft.api.SessionOffers.class::cast).toList();
+        }
+    }
+
     private void startPlugin(String pluginId, Path jar, Map<String, String> config) {
         PluginWrapper plugin = manager.getPlugin(pluginId);
         String label = "plugin '" + pluginId + "' " + plugin.getDescriptor().getVersion() + " (" + jar.getFileName() + ")";

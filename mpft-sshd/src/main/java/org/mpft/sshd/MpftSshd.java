@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.function.Predicate;
 import org.apache.sshd.common.file.FileSystemFactory;
 import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.command.CommandFactory;
 import org.apache.sshd.server.auth.password.PasswordAuthenticator;
 import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 
@@ -38,9 +39,21 @@ import org.apache.sshd.server.auth.pubkey.PublickeyAuthenticator;
 public final class MpftSshd implements AutoCloseable {
 
     private final ChannelLoader loader;
+    private final SshdAuthenticator authenticator;
 
-    private MpftSshd(ChannelLoader loader) {
+    private MpftSshd(ChannelLoader loader, SshdAuthenticator authenticator) {
         this.loader = loader;
+        this.authenticator = authenticator;
+    }
+
+    /**
+     * The exec commands for the server ({@code server.setCommandFactory(mpft.offerCommands())}): the started
+     * channels' session-offer commands (mpft: {@code ssh user@host mpft-offer}), run for the user the server has
+     * authenticated, who must be one of {@link Builder#knownUsers}; every other exec request is refused. A server
+     * that serves other commands keeps its own factory and leaves this one out.
+     */
+    public CommandFactory offerCommands() {
+        return new OfferCommandFactory(loader::sessionOffers, authenticator);
     }
 
     /**
@@ -203,10 +216,11 @@ public final class MpftSshd implements AutoCloseable {
          */
         public MpftSshd start() {
             Path states = stateDir.toAbsolutePath();
+            SshdAuthenticator users = authenticator();
             ChannelLoader loader = new ChannelLoader(pluginsDir.toAbsolutePath(), states::resolve,
-                    authenticator(), fileAccess(), Map.copyOf(pluginProperties));
+                    users, fileAccess(), Map.copyOf(pluginProperties));
             loader.start();
-            return new MpftSshd(loader);
+            return new MpftSshd(loader, users);
         }
     }
 }

@@ -7,6 +7,8 @@
  * speak JDK types and records only. The host keeps its own rules: the plugin asks
  * ({@link org.mpft.api.Authenticator}, {@link org.mpft.api.FileAccess}), the host answers, and the
  * answer must be the one the host's own protocol (for the reference host, SFTP) gives for the same
- * user and path.
+ * user and path. A channel may also implement {@link org.mpft.api.SessionOffers}: a host with an authenticated
+ * command channel of its own (SSH exec) then offers the channel's bootstrap command to the users it has
+ * logged in.
  */
 package org.mpft.api;

@@ -66,6 +66,8 @@ public final class EmbeddedSshd {
                 .pluginProperty("mpft.bind", bind)
                 .pluginProperty("mpft.port", opts.get("--quic-port"))
                 .start();
+        // ssh alice@host mpft-offer: the session offer of the SSH form of 'mpft get'; no other exec
+        sshd.setCommandFactory(mpft.offerCommands());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             mpft.close();

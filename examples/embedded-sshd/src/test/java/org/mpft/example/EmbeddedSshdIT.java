@@ -111,6 +111,19 @@ class EmbeddedSshdIT {
     }
 
     @Test
+    void theCliDownloadsInTheSshFormThroughTheServersExecChannel() throws Exception {
+        Path out = dir.resolve("by-ssh.bin");
+        Cli run = mpft("get", "-P", Integer.toString(sftpPort()), "-i", key.toString(), "-F", "/dev/null",
+                "--ssh-option", "IdentitiesOnly=yes", "--ssh-option", "IdentityAgent=none", "--ssh-option",
+                "BatchMode=yes", "--ssh-option", "StrictHostKeyChecking=no", "--ssh-option",
+                "UserKnownHostsFile=" + dir.resolve("ssh_known_hosts"), "--ssh-option", "LogLevel=ERROR", "--json",
+                "alice@127.0.0.1:pub/data.bin", "-o", out.toString());
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(Files.readAllBytes(out)).isEqualTo(content);
+        assertThat(dir.resolve("home/.mpft/known_hosts")).doesNotExist();
+    }
+
+    @Test
     void theCliIsRefusedOutsideTheUsersRoot() throws Exception {
         // refused by the server: a link out of the root, bob's file by its path on the machine, nothing there
         Path bobs = dir.resolve("root/bob/secret.txt").toAbsolutePath();

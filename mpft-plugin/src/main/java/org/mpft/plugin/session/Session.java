@@ -22,6 +22,7 @@ import org.mpft.protocol.Attach;
 import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.AuthPassword;
 import org.mpft.protocol.AuthPublicKey;
+import org.mpft.protocol.AuthToken;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
@@ -42,7 +43,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client connection: the login and open phases of its control stream.
- * {@code HELLO -> SERVER_HELLO (challenge) -> AUTH_* -> AUTH_OK -> OPEN}; an OPEN whose file the host
+ * {@code HELLO -> SERVER_HELLO (challenge) -> AUTH_* -> AUTH_OK -> OPEN} (AUTH_TOKEN, a session offer's token,
+ * goes through the same throttle as a password); an OPEN whose file the host
  * opens starts a {@link PrimaryTransfer}, which takes the transfer's frames (META ... DONE or CANCEL), after
  * which another OPEN may follow. Between transfers a LIST is answered by a {@link DirectoryLister} (LISTING or
  * ERROR, then the session waits again). A frame out of order is answered with ERROR(PROTOCOL_ERROR) and the
@@ -221,7 +223,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
             attaching.attach(attach);
             return;
         }
-        if (!(frame instanceof AuthPassword) && !(frame instanceof AuthPublicKey)) {
+        if (!(frame instanceof AuthPassword) && !(frame instanceof AuthPublicKey) && !(frame instanceof AuthToken)) {
             throw unexpected(frame);
         }
         if (shared.secondary() != null) {
@@ -234,7 +236,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
         // the client has sent its login in time: from here the host's answer (on a busy pool, behind other
         // logins' password hashing) decides, and a failure closes the connection; the deadline is for silence
         loginDeadline.cancel(false);
-        String name = frame instanceof AuthPassword p ? p.user() : ((AuthPublicKey) frame).user();
+        String name = loginUser(frame);
         InetAddress source = SessionLimits.address(connection.remoteSocketAddress());
         // the attempt is reserved before the host is asked: one per user and source at a time, a failure
         // unless the host says OK
@@ -268,8 +270,8 @@ public final class Session extends ControlStreamHandler implements TransferContr
     /** Asks the host (on the login pool); the attempt counts as failed unless the host says OK. */
     private void check(Frame frame, String name, LoginThrottle.Attempt attempt) {
         try {
-            Principal principal = frame instanceof AuthPassword p
-                    ? shared.authenticator().password(p)
+            Principal principal = frame instanceof AuthPassword p ? shared.authenticator().password(p)
+                    : frame instanceof AuthToken t ? shared.authenticator().token(t)
                     : shared.authenticator().publicKey((AuthPublicKey) frame, challenge);
             attempt.succeeded(); // login ok (the host's check; session limits are checked next, in loggedIn)
             onLoop(() -> loggedIn(principal));
@@ -284,6 +286,11 @@ public final class Session extends ControlStreamHandler implements TransferContr
         } finally {
             attempt.failed(); // no-op once ended; an Error thrown by the host still counts as a failure
         }
+    }
+
+    private static String loginUser(Frame frame) {
+        return frame instanceof AuthPassword p ? p.user()
+                : frame instanceof AuthToken t ? t.user() : ((AuthPublicKey) frame).user();
     }
 
     private void loggedIn(Principal principal) {

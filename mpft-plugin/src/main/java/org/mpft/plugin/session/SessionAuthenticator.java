@@ -17,12 +17,14 @@ import org.mpft.api.Principal;
 import org.mpft.protocol.AuthPassword;
 import org.mpft.protocol.AuthPublicKey;
 import org.mpft.protocol.AuthSignedData;
+import org.mpft.protocol.AuthToken;
 import org.mpft.protocol.Bytes;
 
 /**
  * Checks a login frame with the host's {@link Authenticator}: a password as it is, a public key decoded
  * from its X.509 encoding with the signature checked over {@link AuthSignedData} (this session's
- * challenge, the user and this server's certificate). Blocking: call it off the event loop.
+ * challenge, the user and this server's certificate), a login token with the {@link LoginTokens} that minted it
+ * (the host then looks the user up: a user it no longer has is refused). Blocking: call it off the event loop.
  */
 final class SessionAuthenticator {
 
@@ -31,10 +33,20 @@ final class SessionAuthenticator {
 
     private final Authenticator host;
     private final Bytes certificateSha256;
+    private final LoginTokens tokens;
 
-    SessionAuthenticator(Authenticator host, Bytes certificateSha256) {
+    SessionAuthenticator(Authenticator host, Bytes certificateSha256, LoginTokens tokens) {
         this.host = host;
         this.certificateSha256 = certificateSha256;
+        this.tokens = tokens;
+    }
+
+    /** Checks a token login: the token is used up whatever the answer. */
+    Principal token(AuthToken frame) throws AuthenticationFailed {
+        if (!tokens.redeem(frame.user(), frame.token())) {
+            throw new AuthenticationFailed("the login token is unknown, used, expired or minted for another user");
+        }
+        return host.lookup(frame.user());
     }
 
     /** Checks a password login; the decoded password is cleared after the host's answer. */

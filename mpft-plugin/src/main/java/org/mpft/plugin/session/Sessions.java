@@ -34,6 +34,7 @@ public final class Sessions {
      * @param settings          the sessions' settings
      * @param authenticator     the host's authenticator
      * @param certificateSha256 the SHA-256 of the listener's TLS certificate (bound into public-key logins)
+     * @param tokens            the login tokens of session offers
      * @param limits            the login back-off and the per-user session count
      * @param access            the host's file access
      * @param io                runs blocking work (opening files) off the event loop
@@ -42,11 +43,12 @@ public final class Sessions {
      * @param secondary         a secondary's role (clients may ATTACH with a ticket), or null on a primary
      */
     public Sessions(SessionSettings settings, Authenticator authenticator, Bytes certificateSha256,
-                    SessionLimits limits, FileAccess access, Executor io, LoginPool login,
+                    LoginTokens tokens, SessionLimits limits, FileAccess access, Executor io, LoginPool login,
                     PrimaryTransfers transfers,
                     SecondaryRole secondary) {
         this.settings = Objects.requireNonNull(settings, "settings");
-        this.authenticator = new SessionAuthenticator(authenticator, certificateSha256);
+        this.authenticator = new SessionAuthenticator(authenticator, certificateSha256,
+                Objects.requireNonNull(tokens, "tokens"));
         this.limits = Objects.requireNonNull(limits, "limits");
         this.opener = new FileOpener(access, settings.maxFileSize(), settings.chunkSize());
         this.access = access;

@@ -1,0 +1,98 @@
+package org.mpft.cli;
+
+import java.util.HexFormat;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
+
+/**
+ * A session offer as the host's SSH command {@code mpft-offer} prints it: a first line {@value #FIRST_LINE},
+ * then {@code key value} lines ({@code user}, optional {@code host}, {@code port}, {@code certificate-sha256},
+ * {@code token}, {@code expires-in-ms}); keys not known here are ignored.
+ *
+ * @param user              the user the token logs in
+ * @param host              the QUIC host, or null for the host reached over SSH
+ * @param port              the QUIC (UDP) port
+ * @param certificateSha256 the SHA-256 of the server's TLS certificate
+ * @param token             the single-use login token
+ */
+record SessionOffer(String user, String host, int port, byte[] certificateSha256, byte[] token) {
+
+    /** The first line of the offers this client reads. */
+    static final String FIRST_LINE = "mpft-offer 1";
+
+    /**
+     * Parses ssh's output.
+     *
+     * @throws MpftException {@link ErrorCode#PROTOCOL_ERROR} naming what is missing or malformed
+     */
+    static SessionOffer parse(String text) throws MpftException {
+        String[] lines = text.strip().split("\r?\n");
+        if (!lines[0].strip().equals(FIRST_LINE)) {
+            throw bad("it does not start with '" + FIRST_LINE + "' (is mpft installed on that host?)");
+        }
+        String user = null;
+        String host = null;
+        String port = null;
+        String certificate = null;
+        String token = null;
+        for (int i = 1; i < lines.length; i++) {
+            String line = lines[i].strip();
+            int space = line.indexOf(' ');
+            String key = space < 0 ? line : line.substring(0, space);
+            String value = space < 0 ? "" : line.substring(space + 1).strip();
+            switch (key) {
+                case "user" -> user = value;
+                case "host" -> host = value;
+                case "port" -> port = value;
+                case "certificate-sha256" -> certificate = value;
+                case "token" -> token = value;
+                default -> { }
+            }
+        }
+        if (user == null || user.isEmpty()) {
+            throw bad("it names no user");
+        }
+        int quicPort;
+        try {
+            quicPort = Integer.parseInt(require(port, "port"));
+        } catch (NumberFormatException e) {
+            throw bad("its port '" + port + "' is not a number");
+        }
+        if (quicPort < 1 || quicPort > 65535) {
+            throw bad("its port " + quicPort + " is out of range");
+        }
+        byte[] sha256 = hex(require(certificate, "certificate-sha256"), "certificate-sha256");
+        if (sha256.length != 32) {
+            throw bad("its certificate-sha256 is not 32 bytes");
+        }
+        byte[] tokenBytes = hex(require(token, "token"), "token");
+        if (tokenBytes.length == 0) {
+            throw bad("its token is empty");
+        }
+        return new SessionOffer(user, host == null || host.isEmpty() ? null : host, quicPort, sha256, tokenBytes);
+    }
+
+    private static String require(String value, String key) throws MpftException {
+        if (value == null) {
+            throw bad("it has no '" + key + "' line");
+        }
+        return value;
+    }
+
+    private static byte[] hex(String value, String key) throws MpftException {
+        try {
+            return HexFormat.of().parseHex(value);
+        } catch (IllegalArgumentException e) {
+            throw bad("its " + key + " is not hex");
+        }
+    }
+
+    private static MpftException bad(String why) {
+        return new MpftException(ErrorCode.PROTOCOL_ERROR, "the host's session offer is malformed: " + why);
+    }
+
+    @Override
+    public String toString() {
+        return "SessionOffer[user=" + user + ", host=" + host + ", port=" + port + ", token=***]";
+    }
+}
