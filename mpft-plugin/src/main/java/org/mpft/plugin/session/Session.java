@@ -236,7 +236,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
         // the client has sent its login in time: from here the host's answer (on a busy pool, behind other
         // logins' password hashing) decides, and a failure closes the connection; the deadline is for silence
         loginDeadline.cancel(false);
-        String name = loginUser(frame);
+        String name = SessionAuthenticator.user(frame);
         InetAddress source = SessionLimits.address(connection.remoteSocketAddress());
         // the attempt is reserved before the host is asked: one per user and source at a time, a failure
         // unless the host says OK
@@ -270,9 +270,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
     /** Asks the host (on the login pool); the attempt counts as failed unless the host says OK. */
     private void check(Frame frame, String name, LoginThrottle.Attempt attempt) {
         try {
-            Principal principal = frame instanceof AuthPassword p ? shared.authenticator().password(p)
-                    : frame instanceof AuthToken t ? shared.authenticator().token(t)
-                    : shared.authenticator().publicKey((AuthPublicKey) frame, challenge);
+            Principal principal = shared.authenticator().check(frame, challenge);
             attempt.succeeded(); // login ok (the host's check; session limits are checked next, in loggedIn)
             onLoop(() -> loggedIn(principal));
         } catch (AuthenticationFailed | RuntimeException e) {
@@ -286,11 +284,6 @@ public final class Session extends ControlStreamHandler implements TransferContr
         } finally {
             attempt.failed(); // no-op once ended; an Error thrown by the host still counts as a failure
         }
-    }
-
-    private static String loginUser(Frame frame) {
-        return frame instanceof AuthPassword p ? p.user()
-                : frame instanceof AuthToken t ? t.user() : ((AuthPublicKey) frame).user();
     }
 
     private void loggedIn(Principal principal) {

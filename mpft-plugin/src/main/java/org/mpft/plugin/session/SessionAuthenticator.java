@@ -19,6 +19,7 @@ import org.mpft.protocol.AuthPublicKey;
 import org.mpft.protocol.AuthSignedData;
 import org.mpft.protocol.AuthToken;
 import org.mpft.protocol.Bytes;
+import org.mpft.protocol.Frame;
 
 /**
  * Checks a login frame with the host's {@link Authenticator}: a password as it is, a public key decoded
@@ -39,6 +40,18 @@ final class SessionAuthenticator {
         this.host = host;
         this.certificateSha256 = certificateSha256;
         this.tokens = tokens;
+    }
+
+    /** The user name a login frame (AUTH_PASSWORD, AUTH_PUBLIC_KEY or AUTH_TOKEN) logs in as. */
+    static String user(Frame login) {
+        return login instanceof AuthPassword p ? p.user()
+                : login instanceof AuthToken t ? t.user() : ((AuthPublicKey) login).user();
+    }
+
+    /** Checks a login frame of any kind; {@code challenge} is the one the session sent (for key logins). */
+    Principal check(Frame login, Bytes challenge) throws AuthenticationFailed {
+        return login instanceof AuthPassword p ? password(p)
+                : login instanceof AuthToken t ? token(t) : publicKey((AuthPublicKey) login, challenge);
     }
 
     /** Checks a token login: the token is used up whatever the answer. */
