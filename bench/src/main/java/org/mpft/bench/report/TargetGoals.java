@@ -110,7 +110,8 @@ public final class TargetGoals {
                 .orElse(OptionalDouble.empty());
         OptionalDouble fraction = Stats.ratio(transfer, rate);
         return row("shaped", "one path, shaped: mpft single >= 95% of the tbf rate over the transfer",
-                mbps(transfer) + " over the transfer", "tbf " + mbps(rate), fraction, ">= 95.0%",
+                transfer.isPresent() ? mbps(transfer) + " over the transfer" : "-", named("tbf", mbps(rate)), fraction,
+                ">= 95.0%",
                 verdict(fraction, f -> f >= 0.95), true);
     }
 
