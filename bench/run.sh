@@ -62,10 +62,11 @@ build=1; doc=""; runs_set=0; size_set=0; scen_set=0; tools_set=0
 warm_bytes=100000000; small_runs=10; small_bytes=1000; memory_sizes=1g,4g; shaped_rate=200; dead_signal=STOP
 tree_files=2000; tree_min=4096; tree_max=2097152; tree_seed=1; tree_tools=mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4
 rates=(); delays=(0 0); losses=(0 0)
-pair() {  # pair OPTION VALUE -> "A B" (two numbers, a unit suffix such as mbit or ms dropped)
-  local a b; IFS=, read -r a b <<< "$2"; a=${a%%[a-z]*}; b=${b%%[a-z]*}
-  [[ $a =~ ^[0-9]+([.][0-9]+)?$ && $b =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "bench: $1 needs two numbers, A,B (got '$2')" >&2; exit 2; }
-  echo "$a $b"
+pair() {  # pair ARRAY OPTION VALUE: ARRAY=(A B) from "A,B" (two numbers, a unit suffix such as mbit or ms dropped)
+  local -n into=$1; local a b
+  IFS=, read -r a b <<< "$3"; a=${a%%[a-z]*}; b=${b%%[a-z]*}
+  [[ $a =~ ^[0-9]+([.][0-9]+)?$ && $b =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "bench: $2 needs two numbers, A,B (got '$3')" >&2; exit 2; }
+  into=("$a" "$b")
 }
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -77,9 +78,9 @@ while [ $# -gt 0 ]; do
     --tools) tools="$2"; tools_set=1; shift ;;
     --no-build) build=0 ;;
     --doc) doc="$2"; shift ;;
-    --rates) read -ra rates <<< "$(pair "$1" "$2")" || exit 2; shift ;;
-    --delays) read -ra delays <<< "$(pair "$1" "$2")" || exit 2; shift ;;
-    --loss) read -ra losses <<< "$(pair "$1" "$2")" || exit 2; shift ;;
+    --rates) pair rates "$1" "${2:-}"; shift ;;
+    --delays) pair delays "$1" "${2:-}"; shift ;;
+    --loss) pair losses "$1" "${2:-}"; shift ;;
     --warm) warm_bytes="$2"; shift ;;
     --small-runs) small_runs="$2"; shift ;;
     --small-size) small_bytes="$2"; shift ;;
@@ -128,6 +129,10 @@ file_bytes=$(bytes_of "$size")
 
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "$*"; exit 1; }
+
+# one run at a time: the bed's namespaces and the work folder are shared by every run on this machine
+exec 9> /tmp/mpft-bench.lock
+flock -n 9 || die "another bench/run.sh is running (it holds /tmp/mpft-bench.lock)"
 
 for cmd in ip tc nft sftp scp ssh-keygen ssh-keyscan sha256sum java; do
   command -v "$cmd" >/dev/null || die "missing $cmd (apt-get install -y iproute2 nftables openssh-client)"

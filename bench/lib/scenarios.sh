@@ -78,7 +78,7 @@ link_state() {
   local l; l=$(grep -E "cluster link to secondary .*( up;| is down| refused)" "$inst/primary/host.log" 2>/dev/null | tail -1)
   case $l in *" up;"*) echo up ;; "") echo unknown ;; *) echo down ;; esac
 }
-down_lines() { grep -cE "cluster link to secondary .* is down" "$inst/primary/host.log" 2>/dev/null; }
+down_lines() { local n; n=$(grep -cE "cluster link to secondary .* is down" "$inst/primary/host.log" 2>/dev/null); echo "${n:-0}"; }
 
 # dead_secondary: per run, the secondary is stopped (SIGSTOP by default, --dead-signal KILL to kill it: a stopped
 # process answers nothing, a killed one lets the kernel refuse its port) while the primary's link to it is up;

@@ -88,7 +88,7 @@ tree_download() {
 # run_tree SCEN CLIENT_NS H_SOLO H_PRIMARY: every tree tool, RUNS rounds, order reversed every other round
 run_tree() {
   local scen=$1 cns=$2 hsolo=$3 hprim=$4 tree list=() t r i order
-  tree=$(make_tree)
+  tree=$(make_tree) || die "the tree source could not be made"
   tree_bytes=$(cat "$data/bench/$tree.bytes")
   IFS=, read -ra list <<< "$tree_tools"
   [[ ",$tree_tools," == *,rclone-copy4,* ]] && ensure_rclone
