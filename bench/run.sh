@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # bench/run.sh — mpft against the tools people use today, on two real rate-limited paths (docs/BENCHMARKS.md).
 #
-#   sudo bench/run.sh            full run: every scenario below, 1 GiB file, 3 runs per tool (hours, not minutes)
+#   sudo bench/run.sh            full run: every scenario below, 1 GiB file, 3 runs per tool (about two hours)
 #   sudo bench/run.sh --quick    100 MB, 1 run, mpft + OpenSSH sftp only (< 5 min); exits 3 unless mpft
 #                                multi-path (one strategy at least) beats mpft single path on the equal-rate
 #                                bed, over the transfer as the client times it (CI runs this, .ci/run)

@@ -83,12 +83,12 @@ down_lines() { local n; n=$(grep -cE "cluster link to secondary .* is down" "$in
 # dead_secondary: per run, the secondary is stopped (SIGSTOP by default, --dead-signal KILL to kill it: a stopped
 # process answers nothing, a killed one lets the kernel refuse its port) while the primary's link to it is up;
 # then at once an mpft download from the primary (mpft-dead-secondary) and, afterwards, one from the solo
-# instance, which has no secondaries (mpft-primary-only). link-down records the seconds from the stop until the
+# instance, which has no secondaries (mpft-primary-only). mpft-link-down records the seconds from the stop until the
 # primary's log says the link is down (polled every 0.1 s, given up after $link_wait s).
 dead_secondary() {
   local scen=dead-secondary r i t0 t1 n0
   rate1_of[$scen]=0; rate2_of[$scen]=0
-  log "scenario $scen (loopback, secondary stopped with SIG$dead_signal): mpft-dead-secondary, link-down, mpft-primary-only, $runs run(s)"
+  log "scenario $scen (loopback, secondary stopped with SIG$dead_signal): mpft-dead-secondary, mpft-link-down, mpft-primary-only, $runs run(s)"
   local link_wait=90   # the link noticed a stopped secondary after about 30 s when this scenario was written
   for r in $(seq "$runs"); do
     if [ "${up_of[secondary]:-0}" != 1 ]; then
@@ -108,9 +108,9 @@ dead_secondary() {
       [ $(( ($(date +%s%N) - t0) / 1000000000 )) -ge "$link_wait" ] && break; sleep 0.1; done
     t1=$(date +%s%N); rec_bytes=0
     if [ "$(down_lines)" -gt "$n0" ]; then
-      record $scen link-down "$r" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')" 0 0 0 ok - -
+      record $scen mpft-link-down "$r" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')" 0 0 0 ok - -
     else
-      record $scen link-down "$r" 0 0 0 0 fail - "no 'cluster link to secondary ... is down' line in the primary's log within $link_wait s"
+      record $scen mpft-link-down "$r" 0 0 0 0 fail - "no 'cluster link to secondary ... is down' line in the primary's log within $link_wait s"
     fi
     stop_host secondary
     download $scen mpft-primary-only "$r" "$file" "" 127.0.0.1 127.0.0.1

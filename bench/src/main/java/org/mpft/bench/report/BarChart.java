@@ -39,7 +39,7 @@ public final class BarChart {
      */
     static final List<String> COLOUR_ORDER = List.of("mpft-single", "mpft-alternate", "mpft-adaptive", "sftp",
             "sftp-gcm", "scp", "lftp-pget4", "rclone-4", "mpft-default", "mpft-dead-secondary", "mpft-primary-only",
-            "link-down", "scp-r", "sftp-r", "lftp-mirror4", "rclone-copy4");
+            "mpft-link-down", "scp-r", "sftp-r", "lftp-mirror4", "rclone-copy4");
 
     /** Scenarios measured by their wall time (a 1 kB file, a dead secondary), not by throughput. */
     private static final List<String> WALL_TIME_SCENARIOS = List.of("small", "dead-secondary");

@@ -23,7 +23,7 @@ public final class Summaries {
 
     /** The tools in the order the report shows them: mpft first, then the peers. */
     public static final List<String> TOOL_ORDER = List.of("mpft-default", "mpft-single", "mpft-alternate",
-            "mpft-adaptive", "mpft-dead-secondary", "mpft-primary-only", "link-down", "sftp", "sftp-gcm", "scp",
+            "mpft-adaptive", "mpft-dead-secondary", "mpft-primary-only", "mpft-link-down", "sftp", "sftp-gcm", "scp",
             "lftp-pget4", "rclone-4", "scp-r", "sftp-r", "lftp-mirror4", "rclone-copy4");
 
     /** The single-path mpft baseline. */

@@ -22,7 +22,7 @@ import java.util.function.ToDoubleFunction;
  *   <li>{@code loopback}: mpft single path in MB/s, against {@code sftp-gcm} as the stretch;</li>
  *   <li>{@code small}: the 1 kB file's median wall time;</li>
  *   <li>{@code dead-secondary}: the download with a stopped secondary against one from a host without
- *       secondaries, and the seconds until the primary's link says down ({@code link-down} records);</li>
+ *       secondaries, and the seconds until the primary's link says down ({@code mpft-link-down} records);</li>
  *   <li>{@code memory-*}: the largest peak RSS, and the largest file's against the smallest's;</li>
  *   <li>{@code tree-loopback}, {@code tree-equal}: {@code mpft get -r} against the tree peers.</li>
  * </ul>
@@ -158,9 +158,9 @@ public final class TargetGoals {
     }
 
     private TargetGoal linkDown() {
-        OptionalDouble mine = wall("dead-secondary", "link-down");
+        OptionalDouble mine = wall("dead-secondary", "mpft-link-down");
         return row("dead-secondary", "secondary dead at start: the primary notices the dead link within 3 s",
-                seconds(mine) + runsText("dead-secondary", "link-down"), "-", OptionalDouble.empty(), "<= 3.00 s",
+                seconds(mine) + runsText("dead-secondary", "mpft-link-down"), "-", OptionalDouble.empty(), "<= 3.00 s",
                 verdict(mine, v -> v <= 3.0));
     }
 
@@ -248,7 +248,7 @@ public final class TargetGoals {
 
     private String runsText(String scen, String tool) {
         long ok = records.stream().filter(r -> r.scenario().equals(scen) && r.tool().equals(tool) && r.ok()).count();
-        return ok == 0 ? "" : " (" + ok + " runs)";
+        return ok == 0 ? "" : " (" + ok + (ok == 1 ? " run)" : " runs)");
     }
 
     private static Verdict verdict(OptionalDouble value, DoublePredicate met) {

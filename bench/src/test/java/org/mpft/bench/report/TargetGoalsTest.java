@@ -48,7 +48,7 @@ class TargetGoalsTest {
             r.add(ok("loopback", "mpft-single", run, 360, 0, 0));
             r.add(ok("loopback", "sftp-gcm", run, 343, 0, 0));
             r.add(wall("dead-secondary", "mpft-dead-secondary", run, GIB, 10.5));
-            r.add(wall("dead-secondary", "link-down", run, 0, 1.5 + run * 0.5));
+            r.add(wall("dead-secondary", "mpft-link-down", run, 0, 1.5 + run * 0.5));
             r.add(wall("dead-secondary", "mpft-primary-only", run, GIB, 10.0));
             r.add(ok("tree-loopback", "mpft-default", run, 150, 0, 0));
             r.add(ok("tree-loopback", "scp-r", run, 100, 0, 0));
@@ -134,7 +134,7 @@ class TargetGoalsTest {
     void aDeadSecondaryMoreThanASecondSlowerIsMissed() {
         List<RunRecord> records = List.of(wall("dead-secondary", "mpft-dead-secondary", 1, GIB, 15.2),
                 wall("dead-secondary", "mpft-primary-only", 1, GIB, 10.0),
-                new RunRecord("dead-secondary", "link-down", 1, 0, 0, 0, 0, 0, 0, 0, RunRecord.STATUS_FAIL, "-", "none"));
+                new RunRecord("dead-secondary", "mpft-link-down", 1, 0, 0, 0, 0, 0, 0, 0, RunRecord.STATUS_FAIL, "-", "none"));
 
         Map<String, TargetGoal> g = byGoal(TargetGoals.evaluate(records));
 
