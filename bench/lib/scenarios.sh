@@ -39,7 +39,11 @@ bed_scenario() {
   local scen=$1 r1=$2 r2=$3 d1=$4 d2=$5 l1=$6 l2=$7; shift 7
   [ $# -gt 0 ] || { log "scenario $scen: no tool selected"; return; }
   if [ "$d1" != 0 ] || [ "$d2" != 0 ]; then bed_ensure router; else bed_ensure direct; fi
-  echo "# scenario.$scen=$r1 + $r2 Mbit/s, delay $d1 + $d2 ms, loss $l1 + $l2 % ($bed_mode bed)" >> "$results"
+  if [ "$scen" = shaped ]; then
+    echo "# scenario.$scen=$r1 Mbit/s on path 1 only ($bed_mode bed)" >> "$results"
+  else
+    echo "# scenario.$scen=$r1 + $r2 Mbit/s, delay $d1 + $d2 ms, loss $l1 + $l2 % ($bed_mode bed)" >> "$results"
+  fi
   rate1_of[$scen]=$r1; rate2_of[$scen]=$r2
   [ "$scen" != shaped ] || rate2_of[$scen]=0   # one path: path 2 is not used
   "$bed" rate "${r1}mbit" "${r2}mbit"
