@@ -1,30 +1,48 @@
 #!/usr/bin/env bash
-# bench/run.sh — mpft against the tools people use today, on two real rate-limited paths (issue 6).
+# bench/run.sh — mpft against the tools people use today, on two real rate-limited paths (docs/BENCHMARKS.md).
 #
-#   sudo bench/run.sh            full run: 1 GiB file, 3 runs per tool, every scenario and peer (~40 min)
+#   sudo bench/run.sh            full run: every scenario below, 1 GiB file, 3 runs per tool (about two hours)
 #   sudo bench/run.sh --quick    100 MB, 1 run, mpft + OpenSSH sftp only (< 5 min); exits 3 unless mpft
 #                                multi-path (one strategy at least) beats mpft single path on the equal-rate
 #                                bed, over the transfer as the client times it (CI runs this, .ci/run)
 #   sudo bench/run.sh --memory   client peak RSS, mpft single path on loopback: 1 GiB vs 4 GiB file (16 MiB chunks)
+#   sudo bench/run.sh --rates 200,200 --delays 10,100 [--loss 1,0]
+#                                one bed of your own (Mbit/s, one-way ms of the download direction, % per path):
+#                                scenario "bed", mpft default + single + sftp (add --scenarios to run more)
 #
-# Other options: --runs N, --size BYTES (e.g. 256m, 1g), --scenarios equal,unequal,loss,loopback,capped-equal,capped-unequal,
-#   --tools mpft-single,mpft-alternate,mpft-adaptive,sftp,sftp-gcm,scp,lftp-pget4,rclone-4,
-#   --no-build (use the jars in */target as they are), --doc FILE (update the generated part of FILE).
+# Options: --runs N, --size BYTES (e.g. 8m, 256m, 1g), --scenarios LIST, --tools LIST, --no-build (use the jars
+#   in */target as they are), --doc FILE (update the generated part of FILE), --warm BYTES (the warm-up file,
+#   default 100000000), --small-runs N (1 kB scenario, default 10), --small-size BYTES (default 1000),
+#   --memory-sizes 1g,4g, --shaped-rate MBIT (default 200), --dead-signal STOP|KILL (default STOP),
+#   --tree-files N (2000), --tree-min BYTES (4096), --tree-max BYTES (2097152), --tree-seed N (1),
+#   --tree-tools mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4.
 # Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads);
-#   BENCH_OUT (default $BENCH_WORK/out: where the downloads are written, e.g. a tmpfs to take the disk out).
+#   BENCH_OUT (default $BENCH_WORK/out: where the downloads are written, e.g. a tmpfs to take the disk out);
+#   BENCH_TREE_MPFT_OPTS (extra options of mpft get -r in the tree scenarios, e.g. "--sessions 4").
 #
-# Scenarios (the bed is bench/testbed.sh, a copy of the team's shared two-path bed):
-#   equal     path 1 = 200 Mbit/s to the primary (ns mpftP), path 2 = 200 Mbit/s to the secondary (ns mpftS)
-#   unequal   300 + 100 Mbit/s
-#   loss      200 + 200 Mbit/s, 1% random loss on path 1, per packet (offloads off there; needs ethtool)
-#             (mpft adaptive vs OpenSSH sftp)
-#   loopback  no namespaces, no shaping, 127.0.0.1
+# Scenarios (the bed is bench/testbed.sh, a copy of the team's shared two-path bed; rates in Mbit/s per path):
+#   equal 200 + 200 | unequal 300 + 100 | fast 500 + 500 (the client's CPU is the limit)
+#   lossy-long 200 + 200, 40 ms RTT each, 1% loss on path 1 | long 200 + 200, 100 ms each | mixed-rtt 10 and 100 ms
+#   shaped     one path, 200 Mbit/s: mpft single path vs the tbf rate vs sftp
+#   loopback   no namespaces, no shaping, 127.0.0.1: mpft single vs sftp vs sftp with aes128-gcm
+#   small      a 1 kB file on loopback, --small-runs runs (median of 10): mpft (with a secondary, and solo) vs sftp
+#   dead-secondary  loopback: the secondary stopped, then at once an mpft download from its primary, against one
+#              from a host without secondaries; and the seconds until the primary's log says the link is down
+#   memory     client peak RSS, mpft single path on loopback, one file per --memory-sizes
+#   tree-loopback, tree-equal  a tree of --tree-files files (log-uniform sizes, nested folders, fixed seed) on
+#              loopback and on the 200 + 200 bed: mpft get -r vs scp -r, sftp get -r, lftp mirror --parallel=4,
+#              rclone copy --transfers 4; every result checked with a tree digest
+#   (not in the default run) loss 200 + 200, 1% on path 1, no delay; capped-equal, capped-unequal: loopback with
+#   each instance capped by mpft.max-send-rate (20 + 20, 20 + 60 MB/s)
+# Tools: mpft-default (mpft get, no strategy option, primary + secondary), mpft-single (a host without
+#   secondaries), mpft-alternate, mpft-adaptive, sftp, sftp-gcm, scp, lftp-pget4, rclone-4. A full run without
+#   --tools runs each scenario's own set; with --tools, the chosen ones that the scenario allows.
 # Servers: the demo host (MINA SSHD + the mpft plugin) in three instances sharing one data folder:
 #   solo       mpftP (or loopback), SFTP :2222, mpft :7300, no secondaries: mpft single path and every peer
 #   primary    mpftP, SFTP :2223, mpft :7301, secondary at 10.77.9.2:7301 over the back-end link
-#   secondary  mpftS, SFTP :2223, mpft :7301, advertised to clients as 10.77.2.1:7301
-# Every download is verified (SHA-256 against the source). Servers are stopped and the bed taken down on
-# exit, whatever happens. Only the bed's namespaces (10.77.x) and loopback are used.
+#   secondary  mpftS, SFTP :2223, mpft :7301, advertised to clients on path 2
+# Every download is verified (SHA-256 or tree digest against the source). Servers are stopped and the bed taken
+# down on exit, whatever happens. Only the bed's namespaces (10.77.x) and loopback are used.
 #
 # Per run it records (bench/results/<timestamp>.tsv, format in org.mpft.bench.report.ResultsFile): wall time
 # of the client command, client CPU (user+sys, with waited-for children) and peak RSS from /usr/bin/time,
@@ -37,9 +55,19 @@ bench="$repo/bench"
 bed="$bench/testbed.sh"
 
 # ---------------------------------------------------------------- options
-mode=full; runs=3; size=1g; scenarios="equal,unequal,loss,loopback,capped-equal,capped-unequal"
-tools="mpft-single,mpft-alternate,mpft-adaptive,sftp,sftp-gcm,scp,lftp-pget4,rclone-4"
+mode=full; runs=3; size=1g
+scenarios="equal,unequal,fast,lossy-long,long,mixed-rtt,shaped,loopback,small,dead-secondary,memory,tree-loopback,tree-equal"
+tools="mpft-default,mpft-single,sftp"
 build=1; doc=""; runs_set=0; size_set=0; scen_set=0; tools_set=0
+warm_bytes=100000000; small_runs=10; small_bytes=1000; memory_sizes=1g,4g; shaped_rate=200; dead_signal=STOP
+tree_files=2000; tree_min=4096; tree_max=2097152; tree_seed=1; tree_tools=mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4
+rates=(); delays=(0 0); losses=(0 0)
+pair() {  # pair ARRAY OPTION VALUE: ARRAY=(A B) from "A,B" (two numbers, a unit suffix such as mbit or ms dropped)
+  local -n into=$1; local a b
+  IFS=, read -r a b <<< "$3"; a=${a%%[a-z]*}; b=${b%%[a-z]*}
+  [[ $a =~ ^[0-9]+([.][0-9]+)?$ && $b =~ ^[0-9]+([.][0-9]+)?$ ]] || { echo "bench: $2 needs two numbers, A,B (got '$3')" >&2; exit 2; }
+  into=("$a" "$b")
+}
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) mode=quick ;;
@@ -50,7 +78,21 @@ while [ $# -gt 0 ]; do
     --tools) tools="$2"; tools_set=1; shift ;;
     --no-build) build=0 ;;
     --doc) doc="$2"; shift ;;
-    -h|--help) sed -n '2,30p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --rates) pair rates "$1" "${2:-}"; shift ;;
+    --delays) pair delays "$1" "${2:-}"; shift ;;
+    --loss) pair losses "$1" "${2:-}"; shift ;;
+    --warm) warm_bytes="$2"; shift ;;
+    --small-runs) small_runs="$2"; shift ;;
+    --small-size) small_bytes="$2"; shift ;;
+    --memory-sizes) memory_sizes="$2"; shift ;;
+    --shaped-rate) shaped_rate="${2%%[a-z]*}"; shift ;;
+    --dead-signal) dead_signal="${2#SIG}"; shift ;;
+    --tree-files) tree_files="$2"; shift ;;
+    --tree-min) tree_min="$2"; shift ;;
+    --tree-max) tree_max="$2"; shift ;;
+    --tree-seed) tree_seed="$2"; shift ;;
+    --tree-tools) tree_tools="$2"; shift ;;
+    -h|--help) sed -n '2,50p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -58,12 +100,23 @@ done
 if [ "$mode" = quick ]; then
   [ $runs_set = 1 ] || runs=1
   [ $size_set = 1 ] || size=100m
+  [ $scen_set = 1 ] || scenarios="equal,unequal,loss,loopback,capped-equal,capped-unequal"
   [ $tools_set = 1 ] || tools="mpft-single,mpft-alternate,mpft-adaptive,sftp"
 fi
 if [ "$mode" = memory ]; then
   [ $runs_set = 1 ] || runs=1
   scenarios="memory"; tools="mpft-single"
 fi
+if [ ${#rates[@]} = 2 ]; then
+  # a bed of one's own: that bed only, unless --scenarios names more
+  if [ $scen_set = 1 ]; then scenarios="$scenarios,bed"; else scenarios=bed; fi
+elif [ "${delays[*]}" != "0 0" ] || [ "${losses[*]}" != "0 0" ]; then
+  echo "bench: --delays and --loss need --rates" >&2; exit 2
+fi
+case $dead_signal in STOP|KILL) ;; *) echo "bench: --dead-signal is STOP or KILL" >&2; exit 2 ;; esac
+for n in runs small_runs small_bytes tree_files tree_min tree_max tree_seed warm_bytes shaped_rate; do
+  [[ ${!n} =~ ^[0-9]+$ ]] || { echo "bench: --${n//_/-} needs a whole number (got '${!n}')" >&2; exit 2; }
+done
 bytes_of() {  # 100m -> 104857600 (binary suffixes), plain digits as they are
   local v="${1,,}"
   case "$v" in
@@ -76,6 +129,10 @@ file_bytes=$(bytes_of "$size")
 
 log() { printf '%s bench: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { log "$*"; exit 1; }
+
+# one run at a time: the bed's namespaces and the work folder are shared by every run on this machine
+exec 9> /tmp/mpft-bench.lock
+flock -n 9 || die "another bench/run.sh is running (it holds /tmp/mpft-bench.lock)"
 
 for cmd in ip tc nft sftp scp ssh-keygen ssh-keyscan sha256sum java; do
   command -v "$cmd" >/dev/null || die "missing $cmd (apt-get install -y iproute2 nftables openssh-client)"
@@ -131,219 +188,28 @@ make_file() {  # make_file BYTES -> prints the file's name (relative to the user
   echo "$name"
 }
 
-# ---------------------------------------------------------------- servers
-declare -A pid_of=()      # instance -> server JVM pid
-declare -A ns_of=()       # instance -> namespace ("" = none)
-declare -A up_of=()       # instance -> 1 when it serves
+# ---------------------------------------------------------------- servers, downloads, scenarios
+# shellcheck source=lib/hosts.sh
+. "$bench/lib/hosts.sh"
+# shellcheck source=lib/measure.sh
+. "$bench/lib/measure.sh"
+# shellcheck source=lib/tree.sh
+. "$bench/lib/tree.sh"
+# shellcheck source=lib/scenarios.sh
+. "$bench/lib/scenarios.sh"
 users_file="$inst/users.properties"
 
-host_config() {  # host_config NAME SFTP_BIND SFTP_PORT MPFT_BIND MPFT_PORT [extra plugin lines...]
-  local name=$1 sbind=$2 sport=$3 mbind=$4 mport=$5; shift 5
-  local d="$inst/$name"
-  mkdir -p "$d/plugins" "$d/state"
-  cat > "$d/host.properties" <<EOF
-sftp.bind=$sbind
-sftp.port=$sport
-data.dir=$data
-users.file=$users_file
-plugins.dir=$d/plugins
-host.key=$d/host.key
-state.dir=$d/state
-EOF
-  { echo "mpft.bind=$mbind"; echo "mpft.port=$mport"; echo "mpft.name=$name"; for l in "$@"; do echo "$l"; done; } \
-    > "$d/plugins/plugin.properties"
-  [ -z "$plugin_jar" ] || cp "$plugin_jar" "$d/plugins/"
-}
-
-launch_host() {  # launch_host NAME NAMESPACE: starts the JVM in the background
-  local name=$1 ns=$2 d="$inst/$1" pfx=()
-  [ -z "$ns" ] || pfx=(ip netns exec "$ns")
-  # ip netns exec execs its command: $! is the JVM itself
-  "${pfx[@]}" java ${BENCH_SERVER_JAVA_OPTS:-} -jar "$host_jar" --config "$d/host.properties" > "$d/host.log" 2>&1 &
-  pid_of[$name]=$!; ns_of[$name]=$ns; up_of[$name]=0
-}
-
-wait_host() {  # wait_host NAME SFTP_ADDR SFTP_PORT MPFT_PORT: until it serves SFTP and mpft (60 s at most)
-  local name=$1 addr=$2 sport=$3 mport=$4 d="$inst/$1" pfx=() ns=${ns_of[$1]}
-  [ -z "$ns" ] || pfx=(ip netns exec "$ns")
-  local i
-  for i in $(seq 120); do
-    kill -0 "${pid_of[$name]}" 2>/dev/null || { log "$name: host exited: $(tail -3 "$d/host.log" | tr '\n' ' ')"; return 1; }
-    # the host keeps serving SFTP when its plugin refuses to start: that instance is of no use for mpft
-    if [ -n "$plugin_jar" ] && grep -q "failed to start" "$d/host.log"; then
-      log "$name: the mpft plugin did not start: $(grep -m1 -o "failed to start: .*" "$d/host.log" | cut -c1-300)"
-      return 1
-    fi
-    if "${pfx[@]}" ss -Htln "sport = :$sport" | grep -q . ; then
-      if [ -z "$plugin_jar" ] || "${pfx[@]}" ss -Hlun "sport = :$mport" | grep -q . ; then
-        up_of[$name]=1
-        "${pfx[@]}" ssh-keyscan -p "$sport" -t ecdsa "$addr" 2>/dev/null >> "$ssh_known"
-        log "$name up (pid ${pid_of[$name]}${ns:+, ns $ns}, sftp $addr:$sport, mpft udp :$mport)"
-        return 0
-      fi
-    fi
-    sleep 0.5
-  done
-  log "$name: not serving after 60 s: $(tail -3 "$d/host.log" | tr '\n' ' ')"
-  return 1
-}
-
-stop_hosts() {
-  local name pid
-  for name in "${!pid_of[@]}"; do
-    pid=${pid_of[$name]}
-    kill -TERM "$pid" 2>/dev/null || continue
-    for _ in $(seq 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
-    kill -KILL "$pid" 2>/dev/null && log "$name: killed after 10 s"
-    wait "$pid" 2>/dev/null
-    unset "pid_of[$name]"
-  done
-}
-
-bed_up=0
 cleanup() {
   local rc=$?
   trap - EXIT INT TERM
   stop_hosts
-  if [ $bed_up = 1 ] || ip netns list 2>/dev/null | grep -qw mpftC; then "$bed" noloss >/dev/null 2>&1; "$bed" down; fi
-  rm -f "$out"/bench-* 2>/dev/null
+  if [ -n "$bed_mode" ] || ip netns list 2>/dev/null | grep -qw mpftC; then "$bed" noloss >/dev/null 2>&1; "$bed" down; fi
+  rm -rf "$out"/bench-* "$out"/tree-dl 2>/dev/null
   exit $rc
 }
 trap cleanup EXIT
 trap 'log "interrupted"; exit 130' INT TERM
 
-cpu_ticks() {  # user + system clock ticks of the given pids (0 for a gone pid)
-  local t=0 p s
-  for p in "$@"; do
-    s=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-    s=${s##*) }                      # fields after the command name: state is field 3
-    set -- $s
-    t=$(( t + ${12} + ${13} ))       # utime (14) + stime (15)
-  done
-  echo $t
-}
-clk_tck=$(getconf CLK_TCK)
-
-# ---------------------------------------------------------------- one measured download
-failures=0; mismatches=0
-declare -A rate1_of=() rate2_of=()
-
-sanitize() { tr '\t\n\r' '   ' | cut -c1-200 | sed 's/^ *$/-/; s/^$/-/'; }
-
-# download SCENARIO TOOL RUN FILE CLIENT_NS H_SOLO H_PRIMARY -> appends a record (RUN=0: warm-up, not recorded)
-download() {
-  local scen=$1 tool=$2 run=$3 file=$4 cns=$5 hsolo=$6 hprim=$7
-  local pfx=() servers=() dest="$out/$file" tf="$inst/time.out" lf="$inst/client.log" cmd=() note="-" paths="-"
-  [ -z "$cns" ] || pfx=(ip netns exec "$cns")
-  local ssh_opts=(-F /dev/null -i "$key" -o BatchMode=yes -o StrictHostKeyChecking=yes -o "UserKnownHostsFile=$ssh_known"
-    -o Compression=no -o LogLevel=ERROR)
-  rm -f "$dest" "$dest".mpft-*
-  case $tool in
-    mpft-single|mpft-alternate|mpft-adaptive)
-      local inst_name=solo host=$hsolo port=7300 strat=()
-      if [ "$tool" != mpft-single ]; then inst_name=primary; host=$hprim; port=7301; strat=(--strategy "${tool#mpft-}"); fi
-      servers=("${pid_of[$inst_name]:-}"); [ "$inst_name" = primary ] && servers+=("${pid_of[secondary]:-}")
-      if [ -z "$cli_jar" ] || [ "${up_of[$inst_name]:-0}" != 1 ] || { [ "$inst_name" = primary ] && [ "${up_of[secondary]:-0}" != 1 ]; }; then
-        note="not run: ${tool} needs the mpft client and the $inst_name instance$([ "$inst_name" = primary ] && echo ' + secondary'), which are not available"
-        record "$scen" "$tool" "$run" 0 0 0 0 fail - "$note"; return
-      fi
-      # through bin/mpft, so the client runs with the JVM options a user gets
-      cmd=(env MPFT_JAR="$cli_jar" JAVA_OPTS="${BENCH_CLIENT_JAVA_OPTS:-}" "$repo/bin/mpft" get --json -q "${strat[@]}" -i "$key" --accept-new
-        --known-hosts "$mpft_known" "bench@$host:$port:$file" -o "$dest") ;;
-    sftp|sftp-gcm)
-      local extra=(); [ "$tool" = sftp-gcm ] && extra=(-o Ciphers=aes128-gcm@openssh.com)
-      printf 'get /%s %s\n' "$file" "$dest" > "$inst/sftp.batch"
-      servers=("${pid_of[solo]:-}")
-      cmd=(sftp -q "${ssh_opts[@]}" "${extra[@]}" -P 2222 -b "$inst/sftp.batch" "bench@$hsolo") ;;
-    scp)   # OpenSSH >= 9.0 scp speaks the SFTP protocol; the host offers no legacy scp (-O)
-      servers=("${pid_of[solo]:-}")
-      cmd=(scp -q "${ssh_opts[@]}" -P 2222 "bench@$hsolo:/$file" "$dest") ;;
-    lftp-pget4)
-      servers=("${pid_of[solo]:-}")
-      cmd=(lftp -c "set sftp:connect-program 'ssh -a -x ${ssh_opts[*]}'; set net:max-retries 1; set xfer:clobber on;
-        open -u bench, sftp://$hsolo:2222; pget -n 4 /$file -o $dest") ;;
-    rclone-4)
-      servers=("${pid_of[solo]:-}")
-      cmd=(rclone copyto --config "$rclone_conf" --multi-thread-streams 4 --multi-thread-cutoff 1M --retries 1
-        --low-level-retries 1 --no-check-dest --ignore-times
-        ":sftp,host=$hsolo,port=2222,user=bench,key_file=$key,known_hosts_file=$ssh_known,shell_type=none,disable_hashcheck=true:$file" "$dest") ;;
-    *) die "unknown tool $tool" ;;
-  esac
-  if [[ $tool != mpft-* ]] && [ "${up_of[solo]:-0}" != 1 ]; then
-    record "$scen" "$tool" "$run" 0 0 0 0 fail - "not run: the solo instance is not serving"; return
-  fi
-  local c0 c1 t0 t1 rc
-  c0=$(cpu_ticks "${servers[@]}")
-  t0=$(date +%s%N)
-  "${pfx[@]}" /usr/bin/time -o "$tf" -f '%U %S %M' "${cmd[@]}" > "$lf" 2>&1 < /dev/null
-  rc=$?
-  t1=$(date +%s%N)
-  c1=$(cpu_ticks "${servers[@]}")
-  local wall user sys rss srv status=ok transfer=0
-  wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')
-  read -r user sys rss < <(grep -E '^[0-9.]+ [0-9.]+ [0-9]+$' "$tf" | tail -1)
-  srv=$(awk -v a="$c0" -v b="$c1" -v t="$clk_tck" 'BEGIN{printf "%.3f", (b-a)/t}')
-  local cli
-  cli=$(awk -v u="${user:-0}" -v s="${sys:-0}" 'BEGIN{printf "%.3f", u+s}')
-  if [ $rc != 0 ]; then
-    status=fail; note="exit $rc: $(grep -v '^Command exited' "$lf" | tail -2 | sanitize)"
-    cp "$lf" "$results_dir/$stamp-failed-$scen-$tool-$run.log"   # the whole client output, for the record
-  elif [ ! -f "$dest" ] || [ "$(sha256sum "$dest" | cut -d' ' -f1)" != "$(cat "$data/bench/$file.sha256")" ]; then
-    status=sha-mismatch; note="downloaded file differs from the source"
-  fi
-  if [[ $tool == mpft-* ]] && [ $rc = 0 ]; then
-    paths=$(tail -1 "$lf" | grep -o '"role":"[a-z]*","chunks":[0-9]*,"bytes":[0-9]*' \
-      | sed -E 's/"role":"([a-z]*)","chunks":([0-9]*),"bytes":([0-9]*)/\1:\2:\3/' | paste -sd, -)
-    [ -n "$paths" ] || paths="-"
-    # the client's own clock (elapsedMs: connection to the last chunk, without the JVM's start)
-    transfer=$(tail -1 "$lf" | grep -o '"elapsedMs":[0-9]*' | head -1 | awk -F: '{printf "%.3f", $2 / 1000}')
-    [ -n "$transfer" ] || transfer=0
-  fi
-  rm -f "$dest" "$dest".mpft-*
-  record "$scen" "$tool" "$run" "$wall" "$cli" "$srv" "${rss:-0}" "$status" "$paths" "$note" "$transfer"
-}
-
-record() {  # record SCEN TOOL RUN WALL CLIENT_CPU SERVER_CPU RSS STATUS PATHS NOTE [TRANSFER] (RUN 0: a warm-up, not recorded)
-  local scen=$1 tool=$2 run=$3 wall=$4 cli=$5 srv=$6 rss=$7 status=$8 paths=$9 note
-  if [ "$run" = 0 ]; then log "  warm-up $tool: $status ${10}"; return; fi
-  note=$(printf '%s' "${10}" | sanitize)
-  local r1=${rate1_of[$scen]:-0} r2=${rate2_of[$scen]:-0} fb=$file_bytes
-  [ "$scen" = memory-4g ] && fb=$((4 * 1024 * 1024 * 1024))
-  [ "$scen" = memory-1g ] && fb=$((1024 * 1024 * 1024))
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$run" "$fb" "$wall" "$cli" \
-    "$srv" "$rss" "$r1" "$r2" "$status" "$paths" "$note" "${11:-0}" >> "$results"
-  local mbs
-  mbs=$(awk -v b="$fb" -v w="$wall" 'BEGIN{ if (w > 0) printf "%.1f", b/1e6/w; else print "-" }')
-  case $status in
-    ok) log "  $scen $tool #$run: $mbs MB/s (${wall}s$([ "${11:-0}" = 0 ] || echo ", transfer ${11}s"), client cpu ${cli}s, server cpu ${srv}s, rss ${rss} KiB)$([ "$paths" = - ] || echo " $paths")" ;;
-    sha-mismatch) mismatches=$((mismatches + 1)); log "  $scen $tool #$run: SHA-256 MISMATCH" ;;
-    *) failures=$((failures + 1)); log "  $scen $tool #$run: FAILED: $note" ;;
-  esac
-}
-
-# run_scenario SCEN FILE CLIENT_NS H_SOLO H_PRIMARY TOOL... : RUNS rounds, order reversed every other round
-run_scenario() {
-  local scen=$1 file=$2 cns=$3 hsolo=$4 hprim=$5; shift 5
-  local list=("$@") r i order
-  log "scenario $scen (${rate1_of[$scen]:-0} + ${rate2_of[$scen]:-0} Mbit/s; 0 = unshaped): ${list[*]}, $runs run(s)"
-  for r in $(seq "$runs"); do
-    if [ $((r % 2)) = 1 ]; then order=("${list[@]}"); else order=(); for ((i=${#list[@]}-1; i>=0; i--)); do order+=("${list[$i]}"); done; fi
-    for t in "${order[@]}"; do download "$scen" "$t" "$r" "$file" "$cns" "$hsolo" "$hprim"; done
-  done
-}
-
-has_tool() { [[ ",$tools," == *",$1,"* ]]; }
-has_scen() { [[ ",$scenarios," == *",$1,"* ]]; }
-selected() { local t out=(); for t in "$@"; do has_tool "$t" && out+=("$t"); done; echo "${out[@]}"; }
-warm_up() {  # warm_up FILE CLIENT_NS H_SOLO H_PRIMARY: one unrecorded download per selected mpft tool, and sftp
-  # The servers are long-running JVMs: until their JIT has compiled the send path they spend more CPU on it than the
-  # transfer itself, and on 2 cores that CPU is taken from the client. Every mpft strategy warms its own code.
-  local t
-  for t in mpft-single mpft-alternate mpft-adaptive; do
-    if [ $t = mpft-single ] || has_tool $t; then download warm $t 0 "$1" "$2" "$3" "$4"; fi
-  done
-  download warm sftp 0 "$1" "$2" "$3" "$4"
-}
 for t in lftp-pget4 rclone-4; do
   cmd=${t%%-*}
   if has_tool "$t" && ! command -v "$cmd" >/dev/null; then log "no $cmd: skipping $t (apt-get install -y $cmd)"; tools=${tools//$t/}; fi
@@ -377,126 +243,63 @@ BENCH_PASSWORD=$(head -c 18 /dev/urandom | base64) \
   --authorized-keys "$key.pub" >&2 || die "user add failed"
 mkdir -p "$data/bench"
 
-# ---------------------------------------------------------------- memory mode
-if [ "$mode" = memory ]; then
-  f1=$(make_file $((1024 * 1024 * 1024))); f4=$(make_file $((4 * 1024 * 1024 * 1024)))
-  # one fixed chunk size, the largest the server picks by default (16 MiB: the client's worst case), for both
-  # files: the client's buffers are chunks in flight x chunk size, and the server picks the size from the
-  # path's measured speed and keeps a file's size for resumes, so with the automatic choice the comparison
-  # measured which chunk size each file happened to get (8 MiB for the 1 GiB file after a slower run, 16 MiB
-  # for the 4 GiB one after a faster run), not file size
-  host_config solo 127.0.0.1 2222 127.0.0.1 7300 mpft.chunk-size=16m
-  launch_host solo ""; wait_host solo 127.0.0.1 2222 7300 || die "the solo host did not start"
-  warm_up "$(make_file 100000000)" "" 127.0.0.1 127.0.0.1
-  for r in $(seq "$runs"); do
-    download memory-1g mpft-single "$r" "$f1" "" 127.0.0.1 127.0.0.1
-    download memory-4g mpft-single "$r" "$f4" "" 127.0.0.1 127.0.0.1
-  done
-  stop_hosts
-fi
+# ---------------------------------------------------------------- the files
+file=""
+[ "$mode" = memory ] || file=$(make_file "$file_bytes")
+# warm-up: 100 MB by default (decimal: never the measured file, whose digests the servers have not seen yet),
+# in quick mode too (with 32 MB the first measured multi-path runs met servers whose JIT was still compiling,
+# and came out no faster than single path)
+warm_file=$(make_file "$warm_bytes")
+need_multi=0
+if { [ "$mode" = full ] && [ "$tools_set" = 0 ]; } || has_tool mpft-default || has_tool mpft-alternate || has_tool mpft-adaptive \
+  || { [[ ",$tree_tools," == *,mpft-default,* ]] && { has_scen tree-equal || has_scen tree-loopback; }; } \
+  || has_scen small || has_scen dead-secondary; then need_multi=1; fi
+bed_tools() {  # the tools of a two-path bed scenario
+  scen_tools mpft-default mpft-single sftp -- mpft-single mpft-default mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4
+}
 
-# ---------------------------------------------------------------- the two-path bed
-file=""; warm_file=""
+# ---------------------------------------------------------------- the two-path bed, no delay (direct mode)
+# shellcheck disable=SC2046
 if [ "$mode" != memory ]; then
-  file=$(make_file "$file_bytes")
-  # warm-up: 100 MB (decimal: never the measured file, whose digests the servers have not seen yet), in quick
-  # mode too (with 32 MB the first measured multi-path runs met servers whose JIT was still compiling, and came
-  # out no faster than single path)
-  warm_file=$(make_file 100000000)
-fi
-bed_scen=""; for s in equal unequal loss; do has_scen $s && bed_scen+="$s "; done
-if [ "$mode" != memory ] && [ -n "$bed_scen" ]; then
-  ip netns list | grep -qw mpftC && { log "a bed is up from an earlier run: taking it down"; "$bed" down; }
-  "$bed" up 200mbit 200mbit >&2 || die "testbed up failed"; bed_up=1
-  host_config solo 10.77.1.1 2222 10.77.1.1 7300
-  host_config primary 10.77.1.1 2223 0.0.0.0 7301 mpft.role=primary mpft.secondaries=10.77.9.2:7301 \
-    "mpft.cluster.secret-file=$secret" mpft.advertise-address=10.77.1.1:7301
-  host_config secondary 10.77.2.1 2223 0.0.0.0 7301 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
-    mpft.cluster.accept-primaries=10.77.9.1 mpft.advertise-address=10.77.2.1:7301
-  # solo and secondary start side by side; the primary after its secondary, so its cluster link comes up at once
-  launch_host solo mpftP
-  if has_tool mpft-alternate || has_tool mpft-adaptive; then
-    launch_host secondary mpftS
-    wait_host secondary 10.77.2.1 2223 7301 && launch_host primary mpftP && wait_host primary 10.77.1.1 2223 7301
-  fi
-  wait_host solo 10.77.1.1 2222 7300
-  warm_up "$warm_file" mpftC 10.77.1.1 10.77.1.1
-  all=$(selected mpft-single mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4)
-  if has_scen equal; then
-    rate1_of[equal]=200; rate2_of[equal]=200
-    # shellcheck disable=SC2086
-    run_scenario equal "$file" mpftC 10.77.1.1 10.77.1.1 $all
-  fi
-  if has_scen unequal; then
-    rate1_of[unequal]=300; rate2_of[unequal]=100
-    "$bed" rate 300mbit 100mbit
-    # shellcheck disable=SC2086
-    run_scenario unequal "$file" mpftC 10.77.1.1 10.77.1.1 $all
-    "$bed" rate 200mbit 200mbit
-  fi
-  if has_scen loss; then
-    rate1_of[loss]=200; rate2_of[loss]=200
-    # segmentation offload off on the lossy path, so that nftables drops 1% of packets, not of 64 KiB
-    # GSO/TSO bursts (the bed's NOGSO=1, for this path and scenario only)
-    offload=(tso gso tx-udp-segmentation)
-    if command -v ethtool >/dev/null; then
-      for o in "${offload[@]}"; do ip netns exec mpftP ethtool -K p1 "$o" off 2>/dev/null; done
-    else
-      log "no ethtool: loss applies per GSO/TSO segment burst, not per packet (apt-get install -y ethtool)"
-    fi
-    "$bed" loss 1 0
-    # shellcheck disable=SC2086
-    run_scenario loss "$file" mpftC 10.77.1.1 10.77.1.1 $(selected mpft-adaptive sftp)
-    "$bed" noloss
-    command -v ethtool >/dev/null && for o in "${offload[@]}"; do ip netns exec mpftP ethtool -K p1 "$o" on 2>/dev/null; done
-  fi
-  stop_hosts
-  "$bed" down; bed_up=0
+  has_scen equal && bed_scenario equal 200 200 0 0 0 0 $(bed_tools)
+  has_scen unequal && bed_scenario unequal 300 100 0 0 0 0 $(bed_tools)
+  has_scen fast && bed_scenario fast 500 500 0 0 0 0 $(bed_tools)
+  # shellcheck disable=SC2046
+  has_scen shaped && bed_scenario shaped "$shaped_rate" 200 0 0 0 0 $(scen_tools mpft-single sftp -- mpft-single sftp sftp-gcm scp lftp-pget4 rclone-4)
+  # the older loss scenario: no delay, 1% on path 1 (mpft adaptive vs OpenSSH sftp)
+  # shellcheck disable=SC2046
+  has_scen loss && bed_scenario loss 200 200 0 0 1 0 $(scen_tools mpft-default mpft-adaptive sftp -- mpft-default mpft-adaptive sftp)
+  has_scen tree-equal && bed_tree tree-equal 200 200
+  # the bed of --rates/--delays/--loss
+  has_scen bed && bed_scenario bed "${rates[0]}" "${rates[1]}" "${delays[0]}" "${delays[1]}" "${losses[0]}" "${losses[1]}" $(bed_tools)
+  # ------------------------------------------------------------ the two-path bed with delay (router mode)
+  has_scen lossy-long && bed_scenario lossy-long 200 200 40 40 1 0 $(bed_tools)
+  has_scen long && bed_scenario long 200 200 100 100 0 0 $(bed_tools)
+  has_scen mixed-rtt && bed_scenario mixed-rtt 200 200 10 100 0 0 $(bed_tools)
+  bed_down
 fi
 
 # ---------------------------------------------------------------- loopback
-if [ "$mode" != memory ] && has_scen loopback; then
-  host_config solo 127.0.0.1 2222 127.0.0.1 7300
-  host_config primary 127.0.0.1 2223 127.0.0.1 7301 mpft.role=primary mpft.secondaries=127.0.0.1:7302 \
-    "mpft.cluster.secret-file=$secret" mpft.advertise-address=127.0.0.1:7301
-  host_config secondary 127.0.0.1 2224 127.0.0.1 7302 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
-    mpft.cluster.accept-primaries=127.0.0.1 mpft.advertise-address=127.0.0.1:7302
-  launch_host solo ""
-  if has_tool mpft-alternate || has_tool mpft-adaptive; then
-    launch_host secondary ""
-    wait_host secondary 127.0.0.1 2224 7302 && launch_host primary "" && wait_host primary 127.0.0.1 2223 7301
-  fi
-  wait_host solo 127.0.0.1 2222 7300
-  warm_up "$warm_file" "" 127.0.0.1 127.0.0.1
+if [ "$mode" != memory ] && { has_scen loopback || has_scen small || has_scen tree-loopback || has_scen dead-secondary; }; then
+  loopback_up
   rate1_of[loopback]=0; rate2_of[loopback]=0
-  # shellcheck disable=SC2086
-  run_scenario loopback "$file" "" 127.0.0.1 127.0.0.1 $(selected mpft-single mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4)
+  # shellcheck disable=SC2046
+  has_scen loopback && run_scenario loopback "$file" "" 127.0.0.1 127.0.0.1 \
+    $(scen_tools mpft-single sftp sftp-gcm -- mpft-single mpft-default mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4)
+  if has_scen small; then
+    rate1_of[small]=0; rate2_of[small]=0
+    # shellcheck disable=SC2046
+    scen_runs=$small_runs run_scenario small "$(make_file "$small_bytes")" "" 127.0.0.1 127.0.0.1 \
+      $(scen_tools mpft-default mpft-single sftp -- mpft-single mpft-default mpft-alternate mpft-adaptive sftp sftp-gcm scp lftp-pget4 rclone-4)
+  fi
+  if has_scen tree-loopback; then rate1_of[tree-loopback]=0; rate2_of[tree-loopback]=0; run_tree tree-loopback "" 127.0.0.1 127.0.0.1; fi
+  has_scen dead-secondary && dead_secondary
   stop_hosts
 fi
 
-# ---------------------------------------------------------------- capped loopback (issue 3's benchmark)
-# Both paths on loopback, each instance capped by its own mpft.max-send-rate: the multi-path goals without
-# the bed (no root needed for the servers) and with the network out of the way. capped-equal: 20 + 20 MB/s;
-# capped-unequal: 20 MB/s on the primary (and the solo host), 60 MB/s on the secondary.
-capped_scenario() {  # capped_scenario SCEN RATE1_BYTES RATE2_BYTES
-  local scen=$1 r1=$2 r2=$3
-  host_config solo 127.0.0.1 2222 127.0.0.1 7300 mpft.max-send-rate=$r1
-  host_config primary 127.0.0.1 2223 127.0.0.1 7301 mpft.role=primary mpft.secondaries=127.0.0.1:7302 \
-    "mpft.cluster.secret-file=$secret" mpft.advertise-address=127.0.0.1:7301 mpft.max-send-rate=$r1
-  host_config secondary 127.0.0.1 2224 127.0.0.1 7302 mpft.role=secondary "mpft.cluster.secret-file=$secret" \
-    mpft.cluster.accept-primaries=127.0.0.1 mpft.advertise-address=127.0.0.1:7302 mpft.max-send-rate=$r2
-  launch_host solo ""
-  launch_host secondary ""
-  wait_host secondary 127.0.0.1 2224 7302 && launch_host primary "" && wait_host primary 127.0.0.1 2223 7301
-  wait_host solo 127.0.0.1 2222 7300
-  warm_up "$warm_file" "" 127.0.0.1 127.0.0.1
-  rate1_of[$scen]=$((r1 * 8 / 1000000)); rate2_of[$scen]=$((r2 * 8 / 1000000))
-  # shellcheck disable=SC2086
-  run_scenario "$scen" "$file" "" 127.0.0.1 127.0.0.1 $(selected mpft-single mpft-alternate mpft-adaptive)
-  stop_hosts
-}
 if [ "$mode" != memory ] && has_scen capped-equal; then capped_scenario capped-equal 20000000 20000000; fi
 if [ "$mode" != memory ] && has_scen capped-unequal; then capped_scenario capped-unequal 20000000 60000000; fi
+if has_scen memory; then IFS=, read -ra msizes <<< "$memory_sizes"; memory_scenario "${msizes[@]}"; fi
 
 # ---------------------------------------------------------------- report
 echo "# load.end=$(cut -d' ' -f1-3 /proc/loadavg)" >> "$results"

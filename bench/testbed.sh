@@ -1,7 +1,8 @@
 #!/bin/bash
-# Copied from /work/shared/testbed/testbed.sh (the team's shared two-path bed; see its README there) so that
-# bench/run.sh does not depend on the shared folder. Local addition: `rate RATE1 RATE2` changes the two
-# paths' tbf rates in place (same burst/latency), so servers keep running (and stay warm) between scenarios.
+# Copied from /work/shared/testbed/testbed.sh (the team's shared two-path bed; see its README there) with its
+# `delay` support (bench/delayq.c, an NFQUEUE program built at first use into bench/target/delayq), so that
+# bench/run.sh does not depend on the shared folder. `rate RATE1 RATE2` changes the two paths' tbf rates in
+# place (same burst/latency), so servers keep running (and stay warm) between scenarios.
 # Two-path testbed (all addresses live only inside namespaces created here).
 #  direct mode (default):  mpftC c1 10.77.1.2 <-> p1 10.77.1.1 mpftP   (path1, primary)
 #                          mpftC c2 10.77.2.2 <-> s2 10.77.2.1 mpftS   (path2, secondary)
@@ -13,7 +14,7 @@
 #  both modes: mpftP b1 10.77.9.1 <-> b2 10.77.9.2 mpftS, an unshaped back-end link for the
 #     primary <-> secondary coordination traffic (the client cannot reach it).
 # Usage: [ROUTER=1] [NOGSO=1] [BURST=64kb] [LAT=20ms] [UPRATE=..] testbed.sh up [RATE1] [RATE2]
-#        testbed.sh down | status | loss PCT1 PCT2 | noloss | rate RATE1 RATE2
+#        testbed.sh down | status | loss PCT1 PCT2 | noloss | rate RATE1 RATE2 | delay MS1 MS2 (ROUTER=1) | nodelay
 set -u
 RATE1=${2:-200mbit}; RATE2=${3:-100mbit}
 BURST=${BURST:-64kb}      # >= 64 KiB: 5-16 KiB caused 5% TCP loss, 64 KiB none
@@ -71,7 +72,36 @@ rate() {
   if [ "$ROUTER" = 1 ]; then set -- "mpftR1 r1c $1" "mpftR2 r2c $2"; else set -- "mpftP p1 $1" "mpftS s2 $2"; fi
   for x in "$@"; do set -- $x; tc -n $1 qdisc change dev $2 root handle 1: tbf rate $3 burst $BURST latency $LAT; done
 }
+# extra one-way delay on each path's download direction (ROUTER=1 only: iptables NFQUEUE in the router's forward
+# chain, released by delayq after D ms; this kernel has no netem). D1/D2 in ms; 0 = none. DQDIR holds the
+# binary, its pid files and logs (default bench/target/delayq.d, next to this script).
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")" && pwd)"
+DQDIR=${DQDIR:-$here/target/delayq.d}
+delayq_bin() {
+  local src="$here/delayq.c"; mkdir -p "$DQDIR"
+  if [ ! -x "$DQDIR/delayq" ] || [ "$src" -nt "$DQDIR/delayq" ]; then
+    local pkgs=()
+    [ -f /usr/include/libnetfilter_queue/libnetfilter_queue.h ] || pkgs+=(libnetfilter-queue-dev)
+    command -v iptables >/dev/null || pkgs+=(iptables)
+    command -v cc >/dev/null || pkgs+=(gcc libc6-dev)
+    if [ ${#pkgs[@]} -gt 0 ]; then
+      echo "testbed: installing ${pkgs[*]} for delayq" >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1; DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${pkgs[@]}" >/dev/null; } \
+        || { echo "delayq: could not install ${pkgs[*]}" >&2; return 1; }
+    fi
+    cc -O2 -o "$DQDIR/delayq" "$src" -lnetfilter_queue -lnfnetlink || { echo "delayq: build failed" >&2; return 1; }
+  fi; echo "$DQDIR/delayq"; }
+nodelay() { for i in 1 2; do [ -f "$DQDIR/delayq-$i.pid" ] && kill "$(cat "$DQDIR/delayq-$i.pid")" 2>/dev/null; rm -f "$DQDIR/delayq-$i.pid"
+  ip netns exec mpftR$i iptables -D FORWARD -o r${i}c -j NFQUEUE --queue-num 0 --queue-bypass 2>/dev/null; done; true; }
+delay() {
+  [ "$ROUTER" = 1 ] || { echo "delay needs the ROUTER=1 bed" >&2; return 2; }
+  local bin; bin=$(delayq_bin) || return 1; nodelay
+  local i d; for i in 1 2; do d=$([ $i = 1 ] && echo $1 || echo $2); [ "$d" = 0 ] && continue
+    ip netns exec mpftR$i "$bin" 0 "$d" 2>>"$DQDIR/delayq-$i.log" & echo $! >"$DQDIR/delayq-$i.pid"
+    ip netns exec mpftR$i iptables -A FORWARD -o r${i}c -j NFQUEUE --queue-num 0 --queue-bypass   # (nft's queue expression is not in this kernel)
+  done; sleep 0.3; }
 noloss() { for ns in $ALL_NS; do ip netns exec $ns nft delete table inet mpftloss 2>/dev/null; done; true; }
-down() { for ns in $ALL_NS; do ip netns del $ns 2>/dev/null; done; true; }   # kill servers in the ns first; deleting a ns removes its veths, qdiscs, nft tables
+down() { nodelay 2>/dev/null; for ns in $ALL_NS; do ip netns del $ns 2>/dev/null; done; true; }   # kill servers in the ns first; deleting a ns removes its veths, qdiscs, nft tables
 status() { for ns in $ALL_NS; do ip netns list | grep -qw $ns || continue; echo "== $ns"; ip -n $ns -br addr | grep -v '^lo'; tc -n $ns -s qdisc show | grep -A1 tbf; ip netns exec $ns nft list ruleset 2>/dev/null | grep counter; done; true; }
-case ${1:-} in up) up;; down) down;; status) status;; loss) loss ${2:-1} ${3:-1};; noloss) noloss;; rate) rate ${2:?RATE1} ${3:?RATE2};; *) echo "usage: $0 up|down|status|loss P1 P2|noloss|rate R1 R2"; exit 2;; esac
+case ${1:-} in up) up;; down) down;; status) status;; loss) loss ${2:-1} ${3:-1};; noloss) noloss;; rate) rate ${2:?RATE1} ${3:?RATE2};; delay) delay ${2:?MS1} ${3:?MS2};; nodelay) nodelay;; *) echo "usage: $0 up|down|status|loss P1 P2|noloss|rate R1 R2|delay MS1 MS2|nodelay"; exit 2;; esac

@@ -33,12 +33,24 @@ public final class BarChart {
         new Color(0xe377c2), new Color(0xbcbd22),
     };
 
+    /**
+     * The tools in the order of their colours: a tool keeps its colour in every chart, whatever else is drawn
+     * (tools added later are appended, so older charts keep theirs).
+     */
+    static final List<String> COLOUR_ORDER = List.of("mpft-single", "mpft-alternate", "mpft-adaptive", "sftp",
+            "sftp-gcm", "scp", "lftp-pget4", "rclone-4", "mpft-default", "mpft-dead-secondary", "mpft-primary-only",
+            "mpft-link-down", "scp-r", "sftp-r", "lftp-mirror4", "rclone-copy4");
+
+    /** Scenarios measured by their wall time (a 1 kB file, a dead secondary), not by throughput. */
+    private static final List<String> WALL_TIME_SCENARIOS = List.of("small", "dead-secondary");
+
     private BarChart() {
     }
 
-    /** The scenarios a chart shows: those with a throughput story (not the memory runs). */
+    /** The scenarios a chart shows: those with a throughput story (not the memory, 1 kB or dead-secondary runs). */
     public static List<String> chartScenarios(Summaries summaries) {
-        return summaries.scenarios().stream().filter(s -> !s.startsWith("memory")).toList();
+        return summaries.scenarios().stream().filter(s -> !s.startsWith("memory") && !WALL_TIME_SCENARIOS.contains(s))
+                .toList();
     }
 
     /** Draws the chart and writes it as a PNG. */
@@ -163,10 +175,10 @@ public final class BarChart {
         }
     }
 
-    /** A tool's colour: by its place in {@link Summaries#TOOL_ORDER}, so it is the same in every chart. */
+    /** A tool's colour: by its place in {@link #COLOUR_ORDER}, so it is the same in every chart. */
     private static Color colour(List<String> tools, String tool) {
-        int known = Summaries.TOOL_ORDER.indexOf(tool);
-        int i = known >= 0 ? known : Summaries.TOOL_ORDER.size() + tools.indexOf(tool);
+        int known = COLOUR_ORDER.indexOf(tool);
+        int i = known >= 0 ? known : COLOUR_ORDER.size() + tools.indexOf(tool);
         return PALETTE[i % PALETTE.length];
     }
 

@@ -30,6 +30,33 @@ public final class Markdown {
         return out.toString();
     }
 
+    /**
+     * The whole report with the goals table of {@link TargetGoals} after the scenario tables; the goals of
+     * {@link Goals} follow when at least one of them was measured.
+     */
+    public static String report(Map<String, String> facts, Summaries summaries, List<TargetGoal> targets,
+                                List<GoalResult> goals) {
+        String base = report(facts, summaries, List.of());
+        StringBuilder out = new StringBuilder(base.substring(0, base.lastIndexOf("| goal | measured |")));
+        out.append(targetGoalsTable(targets));
+        if (goals.stream().anyMatch(g -> g.verdict() != Verdict.PENDING)) {
+            out.append("\nFurther checks:\n\n").append(goalsTable(goals));
+        }
+        return out.toString();
+    }
+
+    /** The goals table: one row per goal, mpft's value against its peer's from the same run, and the verdict. */
+    public static String targetGoalsTable(List<TargetGoal> goals) {
+        StringBuilder out = new StringBuilder("| goal | measured | peer, same run | ratio | target | verdict |\n"
+                + "| --- | --: | --: | --: | --: | --- |\n");
+        for (TargetGoal g : goals) {
+            out.append("| ").append(cell(g.goal())).append(" | ").append(cell(g.measured())).append(" | ")
+                    .append(cell(g.peer())).append(" | ").append(cell(g.ratio())).append(" | ")
+                    .append(cell(g.target())).append(" | ").append(g.verdictText()).append(" |\n");
+        }
+        return out.toString();
+    }
+
     /** The table of one scenario, under a {@code ####} heading naming its paths. */
     public static String scenarioTable(String scenario, Summaries summaries) {
         List<ToolSummary> rows = summaries.scenario(scenario);

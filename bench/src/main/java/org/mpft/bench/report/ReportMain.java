@@ -12,7 +12,8 @@ import java.util.Optional;
 /**
  * The report generator of {@code bench/run.sh}:
  * {@code java -cp bench/target/mpft-benchmarks.jar org.mpft.bench.report.ReportMain [options] RESULTS.tsv...}
- * reads one or more results files, prints the Markdown report (medians, ratios, goal verdicts) and
+ * reads one or more results files, prints the Markdown report (medians, ratios, the goals of
+ * {@link TargetGoals} with their verdicts, then those of {@link Goals} that were measured) and
  * optionally writes it to a file, draws the PNG chart, updates the generated part of a document, and
  * checks the quick run's gate.
  *
@@ -70,7 +71,8 @@ public final class ReportMain {
             }
             ResultsFile.Results results = ResultsFile.read(inputs);
             Summaries summaries = Summaries.of(results.records());
-            String report = Markdown.report(results.facts(), summaries, Goals.evaluate(summaries));
+            String report = Markdown.report(results.facts(), summaries, TargetGoals.evaluate(results.records()),
+                    Goals.evaluate(summaries));
             out.print(report);
             if (markdown != null) {
                 Files.writeString(markdown, report, StandardCharsets.UTF_8);

@@ -17,11 +17,14 @@ public final class Summaries {
 
     /** The scenarios in the order the report shows them. */
     public static final List<String> SCENARIO_ORDER =
-            List.of("equal", "unequal", "loss", "loopback", "capped-equal", "capped-unequal", "memory-1g", "memory-4g");
+            List.of("equal", "unequal", "fast", "lossy-long", "long", "mixed-rtt", "shaped", "loss", "bed", "loopback",
+                    "small", "dead-secondary", "capped-equal", "capped-unequal", "memory-1g", "memory-4g",
+                    "tree-loopback", "tree-equal");
 
     /** The tools in the order the report shows them: mpft first, then the peers. */
-    public static final List<String> TOOL_ORDER = List.of("mpft-single", "mpft-alternate", "mpft-adaptive",
-            "sftp", "sftp-gcm", "scp", "lftp-pget4", "rclone-4");
+    public static final List<String> TOOL_ORDER = List.of("mpft-default", "mpft-single", "mpft-alternate",
+            "mpft-adaptive", "mpft-dead-secondary", "mpft-primary-only", "mpft-link-down", "sftp", "sftp-gcm", "scp",
+            "lftp-pget4", "rclone-4", "scp-r", "sftp-r", "lftp-mirror4", "rclone-copy4");
 
     /** The single-path mpft baseline. */
     public static final String MPFT_SINGLE = "mpft-single";

@@ -38,7 +38,7 @@ class BarChartTest {
         BufferedImage image = BarChart.render(onlySftp, "t");
 
         assertThat(image.getWidth()).isEqualTo(640);
-        assertThat(countPixels(image, 0xd62728)).as("sftp's colour, fourth in TOOL_ORDER").isGreaterThan(100);
+        assertThat(countPixels(image, 0xd62728)).as("sftp's colour, fourth in COLOUR_ORDER").isGreaterThan(100);
         assertThat(countPixels(image, 0x1f77b4)).as("mpft-single's colour").isZero();
     }
 

@@ -44,12 +44,25 @@ class ReportMainTest {
 
         assertThat(code).isZero();
         String stdout = out.toString(StandardCharsets.UTF_8);
-        assertThat(stdout).contains("| file.bytes | 1073741824 |", "#### equal", "**PASS**");
+        assertThat(stdout).contains("| file.bytes | 1073741824 |", "#### equal", "**PASS**",
+                "| goal | measured | peer, same run | ratio | target | verdict |", "Further checks:");
         assertThat(Files.readString(dir.resolve("r.md"))).isEqualTo(stdout);
         assertThat(dir.resolve("c.png")).isNotEmptyFile();
         assertThat(Files.readString(doc)).startsWith("intro\n" + DocSection.BEGIN).contains("#### equal")
                 .endsWith(DocSection.END + "\n");
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("gate passed");
+    }
+
+    @Test
+    void theEarlierChecksAreLeftOutWhenNoneWasMeasured(@TempDir Path dir) throws Exception {
+        List<RunRecord> records = new java.util.ArrayList<>(TargetGoalsTest.metSet());
+        records.removeIf(r -> r.scenario().startsWith("memory-"));
+        Path tsv = results(dir, records);
+
+        assertThat(run(tsv.toString())).isZero();
+        String stdout = out.toString(StandardCharsets.UTF_8);
+        assertThat(stdout).contains("| goal | measured | peer, same run | ratio | target | verdict |", "| met |")
+                .doesNotContain("Further checks:", "| goal | measured | target | verdict | from |");
     }
 
     @Test
