@@ -179,6 +179,21 @@ final class BatchRun implements Batch {
             return new FileOutcome(file, null, new MpftException(DownloadErrors.ioCode(e), "cannot create the folder"
                     + " of " + file.output() + ": " + e.getMessage(), e), false);
         }
+        FileOutcome outcome = download(file, index, sessions);
+        if (outcome.error() != null && RECONNECT.contains(outcome.error().code()) && !stopped) {
+            // the session died under the file (or the server ended it after its most transfers per session):
+            // once more on a new session
+            LOG.info("fetching {} again on a new session: {}", file.remotePath(), outcome.error().getMessage());
+            outcome = download(file, index, sessions);
+        }
+        return outcome;
+    }
+
+    /** Failures after which a file is fetched once more on a new session. */
+    private static final Set<ErrorCode> RECONNECT = EnumSet.of(ErrorCode.SERVER_UNAVAILABLE,
+            ErrorCode.PROTOCOL_ERROR, ErrorCode.LIMIT_EXCEEDED);
+
+    private FileOutcome download(BatchFile file, int index, SessionSource sessions) {
         FileTask task = tasks.create(request.requestFor(file), sessions);
         running.put(index, task);
         if (stopped) {

@@ -3,6 +3,7 @@ package org.mpft.client;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.mpft.protocol.AuthOk;
@@ -37,12 +38,14 @@ final class ClientSession implements AutoCloseable {
      * Connects to the request's primary, says HELLO and logs in with the request's credentials.
      *
      * @param budget  the chunk bytes the connection may buffer at once
+     * @param logins  held from HELLO to AUTH_OK: the sessions of one batch log in one after another, as the
+     *                server takes one login of a user from an address at a time
      * @param timeout how long the handshake may take, and how long the server may stay silent during the login
      * @throws MpftException        the connection's failure, or the server's ERROR (LIMIT_EXCEEDED when busy)
      * @throws InterruptedException when interrupted (the connection is closed)
      */
     static ClientSession open(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                              ReceiveBudget budget, Duration connectTimeout, Duration timeout)
+                              ReceiveBudget budget, Lock logins, Duration connectTimeout, Duration timeout)
             throws MpftException, InterruptedException {
         Route route = new Route();
         LinkedBlockingQueue<DownloadEvent> login = new LinkedBlockingQueue<>();
@@ -50,6 +53,12 @@ final class ClientSession implements AutoCloseable {
         PrimaryConnection connection = PrimaryConnection.connect(transport, settings, request, connectTimeout,
                 route::verifier, budget, route);
         boolean ok = false;
+        try {
+            logins.lockInterruptibly();
+        } catch (InterruptedException e) {
+            connection.close();
+            throw e;
+        }
         try {
             connection.send(LoginFrames.hello(request.compress()));
             ServerHello hello = expect(login, ServerHello.class, request, timeout);
@@ -60,6 +69,7 @@ final class ClientSession implements AutoCloseable {
             ok = true;
             return new ClientSession(connection, route);
         } finally {
+            logins.unlock();
             if (!ok) {
                 route.idle();
                 connection.close();

@@ -129,9 +129,10 @@ public final class FileTransferClient implements AutoCloseable {
             throw new IllegalStateException("the client is closed");
         }
         BatchRun[] self = new BatchRun[1];
+        java.util.concurrent.locks.Lock logins = new java.util.concurrent.locks.ReentrantLock();
         BatchRun batch = new BatchRun(request, listener,
                 (file, sessions) -> new DownloadTask(transport, settings, file, ProgressListener.NONE, sessions),
-                () -> SessionSource.kept(transport, settings), () -> batches.remove(self[0]));
+                () -> SessionSource.kept(transport, settings, logins), () -> batches.remove(self[0]));
         self[0] = batch;
         batches.add(batch);
         batch.start();

@@ -119,7 +119,7 @@ class BatchRunTest {
         holding.put("big", new CountDownLatch(1));
         List<BatchFile> files = List.of(file("big", 100), file("small", 1));
         BatchRun batch = new BatchRun(builder(files).sessions(1).build(), BatchListener.NONE, this::task,
-                () -> SessionSource.kept(null, null), () -> { });
+                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()), () -> { });
         batch.start();
         holding.get("big").await(); // counted down once the fake download holds
         assertThat(batch.progress().running()).containsExactly("big");
@@ -161,7 +161,7 @@ class BatchRunTest {
     }
 
     private BatchResult run(BatchRequest request) throws InterruptedException {
-        BatchRun batch = new BatchRun(request, BatchListener.NONE, this::task, () -> SessionSource.kept(null, null),
+        BatchRun batch = new BatchRun(request, BatchListener.NONE, this::task, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()),
                 () -> { });
         batch.start();
         return batch.await();
