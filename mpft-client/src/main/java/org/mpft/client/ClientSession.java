@@ -122,9 +122,7 @@ final class ClientSession implements AutoCloseable {
     /** A transfer takes the session: what the connection reports goes to {@code sink}, chunks are checked with {@code verifier}. */
     void attach(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier) {
         transfers++;
-        route.answer = null;
-        route.verifier = verifier;
-        route.sink = sink;
+        route.attach(sink, verifier);
     }
 
     /**
@@ -132,7 +130,7 @@ final class ClientSession implements AutoCloseable {
      * for another OPEN (the file is missing, not readable, not a valid path, too large).
      */
     boolean openRefused() {
-        return route.answer instanceof ErrorFrame error && REFUSALS.contains(error.code());
+        return route.openRefused();
     }
 
     private static final java.util.Set<ErrorCode> REFUSALS = java.util.EnumSet.of(ErrorCode.FILE_NOT_FOUND,
@@ -178,6 +176,23 @@ final class ClientSession implements AutoCloseable {
 
         ChunkVerifier verifier() {
             return verifier.get();
+        }
+
+        /** From now on everything goes to {@code sink}, chunks checked with {@code verifier}. */
+        void attach(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier) {
+            answer = null;
+            this.verifier = verifier;
+            this.sink = sink;
+        }
+
+        /** True when the attached transfer's OPEN was answered with an ERROR that leaves the session open. */
+        boolean openRefused() {
+            return answer instanceof ErrorFrame error && REFUSALS.contains(error.code());
+        }
+
+        /** True once the connection or one of its streams failed. */
+        boolean dead() {
+            return dead;
         }
 
         void idle() {
