@@ -121,13 +121,24 @@ final class BatchRun implements Batch {
                 }
             }
         } catch (InterruptedException e) {
+            // no caller holds the coordinator to interrupt it; should it happen, the batch stops like a cancel
             cancel();
+            for (Thread worker : workers) {
+                joinUninterruptibly(worker);
+            }
             Thread.currentThread().interrupt();
         } finally {
-            for (Thread worker : workers) {
-                worker.interrupt(); // only after a failure of the coordinator itself
-            }
             finish();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException again) {
+                // keep waiting: the outcomes are complete only once the worker ended
+            }
         }
     }
 
