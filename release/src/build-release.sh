@@ -67,7 +67,9 @@ for entry in ${jmods//,/ }; do
   if [ ! -f "$dir/java.base.jmod" ]; then
     echo "release: $dir (jmods for $platform) has no java.base.jmod" >&2; exit 2
   fi
-  found="$("$jdk/bin/jmod" describe "$dir/java.base.jmod" | sed -n 's/^platform //p')"
+  # jmod names platforms as linux-amd64, macos-aarch64, windows-amd64...: the archives' names for them
+  found="$("$jdk/bin/jmod" describe "$dir/java.base.jmod" | sed -n 's/^platform //p' \
+    | sed -e 's/^macos-/osx-/' -e 's/-amd64$/-x86_64/' -e 's/-x64$/-x86_64/' -e 's/-arm64$/-aarch64/')"
   if [ "$found" != "$platform" ]; then
     echo "release: $dir/java.base.jmod is for platform '$found', not $platform" >&2; exit 2
   fi
