@@ -145,7 +145,8 @@ class ReleaseArchiveIT {
 
     @Test
     void anArchiveWithoutARuntimeSaysItNeedsJava() throws Exception {
-        Path top = untar(archive("mpft-*-linux-aarch64-noruntime.tar.gz"));
+        // macOS: no JDK of it is reachable from a build machine, so its archives never have a runtime
+        Path top = untar(archive("mpft-*-osx-aarch64-noruntime.tar.gz"));
         assertThat(top.resolve("runtime")).doesNotExist();
         MpftCli.Run run = launch(top.resolve("bin/mpft"), "--version");
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
@@ -160,6 +161,20 @@ class ReleaseArchiveIT {
         }
         for (String platform : List.of("osx-x86_64", "osx-aarch64")) {
             archive("mpft-*-" + platform + "-noruntime.tar.gz");
+        }
+        // Linux ARM: without a runtime, unless the build was given arm64 jmods (-Drelease.jmods, README "Install")
+        try (DirectoryStream<Path> arm = Files.newDirectoryStream(releaseDir(), "mpft-*-linux-aarch64.tar.gz")) {
+            Path withRuntime = null;
+            for (Path path : arm) {
+                withRuntime = path;
+            }
+            if (withRuntime == null) {
+                archive("mpft-*-linux-aarch64-noruntime.tar.gz");
+            } else {
+                byte[] java = Files.readAllBytes(untar(withRuntime).resolve("runtime/bin/java"));
+                // an ELF executable whose e_machine (offset 18, little-endian) is EM_AARCH64 (183)
+                assertThat(java[18] & 0xff | (java[19] & 0xff) << 8).as("e_machine of runtime/bin/java").isEqualTo(183);
+            }
         }
         Path plugin = archive("mpft-plugin-*.jar");
         String sums = Files.readString(Path.of(plugin + ".sha256"));

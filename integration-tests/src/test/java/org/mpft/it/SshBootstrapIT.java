@@ -252,7 +252,7 @@ class SshBootstrapIT {
                 dir.resolve("x.bin").toString());
 
         assertThat(run.exitCode()).as(run.toString()).isEqualTo(7);
-        assertThat(run.stderr()).contains("ssh files mpft-offer failed (exit 255)", "Permission denied");
+        assertThat(run.stderr()).contains("ssh files mpft-offer --tokens 4 failed (exit 255)", "Permission denied");
     }
 
     @Test

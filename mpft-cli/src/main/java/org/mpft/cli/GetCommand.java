@@ -187,8 +187,8 @@ final class GetCommand implements Callable<Integer> {
         }
         LoginCandidates login = null;
         try {
-            SshTarget viaSsh = !direct && passwordEnv == null && passphraseEnv == null && knownHosts == null
-                    && !acceptNew && ca == null ? SshTarget.parse(target) : null;
+            SshTarget viaSsh = LoginForm.direct(direct, passwordEnv, passphraseEnv, knownHosts, acceptNew, ca) ? null
+                    : SshTarget.parse(target);
             if (viaSsh != null) {
                 sshOptions.config = sshConfig.given() ? sshConfig.file(env.home()) : null;
                 Path file = resolveOutput(viaSsh.fileName());
@@ -202,7 +202,7 @@ final class GetCommand implements Callable<Integer> {
             String user = remote.user() != null ? remote.user() : host.user();
             login = LoginCandidates.of(env, identity, passwordEnv, passphraseEnv, host.identityFiles(),
                     user + "@" + host.hostName());
-            Credentials credentials = firstCredentials(login);
+            Credentials credentials = login.first(env);
             PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
             DownloadRequest request = new DownloadRequest(user, host.hostName(), remote.port(), remote.path(),
@@ -229,19 +229,6 @@ final class GetCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new Refused(ExitCodes.USAGE, e.getMessage());
         }
-    }
-
-    /** The first credentials to try; the rest are tried after a refused login ({@link EachLoginDownloader}). */
-    private Credentials firstCredentials(LoginCandidates login) throws Refused, LoginCandidates.Unusable {
-        Credentials credentials = login.next();
-        if (credentials != null) {
-            return credentials;
-        }
-        if (env.terminal() == null) {
-            throw new Refused(ExitCodes.USAGE, "no credentials: give --password-env VAR or -i KEYFILE, or load a key"
-                    + " into ssh-agent (there is no terminal to ask for a password)");
-        }
-        throw new Refused(ExitCodes.USAGE, "no password given");
     }
 
     /** The authorities of {@code --ca}, or null to pin. */

@@ -113,6 +113,23 @@ final class LoginCandidates implements AutoCloseable {
     }
 
     /**
+     * The first credentials to try; the rest follow with {@link #next()} after a refused login.
+     *
+     * @throws Unusable when there is none to try (the message says what to give), or as {@link #next()}
+     */
+    Credentials first(CliEnvironment env) throws Unusable {
+        Credentials credentials = next();
+        if (credentials != null) {
+            return credentials;
+        }
+        if (env.terminal() == null) {
+            throw new Unusable(ExitCodes.USAGE, "no credentials: give --password-env VAR or -i KEYFILE, or load a key"
+                    + " into ssh-agent (there is no terminal to ask for a password)");
+        }
+        throw new Unusable(ExitCodes.USAGE, "no password given");
+    }
+
+    /**
      * The next credentials to try, or null when none is left.
      *
      * @throws Unusable when a key the user named ({@code -i}) or a password variable cannot be used

@@ -1,12 +1,12 @@
 package org.mpft.cli;
 
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -20,13 +20,18 @@ import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ListingEntry;
 import org.mpft.protocol.MpftException;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code mpft ls}: lists a folder the user may read. Every option is described in {@code docs/CLI.md}. */
+/**
+ * {@code mpft ls}: lists a folder the user may read, logging in as {@code mpft get} does (the SSH form for a
+ * port-less target, else a direct login trying the same candidates). Every option is described in
+ * {@code docs/CLI.md}.
+ */
 @Command(name = "ls", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"List a folder on an mpft server: what the user may read, by the server's own rules."},
         footer = {"", "Exit codes as for 'mpft get': 0 ok, 2 usage or invalid path, 3 authentication failed,",
@@ -41,10 +46,22 @@ final class LsCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "USER@HOST[:PORT]:PATH",
-            description = "The folder: PATH is relative to the user's root ('/' or '.' is the root itself);"
-                    + " default port 7300; IPv6 as [::1].")
+    @Parameters(index = "0", paramLabel = "[USER@]HOST[:PORT]:PATH",
+            description = "The folder: PATH is relative to the user's root ('/' or '.' is the root itself); IPv6 as"
+                    + " [::1]. Without a port, ssh asks HOST for a session offer (SSH form); with a port, or with"
+                    + " --direct (port 7300 by default), mpft logs in directly over QUIC. HOST may be a Host alias"
+                    + " of the ssh configuration; USER defaults to its User, else the local user name.")
     private String target;
+
+    @Mixin
+    private SshOptions sshOptions = new SshOptions();
+
+    @Mixin
+    private SshConfigOption sshConfig = new SshConfigOption();
+
+    @Option(names = "--direct", description = "Log in directly over QUIC at the target's port (default 7300),"
+            + " as the USER@HOST:PORT:PATH form always does.")
+    private boolean direct;
 
     @Option(names = "-l", description = "Long format: type (d or -), size in bytes, modification time (UTC), name.")
     private boolean longFormat;
@@ -61,7 +78,10 @@ final class LsCommand implements Callable<Integer> {
     private String passwordEnv;
 
     @Option(names = {"-i", "--identity"}, paramLabel = "KEYFILE",
-            description = "Log in with this OpenSSH private key (Ed25519, RSA or ECDSA).")
+            description = "The private key (OpenSSH, PEM or PKCS#8; Ed25519, RSA or ECDSA): ssh logs in with it"
+                    + " (SSH form), or mpft does with it only (direct login). Without -i and --password-env, a"
+                    + " direct login tries the ssh-agent's keys, then the ssh configuration's IdentityFile or"
+                    + " ~/.ssh/id_ed25519, id_ecdsa, id_rsa, then the password prompt.")
     private Path identity;
 
     @Option(names = "--passphrase-env", paramLabel = "VAR",
@@ -86,7 +106,7 @@ final class LsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         if (target == null || target.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "missing the folder to list: USER@HOST[:PORT]:PATH");
+            throw new ParameterException(spec.commandLine(), "missing the folder to list: [USER@]HOST[:PORT]:PATH");
         }
         if (maxEntries < 1) {
             throw new ParameterException(spec.commandLine(), "--max-entries must be 1 or more, got " + maxEntries);
@@ -94,17 +114,17 @@ final class LsCommand implements Callable<Integer> {
         if (identity != null && passwordEnv != null) {
             throw new ParameterException(spec.commandLine(), "give either -i KEYFILE or --password-env VAR, not both");
         }
-        Credentials credentials = null;
         try {
-            RemoteTarget remote = parseFolder(target);
-            credentials = LoginSetup.credentials(env, identity, passphraseEnv, passwordEnv, remote.user(), remote.host());
-            PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
-                    : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
-            ListingRequest request = new ListingRequest(remote.user(), remote.host(), remote.port(), credentials,
-                    hosts, LoginSetup.certificateAuthorities(ca));
-            try (FileTransferClient client = new FileTransferClient();
-                 RemoteListing listing = client.openListing(request)) {
-                list(listing, remote.path());
+            SshTarget viaSsh = LoginForm.direct(direct, passwordEnv, passphraseEnv, knownHosts, acceptNew, ca) ? null
+                    : sshFolder(target);
+            if (viaSsh != null) {
+                sshOptions.config = sshConfig.given() ? sshConfig.file(env.home()) : null;
+                // one listing is one login: an offer of one token
+                SshBootstrap.Login login = new SshBootstrap(sshOptions, identity, 1).login(viaSsh);
+                list(new ListingRequest(login.user(), login.host(), login.port(), login.credentials(), login.pin(),
+                        null), viaSsh.path());
+            } else {
+                listDirect(parseFolder(target));
             }
             env.out().flush();
             return ExitCodes.OK;
@@ -112,17 +132,87 @@ final class LsCommand implements Callable<Integer> {
             return fail(ExitCodes.USAGE, e.getMessage());
         } catch (LoginSetup.Refused e) {
             return fail(e.exitCode, e.getMessage());
+        } catch (LoginCandidates.Unusable e) {
+            return fail(e.exitCode, e.getMessage());
         } catch (MpftException e) {
             return fail(e.code() == ErrorCode.UNSUPPORTED_VERSION ? ExitCodes.UNAVAILABLE : ExitCodes.of(e.code()),
                     e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return fail(ExitCodes.CANCELLED, "cancelled");
-        } finally {
-            if (credentials instanceof Credentials.Password password) {
-                Arrays.fill(password.password(), '\0');
+        }
+    }
+
+    /**
+     * A direct login as {@code mpft get} makes it: the ssh configuration's {@code HostName} and {@code User}, then
+     * each of the {@link LoginCandidates} in turn while the server refuses the login (not the certificate).
+     */
+    private void listDirect(RemoteTarget remote)
+            throws LoginSetup.Refused, LoginCandidates.Unusable, MpftException, InterruptedException {
+        SshHostConfig host;
+        try {
+            host = SshHostConfig.resolve(sshConfig.file(env.home()), sshConfig.given(), remote.host(), env.home());
+        } catch (IOException e) {
+            throw new LoginSetup.Refused(ExitCodes.USAGE, e.getMessage());
+        }
+        String user = remote.user() != null ? remote.user() : host.user();
+        PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
+                : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
+        org.mpft.transport.CertificateAuthorities authorities = LoginSetup.certificateAuthorities(ca);
+        try (LoginCandidates login = LoginCandidates.of(env, identity, passwordEnv, passphraseEnv,
+                host.identityFiles(), user + "@" + host.hostName())) {
+            Credentials credentials = login.first(env);
+            while (true) {
+                try {
+                    list(new ListingRequest(user, host.hostName(), remote.port(), credentials, hosts, authorities),
+                            remote.path());
+                    return;
+                } catch (MpftException e) {
+                    if (hosts.refusal() != null) {
+                        throw hosts.refusal();
+                    }
+                    if (e.code() != ErrorCode.AUTHENTICATION_FAILED) {
+                        throw e;
+                    }
+                    credentials = login.next();
+                    if (credentials == null) {
+                        throw e;
+                    }
+                }
             }
         }
+    }
+
+    /** Opens the listing and prints the folder. */
+    private void list(ListingRequest request, String path)
+            throws MpftException, InterruptedException {
+        try (FileTransferClient client = new FileTransferClient();
+             RemoteListing listing = client.openListing(request)) {
+            list(listing, path);
+        }
+    }
+
+    /**
+     * The folder of a port-less target for the SSH form, with the same root and trailing-slash rules as
+     * {@link #parseFolder(String)}; null when the text is not of the SSH form (it names a QUIC port).
+     */
+    static SshTarget sshFolder(String text) throws MpftException {
+        String trimmed = withoutTrailingSlashes(text);
+        for (String root : List.of(":", ":/", ":.", ":./")) {
+            if (trimmed.endsWith(root)) {
+                SshTarget parsed = SshTarget.parse(trimmed.substring(0, trimmed.length() - root.length() + 1) + "x");
+                return parsed == null ? null : new SshTarget(parsed.user(), parsed.host(), "");
+            }
+        }
+        return SshTarget.parse(trimmed);
+    }
+
+    private static String withoutTrailingSlashes(String text) {
+        String trimmed = text;
+        while (trimmed.endsWith("/") && !trimmed.endsWith(":/")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1);
+        }
+        return trimmed;
     }
 
     /**
@@ -130,25 +220,16 @@ final class LsCommand implements Callable<Integer> {
      * (path {@code ""}), a trailing {@code /} is dropped; anything else is a {@link RemoteTarget} path.
      */
     static RemoteTarget parseFolder(String text) throws RemoteTarget.SyntaxException, MpftException {
-        String trimmed = text;
-        while (trimmed.endsWith("/") && !trimmed.endsWith(":/")) {
-            trimmed = trimmed.substring(0, trimmed.length() - 1);
-        }
+        String trimmed = withoutTrailingSlashes(text);
         for (String root : List.of(":", ":/", ":.", ":./")) {
             if (trimmed.endsWith(root)) {
                 // RemoteTarget needs a file path: parse with a stand-in segment, then list the root
                 String base = trimmed.substring(0, trimmed.length() - root.length() + 1);
                 RemoteTarget parsed = RemoteTarget.parse(base + "x");
-                return withUser(new RemoteTarget(parsed.user(), parsed.host(), parsed.port(), ""));
+                return new RemoteTarget(parsed.user(), parsed.host(), parsed.port(), "");
             }
         }
-        return withUser(RemoteTarget.parse(trimmed));
-    }
-
-    /** Without {@code USER@}, the local user name, as ssh defaults it. */
-    private static RemoteTarget withUser(RemoteTarget target) {
-        return target.user() != null ? target
-                : new RemoteTarget(System.getProperty("user.name"), target.host(), target.port(), target.path());
+        return RemoteTarget.parse(trimmed);
     }
 
     /**

@@ -1,21 +1,28 @@
 package org.mpft.cli;
 
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 
 /**
  * A session offer as the host's SSH command {@code mpft-offer} prints it: a first line {@value #FIRST_LINE},
  * then {@code key value} lines ({@code user}, optional {@code host}, {@code port}, {@code certificate-sha256},
- * {@code token}, {@code expires-in-ms}); keys not known here are ignored.
+ * one {@code token} line per token, {@code expires-in-ms}); keys not known here are ignored.
  *
  * @param user              the user the token logs in
  * @param host              the QUIC host, or null for the host reached over SSH
  * @param port              the QUIC (UDP) port
  * @param certificateSha256 the SHA-256 of the server's TLS certificate
- * @param token             the single-use login token
+ * @param tokens            the single-use login tokens, at least one
+ * @param expiresInMs       how long after it was minted every token of the offer is valid
  */
-record SessionOffer(String user, String host, int port, byte[] certificateSha256, byte[] token) {
+record SessionOffer(String user, String host, int port, byte[] certificateSha256, List<byte[]> tokens,
+                    long expiresInMs) {
+
+    /** The lifetime assumed when an offer names none: the server's default {@code mpft.login-token-lifetime}. */
+    static final long DEFAULT_EXPIRES_IN_MS = 30_000;
 
     /** The first line of the offers this client reads. */
     static final String FIRST_LINE = "mpft-offer 1";
@@ -34,7 +41,8 @@ record SessionOffer(String user, String host, int port, byte[] certificateSha256
         String host = null;
         String port = null;
         String certificate = null;
-        String token = null;
+        List<String> tokenLines = new ArrayList<>();
+        String expires = null;
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i].strip();
             int space = line.indexOf(' ');
@@ -45,7 +53,8 @@ record SessionOffer(String user, String host, int port, byte[] certificateSha256
                 case "host" -> host = value;
                 case "port" -> port = value;
                 case "certificate-sha256" -> certificate = value;
-                case "token" -> token = value;
+                case "token" -> tokenLines.add(value);
+                case "expires-in-ms" -> expires = value;
                 default -> { }
             }
         }
@@ -65,11 +74,30 @@ record SessionOffer(String user, String host, int port, byte[] certificateSha256
         if (sha256.length != 32) {
             throw bad("its certificate-sha256 is not 32 bytes");
         }
-        byte[] tokenBytes = hex(require(token, "token"), "token");
-        if (tokenBytes.length == 0) {
-            throw bad("its token is empty");
+        if (tokenLines.isEmpty()) {
+            throw bad("it has no 'token' line");
         }
-        return new SessionOffer(user, host == null || host.isEmpty() ? null : host, quicPort, sha256, tokenBytes);
+        List<byte[]> tokens = new ArrayList<>();
+        for (String token : tokenLines) {
+            byte[] tokenBytes = hex(token, "token");
+            if (tokenBytes.length == 0) {
+                throw bad("its token is empty");
+            }
+            tokens.add(tokenBytes);
+        }
+        long expiresInMs = DEFAULT_EXPIRES_IN_MS;
+        if (expires != null) {
+            try {
+                expiresInMs = Long.parseLong(expires);
+            } catch (NumberFormatException e) {
+                expiresInMs = -1;
+            }
+            if (expiresInMs < 1) {
+                throw bad("its expires-in-ms '" + expires + "' is not a positive number");
+            }
+        }
+        return new SessionOffer(user, host == null || host.isEmpty() ? null : host, quicPort, sha256,
+                List.copyOf(tokens), expiresInMs);
     }
 
     private static String require(String value, String key) throws MpftException {
@@ -93,6 +121,7 @@ record SessionOffer(String user, String host, int port, byte[] certificateSha256
 
     @Override
     public String toString() {
-        return "SessionOffer[user=" + user + ", host=" + host + ", port=" + port + ", token=***]";
+        return "SessionOffer[user=" + user + ", host=" + host + ", port=" + port + ", tokens=" + tokens.size()
+                + " ***, expiresInMs=" + expiresInMs + "]";
     }
 }

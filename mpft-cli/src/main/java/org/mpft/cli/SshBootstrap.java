@@ -28,16 +28,47 @@ final class SshBootstrap {
     /** The host command that prints a session offer. */
     static final String OFFER_COMMAND = "mpft-offer";
 
+    /**
+     * The tokens asked for in one offer by default: a download logs in once, and again after a busy answer or a
+     * restart; a few spare ones save running ssh again for those.
+     */
+    static final int DEFAULT_TOKENS = 4;
+
+    /** The most tokens one offer may carry (the host's limit for {@code mpft-offer --tokens}). */
+    static final int MAX_TOKENS = 16;
+
+    /** Where a session offer sends the login: the user, QUIC host and port, and the pinned certificate. */
+    record Login(String user, String host, int port, Credentials credentials, PinnedCertificate pin) {
+    }
+
     private final SshOptions options;
     private final Path identity;
+    private final int tokensPerOffer;
 
     /**
+     * With {@value #DEFAULT_TOKENS} tokens an offer.
+     *
      * @param options  the ssh options of the command line
      * @param identity the {@code -i} key for ssh, or null for ssh's own choice
      */
     SshBootstrap(SshOptions options, Path identity) {
+        this(options, identity, DEFAULT_TOKENS);
+    }
+
+    /**
+     * @param options        the ssh options of the command line
+     * @param identity       the {@code -i} key for ssh, or null for ssh's own choice
+     * @param tokensPerOffer the tokens to ask for in each offer, 1 to {@value #MAX_TOKENS} (a command running
+     *                       N sessions at once asks for N, so that one offer serves them all)
+     */
+    SshBootstrap(SshOptions options, Path identity, int tokensPerOffer) {
+        if (tokensPerOffer < 1 || tokensPerOffer > MAX_TOKENS) {
+            throw new IllegalArgumentException("tokens per offer must be 1 to " + MAX_TOKENS + ", got "
+                    + tokensPerOffer);
+        }
         this.options = options;
         this.identity = identity;
+        this.tokensPerOffer = tokensPerOffer;
     }
 
     /**
@@ -48,25 +79,39 @@ final class SshBootstrap {
      *                       when its output is not an offer
      */
     SessionOffer offer(SshTarget target) throws MpftException {
-        String out = run(options.command(identity, List.of(), target.destination(), List.of(OFFER_COMMAND)),
-                target, true);
+        List<String> command = tokensPerOffer == 1 ? List.of(OFFER_COMMAND)
+                : List.of(OFFER_COMMAND, "--tokens", Integer.toString(tokensPerOffer));
+        String out = run(options.command(identity, List.of(), target.destination(), command), target, true);
         return SessionOffer.parse(out);
     }
 
     /**
-     * The download of {@code target} with a session offer: the offered (or ssh's) host and port, the offer's
-     * token as the login and its certificate as the only one trusted.
+     * The login a session offer gives for {@code target}: the offered (or ssh's) host and port, the offer's
+     * user, tokens drawn one per login (a new offer over ssh when they run out or expire) and the offer's
+     * certificate as the only one trusted.
+     *
+     * @throws MpftException as {@link #offer(SshTarget)}
+     */
+    Login login(SshTarget target) throws MpftException {
+        long asked = System.nanoTime();
+        SessionOffer offer = offer(target);
+        String host = offer.host() != null ? offer.host() : resolvedHost(target);
+        OfferedTokens tokens = new OfferedTokens(offer, asked, () -> offer(target), System::nanoTime);
+        return new Login(offer.user(), host, offer.port(), new Credentials.TokenSource(tokens),
+                new PinnedCertificate(offer.certificateSha256()));
+    }
+
+    /**
+     * The download of {@code target} with a session offer's {@link #login(SshTarget)}.
      *
      * @param output where the download writes
      * @throws MpftException as {@link #offer(SshTarget)}
      */
     DownloadRequest request(SshTarget target, Path output, Strategy strategy, boolean resume, int retries,
                             boolean compress, Duration busyWait) throws MpftException {
-        SessionOffer offer = offer(target);
-        String host = offer.host() != null ? offer.host() : resolvedHost(target);
-        return new DownloadRequest(offer.user(), host, offer.port(), target.path(), output,
-                new Credentials.Token(offer.token()), new PinnedCertificate(offer.certificateSha256()), strategy,
-                resume, retries, compress, busyWait, null);
+        Login login = login(target);
+        return new DownloadRequest(login.user(), login.host(), login.port(), target.path(), output,
+                login.credentials(), login.pin(), strategy, resume, retries, compress, busyWait, null);
     }
 
     /** The host name ssh connects to for {@code target} ({@code ssh -G}: its {@code hostname} line). */

@@ -26,8 +26,8 @@ class LsCommandTest {
         assertThat(LsCommand.parseFolder("alice@h:pub/tree/").path()).isEqualTo("pub/tree");
         assertThat(LsCommand.parseFolder("alice@h:/pub").path()).isEqualTo("pub");
         assertThatThrownBy(() -> LsCommand.parseFolder("alice@h:pub/../x")).isInstanceOf(MpftException.class);
-        // without USER@, the local user name, as ssh defaults it
-        assertThat(LsCommand.parseFolder("h:pub").user()).isEqualTo(System.getProperty("user.name"));
+        // without USER@ none: the ssh configuration's User, else the local user name, as for mpft get
+        assertThat(LsCommand.parseFolder("h:7300:pub").user()).isNull();
         assertThatThrownBy(() -> LsCommand.parseFolder("alice@:pub")).isInstanceOf(RemoteTarget.SyntaxException.class);
     }
 
@@ -45,5 +45,22 @@ class LsCommandTest {
                 "dir/f.txt")).isEqualTo("-             42 2023-11-14 22:13 dir/f.txt");
         assertThat(LsCommand.longLine(new ListingEntry("d", ListingEntry.Type.DIRECTORY, 4096, 0), "d\u0007"))
                 .isEqualTo("d           4096 1970-01-01 00:00 d\\u0007");
+    }
+
+    @Test
+    void aPortLessFolderIsTheSshFormWithTheSameRootAndSlashRules() throws Exception {
+        for (String text : new String[] {"files:", "files:/", "files:.", "alice@files:./"}) {
+            SshTarget target = LsCommand.sshFolder(text);
+            assertThat(target).as(text).isNotNull();
+            assertThat(target.path()).as(text).isEmpty();
+            assertThat(target.host()).isEqualTo("files");
+        }
+        assertThat(LsCommand.sshFolder("alice@files:/dir/sub/").path()).isEqualTo("dir/sub");
+        assertThat(LsCommand.sshFolder("alice@files:/dir").user()).isEqualTo("alice");
+        assertThat(LsCommand.sshFolder("files:dir").user()).isNull();
+        assertThat(LsCommand.sshFolder("alice@h:7301:/")).as("a QUIC port: direct").isNull();
+        assertThat(LsCommand.sshFolder("alice@h:7301:")).isNull();
+        assertThat(LsCommand.sshFolder("alice@h:7301:pub")).isNull();
+        assertThatThrownBy(() -> LsCommand.sshFolder("files:pub/../x")).isInstanceOf(MpftException.class);
     }
 }

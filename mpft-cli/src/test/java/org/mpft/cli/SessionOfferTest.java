@@ -22,7 +22,8 @@ class SessionOfferTest {
         assertThat(offer.host()).isEqualTo("10.0.0.1");
         assertThat(offer.port()).isEqualTo(7301);
         assertThat(offer.certificateSha256()).hasSize(32).containsOnly((byte) 0xab);
-        assertThat(offer.token()).hasSize(32).containsOnly((byte) 1);
+        assertThat(offer.tokens()).singleElement().satisfies(t -> assertThat(t).hasSize(32).containsOnly((byte) 1));
+        assertThat(offer.expiresInMs()).isEqualTo(30_000);
         assertThat(offer.toString()).doesNotContain(TOKEN);
     }
 
@@ -44,6 +45,27 @@ class SessionOfferTest {
                 "not 32 bytes");
         assertRefused("mpft-offer 1\n" + good.replace("user a\n", ""), "names no user");
         assertRefused("mpft-offer 1\n" + good.replace("token " + TOKEN + "\n", ""), "no 'token' line");
+        assertRefused("mpft-offer 1\n" + good + "expires-in-ms soon\n", "expires-in-ms 'soon' is not a positive");
+        assertRefused("mpft-offer 1\n" + good + "expires-in-ms 0\n", "expires-in-ms '0' is not a positive");
+        assertRefused("mpft-offer 1\n" + good + "token 0102zz\n", "token is not hex");
+    }
+
+    @Test
+    void everyTokenLineIsAToken() throws MpftException {
+        SessionOffer offer = SessionOffer.parse("mpft-offer 1\nuser a\nport 7300\ncertificate-sha256 " + CERT
+                + "\ntoken " + TOKEN + "\ntoken " + "02".repeat(32) + "\ntoken " + "03".repeat(32)
+                + "\nexpires-in-ms 500\n");
+
+        assertThat(offer.tokens()).hasSize(3);
+        assertThat(offer.tokens().get(2)).containsOnly((byte) 3);
+        assertThat(offer.expiresInMs()).isEqualTo(500);
+        assertThat(offer.toString()).contains("tokens=3").doesNotContain("02".repeat(32));
+    }
+
+    @Test
+    void withoutALifetimeTheServersDefaultIsAssumed() throws MpftException {
+        assertThat(SessionOffer.parse("mpft-offer 1\nuser a\nport 7300\ncertificate-sha256 " + CERT + "\ntoken "
+                + TOKEN + "\n").expiresInMs()).isEqualTo(SessionOffer.DEFAULT_EXPIRES_IN_MS);
     }
 
     private static void assertRefused(String text, String message) {

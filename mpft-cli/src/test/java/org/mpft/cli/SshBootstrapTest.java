@@ -57,7 +57,7 @@ class SshBootstrapTest {
 
         assertThatThrownBy(() -> new SshBootstrap(options, null).offer(new SshTarget("alice", "files", "x")))
                 .isInstanceOf(MpftException.class)
-                .hasMessage("ssh alice@files mpft-offer failed (exit 255): Permission denied (publickey).")
+                .hasMessage("ssh alice@files mpft-offer --tokens 4 failed (exit 255): Permission denied (publickey).")
                 .satisfies(e -> assertThat(((MpftException) e).code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE));
     }
 
@@ -80,5 +80,50 @@ class SshBootstrapTest {
 
         assertThatThrownBy(() -> new SshBootstrap(options, null).offer(new SshTarget(null, "files", "x")))
                 .isInstanceOf(MpftException.class).hasMessageContaining("does not start with 'mpft-offer 1'");
+    }
+
+    @Test
+    void anOfferAsksForTheTokensOfTheCommandAndOneAsksForNoCount() throws Exception {
+        Path fake = dir.resolve("fake-ssh");
+        Path args = dir.resolve("args");
+        Files.writeString(fake, "#!/bin/sh\necho \"$@\" >> '" + args + "'\nexit 1\n");
+        assertThat(fake.toFile().setExecutable(true)).isTrue();
+        SshOptions options = new SshOptions();
+        options.program = fake.toString();
+        SshTarget target = new SshTarget(null, "files", "x");
+
+        assertThatThrownBy(() -> new SshBootstrap(options, null, 16).offer(target)).isInstanceOf(MpftException.class);
+        assertThatThrownBy(() -> new SshBootstrap(options, null, 1).offer(target)).isInstanceOf(MpftException.class);
+
+        assertThat(Files.readAllLines(args)).containsExactly("-- files mpft-offer --tokens 16", "-- files mpft-offer");
+        assertThatThrownBy(() -> new SshBootstrap(options, null, 17)).hasMessageContaining("1 to 16");
+        assertThatThrownBy(() -> new SshBootstrap(options, null, 0)).hasMessageContaining("1 to 16");
+    }
+
+    @Test
+    void aLoginDrawsOneTokenPerLoginAndRunsSshAgainForANewOffer() throws Exception {
+        Path fake = dir.resolve("fake-ssh");
+        Path runs = dir.resolve("runs");
+        String cert = "ab".repeat(32);
+        // each run prints an offer with two tokens, numbered by the run
+        Files.writeString(fake, "#!/bin/sh\necho run >> '" + runs + "'\nn=$(wc -l < '" + runs + "')\n"
+                + "printf 'mpft-offer 1\\nuser alice\\nhost 127.0.0.9\\nport 7301\\ncertificate-sha256 " + cert
+                + "\\ntoken %02d\\ntoken %02d\\nexpires-in-ms 30000\\n' \"$n\"1 \"$n\"2\n");
+        assertThat(fake.toFile().setExecutable(true)).isTrue();
+        SshOptions options = new SshOptions();
+        options.program = fake.toString();
+
+        SshBootstrap.Login login = new SshBootstrap(options, null, 2).login(new SshTarget(null, "files", "x"));
+
+        assertThat(login.user()).isEqualTo("alice");
+        assertThat(login.host()).isEqualTo("127.0.0.9");
+        assertThat(login.port()).isEqualTo(7301);
+        org.mpft.client.LoginTokenSource source = ((org.mpft.client.Credentials.TokenSource) login.credentials())
+                .source();
+        assertThat(source.next()).containsExactly(0x11);
+        assertThat(source.next()).containsExactly(0x12);
+        assertThat(Files.readAllLines(runs)).hasSize(1);
+        assertThat(source.next()).as("from a second run of ssh").containsExactly(0x21);
+        assertThat(Files.readAllLines(runs)).hasSize(2);
     }
 }

@@ -2,7 +2,10 @@ package org.mpft.client;
 
 import java.util.Objects;
 
-/** How the client logs in to a primary: a password, a key pair, or a session offer's single-use token. */
+/**
+ * How the client logs in to a primary: a password, a key pair, a session offer's single-use token, or a source
+ * of such tokens that gives each login its own.
+ */
 public sealed interface Credentials {
 
     /**
@@ -54,6 +57,24 @@ public sealed interface Credentials {
         @Override
         public String toString() {
             return "Token[***]";
+        }
+    }
+
+    /**
+     * Single-use login tokens drawn one per login: every login made with these credentials (the first, one after
+     * a busy answer or a restart, each of several parallel sessions) presents a token of its own.
+     *
+     * @param source where the tokens come from
+     */
+    record TokenSource(LoginTokenSource source) implements Credentials {
+        /** Checks the field. */
+        public TokenSource {
+            Objects.requireNonNull(source, "source");
+        }
+
+        @Override
+        public String toString() {
+            return "TokenSource[***]";
         }
     }
 }

@@ -9,6 +9,8 @@ import org.mpft.protocol.AuthPublicKey;
 import org.mpft.protocol.AuthSignedData;
 import org.mpft.protocol.AuthToken;
 import org.mpft.protocol.Bytes;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.FrameCodec;
 import org.mpft.protocol.Hello;
@@ -37,9 +39,12 @@ final class LoginFrames {
      * AUTH_PASSWORD with the password's UTF-8 bytes (the copies made here are cleared), or AUTH_PUBLICKEY
      * with a signature over the server's challenge, the user and the server's certificate
      * ({@link AuthSignedData}), which binds the login to this TLS connection, or AUTH_TOKEN with a session
-     * offer's token.
+     * offer's token (with a {@link Credentials.TokenSource}, the next token it hands out: each login its own).
+     *
+     * @throws MpftException when a token source has no token to give
      */
-    static Frame login(String user, Credentials credentials, Bytes challenge, Bytes certificateSha256) {
+    static Frame login(String user, Credentials credentials, Bytes challenge, Bytes certificateSha256)
+            throws MpftException {
         if (credentials instanceof Credentials.Password password) {
             ByteBuffer encoded = StandardCharsets.UTF_8.encode(CharBuffer.wrap(password.password()));
             byte[] bytes = new byte[encoded.remaining()];
@@ -53,6 +58,13 @@ final class LoginFrames {
         }
         if (credentials instanceof Credentials.Token token) {
             return new AuthToken(user, Bytes.of(token.token()));
+        }
+        if (credentials instanceof Credentials.TokenSource tokens) {
+            byte[] next = tokens.source().next();
+            if (next == null || next.length == 0) {
+                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "the login token source gave no token");
+            }
+            return new AuthToken(user, Bytes.of(next));
         }
         ClientIdentity identity = ((Credentials.Key) credentials).identity();
         byte[] signature = identity.sign(AuthSignedData.of(challenge, user, certificateSha256));

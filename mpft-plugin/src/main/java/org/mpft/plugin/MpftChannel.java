@@ -9,6 +9,7 @@ import org.mpft.api.HostContext;
 import org.mpft.api.Principal;
 import org.mpft.api.SessionOffers;
 import org.mpft.api.TransferChannel;
+import org.mpft.plugin.session.LoginTokens;
 import org.mpft.plugin.session.OfferMinter;
 import org.pf4j.Extension;
 
@@ -61,6 +62,20 @@ public final class MpftChannel implements TransferChannel, SessionOffers {
     /** A session offer for {@code user}: the QUIC address, the certificate's SHA-256 and a login token. */
     @Override
     public String offer(Principal user) throws AccessDenied {
+        return offer(user, List.of());
+    }
+
+    /**
+     * A session offer for {@code user} with the tokens {@code --tokens N} asks for (1 to
+     * {@value OfferMinter#MAX_TOKENS}; one without arguments).
+     *
+     * @throws IllegalArgumentException when the arguments are not {@code [--tokens N]}
+     * @throws AccessDenied             when the user already holds {@code mpft.max-login-tokens-per-user} unused
+     *                                  tokens, or the channel has no login to offer
+     */
+    @Override
+    public String offer(Principal user, List<String> arguments) throws AccessDenied {
+        int count = OfferMinter.tokenCount(arguments);
         MpftInstance running;
         synchronized (this) {
             running = server;
@@ -70,7 +85,11 @@ public final class MpftChannel implements TransferChannel, SessionOffers {
             throw new AccessDenied(running == null ? "the mpft channel is not running"
                     : "this mpft instance is a secondary: it has no login to offer");
         }
-        return minter.offer(user.name());
+        try {
+            return minter.offer(user.name(), count);
+        } catch (LoginTokens.TooMany e) {
+            throw new AccessDenied(e.getMessage());
+        }
     }
 
     @Override

@@ -189,7 +189,7 @@ final class MpftInstance implements AutoCloseable {
         SessionLimits limits = new SessionLimits(throttle, preLogin,
                 settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
         LoginTokens tokens = new LoginTokens(settings.loginTokenLifetime(), LoginTokens.DEFAULT_MAX_TOKENS,
-                System::nanoTime);
+                settings.maxLoginTokensPerUser(), System::nanoTime);
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),
                 settings.maxFileSize(), settings.chunkSize(), settings.authFailureDelay(), chunks.compressionEnabled(),
                 settings.maxListsPerSession()),

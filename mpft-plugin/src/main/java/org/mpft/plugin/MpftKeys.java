@@ -155,6 +155,10 @@ public final class MpftKeys {
             Duration.ofMillis(100), Duration.ofSeconds(60),
             "How long the single-use login token of a session offer (the host's SSH command mpft-offer) may wait"
             + " for its AUTH_TOKEN login.");
+    public static final Setting<Integer> MAX_LOGIN_TOKENS_PER_USER = integer("mpft.max-login-tokens-per-user",
+            "64", 1, 4096,
+            "Unused session-offer login tokens one user may hold (mpft-offer --tokens N mints up to 16 at once);"
+            + " an offer that would pass it is refused until tokens are used or expire.");
     public static final Setting<MpftSettings.AddressValidation> ADDRESS_VALIDATION = choice(
             "mpft.address-validation", "auto",
             Map.of("auto", MpftSettings.AddressValidation.AUTO, "always", MpftSettings.AddressValidation.ALWAYS,
@@ -224,7 +228,8 @@ public final class MpftKeys {
                     CHUNK_RETRIES, CHUNK_TIMEOUT_MIN, CHUNK_TIMEOUT_FACTOR, CACHE_MAX_BYTES, COMPRESSION, PREFETCH,
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),
             new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
-                    MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, LOGIN_TOKEN_LIFETIME, ADDRESS_VALIDATION,
+                    MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, LOGIN_TOKEN_LIFETIME, MAX_LOGIN_TOKENS_PER_USER,
+                    ADDRESS_VALIDATION,
                     MAX_TRANSFERS_PER_SESSION, MAX_LISTS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT,
                     MAX_BYTES_HELD,
                     IDLE_TIMEOUT)),

@@ -343,6 +343,11 @@ public final class MpftSettings {
         return get(MpftKeys.LOGIN_TOKEN_LIFETIME);
     }
 
+    /** The most unused session-offer login tokens one user may hold. */
+    public int maxLoginTokensPerUser() {
+        return get(MpftKeys.MAX_LOGIN_TOKENS_PER_USER);
+    }
+
     /** When new connections' addresses are validated with a QUIC Retry. */
     public AddressValidation addressValidation() {
         return get(MpftKeys.ADDRESS_VALIDATION);

@@ -19,9 +19,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SSH exec requests the host answers: exactly the command of a started channel's {@link SessionOffers}
- * (mpft's {@code mpft-offer}), run for the user SSH has authenticated on that connection; the session offer is
- * printed on the channel's standard output and the command exits 0. Every other command is refused (the exec
+ * The SSH exec requests the host answers: the command of a started channel's {@link SessionOffers} (mpft's
+ * {@code mpft-offer}, optionally followed by arguments such as {@code --tokens 4}), run for the user SSH has
+ * authenticated on that connection; the session offer is printed on the channel's standard output and the
+ * command exits 0. Bad arguments are named on standard error with exit 2, a refused offer with exit 1. Every
+ * other command is refused (the exec
  * request fails, as on a host without exec), so SFTP stays the only other thing the SSH port serves. Install it
  * with {@code server.setCommandFactory(...)}; {@link MpftSshd#offerCommands()} makes one for its channels.
  */
@@ -44,9 +46,10 @@ public final class OfferCommandFactory implements CommandFactory {
     @Override
     public Command createCommand(ChannelSession channel, String command) throws IOException {
         String line = command == null ? "" : command.strip();
+        List<String> words = line.isEmpty() ? List.of() : List.of(line.split("\\s+"));
         for (SessionOffers offer : offers.get()) {
-            if (offer.command().equals(line)) {
-                return new OfferCommand(offer);
+            if (!words.isEmpty() && offer.command().equals(words.get(0))) {
+                return new OfferCommand(offer, words.subList(1, words.size()));
             }
         }
         LOG.warn("exec refused: user '{}' from {} asked for {}", channel.getSession().getUsername(),
@@ -64,12 +67,14 @@ public final class OfferCommandFactory implements CommandFactory {
     private final class OfferCommand implements Command {
 
         private final SessionOffers offer;
+        private final List<String> arguments;
         private OutputStream out;
         private OutputStream err;
         private ExitCallback exit;
 
-        OfferCommand(SessionOffers offer) {
+        OfferCommand(SessionOffers offer, List<String> arguments) {
             this.offer = offer;
+            this.arguments = List.copyOf(arguments);
         }
 
         @Override
@@ -99,17 +104,27 @@ public final class OfferCommandFactory implements CommandFactory {
             int code;
             try {
                 Principal principal = users.lookup(user);
-                out.write(offer.offer(principal).getBytes(StandardCharsets.UTF_8));
+                out.write(offer.offer(principal, arguments).getBytes(StandardCharsets.UTF_8));
                 out.flush();
-                LOG.info("session offer ({}) for user '{}' from {}", offer.command(), user,
+                LOG.info("session offer ({}{}) for user '{}' from {}", offer.command(),
+                        arguments.isEmpty() ? "" : " " + printable(String.join(" ", arguments)), user,
                         channel.getSession().getClientAddress());
                 code = 0;
+            } catch (IllegalArgumentException e) {
+                error(e.getMessage());
+                code = 2;
             } catch (HostException e) {
-                err.write((offer.command() + ": " + e.getMessage() + "\n").getBytes(StandardCharsets.UTF_8));
-                err.flush();
+                LOG.warn("session offer ({}) refused for user '{}' from {}: {}", offer.command(), user,
+                        channel.getSession().getClientAddress(), e.getMessage());
+                error(e.getMessage());
                 code = 1;
             }
             exit.onExit(code);
+        }
+
+        private void error(String message) throws IOException {
+            err.write((offer.command() + ": " + message + "\n").getBytes(StandardCharsets.UTF_8));
+            err.flush();
         }
 
         @Override

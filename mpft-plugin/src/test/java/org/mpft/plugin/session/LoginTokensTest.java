@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.mpft.protocol.Bytes;
@@ -12,10 +13,10 @@ import org.mpft.protocol.Bytes;
 class LoginTokensTest {
 
     private final AtomicLong now = new AtomicLong(1_000);
-    private final LoginTokens tokens = new LoginTokens(Duration.ofSeconds(30), 3, now::get);
+    private final LoginTokens tokens = new LoginTokens(Duration.ofSeconds(30), 3, 2, now::get);
 
     @Test
-    void aTokenLogsInItsUserOnce() {
+    void aTokenLogsInItsUserOnce() throws Exception {
         Bytes token = tokens.mint("alice");
 
         assertThat(token.length()).isEqualTo(LoginTokens.TOKEN_BYTES);
@@ -24,7 +25,7 @@ class LoginTokensTest {
     }
 
     @Test
-    void aTokenPresentedForAnotherUserIsRefusedAndUsedUp() {
+    void aTokenPresentedForAnotherUserIsRefusedAndUsedUp() throws Exception {
         Bytes token = tokens.mint("alice");
 
         assertThat(tokens.redeem("bob", token)).isFalse();
@@ -32,7 +33,7 @@ class LoginTokensTest {
     }
 
     @Test
-    void aTokenExpiresAtTheEndOfItsLifetime() {
+    void aTokenExpiresAtTheEndOfItsLifetime() throws Exception {
         Bytes early = tokens.mint("alice");
         Bytes late = tokens.mint("alice");
 
@@ -43,7 +44,7 @@ class LoginTokensTest {
     }
 
     @Test
-    void anUnknownTokenIsRefused() {
+    void anUnknownTokenIsRefused() throws Exception {
         tokens.mint("alice");
 
         assertThat(tokens.redeem("alice", Bytes.of(new byte[LoginTokens.TOKEN_BYTES]))).isFalse();
@@ -51,7 +52,7 @@ class LoginTokensTest {
     }
 
     @Test
-    void theStoreIsBoundedDroppingTheExpiredThenTheOldest() {
+    void theStoreIsBoundedDroppingTheExpiredThenTheOldest() throws Exception {
         Bytes first = tokens.mint("a");
         Bytes second = tokens.mint("b");
         tokens.mint("c");
@@ -68,13 +69,75 @@ class LoginTokensTest {
     }
 
     @Test
-    void tokensAreDistinct() {
+    void tokensAreDistinct() throws Exception {
         assertThat(tokens.mint("a")).isNotEqualTo(tokens.mint("a"));
     }
 
     @Test
     void badSettingsAreRefused() {
-        assertThatThrownBy(() -> new LoginTokens(Duration.ZERO, 1, now::get)).hasMessageContaining("lifetime");
-        assertThatThrownBy(() -> new LoginTokens(Duration.ofSeconds(1), 0, now::get)).hasMessageContaining("maxTokens");
+        assertThatThrownBy(() -> new LoginTokens(Duration.ZERO, 1, 1, now::get)).hasMessageContaining("lifetime");
+        assertThatThrownBy(() -> new LoginTokens(Duration.ofSeconds(1), 0, 1, now::get))
+                .hasMessageContaining("maxTokens");
+        assertThatThrownBy(() -> new LoginTokens(Duration.ofSeconds(1), 1, 0, now::get))
+                .hasMessageContaining("maxPerUser");
+        assertThatThrownBy(() -> tokens.mint("alice", 0)).hasMessageContaining("count");
+    }
+
+    @Test
+    void severalTokensAtOnceAreDistinctAndEachLogsInItsUserOnce() throws Exception {
+        LoginTokens many = new LoginTokens(Duration.ofSeconds(30), 64, 16, now::get);
+
+        List<Bytes> minted = many.mint("alice", 16);
+
+        assertThat(minted).hasSize(16).doesNotHaveDuplicates();
+        for (Bytes token : minted) {
+            assertThat(many.redeem("bob", token)).as("another user's").isFalse();
+        }
+        List<Bytes> again = many.mint("alice", 16);
+        for (Bytes token : again) {
+            assertThat(many.redeem("alice", token)).isTrue();
+            assertThat(many.redeem("alice", token)).as("replayed").isFalse();
+        }
+        assertThat(many.size()).isZero();
+    }
+
+    @Test
+    void tokensMintedTogetherExpireTogether() throws Exception {
+        List<Bytes> minted = tokens.mint("alice", 2);
+
+        now.addAndGet(Duration.ofSeconds(30).toNanos() - 1);
+        assertThat(tokens.redeem("alice", minted.get(0))).isTrue();
+        now.addAndGet(1);
+        assertThat(tokens.redeem("alice", minted.get(1))).isFalse();
+    }
+
+    @Test
+    void aUserCannotHoldMoreLiveTokensThanTheCapAndOthersAreUnaffected() throws Exception {
+        List<Bytes> held = tokens.mint("alice", 2);
+
+        assertThatThrownBy(() -> tokens.mint("alice")).isInstanceOf(LoginTokens.TooMany.class)
+                .hasMessageContaining("user alice holds 2 unused login tokens")
+                .hasMessageContaining("at most 2").hasMessageContaining("mpft.max-login-tokens-per-user");
+        assertThatThrownBy(() -> tokens.mint("carol", 3)).as("more at once than the cap")
+                .isInstanceOf(LoginTokens.TooMany.class);
+        assertThat(tokens.size()).as("a refused mint mints nothing").isEqualTo(2);
+        assertThat(tokens.redeem("alice", held.get(0))).as("held tokens still work").isTrue();
+        assertThat(tokens.mint("bob")).isNotNull();
+
+        Bytes next = tokens.mint("alice");
+        assertThat(tokens.redeem("alice", next)).as("a used token makes room").isTrue();
+        assertThatThrownBy(() -> tokens.mint("alice", 2)).isInstanceOf(LoginTokens.TooMany.class);
+
+        now.addAndGet(Duration.ofSeconds(30).toNanos());
+        assertThat(tokens.mint("alice", 2)).as("expired tokens make room").hasSize(2);
+    }
+
+    @Test
+    void aTokenPushedOutOfTheFullStoreNoLongerCountsForItsUser() throws Exception {
+        tokens.mint("alice", 2);
+        tokens.mint("bob", 2);
+
+        assertThat(tokens.size()).isEqualTo(3);
+        assertThat(tokens.mint("alice")).as("alice's oldest was dropped for bob's").isNotNull();
     }
 }
