@@ -7,6 +7,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -277,8 +278,8 @@ final class ChunkManager implements Closeable {
     }
 
     /**
-     * Fsyncs the part file, computes its SHA-256, renames it atomically to the output and deletes the
-     * state file.
+     * Fsyncs the part file, computes its SHA-256, gives it the server's modification time, renames it
+     * atomically to the output and deletes the state file.
      *
      * @return the file's SHA-256, lower-case hex
      * @throws MpftException {@link ErrorCode#INTERNAL_ERROR} when a chunk is missing (nothing is renamed)
@@ -305,6 +306,11 @@ final class ChunkManager implements Closeable {
                 String sha256 = fileDigest.finish();
                 lock.release();
                 channel.close();
+                if (identity.mtimeMillis() > 0) {
+                    // the server's modification time, as scp -p and rsync -t keep it: set before the rename so the
+                    // file never appears under its name with the time of the download
+                    Files.setLastModifiedTime(part, FileTime.fromMillis(identity.mtimeMillis()));
+                }
                 // rename(2): a symbolic link planted under the output's name is replaced, never followed
                 Files.move(part, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 syncFolder(output.getParent());

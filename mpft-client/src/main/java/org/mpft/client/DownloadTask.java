@@ -10,7 +10,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.mpft.protocol.Ack;
-import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Cancel;
 import org.mpft.protocol.ChunkDigests;
@@ -26,7 +25,6 @@ import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.Nack;
 import org.mpft.protocol.Open;
-import org.mpft.protocol.ServerHello;
 import org.mpft.protocol.Start;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TransportSettings;
@@ -58,14 +56,15 @@ final class DownloadTask implements Download, Runnable {
     private final QuicTransport transport;
     private final TransportSettings settings;
     private final DownloadRequest request;
-    private final ProgressListener listener;
+    private final ProgressNotifier notifier;
     private final ChunkRetries retries;
     private final DownloadEvents events = new DownloadEvents();
     private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
-    /** the chunk bytes buffered at once, over every stream of every server of this download */
-    private final ReceiveBudget budget = new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES);
+    private final SessionSource sessions;
+    /** the chunk bytes buffered at once, over every stream of every server of the source's downloads */
+    private final ReceiveBudget budget;
     private volatile ChunkVerifier verifier;
     private SecondaryPaths secondaries;
     private ChunkManager currentChunks;
@@ -77,16 +76,24 @@ final class DownloadTask implements Download, Runnable {
     private boolean startOver;
     private BitSet have = new BitSet();
     private final ChunkLatencies.Recorder latencies = new ChunkLatencies.Recorder();
-    private long lastProgressNanos;
     /** Chunks received and thrown away: duplicates, or beyond the bound of chunks held for digests. */
     private int droppedChunks;
 
+    /** A download with sessions of its own ({@link SessionSource#single}). */
     DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
                  ProgressListener listener) {
+        this(transport, settings, request, listener, SessionSource.single(transport, settings));
+    }
+
+    /** A download on the sessions of {@code sessions}, e.g. one of a batch on its worker's kept session. */
+    DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
+                 ProgressListener listener, SessionSource sessions) {
+        this.sessions = sessions;
+        this.budget = sessions.budget();
         this.transport = transport;
         this.settings = settings;
         this.request = request;
-        this.listener = listener == null ? ProgressListener.NONE : listener;
+        this.notifier = new ProgressNotifier(listener, progress);
         this.retries = new ChunkRetries(request.retries());
         progress.addPath(request.server(), "primary");
     }
@@ -143,7 +150,7 @@ final class DownloadTask implements Download, Runnable {
         try {
             events.drain();
             decoder.close();
-            notifyListener();
+            notifier.now();
         } finally {
             // only now: whoever awaits the download has heard its last progress (100% on success) first
             if (failure == null) {
@@ -175,7 +182,7 @@ final class DownloadTask implements Download, Runnable {
         LOG.info("{} is busy; trying again in {} ms", LogText.quote(request.server()), delayMs);
         events.abandonAttempt(); // the refused connection's late events are dropped
         progress.status("server busy, retrying in " + (delayMs + 999) / 1000 + "s");
-        notifyListener();
+        notifier.now();
         if (!events.pause(delayMs * 1_000_000L) || cancelled) {
             throw cancelledError(null);
         }
@@ -183,14 +190,13 @@ final class DownloadTask implements Download, Runnable {
     }
 
     private DownloadResult attempt(long started) throws MpftException, InterruptedException, IOException {
-        PrimaryConnection connection;
-        connecting = true;
+        ClientSession session;
+        connecting = true; // a cancel interrupts the connection and the login
         try {
             if (cancelled) {
                 throw cancelledError(null);
             }
-            connection = PrimaryConnection.connect(transport, settings, request, CONNECT_TIMEOUT, () -> verifier,
-                    budget, events.attemptSink());
+            session = sessions.acquire(request, CONNECT_TIMEOUT, STALL_TIMEOUT, new boolean[1]);
         } catch (InterruptedException e) {
             if (cancelled) {
                 throw cancelledError(null);
@@ -200,20 +206,20 @@ final class DownloadTask implements Download, Runnable {
             connecting = false;
             Thread.interrupted(); // a cancel may have interrupted us after connect returned
         }
+        session.attach(events.attemptSink(), () -> verifier);
+        boolean done = false;
         try {
-            return converse(connection, started);
+            DownloadResult result = converse(session, started);
+            done = true;
+            return result;
         } finally {
-            connection.close();
+            sessions.release(session, done); // kept after DONE or a refused OPEN, else closed
         }
     }
 
-    private DownloadResult converse(PrimaryConnection connection, long started)
+    private DownloadResult converse(ClientSession session, long started)
             throws MpftException, InterruptedException, IOException {
-        connection.send(LoginFrames.hello(request.compress()));
-        ServerHello hello = expect(ServerHello.class, null);
-        connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
-                Bytes.of(connection.certificateSha256())));
-        expect(AuthOk.class, null);
+        PrimaryConnection connection = session.connection();
         connection.send(new Open(request.remotePath(), request.strategy(),
                 request.compress() ? Features.COMPRESSION : 0L));
         Meta meta = expect(Meta.class, null);
@@ -256,7 +262,7 @@ final class DownloadTask implements Download, Runnable {
             if (secondaries != null) {
                 secondaries.attachAll();
             }
-            notifyListener();
+            notifier.now();
             while (!chunks.isComplete() || kept.awaitingDigests()) {
                 // a cancel goes before chunks already queued: it stops the download now
                 DownloadEvent event = cancelled ? new DownloadEvent.Cancelled() : next();
@@ -265,7 +271,7 @@ final class DownloadTask implements Download, Runnable {
                 } else {
                     onOtherEvent(event, connection, meta);
                 }
-                maybeNotify();
+                notifier.maybe();
             }
             kept.finish(); // the kept chunks are the server's, or FILE_CHANGED
             String sha256;
@@ -275,7 +281,7 @@ final class DownloadTask implements Download, Runnable {
                 throw new MpftException(DownloadErrors.ioCode(e), "cannot complete " + request.output() + ": "
                         + e.getMessage(), e);
             }
-            connection.finish(new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
+            sessions.finish(session, new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             if (secondaries != null) {
                 secondaries.lost().forEach(progress::lost);
@@ -420,7 +426,7 @@ final class DownloadTask implements Download, Runnable {
             if (event != null) {
                 return event;
             }
-            maybeNotify();
+            notifier.maybe();
             if (System.nanoTime() - deadline > 0) {
                 throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, request.server() + " sent nothing for "
                         + STALL_TIMEOUT.toSeconds() + " s during the download of " + request.remotePath());
@@ -430,21 +436,5 @@ final class DownloadTask implements Download, Runnable {
 
     private MpftException cancelledError(Meta meta) {
         return DownloadErrors.cancelled(request, meta, have.cardinality());
-    }
-
-    private void maybeNotify() {
-        long now = System.nanoTime();
-        if (now - lastProgressNanos >= PROGRESS_INTERVAL_MS * 1_000_000L) {
-            notifyListener();
-        }
-    }
-
-    private void notifyListener() {
-        lastProgressNanos = System.nanoTime();
-        try {
-            listener.onProgress(progress.snapshot());
-        } catch (RuntimeException e) {
-            LOG.debug("progress listener failed", e);
-        }
     }
 }

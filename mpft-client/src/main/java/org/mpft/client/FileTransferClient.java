@@ -9,7 +9,7 @@ import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TransportSettings;
 
 /**
- * Downloads files from mpft servers, and lists their folders ({@link #openListing}, {@link #list}). One client owns {@link #eventLoopThreads()} QUIC event loop threads:
+ * Downloads files from mpft servers, one ({@link #download}) or many in one run ({@link #downloadBatch}), and lists their folders ({@link #openListing}, {@link #list}). One client owns {@link #eventLoopThreads()} QUIC event loop threads:
  * every connection (the primary's and each secondary's) binds its own datagram channel, and channels take
  * the threads in turn, so the paths of a multi-path download are received on different cores instead of
  * queueing behind one thread. It starts one thread per download for the conversation, the checksums and
@@ -36,6 +36,7 @@ public final class FileTransferClient implements AutoCloseable {
 
     private final TransportSettings settings = clientSettings();
     private final Set<DownloadTask> running = ConcurrentHashMap.newKeySet();
+    private final Set<BatchRun> batches = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     /**
@@ -109,6 +110,57 @@ public final class FileTransferClient implements AutoCloseable {
     }
 
     /**
+     * Starts a batch of files in the background and returns at once: {@link BatchRequest#sessions()} logged-in
+     * sessions fetch the files one after another each (a file of several chunks still over every path its
+     * primary offers), biggest first. A file that fails is reported in its {@link FileOutcome} and the others go
+     * on (unless {@link BatchRequest#failFast()}); a refused file (missing, not readable) keeps its session; a
+     * session that dies is replaced. Every file lands atomically under its name with the server's modification
+     * time; finished files are recorded in a manifest ({@code .mpft-batch} in the folder holding every output,
+     * deleted when the whole batch succeeded) so that a later run with {@link BatchRequest#resume()} skips them
+     * after checking their SHA-256. A file with the listed size and modification time but no manifest entry is
+     * skipped too (as rsync's quick check does); partial files continue from their {@code .mpft-part}.
+     *
+     * @param listener hears progress about every 200 ms and each file's end; {@link BatchListener#NONE} for none
+     * @throws IllegalStateException when the client is closed
+     */
+    public Batch startBatch(BatchRequest request, BatchListener listener) {
+        Objects.requireNonNull(request, "request");
+        if (closed) {
+            throw new IllegalStateException("the client is closed");
+        }
+        BatchRun[] self = new BatchRun[1];
+        BatchRun batch = new BatchRun(request, listener,
+                (file, sessions) -> new DownloadTask(transport, settings, file, ProgressListener.NONE, sessions),
+                () -> SessionSource.kept(transport, settings), () -> batches.remove(self[0]));
+        self[0] = batch;
+        batches.add(batch);
+        batch.start();
+        return batch;
+    }
+
+    /**
+     * Downloads a batch of files ({@link #startBatch}) and waits for the end. An interrupt of the waiting thread
+     * cancels the batch (partial files are kept for a later run) and waits for it to stop.
+     *
+     * @return one outcome per file; look at {@link BatchResult#failures()}
+     * @throws InterruptedException when interrupted while waiting (the batch is cancelled)
+     */
+    public BatchResult downloadBatch(BatchRequest request, BatchListener listener) throws InterruptedException {
+        Batch batch = startBatch(request, listener);
+        try {
+            return batch.await();
+        } catch (InterruptedException e) {
+            batch.cancel();
+            try {
+                batch.await();
+            } catch (InterruptedException again) {
+                // interrupted twice: stop waiting
+            }
+            throw e;
+        }
+    }
+
+    /**
      * Connects to a server and logs in for listing folders; see {@link RemoteListing}. Several pages and
      * folders can then be listed on one connection.
      *
@@ -154,6 +206,17 @@ public final class FileTransferClient implements AutoCloseable {
             return;
         }
         closed = true;
+        for (BatchRun batch : batches) {
+            batch.cancel();
+        }
+        for (BatchRun batch : batches) {
+            try {
+                batch.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         for (DownloadTask task : running) {
             task.cancel();
         }

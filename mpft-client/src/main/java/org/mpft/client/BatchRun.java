@@ -1,0 +1,318 @@
+package org.mpft.client;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running batch: {@link BatchRequest#sessions()} workers, each with its own {@link SessionSource} (one
+ * logged-in session used for one file after another), take files from one queue, biggest first, so that the
+ * long files start early and the small ones fill the gaps at the end. A failed file is recorded and the others
+ * go on (with fail-fast, the batch stops instead). Finished files are recorded in the {@link BatchManifest},
+ * which is deleted when every file succeeded. A coordinator thread reports progress and ends the batch.
+ */
+final class BatchRun implements Batch {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchRun.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+
+    private final BatchRequest request;
+    private final BatchListener listener;
+    private final TaskFactory tasks;
+    private final FileOutcome[] outcomes;
+    private final List<Integer> queue = new ArrayList<>();
+    private final Map<Integer, DownloadTask> running = new ConcurrentHashMap<>();
+    private final CountDownLatch done = new CountDownLatch(1);
+    private final AtomicInteger filesDone = new AtomicInteger();
+    private final AtomicInteger failed = new AtomicInteger();
+    private final AtomicInteger skipped = new AtomicInteger();
+    private final AtomicLong endedBytes = new AtomicLong();
+    private final AtomicLong networkBytes = new AtomicLong();
+    private final long totalBytes;
+    private final long startedNanos = System.nanoTime();
+    private volatile boolean stopped;
+    private volatile BatchResult result;
+    private BatchManifest manifest;
+
+    /** Makes the download of one file on a worker's session source. */
+    @FunctionalInterface
+    interface TaskFactory {
+        DownloadTask create(DownloadRequest request, SessionSource sessions);
+    }
+
+    /** Makes a worker's sessions: one logged-in connection kept from file to file. */
+    private final java.util.function.Supplier<SessionSource> sessionSources;
+
+    private final Runnable onEnd;
+
+    BatchRun(BatchRequest request, BatchListener listener, TaskFactory tasks,
+             java.util.function.Supplier<SessionSource> sessionSources, Runnable onEnd) {
+        this.onEnd = onEnd;
+        this.request = request;
+        this.listener = listener == null ? BatchListener.NONE : listener;
+        this.tasks = tasks;
+        this.sessionSources = sessionSources;
+        this.outcomes = new FileOutcome[request.files().size()];
+        long total = 0;
+        for (int i = 0; i < outcomes.length; i++) {
+            queue.add(i);
+            total += Math.max(0, request.files().get(i).size());
+        }
+        this.totalBytes = total;
+        queue.sort(Comparator.comparingLong((Integer i) -> request.files().get(i).size()).reversed());
+    }
+
+    /** Starts the coordinator, which starts the workers; returns at once. */
+    void start() {
+        Thread coordinator = new Thread(this::coordinate, "mpft-batch-" + THREADS.incrementAndGet());
+        coordinator.setDaemon(true);
+        coordinator.start();
+    }
+
+    private void coordinate() {
+        List<Thread> workers = new ArrayList<>();
+        try {
+            List<Path> outputs = request.files().stream().map(BatchFile::output).toList();
+            Path root = outputs.isEmpty() ? null : BatchManifest.rootOf(outputs);
+            try {
+                manifest = root == null ? null : BatchManifest.open(root);
+            } catch (IOException e) {
+                LOG.info("cannot read the batch manifest under {}: {}", root, e.toString());
+                manifest = null;
+            }
+            int count = Math.min(request.sessions(), outcomes.length);
+            for (int w = 0; w < count; w++) {
+                Thread worker = new Thread(this::work, Thread.currentThread().getName() + "-w" + w);
+                worker.setDaemon(true);
+                workers.add(worker);
+                worker.start();
+            }
+            for (Thread worker : workers) {
+                while (worker.isAlive()) {
+                    worker.join(DownloadTask.PROGRESS_INTERVAL_MS);
+                    notifyProgress();
+                }
+            }
+        } catch (InterruptedException e) {
+            cancel();
+            Thread.currentThread().interrupt();
+        } finally {
+            for (Thread worker : workers) {
+                worker.interrupt(); // only after a failure of the coordinator itself
+            }
+            finish();
+        }
+    }
+
+    private void finish() {
+        for (int i = 0; i < outcomes.length; i++) {
+            synchronized (this) {
+                if (outcomes[i] == null) {
+                    outcomes[i] = new FileOutcome(request.files().get(i), null, new MpftException(ErrorCode.CANCELLED,
+                            request.files().get(i).remotePath() + ": not fetched, the batch was stopped"), false);
+                }
+            }
+        }
+        List<FileOutcome> all = List.of(outcomes);
+        boolean succeeded = all.stream().allMatch(FileOutcome::ok);
+        if (manifest != null) {
+            try {
+                manifest.close(succeeded);
+            } catch (IOException e) {
+                LOG.info("cannot close the batch manifest: {}", e.toString());
+            }
+        }
+        notifyProgress();
+        result = new BatchResult(all, networkBytes.get(), (System.nanoTime() - startedNanos) / 1_000_000);
+        done.countDown();
+        onEnd.run();
+    }
+
+    private void work() {
+        SessionSource sessions = sessionSources.get();
+        try {
+            Integer index;
+            while (!stopped && (index = take()) != null) {
+                FileOutcome outcome = fetch(request.files().get(index), index, sessions);
+                ended(index, outcome);
+            }
+        } finally {
+            sessions.close();
+        }
+    }
+
+    private synchronized Integer take() {
+        return queue.isEmpty() ? null : queue.remove(0);
+    }
+
+    private FileOutcome fetch(BatchFile file, int index, SessionSource sessions) {
+        if (request.resume() && manifest != null && FinishedFiles.finished(file, manifest)) {
+            return new FileOutcome(file, null, null, true);
+        }
+        try {
+            Path parent = file.output().toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            return new FileOutcome(file, null, new MpftException(DownloadErrors.ioCode(e), "cannot create the folder"
+                    + " of " + file.output() + ": " + e.getMessage(), e), false);
+        }
+        DownloadTask task = tasks.create(request.requestFor(file), sessions);
+        running.put(index, task);
+        if (stopped) {
+            task.cancel();
+        }
+        try {
+            task.run();
+            DownloadResult downloaded = task.await();
+            finishFile(file, downloaded);
+            return new FileOutcome(file, downloaded, null, false);
+        } catch (MpftException e) {
+            return new FileOutcome(file, null, e, false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new FileOutcome(file, null, new MpftException(ErrorCode.CANCELLED, file.remotePath()
+                    + ": cancelled", e), false);
+        } finally {
+            running.remove(index);
+        }
+    }
+
+    /** Permissions and the manifest entry of a downloaded file. */
+    private void finishFile(BatchFile file, DownloadResult downloaded) {
+        for (PathSummary path : downloaded.paths()) {
+            networkBytes.addAndGet(path.bytes());
+        }
+        if (request.preserveModes() && file.permissions() >= 0) {
+            try {
+                Files.setPosixFilePermissions(file.output(), permissions(file.permissions()));
+            } catch (UnsupportedOperationException e) {
+                // a file system without POSIX permissions: nothing to keep
+            } catch (IOException e) {
+                LOG.info("cannot set the permissions of {}: {}", file.output(), e.toString());
+            }
+        }
+        if (manifest != null) {
+            try {
+                long mtime = Files.getLastModifiedTime(file.output()).toMillis();
+                manifest.record(file.output(), downloaded.bytes(), mtime, downloaded.sha256());
+            } catch (IOException e) {
+                LOG.info("cannot record {} in the batch manifest: {}", file.output(), e.toString());
+            }
+        }
+    }
+
+    /** The POSIX permissions of mode bits (set-id and sticky bits are not kept). */
+    static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> set = EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] order = {
+            PosixFilePermission.OTHERS_EXECUTE, PosixFilePermission.OTHERS_WRITE, PosixFilePermission.OTHERS_READ,
+            PosixFilePermission.GROUP_EXECUTE, PosixFilePermission.GROUP_WRITE, PosixFilePermission.GROUP_READ,
+            PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_READ};
+        for (int bit = 0; bit < order.length; bit++) {
+            if ((mode & (1 << bit)) != 0) {
+                set.add(order[bit]);
+            }
+        }
+        return set;
+    }
+
+    private void ended(int index, FileOutcome outcome) {
+        synchronized (this) {
+            outcomes[index] = outcome;
+        }
+        filesDone.incrementAndGet();
+        if (outcome.skipped()) {
+            skipped.incrementAndGet();
+        }
+        if (outcome.ok()) {
+            endedBytes.addAndGet(outcome.result() != null ? outcome.result().bytes()
+                    : Math.max(0, outcome.file().size()));
+        } else {
+            failed.incrementAndGet();
+            if (request.failFast() && !stopped) {
+                LOG.info("stopping the batch: {}", outcome.error().getMessage());
+                cancel();
+            }
+        }
+        synchronized (listener) {
+            try {
+                listener.onFileDone(outcome);
+            } catch (RuntimeException e) {
+                LOG.debug("batch listener failed", e);
+            }
+        }
+    }
+
+    private void notifyProgress() {
+        BatchProgress snapshot = progress();
+        synchronized (listener) {
+            try {
+                listener.onProgress(snapshot);
+            } catch (RuntimeException e) {
+                LOG.debug("batch listener failed", e);
+            }
+        }
+    }
+
+    @Override
+    public BatchProgress progress() {
+        long bytes = endedBytes.get();
+        long network = networkBytes.get();
+        Map<String, PathProgress> paths = new LinkedHashMap<>();
+        List<String> names = new ArrayList<>();
+        for (Map.Entry<Integer, DownloadTask> entry : running.entrySet()) {
+            TransferProgress p = entry.getValue().progress();
+            bytes += p.receivedBytes();
+            names.add(request.files().get(entry.getKey()).remotePath());
+            for (PathProgress path : p.paths()) {
+                network += path.bytes();
+                paths.merge(path.server() + " " + path.role(), path, (a, b) -> new PathProgress(a.server(), a.role(),
+                        a.chunks() + b.chunks(), a.bytes() + b.bytes(), a.bytesPerSecond() + b.bytesPerSecond()));
+            }
+        }
+        double seconds = (System.nanoTime() - startedNanos) / 1e9;
+        double rate = seconds > 0 ? network / seconds : 0;
+        long left = Math.max(0, totalBytes - bytes);
+        long eta = rate > 0 ? (long) Math.ceil(left / rate) : (left == 0 ? 0 : -1);
+        return new BatchProgress(filesDone.get(), outcomes.length, failed.get(), skipped.get(), bytes, totalBytes,
+                rate, eta, new ArrayList<>(paths.values()), names);
+    }
+
+    @Override
+    public void cancel() {
+        stopped = true;
+        for (DownloadTask task : running.values()) {
+            task.cancel();
+        }
+    }
+
+    @Override
+    public BatchResult await() throws InterruptedException {
+        done.await();
+        return result;
+    }
+
+    /** Waits up to {@code timeout}; true when the batch ended. */
+    boolean await(long timeout, TimeUnit unit) throws InterruptedException {
+        return done.await(timeout, unit);
+    }
+}
