@@ -11,7 +11,7 @@ import org.mpft.protocol.MpftException;
  *
  * @param ssh    the first source in the SSH form, or null for the direct form
  * @param direct the first source in the direct form, or null for the SSH form
- * @param paths  every source's path, relative to the user's root, patterns allowed
+ * @param paths  every source's path, relative to the user's root, patterns allowed, without a trailing {@code /}
  */
 record BatchTargets(SshTarget ssh, RemoteTarget direct, List<String> paths) {
 
@@ -45,7 +45,12 @@ record BatchTargets(SshTarget ssh, RemoteTarget direct, List<String> paths) {
         List<String> paths = new ArrayList<>();
         SshTarget firstSsh = null;
         RemoteTarget firstDirect = null;
-        for (String source : sources) {
+        for (String typed : sources) {
+            // a folder may be typed with a trailing '/' (host:dir/), as scp takes it
+            String source = typed;
+            while (source.endsWith("/") && !source.endsWith(":/")) {
+                source = source.substring(0, source.length() - 1);
+            }
             SshTarget ssh = sshForm ? SshTarget.parse(source) : null;
             if (ssh != null) {
                 if (firstDirect != null || (firstSsh != null && !sameServer(firstSsh, ssh))) {

@@ -22,11 +22,14 @@ import org.mpft.protocol.RemotePath;
  *       {@code out/dir/...}).</li>
  *   <li>The destination is not a folder and the sources name exactly one regular file: the destination is
  *       that file's output.</li>
- *   <li>Else, with {@code recursive}, the destination is a folder to create: one folder source fills it with its
- *       own files ({@code get -r host:dir new} gives {@code new/...}), several matches land in it as in the
- *       first case.</li>
+ *   <li>Else, with {@code recursive}, the destination is a folder to create, and the matches land in it as in
+ *       the first case.</li>
  *   <li>Else the destination must be a folder: an error.</li>
  * </ul>
+ * A folder always lands under its own name, whether the destination existed or not ({@code scp -r host:dir new}
+ * fills a missing {@code new} with dir's files instead): so the same command run again after an interruption
+ * finds the files of the first run where it left them, and resumes. The user's root itself ({@code host:/})
+ * fills the destination.
  * A source that matches nothing, a folder without {@code recursive}, a walk the server refuses or that passes
  * its bounds, a name {@link OutputNames} refuses and a second file for the same output are refusals of their
  * own: the other files still go.
@@ -107,12 +110,10 @@ public final class FileSelection {
             throw new MpftException(ErrorCode.INVALID_PATH, destination + " is not a folder: several files need an"
                     + " existing folder (or -r, which creates it)");
         }
-        // one folder into a folder to create: the folder's files fill it, as scp -r dir new does
-        boolean intoItself = !folderExists && matches.size() == 1 && matches.get(0).isFolder();
         List<BatchFile> files = new ArrayList<>();
         Map<Path, String> outputs = new HashMap<>();
         for (RemoteTree.Entry match : matches) {
-            String prefix = intoItself ? "" : match.name();
+            String prefix = match.path().isEmpty() ? "" : match.name();
             if (!match.isFolder()) {
                 add(files, outputs, refused, match, destination, prefix);
                 continue;

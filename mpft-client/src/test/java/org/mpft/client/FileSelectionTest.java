@@ -63,11 +63,13 @@ class FileSelectionTest {
     }
 
     @Test
-    void aFolderIntoAFolderToCreateFillsIt() throws Exception {
+    void aFolderIntoAFolderToCreateLandsUnderItsNameTooSoThatARunAgainFindsItsFiles() throws Exception {
         add("pub/tree/a.txt", ListingEntry.Type.FILE);
         Path fresh = dir.resolve("fresh");
         assertThat(plan(fresh, true, "pub/tree").files()).extracting(BatchFile::output)
-                .containsExactly(fresh.resolve("a.txt"));
+                .containsExactly(fresh.resolve("tree/a.txt"));
+        assertThat(plan(fresh, true, "/").files()).as("the root fills the destination").extracting(BatchFile::output)
+                .containsExactly(fresh.resolve("pub/tree/a.txt"));
     }
 
     @Test
