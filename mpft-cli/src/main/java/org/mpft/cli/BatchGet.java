@@ -174,6 +174,7 @@ final class BatchGet {
         }
         try {
             BatchResult result = batch.await();
+            view.reportTheRest(result);
             view.finish();
             return result;
         } finally {

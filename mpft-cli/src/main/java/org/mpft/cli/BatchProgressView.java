@@ -3,11 +3,15 @@ package org.mpft.cli;
 import java.io.PrintStream;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
+import org.mpft.client.BatchFile;
 import org.mpft.client.BatchListener;
 import org.mpft.client.BatchProgress;
+import org.mpft.client.BatchResult;
 import org.mpft.client.FileOutcome;
 import org.mpft.client.PathProgress;
 
@@ -33,6 +37,7 @@ final class BatchProgressView implements BatchListener {
     private final Clock clock;
     private long lastLineMillis;
     private int linesDrawn;
+    private final Set<BatchFile> reported = new HashSet<>();
 
     /**
      * @param err          standard error: progress and failures
@@ -72,12 +77,33 @@ final class BatchProgressView implements BatchListener {
 
     @Override
     public synchronized void onFileDone(FileOutcome outcome) {
+        reported.add(outcome.file());
         if (outcome.error() != null) {
             say("mpft: " + LsCommand.escape(outcome.file().remotePath()) + ": " + outcome.error().getMessage());
         }
         if (json) {
             out.println(BatchJson.file(outcome));
             out.flush();
+        }
+    }
+
+    /**
+     * Reports the files of the result that ended without a call of {@link #onFileDone} (those a stopped batch
+     * never started): their {@code --json} objects, and one line on stderr saying how many.
+     */
+    synchronized void reportTheRest(BatchResult result) {
+        int notStarted = 0;
+        for (FileOutcome outcome : result.files()) {
+            if (reported.add(outcome.file())) {
+                notStarted++;
+                if (json) {
+                    out.println(BatchJson.file(outcome));
+                }
+            }
+        }
+        out.flush();
+        if (notStarted > 0) {
+            say("mpft: " + notStarted + (notStarted == 1 ? " file" : " files") + " not fetched: the batch was stopped");
         }
     }
 

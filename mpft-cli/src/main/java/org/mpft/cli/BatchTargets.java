@@ -70,6 +70,18 @@ record BatchTargets(SshTarget ssh, RemoteTarget direct, List<String> paths) {
         return new BatchTargets(firstSsh, firstDirect, paths);
     }
 
+    /**
+     * True when the source's path holds a pattern ({@link org.mpft.client.RemoteGlob#hasPattern}); false for a
+     * source that does not parse (the single-file path then names what is wrong).
+     */
+    static boolean hasPattern(String source) {
+        try {
+            return org.mpft.client.RemoteGlob.hasPattern(RemoteTarget.parse(source).path());
+        } catch (RemoteTarget.SyntaxException | MpftException e) {
+            return false;
+        }
+    }
+
     private static boolean sameServer(SshTarget a, SshTarget b) {
         return Objects.equals(a.user(), b.user()) && a.host().equals(b.host());
     }

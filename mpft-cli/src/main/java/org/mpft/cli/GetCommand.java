@@ -186,8 +186,7 @@ final class GetCommand implements Callable<Integer> {
         if (arguments.size() == 2 && output != null) {
             throw new ParameterException(spec.commandLine(), "give either DEST or -o OUTPUT, not both");
         }
-        boolean many = recursive || preserveModes || arguments.size() > 2
-                || arguments.stream().anyMatch(a -> org.mpft.client.RemoteGlob.hasPattern(a.substring(a.indexOf(':') + 1)));
+        boolean many = recursive || preserveModes || arguments.size() > 2 || BatchTargets.hasPattern(target);
         if (arguments.size() == 2) {
             output = Path.of(arguments.get(1));
         }

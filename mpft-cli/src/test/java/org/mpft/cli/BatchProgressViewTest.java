@@ -53,6 +53,20 @@ class BatchProgressViewTest {
     }
 
     @Test
+    void filesAStoppedBatchNeverStartedAreReportedAtTheEnd() {
+        BatchProgressView view = new BatchProgressView(stream(err), stream(out), false, true, true, new MutableClock());
+        BatchFile done = new BatchFile("a.bin", Path.of("/o/a.bin"));
+        BatchFile never = new BatchFile("b.bin", Path.of("/o/b.bin"));
+        FileOutcome failed = new FileOutcome(done, null, new MpftException(ErrorCode.FILE_NOT_FOUND, "gone"), false);
+        view.onFileDone(failed);
+        view.reportTheRest(new org.mpft.client.BatchResult(List.of(failed, new FileOutcome(never, null,
+                new MpftException(ErrorCode.CANCELLED, "b.bin: not fetched, the batch was stopped"), false)), 0, 1));
+        assertThat(out.toString(StandardCharsets.UTF_8).lines()).hasSize(2).last().asString()
+                .startsWith("{\"path\":\"b.bin\"").contains("\"status\":\"cancelled\"");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("mpft: 1 file not fetched: the batch was stopped");
+    }
+
+    @Test
     void quietShowsNoProgress() {
         BatchProgressView view = new BatchProgressView(stream(err), stream(out), true, false, false, new MutableClock());
         view.onProgress(HALF);

@@ -21,6 +21,15 @@ class BatchTargetsTest {
     }
 
     @Test
+    void aPatternIsLookedForInThePathOnly() {
+        assertThat(BatchTargets.hasPattern("a@h:logs/*.gz")).isTrue();
+        assertThat(BatchTargets.hasPattern("a@[::1]:7300:logs/x[0-9].gz")).isTrue();
+        assertThat(BatchTargets.hasPattern("a@[::1]:7300:logs/x.gz")).as("the brackets of an IPv6 host").isFalse();
+        assertThat(BatchTargets.hasPattern("a@h:7300:a[b")).isFalse();
+        assertThat(BatchTargets.hasPattern("not a target")).isFalse();
+    }
+
+    @Test
     void twoServersOrFormsAreRefused() {
         for (List<String> sources : List.of(List.of("a@h:7300:x", "a@g:7300:y"), List.of("a@h:7300:x", "b@h:7300:y"),
                 List.of("a@h:x", "a@h:7300:y"), List.of("a@h:x", "h:y"))) {
