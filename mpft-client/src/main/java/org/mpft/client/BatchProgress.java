@@ -12,7 +12,7 @@ import java.util.List;
  * @param bytesDone      bytes of the files ended and of the running ones' chunks held so far (skipped and
  *                       resumed bytes included)
  * @param bytesTotal     the listed sizes of every file (unknown sizes count as 0 until the server tells them)
- * @param bytesPerSecond the rate of the bytes received from the network over the last seconds
+ * @param bytesPerSecond the bytes received from the network per second, averaged since the batch started
  * @param etaSeconds     estimated seconds left, or -1 when unknown
  * @param paths          the paths of the running transfers, one entry per server and role (their chunks,
  *                       bytes and rates summed over the transfers using them)

@@ -38,7 +38,7 @@ final class BatchRun implements Batch {
     private final TaskFactory tasks;
     private final FileOutcome[] outcomes;
     private final List<Integer> queue = new ArrayList<>();
-    private final Map<Integer, DownloadTask> running = new ConcurrentHashMap<>();
+    private final Map<Integer, FileTask> running = new ConcurrentHashMap<>();
     private final CountDownLatch done = new CountDownLatch(1);
     private final AtomicInteger filesDone = new AtomicInteger();
     private final AtomicInteger failed = new AtomicInteger();
@@ -51,10 +51,14 @@ final class BatchRun implements Batch {
     private volatile BatchResult result;
     private BatchManifest manifest;
 
+    /** The download of one file, run on the worker's thread ({@link DownloadTask}). */
+    interface FileTask extends Download, Runnable {
+    }
+
     /** Makes the download of one file on a worker's session source. */
     @FunctionalInterface
     interface TaskFactory {
-        DownloadTask create(DownloadRequest request, SessionSource sessions);
+        FileTask create(DownloadRequest request, SessionSource sessions);
     }
 
     /** Makes a worker's sessions: one logged-in connection kept from file to file. */
@@ -175,7 +179,22 @@ final class BatchRun implements Batch {
             return new FileOutcome(file, null, new MpftException(DownloadErrors.ioCode(e), "cannot create the folder"
                     + " of " + file.output() + ": " + e.getMessage(), e), false);
         }
-        DownloadTask task = tasks.create(request.requestFor(file), sessions);
+        FileOutcome outcome = download(file, index, sessions);
+        if (outcome.error() != null && RECONNECT.contains(outcome.error().code()) && !stopped) {
+            // the session died under the file (or the server ended it after its most transfers per session):
+            // once more on a new session
+            LOG.info("fetching {} again on a new session: {}", file.remotePath(), outcome.error().getMessage());
+            outcome = download(file, index, sessions);
+        }
+        return outcome;
+    }
+
+    /** Failures after which a file is fetched once more on a new session. */
+    private static final Set<ErrorCode> RECONNECT = EnumSet.of(ErrorCode.SERVER_UNAVAILABLE,
+            ErrorCode.PROTOCOL_ERROR, ErrorCode.LIMIT_EXCEEDED);
+
+    private FileOutcome download(BatchFile file, int index, SessionSource sessions) {
+        FileTask task = tasks.create(request.requestFor(file), sessions);
         running.put(index, task);
         if (stopped) {
             task.cancel();
@@ -279,7 +298,7 @@ final class BatchRun implements Batch {
         long network = networkBytes.get();
         Map<String, PathProgress> paths = new LinkedHashMap<>();
         List<String> names = new ArrayList<>();
-        for (Map.Entry<Integer, DownloadTask> entry : running.entrySet()) {
+        for (Map.Entry<Integer, FileTask> entry : running.entrySet()) {
             TransferProgress p = entry.getValue().progress();
             bytes += p.receivedBytes();
             names.add(request.files().get(entry.getKey()).remotePath());
@@ -300,7 +319,7 @@ final class BatchRun implements Batch {
     @Override
     public void cancel() {
         stopped = true;
-        for (DownloadTask task : running.values()) {
+        for (FileTask task : running.values()) {
             task.cancel();
         }
     }

@@ -3,6 +3,7 @@ package org.mpft.client;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Lock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.mpft.protocol.AuthOk;
@@ -37,12 +38,14 @@ final class ClientSession implements AutoCloseable {
      * Connects to the request's primary, says HELLO and logs in with the request's credentials.
      *
      * @param budget  the chunk bytes the connection may buffer at once
+     * @param logins  held from HELLO to AUTH_OK: the sessions of one batch log in one after another, as the
+     *                server takes one login of a user from an address at a time
      * @param timeout how long the handshake may take, and how long the server may stay silent during the login
      * @throws MpftException        the connection's failure, or the server's ERROR (LIMIT_EXCEEDED when busy)
      * @throws InterruptedException when interrupted (the connection is closed)
      */
     static ClientSession open(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                              ReceiveBudget budget, Duration connectTimeout, Duration timeout)
+                              ReceiveBudget budget, Lock logins, Duration connectTimeout, Duration timeout)
             throws MpftException, InterruptedException {
         Route route = new Route();
         LinkedBlockingQueue<DownloadEvent> login = new LinkedBlockingQueue<>();
@@ -50,6 +53,12 @@ final class ClientSession implements AutoCloseable {
         PrimaryConnection connection = PrimaryConnection.connect(transport, settings, request, connectTimeout,
                 route::verifier, budget, route);
         boolean ok = false;
+        try {
+            logins.lockInterruptibly();
+        } catch (InterruptedException e) {
+            connection.close();
+            throw e;
+        }
         try {
             connection.send(LoginFrames.hello(request.compress()));
             ServerHello hello = expect(login, ServerHello.class, request, timeout);
@@ -60,6 +69,7 @@ final class ClientSession implements AutoCloseable {
             ok = true;
             return new ClientSession(connection, route);
         } finally {
+            logins.unlock();
             if (!ok) {
                 route.idle();
                 connection.close();
@@ -112,9 +122,7 @@ final class ClientSession implements AutoCloseable {
     /** A transfer takes the session: what the connection reports goes to {@code sink}, chunks are checked with {@code verifier}. */
     void attach(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier) {
         transfers++;
-        route.answer = null;
-        route.verifier = verifier;
-        route.sink = sink;
+        route.attach(sink, verifier);
     }
 
     /**
@@ -122,7 +130,7 @@ final class ClientSession implements AutoCloseable {
      * for another OPEN (the file is missing, not readable, not a valid path, too large).
      */
     boolean openRefused() {
-        return route.answer instanceof ErrorFrame error && REFUSALS.contains(error.code());
+        return route.openRefused();
     }
 
     private static final java.util.Set<ErrorCode> REFUSALS = java.util.EnumSet.of(ErrorCode.FILE_NOT_FOUND,
@@ -168,6 +176,23 @@ final class ClientSession implements AutoCloseable {
 
         ChunkVerifier verifier() {
             return verifier.get();
+        }
+
+        /** From now on everything goes to {@code sink}, chunks checked with {@code verifier}. */
+        void attach(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier) {
+            answer = null;
+            this.verifier = verifier;
+            this.sink = sink;
+        }
+
+        /** True when the attached transfer's OPEN was answered with an ERROR that leaves the session open. */
+        boolean openRefused() {
+            return answer instanceof ErrorFrame error && REFUSALS.contains(error.code());
+        }
+
+        /** True once the connection or one of its streams failed. */
+        boolean dead() {
+            return dead;
         }
 
         void idle() {

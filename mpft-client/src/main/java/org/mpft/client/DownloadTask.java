@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * it arrives (NACK and count a retry when its checksum fails), and finally fsync, hash, rename and DONE.
  * Every network event reaches this thread through one queue, so the download's state has one owner.
  */
-final class DownloadTask implements Download, Runnable {
+final class DownloadTask implements BatchRun.FileTask {
 
     private static final Logger LOG = LoggerFactory.getLogger(DownloadTask.class);
 

@@ -13,7 +13,7 @@ import org.mpft.transport.TransportSettings;
  * every connection (the primary's and each secondary's) binds its own datagram channel, and channels take
  * the threads in turn, so the paths of a multi-path download are received on different cores instead of
  * queueing behind one thread. It starts one thread per download for the conversation, the checksums and
- * the disk writes. Thread-safe; reuse one client
+ * the disk writes, and per batch one thread per session plus one that reports progress and ends it. Thread-safe; reuse one client
  * for many downloads and close it at the end.
  *
  * <pre>{@code
@@ -129,9 +129,10 @@ public final class FileTransferClient implements AutoCloseable {
             throw new IllegalStateException("the client is closed");
         }
         BatchRun[] self = new BatchRun[1];
+        java.util.concurrent.locks.Lock logins = new java.util.concurrent.locks.ReentrantLock();
         BatchRun batch = new BatchRun(request, listener,
                 (file, sessions) -> new DownloadTask(transport, settings, file, ProgressListener.NONE, sessions),
-                () -> SessionSource.kept(transport, settings), () -> batches.remove(self[0]));
+                () -> SessionSource.kept(transport, settings, logins), () -> batches.remove(self[0]));
         self[0] = batch;
         batches.add(batch);
         batch.start();

@@ -1,6 +1,8 @@
 package org.mpft.client;
 
 import java.time.Duration;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReentrantLock;
 import org.mpft.protocol.Done;
 import org.mpft.protocol.MpftException;
 import org.mpft.transport.QuicTransport;
@@ -18,9 +20,11 @@ final class SessionSource implements AutoCloseable {
     private final TransportSettings settings;
     private final boolean keep;
     private final ReceiveBudget budget = new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES);
+    private final Lock logins;
     private ClientSession current;
 
-    private SessionSource(QuicTransport transport, TransportSettings settings, boolean keep) {
+    private SessionSource(QuicTransport transport, TransportSettings settings, boolean keep, Lock logins) {
+        this.logins = logins;
         this.transport = transport;
         this.settings = settings;
         this.keep = keep;
@@ -28,12 +32,17 @@ final class SessionSource implements AutoCloseable {
 
     /** A source for one download: a new session per attempt, closed after its transfer. */
     static SessionSource single(QuicTransport transport, TransportSettings settings) {
-        return new SessionSource(transport, settings, false);
+        return new SessionSource(transport, settings, false, new ReentrantLock());
     }
 
-    /** A source that keeps its session for the next download while it stays usable. */
-    static SessionSource kept(QuicTransport transport, TransportSettings settings) {
-        return new SessionSource(transport, settings, true);
+    /**
+     * A source that keeps its session for the next download while it stays usable.
+     *
+     * @param logins shared by the sources of one batch: their logins go one after another (the server refuses
+     *               a second login of a user from an address while one is under way)
+     */
+    static SessionSource kept(QuicTransport transport, TransportSettings settings, Lock logins) {
+        return new SessionSource(transport, settings, true, logins);
     }
 
     /** The chunk bytes buffered at once, over every stream of every server of this source's downloads. */
@@ -53,7 +62,7 @@ final class SessionSource implements AutoCloseable {
             current = null;
         }
         if (current == null) {
-            current = ClientSession.open(transport, settings, request, budget, connectTimeout, timeout);
+            current = ClientSession.open(transport, settings, request, budget, logins, connectTimeout, timeout);
         }
         reused[0] = current.transfers() > 0;
         return current;

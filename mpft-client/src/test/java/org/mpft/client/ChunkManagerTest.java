@@ -85,6 +85,7 @@ class ChunkManagerTest {
             assertThat(sha).isEqualTo(HexFormat.of().formatHex(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(source))));
         }
         assertThat(Files.readAllBytes(output)).isEqualTo(source);
+        assertThat(Files.getLastModifiedTime(output).toMillis()).as("the server's mtime").isEqualTo(id.mtimeMillis());
         assertThat(part(output)).doesNotExist();
         assertThat(state(output)).doesNotExist();
     }
