@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.host.OpenSsh;
 
 /**
  * Many files in one run, end to end: the real demo host with the real plugin jar and the real {@code mpft get}
@@ -37,9 +38,14 @@ class CliTreeIT {
     private static final int TREE_FILES = FOLDERS * SUBFOLDERS * FILES;
     private static final int SENT_BEFORE_HOLD = 300;
 
+    private static Path key;
+
     @RegisterExtension
     static final MpftHost host = MpftHost.builder()
-            .user(HostProcess.User.withPassword("alice", PASSWORD).read("/pub"))
+            .user(work -> {
+                key = OpenSsh.ed25519Key(Files.createDirectories(work.resolve("keys")), "id_ed25519");
+                return HostProcess.User.withKey("alice", Path.of(key + ".pub")).password(PASSWORD).read("/pub");
+            })
             .holdChunks()
             .quiet()
             .build();
@@ -207,6 +213,29 @@ class CliTreeIT {
         assertThat(again.lastLine()).startsWith("{\"total\":{\"files\":" + TREE_FILES + ",\"done\":"
                 + (TREE_FILES - SENT_BEFORE_HOLD) + ",\"skipped\":" + SENT_BEFORE_HOLD + ",\"failed\":0,");
         assertSameTree(heldHost.home("alice").resolve("pub/tree"), tree, false);
+    }
+
+    @Test
+    void theSshFormFetchesAFolderWithSessionOffers() throws Exception {
+        Path config = dir.resolve("ssh_config");
+        Files.writeString(config, String.join("\n", "Host files", "    HostName 127.0.0.1",
+                "    Port " + host.process().sftpPort(), "    User alice", "    IdentityFile " + key,
+                "    IdentitiesOnly yes", "    IdentityAgent none", "    BatchMode yes",
+                "    UserKnownHostsFile " + dir.resolve("ssh_known_hosts"), "    StrictHostKeyChecking accept-new",
+                "    LogLevel ERROR", ""));
+        Path out = dir.resolve("viassh");
+        MpftCli.Run run = new MpftCli(dir, null).run("get", "-F", config.toString(), "-r", "--json", "files:pub/tree/d4/",
+                out.toString());
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Map<String, Path> expected = files(host.home("alice").resolve("pub/tree/d4"));
+        Map<String, Path> actual = files(out.resolve("d4"));
+        assertThat(actual.keySet()).hasSize(SUBFOLDERS * FILES).containsExactlyElementsOf(expected.keySet());
+        for (Map.Entry<String, Path> e : expected.entrySet()) {
+            assertThat(Files.mismatch(e.getValue(), actual.get(e.getKey()))).as(e.getKey()).isEqualTo(-1L);
+        }
+        assertThat(run.lastLine()).startsWith("{\"total\":{\"files\":" + SUBFOLDERS * FILES + ",\"done\":"
+                + SUBFOLDERS * FILES + ",");
+        assertThat(dir.resolve("home/.mpft/known_hosts")).as("the pin came over SSH").doesNotExist();
     }
 
     // ---- helpers
