@@ -43,10 +43,13 @@ public record BatchRequest(DownloadRequest connection, List<BatchFile> files, in
         if (sessions < 1 || sessions > MAX_SESSIONS) {
             throw new IllegalArgumentException("sessions out of range (1 to " + MAX_SESSIONS + "): " + sessions);
         }
-        java.util.Set<Path> outputs = new java.util.HashSet<>();
+        java.util.Map<Path, String> outputs = new java.util.HashMap<>();
         for (BatchFile file : files) {
-            if (!outputs.add(file.output().toAbsolutePath().normalize())) {
-                throw new IllegalArgumentException("two files of the batch go to " + file.output());
+            Path output = file.output().toAbsolutePath().normalize();
+            String other = outputs.putIfAbsent(output, file.remotePath());
+            if (other != null) {
+                throw new IllegalArgumentException(other + " and " + file.remotePath() + " of the batch both go to "
+                        + output);
             }
         }
     }

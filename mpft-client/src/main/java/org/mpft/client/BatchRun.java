@@ -13,9 +13,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.slf4j.Logger;
@@ -62,12 +62,18 @@ final class BatchRun implements Batch {
     }
 
     /** Makes a worker's sessions: one logged-in connection kept from file to file. */
-    private final java.util.function.Supplier<SessionSource> sessionSources;
-
+    private final Supplier<SessionSource> sessionSources;
     private final Runnable onEnd;
 
-    BatchRun(BatchRequest request, BatchListener listener, TaskFactory tasks,
-             java.util.function.Supplier<SessionSource> sessionSources, Runnable onEnd) {
+    /**
+     * A batch, not started yet.
+     *
+     * @param tasks          makes the download of one file
+     * @param sessionSources makes each worker's sessions
+     * @param onEnd          called once the batch ended
+     */
+    BatchRun(BatchRequest request, BatchListener listener, TaskFactory tasks, Supplier<SessionSource> sessionSources,
+             Runnable onEnd) {
         this.onEnd = onEnd;
         this.request = request;
         this.listener = listener == null ? BatchListener.NONE : listener;
@@ -115,13 +121,24 @@ final class BatchRun implements Batch {
                 }
             }
         } catch (InterruptedException e) {
+            // no caller holds the coordinator to interrupt it; should it happen, the batch stops like a cancel
             cancel();
+            for (Thread worker : workers) {
+                joinUninterruptibly(worker);
+            }
             Thread.currentThread().interrupt();
         } finally {
-            for (Thread worker : workers) {
-                worker.interrupt(); // only after a failure of the coordinator itself
-            }
             finish();
+        }
+    }
+
+    private static void joinUninterruptibly(Thread thread) {
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException again) {
+                // keep waiting: the outcomes are complete only once the worker ended
+            }
         }
     }
 
@@ -328,10 +345,5 @@ final class BatchRun implements Batch {
     public BatchResult await() throws InterruptedException {
         done.await();
         return result;
-    }
-
-    /** Waits up to {@code timeout}; true when the batch ended. */
-    boolean await(long timeout, TimeUnit unit) throws InterruptedException {
-        return done.await(timeout, unit);
     }
 }

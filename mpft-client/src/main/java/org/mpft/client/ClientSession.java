@@ -27,7 +27,6 @@ final class ClientSession implements AutoCloseable {
 
     private final PrimaryConnection connection;
     private final Route route;
-    private int transfers;
 
     private ClientSession(PrimaryConnection connection, Route route) {
         this.connection = connection;
@@ -114,14 +113,8 @@ final class ClientSession implements AutoCloseable {
         return !route.dead;
     }
 
-    /** Transfers attached so far. */
-    int transfers() {
-        return transfers;
-    }
-
     /** A transfer takes the session: what the connection reports goes to {@code sink}, chunks are checked with {@code verifier}. */
     void attach(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier) {
-        transfers++;
         route.attach(sink, verifier);
     }
 

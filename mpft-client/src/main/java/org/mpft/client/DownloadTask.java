@@ -32,7 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One download, run on its own thread: connect, HELLO, login, OPEN, META, open the partial download
+ * One download, run on its own thread: a logged-in session from its {@link SessionSource} (a new connection,
+ * HELLO and login, or a batch worker's kept session), OPEN, META, open the partial download
  * ({@link ChunkManager}), START with the chunks already held, then verify, write and ACK every chunk as
  * it arrives (NACK and count a retry when its checksum fails), and finally fsync, hash, rename and DONE.
  * Every network event reaches this thread through one queue, so the download's state has one owner.
@@ -196,7 +197,7 @@ final class DownloadTask implements BatchRun.FileTask {
             if (cancelled) {
                 throw cancelledError(null);
             }
-            session = sessions.acquire(request, CONNECT_TIMEOUT, STALL_TIMEOUT, new boolean[1]);
+            session = sessions.acquire(request, CONNECT_TIMEOUT, STALL_TIMEOUT);
         } catch (InterruptedException e) {
             if (cancelled) {
                 throw cancelledError(null);

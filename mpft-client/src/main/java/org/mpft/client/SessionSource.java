@@ -53,9 +53,10 @@ final class SessionSource implements AutoCloseable {
     /**
      * A logged-in session for {@code request}: the kept one if it is still alive, else a new one.
      *
-     * @param reused set to true when the session carried a transfer before
+     * @param connectTimeout how long the handshake may take
+     * @param timeout        how long the server may stay silent during the login
      */
-    ClientSession acquire(DownloadRequest request, Duration connectTimeout, Duration timeout, boolean[] reused)
+    ClientSession acquire(DownloadRequest request, Duration connectTimeout, Duration timeout)
             throws MpftException, InterruptedException {
         if (current != null && !current.alive()) {
             current.close();
@@ -64,7 +65,6 @@ final class SessionSource implements AutoCloseable {
         if (current == null) {
             current = ClientSession.open(transport, settings, request, budget, logins, connectTimeout, timeout);
         }
-        reused[0] = current.transfers() > 0;
         return current;
     }
 
