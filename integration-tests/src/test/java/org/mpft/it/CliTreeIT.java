@@ -18,6 +18,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.mpft.client.BatchFile;
+import org.mpft.client.BatchListener;
+import org.mpft.client.BatchRequest;
+import org.mpft.client.BatchResult;
+import org.mpft.client.Credentials;
+import org.mpft.client.FileSelection;
+import org.mpft.client.ListingRequest;
 import org.mpft.host.OpenSsh;
 
 /**
@@ -236,6 +243,27 @@ class CliTreeIT {
         assertThat(run.lastLine()).startsWith("{\"total\":{\"files\":" + SUBFOLDERS * FILES + ",\"done\":"
                 + SUBFOLDERS * FILES + ",");
         assertThat(dir.resolve("home/.mpft/known_hosts")).as("the pin came over SSH").doesNotExist();
+    }
+
+    @Test
+    void theLibraryPlansAndFetchesWhatTheCliDoes() throws Exception {
+        Path out = Files.createDirectories(dir.resolve("library"));
+        ListingRequest listing = new ListingRequest("alice", "127.0.0.1", host.port(),
+                new Credentials.Password(PASSWORD.toCharArray()), CertificatePins.trusting(host.fingerprint()), null);
+        FileSelection.Plan plan = host.client().select(listing, List.of("pub/tree/d5/s*/*-f00[0-4].bin", "pub/nothing*"),
+                out, false);
+        assertThat(plan.files()).hasSize(SUBFOLDERS * 5);
+        assertThat(plan.refused()).singleElement().satisfies(r -> assertThat(r.error().getMessage())
+                .isEqualTo("no match for 'pub/nothing*'"));
+        BatchResult result = host.client().downloadBatch(BatchRequest.builder(host.request("pub", out, false),
+                plan.files()).build(), BatchListener.NONE);
+        assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+        Path tree = host.home("alice").resolve("pub/tree/d5");
+        for (BatchFile file : plan.files()) {
+            String name = file.output().getFileName().toString();
+            assertThat(file.output().getParent()).isEqualTo(out.toAbsolutePath());
+            assertThat(Files.mismatch(file.output(), tree.resolve(name.substring(3, 5)).resolve(name))).isEqualTo(-1L);
+        }
     }
 
     // ---- helpers
