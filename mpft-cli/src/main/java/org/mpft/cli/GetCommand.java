@@ -183,10 +183,14 @@ final class GetCommand implements Callable<Integer> {
                     + org.mpft.client.BatchRequest.MAX_SESSIONS + ", got " + sessions);
         }
         target = arguments.get(0);
-        if (arguments.size() == 2 && output != null) {
+        if (arguments.size() >= 2 && output != null) {
             throw new ParameterException(spec.commandLine(), "give either DEST or -o OUTPUT, not both");
         }
         boolean many = recursive || preserveModes || arguments.size() > 2 || BatchTargets.hasPattern(target);
+        if (many && expectSha256 != null) {
+            throw new ParameterException(spec.commandLine(), "--expect-sha256 checks one file: not with several"
+                    + " files, a pattern, -r or -p");
+        }
         if (arguments.size() == 2) {
             output = Path.of(arguments.get(1));
         }

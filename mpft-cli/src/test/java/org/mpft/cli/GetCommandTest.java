@@ -229,6 +229,9 @@ class GetCommandTest {
                 "a@h:7301:b", dir.toString())).as("two ports").isEqualTo(2);
         assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "-r",
                 "a@h:7300:../x", dir.toString())).as("an invalid path").isEqualTo(2);
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "--expect-sha256",
+                "ab".repeat(32), "a@h:7300:*.iso", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("--expect-sha256 checks one file");
         assertThat(seen.get()).as("the single-file downloader never ran").isNull();
     }
 
