@@ -14,6 +14,7 @@ import java.util.Objects;
 import org.mpft.api.DirectoryEntry;
 import org.mpft.api.DirectoryPage;
 import org.mpft.api.HostException;
+import org.mpft.sshd.FileModes;
 
 /**
  * Lists a folder for the plugins ({@link org.mpft.api.FileAccess#list}) with the same {@link HomeResolver}
@@ -79,7 +80,7 @@ final class FolderLister {
         }
         try {
             BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-            return new DirectoryEntry(name, type, attrs.size(), attrs.lastModifiedTime().toMillis());
+            return new DirectoryEntry(name, type, attrs.size(), attrs.lastModifiedTime().toMillis(), FileModes.of(real));
         } catch (IOException e) {
             return null; // gone since the check
         }

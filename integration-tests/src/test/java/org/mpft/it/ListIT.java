@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -59,7 +60,9 @@ class ListIT {
         write(pub.resolve("a.txt"), "a\n");
         write(Files.createDirectories(pub.resolve("tree/inner")).resolve("deep.txt"), "deep\n");
         write(pub.resolve("tree/top.txt"), "top\n");
-        Files.createDirectories(pub.resolve("tree/empty"));
+        Files.setPosixFilePermissions(pub.resolve("tree/top.txt"), PosixFilePermissions.fromString("rw-r-----"));
+        Files.setPosixFilePermissions(Files.createDirectories(pub.resolve("tree/empty")),
+                PosixFilePermissions.fromString("rwxr-x---"));
         write(pub.resolve("evil\u001b[2J.txt"), "a name with a terminal escape\n");
         Files.createSymbolicLink(pub.resolve("passwd"), Path.of("/etc/passwd"));
         Path big = Files.createDirectories(pub.resolve("big"));
@@ -93,14 +96,14 @@ class ListIT {
     }
 
     @Test
-    void lsLongGivesTypeSizeTimeAndName() throws Exception {
+    void lsLongGivesModeSizeTimeAndName() throws Exception {
         MpftCli.Run run = ls("-l", "pub/tree");
         assertThat(run.exitCode()).as(run.toString()).isZero();
         List<String> lines = run.stdout().lines().toList();
         assertThat(lines).hasSize(3);
-        assertThat(lines.get(0)).matches("d +\\d+ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d empty");
-        assertThat(lines.get(1)).matches("d +\\d+ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d inner");
-        assertThat(lines.get(2)).matches("- +4 2023-11-14 22:13 top.txt");
+        assertThat(lines.get(0)).matches("drwxr-x--- +\\d+ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d empty");
+        assertThat(lines.get(1)).matches("d[-rwxsStT]{9} +\\d+ \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d inner");
+        assertThat(lines.get(2)).matches("-rw-r----- +4 2023-11-14 22:13 top.txt");
     }
 
     @Test
@@ -168,7 +171,7 @@ class ListIT {
 
             List<ListingEntry> tree = listing.all("/pub/tree/", 100);
             assertThat(tree).extracting(ListingEntry::name).containsExactly("empty", "inner", "top.txt");
-            assertThat(tree.get(2)).isEqualTo(new ListingEntry("top.txt", ListingEntry.Type.FILE, 4, MTIME));
+            assertThat(tree.get(2)).isEqualTo(new ListingEntry("top.txt", ListingEntry.Type.FILE, 4, MTIME, 0640));
             assertThat(listing.all("", 10)).extracting(ListingEntry::name).containsExactly("pub");
 
             assertThatThrownBy(() -> listing.page("secret", "", 10)).isInstanceOf(MpftException.class)

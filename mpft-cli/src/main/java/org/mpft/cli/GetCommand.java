@@ -1,23 +1,15 @@
 package org.mpft.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.mpft.client.Credentials;
 import org.mpft.client.DownloadRequest;
-import org.mpft.client.DownloadResult;
 import org.mpft.client.KnownHostsFile;
-import org.mpft.client.ProgressListener;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RemotePath;
@@ -31,10 +23,15 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code mpft get}: downloads one file. Every option is described in {@code docs/CLI.md}. */
+/**
+ * {@code mpft get}: downloads one file ({@link SingleGet}) or many ({@link BatchGet}). Every option is described
+ * in {@code docs/CLI.md}.
+ */
 @Command(name = "get", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Download a file over every path its server offers, checking every chunk.",
-            "Resumes a partial download (<output>.mpft-part + .mpft-state) unless --no-resume."},
+            "Resumes a partial download (<output>.mpft-part + .mpft-state) unless --no-resume.",
+            "With several SRCs, a pattern, -r or -p: many files in one run, each reported; the exit code is the"
+                + " worst of theirs."},
         footer = {"", "Exit codes: 0 ok, 1 other failure, 2 usage or invalid path,",
             "  3 authentication failed or certificate refused, 4 no such file,",
             "  5 access denied or file too large, 6 not enough disk space,",
@@ -46,12 +43,33 @@ final class GetCommand implements Callable<Integer> {
     @Spec
     private CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "[USER@]HOST[:PORT]:PATH",
-            description = "The file: PATH is relative to the user's root on the server (a leading '/' means the"
-                    + " same); IPv6 as [::1]. Without a port, ssh asks HOST for a session offer (SSH form); with a"
-                    + " port, or with --direct (port 7300 by default), mpft logs in directly over QUIC. HOST may be"
-                    + " a Host alias of the ssh configuration; USER defaults to its User, else the local user name.")
+    @Parameters(arity = "1..*", paramLabel = "SRC... [DEST]",
+            description = {"Each SRC is [USER@]HOST[:PORT]:PATH: PATH is relative to the user's root on the server"
+                    + " (a leading '/' means the same) and may hold the patterns * ? [...] (expanded against the"
+                    + " server's listings); IPv6 as [::1]. Without a port, ssh asks HOST for a session offer (SSH"
+                    + " form); with a port, or with --direct (port 7300 by default), mpft logs in directly over QUIC."
+                    + " HOST may be a Host alias of the ssh configuration; USER defaults to its User, else the local"
+                    + " user name. One host per run.",
+                "DEST (after two or more arguments) is the local file when one file is fetched, else a folder"
+                    + " (created by -r)."})
+    private java.util.List<String> arguments;
+
     private String target;
+
+    @Option(names = "-r", description = "Fetch folders with everything below them, keeping their relative paths.")
+    private boolean recursive;
+
+    @Option(names = "-p", description = "Give each file its server's permission bits too (the modification time"
+            + " is always kept).")
+    private boolean preserveModes;
+
+    @Option(names = "--sessions", paramLabel = "N", defaultValue = "4",
+            description = "Many files: logged-in sessions fetching files at once, 1 to 16 (default: ${DEFAULT-VALUE}).")
+    private int sessions;
+
+    @Option(names = "--fail-fast", description = "Many files: stop at the first file that fails (default: report it"
+            + " and go on with the others).")
+    private boolean failFast;
 
     @Mixin
     private SshOptions sshOptions = new SshOptions();
@@ -157,8 +175,24 @@ final class GetCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         LogLevels.apply(quiet, verbosity.length);
-        if (target == null || target.isEmpty()) {
+        if (arguments == null || arguments.isEmpty() || arguments.get(0).isEmpty()) {
             throw new ParameterException(spec.commandLine(), "missing the file to download: [USER@]HOST:PATH");
+        }
+        if (sessions < 1 || sessions > org.mpft.client.BatchRequest.MAX_SESSIONS) {
+            throw new ParameterException(spec.commandLine(), "--sessions must be 1 to "
+                    + org.mpft.client.BatchRequest.MAX_SESSIONS + ", got " + sessions);
+        }
+        target = arguments.get(0);
+        if (arguments.size() >= 2 && output != null) {
+            throw new ParameterException(spec.commandLine(), "give either DEST or -o OUTPUT, not both");
+        }
+        boolean many = recursive || preserveModes || arguments.size() > 2 || BatchTargets.hasPattern(target);
+        if (many && expectSha256 != null) {
+            throw new ParameterException(spec.commandLine(), "--expect-sha256 checks one file: not with several"
+                    + " files, a pattern, -r or -p");
+        }
+        if (arguments.size() == 2) {
+            output = Path.of(arguments.get(1));
         }
         if (retries < 0) {
             throw new ParameterException(spec.commandLine(), "--retries must be 0 or more, got " + retries);
@@ -187,12 +221,25 @@ final class GetCommand implements Callable<Integer> {
         }
         LoginCandidates login = null;
         try {
-            SshTarget viaSsh = LoginForm.direct(direct, passwordEnv, passphraseEnv, knownHosts, acceptNew, ca) ? null
-                    : SshTarget.parse(target);
+            boolean sshForm = !LoginForm.direct(direct, passwordEnv, passphraseEnv, knownHosts, acceptNew, ca);
+            if (many) {
+                BatchTargets sources = BatchTargets.parse(arguments.size() == 1 ? arguments : arguments.subList(0,
+                        arguments.size() - 1), sshForm);
+                Path dest = (arguments.size() > 2 ? Path.of(arguments.get(arguments.size() - 1))
+                        : output != null ? output : Path.of("")).toAbsolutePath();
+                SshHostConfig host = sources.direct() == null ? null : sshHost(sources.direct());
+                String user = host == null ? null : sources.direct().user() != null ? sources.direct().user() : host.user();
+                login = host == null ? null : LoginCandidates.of(env, identity, passwordEnv, passphraseEnv,
+                        host.identityFiles(), user + "@" + host.hostName());
+                return new BatchGet(env, new BatchGet.Options(sources.paths(), dest, recursive, preserveModes, sessions,
+                        failFast, !noResume, json, quiet, progress, verbose()))
+                        .run(batchLogin(sources, host, user, login, dest, chosen));
+            }
+            SshTarget viaSsh = sshForm ? SshTarget.parse(target) : null;
             if (viaSsh != null) {
                 sshOptions.config = sshConfig.given() ? sshConfig.file(env.home()) : null;
                 Path file = resolveOutput(viaSsh.fileName());
-                return download(new SshBootstrap(sshOptions, identity).request(viaSsh, expected == null ? file
+                return single().download(new SshBootstrap(sshOptions, identity).request(viaSsh, expected == null ? file
                         : ExpectedDigest.unverified(file), chosen, !noResume, retries, compress,
                         java.time.Duration.ofSeconds(waitSeconds)), null, file, expected, null);
             }
@@ -208,9 +255,11 @@ final class GetCommand implements Callable<Integer> {
             DownloadRequest request = new DownloadRequest(user, host.hostName(), remote.port(), remote.path(),
                     expected == null ? file : ExpectedDigest.unverified(file), credentials, hosts, chosen, !noResume,
                     retries, compress, java.time.Duration.ofSeconds(waitSeconds), certificateAuthorities());
-            return download(request, hosts, file, expected, login);
+            return single().download(request, hosts, file, expected, login);
         } catch (Refused e) {
             return fail(e.exitCode, e.getMessage());
+        } catch (BatchTargets.Mixed | RemoteTarget.SyntaxException e) {
+            return fail(ExitCodes.USAGE, e.getMessage());
         } catch (LoginCandidates.Unusable e) {
             return fail(e.exitCode, e.getMessage());
         } catch (MpftException e) {
@@ -220,6 +269,61 @@ final class GetCommand implements Callable<Integer> {
                 login.close();
             }
         }
+    }
+
+    /**
+     * The many-file path's login: in the SSH form a session offer for each login it needs; in the direct form the
+     * first of the login candidates, then the next after each refused login.
+     */
+    private BatchGet.Login batchLogin(BatchTargets sources, SshHostConfig host, String user, LoginCandidates login,
+                                      Path dest, Strategy chosen) throws Refused, LoginCandidates.Unusable {
+        java.time.Duration wait = java.time.Duration.ofSeconds(waitSeconds);
+        if (sources.ssh() != null) {
+            sshOptions.config = sshConfig.given() ? sshConfig.file(env.home()) : null;
+            // one token for the listing's login and one for each session of the batch
+            SshBootstrap bootstrap = new SshBootstrap(sshOptions, identity, Math.min(16, sessions + 1));
+            return new BatchGet.Login() {
+                @Override
+                public DownloadRequest connection() throws MpftException {
+                    return bootstrap.request(sources.ssh(), dest, chosen, !noResume, retries, compress, wait);
+                }
+
+                @Override
+                public Credentials next() {
+                    return null;
+                }
+
+                @Override
+                public boolean certificateRefused() {
+                    return false;
+                }
+            };
+        }
+        PromptingHostKeys hosts = new PromptingHostKeys(knownHosts != null ? knownHosts
+                : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
+        DownloadRequest template = new DownloadRequest(user, host.hostName(), sources.direct().port(),
+                sources.direct().path(), dest, login.first(env), hosts, chosen, !noResume, retries, compress,
+                wait, certificateAuthorities());
+        return new BatchGet.Login() {
+            @Override
+            public DownloadRequest connection() {
+                return template;
+            }
+
+            @Override
+            public Credentials next() throws MpftException {
+                try {
+                    return login.next();
+                } catch (LoginCandidates.Unusable e) {
+                    throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, e.getMessage());
+                }
+            }
+
+            @Override
+            public boolean certificateRefused() {
+                return hosts.refusal() != null;
+            }
+        };
     }
 
     /** What the ssh configuration ({@code -F} or {@code ~/.ssh/config}) says about the target's host. */
@@ -270,128 +374,6 @@ final class GetCommand implements Callable<Integer> {
         return folder.resolve(name).normalize();
     }
 
-    /** The progress display: none with -q, the bar on a terminal or with --progress, else a line every 5 s. */
-    private ProgressListener progressListener(String name) {
-        if (quiet) {
-            return ProgressListener.NONE;
-        }
-        return progress || env.stderrTerminal() ? new ProgressBar(env.err(), name)
-                : new ProgressLines(env.err(), name, Clock.systemUTC());
-    }
-
-    private int download(DownloadRequest request, PromptingHostKeys hosts, Path file, ExpectedDigest expected,
-                         LoginCandidates login) {
-        PrintStream err = env.err();
-        ProgressListener listener = progressListener(file.getFileName().toString());
-        ProgressBar bar = listener instanceof ProgressBar drawn ? drawn : null;
-        // the SSH form logs in once, with its offer's token; a direct login tries each of its candidates in turn
-        Downloader downloader = login == null ? env.downloaders().get()
-                : new EachLoginDownloader(env.downloaders().get(), login, () -> hosts.refusal() != null);
-        CountDownLatch reported = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
-        Thread hook = null;
-        try {
-            Downloader.Running running = downloader.start(request, listener);
-            if (env.shutdownHooks()) {
-                // Ctrl-C: cancel, let the download keep its partial state and this thread report; the JVM then
-                // exits with 130 (128 + SIGINT)
-                hook = new Thread(() -> {
-                    interrupted.set(true);
-                    running.cancel();
-                    try {
-                        reported.await(15, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "mpft-cancel");
-                Runtime.getRuntime().addShutdownHook(hook);
-            }
-            DownloadResult result;
-            try {
-                result = running.await();
-            } finally {
-                if (bar != null) {
-                    bar.finish();
-                }
-            }
-            report(expected == null ? result : expected.place(result, file));
-            return ExitCodes.OK;
-        } catch (ExpectedDigest.Mismatch e) {
-            return fail(ExitCodes.INTEGRITY, e.getMessage());
-        } catch (IOException e) {
-            return fail(ExitCodes.FAILURE, "cannot move the verified file to " + file + ": " + describe(e), e);
-        } catch (MpftException e) {
-            MpftException refusal = hosts == null ? null : hosts.refusal();
-            if (refusal != null && e.code() != ErrorCode.CANCELLED) {
-                return fail(ExitCodes.AUTHENTICATION, refusal.getMessage());
-            }
-            if (e.code() == ErrorCode.CANCELLED || interrupted.get()) {
-                return fail(ExitCodes.CANCELLED, cancelledMessage(request));
-            }
-            return fail(ExitCodes.of(e.code()), e.getMessage() + keptHint(request), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return fail(ExitCodes.CANCELLED, cancelledMessage(request));
-        } catch (RuntimeException e) {
-            return fail(ExitCodes.FAILURE, describe(e), e);
-        } finally {
-            try {
-                downloader.close();
-            } catch (RuntimeException e) {
-                if (verbose()) {
-                    e.printStackTrace(err);
-                }
-            }
-            reported.countDown();
-            if (hook != null && !interrupted.get()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down already
-                }
-            }
-        }
-    }
-
-    /** After a failure: where the partial download is kept and how to resume it; empty when nothing is kept. */
-    static String keptHint(DownloadRequest request) {
-        return Files.exists(request.stateFile()) ? resumeHint(request) : "";
-    }
-
-    /** Where the partial download is kept and how to resume it, when its part file exists; else empty. */
-    private static String resumeHint(DownloadRequest request) {
-        Path part = request.partFile();
-        return Files.exists(part) ? "; the partial download is kept in " + part
-                + ", run the same command again to resume" : "";
-    }
-
-    private String cancelledMessage(DownloadRequest request) {
-        return "cancelled" + resumeHint(request);
-    }
-
-    private void report(DownloadResult result) {
-        if (json) {
-            env.out().println(JsonSummary.of(result, verbose()));
-        } else if (!quiet) {
-            double seconds = Math.max(result.elapsedMs(), 1) / 1000.0;
-            long fetched = result.bytes();
-            StringBuilder line = new StringBuilder();
-            line.append(result.file()).append(": ").append(ProgressBar.bytes(result.bytes()))
-                    .append(String.format(Locale.ROOT, " in %.1f s (%.1f MB/s)", seconds, fetched / seconds / 1e6))
-                    .append(", ").append(result.paths().size()).append(result.paths().size() == 1 ? " path" : " paths");
-            if (result.resumedChunks() > 0) {
-                line.append(", ").append(result.resumedChunks()).append(" of ").append(result.chunks())
-                        .append(" chunks resumed");
-            }
-            if (result.retries() > 0) {
-                line.append(", ").append(result.retries()).append(" retries");
-            }
-            line.append(", sha256 ").append(result.sha256());
-            env.out().println(line);
-        }
-        env.out().flush();
-    }
-
     private int fail(int exitCode, String message) {
         return fail(exitCode, message, null);
     }
@@ -409,6 +391,11 @@ final class GetCommand implements Callable<Integer> {
         }
         env.err().flush();
         return exitCode;
+    }
+
+    /** The single-file side, with this command's reporting options. */
+    private SingleGet single() {
+        return new SingleGet(env, json, quiet, progress, verbose());
     }
 
     private boolean verbose() {

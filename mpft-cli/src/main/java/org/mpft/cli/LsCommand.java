@@ -63,7 +63,8 @@ final class LsCommand implements Callable<Integer> {
             + " as the USER@HOST:PORT:PATH form always does.")
     private boolean direct;
 
-    @Option(names = "-l", description = "Long format: type (d or -), size in bytes, modification time (UTC), name.")
+    @Option(names = "-l", description = "Long format: type and permissions as ls -l shows them (drwxr-xr-x,"
+            + " -rw-r--r--; ? where the server has none), size in bytes, modification time (UTC), name.")
     private boolean longFormat;
 
     @Option(names = "-r", description = "List the folders below too, their entries as relative paths.")
@@ -266,10 +267,32 @@ final class LsCommand implements Callable<Integer> {
         }
     }
 
-    /** {@code d|-  size  yyyy-MM-dd HH:mm  name}, times in UTC. */
+    /** {@code drwxr-xr-x  size  yyyy-MM-dd HH:mm  name}, times in UTC. */
     static String longLine(ListingEntry entry, String name) {
-        return String.format("%s %14d %s %s", entry.type() == ListingEntry.Type.DIRECTORY ? "d" : "-", entry.size(),
+        return String.format("%s %14d %s %s", mode(entry), entry.size(),
                 TIME.format(Instant.ofEpochMilli(entry.modifiedMillis())), escape(name));
+    }
+
+    /**
+     * The type and permissions as {@code ls -l} shows them: {@code d} or {@code -}, then {@code rwx} for owner,
+     * group and others, with {@code s}/{@code S} for set-user-ID and set-group-ID and {@code t}/{@code T} for
+     * the sticky bit (lower case when the execute bit is set too); nine {@code ?} when the server has none.
+     */
+    static String mode(ListingEntry entry) {
+        StringBuilder text = new StringBuilder(10).append(entry.type() == ListingEntry.Type.DIRECTORY ? 'd' : '-');
+        if (!entry.hasPermissions()) {
+            return text.append("?????????").toString();
+        }
+        int bits = entry.permissions();
+        for (int who = 0; who < 3; who++) {
+            int rwx = bits >> (6 - 3 * who) & 7;
+            boolean special = (bits & (04000 >> who)) != 0;
+            text.append((rwx & 4) != 0 ? 'r' : '-').append((rwx & 2) != 0 ? 'w' : '-');
+            char set = who == 2 ? 't' : 's';
+            boolean execute = (rwx & 1) != 0;
+            text.append(special ? (execute ? set : Character.toUpperCase(set)) : execute ? 'x' : '-');
+        }
+        return text.toString();
     }
 
     /**

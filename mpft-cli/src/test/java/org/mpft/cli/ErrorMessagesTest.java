@@ -22,11 +22,11 @@ class ErrorMessagesTest {
         DownloadRequest request = new DownloadRequest("alice", "h", 7300, "data/big.bin", output,
                 new Credentials.Password("pw".toCharArray()), (server, sha256, vouchedBy) -> { }, Strategy.ALTERNATE,
                 true, 3, false);
-        assertThat(GetCommand.keptHint(request)).isEmpty();
+        assertThat(SingleGet.keptHint(request)).isEmpty();
         Files.createFile(dir.resolve("big.bin.mpft-part"));
-        assertThat(GetCommand.keptHint(request)).isEmpty(); // without its state a part file cannot be resumed
+        assertThat(SingleGet.keptHint(request)).isEmpty(); // without its state a part file cannot be resumed
         Files.createFile(dir.resolve("big.bin.mpft-state"));
-        assertThat(GetCommand.keptHint(request)).isEqualTo("; the partial download is kept in "
+        assertThat(SingleGet.keptHint(request)).isEqualTo("; the partial download is kept in "
                 + dir.resolve("big.bin.mpft-part") + ", run the same command again to resume");
     }
 }

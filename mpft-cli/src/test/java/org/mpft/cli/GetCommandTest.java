@@ -206,6 +206,36 @@ class GetCommandTest {
     }
 
     @Test
+    void aDestinationAfterOneSourceIsTheSingleFilesOutput() {
+        Path file = dir.resolve("copy.bin");
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "a@h:7300:f",
+                file.toString())).isZero();
+        assertThat(seen.get().output()).isEqualTo(file.toAbsolutePath().normalize());
+        assertThat(seen.get().remotePath()).isEqualTo("f");
+    }
+
+    @Test
+    void manyFileUsageErrors() {
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "a@h:7300:f",
+                dir.toString(), "-o", dir.toString())).as("DEST and -o").isEqualTo(2);
+        assertThat(err()).contains("give either DEST or -o OUTPUT, not both");
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "--sessions", "0",
+                "-r", "a@h:7300:d", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("--sessions must be 1 to 16, got 0");
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "a@h:7300:a",
+                "b@h:7300:b", dir.toString())).as("two users").isEqualTo(2);
+        assertThat(err()).contains("one server per run");
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "a@h:7300:a",
+                "a@h:7301:b", dir.toString())).as("two ports").isEqualTo(2);
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "-r",
+                "a@h:7300:../x", dir.toString())).as("an invalid path").isEqualTo(2);
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "--expect-sha256",
+                "ab".repeat(32), "a@h:7300:*.iso", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("--expect-sha256 checks one file");
+        assertThat(seen.get()).as("the single-file downloader never ran").isNull();
+    }
+
+    @Test
     void passwordPromptOnTheTerminal() {
         Terminal terminal = new Terminal() {
             @Override

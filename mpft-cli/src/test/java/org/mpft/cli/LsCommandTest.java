@@ -40,11 +40,29 @@ class LsCommandTest {
     }
 
     @Test
-    void theLongFormatIsTypeSizeTimeName() {
-        assertThat(LsCommand.longLine(new ListingEntry("f.txt", ListingEntry.Type.FILE, 42, 1_700_000_000_000L),
-                "dir/f.txt")).isEqualTo("-             42 2023-11-14 22:13 dir/f.txt");
-        assertThat(LsCommand.longLine(new ListingEntry("d", ListingEntry.Type.DIRECTORY, 4096, 0), "d\u0007"))
-                .isEqualTo("d           4096 1970-01-01 00:00 d\\u0007");
+    void theLongFormatIsModeSizeTimeName() {
+        assertThat(LsCommand.longLine(new ListingEntry("f.txt", ListingEntry.Type.FILE, 42, 1_700_000_000_000L, 0644),
+                "dir/f.txt")).isEqualTo("-rw-r--r--             42 2023-11-14 22:13 dir/f.txt");
+        assertThat(LsCommand.longLine(new ListingEntry("d", ListingEntry.Type.DIRECTORY, 4096, 0, 0755), "d\u0007"))
+                .isEqualTo("drwxr-xr-x           4096 1970-01-01 00:00 d\\u0007");
+    }
+
+    @Test
+    void modesReadLikeLsLongIncludingTheSpecialBitsAndUnknown() {
+        assertThat(mode(ListingEntry.Type.FILE, 0)).isEqualTo("----------");
+        assertThat(mode(ListingEntry.Type.FILE, 0777)).isEqualTo("-rwxrwxrwx");
+        assertThat(mode(ListingEntry.Type.FILE, 0640)).isEqualTo("-rw-r-----");
+        assertThat(mode(ListingEntry.Type.FILE, 04755)).isEqualTo("-rwsr-xr-x");
+        assertThat(mode(ListingEntry.Type.FILE, 04644)).isEqualTo("-rwSr--r--");
+        assertThat(mode(ListingEntry.Type.DIRECTORY, 02750)).isEqualTo("drwxr-s---");
+        assertThat(mode(ListingEntry.Type.DIRECTORY, 02740)).isEqualTo("drwxr-S---");
+        assertThat(mode(ListingEntry.Type.DIRECTORY, 01777)).isEqualTo("drwxrwxrwt");
+        assertThat(mode(ListingEntry.Type.DIRECTORY, 01770)).isEqualTo("drwxrwx--T");
+        assertThat(mode(ListingEntry.Type.FILE, ListingEntry.UNKNOWN_PERMISSIONS)).isEqualTo("-?????????");
+    }
+
+    private static String mode(ListingEntry.Type type, int permissions) {
+        return LsCommand.mode(new ListingEntry("x", type, 0, 0, permissions));
     }
 
     @Test

@@ -233,4 +233,24 @@ public final class FileTransferClient implements AutoCloseable {
         }
         transport.close();
     }
+
+    /**
+     * Plans a many-file download as {@code scp [-r] SRC... DEST} does ({@link FileSelection#plan}): logs in once
+     * for listing, expands the sources' patterns against the server's listings and walks their folders
+     * ({@link RemoteTree} with its default bounds), and names every output under {@code destination}
+     * ({@link OutputNames}). Hand the plan's files to {@link #downloadBatch} in a {@link BatchRequest}.
+     *
+     * @param request     where and as whom to list
+     * @param sources     remote paths relative to the user's root, with shell patterns in any segment
+     * @param destination the local file or folder
+     * @param recursive   true to fetch folders with everything below them
+     * @throws MpftException why the login failed, or INVALID_PATH when several files need a folder
+     */
+    public FileSelection.Plan select(ListingRequest request, java.util.List<String> sources,
+                                     java.nio.file.Path destination, boolean recursive)
+            throws MpftException, InterruptedException {
+        try (RemoteListing listing = openListing(request)) {
+            return FileSelection.plan(RemoteTree.of(listing), sources, destination, recursive);
+        }
+    }
 }

@@ -8,6 +8,9 @@
  * {@link org.mpft.client.OpenSshIdentity}, a running ssh-agent's keys through {@link org.mpft.client.SshAgent},
  * which signs each login itself) and server trust ({@link org.mpft.client.HostKeyVerifier}, {@link org.mpft.client.KnownHostsFile});
  * failures are {@link org.mpft.protocol.MpftException}s carrying an {@link org.mpft.protocol.ErrorCode}.
+ * Many files are planned from the server's listings ({@link org.mpft.client.FileSelection} over a
+ * {@link org.mpft.client.RemoteTree}: patterns by {@link org.mpft.client.RemoteGlob}, local names checked by
+ * {@link org.mpft.client.OutputNames}).
  * Everything else here (the connections, the chunk pipeline, the on-disk state) is package-private.
  */
 package org.mpft.client;

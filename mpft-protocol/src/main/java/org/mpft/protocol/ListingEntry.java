@@ -3,14 +3,23 @@ package org.mpft.protocol;
 import java.util.Objects;
 
 /**
- * One entry of a {@link Listing}: {@code string name | u8 type | i64 size | i64 mtime}.
+ * One entry of a {@link Listing}: {@code string name | u8 type | i64 size | i64 mtime | i32 permissions}.
  *
  * @param name           the entry's name in its folder: one segment, no {@code /}, not empty
  * @param type           a file or a folder
  * @param size           the size in bytes, not negative
  * @param modifiedMillis the modification time, ms since the epoch
+ * @param permissions    the POSIX permission bits ({@code 0} to {@code 07777}: set-user-ID, set-group-ID, sticky,
+ *                       then read/write/execute for owner, group and others), or {@link #UNKNOWN_PERMISSIONS}
+ *                       when the host has none
  */
-public record ListingEntry(String name, Type type, long size, long modifiedMillis) {
+public record ListingEntry(String name, Type type, long size, long modifiedMillis, int permissions) {
+
+    /** The {@code permissions} of an entry whose host has no POSIX permission bits. */
+    public static final int UNKNOWN_PERMISSIONS = -1;
+
+    /** The largest permission value: every bit of {@code 07777}. */
+    public static final int MAX_PERMISSIONS = 07777;
 
     /** What an entry is, with its wire value (u8). */
     public enum Type {
@@ -50,10 +59,18 @@ public record ListingEntry(String name, Type type, long size, long modifiedMilli
         if (size < 0) {
             throw new IllegalArgumentException("size is negative: " + size);
         }
+        if (permissions != UNKNOWN_PERMISSIONS && (permissions < 0 || permissions > MAX_PERMISSIONS)) {
+            throw new IllegalArgumentException("permissions are -1 or 0 to 07777: " + Integer.toOctalString(permissions));
+        }
+    }
+
+    /** True when the host reported the entry's permission bits. */
+    public boolean hasPermissions() {
+        return permissions != UNKNOWN_PERMISSIONS;
     }
 
     void encode(WireWriter out) {
-        out.string(name).u8(type.wireValue()).i64(size).i64(modifiedMillis);
+        out.string(name).u8(type.wireValue()).i64(size).i64(modifiedMillis).i32(permissions);
     }
 
     static ListingEntry decode(WireReader in) throws ProtocolException {
@@ -63,6 +80,11 @@ public record ListingEntry(String name, Type type, long size, long modifiedMilli
         }
         Type type = Type.fromWire(in.u8());
         long size = in.nonNegative("size");
-        return new ListingEntry(name, type, size, in.i64());
+        long mtime = in.i64();
+        int permissions = in.i32();
+        if (permissions != UNKNOWN_PERMISSIONS && (permissions < 0 || permissions > MAX_PERMISSIONS)) {
+            throw new ProtocolException("LISTING: permissions must be -1 or 0 to 07777, got " + permissions);
+        }
+        return new ListingEntry(name, type, size, mtime, permissions);
     }
 }

@@ -181,9 +181,9 @@ class FrameCodecErrorTest {
                 Arguments.of("REGISTER_TRANSFER checksum 7", regHead + "07" + "0000" + "0000000000000000", CLUSTER,
                         "unknown checksum algorithm 7"),
                 Arguments.of("LISTING entry type 0", "13" + "00" + "0001" + "0001 61" + "00" + "0000000000000000"
-                        + "0000000000000000", CONTROL, "unknown entry type 0"),
+                        + "0000000000000000" + "ffffffff", CONTROL, "unknown entry type 0"),
                 Arguments.of("LISTING entry type 3", "13" + "00" + "0001" + "0001 61" + "03" + "0000000000000000"
-                        + "0000000000000000", CONTROL, "unknown entry type 3"),
+                        + "0000000000000000" + "ffffffff", CONTROL, "unknown entry type 3"),
                 Arguments.of("REGISTER_TRANSFER compression 3", regHead + "01" + "0000" + "0000000000000000" + "03",
                         CLUSTER, "unknown chunk encoding 3"));
     }
@@ -257,11 +257,15 @@ class FrameCodecErrorTest {
                 Arguments.of("LISTING 1001 entries", "13" + "00" + "03e9", CONTROL, "1001 entries, over 1000"),
                 Arguments.of("LISTING more 2", "13" + "02" + "0000", CONTROL, "boolean must be 0 or 1"),
                 Arguments.of("LISTING size -1", "13" + "00" + "0001" + "0001 61" + "01" + "ffffffffffffffff"
-                        + "0000000000000000", CONTROL, "size is negative"),
+                        + "0000000000000000" + "ffffffff", CONTROL, "size is negative"),
                 Arguments.of("LISTING empty name", "13" + "00" + "0001" + "0000" + "01" + "0000000000000000"
-                        + "0000000000000000", CONTROL, "one non-empty segment"),
+                        + "0000000000000000" + "ffffffff", CONTROL, "one non-empty segment"),
                 Arguments.of("LISTING name with a slash", "13" + "00" + "0001" + "0003 612f62" + "01"
-                        + "0000000000000000" + "0000000000000000", CONTROL, "one non-empty segment"));
+                        + "0000000000000000" + "0000000000000000" + "ffffffff", CONTROL, "one non-empty segment"),
+                Arguments.of("LISTING permissions 010000", "13" + "00" + "0001" + "0001 61" + "01"
+                        + "0000000000000000" + "0000000000000000" + "00001000", CONTROL, "permissions must be -1 or 0 to 07777"),
+                Arguments.of("LISTING permissions -2", "13" + "00" + "0001" + "0001 61" + "01"
+                        + "0000000000000000" + "0000000000000000" + "fffffffe", CONTROL, "permissions must be -1 or 0 to 07777"));
     }
 
     @ParameterizedTest(name = "{0}")

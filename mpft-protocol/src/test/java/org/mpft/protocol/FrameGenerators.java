@@ -124,7 +124,7 @@ final class FrameGenerators {
         for (int attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
             try {
                 return new ListingEntry(sample.strings(20, false), sample.of(ListingEntry.Type.values()),
-                        sample.longs(), sample.longs());
+                        sample.longs(), sample.longs(), sample.ints(-1, ListingEntry.MAX_PERMISSIONS));
             } catch (IllegalArgumentException | NullPointerException e) {
                 // refused by the record: draw again
             }

@@ -102,12 +102,12 @@ final class GoldenFrames {
                         "0000000c", "12",
                         "0004 6c6f6773", "0001 62", "0064")),
                 new Golden(new Listing(List.of(
-                        new ListingEntry("a.gz", ListingEntry.Type.FILE, 1024, 1_700_000_000_000L),
-                        new ListingEntry("d", ListingEntry.Type.DIRECTORY, 4096, 0)), true), hex(
-                        "0000002f", "13",
+                        new ListingEntry("a.gz", ListingEntry.Type.FILE, 1024, 1_700_000_000_000L, 0644),
+                        new ListingEntry("d", ListingEntry.Type.DIRECTORY, 4096, 0, -1)), true), hex(
+                        "00000037", "13",
                         "01", "0002",
-                        "0004 612e677a", "01", "0000000000000400", MTIME,
-                        "0001 64", "02", "0000000000001000", "0000000000000000")),
+                        "0004 612e677a", "01", "0000000000000400", MTIME, "000001a4",
+                        "0001 64", "02", "0000000000001000", "0000000000000000", "ffffffff")),
                 new Golden(new ClusterHello("p", bytes("01020304")), hex(
                         "0000000a", "20",
                         "0001 70", "0004 01020304")),

@@ -223,12 +223,13 @@ public final class SshdFileAccess implements FileAccess {
             BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
             if (attrs.isDirectory()) {
                 return new DirectoryEntry(name, DirectoryEntry.Type.DIRECTORY, attrs.size(),
-                        attrs.lastModifiedTime().toMillis());
+                        attrs.lastModifiedTime().toMillis(), FileModes.of(real));
             }
             if (!attrs.isRegularFile() || (!allowHardLinks && linkCount(real) > 1)) {
                 return null;
             }
-            return new DirectoryEntry(name, DirectoryEntry.Type.FILE, attrs.size(), attrs.lastModifiedTime().toMillis());
+            return new DirectoryEntry(name, DirectoryEntry.Type.FILE, attrs.size(), attrs.lastModifiedTime().toMillis(),
+                    FileModes.of(real));
         } catch (HostException | IOException | RuntimeException e) {
             return null; // outside the root, dangling, unreadable or gone: not something the user can open
         }

@@ -94,7 +94,7 @@ final class DirectoryLister {
                 if (nameAllowed(entry.name())) {
                     entries.add(new ListingEntry(entry.name(), entry.type() == DirectoryEntry.Type.DIRECTORY
                             ? ListingEntry.Type.DIRECTORY : ListingEntry.Type.FILE, entry.size(),
-                            entry.modifiedMillis()));
+                            entry.modifiedMillis(), entry.permissions()));
                 }
                 after = entry.name();
             }

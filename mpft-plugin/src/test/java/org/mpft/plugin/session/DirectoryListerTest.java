@@ -80,10 +80,11 @@ class DirectoryListerTest {
     @Test
     void aPageHoldsTheHostsEntriesAsListingEntries() {
         host.add("a.txt");
-        host.entries.put("dir", new DirectoryEntry("dir", DirectoryEntry.Type.DIRECTORY, 4096, 5));
+        host.entries.put("dir", new DirectoryEntry("dir", DirectoryEntry.Type.DIRECTORY, 4096, 5, 02755));
         Frame answer = lister.answer(ALICE, new ListRequest("", "", 10));
-        assertThat(answer).isEqualTo(new Listing(List.of(new ListingEntry("a.txt", ListingEntry.Type.FILE, 3, 1000),
-                new ListingEntry("dir", ListingEntry.Type.DIRECTORY, 4096, 5)), false));
+        assertThat(answer).as("the host's permission bits, and -1 where it has none").isEqualTo(new Listing(List.of(
+                new ListingEntry("a.txt", ListingEntry.Type.FILE, 3, 1000, ListingEntry.UNKNOWN_PERMISSIONS),
+                new ListingEntry("dir", ListingEntry.Type.DIRECTORY, 4096, 5, 02755)), false));
         assertThat(host.asked).containsExactly("||10");
     }
 

@@ -357,6 +357,33 @@ public abstract class HostContextContract {
     }
 
     @Test
+    void entriesCarryTheirPermissionBitsOrSayTheyHaveNone() throws Exception {
+        Path root = fixture.root("alice");
+        Path file = Files.write(root.resolve("modes.txt"), CONTENT);
+        Path folder = Files.createDirectories(root.resolve("modes-folder"));
+        Files.createSymbolicLink(root.resolve("modes-link"), Path.of("modes.txt"));
+        boolean posix = root.getFileSystem().supportedFileAttributeViews().contains("posix");
+        if (posix) {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r-----"));
+            Files.setPosixFilePermissions(folder, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-x--x"));
+        }
+        List<DirectoryEntry> entries = files().list(alice(), "", "modes", 10).entries();
+        assertThat(entries).extracting(DirectoryEntry::name).startsWith("modes-folder", "modes-link", "modes.txt");
+        int folderMode = entries.get(0).permissions();
+        int linkMode = entries.get(1).permissions();
+        int fileMode = entries.get(2).permissions();
+        if (fileMode == DirectoryEntry.UNKNOWN_PERMISSIONS) {
+            assertThat(List.of(folderMode, linkMode)).as("a host without modes reports none for any entry")
+                    .containsOnly(DirectoryEntry.UNKNOWN_PERMISSIONS);
+            return;
+        }
+        assumeTrue(posix, "the test's file system cannot set modes");
+        assertThat(fileMode).as("modes.txt").isEqualTo(0640);
+        assertThat(folderMode).as("modes-folder").isEqualTo(0751);
+        assertThat(linkMode).as("a link inside the root shows what it leads to").isEqualTo(0640);
+    }
+
+    @Test
     void aSubfolderIsListedWithItsOwnEntries() throws Exception {
         Files.createDirectories(fixture.root("alice").resolve("pub/inner"));
         DirectoryPage page = files().list(alice(), "pub", "", 100);
