@@ -122,6 +122,37 @@ class SecondaryTransfersTest {
         assertThatThrownBy(call).isInstanceOfSatisfying(MpftException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
+    /**
+     * The primary answers the client before its registration is confirmed, so an attach can come first: it
+     * waits for the registration (the test registers only once the attaching thread is seen waiting).
+     */
+    @Test
+    void anAttachThatComesBeforeItsRegistrationWaitsForIt() throws Exception {
+        SecondaryTransfers registry = registry();
+        Ticket t = ticket(9, "alice", "data/big.bin");
+        java.util.concurrent.CompletableFuture<SecondaryTransfers.Registered> attached =
+                new java.util.concurrent.CompletableFuture<>();
+        Thread attacher = new Thread(() -> {
+            try {
+                attached.complete(registry.attach(t.seal(SECRET)));
+            } catch (Exception e) {
+                attached.completeExceptionally(e);
+            }
+        }, "attacher");
+        attacher.start();
+        long limit = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a bound on a hang only
+        while (attacher.getState() != Thread.State.TIMED_WAITING && !attached.isDone()) {
+            assertThat(System.nanoTime()).as("the attach waits").isLessThan(limit);
+            Thread.onSpinWait();
+        }
+        assertThat(attached).as("no answer before the registration").isNotDone();
+
+        registry.register("prim", registration(t));
+
+        assertThat(attached.get(30, java.util.concurrent.TimeUnit.SECONDS).transferId()).isEqualTo(9);
+        attacher.join();
+    }
+
     @Test
     void registeredTransferAcceptsItsTicketAndServesOnlyAssignedChunks() throws Exception {
         SecondaryTransfers registry = registry();
