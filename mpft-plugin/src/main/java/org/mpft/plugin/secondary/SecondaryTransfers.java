@@ -138,6 +138,14 @@ public final class SecondaryTransfers implements AutoCloseable {
     static final long REGISTRATION_WAIT_MS = 2000;
 
     /**
+     * Attaches waiting for their registration at once, at most; more are refused at once. Each holds a thread
+     * of the blocking pool, and a client can present a genuine ticket whose transfer has ended.
+     */
+    static final int MAX_WAITING_ATTACHES = 2;
+
+    private int waitingAttaches;
+
+    /**
      * @param secret       the cluster secret (tickets are checked with it)
      * @param name         this secondary's name; tickets for other secondaries are refused
      * @param host         this secondary's host: its user store and its file access
@@ -212,8 +220,8 @@ public final class SecondaryTransfers implements AutoCloseable {
     /**
      * A client attaches with a ticket: it must verify ({@link Ticket#verify}), be for a transfer registered
      * here with exactly the ticket's fields, and not be in use by another client. A verified ticket whose
-     * registration has not arrived yet waits for it up to {@value #REGISTRATION_WAIT_MS} ms (blocking: run it
-     * off the event loop).
+     * registration has not arrived yet waits for it up to {@value #REGISTRATION_WAIT_MS} ms, while no more than
+     * {@value #MAX_WAITING_ATTACHES} others wait (blocking: run it off the event loop).
      *
      * @throws MpftException INVALID_TICKET naming what failed
      */
@@ -249,20 +257,26 @@ public final class SecondaryTransfers implements AutoCloseable {
     private synchronized Registered awaitRegistration(Bytes ticketId) {
         long deadline = System.nanoTime() + REGISTRATION_WAIT_MS * 1_000_000;
         Registered registered = byTicket.get(ticketId);
-        while (registered == null) {
-            long left = (deadline - System.nanoTime()) / 1_000_000;
-            if (left <= 0) {
-                return null;
-            }
-            try {
-                wait(left);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return null;
-            }
-            registered = byTicket.get(ticketId);
+        if (registered != null || waitingAttaches >= MAX_WAITING_ATTACHES) {
+            return registered;
         }
-        return registered;
+        waitingAttaches++;
+        try {
+            while (registered == null) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return null;
+                }
+                wait(left);
+                registered = byTicket.get(ticketId);
+            }
+            return registered;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            waitingAttaches--;
+        }
     }
 
     /**
