@@ -71,8 +71,9 @@ class DeadSecondaryIT {
     @Test
     void aSilentSecondarysLinkGoesDownAndTheNextDownloadUsesThePrimaryAlone() throws Exception {
         Path secret = hosts.secret("cluster.secret", "d".repeat(40));
-        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
-        // client connections idle out after 10 minutes: only the cluster link's own timeout can notice in time
+        // connections idle out after 10 minutes on both sides (a QUIC connection's idle timeout is the shorter of
+        // the two): only the cluster link's own timeout can notice in time
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of("mpft.idle-timeout", "10m"));
         MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary),
                 Map.of("mpft.idle-timeout", "10m"));
         MultiPathHosts.awaitLinks(primary, 1);
@@ -91,7 +92,7 @@ class DeadSecondaryIT {
     @Test
     void aDownloadDoesNotWaitForARegistrationTheSecondaryNeverAnswers() throws Exception {
         Path secret = hosts.secret("cluster.secret", "e".repeat(40));
-        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of());
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null, Map.of("mpft.idle-timeout", "10m"));
         // the link never notices here, and the registration bound is far longer than the client takes to START:
         // START must come before the registration's timeout, which only holds when META does not wait for it
         MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary),
