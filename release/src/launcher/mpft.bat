@@ -6,5 +6,5 @@ set "MPFT_ROOT=%~dp0.."
 set "MPFT_JAVA=java"
 if defined JAVA_HOME set "MPFT_JAVA=%JAVA_HOME%\bin\java.exe"
 if exist "%MPFT_ROOT%\runtime\bin\java.exe" set "MPFT_JAVA=%MPFT_ROOT%\runtime\bin\java.exe"
-"%MPFT_JAVA%" -Xmx256m -XX:+UseSerialGC -XX:MaxInlineLevel=3 -XX:FreqInlineSize=100 %JAVA_OPTS% -jar "%MPFT_ROOT%\lib\mpft-cli.jar" %*
+"%MPFT_JAVA%" -Xms16m -Xmx256m -XX:+UseSerialGC -XX:MaxInlineLevel=3 -XX:FreqInlineSize=100 %JAVA_OPTS% -jar "%MPFT_ROOT%\lib\mpft-cli.jar" %*
 exit /b %ERRORLEVEL%

@@ -49,6 +49,15 @@ class ChunkReceiveBudgetTest {
         streams.forEach(EmbeddedChannel::finishAndReleaseAll);
     }
 
+    /**
+     * The default bound is two of the largest chunks the plugin picks by default (the largest pooled chunk
+     * buffer): one arrives while the one before it is written; more would only hold memory.
+     */
+    @Test
+    void theDefaultBoundHoldsTwoOfTheLargestDefaultChunks() {
+        assertThat(ReceiveBudget.DEFAULT_MAX_BYTES).isEqualTo(2L * org.mpft.transport.ChunkBuffers.LARGEST_POOLED);
+    }
+
     @Test
     void aChunkBeyondTheBudgetWaitsUnreadUntilAnotherIsWritten() {
         EmbeddedChannel a = stream();

@@ -167,7 +167,8 @@ final class MpftInstance implements AutoCloseable {
                     .map(hp -> new PrimaryCluster.Secondary(hp.host(), hp.port())).toList();
             try {
                 cluster = PrimaryCluster.start(secret, settings.name(), targets, transport,
-                        TransportSettings.defaults().withIdleTimeout(settings.idleTimeout()));
+                        TransportSettings.defaults().withIdleTimeout(settings.clusterLinkTimeout()),
+                        settings.clusterRegisterTimeout());
             } catch (UnknownHostException e) {
                 throw new ChannelStartException("invalid setting " + MpftKeys.SECONDARIES.key() + ": unknown host "
                         + e.getMessage(), e);

@@ -73,6 +73,16 @@ public final class MpftKeys {
             Duration.ofSeconds(1), Duration.ofHours(1),
             "Secondary only: a client's ticket valid longer than this from now (by the secondary's clock) is"
             + " refused; the primary sets each ticket's expiry, the secondary caps it.");
+    public static final Setting<Duration> CLUSTER_LINK_TIMEOUT = duration("mpft.cluster.link-timeout", "2s",
+            Duration.ofMillis(500), Duration.ofMinutes(10),
+            "Primary only: a cluster link that hears nothing from its secondary for this long is down (the primary"
+            + " sends a keep-alive every quarter of it); new transfers leave that secondary out at once while the"
+            + " link reconnects in the background.");
+    public static final Setting<Duration> CLUSTER_REGISTER_TIMEOUT = duration("mpft.cluster.register-timeout", "1s",
+            Duration.ofMillis(100), Duration.ofMinutes(1),
+            "Primary only: how long a secondary has to confirm a transfer's registration. The primary answers the"
+            + " client and sends its own chunks meanwhile; a secondary that has not confirmed by then is left out"
+            + " of that transfer (its chunks go to the other paths).");
     public static final Setting<MpftSettings.HostPort> ADVERTISE_ADDRESS = optionalHostPort("mpft.advertise-address",
             "The address clients reach this instance at, when it differs from the bind address and port (back-end"
             + " networks, NAT): a secondary sends it to its primaries (CLUSTER_WELCOME), which give it to clients"
@@ -223,7 +233,7 @@ public final class MpftKeys {
             new Section("TLS", List.of(TLS_CERTIFICATE, TLS_KEY)),
             new Section("role and cluster (multi-path)",
                     List.of(ROLE, SECONDARIES, CLUSTER_SECRET_FILE, ACCEPT_PRIMARIES, MAX_TICKET_LIFETIME,
-                            ADVERTISE_ADDRESS, STRATEGY)),
+                            CLUSTER_LINK_TIMEOUT, CLUSTER_REGISTER_TIMEOUT, ADVERTISE_ADDRESS, STRATEGY)),
             new Section("chunks", List.of(CHUNK_SIZE, CHUNK_SIZE_MIN, CHUNK_SIZE_MAX, CHECKSUM, WINDOW,
                     CHUNK_RETRIES, CHUNK_TIMEOUT_MIN, CHUNK_TIMEOUT_FACTOR, CACHE_MAX_BYTES, COMPRESSION, PREFETCH,
                     DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),

@@ -271,6 +271,16 @@ public final class MpftSettings {
         return get(MpftKeys.MAX_TICKET_LIFETIME);
     }
 
+    /** Silence after which a primary counts a cluster link as down ({@code mpft.cluster.link-timeout}). */
+    public Duration clusterLinkTimeout() {
+        return get(MpftKeys.CLUSTER_LINK_TIMEOUT);
+    }
+
+    /** How long a secondary has to confirm a registration ({@code mpft.cluster.register-timeout}). */
+    public Duration clusterRegisterTimeout() {
+        return get(MpftKeys.CLUSTER_REGISTER_TIMEOUT);
+    }
+
     /** The advertised client-facing host, or null to use the bind address. */
     public String advertiseHost() {
         HostPort advertised = get(MpftKeys.ADVERTISE_ADDRESS);

@@ -4,6 +4,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.buffer.PooledByteBufAllocator;
@@ -203,7 +204,9 @@ public final class QuicTransport implements AutoCloseable {
     }
 
     /**
-     * Opens a QUIC connection on a client datagram channel bound by {@link #bindClient}.
+     * Opens a QUIC connection on a client datagram channel bound by {@link #bindClient}, the only connection on
+     * that channel: when the server closes the connection (its CONNECTION_CLOSE arrives), the datagram channel is
+     * closed, which ends the connection at once instead of after QUIC's draining period ({@link PeerClose}).
      *
      * @param datagram          the bound client channel
      * @param remote            the server
@@ -214,9 +217,15 @@ public final class QuicTransport implements AutoCloseable {
      */
     public Future<QuicChannel> connect(Channel datagram, InetSocketAddress remote, TransportSettings settings,
                                        ChannelHandler connectionHandler, ChannelHandler streamHandler) {
+        Objects.requireNonNull(connectionHandler, "connectionHandler");
         QuicChannelBootstrap bootstrap = QuicChannel.newBootstrap(datagram)
                 .remoteAddress(Objects.requireNonNull(remote, "remote"))
-                .handler(Objects.requireNonNull(connectionHandler, "connectionHandler"))
+                .handler(new ChannelInitializer<QuicChannel>() {
+                    @Override
+                    protected void initChannel(QuicChannel connection) {
+                        connection.pipeline().addLast(connectionHandler, new PeerClose());
+                    }
+                })
                 .streamHandler(Objects.requireNonNull(streamHandler, "streamHandler"));
         if (epoll && settings.gsoSegments() > 1) {
             bootstrap.option(QuicChannelOption.SEGMENTED_DATAGRAM_PACKET_ALLOCATOR,

@@ -14,16 +14,12 @@ import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
-import org.mpft.protocol.ClientAttached;
 import org.mpft.protocol.ClusterChallenge;
 import org.mpft.protocol.ClusterWelcome;
 import org.mpft.protocol.EndTransfer;
@@ -34,8 +30,6 @@ import org.mpft.protocol.FrameType;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RegisterTransfer;
-import org.mpft.protocol.TransferRefused;
-import org.mpft.protocol.TransferRegistered;
 import org.mpft.transport.FrameStreamCodec;
 import org.mpft.transport.QuicTls;
 import org.mpft.transport.QuicTransport;
@@ -47,9 +41,12 @@ import org.slf4j.LoggerFactory;
  * A primary's link to one secondary ({@code mpft.secondaries} entry): a QUIC connection with one
  * bidirectional stream of cluster frames. It connects, proves the cluster secret both ways
  * ({@link ClusterHandshake}), learns the secondary's client-facing address and certificate from
- * CLUSTER_WELCOME, and then carries REGISTER_TRANSFER / SEND_CHUNK / END_TRANSFER out and the answers in.
- * When the link fails or the secondary is down it reconnects with a growing back-off (1 s doubling to
- * 30 s). Thread-safe; frames are handled on the transport's event loop.
+ * CLUSTER_WELCOME, and then carries REGISTER_TRANSFER / SEND_CHUNK / END_TRANSFER out and the answers in
+ * ({@link LinkTransfers}). The connection's idle timeout is the link timeout ({@code mpft.cluster.link-timeout}
+ * in the transport settings given) and the primary sends a keep-alive every quarter of it, so a secondary that
+ * stops answering (dead, frozen, cut off) closes the link within about 1.25 times that timeout. When the link
+ * fails or the secondary is down it reconnects with a growing back-off (1 s doubling to 30 s). Thread-safe;
+ * frames are handled on the transport's event loop.
  *
  * <p>The TLS certificate is not pinned by configuration: the handshake authenticates the peer, and the
  * certificate the secondary names in its welcome must be the one it presented on this link (the one
@@ -66,7 +63,7 @@ public final class ClusterLink implements AutoCloseable {
     /** The transfer id of keepalive END_TRANSFER frames. */
     static final long KEEPALIVE_TRANSFER = -1;
 
-    /** How long a handshake or a registration may take. */
+    /** How long a handshake may take. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     /** What a transfer hears from the secondary. Called on the link's event loop. */
@@ -102,8 +99,7 @@ public final class ClusterLink implements AutoCloseable {
     private final QuicTransport transport;
     private final TransportSettings settings;
     private final SecureRandom random = new SecureRandom();
-    private final Map<Long, CompletableFuture<Void>> pending = new ConcurrentHashMap<>();
-    private final Map<Long, TransferListener> listeners = new ConcurrentHashMap<>();
+    private final LinkTransfers transfers;
     private volatile Endpoint endpoint;
     private volatile QuicStreamChannel stream;
     private volatile Channel datagram;
@@ -127,6 +123,7 @@ public final class ClusterLink implements AutoCloseable {
         this.node = Objects.requireNonNull(node, "node");
         this.transport = Objects.requireNonNull(transport, "transport");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.transfers = new LinkTransfers(target);
     }
 
     /** Starts connecting (in the background); returns at once. */
@@ -158,31 +155,25 @@ public final class ClusterLink implements AutoCloseable {
     /**
      * Registers a transfer on the secondary.
      *
+     * @param timeout how long the secondary has to answer
      * @return completes when the secondary registered it, or exceptionally with an {@link MpftException}
      *         (the secondary's refusal, SERVER_UNAVAILABLE when the link is down or it does not answer in time)
      */
-    public CompletableFuture<Void> register(RegisterTransfer registration, TransferListener listener) {
-        CompletableFuture<Void> answer = new CompletableFuture<>();
+    public CompletableFuture<Void> register(RegisterTransfer registration, TransferListener listener,
+                                            Duration timeout) {
         QuicStreamChannel s = stream;
         if (!isUp() || s == null) {
+            CompletableFuture<Void> answer = new CompletableFuture<>();
             answer.completeExceptionally(new MpftException(ErrorCode.SERVER_UNAVAILABLE, "secondary " + target
                     + " is not connected" + (lastProblem == null ? "" : " (" + lastProblem + ")")));
             return answer;
         }
         long id = registration.transferId();
-        listeners.put(id, listener);
-        pending.put(id, answer);
+        CompletableFuture<Void> expected = transfers.expect(id, listener);
         s.writeAndFlush(registration);
-        s.eventLoop().schedule(() -> {
-            CompletableFuture<Void> late = pending.remove(id);
-            if (late != null) {
-                listeners.remove(id);
-                late.completeExceptionally(new MpftException(ErrorCode.SERVER_UNAVAILABLE, "secondary " + target
-                        + " did not answer the registration of transfer " + id + " within " + TIMEOUT.toSeconds()
-                        + " s"));
-            }
-        }, TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        return answer;
+        long millis = timeout.toMillis();
+        s.eventLoop().schedule(() -> transfers.overdue(id, millis), millis, TimeUnit.MILLISECONDS);
+        return expected;
     }
 
     /** Sends a frame on the link (SEND_CHUNK, END_TRANSFER); false when the link is down. */
@@ -197,11 +188,7 @@ public final class ClusterLink implements AutoCloseable {
 
     /** Stops listening for a transfer's events. */
     public void forget(long transferId) {
-        listeners.remove(transferId);
-        CompletableFuture<Void> p = pending.remove(transferId);
-        if (p != null) {
-            p.cancel(false);
-        }
+        transfers.forget(transferId);
     }
 
     @Override
@@ -281,12 +268,14 @@ public final class ClusterLink implements AutoCloseable {
     }
 
     /**
-     * Keeps an idle link open: QUIC closes a connection silent for its idle timeout, so every third of it
-     * the primary sends END_TRANSFER for transfer -1 (never a real transfer: ids are non-negative), which the
-     * secondary ignores.
+     * Keeps a live link open and lets a dead one close: QUIC closes a connection that received nothing for its
+     * idle timeout, so every quarter of it the primary sends END_TRANSFER for transfer -1 (never a real
+     * transfer: ids are non-negative), which the secondary ignores and its QUIC acknowledges. While the
+     * secondary answers, the acknowledgements keep the connection alive; when it stops, the idle timeout
+     * closes the link.
      */
     private void keepAlive(QuicStreamChannel s) {
-        long period = Math.max(100, settings.idleTimeout().toMillis() / 3);
+        long period = keepAlivePeriod(settings.idleTimeout()).toMillis();
         s.eventLoop().schedule(() -> {
             if (s.isActive() && stream == s) {
                 s.writeAndFlush(new EndTransfer(KEEPALIVE_TRANSFER));
@@ -295,24 +284,17 @@ public final class ClusterLink implements AutoCloseable {
         }, period, TimeUnit.MILLISECONDS);
     }
 
+    /** How often a link with idle timeout {@code linkTimeout} sends a keep-alive: a quarter of it, at least 100 ms. */
+    static Duration keepAlivePeriod(Duration linkTimeout) {
+        return Duration.ofMillis(Math.max(100, linkTimeout.toMillis() / 4));
+    }
+
     private void linkClosed(Channel d) {
         boolean wasUp = endpoint != null;
         endpoint = null;
         stream = null;
         d.close();
-        for (Long id : new ArrayList<>(pending.keySet())) {
-            CompletableFuture<Void> p = pending.remove(id);
-            if (p != null) {
-                p.completeExceptionally(new MpftException(ErrorCode.SERVER_UNAVAILABLE, "the link to secondary "
-                        + target + " closed"));
-            }
-        }
-        for (Long id : new ArrayList<>(listeners.keySet())) {
-            TransferListener l = listeners.remove(id);
-            if (l != null) {
-                l.linkDown();
-            }
-        }
+        transfers.linkClosed();
         if (wasUp) {
             LOG.warn("cluster link to secondary {} is down; reconnecting", target);
             backoffMillis = MIN_BACKOFF.toMillis();
@@ -394,33 +376,7 @@ public final class ClusterLink implements AutoCloseable {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type()
                         + " during the cluster handshake");
             }
-            if (frame instanceof TransferRegistered registered) {
-                CompletableFuture<Void> p = pending.remove(registered.transferId());
-                if (p != null) {
-                    p.complete(null);
-                }
-            } else if (frame instanceof TransferRefused refused) {
-                listeners.remove(refused.transferId());
-                CompletableFuture<Void> p = pending.remove(refused.transferId());
-                if (p != null) {
-                    p.completeExceptionally(new MpftException(refused.code(), refused.message()));
-                }
-            } else if (frame instanceof ClientAttached attached) {
-                TransferListener l = listeners.get(attached.transferId());
-                if (l != null) {
-                    l.attached();
-                }
-            } else if (frame instanceof ChunkSent sent) {
-                TransferListener l = listeners.get(sent.transferId());
-                if (l != null) {
-                    l.chunkSent(sent);
-                }
-            } else if (frame instanceof ChunkError error) {
-                TransferListener l = listeners.get(error.transferId());
-                if (l != null) {
-                    l.chunkError(error);
-                }
-            } else {
+            if (!transfers.dispatch(frame)) {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type() + " from a secondary");
             }
         }

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A primary's secondaries ({@code mpft.secondaries}): one {@link ClusterLink} each, and the registration
- * of a transfer with every secondary whose link is up, each with its own {@link Ticket}.
+ * of a transfer with every secondary whose link is up, each with its own {@link Ticket}. Registering does not
+ * wait for the answers: the transfer goes on (META, the primary's own chunks) while they are in flight, and
+ * each registration's {@link Registration#confirmed()} says later whether that secondary serves.
  */
 public final class PrimaryCluster implements AutoCloseable {
 
@@ -36,14 +38,17 @@ public final class PrimaryCluster implements AutoCloseable {
     static final Duration TICKET_LIFETIME = Duration.ofSeconds(60);
 
     /**
-     * A secondary that registered a transfer.
+     * A transfer's registration with one secondary.
      *
-     * @param slotName the secondary's name (from its handshake)
-     * @param link     its link
-     * @param endpoint where clients reach it
-     * @param ticket   the sealed ticket for the client
+     * @param slotName  the secondary's name (from its handshake)
+     * @param link      its link
+     * @param endpoint  where clients reach it
+     * @param ticket    the sealed ticket for the client
+     * @param confirmed completes when the secondary registered the transfer, or exceptionally (its refusal,
+     *                  no answer within {@code mpft.cluster.register-timeout}, the link closing)
      */
-    record Registration(String slotName, ClusterLink link, ClusterLink.Endpoint endpoint, Bytes ticket) {
+    record Registration(String slotName, ClusterLink link, ClusterLink.Endpoint endpoint, Bytes ticket,
+                        CompletableFuture<Void> confirmed) {
     }
 
     /**
@@ -62,20 +67,28 @@ public final class PrimaryCluster implements AutoCloseable {
 
     private final ClusterSecret secret;
     private final List<ClusterLink> links;
+    private final Duration registerTimeout;
     private final SecureRandom random = new SecureRandom();
 
-    private PrimaryCluster(ClusterSecret secret, List<ClusterLink> links) {
+    private PrimaryCluster(ClusterSecret secret, List<ClusterLink> links, Duration registerTimeout) {
         this.secret = secret;
         this.links = links;
+        this.registerTimeout = registerTimeout;
     }
 
     /**
      * Starts a link to every secondary (they connect in the background and reconnect when down).
      *
+     * @param settings        the links' transport parameters; their idle timeout is the link timeout
+     *                        ({@code mpft.cluster.link-timeout})
+     * @param registerTimeout how long a secondary has to confirm a registration
+     *                        ({@code mpft.cluster.register-timeout})
      * @throws UnknownHostException naming a secondary whose host does not resolve
      */
     public static PrimaryCluster start(ClusterSecret secret, String node, List<Secondary> secondaries,
-                                QuicTransport transport, TransportSettings settings) throws UnknownHostException {
+                                QuicTransport transport, TransportSettings settings, Duration registerTimeout)
+            throws UnknownHostException {
+        Objects.requireNonNull(registerTimeout, "registerTimeout");
         List<ClusterLink> links = new ArrayList<>();
         for (Secondary hp : secondaries) {
             InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName(hp.host()), hp.port());
@@ -84,7 +97,7 @@ public final class PrimaryCluster implements AutoCloseable {
         for (ClusterLink link : links) {
             link.start();
         }
-        return new PrimaryCluster(secret, List.copyOf(links));
+        return new PrimaryCluster(secret, List.copyOf(links), registerTimeout);
     }
 
     /** The links, in configuration order. */
@@ -100,20 +113,19 @@ public final class PrimaryCluster implements AutoCloseable {
     }
 
     /**
-     * Registers a transfer with every secondary that is up, in parallel; the secondaries compress their
-     * chunks with {@code compression} where it pays ({@link org.mpft.protocol.Encoding#RAW}: they send them raw).
+     * Registers a transfer with every secondary that is up, in parallel, without waiting for the answers; the
+     * secondaries compress their chunks with {@code compression} where it pays
+     * ({@link org.mpft.protocol.Encoding#RAW}: they send them raw). A link that is down is left out at once.
      *
      * @param listeners makes the listener for one secondary's events of this transfer
-     * @return completes (never exceptionally) with the secondaries that accepted, in configuration order;
-     *         refusals and timeouts are logged and left out
+     * @return the registrations sent, in configuration order; each one's {@link Registration#confirmed()}
+     *         completes later (a refusal or a timeout is logged, and that secondary's events are forgotten)
      */
-    CompletableFuture<List<Registration>> register(long transferId, String user, String path, long size, long mtime,
-                                                   int chunkSize, ChecksumAlgorithm checksum,
-                                                   org.mpft.protocol.Encoding compression,
-                                                   java.util.function.Function<ClusterLink,
-                                                           ClusterLink.TransferListener> listeners) {
+    List<Registration> register(long transferId, String user, String path, long size, long mtime, int chunkSize,
+                                ChecksumAlgorithm checksum, org.mpft.protocol.Encoding compression,
+                                java.util.function.Function<ClusterLink, ClusterLink.TransferListener> listeners) {
         long expires = System.currentTimeMillis() + TICKET_LIFETIME.toMillis();
-        List<CompletableFuture<Registration>> answers = new ArrayList<>();
+        List<Registration> sent = new ArrayList<>();
         for (ClusterLink link : links) {
             ClusterLink.Endpoint endpoint = link.endpoint();
             if (endpoint == null || !link.isUp()) {
@@ -132,27 +144,24 @@ public final class PrimaryCluster implements AutoCloseable {
             }
             RegisterTransfer registration = new RegisterTransfer(transferId, user, path, size, mtime, chunkSize,
                     checksum, ticket.id(), expires, compression);
-            answers.add(link.register(registration, listeners.apply(link)).handle((ok, error) -> {
-                if (error != null) {
+            CompletableFuture<Void> confirmed = link.register(registration, listeners.apply(link), registerTimeout);
+            confirmed.whenComplete((ok, error) -> {
+                if (error != null && !(error instanceof java.util.concurrent.CancellationException)) {
                     LOG.info("transfer {}: secondary {} left out: {}", transferId, link.target(),
-                            error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                                    ? c.getCause().getMessage() : error.getMessage());
+                            LogText.quote(reason(error)));
                     link.forget(transferId);
-                    return null;
                 }
-                return new Registration(endpoint.name(), link, endpoint, sealed);
-            }));
+            });
+            sent.add(new Registration(endpoint.name(), link, endpoint, sealed, confirmed));
         }
-        return CompletableFuture.allOf(answers.toArray(new CompletableFuture<?>[0])).thenApply(v -> {
-            List<Registration> ok = new ArrayList<>();
-            for (CompletableFuture<Registration> answer : answers) {
-                Registration r = answer.join();
-                if (r != null) {
-                    ok.add(r);
-                }
-            }
-            return ok;
-        });
+        return sent;
+    }
+
+    /** The message of a registration's failure. */
+    static String reason(Throwable error) {
+        Throwable cause = error instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                ? c.getCause() : error;
+        return cause instanceof java.util.concurrent.CancellationException ? "the transfer ended" : cause.getMessage();
     }
 
     /** Closes every link. */

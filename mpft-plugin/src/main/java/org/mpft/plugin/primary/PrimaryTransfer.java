@@ -29,13 +29,13 @@ import org.mpft.protocol.ProtocolException;
 import org.mpft.protocol.SecondaryEndpoint;
 import org.mpft.protocol.Start;
 import org.mpft.protocol.Strategy;
-import org.mpft.transport.EventLoops;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One download on the primary, from the open file to DONE or CANCEL. It registers the transfer with every
- * secondary that is up (a ticket each) and answers META; START builds the {@link ChunkCoordinator} over the
+ * secondary that is up (a ticket each) and answers META at once, without waiting for their answers (a
+ * secondary that refuses or does not confirm in time is left out: {@link TransferSecondaries}); START builds the {@link ChunkCoordinator} over the
  * primary's own {@link ChunkSender} and, through {@link TransferSecondaries}, one {@link SecondaryPath} per
  * secondary; ACK, NACK, DONE and CANCEL then drive it.
  *
@@ -82,7 +82,10 @@ public final class PrimaryTransfer implements AutoCloseable {
         return transfer.id();
     }
 
-    /** Registers with the secondaries when there are any for this transfer, then answers META. */
+    /**
+     * Sends the registrations to the secondaries when there are any for this transfer, and answers META at
+     * once: the registrations' answers arrive while the client starts.
+     */
     void begin(boolean multiPath) {
         PrimaryCluster cluster = shared.cluster();
         ChunkPlan plan = transfer.plan();
@@ -90,23 +93,9 @@ public final class PrimaryTransfer implements AutoCloseable {
             sendMeta(List.of());
             return;
         }
-        long id = transfer.id();
-        cluster.register(id, transfer.user().name(), transfer.path(), plan.fileSize(),
+        sendMeta(cluster.register(transfer.id(), transfer.user().name(), transfer.path(), plan.fileSize(),
                 transfer.file().lastModifiedMillis(), plan.chunkSize(), TransferSecondaries.SECONDARY_CHECKSUM,
-                compress ? shared.chunks().compression() : Encoding.RAW, secondaries::listenerFor)
-                .thenAccept(ok -> {
-                    if (!onLoop(() -> registered(ok))) {
-                        ok.forEach(r -> TransferSecondaries.endOn(r, id));
-                    }
-                });
-    }
-
-    private void registered(List<PrimaryCluster.Registration> ok) {
-        if (state != State.OPENING) {
-            ok.forEach(r -> TransferSecondaries.endOn(r, transfer.id()));
-            return;
-        }
-        sendMeta(ok);
+                compress ? shared.chunks().compression() : Encoding.RAW, secondaries::listenerFor));
     }
 
     private void sendMeta(List<PrimaryCluster.Registration> registered) {
@@ -299,9 +288,5 @@ public final class PrimaryTransfer implements AutoCloseable {
 
     private ProtocolException unexpected(Frame frame) {
         return new ProtocolException("unexpected " + frame.type() + " frame in state " + state);
-    }
-
-    private boolean onLoop(Runnable task) {
-        return EventLoops.tryExecute(connection.eventLoop(), task);
     }
 }

@@ -25,7 +25,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The secondaries of one {@link PrimaryTransfer}: the registrations it got before META, and from START
+ * The secondaries of one {@link PrimaryTransfer}: the registrations it sent before META (a secondary that
+ * refuses or does not confirm its registration in time is left out: before START no path is made for it,
+ * after START its path is dropped and its chunks move to the paths left), and from START
  * one {@link SecondaryPath} each, the {@link DigestAhead} that lets them serve, their events (the client
  * attached, CHUNK_SENT checked against the primary's digests, CHUNK_ERROR, the link going down), a timer
  * that drops those the client never attached to and one that retries or drops their overdue chunks.
@@ -72,9 +74,34 @@ final class TransferSecondaries {
         return new Events(link);
     }
 
-    /** The secondaries that registered the transfer (listed in META). */
+    /**
+     * The registrations sent (listed in META), their answers still to come: each one that fails leaves its
+     * secondary out of the transfer.
+     */
     void registered(List<PrimaryCluster.Registration> secondaries) {
         registrations = List.copyOf(secondaries);
+        for (PrimaryCluster.Registration r : registrations) {
+            r.confirmed().whenComplete((ok, error) -> {
+                if (error != null && !(error instanceof java.util.concurrent.CancellationException)) {
+                    whileOpen(() -> unconfirmed(r, error));
+                }
+            });
+        }
+    }
+
+    /** {@code r}'s secondary refused the transfer or did not confirm it in time: it serves none of it. */
+    private void unconfirmed(PrimaryCluster.Registration r, Throwable error) {
+        if (!registrations.contains(r)) {
+            return;
+        }
+        SecondaryPath path = pathOf(r.link());
+        if (path == null) { // before START: it never becomes a path
+            registrations = registrations.stream().filter(other -> other != r).toList();
+            endOn(r, transfer.id());
+            return;
+        }
+        ErrorCode code = error instanceof MpftException e ? e.code() : ErrorCode.SERVER_UNAVAILABLE;
+        drop(path, code, "it did not take the transfer: " + PrimaryCluster.reason(error));
     }
 
     /** The secondaries that registered the transfer. */

@@ -131,6 +131,21 @@ public final class SecondaryTransfers implements AutoCloseable {
     private final Map<Bytes, Registered> byTicket = new HashMap<>();
 
     /**
+     * How long a client's attach with a genuine ticket waits for its registration, milliseconds: the primary
+     * answers the client (META) without waiting for its REGISTER_TRANSFER to be confirmed, so a fast client can
+     * reach this secondary before the registration did.
+     */
+    static final long REGISTRATION_WAIT_MS = 2000;
+
+    /**
+     * Attaches waiting for their registration at once, at most; more are refused at once. Each holds a thread
+     * of the blocking pool, and a client can present a genuine ticket whose transfer has ended.
+     */
+    static final int MAX_WAITING_ATTACHES = 2;
+
+    private int waitingAttaches;
+
+    /**
      * @param secret       the cluster secret (tickets are checked with it)
      * @param name         this secondary's name; tickets for other secondaries are refused
      * @param host         this secondary's host: its user store and its file access
@@ -196,6 +211,7 @@ public final class SecondaryTransfers implements AutoCloseable {
             }
             byTransfer.put(new Key(primary, registration.transferId()), registered);
             byTicket.put(registration.ticketId(), registered);
+            notifyAll(); // an attach may be waiting for it
         }
         closeAll(replaced);
         return registered;
@@ -203,7 +219,9 @@ public final class SecondaryTransfers implements AutoCloseable {
 
     /**
      * A client attaches with a ticket: it must verify ({@link Ticket#verify}), be for a transfer registered
-     * here with exactly the ticket's fields, and not be in use by another client.
+     * here with exactly the ticket's fields, and not be in use by another client. A verified ticket whose
+     * registration has not arrived yet waits for it up to {@value #REGISTRATION_WAIT_MS} ms, while no more than
+     * {@value #MAX_WAITING_ATTACHES} others wait (blocking: run it off the event loop).
      *
      * @throws MpftException INVALID_TICKET naming what failed
      */
@@ -211,7 +229,7 @@ public final class SecondaryTransfers implements AutoCloseable {
         long now = wallClock.getAsLong();
         Ticket ticket = Ticket.verify(sealedTicket, secret, name, now, maxTicketLifetimeMillis);
         synchronized (this) {
-            Registered registered = byTicket.get(ticket.id());
+            Registered registered = awaitRegistration(ticket.id());
             if (registered == null) {
                 throw new MpftException(ErrorCode.INVALID_TICKET, "no transfer " + ticket.transferId()
                         + " is registered on " + name + " for this ticket");
@@ -232,6 +250,32 @@ public final class SecondaryTransfers implements AutoCloseable {
             }
             registered.attached = true;
             return registered;
+        }
+    }
+
+    /** The registration of {@code ticketId}, waiting up to {@link #REGISTRATION_WAIT_MS} for it; null if none. */
+    private synchronized Registered awaitRegistration(Bytes ticketId) {
+        long deadline = System.nanoTime() + REGISTRATION_WAIT_MS * 1_000_000;
+        Registered registered = byTicket.get(ticketId);
+        if (registered != null || waitingAttaches >= MAX_WAITING_ATTACHES) {
+            return registered;
+        }
+        waitingAttaches++;
+        try {
+            while (registered == null) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    return null;
+                }
+                wait(left);
+                registered = byTicket.get(ticketId);
+            }
+            return registered;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        } finally {
+            waitingAttaches--;
         }
     }
 

@@ -67,6 +67,8 @@ class ClusterLinkTest {
     private static final ClusterSecret WRONG = ClusterSecret.of("w".repeat(40).getBytes(StandardCharsets.US_ASCII));
     private static final long MTIME = 1_650_000_000_000L;
     private static final int CHUNK = 4096;
+    /** How long the secondary has to answer a registration: a bound on a hang only. */
+    private static final Duration ANSWER = Duration.ofSeconds(10);
 
     @TempDir
     Path dir;
@@ -228,8 +230,8 @@ class ClusterLinkTest {
         ClusterLink l = connect(secondary, SECRET);
         await(l::isUp, Duration.ofSeconds(10));
         ClusterLink.Endpoint first = l.endpoint();
-        // a keepalive every third of the 3 s idle timeout: after four, the link outlived an idle timeout
-        await(() -> tap.keepalives.get() >= 4, Duration.ofSeconds(30));
+        // a keepalive every quarter of the 3 s idle timeout: after five, the link outlived an idle timeout
+        await(() -> tap.keepalives.get() >= 5, Duration.ofSeconds(30));
         assertThat(l.isUp()).isTrue();
         assertThat(l.endpoint()).isSameAs(first); // the same connection, not a reconnect
     }
@@ -263,16 +265,16 @@ class ClusterLinkTest {
         ClusterLink l = connect(secondary, SECRET);
         await(l::isUp, Duration.ofSeconds(10));
         Events events = new Events();
-        l.register(registration(1, "alice", "big.bin", 3 * CHUNK, MTIME), events).get(10, TimeUnit.SECONDS);
+        l.register(registration(1, "alice", "big.bin", 3 * CHUNK, MTIME), events, ANSWER).get(10, TimeUnit.SECONDS);
         assertThat(role.registry().find("prim-1", 1)).isNotNull();
 
         CompletableFuture<Void> stale = l.register(registration(2, "alice", "big.bin", 3 * CHUNK, MTIME + 1000),
-                new Events());
+                new Events(), ANSWER);
         assertThatThrownBy(() -> stale.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOfSatisfying(MpftException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.STALE_FILE));
         CompletableFuture<Void> unknown = l.register(registration(3, "mallory", "big.bin", 3 * CHUNK, MTIME),
-                new Events());
+                new Events(), ANSWER);
         assertThatThrownBy(() -> unknown.get(10, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(MpftException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.ACCESS_DENIED));
@@ -297,7 +299,8 @@ class ClusterLinkTest {
     @Test
     void registrationFailsFastWhenTheLinkIsDown() throws Exception {
         ClusterLink l = connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), 9), SECRET);
-        CompletableFuture<Void> answer = l.register(registration(1, "alice", "big.bin", 1, MTIME), new Events());
+        CompletableFuture<Void> answer = l.register(registration(1, "alice", "big.bin", 1, MTIME), new Events(),
+                ANSWER);
         assertThatThrownBy(() -> answer.get(1, TimeUnit.SECONDS)).cause()
                 .isInstanceOfSatisfying(MpftException.class,
                         e -> assertThat(e.code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE));

@@ -122,6 +122,71 @@ class SecondaryTransfersTest {
         assertThatThrownBy(call).isInstanceOfSatisfying(MpftException.class, e -> assertThat(e.code()).isEqualTo(code));
     }
 
+    /**
+     * The primary answers the client before its registration is confirmed, so an attach can come first: it
+     * waits for the registration (the test registers only once the attaching thread is seen waiting).
+     */
+    @Test
+    void anAttachThatComesBeforeItsRegistrationWaitsForIt() throws Exception {
+        SecondaryTransfers registry = registry();
+        Ticket t = ticket(9, "alice", "data/big.bin");
+        java.util.concurrent.CompletableFuture<SecondaryTransfers.Registered> attached =
+                new java.util.concurrent.CompletableFuture<>();
+        Thread attacher = new Thread(() -> {
+            try {
+                attached.complete(registry.attach(t.seal(SECRET)));
+            } catch (Exception e) {
+                attached.completeExceptionally(e);
+            }
+        }, "attacher");
+        attacher.start();
+        long limit = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a bound on a hang only
+        while (attacher.getState() != Thread.State.TIMED_WAITING && !attached.isDone()) {
+            assertThat(System.nanoTime()).as("the attach waits").isLessThan(limit);
+            Thread.onSpinWait();
+        }
+        assertThat(attached).as("no answer before the registration").isNotDone();
+
+        registry.register("prim", registration(t));
+
+        assertThat(attached.get(30, java.util.concurrent.TimeUnit.SECONDS).transferId()).isEqualTo(9);
+        attacher.join();
+    }
+
+    /** Two attaches may wait for their registrations at once; a third is refused at once, while they still wait. */
+    @Test
+    void atMostTwoAttachesWaitForTheirRegistration() throws Exception {
+        SecondaryTransfers registry = registry();
+        List<Thread> waiting = new java.util.ArrayList<>();
+        List<java.util.concurrent.CompletableFuture<Object>> answers = new java.util.ArrayList<>();
+        for (int i = 0; i < SecondaryTransfers.MAX_WAITING_ATTACHES; i++) {
+            Ticket t = ticket(20 + i, "alice", "data/big.bin");
+            java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
+            Thread thread = new Thread(() -> {
+                try {
+                    answer.complete(registry.attach(t.seal(SECRET)));
+                } catch (Exception e) {
+                    answer.complete(e);
+                }
+            }, "attacher-" + i);
+            thread.start();
+            waiting.add(thread);
+            answers.add(answer);
+        }
+        long limit = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a bound on a hang only
+        while (waiting.stream().anyMatch(w -> w.getState() != Thread.State.TIMED_WAITING)) {
+            assertThat(System.nanoTime()).as("the attaches wait").isLessThan(limit);
+            Thread.onSpinWait();
+        }
+
+        assertCode(() -> registry.attach(ticket(30, "alice", "data/big.bin").seal(SECRET)), ErrorCode.INVALID_TICKET);
+
+        assertThat(answers).as("the first two still wait").allMatch(a -> !a.isDone());
+        for (Thread w : waiting) {
+            w.join();
+        }
+    }
+
     @Test
     void registeredTransferAcceptsItsTicketAndServesOnlyAssignedChunks() throws Exception {
         SecondaryTransfers registry = registry();
