@@ -32,6 +32,10 @@ import org.mpft.protocol.MpftException;
  * are batched: whenever the {@link FlushTimer} fires (every {@value FlushTimer#INTERVAL_MS} ms in
  * production), every {@value #FLUSH_EVERY_CHUNKS} chunks, and on {@link #close()}.
  *
+ * <p>A file of at most one chunk keeps no state: there is nothing inside one chunk to resume, so neither the
+ * state writes nor their timer are worth their fsyncs. Its part file still takes the bytes and is fsynced before
+ * the rename; a part file left without a state is started over by the next run.
+ *
  * <p>{@link #open} compares the bytes still missing with the {@link FreeSpace} of the output's folder
  * before it creates any file.
  *
@@ -61,6 +65,8 @@ final class ChunkManager implements Closeable {
     private final int resumedChunks;
     private final int rejectedChunks;
     private final String restartReason;
+    /** False for a file of at most one chunk: no state is written ({@link #keepsState}). */
+    private final boolean keepsState;
 
     /** Chunks written (guarded by this). */
     private final BitSet held;
@@ -95,7 +101,8 @@ final class ChunkManager implements Closeable {
         this.resumedChunks = held.cardinality();
         this.restartReason = restartReason;
         this.fileDigest = new InOrderDigest(plan, channel, held);
-        this.flushTimer = timer.start("mpft-state-" + output.getFileName(), this::flushQuietly);
+        this.keepsState = keepsState(plan);
+        this.flushTimer = keepsState ? timer.start("mpft-state-" + output.getFileName(), this::flushQuietly) : () -> { };
     }
 
     /**
@@ -188,7 +195,7 @@ final class ChunkManager implements Closeable {
                 rejected = KeptChunks.verify(channel, plan, held, checksums);
             }
             manager = new ChunkManager(output, identity, channel, lock, held, checksums, rejected, reason, timer);
-            manager.flush(); // the identity is on disk before the first chunk
+            manager.flush(); // the identity is on disk before the first chunk (no-op without a state)
             return manager;
         } catch (IOException | RuntimeException e) {
             if (manager != null) {
@@ -373,8 +380,22 @@ final class ChunkManager implements Closeable {
         }
     }
 
-    /** Forces the data, then writes the state of every chunk written before the force. */
+    /**
+     * True when a download of {@code plan} records its held chunks in a state file: a file of more than one
+     * chunk. One chunk is held whole or not at all, so a resume could only start it over.
+     */
+    static boolean keepsState(ChunkPlan plan) {
+        return plan.chunkCount() > 1;
+    }
+
+    /**
+     * Forces the data, then writes the state of every chunk written before the force; does nothing for a file
+     * that keeps no state ({@link #keepsState}).
+     */
     void flush() throws IOException {
+        if (!keepsState) {
+            return;
+        }
         synchronized (flushLock) {
             BitSet snapshot;
             int[] crcs;
