@@ -284,14 +284,20 @@ final class ChunkManager implements Closeable {
         }
     }
 
-    /**
-     * Fsyncs the part file, computes its SHA-256, gives it the server's modification time, renames it
-     * atomically to the output and deletes the state file.
-     *
-     * @return the file's SHA-256, lower-case hex
-     * @throws MpftException {@link ErrorCode#INTERNAL_ERROR} when a chunk is missing (nothing is renamed)
-     */
+    /** {@link #seal()} then {@link #commit()}: returns the SHA-256 of a file now durable under the output's name. */
     String finish() throws IOException, MpftException {
+        String sha256 = seal();
+        commit();
+        return sha256;
+    }
+
+    /**
+     * Ends the writes of a complete download and returns the file's SHA-256 (lower-case hex); nothing is under
+     * the output's name yet, {@link #commit()} must follow ({@link #close()} does nothing any more).
+     *
+     * @throws MpftException {@link ErrorCode#INTERNAL_ERROR} when a chunk is missing (the download stays open)
+     */
+    String seal() throws IOException, MpftException {
         synchronized (this) {
             if (closed) {
                 throw new IOException("the download of " + output + " is closed");
@@ -309,8 +315,22 @@ final class ChunkManager implements Closeable {
                 if (channel.size() != plan.fileSize()) {
                     channel.truncate(plan.fileSize());
                 }
+                return fileDigest.finish();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Makes a {@link #seal() sealed} download durable under the output's name (fsync, the server's mtime, atomic
+     * rename, folder fsync) and deletes the state file. May run on another thread than the writes.
+     */
+    void commit() throws IOException {
+        synchronized (flushLock) {
+            try {
                 channel.force(true);
-                String sha256 = fileDigest.finish();
                 lock.release();
                 channel.close();
                 if (identity.mtimeMillis() > 0) {
@@ -320,9 +340,8 @@ final class ChunkManager implements Closeable {
                 }
                 // rename(2): a symbolic link planted under the output's name is replaced, never followed
                 Files.move(part, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                syncFolder(output.getParent());
+                LocalFiles.syncFolder(output.getParent());
                 state.delete();
-                return sha256;
             } finally {
                 if (channel.isOpen()) {
                     channel.close();
@@ -417,21 +436,12 @@ final class ChunkManager implements Closeable {
         }
     }
 
-    private static long missingBytes(ChunkPlan plan, BitSet held) {
+    static long missingBytes(ChunkPlan plan, BitSet held) {
         long missing = plan.fileSize();
         for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
             missing -= plan.length(i);
         }
         return missing;
-    }
-
-    private static void syncFolder(Path folder) {
-        // makes the rename durable; some platforms cannot open a folder, the rename is still atomic there
-        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort
-        }
     }
 
     static Path sibling(Path output, String suffix) {

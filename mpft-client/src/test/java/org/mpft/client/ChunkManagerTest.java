@@ -154,6 +154,26 @@ class ChunkManagerTest {
     }
 
     @Test
+    void aSealedDownloadIsUnderItsNameOnlyAfterCommit() throws Exception {
+        byte[] source = source(13, 3 * CHUNK + 7);
+        FileIdentity id = identity(source.length);
+        Path output = dir.resolve("sealed.bin");
+        ChunkManager manager = open(output, id, true);
+        for (int i = 0; i < id.plan().chunkCount(); i++) {
+            manager.write(i, chunk(source, id.plan(), i));
+        }
+        String sha = manager.seal();
+        manager.close(); // after seal: saves nothing, closes nothing
+        assertThat(output).doesNotExist();
+        assertThat(part(output)).exists();
+        manager.commit();
+        assertThat(sha).isEqualTo(HexFormat.of().formatHex(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(source))));
+        assertThat(Files.readAllBytes(output)).isEqualTo(source);
+        assertThat(part(output)).doesNotExist();
+        assertThat(state(output)).doesNotExist();
+    }
+
+    @Test
     void aOneChunkPartLeftByAnInterruptedRunIsStartedOver() throws Exception {
         byte[] source = source(12, CHUNK);
         FileIdentity id = identity(source.length);
