@@ -68,7 +68,7 @@ final class DownloadTask implements BatchRun.FileTask {
     private final SessionSource sessions;
     /** Null: the file is committed before DONE, on this thread; else after DONE, by the finisher. */
     private final FileFinisher finisher;
-    /** A successful attempt's download, sealed, for the finisher to commit before the outcome completes. */
+    /** The download once sealed (whole, verified), for the finisher to commit before the outcome completes. */
     private ChunkManager sealed;
     /** the chunk bytes buffered at once, over every stream of every server of the source's downloads */
     private final ReceiveBudget budget;
@@ -163,8 +163,8 @@ final class DownloadTask implements BatchRun.FileTask {
             notifier.now();
         } finally {
             // only now: whoever awaits the download has heard its last progress (100% on success) first
-            if (failure == null && sealed != null) {
-                finisher.commit(sealed, request.output(), result, outcome);
+            if (sealed != null) {
+                finisher.commit(sealed, request.output(), result, failure, outcome);
             } else if (failure == null) {
                 outcome.complete(result);
             } else {
@@ -286,12 +286,12 @@ final class DownloadTask implements BatchRun.FileTask {
             String sha256;
             try {
                 sha256 = finisher == null ? chunks.finish() : chunks.seal();
+                sealed = finisher == null ? null : chunks; // whole and verified: committed whatever happens next
             } catch (IOException e) {
                 throw new MpftException(DownloadErrors.ioCode(e), "cannot complete " + request.output() + ": "
                         + e.getMessage(), e);
             }
             sessions.finish(session, new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
-            sealed = finisher == null ? null : chunks;
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             if (secondaries != null) {
                 secondaries.lost().forEach(progress::lost);

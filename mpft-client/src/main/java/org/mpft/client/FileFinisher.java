@@ -39,16 +39,23 @@ final class FileFinisher implements AutoCloseable {
     }
 
     /**
-     * Commits a sealed download, then completes {@code outcome} with {@code result}, or with the commit's
-     * failure (an {@link MpftException} naming the output).
+     * Commits a sealed download (whole and verified, so it lands even when the transfer failed after the seal,
+     * e.g. sending DONE), then completes {@code outcome} with {@code result}, or with {@code failure}, or with
+     * the commit's failure (an {@link MpftException} naming the output).
      *
-     * @param output where the file lands, for the error
+     * @param output  where the file lands, for the error
+     * @param failure null, or why the transfer failed after the seal
      */
-    void commit(ChunkManager sealed, Path output, DownloadResult result, CompletableFuture<DownloadResult> outcome) {
+    void commit(ChunkManager sealed, Path output, DownloadResult result, Throwable failure,
+                CompletableFuture<DownloadResult> outcome) {
         pool.execute(() -> {
             try {
                 sealed.commit();
-                outcome.complete(result);
+                if (failure != null) {
+                    outcome.completeExceptionally(failure);
+                } else {
+                    outcome.complete(result);
+                }
             } catch (IOException e) {
                 outcome.completeExceptionally(new MpftException(DownloadErrors.ioCode(e), "cannot complete " + output
                         + ": " + e.getMessage(), e));

@@ -45,7 +45,7 @@ class FileFinisherTest {
         CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
         CompletableFuture<Boolean> landedFirst = outcome.thenApply(r -> Files.exists(output));
         try (FileFinisher finisher = new FileFinisher(1, 1)) {
-            finisher.commit(manager, output, result(output), outcome);
+            finisher.commit(manager, output, result(output), null, outcome);
         }
         assertThat(outcome).isDone();
         assertThat(landedFirst.get()).as("the file was under its name when the outcome completed").isTrue();
@@ -61,10 +61,24 @@ class FileFinisherTest {
         Files.createDirectories(output.resolve("in-the-way")); // a non-empty folder: the rename cannot replace it
         CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
         try (FileFinisher finisher = new FileFinisher(1, 1)) {
-            finisher.commit(manager, output, result(output), outcome);
+            finisher.commit(manager, output, result(output), null, outcome);
         }
         assertThatThrownBy(outcome::get).isInstanceOf(ExecutionException.class)
                 .cause().isInstanceOf(MpftException.class).hasMessageContaining(output.toString());
+    }
+
+    @Test
+    void aFileSealedBeforeTheTransferFailedStillLandsAndTheOutcomeCarriesTheFailure() throws Exception {
+        Path output = dir.resolve("c.bin");
+        ChunkManager manager = sealed(output, new byte[] {7, 8, 9});
+        MpftException lost = new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE, "DONE not sent");
+        CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
+        try (FileFinisher finisher = new FileFinisher(1, 1)) {
+            finisher.commit(manager, output, result(output), lost, outcome);
+        }
+        assertThatThrownBy(outcome::get).cause().isSameAs(lost);
+        assertThat(Files.readAllBytes(output)).containsExactly(7, 8, 9);
+        assertThat(dir.resolve("c.bin" + ChunkManager.PART_SUFFIX)).doesNotExist();
     }
 
     @Test
@@ -75,12 +89,12 @@ class FileFinisherTest {
             Path output = dir.resolve("f" + i);
             CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
             outcomes.add(outcome);
-            finisher.commit(sealed(output, new byte[] {(byte) i}), output, result(output), outcome);
+            finisher.commit(sealed(output, new byte[] {(byte) i}), output, result(output), null, outcome);
         }
         finisher.close();
         Path late = dir.resolve("late");
         CompletableFuture<DownloadResult> lateOutcome = new CompletableFuture<>();
-        finisher.commit(sealed(late, new byte[] {9}), late, result(late), lateOutcome);
+        finisher.commit(sealed(late, new byte[] {9}), late, result(late), null, lateOutcome);
         outcomes.add(lateOutcome);
         for (CompletableFuture<DownloadResult> outcome : outcomes) {
             assertThat(outcome).isCompleted();
