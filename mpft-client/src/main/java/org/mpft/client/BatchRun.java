@@ -11,6 +11,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
  * A running batch: {@link BatchRequest#sessions()} workers, each with its own {@link SessionSource} (one
  * logged-in session used for one file after another), take files from one queue, biggest first, so that the
  * long files start early and the small ones fill the gaps at the end. A failed file is recorded and the others
- * go on (with fail-fast, the batch stops instead). Finished files are recorded in the {@link BatchManifest},
- * which is deleted when every file succeeded. A coordinator thread reports progress and ends the batch.
+ * go on (with fail-fast, the batch stops instead). A worker hands each received file to the {@link FileFinisher}
+ * and goes on with its next file; the file is reported and recorded in the {@link BatchManifest} once it is
+ * durable under its final name. The manifest is deleted when every file succeeded. A coordinator thread reports
+ * progress and ends the batch once the workers and the finisher are done.
  */
 final class BatchRun implements Batch {
 
@@ -50,16 +53,27 @@ final class BatchRun implements Batch {
     private volatile boolean stopped;
     private volatile BatchResult result;
     private BatchManifest manifest;
+    private FileFinisher finisher;
+    /** Files taken by a worker and not reported yet (guarded by this). */
+    private int unreported;
 
-    /** The download of one file, run on the worker's thread ({@link DownloadTask}). */
+    /**
+     * The download of one file, run on the worker's thread ({@link DownloadTask}); its outcome may complete
+     * after {@link #run()} returned, once the file is durable.
+     */
     interface FileTask extends Download, Runnable {
+        /** Completes with the download's result or failure (a copy: completing it does nothing). */
+        CompletableFuture<DownloadResult> outcome();
     }
 
-    /** Makes the download of one file on a worker's session source. */
+    /** Makes the download of one file on a worker's session source, made durable by {@code finisher}. */
     @FunctionalInterface
     interface TaskFactory {
-        FileTask create(DownloadRequest request, SessionSource sessions);
+        FileTask create(DownloadRequest request, SessionSource sessions, FileFinisher finisher);
     }
+
+    /** Commits at once, and commits waiting, per worker. */
+    private static final int COMMITS_PER_WORKER = 2;
 
     /** Makes a worker's sessions: one logged-in connection kept from file to file. */
     private final Supplier<SessionSource> sessionSources;
@@ -108,6 +122,7 @@ final class BatchRun implements Batch {
                 manifest = null;
             }
             int count = Math.min(request.sessions(), outcomes.length);
+            finisher = new FileFinisher(Math.max(1, count), COMMITS_PER_WORKER * Math.max(1, count));
             for (int w = 0; w < count; w++) {
                 Thread worker = new Thread(this::work, Thread.currentThread().getName() + "-w" + w);
                 worker.setDaemon(true);
@@ -120,15 +135,27 @@ final class BatchRun implements Batch {
                     notifyProgress();
                 }
             }
+            finisher.close();
+            awaitReports();
         } catch (InterruptedException e) {
             // no caller holds the coordinator to interrupt it; should it happen, the batch stops like a cancel
             cancel();
             for (Thread worker : workers) {
                 joinUninterruptibly(worker);
             }
+            if (finisher != null) {
+                finisher.close();
+            }
             Thread.currentThread().interrupt();
         } finally {
             finish();
+        }
+    }
+
+    /** Waits until every file a worker took was reported: a file is reported once it is durable, or failed. */
+    private synchronized void awaitReports() throws InterruptedException {
+        while (unreported > 0) {
+            wait(DownloadTask.PROGRESS_INTERVAL_MS);
         }
     }
 
@@ -171,8 +198,7 @@ final class BatchRun implements Batch {
         try {
             Integer index;
             while (!stopped && (index = take()) != null) {
-                FileOutcome outcome = fetch(request.files().get(index), index, sessions);
-                ended(index, outcome);
+                fetch(request.files().get(index), index, sessions);
             }
         } finally {
             sessions.close();
@@ -183,9 +209,14 @@ final class BatchRun implements Batch {
         return queue.isEmpty() ? null : queue.remove(0);
     }
 
-    private FileOutcome fetch(BatchFile file, int index, SessionSource sessions) {
+    /** Fetches a file; its outcome is reported when it is durable, possibly after this returned. */
+    private void fetch(BatchFile file, int index, SessionSource sessions) {
+        synchronized (this) {
+            unreported++;
+        }
         if (request.resume() && manifest != null && FinishedFiles.finished(file, manifest)) {
-            return new FileOutcome(file, null, null, true);
+            ended(index, new FileOutcome(file, null, null, true));
+            return;
         }
         try {
             Path parent = file.output().toAbsolutePath().getParent();
@@ -193,31 +224,57 @@ final class BatchRun implements Batch {
                 Files.createDirectories(parent);
             }
         } catch (IOException e) {
-            return new FileOutcome(file, null, new MpftException(DownloadErrors.ioCode(e), "cannot create the folder"
-                    + " of " + file.output() + ": " + e.getMessage(), e), false);
+            ended(index, new FileOutcome(file, null, new MpftException(DownloadErrors.ioCode(e), "cannot create the"
+                    + " folder of " + file.output() + ": " + e.getMessage(), e), false));
+            return;
         }
-        FileOutcome outcome = download(file, index, sessions);
-        if (outcome.error() != null && RECONNECT.contains(outcome.error().code()) && !stopped) {
+        FileTask task = download(file, index, sessions);
+        MpftException failure = failure(task);
+        if (failure != null && RECONNECT.contains(failure.code()) && !stopped) {
             // the session died under the file (or the server ended it after its most transfers per session):
             // once more on a new session
-            LOG.info("fetching {} again on a new session: {}", file.remotePath(), outcome.error().getMessage());
-            outcome = download(file, index, sessions);
+            LOG.info("fetching {} again on a new session: {}", file.remotePath(), failure.getMessage());
+            task = download(file, index, sessions);
         }
-        return outcome;
+        FileTask last = task;
+        last.outcome().whenComplete((result, error) -> ended(index, outcomeOf(file, index, last)));
     }
 
     /** Failures after which a file is fetched once more on a new session. */
     private static final Set<ErrorCode> RECONNECT = EnumSet.of(ErrorCode.SERVER_UNAVAILABLE,
             ErrorCode.PROTOCOL_ERROR, ErrorCode.LIMIT_EXCEEDED);
 
-    private FileOutcome download(BatchFile file, int index, SessionSource sessions) {
-        FileTask task = tasks.create(request.requestFor(file), sessions);
+    /** Runs the download of a file on this worker's session; the file may still be on its way to the disk. */
+    private FileTask download(BatchFile file, int index, SessionSource sessions) {
+        FileTask task = tasks.create(request.requestFor(file), sessions, finisher);
         running.put(index, task);
         if (stopped) {
             task.cancel();
         }
+        task.run();
+        return task;
+    }
+
+    /** The failure of a task that already ended, or null (it succeeded, or its file is still being committed). */
+    private static MpftException failure(FileTask task) {
+        CompletableFuture<DownloadResult> outcome = task.outcome();
+        if (!outcome.isCompletedExceptionally()) {
+            return null;
+        }
         try {
-            task.run();
+            task.await();
+            return null;
+        } catch (MpftException e) {
+            return e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /** The outcome of a task whose outcome completed: the manifest entry first when it succeeded. */
+    private FileOutcome outcomeOf(BatchFile file, int index, FileTask task) {
+        try {
             DownloadResult downloaded = task.await();
             finishFile(file, downloaded);
             return new FileOutcome(file, downloaded, null, false);
@@ -228,7 +285,7 @@ final class BatchRun implements Batch {
             return new FileOutcome(file, null, new MpftException(ErrorCode.CANCELLED, file.remotePath()
                     + ": cancelled", e), false);
         } finally {
-            running.remove(index);
+            running.remove(index, task);
         }
     }
 
@@ -295,6 +352,10 @@ final class BatchRun implements Batch {
             } catch (RuntimeException e) {
                 LOG.debug("batch listener failed", e);
             }
+        }
+        synchronized (this) {
+            unreported--;
+            notifyAll();
         }
     }
 

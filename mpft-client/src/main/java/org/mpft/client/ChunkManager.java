@@ -32,6 +32,10 @@ import org.mpft.protocol.MpftException;
  * are batched: whenever the {@link FlushTimer} fires (every {@value FlushTimer#INTERVAL_MS} ms in
  * production), every {@value #FLUSH_EVERY_CHUNKS} chunks, and on {@link #close()}.
  *
+ * <p>A file of at most one chunk keeps no state: there is nothing inside one chunk to resume, so neither the
+ * state writes nor their timer are worth their fsyncs. Its part file still takes the bytes and is fsynced before
+ * the rename; a part file left without a state is started over by the next run.
+ *
  * <p>{@link #open} compares the bytes still missing with the {@link FreeSpace} of the output's folder
  * before it creates any file.
  *
@@ -61,6 +65,8 @@ final class ChunkManager implements Closeable {
     private final int resumedChunks;
     private final int rejectedChunks;
     private final String restartReason;
+    /** False for a file of at most one chunk: no state is written ({@link #keepsState}). */
+    private final boolean keepsState;
 
     /** Chunks written (guarded by this). */
     private final BitSet held;
@@ -95,7 +101,8 @@ final class ChunkManager implements Closeable {
         this.resumedChunks = held.cardinality();
         this.restartReason = restartReason;
         this.fileDigest = new InOrderDigest(plan, channel, held);
-        this.flushTimer = timer.start("mpft-state-" + output.getFileName(), this::flushQuietly);
+        this.keepsState = keepsState(plan);
+        this.flushTimer = keepsState ? timer.start("mpft-state-" + output.getFileName(), this::flushQuietly) : () -> { };
     }
 
     /**
@@ -188,7 +195,7 @@ final class ChunkManager implements Closeable {
                 rejected = KeptChunks.verify(channel, plan, held, checksums);
             }
             manager = new ChunkManager(output, identity, channel, lock, held, checksums, rejected, reason, timer);
-            manager.flush(); // the identity is on disk before the first chunk
+            manager.flush(); // the identity is on disk before the first chunk (no-op without a state)
             return manager;
         } catch (IOException | RuntimeException e) {
             if (manager != null) {
@@ -277,14 +284,20 @@ final class ChunkManager implements Closeable {
         }
     }
 
-    /**
-     * Fsyncs the part file, computes its SHA-256, gives it the server's modification time, renames it
-     * atomically to the output and deletes the state file.
-     *
-     * @return the file's SHA-256, lower-case hex
-     * @throws MpftException {@link ErrorCode#INTERNAL_ERROR} when a chunk is missing (nothing is renamed)
-     */
+    /** {@link #seal()} then {@link #commit()}: returns the SHA-256 of a file now durable under the output's name. */
     String finish() throws IOException, MpftException {
+        String sha256 = seal();
+        commit();
+        return sha256;
+    }
+
+    /**
+     * Ends the writes of a complete download and returns the file's SHA-256 (lower-case hex); nothing is under
+     * the output's name yet, {@link #commit()} must follow ({@link #close()} does nothing any more).
+     *
+     * @throws MpftException {@link ErrorCode#INTERNAL_ERROR} when a chunk is missing (the download stays open)
+     */
+    String seal() throws IOException, MpftException {
         synchronized (this) {
             if (closed) {
                 throw new IOException("the download of " + output + " is closed");
@@ -302,8 +315,22 @@ final class ChunkManager implements Closeable {
                 if (channel.size() != plan.fileSize()) {
                     channel.truncate(plan.fileSize());
                 }
+                return fileDigest.finish();
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Makes a {@link #seal() sealed} download durable under the output's name (fsync, the server's mtime, atomic
+     * rename, folder fsync) and deletes the state file. May run on another thread than the writes.
+     */
+    void commit() throws IOException {
+        synchronized (flushLock) {
+            try {
                 channel.force(true);
-                String sha256 = fileDigest.finish();
                 lock.release();
                 channel.close();
                 if (identity.mtimeMillis() > 0) {
@@ -313,9 +340,8 @@ final class ChunkManager implements Closeable {
                 }
                 // rename(2): a symbolic link planted under the output's name is replaced, never followed
                 Files.move(part, output, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                syncFolder(output.getParent());
+                LocalFiles.syncFolder(output.getParent());
                 state.delete();
-                return sha256;
             } finally {
                 if (channel.isOpen()) {
                     channel.close();
@@ -373,8 +399,22 @@ final class ChunkManager implements Closeable {
         }
     }
 
-    /** Forces the data, then writes the state of every chunk written before the force. */
+    /**
+     * True when a download of {@code plan} records its held chunks in a state file: a file of more than one
+     * chunk. One chunk is held whole or not at all, so a resume could only start it over.
+     */
+    static boolean keepsState(ChunkPlan plan) {
+        return plan.chunkCount() > 1;
+    }
+
+    /**
+     * Forces the data, then writes the state of every chunk written before the force; does nothing for a file
+     * that keeps no state ({@link #keepsState}).
+     */
     void flush() throws IOException {
+        if (!keepsState) {
+            return;
+        }
         synchronized (flushLock) {
             BitSet snapshot;
             int[] crcs;
@@ -396,21 +436,12 @@ final class ChunkManager implements Closeable {
         }
     }
 
-    private static long missingBytes(ChunkPlan plan, BitSet held) {
+    static long missingBytes(ChunkPlan plan, BitSet held) {
         long missing = plan.fileSize();
         for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
             missing -= plan.length(i);
         }
         return missing;
-    }
-
-    private static void syncFolder(Path folder) {
-        // makes the rename durable; some platforms cannot open a folder, the rename is still atomic there
-        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
-            dir.force(true);
-        } catch (IOException | UnsupportedOperationException e) {
-            // best effort
-        }
     }
 
     static Path sibling(Path output, String suffix) {

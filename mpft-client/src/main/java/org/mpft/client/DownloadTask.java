@@ -36,6 +36,8 @@ import org.slf4j.LoggerFactory;
  * HELLO and login, or a batch worker's kept session), OPEN, META, open the partial download
  * ({@link ChunkManager}), START with the chunks already held, then verify, write and ACK every chunk as
  * it arrives (NACK and count a retry when its checksum fails), and finally fsync, hash, rename and DONE.
+ * With a {@link FileFinisher} (a batch), DONE goes first and the finisher makes the file durable: the worker's
+ * session is free for the next file while the disk works, and the outcome completes once the file is durable.
  * Every network event reaches this thread through one queue, so the download's state has one owner.
  */
 final class DownloadTask implements BatchRun.FileTask {
@@ -64,6 +66,10 @@ final class DownloadTask implements BatchRun.FileTask {
     private final ProgressTracker progress = new ProgressTracker(System::nanoTime);
     private final ChunkDecoder decoder = new ChunkDecoder(org.mpft.transport.ChunkBuffers.ALLOCATOR);
     private final SessionSource sessions;
+    /** Null: the file is committed before DONE, on this thread; else after DONE, by the finisher. */
+    private final FileFinisher finisher;
+    /** The download once sealed (whole, verified), for the finisher to commit before the outcome completes. */
+    private ChunkManager sealed;
     /** the chunk bytes buffered at once, over every stream of every server of the source's downloads */
     private final ReceiveBudget budget;
     private volatile ChunkVerifier verifier;
@@ -80,16 +86,14 @@ final class DownloadTask implements BatchRun.FileTask {
     /** Chunks received and thrown away: duplicates, or beyond the bound of chunks held for digests. */
     private int droppedChunks;
 
-    /** A download with sessions of its own ({@link SessionSource#single}). */
+    /**
+     * A download on {@code sessions}: {@link SessionSource#single} for a download of its own, a batch worker's
+     * kept one; {@code finisher}: see its field.
+     */
     DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                 ProgressListener listener) {
-        this(transport, settings, request, listener, SessionSource.single(transport, settings));
-    }
-
-    /** A download on the sessions of {@code sessions}, e.g. one of a batch on its worker's kept session. */
-    DownloadTask(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                 ProgressListener listener, SessionSource sessions) {
+                 ProgressListener listener, SessionSource sessions, FileFinisher finisher) {
         this.sessions = sessions;
+        this.finisher = finisher;
         this.budget = sessions.budget();
         this.transport = transport;
         this.settings = settings;
@@ -115,6 +119,11 @@ final class DownloadTask implements BatchRun.FileTask {
         if (connecting && thread != null) {
             thread.interrupt(); // only while connecting: an interrupt during a file write would close the file
         }
+    }
+
+    @Override
+    public CompletableFuture<DownloadResult> outcome() {
+        return outcome.copy();
     }
 
     @Override
@@ -154,7 +163,9 @@ final class DownloadTask implements BatchRun.FileTask {
             notifier.now();
         } finally {
             // only now: whoever awaits the download has heard its last progress (100% on success) first
-            if (failure == null) {
+            if (sealed != null) {
+                finisher.commit(sealed, request.output(), result, failure, outcome);
+            } else if (failure == null) {
                 outcome.complete(result);
             } else {
                 outcome.completeExceptionally(failure);
@@ -245,10 +256,7 @@ final class DownloadTask implements BatchRun.FileTask {
             }
             have = chunks.held();
             currentChunks = chunks;
-            long resumedBytes = 0;
-            for (int i = have.nextSetBit(0); i >= 0; i = have.nextSetBit(i + 1)) {
-                resumedBytes += plan.length(i);
-            }
+            long resumedBytes = plan.fileSize() - ChunkManager.missingBytes(plan, have);
             progress.planned(meta.size(), plan.chunkCount(), resumedBytes, have.cardinality());
             verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
                     request.compress() && Features.has(meta.features(), Features.COMPRESSION));
@@ -277,7 +285,8 @@ final class DownloadTask implements BatchRun.FileTask {
             kept.finish(); // the kept chunks are the server's, or FILE_CHANGED
             String sha256;
             try {
-                sha256 = chunks.finish();
+                sha256 = finisher == null ? chunks.finish() : chunks.seal();
+                sealed = finisher == null ? null : chunks; // whole and verified: committed whatever happens next
             } catch (IOException e) {
                 throw new MpftException(DownloadErrors.ioCode(e), "cannot complete " + request.output() + ": "
                         + e.getMessage(), e);

@@ -77,7 +77,8 @@ public final class FileTransferClient implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("the client is closed");
         }
-        DownloadTask task = new DownloadTask(transport, settings, request, listener);
+        DownloadTask task = new DownloadTask(transport, settings, request, listener,
+                SessionSource.single(transport, settings), null);
         running.add(task);
         Thread thread = new Thread(() -> {
             try {
@@ -131,7 +132,8 @@ public final class FileTransferClient implements AutoCloseable {
         BatchRun[] self = new BatchRun[1];
         java.util.concurrent.locks.Lock logins = new java.util.concurrent.locks.ReentrantLock();
         BatchRun batch = new BatchRun(request, listener,
-                (file, sessions) -> new DownloadTask(transport, settings, file, ProgressListener.NONE, sessions),
+                (file, sessions, finisher) -> new DownloadTask(transport, settings, file, ProgressListener.NONE,
+                        sessions, finisher),
                 () -> SessionSource.kept(transport, settings, logins), () -> batches.remove(self[0]));
         self[0] = batch;
         batches.add(batch);

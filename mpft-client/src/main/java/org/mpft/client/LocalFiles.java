@@ -109,6 +109,15 @@ final class LocalFiles {
         }
     }
 
+    /** Fsyncs a folder so that a rename in it is durable; best effort (some platforms cannot open a folder). */
+    static void syncFolder(Path folder) {
+        try (FileChannel dir = FileChannel.open(folder, StandardOpenOption.READ)) {
+            dir.force(true);
+        } catch (IOException | UnsupportedOperationException e) {
+            // the rename is still atomic, only its durability is left to the file system
+        }
+    }
+
     /** The error for a file that breaks a rule, naming it and saying what to do. */
     static MpftException refused(Path file, String why) {
         return new MpftException(ErrorCode.INVALID_PATH, "refusing to use " + file + ": it " + why

@@ -39,6 +39,48 @@ class BatchRunTest {
     private final List<String> started = Collections.synchronizedList(new ArrayList<>());
     /** Remote paths whose fake download holds until cancelled. */
     private final Map<String, CountDownLatch> holding = new ConcurrentHashMap<>();
+    /** Remote paths whose fake download ends its run at once but lands on disk only when the future completes. */
+    private final Map<String, CompletableFuture<Void>> committing = new ConcurrentHashMap<>();
+
+    @Test
+    void aWorkerGoesOnWhileItsFileIsCommittedAndTheFileIsReportedOnlyOnceCommitted() throws Exception {
+        CompletableFuture<Void> commitA = new CompletableFuture<>();
+        committing.put("a", commitA);
+        List<BatchFile> files = List.of(file("a", 9), file("b", 1));
+        List<String> reported = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch bReported = new CountDownLatch(1);
+        BatchListener listener = new BatchListener() {
+            @Override
+            public void onProgress(BatchProgress progress) {
+            }
+
+            @Override
+            public void onFileDone(FileOutcome outcome) {
+                reported.add(outcome.file().remotePath());
+                if (outcome.file().remotePath().equals("b")) {
+                    bReported.countDown();
+                }
+            }
+        };
+        BatchRun batch = new BatchRun(builder(files).sessions(1).build(), listener, this::task,
+                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()), () -> { });
+        batch.start();
+
+        bReported.await(); // the one worker fetched b while a was still being committed
+        assertThat(started).containsExactly("a", "b");
+        assertThat(reported).containsExactly("b");
+        assertThat(out.resolve("a")).doesNotExist();
+        assertThat(Files.readAllLines(out.resolve(BatchManifest.NAME))).singleElement().asString().startsWith("b");
+        assertThat(batch.progress().filesDone()).isEqualTo(1);
+
+        commitA.complete(null);
+        BatchResult result = batch.await();
+
+        assertThat(reported).containsExactly("b", "a");
+        assertThat(result.failures()).isEmpty();
+        assertThat(out.resolve("a")).hasSize(9);
+        assertThat(out.resolve(BatchManifest.NAME)).doesNotExist();
+    }
 
     @Test
     void oneSessionTakesTheBiggestFilesFirstAndTheFinishedTreeHasNoManifest() throws Exception {
@@ -167,7 +209,7 @@ class BatchRunTest {
         return batch.await();
     }
 
-    private BatchRun.FileTask task(DownloadRequest request, SessionSource sessions) {
+    private BatchRun.FileTask task(DownloadRequest request, SessionSource sessions, FileFinisher finisher) {
         started.add(request.remotePath());
         return new FakeTask(request);
     }
@@ -183,7 +225,21 @@ class BatchRunTest {
         }
 
         @Override
+        public CompletableFuture<DownloadResult> outcome() {
+            return outcome.copy();
+        }
+
+        @Override
         public void run() {
+            CompletableFuture<Void> commit = committing.get(request.remotePath());
+            if (commit != null) {
+                commit.thenRun(this::land); // lands on disk later, on the thread that completes the commit
+                return;
+            }
+            land();
+        }
+
+        private void land() {
             try {
                 CountDownLatch hold = holding.get(request.remotePath());
                 if (hold != null) {

@@ -128,6 +128,83 @@ class ChunkManagerTest {
     }
 
     @Test
+    void aFileOfOneChunkKeepsNoStateAndStartsNoStateTimer() throws Exception {
+        byte[] source = source(11, CHUNK - 5);
+        FileIdentity id = identity(source.length);
+        Path output = dir.resolve("one.bin");
+        java.util.concurrent.atomic.AtomicInteger timers = new java.util.concurrent.atomic.AtomicInteger();
+        FlushTimer counting = (name, flush) -> {
+            timers.incrementAndGet();
+            return () -> { };
+        };
+        try (ChunkManager manager = ChunkManager.open(output, id, true, space, counting, LocalUser.PROCESS)) {
+            assertThat(part(output)).exists();
+            assertThat(state(output)).doesNotExist();
+            manager.write(0, chunk(source, id.plan(), 0));
+            manager.flush();
+            assertThat(state(output)).doesNotExist();
+            assertThat(output).as("nothing under the final name before finish").doesNotExist();
+            manager.finish();
+        }
+        assertThat(timers).hasValue(0);
+        assertThat(Files.readAllBytes(output)).isEqualTo(source);
+        assertThat(Files.getLastModifiedTime(output).toMillis()).isEqualTo(id.mtimeMillis());
+        assertThat(part(output)).doesNotExist();
+        assertThat(state(output)).doesNotExist();
+    }
+
+    @Test
+    void aSealedDownloadIsUnderItsNameOnlyAfterCommit() throws Exception {
+        byte[] source = source(13, 3 * CHUNK + 7);
+        FileIdentity id = identity(source.length);
+        Path output = dir.resolve("sealed.bin");
+        ChunkManager manager = open(output, id, true);
+        for (int i = 0; i < id.plan().chunkCount(); i++) {
+            manager.write(i, chunk(source, id.plan(), i));
+        }
+        String sha = manager.seal();
+        manager.close(); // after seal: saves nothing, closes nothing
+        assertThat(output).doesNotExist();
+        assertThat(part(output)).exists();
+        manager.commit();
+        assertThat(sha).isEqualTo(HexFormat.of().formatHex(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(source))));
+        assertThat(Files.readAllBytes(output)).isEqualTo(source);
+        assertThat(part(output)).doesNotExist();
+        assertThat(state(output)).doesNotExist();
+    }
+
+    @Test
+    void aOneChunkPartLeftByAnInterruptedRunIsStartedOver() throws Exception {
+        byte[] source = source(12, CHUNK);
+        FileIdentity id = identity(source.length);
+        Path output = dir.resolve("one.bin");
+        try (ChunkManager manager = open(output, id, true)) {
+            manager.write(0, chunk(source, id.plan(), 0));
+        }
+        assertThat(part(output)).exists();
+        assertThat(state(output)).doesNotExist();
+        assertThat(output).doesNotExist();
+        try (ChunkManager manager = open(output, id, true)) {
+            assertThat(manager.restartReason()).isNotNull();
+            assertThat(manager.resumedChunks()).isZero();
+            assertThat(manager.isComplete()).isFalse();
+            manager.write(0, chunk(source, id.plan(), 0));
+            manager.finish();
+        }
+        assertThat(Files.readAllBytes(output)).isEqualTo(source);
+    }
+
+    @Test
+    void aFileOfTwoChunksWritesItsStateAtOpen() throws Exception {
+        FileIdentity id = identity(CHUNK + 1);
+        Path output = dir.resolve("two.bin");
+        try (ChunkManager manager = open(output, id, true)) {
+            assertThat(state(output)).exists();
+        }
+        assertThat(state(output)).exists();
+    }
+
+    @Test
     void resumeAfterCloseKeepsHeldChunks() throws Exception {
         byte[] source = source(3, 8 * CHUNK);
         FileIdentity id = identity(source.length);
