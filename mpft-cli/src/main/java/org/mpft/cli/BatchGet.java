@@ -1,8 +1,6 @@
 package org.mpft.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -215,18 +213,7 @@ final class BatchGet {
     }
 
     private int fail(int exitCode, String message, Throwable cause) {
-        env.err().println("mpft: " + message);
-        if (options.json()) {
-            env.out().println(JsonSummary.failure(exitCode, message));
-            env.out().flush();
-        }
-        if (options.verbose() && cause != null) {
-            StringWriter trace = new StringWriter();
-            cause.printStackTrace(new PrintWriter(trace));
-            env.err().print(trace);
-        }
-        env.err().flush();
-        return exitCode;
+        return FailureReport.print(env, options.json(), options.verbose(), exitCode, message, cause);
     }
 
     private static DownloadRequest with(DownloadRequest r, Credentials credentials) {

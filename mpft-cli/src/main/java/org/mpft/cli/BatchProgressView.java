@@ -155,22 +155,8 @@ final class BatchProgressView implements BatchListener {
     }
 
     private void draw(List<String> lines) {
-        StringBuilder screen = new StringBuilder();
-        if (linesDrawn > 1) {
-            screen.append("\033[").append(linesDrawn - 1).append('A');
-        }
-        for (int i = 0; i < lines.size(); i++) {
-            screen.append('\r').append(lines.get(i)).append("\033[K");
-            if (i < lines.size() - 1) {
-                screen.append('\n');
-            }
-        }
-        int extra = linesDrawn - lines.size();
-        if (extra > 0) {
-            screen.append("\n\r\033[K".repeat(extra)).append("\033[").append(extra).append('A');
-        }
+        err.print(ScreenLines.redraw(lines, linesDrawn));
         linesDrawn = lines.size();
-        err.print(screen);
         err.flush();
     }
 

@@ -1,8 +1,6 @@
 package org.mpft.cli;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -379,18 +377,7 @@ final class GetCommand implements Callable<Integer> {
     }
 
     private int fail(int exitCode, String message, Throwable cause) {
-        env.err().println("mpft: " + message);
-        if (json) {
-            env.out().println(JsonSummary.failure(exitCode, message));
-            env.out().flush();
-        }
-        if (verbose() && cause != null) {
-            StringWriter trace = new StringWriter();
-            cause.printStackTrace(new PrintWriter(trace));
-            env.err().print(trace);
-        }
-        env.err().flush();
-        return exitCode;
+        return FailureReport.print(env, json, verbose(), exitCode, message, cause);
     }
 
     /** The single-file side, with this command's reporting options. */

@@ -57,24 +57,9 @@ final class ProgressBar implements ProgressListener {
     }
 
     private void draw(TransferProgress progress) {
-        StringBuilder screen = new StringBuilder();
-        if (linesDrawn > 1) {
-            screen.append("\033[").append(linesDrawn - 1).append('A'); // back to the first line
-        }
         List<String> lines = render(progress);
-        for (int i = 0; i < lines.size(); i++) {
-            screen.append('\r').append(lines.get(i)).append("\033[K");
-            if (i < lines.size() - 1) {
-                screen.append('\n');
-            }
-        }
-        // fewer lines than last time (a path went away): clear the rest, come back up
-        int extra = linesDrawn - lines.size();
-        if (extra > 0) {
-            screen.append("\n\r\033[K".repeat(extra)).append("\033[").append(extra).append('A');
-        }
+        out.print(ScreenLines.redraw(lines, linesDrawn));
         linesDrawn = lines.size();
-        out.print(screen);
         out.flush();
     }
 

@@ -2,8 +2,6 @@ package org.mpft.cli;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -173,18 +171,7 @@ final class SingleGet {
     }
 
     private int fail(int exitCode, String message, Throwable cause) {
-        env.err().println("mpft: " + message);
-        if (json) {
-            env.out().println(JsonSummary.failure(exitCode, message));
-            env.out().flush();
-        }
-        if (verbose && cause != null) {
-            StringWriter trace = new StringWriter();
-            cause.printStackTrace(new PrintWriter(trace));
-            env.err().print(trace);
-        }
-        env.err().flush();
-        return exitCode;
+        return FailureReport.print(env, json, verbose, exitCode, message, cause);
     }
 
     private boolean verbose() {
