@@ -239,5 +239,11 @@ class CliTerminalIT {
                     .as(page).contains(":doctype: manpage").contains("= " + page + "(1)");
         }
         assertThat(Files.readString(target.resolve("man/mpft-get.adoc"))).contains("--expect-sha256");
+        // and the same pages in troff, as man(1) reads them
+        for (String page : List.of("mpft", "mpft-get", "mpft-ls", "mpft-known-hosts-list", "mpft-known-hosts-remove")) {
+            assertThat(Files.readString(target.resolve("man").resolve(page + ".1")))
+                    .as(page).contains(".TH \"" + page.toUpperCase(java.util.Locale.ROOT).replace("-", "\\-") + "\" \"1\"");
+        }
+        assertThat(Files.readString(target.resolve("man/mpft-get.1"))).contains("expect\\-sha256");
     }
 }
