@@ -25,10 +25,23 @@ final class DownloadEvents {
         return event -> {
             if (attempt == generation) {
                 queue.add(event);
+                if (attempt != generation && queue.remove(event)) {
+                    release(event); // the attempt ended while this event went in: nobody will take it
+                }
             } else {
                 release(event);
             }
         };
+    }
+
+    /**
+     * The download has ended: what is queued is released, and so is whatever its connections still report
+     * (a secondary's chunks in flight at the end), which would otherwise stay queued for nobody; in a batch of
+     * thousands of files those buffers add up.
+     */
+    void close() {
+        generation++;
+        drain();
     }
 
     /** Drops the current attempt's events, queued and to come; a cancel is kept. */

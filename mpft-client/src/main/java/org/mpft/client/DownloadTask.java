@@ -158,7 +158,7 @@ final class DownloadTask implements BatchRun.FileTask {
                     + request.remotePath() + " from " + request.server() + " failed: " + t, t);
         }
         try {
-            events.drain();
+            events.close(); // late chunks of this transfer are released, not queued for nobody
             decoder.close();
             notifier.now();
         } finally {

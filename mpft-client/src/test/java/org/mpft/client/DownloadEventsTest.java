@@ -41,4 +41,18 @@ class DownloadEventsTest {
         assertThat(events.pause(TimeUnit.SECONDS.toNanos(30))).as("a cancel ends the pause").isFalse();
         assertThat(events.pause(1)).isTrue();
     }
+
+    @Test
+    void afterTheEndEveryLateChunkIsReleasedNotQueued() throws Exception {
+        DownloadEvents events = new DownloadEvents();
+        Consumer<DownloadEvent> sink = events.attemptSink();
+        ByteBuf queued = Unpooled.buffer(1).writeByte(1);
+        sink.accept(chunk(queued));
+        events.close();
+        assertThat(queued.refCnt()).as("a chunk queued at the end").isZero();
+        ByteBuf late = Unpooled.buffer(1).writeByte(2);
+        sink.accept(chunk(late));
+        assertThat(late.refCnt()).as("a chunk arriving after the end").isZero();
+        assertThat(events.poll(0, TimeUnit.MILLISECONDS)).isNull();
+    }
 }
