@@ -7,7 +7,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.mpft.client.Batch;
 import org.mpft.client.BatchRequest;
@@ -157,33 +156,11 @@ final class BatchGet {
 
     /** Waits for the batch; Ctrl-C cancels it, keeping the partial files, and lets this thread report. */
     private BatchResult await(Batch batch, BatchProgressView view) throws InterruptedException {
-        CountDownLatch reported = new CountDownLatch(1);
-        Thread hook = null;
-        if (env.shutdownHooks()) {
-            hook = new Thread(() -> {
-                batch.cancel();
-                try {
-                    reported.await(15, TimeUnit.SECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }, "mpft-cancel");
-            Runtime.getRuntime().addShutdownHook(hook);
-        }
-        try {
+        try (CancelOnShutdown cancelOnCtrlC = CancelOnShutdown.install(env, batch::cancel)) {
             BatchResult result = batch.await();
             view.reportTheRest(result);
             view.finish();
             return result;
-        } finally {
-            reported.countDown();
-            if (hook != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down already: the hook reports
-                }
-            }
         }
     }
 

@@ -7,9 +7,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.mpft.client.DownloadRequest;
 import org.mpft.client.DownloadResult;
 import org.mpft.client.ProgressListener;
@@ -60,25 +57,11 @@ final class SingleGet {
         // the SSH form logs in once, with its offer's token; a direct login tries each of its candidates in turn
         Downloader downloader = login == null ? env.downloaders().get()
                 : new EachLoginDownloader(env.downloaders().get(), login, () -> hosts.refusal() != null);
-        CountDownLatch reported = new CountDownLatch(1);
-        AtomicBoolean interrupted = new AtomicBoolean();
-        Thread hook = null;
+        CancelOnShutdown cancelOnCtrlC = null;
         try {
             Downloader.Running running = downloader.start(request, listener);
-            if (env.shutdownHooks()) {
-                // Ctrl-C: cancel, let the download keep its partial state and this thread report; the JVM then
-                // exits with 130 (128 + SIGINT)
-                hook = new Thread(() -> {
-                    interrupted.set(true);
-                    running.cancel();
-                    try {
-                        reported.await(15, TimeUnit.SECONDS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }, "mpft-cancel");
-                Runtime.getRuntime().addShutdownHook(hook);
-            }
+            // Ctrl-C: cancel, let the download keep its partial state and this thread report
+            cancelOnCtrlC = CancelOnShutdown.install(env, running::cancel);
             DownloadResult result;
             try {
                 result = running.await();
@@ -98,7 +81,7 @@ final class SingleGet {
             if (refusal != null && e.code() != ErrorCode.CANCELLED) {
                 return fail(ExitCodes.AUTHENTICATION, refusal.getMessage());
             }
-            if (e.code() == ErrorCode.CANCELLED || interrupted.get()) {
+            if (e.code() == ErrorCode.CANCELLED || (cancelOnCtrlC != null && cancelOnCtrlC.fired())) {
                 return fail(ExitCodes.CANCELLED, cancelledMessage(request));
             }
             return fail(ExitCodes.of(e.code()), e.getMessage() + keptHint(request), e);
@@ -115,13 +98,8 @@ final class SingleGet {
                     e.printStackTrace(err);
                 }
             }
-            reported.countDown();
-            if (hook != null && !interrupted.get()) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(hook);
-                } catch (IllegalStateException e) {
-                    // shutting down already
-                }
+            if (cancelOnCtrlC != null) {
+                cancelOnCtrlC.close();
             }
         }
     }
