@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The UDP listener of either role: creates one {@link Session} per QUIC connection and gives it the
  * connection's first client-opened bidirectional stream as its control stream; on a secondary the first
- * frame of that stream decides between a client and a primary's cluster link ({@link LinkSniffer}). Every
+ * frame of that stream decides between a client and a primary's cluster link, and an attached client with
+ * TRANSFER_STREAMS attaches further transfers on further streams ({@link LinkSniffer}). Every
  * part a connection needs exists before the listener binds.
  */
 final class MpftListener implements AutoCloseable {
@@ -125,7 +126,7 @@ final class MpftListener implements AutoCloseable {
         protected void initChannel(QuicStreamChannel stream) {
             Session session = stream.parent().attr(SESSION).get();
             if (session != null && secondary != null && stream.type() == QuicStreamType.BIDIRECTIONAL) {
-                stream.pipeline().addLast(new LinkSniffer(session, secondary));
+                stream.pipeline().addLast(new LinkSniffer(session, secondary, settings.maxConcurrentTransfers()));
                 return;
             }
             if (session == null || !session.acceptControlStream(stream)) {

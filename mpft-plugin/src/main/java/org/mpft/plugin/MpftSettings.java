@@ -373,6 +373,11 @@ public final class MpftSettings {
         return get(MpftKeys.MAX_TRANSFERS_PER_SESSION);
     }
 
+    /** Transfers in progress at once on one client connection (attachments on a secondary). */
+    public int maxConcurrentTransfers() {
+        return get(MpftKeys.MAX_CONCURRENT_TRANSFERS);
+    }
+
     /** The most LIST requests one session may make. */
     public int maxListsPerSession() {
         return get(MpftKeys.MAX_LISTS_PER_SESSION);
