@@ -27,10 +27,13 @@ final class ClientSession implements AutoCloseable {
 
     private final PrimaryConnection connection;
     private final Route route;
+    /** the session's connections to secondaries, kept from transfer to transfer */
+    private final SecondaryConnections secondaries;
 
-    private ClientSession(PrimaryConnection connection, Route route) {
+    private ClientSession(PrimaryConnection connection, Route route, SecondaryConnections secondaries) {
         this.connection = connection;
         this.route = route;
+        this.secondaries = secondaries;
     }
 
     /**
@@ -66,7 +69,8 @@ final class ClientSession implements AutoCloseable {
             expect(login, AuthOk.class, request, timeout);
             route.idle();
             ok = true;
-            return new ClientSession(connection, route);
+            return new ClientSession(connection, route,
+                    new SecondaryConnections(transport, settings, budget, connectTimeout));
         } finally {
             logins.unlock();
             if (!ok) {
@@ -108,6 +112,11 @@ final class ClientSession implements AutoCloseable {
         return connection;
     }
 
+    /** The session's connections to secondaries, for the transfers on it to attach there. */
+    SecondaryConnections secondaries() {
+        return secondaries;
+    }
+
     /** True while the connection is up and nothing failed on it. */
     boolean alive() {
         return !route.dead;
@@ -139,6 +148,7 @@ final class ClientSession implements AutoCloseable {
     public void close() {
         route.idle();
         route.dead = true;
+        secondaries.close();
         connection.close();
     }
 
