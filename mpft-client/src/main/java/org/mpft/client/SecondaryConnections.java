@@ -24,7 +24,8 @@ import org.mpft.transport.TransportSettings;
  * (name, host, port and certificate SHA-256), made when a transfer of the session first attaches there and
  * reused by the later ones, which attach on a further stream of it (TRANSFER_STREAMS) instead of a QUIC
  * handshake each. The first transfer attaches on the connection's control stream (HELLO, ATTACH). A connection
- * that died is replaced by the next attach. Chunks are routed by transferId ({@link TransferRoutes}): a
+ * that died is replaced by the next attach; where the secondary closes a further stream unanswered (it does
+ * not know TRANSFER_STREAMS), each later transfer attaches on a connection of its own. Chunks are routed by transferId ({@link TransferRoutes}): a
  * transfer's late chunks are released, never given to another. Closing the session closes them. Thread-safe:
  * transfers of one session may attach at once (one connects, the others wait for its connection).
  */
@@ -108,12 +109,17 @@ final class SecondaryConnections implements AutoCloseable {
         private final long transferId;
         /** null: the transfer attached on the connection's control stream */
         private final QuicStreamChannel stream;
+        /** a connection of this attachment's own (the secondary takes no further streams): closed at its end */
+        private final boolean own;
         private volatile boolean ended;
+        /** a frame came on this attachment's further stream: the secondary takes such streams */
+        private volatile boolean answered;
 
-        private Attachment(Link link, long transferId, QuicStreamChannel stream) {
+        private Attachment(Link link, long transferId, QuicStreamChannel stream, boolean own) {
             this.link = link;
             this.transferId = transferId;
             this.stream = stream;
+            this.own = own;
         }
 
         /**
@@ -126,7 +132,9 @@ final class SecondaryConnections implements AutoCloseable {
             }
             ended = true;
             link.forget(transferId);
-            if (stream != null) {
+            if (own) {
+                link.close();
+            } else if (stream != null) {
                 stream.shutdownOutput().addListener(f -> stream.close());
             }
         }
@@ -155,25 +163,16 @@ final class SecondaryConnections implements AutoCloseable {
                     link.close();
                     link = null;
                 }
-                if (link == null) {
+                boolean own = link != null && link.streamsRefused;
+                if (link == null || own) {
                     if (!mayConnect) {
                         return null;
                     }
-                    Link made = new Link();
-                    made.add(transferId, verifier, sink, true);
-                    try {
-                        made.connection = PrimaryConnection.connectShared(transport, settings, server,
-                                endpoint.host(), endpoint.port(), pin, timeout, made::verifier, budget, made);
-                    } catch (MpftException | InterruptedException | RuntimeException e) {
-                        made.forget(transferId);
-                        throw e;
+                    Link made = connect(endpoint, pin, transferId, verifier, sink);
+                    if (!own) {
+                        link = made;
                     }
-                    link = made;
-                    // the secondary handles frames in order: no need to wait for SERVER_HELLO before ATTACH
-                    made.connection.send(new Hello(FrameCodec.PROTOCOL_VERSION,
-                            Features.MULTI_PATH | Features.TRANSFER_STREAMS, "mpft-cli"));
-                    made.connection.send(new Attach(endpoint.ticket()));
-                    return new Attachment(made, transferId, null);
+                    return new Attachment(made, transferId, null, own);
                 }
                 Link current = link;
                 Attachment[] attachment = new Attachment[1];
@@ -181,21 +180,50 @@ final class SecondaryConnections implements AutoCloseable {
                 QuicStreamChannel stream;
                 try {
                     stream = current.connection.openStream(event -> {
-                        if (attachment[0] != null && !attachment[0].ended) {
-                            sink.accept(event); // frames and the end of this attachment's own stream
+                        Attachment a = attachment[0];
+                        if (a == null || a.ended) {
+                            return;
                         }
+                        if (event instanceof DownloadEvent.ControlFrame) {
+                            a.answered = true;
+                        } else if (!a.answered && event instanceof DownloadEvent.Failed) {
+                            // closed unanswered: a secondary without TRANSFER_STREAMS; later transfers attach
+                            // on connections of their own
+                            current.streamsRefused = true;
+                        }
+                        sink.accept(event); // frames and the end of this attachment's own stream
                     }, timeout);
                 } catch (MpftException e) {
                     current.forget(transferId);
                     current.dead = true; // no stream: the next attach makes a new connection
                     throw e;
                 }
-                attachment[0] = new Attachment(current, transferId, stream);
+                attachment[0] = new Attachment(current, transferId, stream, false);
                 stream.writeAndFlush(new Attach(endpoint.ticket()));
                 return attachment[0];
             } finally {
                 lock.unlock();
             }
+        }
+
+        /** A new connection with HELLO, and ATTACH for {@code transferId} on its control stream. */
+        private Link connect(SecondaryEndpoint endpoint, PrimaryConnection.Pin pin, long transferId,
+                             Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink)
+                throws MpftException, InterruptedException {
+            Link made = new Link();
+            made.add(transferId, verifier, sink, true);
+            try {
+                made.connection = PrimaryConnection.connectShared(transport, settings, server, endpoint.host(),
+                        endpoint.port(), pin, timeout, made::verifier, budget, made);
+            } catch (MpftException | InterruptedException | RuntimeException e) {
+                made.forget(transferId);
+                throw e;
+            }
+            // the secondary handles frames in order: no need to wait for SERVER_HELLO before ATTACH
+            made.connection.send(new Hello(FrameCodec.PROTOCOL_VERSION,
+                    Features.MULTI_PATH | Features.TRANSFER_STREAMS, "mpft-cli"));
+            made.connection.send(new Attach(endpoint.ticket()));
+            return made;
         }
 
         void close() {
@@ -223,6 +251,8 @@ final class SecondaryConnections implements AutoCloseable {
         /** the transfer attached on the control stream, while it runs; -1: none */
         private volatile long controlTransfer = -1;
         private volatile boolean dead;
+        /** the secondary closed a further stream unanswered: it does not take them (no TRANSFER_STREAMS) */
+        private volatile boolean streamsRefused;
 
         void add(long transferId, Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink, boolean onControl) {
             verifiers.put(transferId, verifier);
