@@ -140,7 +140,7 @@ final class MpftListener implements AutoCloseable {
         protected void initChannel(QuicStreamChannel stream) {
             Session session = stream.parent().attr(SESSION).get();
             if (session != null && secondary != null && stream.type() == QuicStreamType.BIDIRECTIONAL) {
-                stream.pipeline().addLast(new LinkSniffer(session, secondary, settings.maxConcurrentTransfers()));
+                stream.pipeline().addLast(new LinkSniffer(session, secondary, settings.get(MpftKeys.MAX_CONCURRENT_TRANSFERS)));
                 return;
             }
             if (session == null || !session.acceptControlStream(stream)) {

@@ -157,8 +157,9 @@ public final class MpftSettings {
         }
     }
 
+    /** The value of {@code setting}, for the parts that read a key without a getter of its own. */
     @SuppressWarnings("unchecked") // values holds each setting's own parse result
-    private <T> T get(Setting<T> setting) {
+    <T> T get(Setting<T> setting) {
         return (T) values.get(setting);
     }
 
@@ -371,11 +372,6 @@ public final class MpftSettings {
     /** The most OPEN requests one session may make. */
     public int maxTransfersPerSession() {
         return get(MpftKeys.MAX_TRANSFERS_PER_SESSION);
-    }
-
-    /** Transfers in progress at once on one client connection (attachments on a secondary). */
-    public int maxConcurrentTransfers() {
-        return get(MpftKeys.MAX_CONCURRENT_TRANSFERS);
     }
 
     /** The most LIST requests one session may make. */
