@@ -21,7 +21,9 @@ import org.mpft.transport.TransportSettings;
  * what the connection reports to the transfer that runs on it now. Transfers take the session one after
  * another ({@link #attach}, {@link #detach}): the server accepts another OPEN (or a LIST) once a transfer
  * ended with DONE, or once an OPEN was refused. Between transfers, chunk buffers that still arrive are
- * released and a lost connection marks the session dead. Used by one thread at a time.
+ * released and a lost connection marks the session dead. The session's connections to secondaries
+ * ({@link SecondaryConnections}) serve its transfers one after another and close with it. Used by one thread at
+ * a time.
  */
 final class ClientSession implements AutoCloseable {
 

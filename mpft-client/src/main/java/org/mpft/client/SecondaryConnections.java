@@ -145,6 +145,7 @@ final class SecondaryConnections implements AutoCloseable {
         private final String server;
         private final ReentrantLock lock = new ReentrantLock();
         private Link link; // guarded by lock
+        private boolean closed; // guarded by lock: the session closed, no connection is made any more
 
         Kept(String server) {
             this.server = server;
@@ -159,6 +160,9 @@ final class SecondaryConnections implements AutoCloseable {
                 return null;
             }
             try {
+                if (closed) {
+                    throw new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE, "the session is closed");
+                }
                 if (link != null && !link.alive()) {
                     link.close();
                     link = null;
@@ -229,6 +233,7 @@ final class SecondaryConnections implements AutoCloseable {
         void close() {
             lock.lock();
             try {
+                closed = true;
                 if (link != null) {
                     link.close();
                     link = null;
