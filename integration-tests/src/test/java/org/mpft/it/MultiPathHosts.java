@@ -89,6 +89,33 @@ final class MultiPathHosts implements AutoCloseable {
         return start(name, dataDir, props, javaOptions);
     }
 
+    /**
+     * Stops {@code old} and starts the same secondary again (same name, port, data and TLS identity) in a
+     * work folder of its own: to its clients it is the same secondary, restarted.
+     */
+    Host restartSecondary(Host old, Path secret) throws Exception {
+        Path certificate;
+        try (java.util.stream.Stream<Path> files = Files.walk(old.process().workDir())) {
+            certificate = files.filter(f -> f.getFileName().toString().equals("server-cert.pem")).findFirst()
+                    .orElseThrow();
+        }
+        old.process().close();
+        started.remove(old);
+        Path tls = Files.createDirectories(work.resolve(old.name() + "-tls"));
+        Files.copy(certificate, tls.resolve("server-cert.pem"));
+        Files.copy(certificate.resolveSibling("server-key.pem"), tls.resolve("server-key.pem"));
+        Map<String, String> props = new LinkedHashMap<>();
+        props.put("mpft.role", "secondary");
+        props.put("mpft.name", old.name());
+        props.put("mpft.cluster.secret-file", secret.toString());
+        props.put("mpft.cluster.accept-primaries", "127.0.0.1");
+        props.put("mpft.port", Integer.toString(old.port()));
+        props.put("mpft.tls.certificate", tls.resolve("server-cert.pem").toString());
+        props.put("mpft.tls.key", tls.resolve("server-key.pem").toString());
+        Host again = start(old.name() + "-restarted", null, props, List.of());
+        return new Host(old.name(), again.process(), again.port(), again.fingerprint());
+    }
+
     /** Starts a primary driving {@code secondaries} (none: a primary on its own). */
     Host primary(String name, Path secret, List<Host> secondaries, Map<String, String> extra) throws Exception {
         return primary(name, secret, secondaries, extra, List.of());

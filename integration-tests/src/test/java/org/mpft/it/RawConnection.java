@@ -98,6 +98,66 @@ final class RawConnection implements AutoCloseable {
         control.writeAndFlush(frame);
     }
 
+    /**
+     * Opens a further bidirectional stream speaking CONTROL frames (TRANSFER_STREAMS): the frames the server
+     * sends on it are queued in its own {@link Stream#frames}.
+     */
+    Stream openStream() throws Exception {
+        Stream stream = new Stream();
+        stream.channel = connection.createStream(QuicStreamType.BIDIRECTIONAL,
+                new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel ch) {
+                        ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
+                                new SimpleChannelInboundHandler<Frame>() {
+                                    @Override
+                                    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+                                        stream.frames.add(frame);
+                                    }
+
+                                    @Override
+                                    public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+                                        if (event instanceof io.netty.channel.socket.ChannelInputShutdownReadComplete) {
+                                            stream.serverFinished = true;
+                                        }
+                                        ctx.fireUserEventTriggered(event);
+                                    }
+                                });
+                    }
+                }).get(10, TimeUnit.SECONDS);
+        return stream;
+    }
+
+    /** A further stream of this connection ({@link #openStream}). */
+    static final class Stream {
+        final LinkedBlockingQueue<Frame> frames = new LinkedBlockingQueue<>();
+        volatile QuicStreamChannel channel;
+        /** The server ended its side of the stream (FIN). */
+        volatile boolean serverFinished;
+
+        /** Sends a frame on this stream. */
+        void send(Frame frame) {
+            channel.writeAndFlush(frame);
+        }
+
+        /** Ends this side of the stream (FIN). */
+        void finish() {
+            channel.shutdownOutput();
+        }
+
+        /** True once the server ended or closed its side. */
+        boolean ended() {
+            return serverFinished || !channel.isActive();
+        }
+
+        /** The next frame on this stream, which must be a {@code type} and come within 30 s. */
+        <T extends Frame> T expect(Class<T> type) throws InterruptedException {
+            Frame frame = frames.poll(30, TimeUnit.SECONDS);
+            assertThat(frame).as("expected %s on the stream (never a hang)", type.getSimpleName()).isInstanceOf(type);
+            return type.cast(frame);
+        }
+    }
+
     /** HELLO, then a password login; fails the test unless AUTH_OK comes back. */
     void login(String user, String password) throws InterruptedException {
         send(new Hello(1, 0, "raw-it"));

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ErrorCode;
@@ -30,7 +31,9 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     static final int INITIAL_PAYLOAD_CAPACITY = 4 << 20;
 
     private final String server;
-    private final Supplier<ChunkVerifier> verifier;
+    private final LongFunction<ChunkVerifier> verifier;
+    /** A chunk of a transfer without a verifier is dropped (a transfer that ended), not a protocol error. */
+    private final boolean routed;
     private final ReceiveBudget budget;
     private final Consumer<DownloadEvent> events;
     private final ByteBufAllocator allocator;
@@ -57,9 +60,20 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
      */
     ChunkReceiver(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
                   Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
+        this(server, transferId -> verifier.get(), false, budget, events, allocator);
+    }
+
+    /**
+     * A receiver on a connection shared by several transfers: {@code verifiers} gives each transfer's verifier
+     * by the chunk header's transferId; a chunk of a transfer it does not know (one that ended) is dropped and
+     * its stream closed.
+     */
+    ChunkReceiver(String server, LongFunction<ChunkVerifier> verifiers, boolean routed, ReceiveBudget budget,
+                  Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
         this.server = server;
         this.budget = budget;
-        this.verifier = verifier;
+        this.verifier = verifiers;
+        this.routed = routed;
         this.events = events;
         this.allocator = allocator;
     }
@@ -90,7 +104,13 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             if (decoded == null) {
                 return;
             }
-            ChunkVerifier check = verifier.get();
+            ChunkVerifier check = verifier.apply(decoded.transferId());
+            if (check == null && routed) {
+                failed = true; // a late chunk of a transfer that ended here: dropped, the connection goes on
+                releaseBuffers();
+                ctx.close();
+                return;
+            }
             if (check == null) {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " sent chunk " + decoded.chunk()
                         + " before META");

@@ -21,16 +21,21 @@ import org.mpft.transport.TransportSettings;
  * what the connection reports to the transfer that runs on it now. Transfers take the session one after
  * another ({@link #attach}, {@link #detach}): the server accepts another OPEN (or a LIST) once a transfer
  * ended with DONE, or once an OPEN was refused. Between transfers, chunk buffers that still arrive are
- * released and a lost connection marks the session dead. Used by one thread at a time.
+ * released and a lost connection marks the session dead. The session's connections to secondaries
+ * ({@link SecondaryConnections}) serve its transfers one after another and close with it. Used by one thread at
+ * a time.
  */
 final class ClientSession implements AutoCloseable {
 
     private final PrimaryConnection connection;
     private final Route route;
+    /** the session's connections to secondaries, kept from transfer to transfer */
+    private final SecondaryConnections secondaries;
 
-    private ClientSession(PrimaryConnection connection, Route route) {
+    private ClientSession(PrimaryConnection connection, Route route, SecondaryConnections secondaries) {
         this.connection = connection;
         this.route = route;
+        this.secondaries = secondaries;
     }
 
     /**
@@ -66,7 +71,8 @@ final class ClientSession implements AutoCloseable {
             expect(login, AuthOk.class, request, timeout);
             route.idle();
             ok = true;
-            return new ClientSession(connection, route);
+            return new ClientSession(connection, route,
+                    new SecondaryConnections(transport, settings, budget, connectTimeout));
         } finally {
             logins.unlock();
             if (!ok) {
@@ -108,6 +114,11 @@ final class ClientSession implements AutoCloseable {
         return connection;
     }
 
+    /** The session's connections to secondaries, for the transfers on it to attach there. */
+    SecondaryConnections secondaries() {
+        return secondaries;
+    }
+
     /** True while the connection is up and nothing failed on it. */
     boolean alive() {
         return !route.dead;
@@ -139,6 +150,7 @@ final class ClientSession implements AutoCloseable {
     public void close() {
         route.idle();
         route.dead = true;
+        secondaries.close();
         connection.close();
     }
 

@@ -261,8 +261,8 @@ final class DownloadTask implements BatchRun.FileTask {
             verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
                     request.compress() && Features.has(meta.features(), Features.COMPRESSION));
             if (!meta.secondaries().isEmpty()) {
-                secondaries = new SecondaryPaths(transport, settings, request, meta, events.attemptSink(),
-                        () -> verifier, budget, CONNECT_TIMEOUT);
+                secondaries = new SecondaryPaths(session.secondaries(), request, meta, events.attemptSink(),
+                        () -> verifier);
                 for (String server : secondaries.servers()) {
                     progress.addPath(server, "secondary");
                 }

@@ -20,6 +20,7 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.Frame;
@@ -111,6 +112,28 @@ final class PrimaryConnection implements AutoCloseable {
                                              Duration timeout, Supplier<ChunkVerifier> verifier,
                                              ReceiveBudget budget, Consumer<DownloadEvent> events)
             throws MpftException, InterruptedException {
+        return connect(transport, settings, server, host, port, authorities, pin, timeout,
+                new ChunkStreams(server, transferId -> verifier.get(), false, budget, events), events);
+    }
+
+    /**
+     * Connects to a server whose connection several transfers share (a secondary's kept connection): its chunk
+     * streams are checked with the verifier of their header's transferId ({@code verifiers}); a chunk of a
+     * transfer it does not know (one that ended) is dropped.
+     */
+    static PrimaryConnection connectShared(QuicTransport transport, TransportSettings settings, String server,
+                                           String host, int port, Pin pin, Duration timeout,
+                                           LongFunction<ChunkVerifier> verifiers, ReceiveBudget budget,
+                                           Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
+        return connect(transport, settings, server, host, port, null, pin, timeout,
+                new ChunkStreams(server, verifiers, true, budget, events), events);
+    }
+
+    private static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server,
+                                             String host, int port, CertificateAuthorities authorities, Pin pin,
+                                             Duration timeout, ChannelHandler chunkStreams,
+                                             Consumer<DownloadEvent> events)
+            throws MpftException, InterruptedException {
         InetSocketAddress remote;
         try {
             remote = new InetSocketAddress(InetAddress.getByName(host), port);
@@ -145,7 +168,6 @@ final class PrimaryConnection implements AutoCloseable {
         Channel datagram = bound.channel();
         boolean ok = false;
         try {
-            ChannelHandler chunkStreams = new ChunkStreams(server, verifier, budget, events);
             Future<QuicChannel> connected = transport.connect(datagram, remote, path,
                     new ChannelInboundHandlerAdapter(), chunkStreams);
             if (!connected.await(timeout.toMillis())) {
@@ -231,6 +253,35 @@ final class PrimaryConnection implements AutoCloseable {
         control.writeAndFlush(frame);
     }
 
+    /** True while the connection is open and was not closed by this side. */
+    boolean alive() {
+        return !closing && connection.isActive();
+    }
+
+    /**
+     * Opens a further bidirectional stream on the connection (TRANSFER_STREAMS): its frames, a malformed one and
+     * the server's FIN go to {@code events} as on the control stream. Write frames with
+     * {@link QuicStreamChannel#writeAndFlush}; {@link QuicStreamChannel#shutdownOutput} ends it.
+     *
+     * @throws MpftException SERVER_UNAVAILABLE when the stream cannot be opened within {@code timeout}
+     */
+    QuicStreamChannel openStream(Consumer<DownloadEvent> events, Duration timeout)
+            throws MpftException, InterruptedException {
+        Future<QuicStreamChannel> opened = connection.createStream(QuicStreamType.BIDIRECTIONAL,
+                new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel stream) {
+                        stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
+                                new ControlHandler(server, events));
+                    }
+                });
+        if (!opened.await(timeout.toMillis()) || !opened.isSuccess()) {
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open a stream to " + server + ": "
+                    + describe(opened.cause()), opened.cause());
+        }
+        return opened.getNow();
+    }
+
     /**
      * Ends the conversation politely: sends the last frame and FIN on the control stream, then waits up to
      * {@code grace} for the server to close the connection before closing it.
@@ -255,15 +306,17 @@ final class PrimaryConnection implements AutoCloseable {
     @ChannelHandler.Sharable
     private static final class ChunkStreams extends ChannelInitializer<QuicStreamChannel> {
         private final String server;
-        private final Supplier<ChunkVerifier> verifier;
+        private final LongFunction<ChunkVerifier> verifier;
+        private final boolean routed;
         private final ReceiveBudget budget;
         private final Consumer<DownloadEvent> events;
 
-        ChunkStreams(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+        ChunkStreams(String server, LongFunction<ChunkVerifier> verifier, boolean routed, ReceiveBudget budget,
                      Consumer<DownloadEvent> events) {
             this.budget = budget;
             this.server = server;
             this.verifier = verifier;
+            this.routed = routed;
             this.events = events;
         }
 
@@ -273,7 +326,7 @@ final class PrimaryConnection implements AutoCloseable {
                 stream.close();
                 return;
             }
-            stream.pipeline().addLast(new ChunkReceiver(server, verifier, budget, events, ChunkBuffers.ALLOCATOR));
+            stream.pipeline().addLast(new ChunkReceiver(server, verifier, routed, budget, events, ChunkBuffers.ALLOCATOR));
         }
     }
 

@@ -2,7 +2,6 @@ package org.mpft.client;
 
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -10,33 +9,29 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import org.mpft.protocol.Attach;
 import org.mpft.protocol.Attached;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkDigests;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
-import org.mpft.protocol.Features;
-import org.mpft.protocol.FrameCodec;
-import org.mpft.protocol.Hello;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.SecondaryEndpoint;
 import org.mpft.protocol.ServerHello;
-import org.mpft.transport.QuicTransport;
-import org.mpft.transport.TransportSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The secondaries of one download, as the client sees them: connects to every secondary META names (in
- * the background, one thread each, pinning the certificate the primary vouched for), sends HELLO and
- * ATTACH with its ticket, and keeps the primary's chunk digests (CHUNK_DIGESTS, always SHA-256) that every
- * chunk from a secondary is checked against (its bytes hashed here with SHA-256 too). A secondary that fails only loses its path: the primary moves its chunks.
- * Chunks from secondaries arrive on the download's event queue like the primary's; ACK and NACK go to the
- * primary. Used by the download's thread, except where noted.
+ * The secondaries of one download, as the client sees them: attaches to every secondary META names with its
+ * ticket through the session's {@link SecondaryConnections} (on a further stream of the session's kept
+ * connection to it, or, for the first transfer there, on a new connection made in the background, pinning
+ * the certificate the primary vouched for), and keeps the primary's chunk digests (CHUNK_DIGESTS, always
+ * SHA-256) that every chunk from a secondary is checked against (its bytes hashed here with SHA-256 too). A
+ * secondary that fails only loses its path: the primary moves its chunks. Chunks from secondaries arrive on
+ * the download's event queue like the primary's; ACK and NACK go to the primary. Used by the download's
+ * thread, except where noted.
  */
 final class SecondaryPaths implements AutoCloseable {
 
@@ -75,20 +70,16 @@ final class SecondaryPaths implements AutoCloseable {
     }
 
     /** A secondary connected (or failed to); from its connecting thread. */
-    record Connected(String server, PrimaryConnection connection, MpftException error)
-            implements DownloadEvent.External {
+    record Connected(String server, MpftException error) implements DownloadEvent.External {
     }
 
-    private final QuicTransport transport;
-    private final TransportSettings settings;
+    private final SecondaryConnections pool;
     private final DownloadRequest request;
     private final Meta meta;
     private final Consumer<DownloadEvent> events;
     private final Supplier<ChunkVerifier> verifier;
-    private final ReceiveBudget budget;
-    private final Duration timeout;
     private final Map<String, SecondaryEndpoint> endpoints = new HashMap<>();
-    private final Map<String, PrimaryConnection> connections = new ConcurrentHashMap<>();
+    private final Map<String, SecondaryConnections.Attachment> attachments = new ConcurrentHashMap<>();
     private final byte[][] digests;
     private final ChecksumAlgorithm algorithm;
     private final Map<Integer, List<DownloadEvent.ChunkArrived>> waiting = new HashMap<>();
@@ -97,12 +88,10 @@ final class SecondaryPaths implements AutoCloseable {
     private final Map<String, String> lost = new java.util.LinkedHashMap<>();
     private volatile boolean closed;
 
-    SecondaryPaths(QuicTransport transport, TransportSettings settings, DownloadRequest request, Meta meta,
-                   Consumer<DownloadEvent> events, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
-                   Duration timeout) {
-        this.budget = budget;
-        this.transport = transport;
-        this.settings = settings;
+    /** @param pool the session's secondary connections */
+    SecondaryPaths(SecondaryConnections pool, DownloadRequest request, Meta meta, Consumer<DownloadEvent> events,
+                   Supplier<ChunkVerifier> verifier) {
+        this.pool = pool;
         this.request = request;
         this.meta = meta;
         this.events = events;
@@ -112,7 +101,6 @@ final class SecondaryPaths implements AutoCloseable {
             ChunkVerifier v = verifier.get();
             return v == null ? null : v.forSecondaries();
         };
-        this.timeout = timeout;
         this.algorithm = ChecksumAlgorithm.SHA256;
         this.digests = new byte[meta.plan().chunkCount()][];
         for (SecondaryEndpoint endpoint : meta.secondaries()) {
@@ -140,10 +128,27 @@ final class SecondaryPaths implements AutoCloseable {
         return endpoints.containsKey(server);
     }
 
-    /** Starts connecting to every secondary, each on its own thread. */
+    /**
+     * Attaches to every secondary: at once on a further stream where the session keeps a connection to it, else
+     * on a thread of its own that connects first.
+     */
     void attachAll() {
         for (SecondaryEndpoint endpoint : meta.secondaries()) {
             String server = server(endpoint);
+            try {
+                SecondaryConnections.Attachment attachment = pool.attachIfConnected(endpoint, server,
+                        pin(server, endpoint), meta.transferId(), verifier, sink(server));
+                if (attachment != null) {
+                    attached(server, attachment);
+                    continue;
+                }
+            } catch (MpftException e) {
+                events.accept(new Connected(server, e));
+                continue;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             Thread thread = new Thread(() -> attach(server, endpoint), "mpft-attach-" + endpoint.name());
             thread.setDaemon(true);
             thread.start();
@@ -152,30 +157,40 @@ final class SecondaryPaths implements AutoCloseable {
 
     private void attach(String server, SecondaryEndpoint endpoint) {
         try {
-            PrimaryConnection connection = PrimaryConnection.connect(transport, settings, server, endpoint.host(),
-                    endpoint.port(), sha256 -> {
-                        if (!MessageDigest.isEqual(sha256, endpoint.certificateSha256().toByteArray())) {
-                            throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "secondary " + server
-                                    + " presented certificate " + org.mpft.protocol.Bytes.of(sha256).hex()
-                                    + ", not the one " + request.server() + " vouched for");
-                        }
-                        request.hostKeys().verify(server, sha256, request.server());
-                    }, timeout, verifier, budget, event -> events.accept(event instanceof DownloadEvent.ChunkArrived
-                            ? event : new SecondaryEvent(server, event)));
-            if (closed) {
-                connection.close();
-                return;
-            }
-            connections.put(server, connection);
-            // the secondary handles frames in order: no need to wait for SERVER_HELLO before ATTACH
-            connection.send(new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH, "mpft-cli"));
-            connection.send(new Attach(endpoint.ticket()));
-            events.accept(new Connected(server, connection, null));
+            attached(server, pool.attach(endpoint, server, pin(server, endpoint), meta.transferId(), verifier,
+                    sink(server)));
+            events.accept(new Connected(server, null));
         } catch (MpftException e) {
-            events.accept(new Connected(server, null, e));
+            events.accept(new Connected(server, e));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** Keeps {@code attachment} until the download ends (ended at once when it ended already); any thread. */
+    private void attached(String server, SecondaryConnections.Attachment attachment) {
+        attachments.put(server, attachment);
+        if (closed && attachments.remove(server, attachment)) {
+            attachment.end();
+        }
+    }
+
+    /** The secondary's certificate must be the one the primary vouched for, and pass the request's host keys. */
+    private PrimaryConnection.Pin pin(String server, SecondaryEndpoint endpoint) {
+        return sha256 -> {
+            if (!MessageDigest.isEqual(sha256, endpoint.certificateSha256().toByteArray())) {
+                throw new MpftException(ErrorCode.AUTHENTICATION_FAILED, "secondary " + server
+                        + " presented certificate " + org.mpft.protocol.Bytes.of(sha256).hex()
+                        + ", not the one " + request.server() + " vouched for");
+            }
+            request.hostKeys().verify(server, sha256, request.server());
+        };
+    }
+
+    /** Where a secondary's news go: chunks as they are, the rest tagged with the secondary. */
+    private Consumer<DownloadEvent> sink(String server) {
+        return event -> events.accept(event instanceof DownloadEvent.ChunkArrived
+                ? event : new SecondaryEvent(server, event));
     }
 
     /**
@@ -276,20 +291,20 @@ final class SecondaryPaths implements AutoCloseable {
         return Map.copyOf(lost);
     }
 
+    /** The download stops using {@code server}; the session's connection to it stays for later transfers. */
     private void drop(String server) {
-        PrimaryConnection connection = connections.remove(server);
-        if (connection != null) {
-            connection.close();
+        SecondaryConnections.Attachment attachment = attachments.remove(server);
+        if (attachment != null) {
+            attachment.end();
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        for (PrimaryConnection connection : connections.values()) {
-            connection.close();
+        for (String server : List.copyOf(attachments.keySet())) {
+            drop(server);
         }
-        connections.clear();
         for (List<DownloadEvent.ChunkArrived> held : waiting.values()) {
             held.forEach(DownloadEvent.ChunkArrived::release);
         }

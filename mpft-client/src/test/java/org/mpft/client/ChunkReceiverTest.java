@@ -63,6 +63,20 @@ class ChunkReceiverTest {
     }
 
     @Test
+    void onASharedConnectionAChunkOfATransferThatEndedIsDroppedNotAFailure() {
+        EmbeddedChannel shared = new EmbeddedChannel(new ChunkReceiver("srv:7300",
+                transferId -> transferId == 42 ? verifier : null, true, budget, events::add,
+                PooledByteBufAllocator.DEFAULT));
+        byte[] data = random(CHUNK);
+        ChunkHeader other = new ChunkHeader(41, 0, 0, CHUNK, Encoding.RAW, CHUNK, ChecksumAlgorithm.SHA256,
+                Bytes.of(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(data))));
+        shared.writeInbound(stream(other, data));
+        assertThat(events).isEmpty();
+        assertThat(shared.isOpen()).isFalse();
+        assertThat(budget.held()).isZero();
+    }
+
+    @Test
     void finClosesTheStreamAfterACompleteChunk() {
         byte[] data = random(CHUNK);
         channel.writeInbound(stream(header(0, data), data));

@@ -38,8 +38,7 @@ class ClientLimitsTest {
         DownloadRequest request = DownloadRequest.builder("alice", "127.0.0.1", "f", Path.of("/tmp/f"))
                 .credentials(new Credentials.Password("pw".toCharArray())).hostKeys((h, sha, by) -> { }).build();
         List<DownloadEvent.ChunkArrived> held = new ArrayList<>();
-        try (SecondaryPaths paths = new SecondaryPaths(null, null, request, meta, e -> { }, () -> verifier,
-                new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES), DownloadTask.CONNECT_TIMEOUT)) {
+        try (SecondaryPaths paths = new SecondaryPaths(null, request, meta, e -> { }, () -> verifier)) {
             int waited = 0;
             int dropped = 0;
             for (int i = 0; i < count; i++) {

@@ -62,8 +62,7 @@ class SecondaryChecksumTest {
     void aForgedChunkWithTheRealCrcIsNeverGoodAndTheRealOneIs() throws Exception {
         byte[] real = random(3);
         byte[] forged = forgeCrc32c(real);
-        try (SecondaryPaths paths = new SecondaryPaths(null, null, request, meta, e -> { }, () -> verifier,
-                new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES), DownloadTask.CONNECT_TIMEOUT)) {
+        try (SecondaryPaths paths = new SecondaryPaths(null, request, meta, e -> { }, () -> verifier)) {
             // the primary's digests: SHA-256 of its own copy, although the transfer's checksum is CRC-32C
             paths.handle(new DownloadEvent.ControlFrame(new ChunkDigests(7, 0,
                     Bytes.of(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(real))))), c -> { });
@@ -77,8 +76,7 @@ class SecondaryChecksumTest {
 
     @Test
     void digestsInMetasCrcLengthAreRefused() throws Exception {
-        try (SecondaryPaths paths = new SecondaryPaths(null, null, request, meta, e -> { }, () -> verifier,
-                new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES), DownloadTask.CONNECT_TIMEOUT)) {
+        try (SecondaryPaths paths = new SecondaryPaths(null, request, meta, e -> { }, () -> verifier)) {
             List<DownloadEvent.ChunkArrived> ready = new ArrayList<>();
             assertThatThrownBy(() -> paths.handle(new DownloadEvent.ControlFrame(new ChunkDigests(7, 0,
                     Bytes.of(new byte[4 * 3]))), ready::add))

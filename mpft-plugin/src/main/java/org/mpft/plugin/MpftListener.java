@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The UDP listener of either role: creates one {@link Session} per QUIC connection and gives it the
  * connection's first client-opened bidirectional stream as its control stream; on a secondary the first
- * frame of that stream decides between a client and a primary's cluster link ({@link LinkSniffer}). Every
+ * frame of that stream decides between a client and a primary's cluster link, and an attached client with
+ * TRANSFER_STREAMS attaches further transfers on further streams ({@link LinkSniffer}). Every
  * part a connection needs exists before the listener binds.
  */
 final class MpftListener implements AutoCloseable {
@@ -41,6 +42,7 @@ final class MpftListener implements AutoCloseable {
     private final Sessions sessionParts;
     private final SecondaryRole secondary;
     private final Set<Session> sessions = ConcurrentHashMap.newKeySet();
+    private final Set<QuicChannel> connections = ConcurrentHashMap.newKeySet();
     private final Channel channel;
 
     private MpftListener(MpftSettings settings, Sessions sessionParts, SecondaryRole secondary, QuicTransport transport,
@@ -79,9 +81,20 @@ final class MpftListener implements AutoCloseable {
         return (InetSocketAddress) channel.localAddress();
     }
 
-    /** Stops accepting and ends every session. */
+    /**
+     * Closes every connection (each client hears CONNECTION_CLOSE, so one that keeps its connection for later
+     * transfers makes a new one instead of waiting for its idle timeout), stops accepting and ends every session.
+     */
     @Override
     public void close() {
+        java.util.List<ChannelFuture> closing = new java.util.ArrayList<>();
+        for (QuicChannel connection : connections) {
+            closing.add(connection.close());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        for (ChannelFuture f : closing) {
+            f.awaitUninterruptibly(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        }
         channel.close().awaitUninterruptibly(2, TimeUnit.SECONDS);
         for (Session session : sessions) {
             session.connectionClosed();
@@ -108,7 +121,9 @@ final class MpftListener implements AutoCloseable {
             }
             connection.attr(SESSION).set(session);
             sessions.add(session);
+            connections.add(connection);
             connection.closeFuture().addListener(f -> {
+                connections.remove(connection);
                 sessions.remove(session);
                 session.connectionClosed();
             });
@@ -125,7 +140,7 @@ final class MpftListener implements AutoCloseable {
         protected void initChannel(QuicStreamChannel stream) {
             Session session = stream.parent().attr(SESSION).get();
             if (session != null && secondary != null && stream.type() == QuicStreamType.BIDIRECTIONAL) {
-                stream.pipeline().addLast(new LinkSniffer(session, secondary));
+                stream.pipeline().addLast(new LinkSniffer(session, secondary, settings.get(MpftKeys.MAX_CONCURRENT_TRANSFERS)));
                 return;
             }
             if (session == null || !session.acceptControlStream(stream)) {

@@ -157,8 +157,9 @@ public final class MpftSettings {
         }
     }
 
+    /** The value of {@code setting}, for the parts that read a key without a getter of its own. */
     @SuppressWarnings("unchecked") // values holds each setting's own parse result
-    private <T> T get(Setting<T> setting) {
+    <T> T get(Setting<T> setting) {
         return (T) values.get(setting);
     }
 

@@ -9,6 +9,12 @@ public final class Features {
     /** Multi-path: the client can attach to secondaries named in {@link Meta}. */
     public static final long MULTI_PATH = 1L << 1;
 
+    /**
+     * Transfer streams: further bidirectional streams on one connection, each carrying one transfer's
+     * conversation (OPEN on a primary, ATTACH on a secondary), so several transfers share a connection.
+     */
+    public static final long TRANSFER_STREAMS = 1L << 2;
+
     /** The features this version of the code knows. */
     public static final long ALL = COMPRESSION | MULTI_PATH;
 

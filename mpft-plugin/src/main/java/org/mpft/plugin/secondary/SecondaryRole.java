@@ -133,6 +133,11 @@ public final class SecondaryRole implements AutoCloseable {
             }
         }
 
+        /** True once serving stopped (the client left, or the primary ended the transfer). */
+        boolean ended() {
+            return closed.get();
+        }
+
         /** The transfer, as registered. */
         SecondaryTransfers.Registered registered() {
             return registered;
