@@ -9,8 +9,14 @@ public final class Features {
     /** Multi-path: the client can attach to secondaries named in {@link Meta}. */
     public static final long MULTI_PATH = 1L << 1;
 
+    /**
+     * Transfer streams: after AUTH_OK the client may open further bidirectional streams, each carrying the
+     * per-transfer conversation (OPEN ... DONE) of its own, so that several transfers run at once on one session.
+     */
+    public static final long TRANSFER_STREAMS = 1L << 2;
+
     /** The features this version of the code knows. */
-    public static final long ALL = COMPRESSION | MULTI_PATH;
+    public static final long ALL = COMPRESSION | MULTI_PATH | TRANSFER_STREAMS;
 
     private Features() {
     }
