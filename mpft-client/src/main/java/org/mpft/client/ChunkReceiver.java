@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ErrorCode;
@@ -30,7 +31,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     static final int INITIAL_PAYLOAD_CAPACITY = 4 << 20;
 
     private final String server;
-    private final Supplier<ChunkVerifier> verifier;
+    private final LongFunction<ChunkVerifier> verifier;
     private final ReceiveBudget budget;
     private final Consumer<DownloadEvent> events;
     private final ByteBufAllocator allocator;
@@ -57,9 +58,18 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
      */
     ChunkReceiver(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
                   Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
+        this(server, transferId -> verifier.get(), budget, events, allocator);
+    }
+
+    /**
+     * A receiver on a connection that may carry several transfers: {@code verifiers} gives the verifier of a
+     * chunk's {@code transferId} (null when no transfer on the connection has that id, or before its META).
+     */
+    ChunkReceiver(String server, LongFunction<ChunkVerifier> verifiers, ReceiveBudget budget,
+                  Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
         this.server = server;
         this.budget = budget;
-        this.verifier = verifier;
+        this.verifier = verifiers;
         this.events = events;
         this.allocator = allocator;
     }
@@ -90,7 +100,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             if (decoded == null) {
                 return;
             }
-            ChunkVerifier check = verifier.get();
+            ChunkVerifier check = verifier.apply(decoded.transferId());
             if (check == null) {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " sent chunk " + decoded.chunk()
                         + " before META");

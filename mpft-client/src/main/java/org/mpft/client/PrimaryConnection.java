@@ -20,6 +20,7 @@ import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.Frame;
@@ -37,9 +38,11 @@ import org.mpft.transport.TransportSettings;
 
 /**
  * The client's QUIC connection to one server: resolves and connects (checking the certificate with the
- * request's {@link HostKeyVerifier}), opens the control stream, sends frames on it, and turns everything
- * that arrives (control frames, complete chunk streams through {@link ChunkReceiver}, the connection's
- * end) into {@link DownloadEvent}s.
+ * request's {@link HostKeyVerifier}), opens the control stream (and, on request, transfer streams), sends
+ * frames on it, and turns everything that arrives (control frames, complete chunk streams through
+ * {@link ChunkReceiver}, the connection's end) into {@link DownloadEvent}s. Chunks of several transfers are
+ * told apart by their header's {@code transferId}: the verifier comes by that id; a transfer stream's frames go
+ * to the sink given when it was opened.
  */
 final class PrimaryConnection implements AutoCloseable {
 
@@ -73,7 +76,7 @@ final class PrimaryConnection implements AutoCloseable {
      *                       verifier's refusal (AUTHENTICATION_FAILED)
      */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                                     Duration timeout, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+                                     Duration timeout, LongFunction<ChunkVerifier> verifier, ReceiveBudget budget,
                                      Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
         CertificateAuthorities authorities = request.certificateAuthorities();
         Pin pin = authorities != null ? sha256 -> { } // the chain was verified against the authorities
@@ -99,7 +102,8 @@ final class PrimaryConnection implements AutoCloseable {
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server, String host,
                                      int port, Pin pin, Duration timeout, Supplier<ChunkVerifier> verifier,
                                      ReceiveBudget budget, Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
-        return connect(transport, settings, server, host, port, null, pin, timeout, verifier, budget, events);
+        return connect(transport, settings, server, host, port, null, pin, timeout, id -> verifier.get(), budget,
+                events);
     }
 
     /**
@@ -108,7 +112,7 @@ final class PrimaryConnection implements AutoCloseable {
      */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server,
                                              String host, int port, CertificateAuthorities authorities, Pin pin,
-                                             Duration timeout, Supplier<ChunkVerifier> verifier,
+                                             Duration timeout, LongFunction<ChunkVerifier> verifier,
                                              ReceiveBudget budget, Consumer<DownloadEvent> events)
             throws MpftException, InterruptedException {
         InetSocketAddress remote;
@@ -232,6 +236,29 @@ final class PrimaryConnection implements AutoCloseable {
     }
 
     /**
+     * Opens a transfer stream (a further bidirectional stream, after AUTH_OK with transfer streams): its
+     * frames, and its malformed frame or end, go to {@code sink} only.
+     *
+     * @throws MpftException SERVER_UNAVAILABLE when the stream cannot be opened within {@code timeout}
+     */
+    QuicStreamChannel openTransferStream(Consumer<DownloadEvent> sink, Duration timeout)
+            throws MpftException, InterruptedException {
+        Future<QuicStreamChannel> opened = connection.createStream(QuicStreamType.BIDIRECTIONAL,
+                new ChannelInitializer<QuicStreamChannel>() {
+                    @Override
+                    protected void initChannel(QuicStreamChannel stream) {
+                        stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
+                                new ControlHandler(server, sink));
+                    }
+                });
+        if (!opened.await(timeout.toMillis()) || !opened.isSuccess()) {
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open a transfer stream to " + server
+                    + ": " + describe(opened.cause()), opened.cause());
+        }
+        return opened.getNow();
+    }
+
+    /**
      * Ends the conversation politely: sends the last frame and FIN on the control stream, then waits up to
      * {@code grace} for the server to close the connection before closing it.
      */
@@ -255,11 +282,11 @@ final class PrimaryConnection implements AutoCloseable {
     @ChannelHandler.Sharable
     private static final class ChunkStreams extends ChannelInitializer<QuicStreamChannel> {
         private final String server;
-        private final Supplier<ChunkVerifier> verifier;
+        private final LongFunction<ChunkVerifier> verifier;
         private final ReceiveBudget budget;
         private final Consumer<DownloadEvent> events;
 
-        ChunkStreams(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+        ChunkStreams(String server, LongFunction<ChunkVerifier> verifier, ReceiveBudget budget,
                      Consumer<DownloadEvent> events) {
             this.budget = budget;
             this.server = server;

@@ -63,7 +63,7 @@ class BatchRunTest {
             }
         };
         BatchRun batch = new BatchRun(builder(files).sessions(1).build(), listener, this::task,
-                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()), () -> { });
+                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 1), () -> { });
         batch.start();
 
         bReported.await(); // the one worker fetched b while a was still being committed
@@ -161,7 +161,7 @@ class BatchRunTest {
         holding.put("big", new CountDownLatch(1));
         List<BatchFile> files = List.of(file("big", 100), file("small", 1));
         BatchRun batch = new BatchRun(builder(files).sessions(1).build(), BatchListener.NONE, this::task,
-                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()), () -> { });
+                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 1), () -> { });
         batch.start();
         holding.get("big").await(); // counted down once the fake download holds
         assertThat(batch.progress().running()).containsExactly("big");
@@ -199,11 +199,11 @@ class BatchRunTest {
         DownloadRequest connection = DownloadRequest.builder("u", "localhost", ".", out)
                 .credentials(new Credentials.Password("pw".toCharArray()))
                 .hostKeys((server, sha256, vouchedBy) -> { }).build();
-        return BatchRequest.builder(connection, files);
+        return BatchRequest.builder(connection, files).transfersPerSession(1);
     }
 
     private BatchResult run(BatchRequest request) throws InterruptedException {
-        BatchRun batch = new BatchRun(request, BatchListener.NONE, this::task, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()),
+        BatchRun batch = new BatchRun(request, BatchListener.NONE, this::task, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 1),
                 () -> { });
         batch.start();
         return batch.await();
