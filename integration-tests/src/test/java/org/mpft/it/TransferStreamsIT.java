@@ -46,6 +46,7 @@ import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameType;
 import org.mpft.protocol.Hello;
+import org.mpft.protocol.ListRequest;
 import org.mpft.protocol.Meta;
 import org.mpft.protocol.Open;
 import org.mpft.protocol.ServerHello;
@@ -149,6 +150,23 @@ class TransferStreamsIT {
     }
 
     @Test
+    void aClientAskingMoreFilesInFlightThanTheServerTakesGetsEveryFile() throws Exception {
+        Path out = work.resolve("over");
+        ListingRequest listing = new ListingRequest("alice", "127.0.0.1", host.port(),
+                new Credentials.Password(PASSWORD.toCharArray()), CertificatePins.trusting(host.fingerprint()), null);
+        FileSelection.Plan plan = host.client().select(listing, List.of("small/d1", "small/d2"), out, true);
+        // twice the server's mpft.max-concurrent-transfers: the OPENs over it are refused, the session lives on
+        BatchResult result = host.client().downloadBatch(BatchRequest.builder(host.request("unused", out, false),
+                plan.files()).sessions(1).transfersPerSession(2 * MAX_CONCURRENT).build(), BatchListener.NONE);
+
+        assertThat(result.failures()).isEmpty();
+        for (BatchFile file : plan.files()) {
+            assertThat(Files.mismatch(file.output(), host.home("alice").resolve(file.remotePath())))
+                    .as(file.remotePath()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void aTransferStreamBeforeAuthOkIsAProtocolError() throws Exception {
         try (RawConnection raw = new RawConnection(transport, host.port(), FrameType.Link.CONTROL,
                 Duration.ofSeconds(120))) {
@@ -162,6 +180,21 @@ class TransferStreamsIT {
             assertThat(answer).isInstanceOfSatisfying(ErrorFrame.class,
                     e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR));
             // both sides' idle timeout is 120 s: a close within this (failure-bounding) wait is the server's doing
+            assertThat(raw.connection.closeFuture().await(60, TimeUnit.SECONDS)).as("the server ends the session")
+                    .isTrue();
+        }
+    }
+
+    @Test
+    void aListOnATransferStreamIsAProtocolError() throws Exception {
+        try (RawConnection raw = new RawConnection(transport, host.port(), FrameType.Link.CONTROL,
+                Duration.ofSeconds(120))) {
+            login(raw, Features.TRANSFER_STREAMS);
+            LinkedBlockingQueue<Frame> answers = new LinkedBlockingQueue<>();
+            QuicStreamChannel stream = transferStream(raw, answers);
+            stream.writeAndFlush(new ListRequest("small", "", 10)).sync(); // LIST belongs on the control stream
+            assertThat(answers.poll(30, TimeUnit.SECONDS)).isInstanceOfSatisfying(ErrorFrame.class,
+                    e -> assertThat(e.code()).isEqualTo(ErrorCode.PROTOCOL_ERROR));
             assertThat(raw.connection.closeFuture().await(60, TimeUnit.SECONDS)).as("the server ends the session")
                     .isTrue();
         }

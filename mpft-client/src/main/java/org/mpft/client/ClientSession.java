@@ -32,9 +32,15 @@ import org.mpft.transport.TransportSettings;
  */
 final class ClientSession implements AutoCloseable {
 
+    /** The key a server's refusal of an OPEN over its transfers at once names (the stream stays usable). */
+    private static final String MAX_CONCURRENT_KEY = "mpft.max-concurrent-transfers";
+
     private final PrimaryConnection connection;
     private final Route route;
-    private final int lanes;
+    /** The most lanes at once (guarded by route): lowered when the server refuses an OPEN over its limit. */
+    private int lanes;
+    /** The server refused an OPEN over its transfers per session: no new transfer here (guarded by route). */
+    private boolean draining;
     private final Duration timeout;
     /** Lanes waiting for a transfer (guarded by route). */
     private final Deque<TransferLane> idle = new ArrayDeque<>();
@@ -130,9 +136,24 @@ final class ClientSession implements AutoCloseable {
         return connection;
     }
 
-    /** True while the connection is up and nothing failed on it. */
+    /** True while the connection is up, nothing failed on it and the server takes further transfers on it. */
     boolean alive() {
-        return !route.dead;
+        synchronized (route) {
+            return !route.dead && !draining;
+        }
+    }
+
+    /**
+     * The session is not used for new transfers any more: closed now, or, when it drains (the server refused
+     * an OPEN over its transfers per session), once its last transfer ended.
+     */
+    void retire() {
+        synchronized (route) {
+            if (draining && !route.dead && idle.size() < open) {
+                return; // closed by the release of its last transfer
+            }
+        }
+        close();
     }
 
     /**
@@ -145,16 +166,26 @@ final class ClientSession implements AutoCloseable {
     TransferLane lane(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier)
             throws MpftException, InterruptedException {
         synchronized (route) {
-            while (!route.dead && idle.isEmpty() && open >= lanes) {
+            while (!route.dead && !draining && idle.isEmpty() && open >= lanes) {
                 route.wait();
             }
-            if (route.dead) {
+            if (route.dead || draining) {
                 return null;
             }
             TransferLane lane = idle.poll();
+            while (lane != null && !lane.control() && open > lanes) {
+                // fewer streams than before: the server refused an OPEN over its transfers at once
+                lane.abandon();
+                route.all.remove(lane);
+                open--;
+                lane = idle.poll();
+            }
             if (lane != null) {
                 lane.attach(sink, verifier);
                 return lane;
+            }
+            if (open >= lanes) {
+                return lane(sink, verifier);
             }
             open++; // a place for the stream opened below
         }
@@ -175,23 +206,36 @@ final class ClientSession implements AutoCloseable {
 
     /**
      * The transfer on {@code lane} ended; {@code kept}: the stream is ready for another OPEN (after DONE or a
-     * refused OPEN). A transfer stream that is not is closed, the session goes on; the control stream that is
-     * not closes the session.
+     * refused OPEN). A transfer stream that is not is closed, the session goes on (when its OPEN was refused
+     * over the server's transfers at once, the session opens no more streams than it has now); the control
+     * stream that is not closes the session.
      */
     void release(TransferLane lane, boolean kept) {
         boolean closeAll = false;
         synchronized (route) {
-            if (kept && !lane.broken() && !route.dead) {
+            boolean atOnce = lane.openRefusedAsBusy() && lane.refusalNames(MAX_CONCURRENT_KEY);
+            if (lane.openRefusedAsBusy() && !atOnce) {
+                draining = true; // over the server's transfers per session: it ends the session after the others
+            }
+            if (atOnce) {
+                // over the server's transfers at once: the stream stays usable, the session keeps fewer of them
+                lanes = Math.max(1, Math.min(lanes, open - 1));
+            }
+            if ((kept || atOnce) && !lane.broken() && !route.dead && !draining) {
                 lane.idle();
                 idle.push(lane);
             } else if (!lane.control() && !route.dead) {
                 lane.abandon();
                 route.all.remove(lane);
                 open--;
+            } else if (draining && !route.dead) {
+                lane.idle(); // the control stream: its session ends with the last transfer
+                idle.push(lane);
             } else {
                 lane.abandon();
                 closeAll = true;
             }
+            closeAll |= draining && idle.size() == open;
             route.notifyAll();
         }
         if (closeAll) {

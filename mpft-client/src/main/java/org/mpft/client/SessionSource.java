@@ -79,7 +79,7 @@ final class SessionSource implements AutoCloseable {
     private synchronized ClientSession session(DownloadRequest request, Duration connectTimeout, Duration timeout)
             throws MpftException, InterruptedException {
         if (current != null && !current.alive()) {
-            current.close();
+            current.retire(); // a draining one ends with its last transfer
             current = null;
         }
         if (current == null) {

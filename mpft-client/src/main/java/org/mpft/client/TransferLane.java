@@ -103,6 +103,16 @@ final class TransferLane implements Consumer<DownloadEvent> {
         return answer instanceof ErrorFrame error && REFUSALS.contains(error.code());
     }
 
+    /** True when the transfer's OPEN was answered ERROR(LIMIT_EXCEEDED): the server runs as many at once as it takes. */
+    boolean openRefusedAsBusy() {
+        return answer instanceof ErrorFrame error && error.code() == ErrorCode.LIMIT_EXCEEDED;
+    }
+
+    /** True when the transfer's OPEN was answered with an ERROR whose message names {@code text}. */
+    boolean refusalNames(String text) {
+        return answer instanceof ErrorFrame error && error.message().contains(text);
+    }
+
     /** True once this lane's stream (or the connection) failed. */
     boolean broken() {
         return broken;

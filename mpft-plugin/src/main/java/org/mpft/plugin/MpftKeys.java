@@ -178,7 +178,8 @@ public final class MpftKeys {
     public static final Setting<Integer> MAX_TRANSFERS_PER_SESSION = integer("mpft.max-transfers-per-session",
             "1000", 1, 100_000_000,
             "OPEN requests (refused ones included) one connection may make; the next one ends the session with"
-            + " LIMIT_EXCEEDED (bounds name probing per login).");
+            + " LIMIT_EXCEEDED, once the transfers in progress on its other streams ended (bounds name probing"
+            + " per login).");
     public static final Setting<Integer> MAX_CONCURRENT_TRANSFERS = integer("mpft.max-concurrent-transfers",
             "8", 1, 64,
             "Transfers in progress at once on one connection (its control stream and its transfer streams"

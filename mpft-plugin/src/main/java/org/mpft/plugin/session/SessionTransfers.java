@@ -62,19 +62,40 @@ final class SessionTransfers {
         if (conversations.indexOf(conversation) > 0) {
             conversations.remove(conversation);
         }
+        boolean running = conversation.inProgress();
         conversation.close(false);
+        if (running) {
+            transferEnded();
+        }
     }
 
     /**
-     * Counts an OPEN of any stream against {@code mpft.max-transfers-per-session}.
+     * Counts an OPEN of any stream against {@code mpft.max-transfers-per-session}. Over it, the session takes
+     * no further transfer: with none in progress it ends at once; else the transfers in progress finish
+     * first, this OPEN (and any later one) is refused, and the session ends with the last of them.
      *
-     * @throws MpftException LIMIT_EXCEEDED once the session made its most OPENs (the session ends)
+     * @return null when the OPEN may go on, else the refusal to answer on its stream
+     * @throws MpftException LIMIT_EXCEEDED over the limit with no transfer in progress (the session ends)
      */
-    void countOpen() throws MpftException {
+    MpftException countOpen() throws MpftException {
         int allowed = shared.limits().maxTransfersPerSession();
-        if (++opens > allowed) {
-            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " allows " + allowed
-                    + " transfers per session (mpft.max-transfers-per-session); connect again");
+        if (++opens <= allowed) {
+            return null;
+        }
+        MpftException over = new MpftException(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " allows "
+                + allowed + " transfers per session (mpft.max-transfers-per-session); connect again");
+        if (inProgress() == 0) {
+            throw over;
+        }
+        return over;
+    }
+
+    /** A transfer ended (or its OPEN was refused): a session over its OPENs ends with its last transfer. */
+    void transferEnded() {
+        int allowed = shared.limits().maxTransfersPerSession();
+        if (opens > allowed && inProgress() == 0) {
+            session.failOn(control().stream(), ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " allows "
+                    + allowed + " transfers per session (mpft.max-transfers-per-session); connect again");
         }
     }
 

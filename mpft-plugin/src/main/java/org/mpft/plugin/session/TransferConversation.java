@@ -64,6 +64,7 @@ final class TransferConversation implements TransferControl {
                 if (transfer.handle(frame)) {
                     transfer = null;
                     state = State.IDLE;
+                    session.transferEnded();
                 }
             }
             case CLOSED -> { }
@@ -83,7 +84,12 @@ final class TransferConversation implements TransferControl {
     }
 
     private void onOpen(Open open) throws MpftException {
-        session.countOpen();
+        MpftException over = session.countOpen();
+        if (over != null) {
+            // the session's last OPENs: it ends once the transfers in progress have
+            write(ErrorFrame.of(over.code(), over.getMessage()));
+            return;
+        }
         int allowed = session.maxConcurrentTransfers();
         if (session.inProgress() >= allowed) {
             // the stream and the session go on: the client opens this file once another transfer ended
@@ -115,6 +121,7 @@ final class TransferConversation implements TransferControl {
                 LogText.quote(e.getMessage()));
         state = State.IDLE;
         write(ErrorFrame.of(e.code(), e.getMessage()));
+        session.transferEnded();
     }
 
     private void opened(Open open, ReadableFile file) {
