@@ -3,16 +3,11 @@ package org.mpft.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.Unpooled;
-import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.quic.QuicStreamChannel;
-import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,9 +32,6 @@ import org.mpft.client.BatchResult;
 import org.mpft.client.Credentials;
 import org.mpft.client.FileSelection;
 import org.mpft.client.ListingRequest;
-import org.mpft.protocol.AuthOk;
-import org.mpft.protocol.AuthPassword;
-import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Features;
@@ -51,7 +43,6 @@ import org.mpft.protocol.Meta;
 import org.mpft.protocol.Open;
 import org.mpft.protocol.ServerHello;
 import org.mpft.protocol.Strategy;
-import org.mpft.transport.FrameStreamCodec;
 import org.mpft.transport.QuicTransport;
 
 /**
@@ -267,27 +258,12 @@ class TransferStreamsIT {
     }
 
     private static ServerHello login(RawConnection raw, long features) throws InterruptedException {
-        raw.send(new Hello(1, features, "raw-it"));
-        ServerHello hello = raw.expect(ServerHello.class);
-        raw.send(new AuthPassword("alice", Bytes.of(PASSWORD.getBytes(StandardCharsets.UTF_8))));
-        raw.expect(AuthOk.class);
-        return hello;
+        return raw.login("alice", PASSWORD, features);
     }
 
     private static QuicStreamChannel transferStream(RawConnection raw, LinkedBlockingQueue<Frame> into)
             throws Exception {
-        return raw.connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
-            @Override
-            protected void initChannel(QuicStreamChannel ch) {
-                ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
-                        new SimpleChannelInboundHandler<Frame>() {
-                            @Override
-                            protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-                                into.add(frame);
-                            }
-                        });
-            }
-        }).get(10, TimeUnit.SECONDS);
+        return raw.openStream(into);
     }
 
     private String scrape() throws java.io.IOException, InterruptedException {
