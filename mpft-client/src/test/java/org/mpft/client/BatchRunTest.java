@@ -96,6 +96,30 @@ class BatchRunTest {
     }
 
     @Test
+    void eachSessionHasItsTransfersPerSessionInFlightAtOnce() throws Exception {
+        List<BatchFile> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            files.add(file("f" + i, 10 + i));
+            holding.put("f" + i, new CountDownLatch(1));
+        }
+        List<SessionSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchRun batch = new BatchRun(builder(files).sessions(2).transfersPerSession(3).build(), BatchListener.NONE,
+                (request, sessions, finisher) -> {
+                    sources.add(sessions);
+                    return task(request, sessions, finisher);
+                }, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 3), () -> { });
+        batch.start();
+        for (CountDownLatch running : holding.values()) {
+            running.await(); // every file runs (and holds) at once: two sessions of three files each
+        }
+        assertThat(sources).hasSize(6);
+        assertThat(new java.util.HashSet<>(sources)).hasSize(2)
+                .allSatisfy(source -> assertThat(sources.stream().filter(s -> s == source)).hasSize(3));
+        batch.cancel();
+        assertThat(batch.await().failures()).hasSize(6);
+    }
+
+    @Test
     void aFailedFileIsReportedAndTheOthersGoOnTheManifestStays() throws Exception {
         List<BatchFile> files = new ArrayList<>(List.of(file("a", 5), file("b", 6), file("c", 7)));
         files.add(new BatchFile("missing", out.resolve("missing"), 100, MTIME, -1));
