@@ -206,9 +206,11 @@ final class ClientSession implements AutoCloseable {
 
     /**
      * The transfer on {@code lane} ended; {@code kept}: the stream is ready for another OPEN (after DONE or a
-     * refused OPEN). A transfer stream that is not is closed, the session goes on (when its OPEN was refused
-     * over the server's transfers at once, the session opens no more streams than it has now); the control
-     * stream that is not closes the session.
+     * refused OPEN). A transfer stream that is not is closed, the session goes on; the control stream that is
+     * not closes the session. An OPEN refused with LIMIT_EXCEEDED over the server's transfers at once (the
+     * refusal names {@code mpft.max-concurrent-transfers}) keeps its stream, and the session keeps fewer
+     * streams from then on; any other LIMIT_EXCEEDED (the server's transfers per session) drains the session:
+     * no new transfer takes it, and it is closed once its last transfer ended.
      */
     void release(TransferLane lane, boolean kept) {
         boolean closeAll = false;
