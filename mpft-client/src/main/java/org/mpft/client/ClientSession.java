@@ -220,8 +220,9 @@ final class ClientSession implements AutoCloseable {
                 draining = true; // over the server's transfers per session: it ends the session after the others
             }
             if (atOnce) {
-                // over the server's transfers at once: the stream stays usable, the session keeps fewer of them
-                lanes = Math.max(1, Math.min(lanes, open - 1));
+                // over the server's transfers at once: the stream stays usable, and the session keeps no more
+                // streams than the transfers running besides this one (what the server took)
+                lanes = Math.max(1, Math.min(lanes, open - idle.size() - 1));
             }
             if ((kept || atOnce) && !lane.broken() && !route.dead && !draining) {
                 lane.idle();
