@@ -176,13 +176,15 @@ class CliTreeIT {
         host.closeGate();
         MpftCli.Run run;
         try {
-            // one session takes the biggest file first: while its chunks are held, the next file goes away
+            // one session, one file at a time, takes the biggest file first: while its chunks are held, the next
+            // file goes away
             run = new MpftCli(dir, PASSWORD).run(List.of(), process -> {
                 Poll.until("big.bin is being sent", Poll.PATIENCE,
                         () -> host.output().contains(": alice downloads pub/ff/big.bin ("), host::output);
                 Files.delete(mid);
                 host.openGate();
-            }, args(host, "--fail-fast", "--sessions", "1", "--json", src(host, "pub/ff/*"), out.toString()));
+            }, args(host, "--fail-fast", "--sessions", "1", "--files-per-session", "1", "--json", src(host, "pub/ff/*"),
+                    out.toString()));
         } finally {
             host.openGate();
             Files.write(mid, midBytes);

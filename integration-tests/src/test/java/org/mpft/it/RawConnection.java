@@ -166,6 +166,31 @@ final class RawConnection implements AutoCloseable {
         expect(AuthOk.class);
     }
 
+    /** HELLO with {@code features}, then a password login; fails the test unless AUTH_OK comes back. */
+    ServerHello login(String user, String password, long features) throws InterruptedException {
+        send(new Hello(1, features, "raw-it"));
+        ServerHello hello = expect(ServerHello.class);
+        send(new AuthPassword(user, Bytes.of(password.getBytes(StandardCharsets.UTF_8))));
+        expect(AuthOk.class);
+        return hello;
+    }
+
+    /** Opens a further bidirectional stream (a transfer stream) whose frames from the server go to {@code into}. */
+    QuicStreamChannel openStream(LinkedBlockingQueue<Frame> into) throws Exception {
+        return connection.createStream(QuicStreamType.BIDIRECTIONAL, new ChannelInitializer<QuicStreamChannel>() {
+            @Override
+            protected void initChannel(QuicStreamChannel ch) {
+                ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
+                        new SimpleChannelInboundHandler<Frame>() {
+                            @Override
+                            protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+                                into.add(frame);
+                            }
+                        });
+            }
+        }).get(10, TimeUnit.SECONDS);
+    }
+
     /** The next frame from the server, which must be a {@code type} and come within 30 s (never a hang). */
     <T extends Frame> T expect(Class<T> type) throws InterruptedException {
         Frame frame = frames.poll(30, TimeUnit.SECONDS);

@@ -36,6 +36,7 @@ final class BatchGet {
      * @param recursive     {@code -r}
      * @param preserveModes {@code -p}
      * @param sessions      {@code --sessions}
+     * @param filesPerSession {@code --files-per-session}
      * @param failFast      {@code --fail-fast}
      * @param resume        false with {@code --no-resume}
      * @param json          {@code --json}
@@ -44,7 +45,7 @@ final class BatchGet {
      * @param verbose       {@code -v}: stack traces on errors
      */
     record Options(List<String> sources, Path destination, boolean recursive, boolean preserveModes, int sessions,
-                   boolean failFast, boolean resume, boolean json, boolean quiet, boolean progress, boolean verbose) {
+                   int filesPerSession, boolean failFast, boolean resume, boolean json, boolean quiet, boolean progress, boolean verbose) {
 
         Options {
             sources = List.copyOf(sources);
@@ -99,6 +100,7 @@ final class BatchGet {
                     ? login.connection() : connection;
             int sessions = batchConnection.credentials() instanceof Credentials.Token ? 1 : options.sessions();
             BatchRequest request = BatchRequest.builder(batchConnection, plan.files()).sessions(sessions)
+                    .transfersPerSession(options.filesPerSession())
                     .failFast(options.failFast()).preserveModes(options.preserveModes()).resume(options.resume())
                     .build();
             BatchResult result = await(client.startBatch(request, view), view);

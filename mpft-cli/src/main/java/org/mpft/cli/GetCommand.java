@@ -65,6 +65,11 @@ final class GetCommand implements Callable<Integer> {
             description = "Many files: logged-in sessions fetching files at once, 1 to 16 (default: ${DEFAULT-VALUE}).")
     private int sessions;
 
+    @Option(names = "--files-per-session", paramLabel = "N", defaultValue = "4",
+            description = "Many files: files in flight at once on each session, 1 to 16, each on a stream of its own"
+            + " (a server without transfer streams gets them one after another) (default: ${DEFAULT-VALUE}).")
+    private int filesPerSession;
+
     @Option(names = "--fail-fast", description = "Many files: stop at the first file that fails (default: report it"
             + " and go on with the others).")
     private boolean failFast;
@@ -180,6 +185,10 @@ final class GetCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--sessions must be 1 to "
                     + org.mpft.client.BatchRequest.MAX_SESSIONS + ", got " + sessions);
         }
+        if (filesPerSession < 1 || filesPerSession > org.mpft.client.BatchRequest.MAX_TRANSFERS_PER_SESSION) {
+            throw new ParameterException(spec.commandLine(), "--files-per-session must be 1 to "
+                    + org.mpft.client.BatchRequest.MAX_TRANSFERS_PER_SESSION + ", got " + filesPerSession);
+        }
         target = arguments.get(0);
         if (arguments.size() >= 2 && output != null) {
             throw new ParameterException(spec.commandLine(), "give either DEST or -o OUTPUT, not both");
@@ -230,7 +239,7 @@ final class GetCommand implements Callable<Integer> {
                 login = host == null ? null : LoginCandidates.of(env, identity, passwordEnv, passphraseEnv,
                         host.identityFiles(), user + "@" + host.hostName());
                 return new BatchGet(env, new BatchGet.Options(sources.paths(), dest, recursive, preserveModes, sessions,
-                        failFast, !noResume, json, quiet, progress, verbose()))
+                        filesPerSession, failFast, !noResume, json, quiet, progress, verbose()))
                         .run(batchLogin(sources, host, user, login, dest, chosen));
             }
             SshTarget viaSsh = sshForm ? SshTarget.parse(target) : null;

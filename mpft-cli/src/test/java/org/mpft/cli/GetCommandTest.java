@@ -222,6 +222,9 @@ class GetCommandTest {
         assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "--sessions", "0",
                 "-r", "a@h:7300:d", dir.toString())).isEqualTo(2);
         assertThat(err()).contains("--sessions must be 1 to 16, got 0");
+        assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW",
+                "--files-per-session", "17", "-r", "a@h:7300:d", dir.toString())).isEqualTo(2);
+        assertThat(err()).contains("--files-per-session must be 1 to 16, got 17");
         assertThat(run(GetCommandTest::ok, null, Map.of("PW", "x"), "get", "--password-env", "PW", "a@h:7300:a",
                 "b@h:7300:b", dir.toString())).as("two users").isEqualTo(2);
         assertThat(err()).contains("one server per run");

@@ -26,9 +26,12 @@ import java.util.Objects;
  *                      file system has POSIX permissions)
  * @param resume        skip the files already complete on disk and continue partial ones from their
  *                      {@code .mpft-part}; false to fetch everything again
+ * @param transfersPerSession files in flight at once on each session, each on a stream of its own, when the
+ *                      server speaks transfer streams (else one after another): 1 to
+ *                      {@value #MAX_TRANSFERS_PER_SESSION}; default {@value #DEFAULT_TRANSFERS_PER_SESSION}
  */
 public record BatchRequest(DownloadRequest connection, List<BatchFile> files, int sessions, boolean failFast,
-                           boolean preserveModes, boolean resume) {
+                           boolean preserveModes, boolean resume, int transfersPerSession) {
 
     /** The default for {@link #sessions()}. */
     public static final int DEFAULT_SESSIONS = 4;
@@ -36,12 +39,22 @@ public record BatchRequest(DownloadRequest connection, List<BatchFile> files, in
     /** The most sessions a batch may use. */
     public static final int MAX_SESSIONS = 16;
 
+    /** The default for {@link #transfersPerSession()}. */
+    public static final int DEFAULT_TRANSFERS_PER_SESSION = 4;
+
+    /** The most files in flight at once on one session. */
+    public static final int MAX_TRANSFERS_PER_SESSION = 16;
+
     /** Checks the fields and freezes the list. */
     public BatchRequest {
         Objects.requireNonNull(connection, "connection");
         files = List.copyOf(Objects.requireNonNull(files, "files"));
         if (sessions < 1 || sessions > MAX_SESSIONS) {
             throw new IllegalArgumentException("sessions out of range (1 to " + MAX_SESSIONS + "): " + sessions);
+        }
+        if (transfersPerSession < 1 || transfersPerSession > MAX_TRANSFERS_PER_SESSION) {
+            throw new IllegalArgumentException("transfers per session out of range (1 to " + MAX_TRANSFERS_PER_SESSION
+                    + "): " + transfersPerSession);
         }
         java.util.Map<Path, String> outputs = new java.util.HashMap<>();
         for (BatchFile file : files) {
@@ -63,8 +76,8 @@ public record BatchRequest(DownloadRequest connection, List<BatchFile> files, in
     }
 
     /**
-     * Starts a batch request with the defaults: {@value #DEFAULT_SESSIONS} sessions, no fail-fast, modes not
-     * preserved, resume on.
+     * Starts a batch request with the defaults: {@value #DEFAULT_SESSIONS} sessions of
+     * {@value #DEFAULT_TRANSFERS_PER_SESSION} files in flight each, no fail-fast, modes not preserved, resume on.
      */
     public static Builder builder(DownloadRequest connection, List<BatchFile> files) {
         return new Builder(connection, files);
@@ -78,6 +91,7 @@ public record BatchRequest(DownloadRequest connection, List<BatchFile> files, in
         private boolean failFast;
         private boolean preserveModes;
         private boolean resume = true;
+        private int transfersPerSession = DEFAULT_TRANSFERS_PER_SESSION;
 
         private Builder(DownloadRequest connection, List<BatchFile> files) {
             this.connection = Objects.requireNonNull(connection, "connection");
@@ -87,6 +101,15 @@ public record BatchRequest(DownloadRequest connection, List<BatchFile> files, in
         /** Logged-in sessions working at once (default {@value BatchRequest#DEFAULT_SESSIONS}). */
         public Builder sessions(int sessions) {
             this.sessions = sessions;
+            return this;
+        }
+
+        /**
+         * Files in flight at once on each session (default {@value BatchRequest#DEFAULT_TRANSFERS_PER_SESSION});
+         * a server without transfer streams gets them one after another.
+         */
+        public Builder transfersPerSession(int transfersPerSession) {
+            this.transfersPerSession = transfersPerSession;
             return this;
         }
 
@@ -111,10 +134,12 @@ public record BatchRequest(DownloadRequest connection, List<BatchFile> files, in
         /**
          * The request.
          *
-         * @throws IllegalArgumentException when the sessions are out of range or two files share an output
+         * @throws IllegalArgumentException when the sessions or the transfers per session are out of range, or two
+         *                                  files share an output
          */
         public BatchRequest build() {
-            return new BatchRequest(connection, files, sessions, failFast, preserveModes, resume);
+            return new BatchRequest(connection, files, sessions, failFast, preserveModes, resume,
+                    transfersPerSession);
         }
     }
 }

@@ -23,8 +23,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running batch: {@link BatchRequest#sessions()} workers, each with its own {@link SessionSource} (one
- * logged-in session used for one file after another), take files from one queue, biggest first, so that the
+ * A running batch: {@link BatchRequest#sessions()} groups of {@link BatchRequest#transfersPerSession()} workers,
+ * each group sharing a {@link SessionSource} (one logged-in session kept from file to file, its workers' files
+ * in flight at once on it), take files from one queue, biggest first, so that the
  * long files start early and the small ones fill the gaps at the end. A failed file is recorded and the others
  * go on (with fail-fast, the batch stops instead). A worker hands each received file to the {@link FileFinisher}
  * and goes on with its next file; the file is reported and recorded in the {@link BatchManifest} once it is
@@ -121,10 +122,15 @@ final class BatchRun implements Batch {
                 LOG.info("cannot read the batch manifest under {}: {}", root, e.toString());
                 manifest = null;
             }
-            int count = Math.min(request.sessions(), outcomes.length);
+            int count = Math.min(request.sessions() * request.transfersPerSession(), outcomes.length);
             finisher = new FileFinisher(Math.max(1, count), COMMITS_PER_WORKER * Math.max(1, count));
+            SharedSource group = null;
             for (int w = 0; w < count; w++) {
-                Thread worker = new Thread(this::work, Thread.currentThread().getName() + "-w" + w);
+                if (w % request.transfersPerSession() == 0) {
+                    group = new SharedSource(sessionSources.get());
+                }
+                SharedSource sessions = group.join();
+                Thread worker = new Thread(() -> work(sessions), Thread.currentThread().getName() + "-w" + w);
                 worker.setDaemon(true);
                 workers.add(worker);
                 worker.start();
@@ -193,15 +199,38 @@ final class BatchRun implements Batch {
         onEnd.run();
     }
 
-    private void work() {
-        SessionSource sessions = sessionSources.get();
+    private void work(SharedSource shared) {
         try {
             Integer index;
             while (!stopped && (index = take()) != null) {
-                fetch(request.files().get(index), index, sessions);
+                fetch(request.files().get(index), index, shared.source);
             }
         } finally {
-            sessions.close();
+            shared.leave();
+        }
+    }
+
+    /** A session source shared by the workers of one session: closed when the last of them is done. */
+    private static final class SharedSource {
+        private final SessionSource source;
+        private int workers;
+
+        SharedSource(SessionSource source) {
+            this.source = source;
+        }
+
+        synchronized SharedSource join() {
+            workers++;
+            return this;
+        }
+
+        void leave() {
+            synchronized (this) {
+                if (--workers > 0) {
+                    return;
+                }
+            }
+            source.close();
         }
     }
 

@@ -1,6 +1,10 @@
 package org.mpft.client;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Lock;
@@ -10,6 +14,7 @@ import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.ServerHello;
@@ -18,24 +23,41 @@ import org.mpft.transport.TransportSettings;
 
 /**
  * A logged-in session on a primary: the connection, its HELLO and its login, and a {@link Route} that hands
- * what the connection reports to the transfer that runs on it now. Transfers take the session one after
- * another ({@link #attach}, {@link #detach}): the server accepts another OPEN (or a LIST) once a transfer
- * ended with DONE, or once an OPEN was refused. Between transfers, chunk buffers that still arrive are
- * released and a lost connection marks the session dead. The session's connections to secondaries
- * ({@link SecondaryConnections}) serve its transfers one after another and close with it. Used by one thread at
- * a time.
+ * what the connection reports to the transfers that run on it. Each transfer takes a {@link TransferLane}
+ * ({@link #lane}): the control stream, or, when both sides speak {@link Features#TRANSFER_STREAMS}, a transfer
+ * stream of its own, so that up to {@code lanes} transfers run at once; without it the transfers take the
+ * control stream one after another. The server accepts another OPEN on a stream once its transfer ended with
+ * DONE, or once its OPEN was refused. Chunks are routed by their transfer's id ({@link TransferRoutes}); a lost
+ * connection reaches every transfer and marks the session dead. The session's connections to secondaries
+ * ({@link SecondaryConnections}) serve all its transfers and close with it. Thread-safe.
  */
 final class ClientSession implements AutoCloseable {
 
+    /** The key a server's refusal of an OPEN over its transfers at once names (the stream stays usable). */
+    private static final String MAX_CONCURRENT_KEY = "mpft.max-concurrent-transfers";
+
     private final PrimaryConnection connection;
     private final Route route;
+    /** The most lanes at once (guarded by route): lowered when the server refuses an OPEN over its limit. */
+    private int lanes;
+    /** The server refused an OPEN over its transfers per session: no new transfer here (guarded by route). */
+    private boolean draining;
+    private final Duration timeout;
+    /** Lanes waiting for a transfer (guarded by route). */
+    private final Deque<TransferLane> idle = new ArrayDeque<>();
+    /** Lanes open, busy or idle, and places taken for lanes being opened (guarded by route). */
+    private int open;
+
     /** the session's connections to secondaries, kept from transfer to transfer */
     private final SecondaryConnections secondaries;
 
-    private ClientSession(PrimaryConnection connection, Route route, SecondaryConnections secondaries) {
+    private ClientSession(PrimaryConnection connection, Route route, int lanes, Duration timeout,
+                          SecondaryConnections secondaries) {
         this.connection = connection;
-        this.route = route;
         this.secondaries = secondaries;
+        this.route = route;
+        this.lanes = lanes;
+        this.timeout = timeout;
     }
 
     /**
@@ -44,16 +66,17 @@ final class ClientSession implements AutoCloseable {
      * @param budget  the chunk bytes the connection may buffer at once
      * @param logins  held from HELLO to AUTH_OK: the sessions of one batch log in one after another, as the
      *                server takes one login of a user from an address at a time
+     * @param lanes   transfers at once on this session when the server speaks transfer streams (else one)
      * @param timeout how long the handshake may take, and how long the server may stay silent during the login
      * @throws MpftException        the connection's failure, or the server's ERROR (LIMIT_EXCEEDED when busy)
      * @throws InterruptedException when interrupted (the connection is closed)
      */
     static ClientSession open(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                              ReceiveBudget budget, Lock logins, Duration connectTimeout, Duration timeout)
+                              ReceiveBudget budget, Lock logins, int lanes, Duration connectTimeout, Duration timeout)
             throws MpftException, InterruptedException {
         Route route = new Route();
         LinkedBlockingQueue<DownloadEvent> login = new LinkedBlockingQueue<>();
-        route.sink = login::add;
+        route.login = login::add;
         PrimaryConnection connection = PrimaryConnection.connect(transport, settings, request, connectTimeout,
                 route::verifier, budget, route);
         boolean ok = false;
@@ -69,14 +92,20 @@ final class ClientSession implements AutoCloseable {
             connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
                     Bytes.of(connection.certificateSha256())));
             expect(login, AuthOk.class, request, timeout);
-            route.idle();
-            ok = true;
-            return new ClientSession(connection, route,
+            boolean streams = Features.has(hello.features(), Features.TRANSFER_STREAMS);
+            ClientSession session = new ClientSession(connection, route, streams ? lanes : 1, connectTimeout,
                     new SecondaryConnections(transport, settings, budget, connectTimeout));
+            TransferLane control = new TransferLane(session, route.routes);
+            route.add(control, true);
+            session.idle.add(control);
+            session.open = 1;
+            route.login = null;
+            ok = true;
+            return session;
         } finally {
             logins.unlock();
             if (!ok) {
-                route.idle();
+                route.login = null;
                 connection.close();
             }
         }
@@ -109,7 +138,7 @@ final class ClientSession implements AutoCloseable {
         throw new MpftException(ErrorCode.PROTOCOL_ERROR, request.server() + " sent a chunk before the login ended");
     }
 
-    /** The connection, for the transfer attached to it. */
+    /** The connection, for the transfers on it. */
     PrimaryConnection connection() {
         return connection;
     }
@@ -119,90 +148,195 @@ final class ClientSession implements AutoCloseable {
         return secondaries;
     }
 
-    /** True while the connection is up and nothing failed on it. */
+    /** True while the connection is up, nothing failed on it and the server takes further transfers on it. */
     boolean alive() {
-        return !route.dead;
-    }
-
-    /** A transfer takes the session: what the connection reports goes to {@code sink}, chunks are checked with {@code verifier}. */
-    void attach(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier) {
-        route.attach(sink, verifier);
+        synchronized (route) {
+            return !route.dead && !draining;
+        }
     }
 
     /**
-     * True when the server answered the attached transfer's OPEN with an ERROR after which it keeps the session
-     * for another OPEN (the file is missing, not readable, not a valid path, too large).
+     * The session is not used for new transfers any more: closed now, or, when it drains (the server refused
+     * an OPEN over its transfers per session), once its last transfer ended.
      */
-    boolean openRefused() {
-        return route.openRefused();
+    void retire() {
+        synchronized (route) {
+            if (draining && !route.dead && idle.size() < open) {
+                return; // closed by the release of its last transfer
+            }
+        }
+        close();
     }
 
-    private static final java.util.Set<ErrorCode> REFUSALS = java.util.EnumSet.of(ErrorCode.FILE_NOT_FOUND,
-            ErrorCode.ACCESS_DENIED, ErrorCode.INVALID_PATH, ErrorCode.FILE_TOO_LARGE);
-
-    /** The transfer ended: nothing goes to it any more. */
-    void detach() {
-        route.idle();
+    /**
+     * A lane for a transfer, which takes it at once: what it receives goes to {@code sink}, chunks are checked
+     * with {@code verifier}. Waits while every lane is busy.
+     *
+     * @return the lane, or null when the session died meanwhile
+     * @throws MpftException SERVER_UNAVAILABLE when a transfer stream cannot be opened (the session is closed)
+     */
+    TransferLane lane(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier)
+            throws MpftException, InterruptedException {
+        synchronized (route) {
+            while (!route.dead && !draining && idle.isEmpty() && open >= lanes) {
+                route.wait();
+            }
+            if (route.dead || draining) {
+                return null;
+            }
+            TransferLane lane = idle.poll();
+            while (lane != null && !lane.control() && open > lanes) {
+                // fewer streams than before: the server refused an OPEN over its transfers at once
+                lane.abandon();
+                route.all.remove(lane);
+                open--;
+                lane = idle.poll();
+            }
+            if (lane != null) {
+                lane.attach(sink, verifier);
+                return lane;
+            }
+            if (open >= lanes) {
+                return lane(sink, verifier);
+            }
+            open++; // a place for the stream opened below
+        }
+        TransferLane lane = new TransferLane(this, route.routes);
+        lane.attach(sink, verifier);
+        boolean ok = false;
+        try {
+            lane.stream(connection.openStream(lane, timeout));
+            route.add(lane, false);
+            ok = true;
+            return lane;
+        } finally {
+            if (!ok) {
+                close();
+            }
+        }
     }
 
-    /** Closes the connection. Idempotent. */
+    /**
+     * The transfer on {@code lane} ended; {@code kept}: the stream is ready for another OPEN (after DONE or a
+     * refused OPEN). A transfer stream that is not is closed, the session goes on; the control stream that is
+     * not closes the session. An OPEN refused with LIMIT_EXCEEDED over the server's transfers at once (the
+     * refusal names {@code mpft.max-concurrent-transfers}) keeps its stream, and the session keeps fewer
+     * streams from then on; any other LIMIT_EXCEEDED (the server's transfers per session) drains the session:
+     * no new transfer takes it, and it is closed once its last transfer ended.
+     */
+    void release(TransferLane lane, boolean kept) {
+        boolean closeAll = false;
+        synchronized (route) {
+            boolean atOnce = lane.openRefusedAsBusy() && lane.refusalNames(MAX_CONCURRENT_KEY);
+            if (lane.openRefusedAsBusy() && !atOnce) {
+                draining = true; // over the server's transfers per session: it ends the session after the others
+            }
+            if (atOnce) {
+                // over the server's transfers at once: the stream stays usable, and the session keeps no more
+                // streams than the transfers running besides this one (what the server took)
+                lanes = Math.max(1, Math.min(lanes, open - idle.size() - 1));
+            }
+            if ((kept || atOnce) && !lane.broken() && !route.dead && !draining) {
+                lane.idle();
+                idle.push(lane);
+            } else if (!lane.control() && !route.dead) {
+                lane.abandon();
+                route.all.remove(lane);
+                open--;
+            } else if (draining && !route.dead) {
+                lane.idle(); // the control stream: its session ends with the last transfer
+                idle.push(lane);
+            } else {
+                lane.abandon();
+                closeAll = true;
+            }
+            closeAll |= draining && idle.size() == open;
+            route.notifyAll();
+        }
+        if (closeAll) {
+            close();
+        }
+    }
+
+    /** Closes the connection; the transfers still on it fail (SERVER_UNAVAILABLE). Idempotent. */
     @Override
     public void close() {
-        route.idle();
-        route.dead = true;
-        secondaries.close();
+        List<TransferLane> lanes;
+        synchronized (route) {
+            route.dead = true;
+            route.notifyAll();
+            lanes = List.copyOf(route.all);
+        }
         connection.close();
+        secondaries.close();
+        DownloadEvent.Failed closed = new DownloadEvent.Failed(new MpftException(ErrorCode.SERVER_UNAVAILABLE,
+                "the session to " + connection.server() + " was closed"));
+        lanes.forEach(lane -> lane.accept(closed));
     }
 
-    /** Where the connection reports: the attached transfer, or nowhere (buffers released) between transfers. */
+    /**
+     * Where the connection reports: the login while it runs; then control frames to the control stream's
+     * lane, chunks to their transfer's lane, a failure to every lane.
+     */
     static final class Route implements Consumer<DownloadEvent> {
-        private static final Supplier<ChunkVerifier> NONE = () -> null;
-        private volatile Consumer<DownloadEvent> sink;
-        private volatile Supplier<ChunkVerifier> verifier = NONE;
+        private final TransferRoutes routes = new TransferRoutes();
+        /** Every lane open (guarded by this). */
+        private final List<TransferLane> all = new ArrayList<>();
+        private volatile Consumer<DownloadEvent> login;
+        private volatile TransferLane control;
         private volatile boolean dead;
-        /** the first control frame since the transfer attached: META, or an ERROR refusing its OPEN */
-        private volatile Frame answer;
 
         @Override
         public void accept(DownloadEvent event) {
+            Consumer<DownloadEvent> loggingIn = login;
             if (event instanceof DownloadEvent.Failed) {
-                dead = true; // the connection or a stream of it failed: no further transfer on it
+                List<TransferLane> lanes;
+                synchronized (this) {
+                    dead = true; // the connection or its control stream failed: no further transfer on it
+                    notifyAll();
+                    lanes = List.copyOf(all);
+                }
+                if (loggingIn != null) {
+                    loggingIn.accept(event);
+                }
+                lanes.forEach(lane -> lane.accept(event));
+                return;
             }
-            Consumer<DownloadEvent> target = sink;
-            if (target != null && answer == null && event instanceof DownloadEvent.ControlFrame control) {
-                answer = control.frame();
-            }
-            if (target != null) {
-                target.accept(event);
+            if (loggingIn != null) {
+                loggingIn.accept(event);
             } else if (event instanceof DownloadEvent.ChunkArrived chunk) {
-                chunk.release();
+                Consumer<DownloadEvent> sink = routes.sink(chunk.header().transferId());
+                if (sink != null) {
+                    sink.accept(event);
+                } else {
+                    chunk.release();
+                }
+            } else if (control != null) {
+                control.accept(event);
             }
         }
 
-        ChunkVerifier verifier() {
-            return verifier.get();
+        /** Reports to {@code lane} from now on; {@code control}: it takes the control stream's frames. */
+        synchronized void add(TransferLane lane, boolean control) {
+            all.add(lane);
+            if (control) {
+                this.control = lane;
+            }
         }
 
-        /** From now on everything goes to {@code sink}, chunks checked with {@code verifier}. */
-        void attach(Consumer<DownloadEvent> sink, Supplier<ChunkVerifier> verifier) {
-            answer = null;
-            this.verifier = verifier;
-            this.sink = sink;
-        }
-
-        /** True when the attached transfer's OPEN was answered with an ERROR that leaves the session open. */
-        boolean openRefused() {
-            return answer instanceof ErrorFrame error && REFUSALS.contains(error.code());
-        }
-
-        /** True once the connection or one of its streams failed. */
+        /** True once the connection or its control stream failed, or the session was closed. */
         boolean dead() {
             return dead;
         }
 
-        void idle() {
-            sink = null;
-            verifier = NONE;
+        /** The connection's chunk routes, by transfer id. */
+        TransferRoutes routes() {
+            return routes;
+        }
+
+        /** The verifier of a chunk's transfer on this connection, or null (no such transfer, or before META). */
+        ChunkVerifier verifier(long transferId) {
+            return routes.sink(transferId) instanceof TransferLane lane ? lane.verifier() : null;
         }
     }
 }

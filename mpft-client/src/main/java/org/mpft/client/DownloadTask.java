@@ -202,13 +202,13 @@ final class DownloadTask implements BatchRun.FileTask {
     }
 
     private DownloadResult attempt(long started) throws MpftException, InterruptedException, IOException {
-        ClientSession session;
-        connecting = true; // a cancel interrupts the connection and the login
+        TransferLane lane;
+        connecting = true; // a cancel interrupts the connection, the login and the wait for a free stream
         try {
             if (cancelled) {
                 throw cancelledError(null);
             }
-            session = sessions.acquire(request, CONNECT_TIMEOUT, STALL_TIMEOUT);
+            lane = sessions.acquire(request, CONNECT_TIMEOUT, STALL_TIMEOUT, events.attemptSink(), () -> verifier);
         } catch (InterruptedException e) {
             if (cancelled) {
                 throw cancelledError(null);
@@ -218,20 +218,20 @@ final class DownloadTask implements BatchRun.FileTask {
             connecting = false;
             Thread.interrupted(); // a cancel may have interrupted us after connect returned
         }
-        session.attach(events.attemptSink(), () -> verifier);
+        ClientSession session = lane.session();
         boolean done = false;
         try {
-            DownloadResult result = converse(session, started);
+            DownloadResult result = converse(session, lane, started);
             done = true;
             return result;
         } finally {
-            sessions.release(session, done); // kept after DONE or a refused OPEN, else closed
+            sessions.release(lane, done); // kept after DONE or a refused OPEN, else closed
         }
     }
 
-    private DownloadResult converse(ClientSession session, long started)
+    private DownloadResult converse(ClientSession session, TransferLane lane, long started)
             throws MpftException, InterruptedException, IOException {
-        PrimaryConnection connection = session.connection();
+        TransferLane connection = lane; // the transfer's own stream: the control stream or a transfer stream
         connection.send(new Open(request.remotePath(), request.strategy(),
                 request.compress() ? Features.COMPRESSION : 0L));
         Meta meta = expect(Meta.class, null);
@@ -291,7 +291,7 @@ final class DownloadTask implements BatchRun.FileTask {
                 throw new MpftException(DownloadErrors.ioCode(e), "cannot complete " + request.output() + ": "
                         + e.getMessage(), e);
             }
-            sessions.finish(session, new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
+            sessions.finish(lane, new Done(meta.transferId(), Bytes.fromHex(sha256)), DONE_GRACE);
             long elapsedMs = (System.nanoTime() - started) / 1_000_000;
             if (secondaries != null) {
                 secondaries.lost().forEach(progress::lost);
@@ -307,7 +307,7 @@ final class DownloadTask implements BatchRun.FileTask {
         }
     }
 
-    private void onChunk(PrimaryConnection connection, Meta meta, ChunkManager chunks,
+    private void onChunk(TransferLane connection, Meta meta, ChunkManager chunks,
                          DownloadEvent.ChunkArrived arrived) throws MpftException {
         ChunkHeader header = arrived.header();
         int index = header.chunk();
@@ -372,7 +372,7 @@ final class DownloadTask implements BatchRun.FileTask {
         }
     }
 
-    private void onOtherEvent(DownloadEvent event, PrimaryConnection connection, Meta meta) throws MpftException {
+    private void onOtherEvent(DownloadEvent event, TransferLane connection, Meta meta) throws MpftException {
         if (kept != null && event instanceof DownloadEvent.ControlFrame c && c.frame() instanceof ChunkDigests d) {
             kept.onDigests(d);
             if (secondaries == null) {

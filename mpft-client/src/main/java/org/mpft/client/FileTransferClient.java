@@ -112,7 +112,8 @@ public final class FileTransferClient implements AutoCloseable {
 
     /**
      * Starts a batch of files in the background and returns at once: {@link BatchRequest#sessions()} logged-in
-     * sessions fetch the files one after another each (a file of several chunks still over every path its
+     * sessions fetch the files, up to {@link BatchRequest#transfersPerSession()} at once each when the server
+     * speaks transfer streams, else one after another (a file of several chunks still over every path its
      * primary offers), biggest first. A file that fails is reported in its {@link FileOutcome} and the others go
      * on (unless {@link BatchRequest#failFast()}); a refused file (missing, not readable) keeps its session; a
      * session that dies is replaced. Every file lands atomically under its name with the server's modification
@@ -134,7 +135,8 @@ public final class FileTransferClient implements AutoCloseable {
         BatchRun batch = new BatchRun(request, listener,
                 (file, sessions, finisher) -> new DownloadTask(transport, settings, file, ProgressListener.NONE,
                         sessions, finisher),
-                () -> SessionSource.kept(transport, settings, logins), () -> batches.remove(self[0]));
+                () -> SessionSource.kept(transport, settings, logins, request.transfersPerSession()),
+                () -> batches.remove(self[0]));
         self[0] = batch;
         batches.add(batch);
         batch.start();

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameType;
@@ -38,9 +37,11 @@ import org.mpft.transport.TransportSettings;
 
 /**
  * The client's QUIC connection to one server: resolves and connects (checking the certificate with the
- * request's {@link HostKeyVerifier}), opens the control stream, sends frames on it, and turns everything
- * that arrives (control frames, complete chunk streams through {@link ChunkReceiver}, the connection's
- * end) into {@link DownloadEvent}s.
+ * request's {@link HostKeyVerifier}), opens the control stream (and, on request, transfer streams), sends
+ * frames on it, and turns everything that arrives (control frames, complete chunk streams through
+ * {@link ChunkReceiver}, the connection's end) into {@link DownloadEvent}s. Chunks of several transfers are
+ * told apart by their header's {@code transferId}: the verifier comes by that id; a transfer stream's frames go
+ * to the sink given when it was opened.
  */
 final class PrimaryConnection implements AutoCloseable {
 
@@ -67,20 +68,21 @@ final class PrimaryConnection implements AutoCloseable {
      * @param settings  the transport parameters
      * @param request   the download (host, port, host keys)
      * @param timeout   how long the handshake may take
-     * @param verifier  the transfer's chunk verifier once META arrived
-     * @param budget    the download's chunk bytes buffered at once
+     * @param verifier  the chunk verifier of a transferId once its META arrived; null for an id no transfer of
+     *                  the session runs (one that ended): such a chunk is dropped, the session goes on
+     * @param budget    the chunk bytes buffered at once
      * @param events    where frames, chunks and failures go
      * @throws MpftException SERVER_UNAVAILABLE (unresolvable, unreachable, no answer) or the host key
      *                       verifier's refusal (AUTHENTICATION_FAILED)
      */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, DownloadRequest request,
-                                     Duration timeout, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
+                                     Duration timeout, LongFunction<ChunkVerifier> verifier, ReceiveBudget budget,
                                      Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
         CertificateAuthorities authorities = request.certificateAuthorities();
         Pin pin = authorities != null ? sha256 -> { } // the chain was verified against the authorities
                 : sha256 -> request.hostKeys().verify(request.server(), sha256, null);
         return connect(transport, settings, request.server(), request.host(), request.port(), authorities, pin,
-                timeout, verifier, budget, events);
+                timeout, new ChunkStreams(request.server(), verifier, true, budget, events), events);
     }
 
     /** Decides on a server's certificate during the handshake. */
@@ -91,29 +93,21 @@ final class PrimaryConnection implements AutoCloseable {
     }
 
     /**
-     * Connects to any mpft server (a primary, or a secondary named in META) and opens the control stream.
+     * Connects to any mpft server for one conversation (a listing) and opens the control stream, first verifying
+     * the server's chain against {@code authorities} (when not null) with {@code host} as the name the
+     * certificate must hold; a chunk of a transfer {@code verifier} does not know is a protocol error.
      *
      * @param server the server as shown to the user, {@code host:port}
      * @param pin    accepts or refuses the server's certificate
      * @throws MpftException SERVER_UNAVAILABLE (unresolvable, unreachable, no answer) or the pin's refusal
      */
-    static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server, String host,
-                                     int port, Pin pin, Duration timeout, Supplier<ChunkVerifier> verifier,
-                                     ReceiveBudget budget, Consumer<DownloadEvent> events) throws MpftException, InterruptedException {
-        return connect(transport, settings, server, host, port, null, pin, timeout, verifier, budget, events);
-    }
-
-    /**
-     * Connects as above, first verifying the server's chain against {@code authorities} (when not null) with
-     * {@code host} as the name the certificate must hold.
-     */
     static PrimaryConnection connect(QuicTransport transport, TransportSettings settings, String server,
                                              String host, int port, CertificateAuthorities authorities, Pin pin,
-                                             Duration timeout, Supplier<ChunkVerifier> verifier,
+                                             Duration timeout, LongFunction<ChunkVerifier> verifier,
                                              ReceiveBudget budget, Consumer<DownloadEvent> events)
             throws MpftException, InterruptedException {
         return connect(transport, settings, server, host, port, authorities, pin, timeout,
-                new ChunkStreams(server, transferId -> verifier.get(), false, budget, events), events);
+                new ChunkStreams(server, verifier, false, budget, events), events);
     }
 
     /**

@@ -50,7 +50,7 @@ public final class RemoteListing implements AutoCloseable {
         PrimaryConnection.Pin pin = request.certificateAuthorities() != null ? sha256 -> { }
                 : sha256 -> request.hostKeys().verify(request.server(), sha256, null);
         PrimaryConnection connection = PrimaryConnection.connect(transport, settings, request.server(), request.host(),
-                request.port(), request.certificateAuthorities(), pin, CONNECT_TIMEOUT, () -> null,
+                request.port(), request.certificateAuthorities(), pin, CONNECT_TIMEOUT, transferId -> null,
                 new ReceiveBudget(1 << 20), events::add);
         RemoteListing listing = new RemoteListing(request.server(), connection, events);
         try {

@@ -2,7 +2,8 @@
  * The mpft client library: {@link org.mpft.client.FileTransferClient} downloads one file over every path
  * its primary offers (the primary and its secondaries, over QUIC), checks every chunk, writes it in place
  * and resumes a partial download; many files of one server go in one run ({@link org.mpft.client.BatchRequest}),
- * each of several logged-in sessions fetching one file after another. The public face is the client, {@link org.mpft.client.DownloadRequest},
+ * each of several logged-in sessions fetching several files at once, each on a stream of its own (one after
+ * another on a server without transfer streams). The public face is the client, {@link org.mpft.client.DownloadRequest},
  * {@link org.mpft.client.Download}, {@link org.mpft.client.DownloadResult}, the progress types and
  * listener, the credentials ({@link org.mpft.client.Credentials}, key files as
  * {@link org.mpft.client.OpenSshIdentity}, a running ssh-agent's keys through {@link org.mpft.client.SshAgent},

@@ -25,6 +25,7 @@ class BatchRequestTest {
         DownloadRequest request = batch.requestFor(file);
 
         assertThat(batch.sessions()).isEqualTo(BatchRequest.DEFAULT_SESSIONS);
+        assertThat(batch.transfersPerSession()).isEqualTo(BatchRequest.DEFAULT_TRANSFERS_PER_SESSION).isEqualTo(4);
         assertThat(batch.resume()).isTrue();
         assertThat(request.remotePath()).isEqualTo("a/b.bin");
         assertThat(request.output()).isEqualTo(Path.of("out/b.bin"));
@@ -42,6 +43,12 @@ class BatchRequestTest {
                 .hasMessageContaining("sessions");
         assertThatThrownBy(() -> BatchRequest.builder(CONNECTION, none).sessions(17).build())
                 .hasMessageContaining("sessions");
+        assertThatThrownBy(() -> BatchRequest.builder(CONNECTION, none).transfersPerSession(0).build())
+                .hasMessageContaining("transfers per session out of range (1 to 16): 0");
+        assertThatThrownBy(() -> BatchRequest.builder(CONNECTION, none).transfersPerSession(17).build())
+                .hasMessageContaining("transfers per session out of range (1 to 16): 17");
+        assertThat(BatchRequest.builder(CONNECTION, none).transfersPerSession(16).build().transfersPerSession())
+                .isEqualTo(16);
         assertThatThrownBy(() -> new BatchFile("x", Path.of("x"), 1, 1, 010000)).hasMessageContaining("permissions");
         List<BatchFile> twice = List.of(new BatchFile("a", Path.of("out/same")), new BatchFile("b", Path.of("out/./same")));
         assertThatThrownBy(() -> BatchRequest.builder(CONNECTION, twice).build()).hasMessageContaining("out/same");

@@ -63,7 +63,7 @@ class BatchRunTest {
             }
         };
         BatchRun batch = new BatchRun(builder(files).sessions(1).build(), listener, this::task,
-                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()), () -> { });
+                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 1), () -> { });
         batch.start();
 
         bReported.await(); // the one worker fetched b while a was still being committed
@@ -93,6 +93,30 @@ class BatchRunTest {
         assertThat(result.files()).extracting(o -> o.file().remotePath()).containsExactly("a", "b", "c", "sub/deep/d");
         assertThat(out.resolve("sub/deep/d")).hasSize(20); // parent folders created
         assertThat(out.resolve(BatchManifest.NAME)).doesNotExist();
+    }
+
+    @Test
+    void eachSessionHasItsTransfersPerSessionInFlightAtOnce() throws Exception {
+        List<BatchFile> files = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            files.add(file("f" + i, 10 + i));
+            holding.put("f" + i, new CountDownLatch(1));
+        }
+        List<SessionSource> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
+        BatchRun batch = new BatchRun(builder(files).sessions(2).transfersPerSession(3).build(), BatchListener.NONE,
+                (request, sessions, finisher) -> {
+                    sources.add(sessions);
+                    return task(request, sessions, finisher);
+                }, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 3), () -> { });
+        batch.start();
+        for (CountDownLatch running : holding.values()) {
+            running.await(); // every file runs (and holds) at once: two sessions of three files each
+        }
+        assertThat(sources).hasSize(6);
+        assertThat(new java.util.HashSet<>(sources)).hasSize(2)
+                .allSatisfy(source -> assertThat(sources.stream().filter(s -> s == source)).hasSize(3));
+        batch.cancel();
+        assertThat(batch.await().failures()).hasSize(6);
     }
 
     @Test
@@ -161,7 +185,7 @@ class BatchRunTest {
         holding.put("big", new CountDownLatch(1));
         List<BatchFile> files = List.of(file("big", 100), file("small", 1));
         BatchRun batch = new BatchRun(builder(files).sessions(1).build(), BatchListener.NONE, this::task,
-                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()), () -> { });
+                () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 1), () -> { });
         batch.start();
         holding.get("big").await(); // counted down once the fake download holds
         assertThat(batch.progress().running()).containsExactly("big");
@@ -199,11 +223,11 @@ class BatchRunTest {
         DownloadRequest connection = DownloadRequest.builder("u", "localhost", ".", out)
                 .credentials(new Credentials.Password("pw".toCharArray()))
                 .hostKeys((server, sha256, vouchedBy) -> { }).build();
-        return BatchRequest.builder(connection, files);
+        return BatchRequest.builder(connection, files).transfersPerSession(1);
     }
 
     private BatchResult run(BatchRequest request) throws InterruptedException {
-        BatchRun batch = new BatchRun(request, BatchListener.NONE, this::task, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock()),
+        BatchRun batch = new BatchRun(request, BatchListener.NONE, this::task, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 1),
                 () -> { });
         batch.start();
         return batch.await();

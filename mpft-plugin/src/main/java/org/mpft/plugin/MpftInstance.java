@@ -188,7 +188,8 @@ final class MpftInstance implements AutoCloseable {
                 settings.authBackoffMax(), settings.authBackoffFreeFailures(), settings.authBackoffForget(),
                 LoginThrottle.DEFAULT_MAX_KEYS, System::nanoTime);
         SessionLimits limits = new SessionLimits(throttle, preLogin,
-                settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession());
+                settings.maxSessions(), settings.maxSessionsPerUser(), settings.maxTransfersPerSession(),
+                settings.maxConcurrentTransfers());
         LoginTokens tokens = new LoginTokens(settings.loginTokenLifetime(), LoginTokens.DEFAULT_MAX_TOKENS,
                 settings.maxLoginTokensPerUser(), System::nanoTime);
         Sessions sessions = new Sessions(new SessionSettings(settings.name(), settings.maxSessions(),

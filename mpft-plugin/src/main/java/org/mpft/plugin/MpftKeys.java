@@ -178,12 +178,17 @@ public final class MpftKeys {
     public static final Setting<Integer> MAX_TRANSFERS_PER_SESSION = integer("mpft.max-transfers-per-session",
             "1000", 1, 100_000_000,
             "OPEN requests (refused ones included) one connection may make; the next one ends the session with"
-            + " LIMIT_EXCEEDED (bounds name probing per login).");
+            + " LIMIT_EXCEEDED, once the transfers in progress on its other streams ended (bounds name probing"
+            + " per login).");
+    public static final Setting<Integer> MAX_CONCURRENT_TRANSFERS = integer("mpft.max-concurrent-transfers",
+            "8", 1, 64,
+            "Transfers in progress at once on one client connection: on a primary its control stream's and its"
+            + " transfer streams' together (an OPEN over it is answered LIMIT_EXCEEDED on its stream and the session"
+            + " goes on); on a secondary the attachments (one over gets LIMIT_EXCEEDED and its stream is closed).");
     public static final Setting<Integer> MAX_LISTS_PER_SESSION = integer("mpft.max-lists-per-session",
             "10000", 1, 100_000_000,
             "LIST requests (pages of a folder listing, refused ones included) one connection may make; the next"
             + " one ends the session with LIMIT_EXCEEDED (bounds enumeration per login).");
-    public static final Setting<Integer> MAX_CONCURRENT_TRANSFERS = integer("mpft.max-concurrent-transfers", "8", 1, 64, "Transfers in progress at once on one client connection: OPENs on a primary, ATTACHes on a secondary; one over gets LIMIT_EXCEEDED on its stream.");
     public static final Setting<Integer> MAX_STREAMS_PER_CONNECTION = integer("mpft.max-streams-per-connection",
             "16", 1, 100_000,
             "Streams a client may have open at once on its QUIC connection (the QUIC stream limit this server"
@@ -241,8 +246,7 @@ public final class MpftKeys {
             new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
                     MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, LOGIN_TOKEN_LIFETIME, MAX_LOGIN_TOKENS_PER_USER,
                     ADDRESS_VALIDATION,
-                    MAX_TRANSFERS_PER_SESSION, MAX_CONCURRENT_TRANSFERS, MAX_LISTS_PER_SESSION, MAX_STREAMS_PER_CONNECTION,
-                    MAX_BYTES_IN_FLIGHT,
+                    MAX_TRANSFERS_PER_SESSION, MAX_CONCURRENT_TRANSFERS, MAX_LISTS_PER_SESSION, MAX_STREAMS_PER_CONNECTION, MAX_BYTES_IN_FLIGHT,
                     MAX_BYTES_HELD,
                     IDLE_TIMEOUT)),
             new Section("failed logins", List.of(AUTH_FAILURE_DELAY, AUTH_BACKOFF_BASE, AUTH_BACKOFF_MAX,

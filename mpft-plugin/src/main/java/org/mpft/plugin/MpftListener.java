@@ -131,7 +131,8 @@ final class MpftListener implements AutoCloseable {
     }
 
     /**
-     * Hands a client-opened stream to its session, which keeps the first bidirectional one. On a secondary
+     * Hands a client-opened stream to its session, which keeps the first bidirectional one as its control stream
+     * and, with transfer streams negotiated, further ones as transfer streams. On a secondary
      * the first frame decides: a cluster link or a client's control stream ({@link LinkSniffer}).
      */
     @ChannelHandler.Sharable
@@ -140,18 +141,18 @@ final class MpftListener implements AutoCloseable {
         protected void initChannel(QuicStreamChannel stream) {
             Session session = stream.parent().attr(SESSION).get();
             if (session != null && secondary != null && stream.type() == QuicStreamType.BIDIRECTIONAL) {
-                stream.pipeline().addLast(new LinkSniffer(session, secondary, settings.get(MpftKeys.MAX_CONCURRENT_TRANSFERS)));
+                stream.pipeline().addLast(new LinkSniffer(session, secondary, settings.maxConcurrentTransfers()));
                 return;
             }
-            if (session == null || !session.acceptControlStream(stream)) {
+            if (session == null || !session.acceptControlStream(stream) && !session.acceptTransferStream(stream)) {
                 refuseStream(stream);
             }
         }
     }
 
     /**
-     * Closes a client-opened stream the session does not take (a second bidirectional stream, any
-     * unidirectional one). A bidirectional one first gets ERROR(LIMIT_EXCEEDED) saying why, so a client
+     * Closes a client-opened stream the session does not take (a second bidirectional stream of a client
+     * without transfer streams, any unidirectional one). A bidirectional one first gets ERROR(LIMIT_EXCEEDED) saying why, so a client
      * never waits on it; the session itself carries on. QUIC itself refuses streams beyond
      * {@code mpft.max-streams-per-connection} open at once (STREAM_LIMIT at the client).
      */

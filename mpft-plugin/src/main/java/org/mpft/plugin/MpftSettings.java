@@ -157,17 +157,12 @@ public final class MpftSettings {
         }
     }
 
-    /** The value of {@code setting}, for the parts that read a key without a getter of its own. */
     @SuppressWarnings("unchecked") // values holds each setting's own parse result
-    <T> T get(Setting<T> setting) {
+    private <T> T get(Setting<T> setting) {
         return (T) values.get(setting);
     }
 
-    /**
-     * Parses {@code 4096}, {@code 4k}, {@code 4m}, {@code 1g}, {@code 1t} (binary units; {@code 4MiB} too).
-     *
-     * @throws IllegalArgumentException when the text is not a size
-     */
+    /** Parses {@code 4096}, {@code 4k}, {@code 1g}, {@code 4MiB} (binary units); IllegalArgumentException if not. */
     public static long parseSize(String text) {
         return SettingParsers.parseSize(text);
     }
@@ -372,6 +367,11 @@ public final class MpftSettings {
     /** The most OPEN requests one session may make. */
     public int maxTransfersPerSession() {
         return get(MpftKeys.MAX_TRANSFERS_PER_SESSION);
+    }
+
+    /** The most transfers in progress at once on one connection. */
+    public int maxConcurrentTransfers() {
+        return get(MpftKeys.MAX_CONCURRENT_TRANSFERS);
     }
 
     /** The most LIST requests one session may make. */

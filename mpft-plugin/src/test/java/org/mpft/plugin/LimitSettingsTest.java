@@ -20,6 +20,7 @@ class LimitSettingsTest {
         assertThat(s.authBackoffForget()).isEqualTo(Duration.ofMinutes(15));
         assertThat(s.maxSessionsPerUser()).isEqualTo(8);
         assertThat(s.maxTransfersPerSession()).isEqualTo(1000);
+        assertThat(s.maxConcurrentTransfers()).isEqualTo(8);
         assertThat(s.maxStreamsPerConnection()).isEqualTo(16);
         assertThat(s.maxBytesInFlight()).isEqualTo(256L << 20);
         assertThat(s.maxSessions()).isEqualTo(64);
@@ -32,23 +33,28 @@ class LimitSettingsTest {
         MpftSettings s = MpftSettings.parse(Map.of(MpftKeys.AUTH_BACKOFF_BASE.key(), "250ms",
                 MpftKeys.AUTH_BACKOFF_MAX.key(), "5m", MpftKeys.AUTH_BACKOFF_FREE.key(), "0",
                 MpftKeys.MAX_SESSIONS_PER_USER.key(), "2", MpftKeys.MAX_TRANSFERS_PER_SESSION.key(), "5",
-                MpftKeys.MAX_STREAMS_PER_CONNECTION.key(), "4", MpftKeys.MAX_BYTES_IN_FLIGHT.key(), "1g"));
+                MpftKeys.MAX_STREAMS_PER_CONNECTION.key(), "4", MpftKeys.MAX_BYTES_IN_FLIGHT.key(), "1g",
+                MpftKeys.MAX_CONCURRENT_TRANSFERS.key(), "3"));
         assertThat(s.authBackoffBase()).isEqualTo(Duration.ofMillis(250));
         assertThat(s.authBackoffMax()).isEqualTo(Duration.ofMinutes(5));
         assertThat(s.maxSessionsPerUser()).isEqualTo(2);
         assertThat(s.maxTransfersPerSession()).isEqualTo(5);
         assertThat(s.maxStreamsPerConnection()).isEqualTo(4);
         assertThat(s.maxBytesInFlight()).isEqualTo(1L << 30);
+        assertThat(s.maxConcurrentTransfers()).isEqualTo(3);
     }
 
     @Test
     void badValuesNameTheirKey() {
         for (String key : new String[] {MpftKeys.AUTH_BACKOFF_BASE.key(), MpftKeys.AUTH_BACKOFF_FREE.key(),
                 MpftKeys.MAX_SESSIONS_PER_USER.key(), MpftKeys.MAX_TRANSFERS_PER_SESSION.key(),
-                MpftKeys.MAX_STREAMS_PER_CONNECTION.key(), MpftKeys.MAX_BYTES_IN_FLIGHT.key()}) {
+                MpftKeys.MAX_STREAMS_PER_CONNECTION.key(), MpftKeys.MAX_BYTES_IN_FLIGHT.key(),
+                MpftKeys.MAX_CONCURRENT_TRANSFERS.key()}) {
             assertThatThrownBy(() -> MpftSettings.parse(Map.of(key, "-1"))).isInstanceOf(ChannelStartException.class)
                     .hasMessageContaining(key);
         }
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftKeys.MAX_CONCURRENT_TRANSFERS.key(), "65")))
+                .hasMessageContaining(MpftKeys.MAX_CONCURRENT_TRANSFERS.key());
         assertThatThrownBy(() -> MpftSettings.parse(Map.of(MpftKeys.AUTH_BACKOFF_BASE.key(), "2m",
                 MpftKeys.AUTH_BACKOFF_MAX.key(), "1m"))).hasMessageContaining(MpftKeys.AUTH_BACKOFF_MAX.key());
     }

@@ -11,12 +11,13 @@ public final class Features {
 
     /**
      * Transfer streams: further bidirectional streams on one connection, each carrying one transfer's
-     * conversation (OPEN on a primary, ATTACH on a secondary), so several transfers share a connection.
+     * conversation of its own (OPEN ... DONE on a primary after AUTH_OK, ATTACH on a secondary), so several
+     * transfers run at once on one session and one connection to each secondary serves a session's transfers.
      */
     public static final long TRANSFER_STREAMS = 1L << 2;
 
     /** The features this version of the code knows. */
-    public static final long ALL = COMPRESSION | MULTI_PATH;
+    public static final long ALL = COMPRESSION | MULTI_PATH | TRANSFER_STREAMS;
 
     private Features() {
     }

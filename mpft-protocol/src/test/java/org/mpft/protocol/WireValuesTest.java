@@ -49,8 +49,8 @@ class WireValuesTest {
     void featureBits() {
         assertThat(Features.COMPRESSION).isEqualTo(1L);
         assertThat(Features.MULTI_PATH).isEqualTo(2L);
-        assertThat(Features.ALL).isEqualTo(3L);
         assertThat(Features.TRANSFER_STREAMS).isEqualTo(4L);
+        assertThat(Features.ALL).isEqualTo(7L);
         assertThat(Features.has(Features.ALL, Features.MULTI_PATH)).isTrue();
         assertThat(Features.has(Features.COMPRESSION, Features.MULTI_PATH)).isFalse();
         assertThat(Features.has(Features.COMPRESSION, Features.ALL)).isFalse();

@@ -14,9 +14,7 @@ import org.mpft.plugin.control.ControlStreamHandler;
 import org.mpft.plugin.control.StreamPriorities;
 import org.mpft.api.AuthenticationFailed;
 import org.mpft.api.Principal;
-import org.mpft.api.ReadableFile;
 import org.mpft.plugin.primary.PrimaryTransfer;
-import org.mpft.plugin.primary.TransferControl;
 import org.mpft.plugin.secondary.AttachHandler;
 import org.mpft.protocol.Attach;
 import org.mpft.protocol.AuthOk;
@@ -25,7 +23,6 @@ import org.mpft.protocol.AuthPublicKey;
 import org.mpft.protocol.AuthToken;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
-import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameCodec;
@@ -34,7 +31,6 @@ import org.mpft.protocol.Hello;
 import org.mpft.protocol.ListRequest;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
-import org.mpft.protocol.Open;
 import org.mpft.protocol.ProtocolException;
 import org.mpft.protocol.ServerHello;
 import org.mpft.transport.FrameStreamCodec;
@@ -44,12 +40,16 @@ import org.slf4j.LoggerFactory;
 /**
  * One client connection: the login and open phases of its control stream.
  * {@code HELLO -> SERVER_HELLO (challenge) -> AUTH_* -> AUTH_OK -> OPEN} (AUTH_TOKEN, a session offer's token,
- * goes through the same throttle as a password); an OPEN whose file the host
- * opens starts a {@link PrimaryTransfer}, which takes the transfer's frames (META ... DONE or CANCEL), after
- * which another OPEN may follow. Between transfers a LIST is answered by a {@link DirectoryLister} (LISTING or
- * ERROR, then the session waits again). A frame out of order is answered with ERROR(PROTOCOL_ERROR) and the
- * connection closes; so does a failed login (after {@code mpft.auth-failure-delay}). A refused OPEN (no such
- * file, access denied ...) is answered with ERROR and the session waits for another OPEN. On a secondary, a
+ * goes through the same throttle as a password); from AUTH_OK the control stream carries a
+ * {@link TransferConversation} (OPEN, then a {@link PrimaryTransfer}'s frames up to DONE or CANCEL, then
+ * another OPEN). With {@link Features#TRANSFER_STREAMS} the client may open further bidirectional streams after
+ * AUTH_OK, each with a conversation of its own ({@link TransferStreamHandler}), so several transfers run at once
+ * (at most {@code mpft.max-concurrent-transfers}; {@code mpft.max-transfers-per-session} counts the OPENs of
+ * every stream); such a stream before AUTH_OK is a protocol error. Between transfers a LIST on the control
+ * stream is answered by a {@link DirectoryLister} (LISTING or ERROR, then the session waits again). A frame
+ * out of order is answered with ERROR(PROTOCOL_ERROR) and the connection closes; so does a failed login (after
+ * {@code mpft.auth-failure-delay}). A refused OPEN (no such file, access denied ...) is answered with ERROR
+ * and the stream waits for another OPEN. On a secondary, a
  * client sends ATTACH (its ticket) instead of logging in: the session hands the control stream to an
  * {@link AttachHandler}; AUTH_* is refused there (a secondary has no login), so OPEN is never reached. Until
  * AUTH_OK (or the hand-over of an ATTACH) the connection holds a place of the {@link PreLoginLimits} budget;
@@ -58,7 +58,7 @@ import org.slf4j.LoggerFactory;
  * at a time, {@link LoginThrottle}), files opened on the I/O pool; every state change happens on the
  * connection's event loop.
  */
-public final class Session extends ControlStreamHandler implements TransferControl {
+public final class Session extends ControlStreamHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(Session.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -72,7 +72,7 @@ public final class Session extends ControlStreamHandler implements TransferContr
      */
     static final int PRE_LOGIN_MAX_FRAME = 64 * 1024;
 
-    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, OPENING, LISTING, TRANSFER, ATTACHED, CLOSED }
+    private enum State { HELLO, AUTH, AUTHENTICATING, OPEN, LISTING, ATTACHED, CLOSED }
 
     private final PreLoginLimits.Admission admission;
     private final ScheduledFuture<?> loginDeadline;
@@ -85,9 +85,9 @@ public final class Session extends ControlStreamHandler implements TransferContr
     private Bytes challenge;
     private Principal user;
     private long features;
-    private PrimaryTransfer transfer;
+    /** The transfers of the control stream and of the transfer streams; from AUTH_OK. */
+    private SessionTransfers transfers;
     private SessionLimits.UserSession userSession;
-    private int opens;
     private DirectoryLister lister;
 
     Session(QuicChannel connection, PreLoginLimits.Admission admission, Sessions shared) {
@@ -165,16 +165,11 @@ public final class Session extends ControlStreamHandler implements TransferContr
             case HELLO -> onHello(expect(frame, Hello.class));
             case AUTH -> onAuth(ctx, frame);
             case OPEN -> {
-                if (frame instanceof ListRequest request) {
+                TransferConversation onControl = transfers.control();
+                if (frame instanceof ListRequest request && onControl.idle()) {
                     onList(request);
                 } else {
-                    onOpen(expect(frame, Open.class));
-                }
-            }
-            case TRANSFER -> {
-                if (transfer.handle(frame)) {
-                    transfer = null;
-                    state = State.OPEN;
+                    onControl.handle(frame);
                 }
             }
             case CLOSED -> { }
@@ -201,7 +196,8 @@ public final class Session extends ControlStreamHandler implements TransferContr
         RANDOM.nextBytes(random);
         challenge = Bytes.of(random);
         state = State.AUTH;
-        features = hello.features() & (Features.MULTI_PATH | (settings.compression() ? Features.COMPRESSION : 0L));
+        features = hello.features() & (Features.MULTI_PATH | (settings.compression() ? Features.COMPRESSION : 0L)
+                | (shared.secondary() == null ? Features.TRANSFER_STREAMS : 0L));
         write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), features, challenge,
                 settings.name()));
         LOG.debug("session from {}: {}", connection.remoteSocketAddress(), LogText.quote(hello.agent()));
@@ -311,28 +307,29 @@ public final class Session extends ControlStreamHandler implements TransferContr
         userSession = entered;
         user = principal;
         state = State.OPEN;
+        transfers = new SessionTransfers(this, shared, connection, principal, features, control);
         write(new AuthOk(principal.name()));
     }
 
-    private void onOpen(Open open) throws MpftException {
-        int allowed = shared.limits().maxTransfersPerSession();
-        if (++opens > allowed) {
-            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, shared.settings().name() + " allows " + allowed
-                    + " transfers per session (mpft.max-transfers-per-session); connect again");
+    /**
+     * Takes a further client-opened bidirectional stream as a transfer stream, when both sides speak
+     * {@link Features#TRANSFER_STREAMS}. One opened before AUTH_OK ends the connection with PROTOCOL_ERROR.
+     * Called on the event loop.
+     *
+     * @return false when the stream is not wanted (the caller refuses it as before transfer streams)
+     */
+    public boolean acceptTransferStream(QuicStreamChannel stream) {
+        if (control == null || stream.type() != QuicStreamType.BIDIRECTIONAL || state == State.CLOSED
+                || !Features.has(features, Features.TRANSFER_STREAMS)) {
+            return false;
         }
-        state = State.OPENING;
-        blocking(() -> {
-            ReadableFile file;
-            try {
-                file = shared.opener().open(user, open.path());
-            } catch (MpftException e) {
-                onLoop(() -> openRefused(open.path(), e));
-                return;
-            }
-            if (!onLoop(() -> opened(open, file))) {
-                FileOpener.closeQuietly(file);
-            }
-        });
+        if (transfers == null) {
+            stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL, PRE_LOGIN_MAX_FRAME));
+            failOn(stream, ErrorCode.PROTOCOL_ERROR, "a transfer stream before AUTH_OK");
+        } else {
+            transfers.accept(stream);
+        }
+        return true;
     }
 
     /** A LIST between transfers: the {@link DirectoryLister} answers it off the loop; the session waits. */
@@ -351,25 +348,6 @@ public final class Session extends ControlStreamHandler implements TransferContr
                 }
             });
         });
-    }
-
-    private void openRefused(String path, MpftException e) {
-        if (state != State.OPENING) {
-            return;
-        }
-        LOG.info("{} may not download {}: {}", LogText.quote(user.name()), LogText.quote(path),
-                LogText.quote(e.getMessage()));
-        state = State.OPEN;
-        write(ErrorFrame.of(e.code(), e.getMessage()));
-    }
-
-    private void opened(Open open, ReadableFile file) {
-        if (state != State.OPENING) {
-            FileOpener.closeQuietly(file);
-            return;
-        }
-        state = State.TRANSFER;
-        transfer = shared.transfers().open(connection, this, user, open, file, features);
     }
 
     private <T extends Frame> T expect(Frame frame, Class<T> type) throws ProtocolException {
@@ -406,37 +384,47 @@ public final class Session extends ControlStreamHandler implements TransferContr
             return;
         }
         state = State.CLOSED;
-        if (transfer != null) {
-            transfer.connectionClosed();
-            transfer = null;
-        }
+        closeTransfers(true);
         releaseSlots();
     }
 
     /** Answers with ERROR and closes the session (the client closes first, or the server after a grace). */
     @Override
     public void fail(ErrorCode code, String message) {
+        failOn(control, code, message);
+    }
+
+    /** Answers with ERROR on {@code stream} and closes the session, stopping every transfer. Event loop. */
+    void failOn(QuicStreamChannel stream, ErrorCode code, String message) {
         if (state == State.CLOSED) {
             return;
         }
         state = State.CLOSED;
-        if (transfer != null) {
-            transfer.close();
-            transfer = null;
-        }
+        closeTransfers(false);
         releaseSlots(); // a refused or failed session stops counting at once, during the close grace too
-        sendErrorAndClose(control, code, message);
+        sendErrorAndClose(stream, code, message);
+    }
+
+    private void closeTransfers(boolean connectionLost) {
+        if (transfers != null) {
+            transfers.closeAll(connectionLost);
+        }
     }
 
     /** Writes {@code frame} on the control stream. */
-    @Override
-    public void write(Frame frame) {
+    private void write(Frame frame) {
         if (control != null) {
             control.writeAndFlush(frame);
         }
     }
 
-    private void blocking(Runnable task) {
+    /** Runs {@code task} on the connection's event loop; false when the loop no longer takes work. */
+    boolean onLoopOf(Runnable task) {
+        return onLoop(task);
+    }
+
+    /** Runs {@code task} on the I/O pool; the connection closes when the pool refuses it. */
+    void blocking(Runnable task) {
         try {
             shared.io().execute(task);
         } catch (RejectedExecutionException e) {

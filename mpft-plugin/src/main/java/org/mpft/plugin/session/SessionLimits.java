@@ -20,6 +20,7 @@ public final class SessionLimits {
     private final int maxSessions;
     private final int maxSessionsPerUser;
     private final int maxTransfersPerSession;
+    private final int maxConcurrentTransfers;
     private final Map<String, Integer> sessionsByUser = new HashMap<>();
     private int sessions;
 
@@ -29,17 +30,21 @@ public final class SessionLimits {
      * @param maxSessions            the most logged-in sessions in all ({@code mpft.max-sessions})
      * @param maxSessionsPerUser     the most live sessions of one user ({@code mpft.max-sessions-per-user})
      * @param maxTransfersPerSession the most OPENs of one session ({@code mpft.max-transfers-per-session})
+     * @param maxConcurrentTransfers the most transfers in progress at once on one connection
+     *                               ({@code mpft.max-concurrent-transfers})
      */
     public SessionLimits(LoginThrottle throttle, PreLoginLimits preLogin, int maxSessions, int maxSessionsPerUser,
-                         int maxTransfersPerSession) {
+                         int maxTransfersPerSession, int maxConcurrentTransfers) {
         this.throttle = Objects.requireNonNull(throttle, "throttle");
         this.preLogin = Objects.requireNonNull(preLogin, "preLogin");
-        if (maxSessions < 1 || maxSessionsPerUser < 1 || maxTransfersPerSession < 1) {
+        if (maxSessions < 1 || maxSessionsPerUser < 1 || maxTransfersPerSession < 1
+                || maxConcurrentTransfers < 1) {
             throw new IllegalArgumentException("limits must be positive");
         }
         this.maxSessions = maxSessions;
         this.maxSessionsPerUser = maxSessionsPerUser;
         this.maxTransfersPerSession = maxTransfersPerSession;
+        this.maxConcurrentTransfers = maxConcurrentTransfers;
     }
 
     /** The failed-login back-off. */
@@ -74,6 +79,11 @@ public final class SessionLimits {
     /** The most transfers (OPEN requests, refused ones included) one session may make. */
     int maxTransfersPerSession() {
         return maxTransfersPerSession;
+    }
+
+    /** The most transfers in progress at once on one connection (OPENs being opened included). */
+    int maxConcurrentTransfers() {
+        return maxConcurrentTransfers;
     }
 
     /** The most live sessions of one user. */

@@ -8,7 +8,9 @@
  * one over that budget is answered busy at its HELLO)
  * and OPEN ({@code FileOpener}: the name rule, then the host's access rules, then the size limit), and LIST
  * between transfers ({@code DirectoryLister}: the name rule, the host's {@code FileAccess.list}, the bound on
- * pages per session). An opened
+ * pages per session). From the login on, {@code SessionTransfers} runs the session's transfers, one
+ * {@code TransferConversation} per stream (the control stream, and each transfer stream the client opens when
+ * both sides speak TRANSFER_STREAMS), within {@code mpft.max-concurrent-transfers} at once. An opened
  * file becomes a primary transfer ({@code org.mpft.plugin.primary}); an ATTACH with a ticket, on a
  * secondary, hands the stream to the secondary's attach handler. {@link org.mpft.plugin.session.Sessions}
  * holds what every session of one listener shares and makes the sessions.

@@ -42,7 +42,7 @@ class LoginCountsTest {
     void sessionsCountsLoggedInAndAttachedSessionsUntilTheyClose() {
         SessionLimits limits = new SessionLimits(new LoginThrottle(Duration.ZERO, Duration.ZERO, 0,
                 Duration.ofMinutes(1), 100, now::get), new PreLoginLimits(8, 4, Duration.ofSeconds(10), now::get),
-                10, 10, 10);
+                10, 10, 10, 8);
         SessionLimits.UserSession alice = limits.enter("alice");
         SessionLimits.UserSession attached = limits.enterAttached();
         assertThat(limits.sessions()).isEqualTo(2);

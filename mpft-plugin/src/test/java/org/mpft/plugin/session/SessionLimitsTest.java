@@ -18,14 +18,14 @@ class SessionLimitsTest {
     private static SessionLimits limits(int perUser) {
         return new SessionLimits(new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(1), 0, Duration.ofMinutes(1),
                 100, System::nanoTime), new PreLoginLimits(8, 4, Duration.ofSeconds(10), System::nanoTime), 1000,
-                perUser, 10);
+                perUser, 10, 8);
     }
 
     @Test
     void sessionsInAllAreLimitedAcrossUsersAndFreedOnRelease() {
         SessionLimits limits = new SessionLimits(new LoginThrottle(Duration.ofSeconds(1), Duration.ofSeconds(1), 0,
                 Duration.ofMinutes(1), 100, System::nanoTime),
-                new PreLoginLimits(8, 4, Duration.ofSeconds(10), System::nanoTime), 2, 5, 10);
+                new PreLoginLimits(8, 4, Duration.ofSeconds(10), System::nanoTime), 2, 5, 10, 8);
         SessionLimits.UserSession a = limits.enter("alice");
         assertThat(limits.enter("bob")).isNotNull();
         assertThat(limits.full()).isTrue();
