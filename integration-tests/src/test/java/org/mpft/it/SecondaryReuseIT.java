@@ -104,8 +104,9 @@ class SecondaryReuseIT {
             MultiPathHosts.randomFile(hosts.home(), "tree/f" + i + ".bin", SIZE, 200 + i);
         }
         Path out = Files.createDirectories(work.resolve("out"));
-        Batch batch = client.startBatch(request(primary, out, plan(primary, out)).sessions(1).build(),
-                BatchListener.NONE);
+        // one file at a time, so that the second file is the one in progress while the secondary restarts
+        Batch batch = client.startBatch(request(primary, out, plan(primary, out)).sessions(1).transfersPerSession(1)
+                .build(), BatchListener.NONE);
 
         Poll.until("the first file done", Poll.PATIENCE, () -> batch.progress().filesDone() >= 1,
                 () -> primary.process().output() + secondary.process().output());
