@@ -76,7 +76,7 @@ public final class MpftKeys {
     public static final Setting<Duration> CLUSTER_LINK_TIMEOUT = duration("mpft.cluster.link-timeout", "2s",
             Duration.ofMillis(500), Duration.ofMinutes(10),
             "Primary only: a cluster link that hears nothing from its secondary for this long is down (the primary"
-            + " sends a keep-alive every quarter of it); new transfers leave that secondary out at once while the"
+            + " sends LINK_PING every quarter of it); new transfers leave that secondary out at once while the"
             + " link reconnects in the background.");
     public static final Setting<Duration> CLUSTER_REGISTER_TIMEOUT = duration("mpft.cluster.register-timeout", "1s",
             Duration.ofMillis(100), Duration.ofMinutes(1),

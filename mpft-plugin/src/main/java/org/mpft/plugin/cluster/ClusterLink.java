@@ -399,8 +399,11 @@ public final class ClusterLink implements AutoCloseable {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type()
                         + " during the cluster handshake");
             }
-            if (frame instanceof LinkPong) {
-                return; // heard: that is all a pong says
+            if (frame instanceof LinkPong pong) {
+                if (liveness != null) {
+                    liveness.answered(pong.sequence());
+                }
+                return;
             }
             if (!transfers.dispatch(frame)) {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type() + " from a secondary");
@@ -419,7 +422,8 @@ public final class ClusterLink implements AutoCloseable {
                 liveness = LinkKeepAlive.pings(s, settings.idleTimeout(), silentMillis -> {
                     lastProblem = "nothing heard from the secondary for " + silentMillis + " ms";
                     linkClosed(datagram);
-                });
+                }, roundTrip -> LOG.info("cluster link to secondary {}: LINK_PONG after {} ms (down after {} ms of"
+                        + " silence)", target, roundTrip, settings.idleTimeout().toMillis()));
             } else {
                 LinkKeepAlive.endTransfers(s, settings.idleTimeout(), () -> stream == s);
             }

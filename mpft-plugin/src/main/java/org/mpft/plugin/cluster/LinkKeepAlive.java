@@ -25,9 +25,10 @@ final class LinkKeepAlive {
      * Starts pinging the secondary on {@code s} every quarter of {@code linkTimeout}.
      *
      * @param silent called once, with the silence in milliseconds, when nothing was heard for the timeout
+     * @param slow   called with the round trip in milliseconds of a LINK_PONG that took a period or more
      * @return the check: call {@link LinkLiveness#heard()} on every frame, {@link LinkLiveness#stop()} at the end
      */
-    static LinkLiveness pings(QuicStreamChannel s, Duration linkTimeout, LongConsumer silent) {
+    static LinkLiveness pings(QuicStreamChannel s, Duration linkTimeout, LongConsumer silent, LongConsumer slow) {
         LinkLiveness liveness = new LinkLiveness(linkTimeout, System::nanoTime, (task, millis) -> {
             try {
                 s.eventLoop().schedule(task, millis, TimeUnit.MILLISECONDS);
@@ -43,6 +44,11 @@ final class LinkKeepAlive {
             @Override
             public void silent(long silentMillis) {
                 silent.accept(silentMillis);
+            }
+
+            @Override
+            public void slow(long roundTripMillis) {
+                slow.accept(roundTripMillis);
             }
         });
         liveness.start();

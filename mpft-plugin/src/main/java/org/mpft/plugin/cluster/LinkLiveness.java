@@ -16,6 +16,9 @@ import java.util.function.LongSupplier;
  */
 final class LinkLiveness {
 
+    /** How many pings' send times are kept to time their answers (more than a timeout's worth: 4 + 1). */
+    private static final int SENT_KEPT = 8;
+
     /** Runs a task later (the link's event loop). */
     @FunctionalInterface
     interface Scheduler {
@@ -30,6 +33,12 @@ final class LinkLiveness {
 
         /** Nothing was heard for {@code silentMillis} (at least the timeout): the link is down. */
         void silent(long silentMillis);
+
+        /**
+         * A LINK_PONG came {@code roundTripMillis} after its ping, at least a period: the secondary (or the path)
+         * is slow enough that the link came that close to being counted as down.
+         */
+        void slow(long roundTripMillis);
     }
 
     private final long timeoutNanos;
@@ -39,6 +48,8 @@ final class LinkLiveness {
     private final Peer peer;
     private long lastHeard;
     private long sequence;
+    /** When the last {@link #SENT_KEPT} pings went, by sequence modulo that. */
+    private final long[] sentAt = new long[SENT_KEPT];
     private boolean stopped;
 
     /**
@@ -71,6 +82,17 @@ final class LinkLiveness {
         lastHeard = nanoClock.getAsLong();
     }
 
+    /** The secondary answered the ping {@code pingSequence} (LINK_PONG); a late answer is reported to the peer. */
+    void answered(long pingSequence) {
+        heard();
+        if (pingSequence >= 0 && pingSequence < sequence && sequence - pingSequence <= SENT_KEPT) {
+            long roundTrip = lastHeard - sentAt[(int) (pingSequence % SENT_KEPT)];
+            if (roundTrip >= periodNanos) {
+                peer.slow(roundTrip / 1_000_000);
+            }
+        }
+    }
+
     /** The link closed for another reason: no more pings, no verdict. */
     void stop() {
         stopped = true;
@@ -93,6 +115,7 @@ final class LinkLiveness {
             peer.silent(silent / 1_000_000);
             return;
         }
+        sentAt[(int) (sequence % SENT_KEPT)] = now;
         peer.ping(sequence++);
         schedule();
     }

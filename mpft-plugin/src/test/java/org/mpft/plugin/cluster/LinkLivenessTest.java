@@ -47,6 +47,7 @@ class LinkLivenessTest {
     private static final class Events implements LinkLiveness.Peer {
         final List<Long> pings = new ArrayList<>();
         final List<Long> silences = new ArrayList<>();
+        final List<Long> slow = new ArrayList<>();
 
         @Override
         public void ping(long sequence) {
@@ -56,6 +57,11 @@ class LinkLivenessTest {
         @Override
         public void silent(long silentMillis) {
             silences.add(silentMillis);
+        }
+
+        @Override
+        public void slow(long roundTripMillis) {
+            slow.add(roundTripMillis);
         }
     }
 
@@ -96,6 +102,26 @@ class LinkLivenessTest {
             time.advance(1_900); // a loaded secondary: every answer 1.9 s after the one before
             liveness.heard();
         }
+        assertThat(events.silences).isEmpty();
+    }
+
+    @Test
+    void aPongThatTakesAPeriodOrMoreIsReportedAsSlow() {
+        liveness.start();
+        time.advance(500); // ping 0 at 0.5 s
+        time.advance(20);
+        liveness.answered(0);
+        time.advance(480); // ping 1 at 1.0 s
+        time.advance(499);
+        liveness.answered(1);
+        assertThat(events.slow).as("answers within a period").isEmpty();
+        time.advance(1); // ping 2 at 1.5 s
+        time.advance(1_200); // pings 3 and 4 at 2.0 and 2.5 s
+        liveness.answered(2);
+        assertThat(events.slow).containsExactly(1_200L);
+        liveness.answered(-1);
+        liveness.answered(99);
+        assertThat(events.slow).as("no ping of ours").containsExactly(1_200L);
         assertThat(events.silences).isEmpty();
     }
 
