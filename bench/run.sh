@@ -14,6 +14,7 @@
 #   in */target as they are), --doc FILE (update the generated part of FILE), --warm BYTES (the warm-up file,
 #   default 100000000), --small-runs N (1 kB scenario, default 10), --small-size BYTES (default 1000),
 #   --memory-sizes 1g,4g, --shaped-rate MBIT (default 200), --dead-signal STOP|KILL (default STOP),
+#   --cc bbr|cubic|reno (every instance's mpft.congestion-control; default: the plugin's default),
 #   --tree-files N (2000), --tree-min BYTES (4096), --tree-max BYTES (2097152), --tree-seed N (1),
 #   --tree-tools mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4.
 # Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads);
@@ -59,7 +60,7 @@ mode=full; runs=3; size=1g
 scenarios="equal,unequal,fast,lossy-long,long,mixed-rtt,shaped,loopback,small,dead-secondary,memory,tree-loopback,tree-equal"
 tools="mpft-default,mpft-single,sftp"
 build=1; doc=""; runs_set=0; size_set=0; scen_set=0; tools_set=0
-warm_bytes=100000000; small_runs=10; small_bytes=1000; memory_sizes=1g,4g; shaped_rate=200; dead_signal=STOP
+warm_bytes=100000000; small_runs=10; small_bytes=1000; memory_sizes=1g,4g; shaped_rate=200; dead_signal=STOP; cc=""
 tree_files=2000; tree_min=4096; tree_max=2097152; tree_seed=1; tree_tools=mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4
 rates=(); delays=(0 0); losses=(0 0)
 pair() {  # pair ARRAY OPTION VALUE: ARRAY=(A B) from "A,B" (two numbers, a unit suffix such as mbit or ms dropped)
@@ -87,6 +88,7 @@ while [ $# -gt 0 ]; do
     --memory-sizes) memory_sizes="$2"; shift ;;
     --shaped-rate) shaped_rate="${2%%[a-z]*}"; shift ;;
     --dead-signal) dead_signal="${2#SIG}"; shift ;;
+    --cc) cc="$2"; shift ;;
     --tree-files) tree_files="$2"; shift ;;
     --tree-min) tree_min="$2"; shift ;;
     --tree-max) tree_max="$2"; shift ;;
@@ -114,6 +116,7 @@ elif [ "${delays[*]}" != "0 0" ] || [ "${losses[*]}" != "0 0" ]; then
   echo "bench: --delays and --loss need --rates" >&2; exit 2
 fi
 case $dead_signal in STOP|KILL) ;; *) echo "bench: --dead-signal is STOP or KILL" >&2; exit 2 ;; esac
+case $cc in ""|bbr|cubic|reno) ;; *) echo "bench: --cc is bbr, cubic or reno" >&2; exit 2 ;; esac
 for n in runs small_runs small_bytes tree_files tree_min tree_max tree_seed warm_bytes shaped_rate; do
   [[ ${!n} =~ ^[0-9]+$ ]] || { echo "bench: --${n//_/-} needs a whole number (got '${!n}')" >&2; exit 2; }
 done
@@ -231,6 +234,7 @@ done
   echo "# file.bytes=$file_bytes"
   echo "# output=$(df --output=fstype "$out" | tail -1 | tr -d ' ') ($out)"
   echo "# runs=$runs"
+  echo "# congestion-control=${cc:-default}"
   cols=(scenario tool run bytes wall_s client_cpu_s server_cpu_s client_rss_kib rate1_mbit rate2_mbit status paths note
     transfer_s)
   (IFS=$'\t'; echo "${cols[*]}")

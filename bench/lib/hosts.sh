@@ -20,8 +20,9 @@ plugins.dir=$d/plugins
 host.key=$d/host.key
 state.dir=$d/state
 EOT
-  { echo "mpft.bind=$mbind"; echo "mpft.port=$mport"; echo "mpft.name=$name"; for l in "$@"; do echo "$l"; done; } \
-    > "$d/plugins/plugin.properties"
+  { echo "mpft.bind=$mbind"; echo "mpft.port=$mport"; echo "mpft.name=$name"
+    [ -z "${cc:-}" ] || echo "mpft.congestion-control=$cc"   # --cc
+    for l in "$@"; do echo "$l"; done; } > "$d/plugins/plugin.properties"
   [ -z "$plugin_jar" ] || cp "$plugin_jar" "$d/plugins/"
 }
 

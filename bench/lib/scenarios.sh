@@ -88,7 +88,7 @@ down_lines() { local n; n=$(grep -cE "cluster link to secondary .* is down" "$in
 # process answers nothing, a killed one lets the kernel refuse its port) while the primary's link to it is up;
 # then at once an mpft download from the primary (mpft-dead-secondary) and, afterwards, one from the solo
 # instance, which has no secondaries (mpft-primary-only). mpft-link-down records the seconds from the stop until the
-# primary's log says the link is down (polled every 0.1 s, given up after $link_wait s).
+# primary's log says the link is down (polled every 0.1 s while the download runs, given up after $link_wait s).
 dead_secondary() {
   local scen=dead-secondary r i t0 t1 n0
   rate1_of[$scen]=0; rate2_of[$scen]=0
@@ -104,14 +104,18 @@ dead_secondary() {
       continue
     fi
     n0=$(down_lines)
+    rm -f "$inst/link-down.t"
     kill -"$dead_signal" "${pid_of[secondary]}"; up_of[secondary]=0
     t0=$(date +%s%N)
+    # the log is polled while the download runs: the link may go down long before the download ends
+    ( while :; do
+        [ "$(down_lines)" -gt "$n0" ] && { date +%s%N > "$inst/link-down.t"; break; }
+        [ $(( ($(date +%s%N) - t0) / 1000000000 )) -ge "$link_wait" ] && break; sleep 0.1; done ) &
+    local poller=$!
     download $scen mpft-dead-secondary "$r" "$file" "" 127.0.0.1 127.0.0.1
-    while :; do
-      [ "$(down_lines)" -gt "$n0" ] && break
-      [ $(( ($(date +%s%N) - t0) / 1000000000 )) -ge "$link_wait" ] && break; sleep 0.1; done
-    t1=$(date +%s%N); rec_bytes=0
-    if [ "$(down_lines)" -gt "$n0" ]; then
+    wait "$poller"; rec_bytes=0
+    if [ -s "$inst/link-down.t" ]; then
+      t1=$(cat "$inst/link-down.t")
       record $scen mpft-link-down "$r" "$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.3f", (b-a)/1e9}')" 0 0 0 ok - -
     else
       record $scen mpft-link-down "$r" 0 0 0 0 fail - "no 'cluster link to secondary ... is down' line in the primary's log within $link_wait s"

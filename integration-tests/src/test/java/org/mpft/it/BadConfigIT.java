@@ -73,6 +73,15 @@ class BadConfigIT {
     }
 
     @Test
+    void aCongestionControllerThatIsNotOneNamesTheKeyAndTheChoices() throws Exception {
+        try (HostProcess host = builder().withPlugin().pluginProperty("mpft.congestion-control", "bbr2").start()) {
+            host.awaitOutput("failed to start", Duration.ofSeconds(30));
+            assertOneErrorLine(host, "mpft.congestion-control", "bbr2", "bbr, cubic or reno");
+            assertSftpServes(host);
+        }
+    }
+
+    @Test
     void aTakenUdpPortNamesThePortAndTheKey() throws Exception {
         try (DatagramSocket taken = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();

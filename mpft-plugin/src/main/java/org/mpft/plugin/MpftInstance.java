@@ -123,7 +123,7 @@ final class MpftInstance implements AutoCloseable {
         ExecutorService prefetch;
         LoginPool login;
         try {
-            transport = QuicTransport.create("mpft-quic", 1);
+            transport = QuicTransport.create("mpft-quic", 1, settings.congestionControl());
             parts.add(transport::close);
             io = Executors.newFixedThreadPool(settings.ioThreads(), new DefaultThreadFactory("mpft-io", true));
             parts.add(io::shutdownNow);

@@ -25,6 +25,7 @@ import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Encoding;
 import org.mpft.protocol.Strategy;
 import org.mpft.transport.TransportSettings;
+import org.mpft.transport.CongestionControl;
 
 /**
  * Every {@code mpft.*} key, each declared once with its default, what it accepts (type, bounds, unit) and its
@@ -76,7 +77,7 @@ public final class MpftKeys {
     public static final Setting<Duration> CLUSTER_LINK_TIMEOUT = duration("mpft.cluster.link-timeout", "2s",
             Duration.ofMillis(500), Duration.ofMinutes(10),
             "Primary only: a cluster link that hears nothing from its secondary for this long is down (the primary"
-            + " sends a keep-alive every quarter of it); new transfers leave that secondary out at once while the"
+            + " sends LINK_PING every quarter of it); new transfers leave that secondary out at once while the"
             + " link reconnects in the background.");
     public static final Setting<Duration> CLUSTER_REGISTER_TIMEOUT = duration("mpft.cluster.register-timeout", "1s",
             Duration.ofMillis(100), Duration.ofMinutes(1),
@@ -128,6 +129,11 @@ public final class MpftKeys {
                     "false", Encoding.RAW), "zstd, deflate or off",
             "Compression offered to clients that ask for it (mpft get --compress); a chunk travels compressed only"
             + " when that saves at least 10% of it.");
+    public static final Setting<CongestionControl> CONGESTION_CONTROL = choice("mpft.congestion-control", "bbr",
+            Map.of("bbr", CongestionControl.BBR, "cubic", CongestionControl.CUBIC, "reno", CongestionControl.RENO),
+            "bbr, cubic or reno",
+            "The QUIC congestion controller this instance sends with (chunk data flows from the servers to the"
+            + " client, so the servers' controller is the one that counts): quiche's BBR, CUBIC or NewReno.");
     public static final Setting<Integer> PREFETCH = integer("mpft.prefetch", "4", 0, 64,
             "Chunks a sender reads ahead of the one it sends, per transfer and path (0 = none), so that disk"
             + " reads overlap network sends; all read-ahead buffers together stay below mpft.max-bytes-in-flight.");
@@ -242,7 +248,7 @@ public final class MpftKeys {
                             CLUSTER_LINK_TIMEOUT, CLUSTER_REGISTER_TIMEOUT, ADVERTISE_ADDRESS, STRATEGY)),
             new Section("chunks", List.of(CHUNK_SIZE, CHUNK_SIZE_MIN, CHUNK_SIZE_MAX, CHECKSUM, WINDOW,
                     CHUNK_RETRIES, CHUNK_TIMEOUT_MIN, CHUNK_TIMEOUT_FACTOR, CACHE_MAX_BYTES, COMPRESSION, PREFETCH,
-                    DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD)),
+                    DIGESTS_MAX_BYTES, MAX_SEND_RATE, MAX_UDP_PAYLOAD, CONGESTION_CONTROL)),
             new Section("limits", List.of(MAX_FILE_SIZE, MAX_SESSIONS, MAX_SESSIONS_PER_USER, MAX_UNAUTHENTICATED,
                     MAX_UNAUTHENTICATED_PER_SOURCE, LOGIN_TIMEOUT, LOGIN_TOKEN_LIFETIME, MAX_LOGIN_TOKENS_PER_USER,
                     ADDRESS_VALIDATION,

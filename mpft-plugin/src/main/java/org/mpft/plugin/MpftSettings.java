@@ -16,6 +16,7 @@ import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Encoding;
 import org.mpft.protocol.Strategy;
+import org.mpft.transport.CongestionControl;
 
 /**
  * The plugin's settings: every {@code mpft.*} key of the host's configuration, typed, parsed and validated
@@ -265,6 +266,11 @@ public final class MpftSettings {
     /** How long a secondary accepts a client's ticket from now at most ({@code mpft.cluster.max-ticket-lifetime}). */
     public Duration maxTicketLifetime() {
         return get(MpftKeys.MAX_TICKET_LIFETIME);
+    }
+
+    /** The congestion controller this instance sends with ({@code mpft.congestion-control}). */
+    public CongestionControl congestionControl() {
+        return get(MpftKeys.CONGESTION_CONTROL);
     }
 
     /** Silence after which a primary counts a cluster link as down ({@code mpft.cluster.link-timeout}). */

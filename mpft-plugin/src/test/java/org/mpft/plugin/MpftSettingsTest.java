@@ -11,6 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.mpft.api.ChannelStartException;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.Strategy;
+import org.mpft.transport.CongestionControl;
 
 class MpftSettingsTest {
 
@@ -61,6 +62,17 @@ class MpftSettingsTest {
         assertThat(MpftSettings.parse(Map.of("mpft.max-udp-payload", "8952")).maxUdpPayload()).isEqualTo(8952);
         assertThatThrownBy(() -> MpftSettings.parse(Map.of("mpft.max-udp-payload", "9k")))
                 .hasMessageContaining("mpft.max-udp-payload").hasMessageContaining("auto or a number of bytes from 1200");
+    }
+
+    @Test
+    void congestionControlIsBbrByDefaultOrTheOneNamed() throws Exception {
+        assertThat(MpftSettings.parse(Map.of()).congestionControl()).isEqualTo(CongestionControl.BBR);
+        assertThat(MpftSettings.parse(Map.of("mpft.congestion-control", "CUBIC")).congestionControl())
+                .isEqualTo(CongestionControl.CUBIC);
+        assertThat(MpftSettings.parse(Map.of("mpft.congestion-control", "reno")).congestionControl())
+                .isEqualTo(CongestionControl.RENO);
+        assertThatThrownBy(() -> MpftSettings.parse(Map.of("mpft.congestion-control", "bbr2")))
+                .hasMessage("invalid setting mpft.congestion-control=bbr2: expected bbr, cubic or reno");
     }
 
     @Test

@@ -9,7 +9,7 @@ public sealed interface Frame
         permits Hello, ServerHello, AuthPassword, AuthPublicKey, AuthOk, Attach, Attached, Open, Meta,
         ChunkDigests, Start, Ack, Nack, Cancel, Done, ErrorFrame, AuthToken, ListRequest, Listing,
         ClusterHello, ClusterChallenge, ClusterProof, ClusterWelcome, RegisterTransfer, TransferRegistered,
-        SendChunk, ChunkSent, ChunkError, EndTransfer, ClientAttached, TransferRefused {
+        SendChunk, ChunkSent, ChunkError, EndTransfer, ClientAttached, TransferRefused, LinkPing, LinkPong {
 
     /** The frame's kind, with its wire value and the link it belongs to. */
     FrameType type();

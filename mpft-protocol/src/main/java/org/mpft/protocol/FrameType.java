@@ -33,7 +33,9 @@ public enum FrameType {
     CHUNK_ERROR(0x28, Link.CLUSTER, ChunkError::decode),
     END_TRANSFER(0x29, Link.CLUSTER, EndTransfer::decode),
     CLIENT_ATTACHED(0x2A, Link.CLUSTER, ClientAttached::decode),
-    TRANSFER_REFUSED(0x2B, Link.CLUSTER, TransferRefused::decode);
+    TRANSFER_REFUSED(0x2B, Link.CLUSTER, TransferRefused::decode),
+    LINK_PING(0x2C, Link.CLUSTER, LinkPing::decode),
+    LINK_PONG(0x2D, Link.CLUSTER, LinkPong::decode);
 
     /** Which link a frame kind belongs to. */
     public enum Link {

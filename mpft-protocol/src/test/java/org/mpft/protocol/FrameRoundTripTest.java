@@ -45,6 +45,8 @@ class FrameRoundTripTest {
             frames.add(new TransferRegistered(value));
             frames.add(new EndTransfer(value));
             frames.add(new ClientAttached(value));
+            frames.add(new LinkPing(value));
+            frames.add(new LinkPong(value));
             frames.add(new TransferRefused(value, ErrorCode.LIMIT_EXCEEDED, ""));
             frames.add(new Hello(1, value, "agent"));
             frames.add(new ServerHello(1, value, Bytes.EMPTY, ""));

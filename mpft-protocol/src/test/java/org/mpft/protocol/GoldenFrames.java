@@ -152,6 +152,12 @@ final class GoldenFrames {
                 new Golden(new TransferRefused(7, ErrorCode.STALE_FILE, "stale"), hex(
                         "00000012", "2b",
                         "0000000000000007", "000d", "0005 7374616c65")),
+                new Golden(new LinkPing(7), hex(
+                        "00000009", "2c",
+                        "0000000000000007")),
+                new Golden(new LinkPong(7), hex(
+                        "00000009", "2d",
+                        "0000000000000007")),
                 new Golden(new AuthToken("alice", bytes("0102030405")), hex(
                         "0000000f", "11",
                         "0005 616c696365", "0005 0102030405")));

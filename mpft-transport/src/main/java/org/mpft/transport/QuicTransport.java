@@ -23,7 +23,6 @@ import io.netty.handler.codec.quic.QuicChannelBootstrap;
 import io.netty.handler.codec.quic.QuicChannelOption;
 import io.netty.handler.codec.quic.QuicClientCodecBuilder;
 import io.netty.handler.codec.quic.QuicCodecBuilder;
-import io.netty.handler.codec.quic.QuicCongestionControlAlgorithm;
 import io.netty.handler.codec.quic.QuicServerCodecBuilder;
 import io.netty.handler.codec.quic.QuicSslContext;
 import io.netty.util.ResourceLeakDetector;
@@ -63,10 +62,12 @@ public final class QuicTransport implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final boolean epoll;
+    private final CongestionControl congestionControl;
 
-    private QuicTransport(EventLoopGroup group, boolean epoll) {
+    private QuicTransport(EventLoopGroup group, boolean epoll, CongestionControl congestionControl) {
         this.group = group;
         this.epoll = epoll;
+        this.congestionControl = congestionControl;
     }
 
     /**
@@ -77,7 +78,20 @@ public final class QuicTransport implements AutoCloseable {
      * @throws IllegalStateException when the QUIC native library cannot load on this platform
      */
     public static QuicTransport create(String name, int threads) {
+        return create(name, threads, CongestionControl.BBR);
+    }
+
+    /**
+     * Starts an event loop group whose connections send with {@code congestionControl}.
+     *
+     * @param name              the thread name prefix, e.g. {@code mpft-quic}
+     * @param threads           the number of event loop threads (at least 1)
+     * @param congestionControl the congestion controller of every connection of this transport
+     * @throws IllegalStateException when the QUIC native library cannot load on this platform
+     */
+    public static QuicTransport create(String name, int threads, CongestionControl congestionControl) {
         Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(congestionControl, "congestionControl");
         if (threads < 1) {
             throw new IllegalArgumentException("threads < 1: " + threads);
         }
@@ -91,16 +105,17 @@ public final class QuicTransport implements AutoCloseable {
         if (forceNio) {
             LOG.info("NIO transport chosen by -D{}=nio", TRANSPORT_PROPERTY);
             return new QuicTransport(new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory()),
-                    false);
+                    false, congestionControl);
         }
         if (Epoll.isAvailable()) {
             LOG.debug("epoll transport");
             return new QuicTransport(new MultiThreadIoEventLoopGroup(threads, factory, EpollIoHandler.newFactory()),
-                    true);
+                    true, congestionControl);
         }
         LOG.warn("epoll native transport unavailable ({}); falling back to NIO, expect a fraction of the speed",
                 String.valueOf(Epoll.unavailabilityCause()));
-        return new QuicTransport(new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory()), false);
+        return new QuicTransport(new MultiThreadIoEventLoopGroup(threads, factory, NioIoHandler.newFactory()), false,
+                congestionControl);
     }
 
     /**
@@ -141,6 +156,11 @@ public final class QuicTransport implements AutoCloseable {
         return group;
     }
 
+    /** The congestion controller every connection of this transport sends with. */
+    public CongestionControl congestionControl() {
+        return congestionControl;
+    }
+
     /**
      * Binds a QUIC server.
      *
@@ -156,7 +176,7 @@ public final class QuicTransport implements AutoCloseable {
                                     RetryTokens retryTokens, ChannelHandler connectionHandler,
                                     ChannelHandler streamHandler) {
         Objects.requireNonNull(local, "local");
-        QuicServerCodecBuilder builder = tune(new QuicServerCodecBuilder(), tls, settings)
+        QuicServerCodecBuilder builder = tune(new QuicServerCodecBuilder(), tls, settings, congestionControl)
                 .tokenHandler(Objects.requireNonNull(retryTokens, "retryTokens"))
                 .handler(Objects.requireNonNull(connectionHandler, "connectionHandler"))
                 .streamHandler(Objects.requireNonNull(streamHandler, "streamHandler"));
@@ -177,7 +197,7 @@ public final class QuicTransport implements AutoCloseable {
      * @return completes with the bound datagram channel
      */
     public ChannelFuture bindClient(InetSocketAddress local, QuicSslContext tls, TransportSettings settings) {
-        ChannelHandler codec = tune(new QuicClientCodecBuilder(), tls, settings).build();
+        ChannelHandler codec = tune(new QuicClientCodecBuilder(), tls, settings, congestionControl).build();
         return checkBuffers(datagramBootstrap(settings).handler(codec)
                 .bind(local == null ? new InetSocketAddress(0) : local), settings);
     }
@@ -234,7 +254,8 @@ public final class QuicTransport implements AutoCloseable {
         return bootstrap.connect();
     }
 
-    private static <B extends QuicCodecBuilder<B>> B tune(B builder, QuicSslContext tls, TransportSettings s) {
+    private static <B extends QuicCodecBuilder<B>> B tune(B builder, QuicSslContext tls, TransportSettings s,
+                                                          CongestionControl congestionControl) {
         Objects.requireNonNull(tls, "tls");
         Objects.requireNonNull(s, "settings");
         return builder.sslContext(tls)
@@ -247,7 +268,7 @@ public final class QuicTransport implements AutoCloseable {
                 .initialMaxStreamDataUnidirectional(s.streamWindow())
                 .initialMaxStreamsBidirectional(s.maxStreams())
                 .initialMaxStreamsUnidirectional(s.maxStreams())
-                .congestionControlAlgorithm(QuicCongestionControlAlgorithm.BBR);
+                .congestionControlAlgorithm(congestionControl.algorithm());
     }
 
     private Bootstrap datagramBootstrap(TransportSettings settings) {

@@ -22,11 +22,12 @@ import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.ClusterChallenge;
 import org.mpft.protocol.ClusterWelcome;
-import org.mpft.protocol.EndTransfer;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.FrameType;
+import org.mpft.protocol.LinkPing;
+import org.mpft.protocol.LinkPong;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RegisterTransfer;
@@ -42,11 +43,17 @@ import org.slf4j.LoggerFactory;
  * bidirectional stream of cluster frames. It connects, proves the cluster secret both ways
  * ({@link ClusterHandshake}), learns the secondary's client-facing address and certificate from
  * CLUSTER_WELCOME, and then carries REGISTER_TRANSFER / SEND_CHUNK / END_TRANSFER out and the answers in
- * ({@link LinkTransfers}). The connection's idle timeout is the link timeout ({@code mpft.cluster.link-timeout}
- * in the transport settings given) and the primary sends a keep-alive every quarter of it, so a secondary that
- * stops answering (dead, frozen, cut off) closes the link within about 1.25 times that timeout. When the link
- * fails or the secondary is down it reconnects with a growing back-off (1 s doubling to 30 s). Thread-safe;
- * frames are handled on the transport's event loop.
+ * ({@link LinkTransfers}). Liveness: right after CLUSTER_WELCOME the primary sends LINK_PING and counts the link
+ * as up when LINK_PONG answers; from then on {@link LinkLiveness} pings every quarter of the link timeout
+ * ({@code mpft.cluster.link-timeout}, the idle timeout of the transport settings given) and takes the link down
+ * when the secondary sent nothing for that long, so a secondary that stops answering (dead, frozen, cut off) is
+ * noticed within about 1.25 times the timeout, and the connection's QUIC idle timeout (twice the link timeout)
+ * is only a backstop. A secondary that predates LINK_PING answers the probe with ERROR(PROTOCOL_ERROR): the
+ * primary then reconnects without pinging, with the link timeout as the QUIC idle timeout and a keep-alive
+ * every quarter of it (QUIC alone notices a silent secondary, after at least three probe timeouts), until that
+ * link goes down once it was up (the secondary may come back upgraded). When the link fails or the secondary is
+ * down it reconnects with a growing back-off (1 s doubling to 30 s). Thread-safe; frames are handled on the
+ * transport's event loop.
  *
  * <p>The TLS certificate is not pinned by configuration: the handshake authenticates the peer, and the
  * certificate the secondary names in its welcome must be the one it presented on this link (the one
@@ -60,8 +67,8 @@ public final class ClusterLink implements AutoCloseable {
     static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
     /** The longest reconnect delay. */
     static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
-    /** The transfer id of keepalive END_TRANSFER frames. */
-    static final long KEEPALIVE_TRANSFER = -1;
+    /** The sequence of the LINK_PING that probes a new link (the liveness check's pings count from 0 too). */
+    static final long PROBE_SEQUENCE = 0;
 
     /** How long a handshake may take. */
     static final Duration TIMEOUT = Duration.ofSeconds(5);
@@ -105,6 +112,10 @@ public final class ClusterLink implements AutoCloseable {
     private volatile Channel datagram;
     private volatile boolean closed;
     private volatile String lastProblem;
+    /** The secondary answered the LINK_PING probe with PROTOCOL_ERROR: connect without pinging. */
+    private volatile boolean legacyPeer;
+    /** The datagram channel of the last attempt whose end was handled (a link goes down once). */
+    private Channel ended;
     private long backoffMillis = MIN_BACKOFF.toMillis();
 
     /**
@@ -205,7 +216,10 @@ public final class ClusterLink implements AutoCloseable {
             return;
         }
         PresentedCertificate seen = new PresentedCertificate();
-        ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(seen::presented), settings);
+        boolean ping = !legacyPeer;
+        // with pings the liveness check notices a silent secondary; QUIC's idle timeout only backs it up
+        TransportSettings attempt = ping ? settings.withIdleTimeout(settings.idleTimeout().multipliedBy(2)) : settings;
+        ChannelFuture bound = transport.bindClient(null, QuicTls.clientContext(seen::presented), attempt);
         bound.addListener(b -> {
             if (!b.isSuccess()) {
                 retry("cannot open a UDP socket: " + b.cause());
@@ -217,7 +231,7 @@ public final class ClusterLink implements AutoCloseable {
                 d.close();
                 return;
             }
-            Future<QuicChannel> connected = transport.connect(d, remote, settings, new ChannelInboundHandlerAdapter(),
+            Future<QuicChannel> connected = transport.connect(d, remote, attempt, new ChannelInboundHandlerAdapter(),
                     new ChannelInboundHandlerAdapter());
             // nothing answers a QUIC handshake to a host that is down: give up after TIMEOUT, not the idle timeout
             d.eventLoop().schedule(() -> {
@@ -247,7 +261,7 @@ public final class ClusterLink implements AutoCloseable {
                     @Override
                     protected void initChannel(QuicStreamChannel ch) {
                         ch.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CLUSTER),
-                                new Handler(handshake, certificate, connection));
+                                new Handler(handshake, certificate, connection, d, ping));
                     }
                 }).addListener(o -> {
                     if (!o.isSuccess()) {
@@ -267,37 +281,24 @@ public final class ClusterLink implements AutoCloseable {
         });
     }
 
-    /**
-     * Keeps a live link open and lets a dead one close: QUIC closes a connection that received nothing for its
-     * idle timeout, so every quarter of it the primary sends END_TRANSFER for transfer -1 (never a real
-     * transfer: ids are non-negative), which the secondary ignores and its QUIC acknowledges. While the
-     * secondary answers, the acknowledgements keep the connection alive; when it stops, the idle timeout
-     * closes the link.
-     */
-    private void keepAlive(QuicStreamChannel s) {
-        long period = keepAlivePeriod(settings.idleTimeout()).toMillis();
-        s.eventLoop().schedule(() -> {
-            if (s.isActive() && stream == s) {
-                s.writeAndFlush(new EndTransfer(KEEPALIVE_TRANSFER));
-                keepAlive(s);
-            }
-        }, period, TimeUnit.MILLISECONDS);
-    }
-
-    /** How often a link with idle timeout {@code linkTimeout} sends a keep-alive: a quarter of it, at least 100 ms. */
-    static Duration keepAlivePeriod(Duration linkTimeout) {
-        return Duration.ofMillis(Math.max(100, linkTimeout.toMillis() / 4));
-    }
-
+    /** The attempt on datagram channel {@code d} ended (its connection closed, or the secondary fell silent). */
     private void linkClosed(Channel d) {
+        synchronized (this) {
+            if (ended == d) {
+                return;
+            }
+            ended = d;
+        }
         boolean wasUp = endpoint != null;
         endpoint = null;
         stream = null;
         d.close();
         transfers.linkClosed();
         if (wasUp) {
-            LOG.warn("cluster link to secondary {} is down; reconnecting", target);
+            LOG.warn("cluster link to secondary {} is down ({}); reconnecting", target,
+                    LogText.quote(lastProblem == null ? "the connection closed" : lastProblem));
             backoffMillis = MIN_BACKOFF.toMillis();
+            legacyPeer = false;
         }
         retry(lastProblem == null ? "link closed" : lastProblem);
     }
@@ -323,17 +324,28 @@ public final class ClusterLink implements AutoCloseable {
         private final ClusterHandshake.PrimarySide handshake;
         private final Bytes seenCertificate;
         private final QuicChannel connection;
+        private final Channel datagram;
+        private final boolean ping;
         private boolean proofSent;
+        /** The welcome of a secondary whose answer to the LINK_PING probe is awaited. */
+        private ClusterWelcome probing;
+        private LinkLiveness liveness;
 
-        Handler(ClusterHandshake.PrimarySide handshake, Bytes seenCertificate, QuicChannel connection) {
+        Handler(ClusterHandshake.PrimarySide handshake, Bytes seenCertificate, QuicChannel connection,
+                Channel datagram, boolean ping) {
             super(Frame.class);
             this.handshake = handshake;
             this.seenCertificate = seenCertificate;
             this.connection = connection;
+            this.datagram = datagram;
+            this.ping = ping;
         }
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+            if (liveness != null) {
+                liveness.heard();
+            }
             try {
                 handle(ctx, frame);
             } catch (MpftException e) {
@@ -345,6 +357,15 @@ public final class ClusterLink implements AutoCloseable {
 
         private void handle(ChannelHandlerContext ctx, Frame frame) throws MpftException {
             if (frame instanceof ErrorFrame error) {
+                if (probing != null && error.code() == ErrorCode.PROTOCOL_ERROR) {
+                    // only a secondary that predates LINK_PING refuses it: link with it as it expects
+                    legacyPeer = true;
+                    lastProblem = "the secondary does not know LINK_PING";
+                    LOG.info("cluster link to secondary {}: the secondary does not know LINK_PING ({}); reconnecting"
+                            + " without the liveness check", target, LogText.quote(error.message()));
+                    connection.close();
+                    return;
+                }
                 lastProblem = "secondary said " + error.code() + ": " + error.message();
                 LOG.warn("cluster link to secondary {} refused by the secondary: {} {}", target, error.code(),
                         LogText.quote(error.message()));
@@ -357,27 +378,54 @@ public final class ClusterLink implements AutoCloseable {
                     proofSent = true;
                     return;
                 }
-                if (frame instanceof ClusterWelcome welcome && proofSent) {
+                if (frame instanceof ClusterWelcome welcome && proofSent && probing == null) {
                     if (seenCertificate == null || !seenCertificate.equals(welcome.certificateSha256())) {
                         throw new MpftException(ErrorCode.CLUSTER_AUTH_FAILED, "secondary " + target
                                 + " names certificate " + welcome.certificateSha256().hex()
                                 + " but presented " + (seenCertificate == null ? "none" : seenCertificate.hex()));
                     }
-                    stream = (QuicStreamChannel) ctx.channel();
-                    endpoint = new Endpoint(handshake.peer(), welcome.advertiseHost(), welcome.advertisePort(),
-                            welcome.certificateSha256());
-                    backoffMillis = MIN_BACKOFF.toMillis();
-                    lastProblem = null;
-                    LOG.info("cluster link to secondary {} ({}) up; clients reach it at {}:{}", target,
-                            LogText.quote(handshake.peer()), LogText.quote(welcome.advertiseHost()), welcome.advertisePort());
-                    keepAlive((QuicStreamChannel) ctx.channel());
+                    if (ping) {
+                        probing = welcome;
+                        ctx.writeAndFlush(new LinkPing(PROBE_SEQUENCE));
+                    } else {
+                        up((QuicStreamChannel) ctx.channel(), welcome);
+                    }
+                    return;
+                }
+                if (frame instanceof LinkPong && probing != null) {
+                    up((QuicStreamChannel) ctx.channel(), probing);
                     return;
                 }
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type()
                         + " during the cluster handshake");
             }
+            if (frame instanceof LinkPong pong) {
+                if (liveness != null) {
+                    liveness.answered(pong.sequence());
+                }
+                return;
+            }
             if (!transfers.dispatch(frame)) {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type() + " from a secondary");
+            }
+        }
+
+        private void up(QuicStreamChannel s, ClusterWelcome welcome) {
+            stream = s;
+            endpoint = new Endpoint(handshake.peer(), welcome.advertiseHost(), welcome.advertisePort(),
+                    welcome.certificateSha256());
+            backoffMillis = MIN_BACKOFF.toMillis();
+            lastProblem = null;
+            LOG.info("cluster link to secondary {} ({}) up; clients reach it at {}:{}", target,
+                    LogText.quote(handshake.peer()), LogText.quote(welcome.advertiseHost()), welcome.advertisePort());
+            if (ping) {
+                liveness = LinkKeepAlive.pings(s, settings.idleTimeout(), silentMillis -> {
+                    lastProblem = "nothing heard from the secondary for " + silentMillis + " ms";
+                    linkClosed(datagram);
+                }, roundTrip -> LOG.info("cluster link to secondary {}: LINK_PONG after {} ms (down after {} ms of"
+                        + " silence)", target, roundTrip, settings.idleTimeout().toMillis()));
+            } else {
+                LinkKeepAlive.endTransfers(s, settings.idleTimeout(), () -> stream == s);
             }
         }
 
@@ -390,6 +438,9 @@ public final class ClusterLink implements AutoCloseable {
 
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
+            if (liveness != null) {
+                liveness.stop();
+            }
             connection.close();
             ctx.fireChannelInactive();
         }

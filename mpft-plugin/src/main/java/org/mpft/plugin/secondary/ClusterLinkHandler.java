@@ -15,6 +15,8 @@ import org.mpft.protocol.EndTransfer;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
+import org.mpft.protocol.LinkPing;
+import org.mpft.protocol.LinkPong;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RegisterTransfer;
@@ -28,8 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A secondary's side of one cluster link (a stream of cluster frames from a primary): checks that the
  * primary's address is one of {@code mpft.cluster.accept-primaries}, runs the secondary's side of the
- * {@link ClusterHandshake}, answers with CLUSTER_WELCOME, then registers transfers and serves SEND_CHUNKs
- * through the {@link SecondaryRole}. A peer without the secret is refused with
+ * {@link ClusterHandshake}, answers with CLUSTER_WELCOME, then answers each LINK_PING with LINK_PONG at once,
+ * registers transfers and serves SEND_CHUNKs through the {@link SecondaryRole}. A peer without the secret is refused with
  * ERROR(CLUSTER_AUTH_FAILED), logged, and the connection closes. Runs on the connection's event loop.
  */
 public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame> {
@@ -126,7 +128,9 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
             throw new MpftException(ErrorCode.PROTOCOL_ERROR, "unexpected " + frame.type()
                     + " before the cluster handshake completed");
         }
-        if (frame instanceof RegisterTransfer registration) {
+        if (frame instanceof LinkPing ping) {
+            send(new LinkPong(ping.sequence())); // at once: the primary counts a silent link as down
+        } else if (frame instanceof RegisterTransfer registration) {
             register(registration);
         } else if (frame instanceof SendChunk send) {
             role.sendChunk(handshake.peer(), send, this);

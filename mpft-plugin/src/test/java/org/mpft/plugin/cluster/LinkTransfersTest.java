@@ -3,7 +3,6 @@ package org.mpft.plugin.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -133,11 +132,5 @@ class LinkTransfersTest {
     @Test
     void framesThatAreNotATransfersAreNotRouted() {
         assertThat(transfers.dispatch(new EndTransfer(1))).isFalse();
-    }
-
-    @Test
-    void keepAlivesGoEveryQuarterOfTheLinkTimeout() {
-        assertThat(ClusterLink.keepAlivePeriod(Duration.ofSeconds(2))).isEqualTo(Duration.ofMillis(500));
-        assertThat(ClusterLink.keepAlivePeriod(Duration.ofMillis(200))).isEqualTo(Duration.ofMillis(100));
     }
 }

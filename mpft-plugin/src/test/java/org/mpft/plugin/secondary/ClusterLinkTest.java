@@ -9,6 +9,9 @@ import org.mpft.plugin.send.ChunkPrefetcher;
 import org.mpft.plugin.testsupport.Pipelines;
 import org.mpft.protocol.ClusterHello;
 import org.mpft.protocol.EndTransfer;
+import org.mpft.protocol.LinkPing;
+import org.mpft.protocol.ProtocolException;
+import io.netty.handler.codec.DecoderException;
 import org.mpft.transport.ChunkBuffers;
 
 import org.mpft.plugin.cluster.ClusterLink;
@@ -110,7 +113,7 @@ class ClusterLinkTest {
         Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 QuicTls.serverContext(identity), settings,
                 new RetryTokens(() -> false, System::currentTimeMillis, new SecureRandom()),
-                new ChannelInboundHandlerAdapter(),
+                new SharableNoOp(), // every connection of a reconnecting primary gets it
                 new ChannelInitializer<QuicStreamChannel>() {
                     @Override
                     protected void initChannel(QuicStreamChannel stream) {
@@ -119,6 +122,11 @@ class ClusterLinkTest {
                     }
                 }).sync().channel();
         return (InetSocketAddress) server.localAddress();
+    }
+
+    /** A connection handler that does nothing, for any number of connections. */
+    @ChannelHandler.Sharable
+    private static final class SharableNoOp extends ChannelInboundHandlerAdapter {
     }
 
     private ClusterLink connect(InetSocketAddress secondary, ClusterSecret secret) {
@@ -148,17 +156,35 @@ class ClusterLinkTest {
 
     /**
      * Counts the cluster frames a secondary receives, between the codec and its
-     * {@link ClusterLinkHandler}: keepalives show time passing on the link, hellos show the primary's attempts.
+     * {@link ClusterLinkHandler}: keepalives (END_TRANSFER(-1) or LINK_PING) show time passing on the link,
+     * hellos show the primary's attempts. It can also make the secondary one that predates LINK_PING (the
+     * frame fails to decode, as an unknown type did there) or one whose application stopped answering pings
+     * while its QUIC stack still acknowledges packets (no real secondary can be frozen inside this JVM).
      */
     @ChannelHandler.Sharable
     private static final class FrameTap extends ChannelInboundHandlerAdapter {
         final AtomicInteger keepalives = new AtomicInteger();
+        final AtomicInteger endTransferKeepalives = new AtomicInteger();
+        final AtomicInteger pings = new AtomicInteger();
         final AtomicInteger hellos = new AtomicInteger();
+        volatile boolean predatesPing;
+        volatile boolean deaf;
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (msg instanceof EndTransfer end && end.transferId() < 0) {
                 keepalives.incrementAndGet();
+                endTransferKeepalives.incrementAndGet();
+            } else if (msg instanceof LinkPing) {
+                keepalives.incrementAndGet();
+                pings.incrementAndGet();
+                if (predatesPing) {
+                    ctx.fireExceptionCaught(new DecoderException(new ProtocolException("unknown frame type 0x2c")));
+                    return;
+                }
+                if (deaf) {
+                    return;
+                }
             } else if (msg instanceof ClusterHello) {
                 hellos.incrementAndGet();
             }
@@ -234,6 +260,40 @@ class ClusterLinkTest {
         await(() -> tap.keepalives.get() >= 5, Duration.ofSeconds(30));
         assertThat(l.isUp()).isTrue();
         assertThat(l.endpoint()).isSameAs(first); // the same connection, not a reconnect
+    }
+
+    @Test
+    void aSecondaryThatStopsAnsweringPingsIsDownThoughItsQuicStillAnswers() throws Exception {
+        InetSocketAddress secondary = startSecondary(List.of(InetAddress.getLoopbackAddress()));
+        ClusterLink l = connect(secondary, SECRET);
+        await(l::isUp, Duration.ofSeconds(10));
+        int pingsBefore = tap.pings.get();
+        tap.deaf = true;
+        // QUIC's idle timeout never fires here (the secondary's stack acknowledges every packet): only the
+        // liveness check can take the link down
+        await(() -> !l.isUp(), Duration.ofSeconds(30));
+        await(() -> l.lastProblem() != null, Duration.ofSeconds(10));
+        assertThat(l.lastProblem()).startsWith("nothing heard from the secondary for ");
+        assertThat(tap.pings.get()).isGreaterThan(pingsBefore);
+        tap.deaf = false;
+        await(l::isUp, Duration.ofSeconds(30), () -> "hellos " + tap.hellos.get() + ", problem " + l.lastProblem());
+    }
+
+    @Test
+    void aSecondaryThatPredatesLinkPingIsLinkedWithKeepalivesInstead() throws Exception {
+        tap.predatesPing = true;
+        InetSocketAddress secondary = startSecondary(List.of(InetAddress.getLoopbackAddress()));
+        ClusterLink l = connect(secondary, SECRET);
+        await(l::isUp, Duration.ofSeconds(30), () -> "hellos " + tap.hellos.get() + ", pings " + tap.pings.get()
+                + ", problem " + l.lastProblem());
+        // one attempt probed with LINK_PING and was refused; the next linked without pinging
+        assertThat(tap.hellos.get()).isEqualTo(2);
+        assertThat(tap.pings.get()).isEqualTo(1);
+        ClusterLink.Endpoint first = l.endpoint();
+        await(() -> tap.endTransferKeepalives.get() >= 5, Duration.ofSeconds(30));
+        assertThat(l.isUp()).isTrue();
+        assertThat(l.endpoint()).isSameAs(first);
+        assertThat(tap.pings.get()).isEqualTo(1);
     }
 
     @Test
