@@ -13,7 +13,6 @@ import java.util.TreeSet;
 import org.mpft.api.ChannelStartException;
 import org.mpft.plugin.schedule.ChunkTimeoutPolicy;
 import org.mpft.protocol.ChecksumAlgorithm;
-import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.Encoding;
 import org.mpft.protocol.Strategy;
 import org.mpft.transport.CongestionControl;
@@ -109,53 +108,8 @@ public final class MpftSettings {
             values.put(setting, setting.parse(texts.get(setting.key())));
         }
         MpftSettings settings = new MpftSettings(values, configuration.containsKey(MpftKeys.CHUNK_SIZE.key()));
-        settings.checkRules(texts);
+        SettingRules.check(settings, texts);
         return settings;
-    }
-
-    /** The rules that tie keys together, each failing with a message naming the keys. */
-    private void checkRules(Map<String, String> texts) throws ChannelStartException {
-        if (chunkSizeMax() < chunkSizeMin()) {
-            throw Setting.invalid(MpftKeys.CHUNK_SIZE_MAX.key(), texts.get(MpftKeys.CHUNK_SIZE_MAX.key()),
-                    SettingParsers.sizeRange(chunkSizeMin(), ChunkPlan.MAX_CHUNK_SIZE));
-        }
-        if (authBackoffMax().compareTo(authBackoffBase()) < 0) {
-            throw Setting.invalid(MpftKeys.AUTH_BACKOFF_MAX.key(), texts.get(MpftKeys.AUTH_BACKOFF_MAX.key()),
-                    SettingParsers.durationRange(authBackoffBase(), Duration.ofDays(1)));
-        }
-        // a fixed mpft.chunk-size is the only size served; otherwise the policy may go up to chunk-size.max
-        long largestChunk = chunkSizeFixed ? chunkSize() : Math.max(chunkSize(), chunkSizeMax());
-        if ((long) window() * largestChunk > maxBytesInFlight()) {
-            String window = MpftKeys.WINDOW.key();
-            throw new ChannelStartException("invalid setting " + MpftKeys.MAX_BYTES_IN_FLIGHT.key() + "="
-                    + texts.get(MpftKeys.MAX_BYTES_IN_FLIGHT.key()) + ": " + window + " (" + window()
-                    + ") x the largest chunk (" + largestChunk + " bytes) would put " + (long) window() * largestChunk
-                    + " bytes in flight; raise it or lower " + window + " or " + MpftKeys.CHUNK_SIZE_MAX.key());
-        }
-        if ((long) window() * largestChunk > maxBytesHeld()) {
-            throw new ChannelStartException("invalid setting " + MpftKeys.MAX_BYTES_HELD.key() + "="
-                    + texts.get(MpftKeys.MAX_BYTES_HELD.key()) + ": smaller than " + MpftKeys.WINDOW.key() + " ("
-                    + window() + ") x the largest chunk (" + largestChunk + " bytes); raise it or lower "
-                    + MpftKeys.WINDOW.key() + " or " + MpftKeys.CHUNK_SIZE_MAX.key());
-        }
-        if ((tlsCertificate() == null) != (tlsKey() == null)) {
-            String set = tlsCertificate() != null ? MpftKeys.TLS_CERTIFICATE.key() : MpftKeys.TLS_KEY.key();
-            String missing = tlsCertificate() != null ? MpftKeys.TLS_KEY.key() : MpftKeys.TLS_CERTIFICATE.key();
-            throw new ChannelStartException("invalid setting " + set + "=" + texts.get(set) + ": it requires "
-                    + missing + " (set both, or neither for the self-signed certificate clients pin)");
-        }
-        if (role() == Role.SECONDARY && (clusterSecretFile() == null || acceptPrimaries().isEmpty())) {
-            throw new ChannelStartException("invalid setting " + MpftKeys.ROLE.key() + "=secondary: it requires "
-                    + MpftKeys.CLUSTER_SECRET_FILE.key() + " and " + MpftKeys.ACCEPT_PRIMARIES.key());
-        }
-        if (role() == Role.SECONDARY && !secondaries().isEmpty()) {
-            throw new ChannelStartException("invalid setting " + MpftKeys.SECONDARIES.key()
-                    + ": only a primary has secondaries (" + MpftKeys.ROLE.key() + "=secondary)");
-        }
-        if (!secondaries().isEmpty() && clusterSecretFile() == null) {
-            throw new ChannelStartException("invalid setting " + MpftKeys.SECONDARIES.key() + ": secondaries require "
-                    + MpftKeys.CLUSTER_SECRET_FILE.key());
-        }
     }
 
     @SuppressWarnings("unchecked") // values holds each setting's own parse result
