@@ -10,7 +10,9 @@ tree_digest() {
   (cd "$1" && find . -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 -r sha256sum) | sha256sum | cut -d' ' -f1
 }
 
-make_tree() {  # make_tree -> prints the tree's folder name (relative to the user's home); sets tree_bytes
+make_tree() {  # make_tree [FILES SEED] -> prints the tree's folder name (relative to the user's home); sets tree_bytes
+  local files=${1:-$tree_files} seed=${2:-$tree_seed}
+  local tree_files=$files tree_seed=$seed
   local name="tree-$tree_files-$tree_seed-$tree_min-$tree_max" d="$data/bench"
   if [ ! -f "$d/$name.digest" ] || [ ! -d "$d/$name" ]; then
     command -v python3 >/dev/null || die "the tree scenario needs python3 (apt-get install -y python3)"
@@ -93,6 +95,14 @@ run_tree() {
   IFS=, read -ra list <<< "$tree_tools"
   [[ ",$tree_tools," == *,rclone-copy4,* ]] && ensure_rclone
   log "scenario $scen ($tree: $tree_bytes bytes; ${rate1_of[$scen]:-0} + ${rate2_of[$scen]:-0} Mbit/s): ${list[*]}, $runs run(s)"
+  # warm-up, unrecorded: each tool once over a tree of its own (a tenth of the files, another seed), so the
+  # servers' JIT has compiled the per-file paths (OPEN, listing, SFTP open/close) before a measured run, as it has
+  # the send path through the single-file warm-up
+  local warm_tree saved_bytes=$tree_bytes
+  warm_tree=$(make_tree $(( (tree_files + 9) / 10 )) $((tree_seed + 1000))) || die "the warm-up tree could not be made"
+  tree_bytes=$(cat "$data/bench/$warm_tree.bytes")
+  for t in "${list[@]}"; do tree_download "$scen" "$t" 0 "$warm_tree" "$cns" "$hsolo" "$hprim"; done
+  tree_bytes=$saved_bytes
   for r in $(seq "$runs"); do
     if [ $((r % 2)) = 1 ]; then order=("${list[@]}"); else order=(); for ((i=${#list[@]}-1; i>=0; i--)); do order+=("${list[$i]}"); done; fi
     for t in "${order[@]}"; do tree_download "$scen" "$t" "$r" "$tree" "$cns" "$hsolo" "$hprim"; done

@@ -195,7 +195,13 @@ final class ChunkManager implements Closeable {
                 rejected = KeptChunks.verify(channel, plan, held, checksums);
             }
             manager = new ChunkManager(output, identity, channel, lock, held, checksums, rejected, reason, timer);
-            manager.flush(); // the identity is on disk before the first chunk (no-op without a state)
+            if (oldFiles && reason == null) {
+                manager.flush(); // a resume: what survived the check is on disk before the first new chunk
+            } else if (oldState) {
+                state.delete(); // a restart: the old content's state goes with it
+            }
+            // otherwise the first state is written by the first flush that has chunks to record (a batch of
+            // small files mostly ends before that: a state file is two file creations each)
             return manager;
         } catch (IOException | RuntimeException e) {
             if (manager != null) {

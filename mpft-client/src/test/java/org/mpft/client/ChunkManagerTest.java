@@ -195,13 +195,34 @@ class ChunkManagerTest {
     }
 
     @Test
-    void aFileOfTwoChunksWritesItsStateAtOpen() throws Exception {
-        FileIdentity id = identity(CHUNK + 1);
+    void aFileOfTwoChunksWritesItsStateWithItsFirstFlushNotAtOpen() throws Exception {
+        byte[] source = source(6, CHUNK + 1);
+        FileIdentity id = identity(source.length);
         Path output = dir.resolve("two.bin");
-        try (ChunkManager manager = open(output, id, true)) {
+        ManualTimer timer = new ManualTimer();
+        try (ChunkManager manager = ChunkManager.open(output, id, true, space, timer, LocalUser.PROCESS)) {
+            assertThat(state(output)).doesNotExist();
+            manager.write(0, chunk(source, id.plan(), 0));
+            timer.fire();
             assertThat(state(output)).exists();
         }
         assertThat(state(output)).exists();
+    }
+
+    @Test
+    void aRestartRemovesTheOldContentsStateAtOpen() throws Exception {
+        byte[] source = source(7, 4 * CHUNK);
+        FileIdentity id = identity(source.length);
+        Path output = dir.resolve("changed.bin");
+        try (ChunkManager manager = open(output, id, true)) {
+            manager.write(0, chunk(source, id.plan(), 0));
+        }
+        assertThat(state(output)).exists();
+        FileIdentity newer = identity(source.length - 1);
+        try (ChunkManager manager = open(output, newer, true)) {
+            assertThat(manager.restartReason()).isNotNull();
+            assertThat(state(output)).as("the old content's state").doesNotExist();
+        }
     }
 
     @Test

@@ -38,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * key itself is stored inside and compared on load (a hash collision or a foreign file is a miss). Files
  * are written to a temporary name and moved into place atomically; a reader sees a whole file or none.
  * The folder is kept below {@code maxBytes} (the least recently used files go first; a load counts as a
- * use). Thread-safe; blocking (runs on the digest thread).
+ * use): the folder is listed once, then its size is kept by the saves, and listed again only when a save takes
+ * it over the bound (a save costs the same with ten files as with a million). Thread-safe; blocking (runs on
+ * the digest thread).
  */
 public final class DigestStore {
 
@@ -88,6 +90,8 @@ public final class DigestStore {
     private final Path folder;
     private final long maxBytes;
     private final Map<Version, byte[][]> memory = new ConcurrentHashMap<>();
+    /** The folder's bytes as this store last counted them, kept up to date by its saves; -1 until counted. */
+    private long folderBytes = -1;
 
     /**
      * @param folder   where the files go (created when needed)
@@ -170,6 +174,7 @@ public final class DigestStore {
         Path temp = null;
         try {
             Files.createDirectories(folder);
+            long replaced = sizeOrZero(file);
             temp = Files.createTempFile(folder, "digests-", ".tmp");
             try (OutputStream raw = Files.newOutputStream(temp);
                  DataOutputStream out = new DataOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16))) {
@@ -191,7 +196,7 @@ public final class DigestStore {
                 Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
             }
             temp = null;
-            trim(file);
+            added(file, Files.size(file), replaced);
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot store chunk digests in {}: {}", folder, e.toString());
         } finally {
@@ -201,7 +206,28 @@ public final class DigestStore {
         }
     }
 
-    /** Removes the least recently used files until the folder is within its bound; {@code keep} stays. */
+    /** Counts a saved file ({@code bytes}, in place of {@code replaced} bytes), trimming when over the bound. */
+    private synchronized void added(Path file, long bytes, long replaced) throws IOException {
+        if (folderBytes >= 0) {
+            folderBytes += bytes - replaced;
+        }
+        if (folderBytes < 0 || folderBytes > maxBytes) {
+            trim(file);
+        }
+    }
+
+    private static long sizeOrZero(Path file) {
+        try {
+            return Files.size(file);
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Lists the folder and removes the least recently used files until it is within its bound ({@code keep}
+     * stays); the folder's bytes are then known again.
+     */
     private synchronized void trim(Path keep) throws IOException {
         record Entry(Path file, long bytes, FileTime used) {
         }
@@ -228,6 +254,7 @@ public final class DigestStore {
                 total -= e.bytes();
             }
         }
+        folderBytes = total;
     }
 
     private static void touch(Path file) {

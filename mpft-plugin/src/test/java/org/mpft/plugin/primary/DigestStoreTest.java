@@ -108,6 +108,20 @@ class DigestStoreTest {
     }
 
     @Test
+    void savingAVersionAgainReplacesItsBytesInTheCountAndEvictsNothing() throws IOException {
+        // room for two files: saving the second one over and over must not push the first one out
+        DigestStore store = new DigestStore(dir, 2 * 100 * 32 + 400);
+        DigestStore.Version first = new DigestStore.Version("u", "a", 100L * CHUNK, 1, CHUNK, ChecksumAlgorithm.SHA256);
+        DigestStore.Version second = new DigestStore.Version("u", "b", 100L * CHUNK, 1, CHUNK, ChecksumAlgorithm.SHA256);
+        store.save(first, digests(100, 32, 1));
+        for (int i = 0; i < 10; i++) {
+            store.save(second, digests(100, 32, 2 + i));
+        }
+        assertThat(store.load(first, 100)).isPresent();
+        assertThat(store.load(second, 100)).hasValueSatisfying(d -> assertThat(d[0]).isEqualTo(digests(100, 32, 11)[0]));
+    }
+
+    @Test
     void aRestartedPrimaryTakesItsDigestsFromTheStoreWithoutReadingTheFile() throws Exception {
         byte[] content = new byte[20 * CHUNK + 5];
         new Random(7).nextBytes(content);
