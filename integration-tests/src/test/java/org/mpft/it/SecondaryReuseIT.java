@@ -90,6 +90,35 @@ class SecondaryReuseIT {
     }
 
     @Test
+    void aTransferThatFindsNoStreamToSpareAttachesOnAConnectionOfItsOwnAndTheKeptOneServesOn() throws Exception {
+        Path secret = hosts.secret("cluster.secret", SECRET);
+        // the secondary grants two streams per connection: the control stream and one attachment stream, so
+        // four files in flight on one session run out of streams on the kept connection
+        MultiPathHosts.Host secondary = hosts.secondary("sec-1", secret, null,
+                Map.of("mpft.max-streams-per-connection", "2"));
+        MultiPathHosts.Host primary = hosts.primary("prim", secret, List.of(secondary), Map.of());
+        MultiPathHosts.awaitLinks(primary, 1);
+        for (int i = 0; i < FILES; i++) {
+            MultiPathHosts.randomFile(hosts.home(), "tree/f" + i + ".bin", SIZE, 300 + i);
+        }
+        Path out = Files.createDirectories(work.resolve("out"));
+
+        BatchResult result = client.downloadBatch(request(primary, out, plan(primary, out)).sessions(1)
+                .transfersPerSession(4).build(), BatchListener.NONE);
+
+        assertThat(result.succeeded()).as(result.failures().toString()).isTrue();
+        for (int i = 0; i < FILES; i++) {
+            assertThat(Files.mismatch(out.resolve("f" + i + ".bin"), hosts.home().resolve("tree/f" + i + ".bin")))
+                    .as("f%d.bin", i).isEqualTo(-1L);
+        }
+        for (FileOutcome file : result.files()) {
+            assertThat(secondaryBytes(file)).as("%s from the secondary", file.file().output()).isPositive();
+        }
+        assertThat(primary.process().output()).as("no chunk left waiting for a secondary that lost its client")
+                .doesNotContain("timed out");
+    }
+
+    @Test
     void aSecondaryRestartedBetweenFilesIsReachedOnANewConnection() throws Exception {
         Path secret = hosts.secret("cluster.secret", SECRET);
         Path gate = work.resolve("gate");

@@ -6,10 +6,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
+import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.nio.ByteBuffer;
 import java.util.function.Consumer;
 import java.util.function.LongFunction;
-import java.util.function.Supplier;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -35,6 +35,10 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     /** A chunk of a transfer without a verifier is dropped (a transfer that ended), not a protocol error. */
     private final boolean routed;
     private final ReceiveBudget budget;
+    /** the connection's chunk streams in the server's order: the first may take its bytes over the budget */
+    private final StreamOrder order;
+    /** this stream's key in {@link #order} while it receives, else -1 */
+    private long orderKey = -1;
     private final Consumer<DownloadEvent> events;
     private final ByteBufAllocator allocator;
     private ByteBuf head = Unpooled.buffer(ChunkHeader.MAX_ENCODED_LENGTH, ChunkHeader.MAX_ENCODED_LENGTH);
@@ -53,25 +57,20 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
 
     /**
      * @param server    the server, {@code host:port}, for messages and per-path accounting
-     * @param verifier  the transfer's verifier (null until META arrived)
-     * @param budget    the download's chunk bytes buffered at once
+     * @param verifiers each transfer's verifier by the chunk header's transferId (null for a transfer the
+     *                  connection does not run, or before its META)
+     * @param routed    true on a connection shared by several transfers: a chunk of a transfer without a
+     *                  verifier (one that ended) is dropped and its stream closed; false: a protocol error
+     * @param budget    the chunk bytes buffered at once
+     * @param order     the connection's chunk streams in the server's order (one per connection)
      * @param events    where complete chunks and failures go
      * @param allocator where payload buffers come from (a pooled direct allocator)
      */
-    ChunkReceiver(String server, Supplier<ChunkVerifier> verifier, ReceiveBudget budget,
-                  Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
-        this(server, transferId -> verifier.get(), false, budget, events, allocator);
-    }
-
-    /**
-     * A receiver on a connection shared by several transfers: {@code verifiers} gives each transfer's verifier
-     * by the chunk header's transferId; a chunk of a transfer it does not know (one that ended) is dropped and
-     * its stream closed.
-     */
     ChunkReceiver(String server, LongFunction<ChunkVerifier> verifiers, boolean routed, ReceiveBudget budget,
-                  Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
+                  StreamOrder order, Consumer<DownloadEvent> events, ByteBufAllocator allocator) {
         this.server = server;
         this.budget = budget;
+        this.order = order;
         this.verifier = verifiers;
         this.routed = routed;
         this.events = events;
@@ -117,6 +116,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             }
             check.checkHeader(decoded, server);
             header = decoded;
+            orderKey = order.begin(ctx.channel() instanceof QuicStreamChannel quic ? quic.streamId() : -1);
             head.readerIndex(head.readerIndex() + view.position());
             if (!reserve(ctx)) {
                 keep(in);
@@ -133,7 +133,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
 
     /** Takes the chunk's bytes from the budget; false (and the stream stops reading) when there are none. */
     private boolean reserve(ChannelHandlerContext ctx) {
-        if (budget.tryTake(header.encodedLength(), () -> onLoop(ctx, () -> resume(ctx)))) {
+        if (budget.tryTake(header.encodedLength(), () -> onLoop(ctx, () -> resume(ctx)), order.first(orderKey))) {
             reserved = true;
             return true;
         }
@@ -205,6 +205,16 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             payload = null;
             reserved = false; // the bytes go with the event: given back when it is released
             events.accept(new DownloadEvent.ChunkArrived(server, header, complete, firstByteNanos, budget));
+            endReceiving();
+        }
+    }
+
+    /** This stream receives no more: the next stream of the connection may be the first, woken to check. */
+    private void endReceiving() {
+        if (orderKey >= 0) {
+            order.end(orderKey);
+            orderKey = -1;
+            budget.give(0);
         }
     }
 
@@ -275,6 +285,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             reserved = false;
             budget.give(header.encodedLength());
         }
+        endReceiving();
         if (waiting != null) {
             waiting.release();
             waiting = null;

@@ -303,6 +303,8 @@ final class PrimaryConnection implements AutoCloseable {
         private final LongFunction<ChunkVerifier> verifier;
         private final boolean routed;
         private final ReceiveBudget budget;
+        /** one connection's chunk streams in the server's order */
+        private final StreamOrder order = new StreamOrder();
         private final Consumer<DownloadEvent> events;
 
         ChunkStreams(String server, LongFunction<ChunkVerifier> verifier, boolean routed, ReceiveBudget budget,
@@ -320,7 +322,8 @@ final class PrimaryConnection implements AutoCloseable {
                 stream.close();
                 return;
             }
-            stream.pipeline().addLast(new ChunkReceiver(server, verifier, routed, budget, events, ChunkBuffers.ALLOCATOR));
+            stream.pipeline().addLast(new ChunkReceiver(server, verifier, routed, budget, order, events,
+                    ChunkBuffers.ALLOCATOR));
         }
     }
 

@@ -8,7 +8,8 @@ import java.util.List;
  * chunk's length from here when its header arrives and gives it back when the chunk is written to disk or
  * dropped ({@link DownloadEvent.ChunkArrived#release}). A stream that finds no bytes left stops reading (QUIC
  * flow control then holds the server back) until bytes come back, which wakes it once. A chunk larger than
- * the bound on its own is let through alone, so every chunk can arrive. Thread-safe; wake-ups run on the
+ * the bound on its own is let through alone, so every chunk can arrive; so is the first stream of a connection
+ * still receiving ({@link StreamOrder}), so the bound is exceeded by at most one chunk per connection. Thread-safe; wake-ups run on the
  * thread that gave bytes back, so they hand over to their own event loop.
  */
 final class ReceiveBudget {
@@ -40,7 +41,18 @@ final class ReceiveBudget {
      * @return true when taken
      */
     synchronized boolean tryTake(int bytes, Runnable wakeUp) {
-        if (held > 0 && held + bytes > max) {
+        return tryTake(bytes, wakeUp, false);
+    }
+
+    /**
+     * Takes {@code bytes}; when they are not there, takes them all the same if {@code first} (the first stream of
+     * its connection still receiving, {@link StreamOrder}: it must not wait behind streams the server sends
+     * later), else takes nothing and runs {@code wakeUp} once, later, when bytes come back.
+     *
+     * @return true when taken
+     */
+    synchronized boolean tryTake(int bytes, Runnable wakeUp, boolean first) {
+        if (!first && held > 0 && held + bytes > max) {
             wakeUps.add(wakeUp);
             return false;
         }

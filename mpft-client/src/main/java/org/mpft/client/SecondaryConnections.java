@@ -1,6 +1,8 @@
 package org.mpft.client;
 
+import io.netty.handler.codec.quic.QuicException;
 import io.netty.handler.codec.quic.QuicStreamChannel;
+import io.netty.handler.codec.quic.QuicTransportError;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -103,6 +105,11 @@ final class SecondaryConnections implements AutoCloseable {
         }
     }
 
+    /** True when a stream could not be opened because the peer's stream credit is spent (QUIC STREAM_LIMIT). */
+    private static boolean outOfStreams(Throwable cause) {
+        return cause instanceof QuicException quic && quic.error() == QuicTransportError.STREAM_LIMIT_ERROR;
+    }
+
     /** One transfer attached to a secondary; {@link #end} forgets it there. */
     final class Attachment {
         private final Link link;
@@ -199,7 +206,17 @@ final class SecondaryConnections implements AutoCloseable {
                     }, timeout);
                 } catch (MpftException e) {
                     current.forget(transferId);
-                    current.dead = true; // no stream: the next attach makes a new connection
+                    if (outOfStreams(e.getCause()) && current.connection.alive()) {
+                        // up, but no stream to spare now (the secondary's QUIC stream credit is spent until it
+                        // collects finished ones): this transfer attaches on a connection of its own, and the kept
+                        // one goes on serving the transfers attached on it
+                        if (!mayConnect) {
+                            return null;
+                        }
+                        return new Attachment(connect(endpoint, pin, transferId, verifier, sink), transferId, null,
+                                true);
+                    }
+                    current.dead = true; // no connection: the next attach makes a new one
                     throw e;
                 }
                 attachment[0] = new Attachment(current, transferId, stream, false);

@@ -35,10 +35,13 @@ class ChunkReceiveBudgetTest {
     /** room for two chunks at once */
     private final ReceiveBudget budget = new ReceiveBudget(2 * CHUNK);
     private final List<EmbeddedChannel> streams = new ArrayList<>();
+    /** the streams below are one connection's */
+    private final StreamOrder order = new StreamOrder();
 
     private EmbeddedChannel stream() {
         EmbeddedChannel channel = new EmbeddedChannel(
-                new ChunkReceiver("srv:7300", () -> verifier, budget, events::add, PooledByteBufAllocator.DEFAULT));
+                new ChunkReceiver("srv:7300", id -> verifier, false, budget, order, events::add,
+                        PooledByteBufAllocator.DEFAULT));
         streams.add(channel);
         return channel;
     }
@@ -125,6 +128,28 @@ class ChunkReceiveBudgetTest {
         small.give(CHUNK);
         assertThat(woken).containsExactly("next");
         assertThat(small.held()).isZero();
+    }
+
+    @Test
+    void theFirstStreamOfAConnectionStillReceivingTakesItsBytesOverTheBudget() {
+        // the server sends stream 4 before stream 8: stream 8 took the budget, stream 4 must not wait behind it
+        StreamOrder connection = new StreamOrder();
+        ReceiveBudget one = new ReceiveBudget(CHUNK);
+        long later = connection.begin(8);
+        assertThat(one.tryTake(CHUNK, () -> { }, connection.first(later))).isTrue();
+        long earlier = connection.begin(4);
+        assertThat(connection.first(earlier)).isTrue();
+        assertThat(connection.first(later)).isFalse();
+        assertThat(one.tryTake(CHUNK, () -> { }, connection.first(earlier))).as("the first one, over the bound").isTrue();
+        assertThat(one.held()).isEqualTo(2 * CHUNK);
+        // any other stream waits as before
+        long third = connection.begin(12);
+        List<String> woken = new ArrayList<>();
+        assertThat(one.tryTake(CHUNK, () -> woken.add("12"), connection.first(third))).isFalse();
+        connection.end(earlier);
+        assertThat(connection.first(later)).isTrue();
+        one.give(CHUNK);
+        assertThat(woken).containsExactly("12");
     }
 
     private List<DownloadEvent.ChunkArrived> arrived() {

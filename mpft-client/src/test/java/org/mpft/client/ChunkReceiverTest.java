@@ -30,7 +30,8 @@ class ChunkReceiverTest {
     private final ReceiveBudget budget = new ReceiveBudget(ReceiveBudget.DEFAULT_MAX_BYTES);
     private final ChunkVerifier verifier = new ChunkVerifier(42, PLAN, ChecksumAlgorithm.SHA256, "dir/f.bin", false);
     private final EmbeddedChannel channel = new EmbeddedChannel(
-            new ChunkReceiver("srv:7300", () -> verifier, budget, events::add, PooledByteBufAllocator.DEFAULT));
+            new ChunkReceiver("srv:7300", id -> verifier, false, budget, new StreamOrder(), events::add,
+                    PooledByteBufAllocator.DEFAULT));
 
     @AfterEach
     void release() {
@@ -65,7 +66,7 @@ class ChunkReceiverTest {
     @Test
     void onASharedConnectionAChunkOfATransferThatEndedIsDroppedNotAFailure() {
         EmbeddedChannel shared = new EmbeddedChannel(new ChunkReceiver("srv:7300",
-                transferId -> transferId == 42 ? verifier : null, true, budget, events::add,
+                transferId -> transferId == 42 ? verifier : null, true, budget, new StreamOrder(), events::add,
                 PooledByteBufAllocator.DEFAULT));
         byte[] data = random(CHUNK);
         ChunkHeader other = new ChunkHeader(41, 0, 0, CHUNK, Encoding.RAW, CHUNK, ChecksumAlgorithm.SHA256,
