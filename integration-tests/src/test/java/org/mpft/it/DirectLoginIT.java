@@ -140,6 +140,26 @@ class DirectLoginIT {
     }
 
     @Test
+    void aBatchLogsInWithTheKeyTheServerAcceptedForItsListing() throws Exception {
+        Path socket = startAgent();
+        // the stranger's key first: the listing's login is refused with it and accepted with the next key, which
+        // the batch's sessions must use too
+        run(Map.of("SSH_AUTH_SOCK", socket.toString()), "ssh-add", keys.resolve("stranger_key").toString(),
+                keys.resolve("agent_key").toString());
+        MpftCli cli = cli();
+        Path out = Files.createDirectories(dir.resolve("tree"));
+        Run run = cli.run(Map.of("SSH_AUTH_SOCK", socket.toString()), "get", "--direct", "--accept-new",
+                "--known-hosts", dir.resolve("known_hosts").toString(), "-r", "alice@127.0.0.1:" + quicPort + ":pub",
+                out.toString());
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        Path got;
+        try (java.util.stream.Stream<Path> files = Files.walk(out)) {
+            got = files.filter(f -> f.getFileName().toString().equals("f.bin")).findFirst().orElseThrow();
+        }
+        assertThat(Files.readAllBytes(got)).isEqualTo(file);
+    }
+
+    @Test
     void aDefaultIdentityInHomeLogsIn() throws Exception {
         MpftCli cli = cli();
         Path ssh = Files.createDirectories(cli.home().resolve(".ssh"));

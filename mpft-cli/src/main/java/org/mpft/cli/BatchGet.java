@@ -80,8 +80,8 @@ final class BatchGet {
                 options.progress() || env.stderrTerminal(), !options.quiet(), options.json(), Clock.systemUTC());
         long started = System.nanoTime();
         try (FileTransferClient client = new FileTransferClient()) {
-            DownloadRequest connection = login.connection();
-            FileSelection.Plan plan = select(client, connection, login);
+            Selected selected = select(client, login.connection(), login);
+            FileSelection.Plan plan = selected.plan();
             for (FileSelection.Refusal refusal : plan.refused()) {
                 view.say("mpft: " + refusal.error().getMessage());
                 if (options.json()) {
@@ -95,11 +95,8 @@ final class BatchGet {
             if (!plan.toFile() && !Files.isDirectory(options.destination())) {
                 Files.createDirectories(options.destination()); // -r creates the destination, as scp -r does
             }
-            // a batch made after the listing's login needs a login of its own (a single-use token once more)
-            DownloadRequest batchConnection = connection.credentials() instanceof Credentials.Token
-                    ? login.connection() : connection;
-            int sessions = batchConnection.credentials() instanceof Credentials.Token ? 1 : options.sessions();
-            BatchRequest request = BatchRequest.builder(batchConnection, plan.files()).sessions(sessions)
+            // the sessions log in with the credentials the listing's login was accepted with
+            BatchRequest request = BatchRequest.builder(selected.connection(), plan.files()).sessions(options.sessions())
                     .transfersPerSession(options.filesPerSession())
                     .failFast(options.failFast()).preserveModes(options.preserveModes()).resume(options.resume())
                     .build();
@@ -132,18 +129,22 @@ final class BatchGet {
         }
     }
 
+    /** The plan, and the connection whose credentials the server accepted for it. */
+    private record Selected(FileSelection.Plan plan, DownloadRequest connection) {
+    }
+
     /** Lists and plans on one login, trying the next credentials after each refused login. */
-    private FileSelection.Plan select(FileTransferClient client, DownloadRequest connection, Login login)
+    private Selected select(FileTransferClient client, DownloadRequest connection, Login login)
             throws MpftException, InterruptedException {
         Credentials credentials = connection.credentials();
         while (true) {
             ListingRequest listing = new ListingRequest(connection.user(), connection.host(), connection.port(),
                     credentials, connection.hostKeys(), connection.certificateAuthorities());
             try {
-                return client.select(listing, options.sources(), options.destination(), options.recursive());
+                return new Selected(client.select(listing, options.sources(), options.destination(),
+                        options.recursive()), connection);
             } catch (MpftException e) {
-                if (e.code() != ErrorCode.AUTHENTICATION_FAILED || login.certificateRefused()
-                        || credentials instanceof Credentials.Token) {
+                if (e.code() != ErrorCode.AUTHENTICATION_FAILED || login.certificateRefused()) {
                     throw e;
                 }
                 Credentials next = login.next();
