@@ -158,7 +158,7 @@ final class ChunkManager implements Closeable {
             }
         }
 
-        long missing = missingBytes(plan, held);
+        long missing = KeptChunks.missingBytes(plan, held);
         // a restart frees what the old part file takes
         long reclaimable = reason != null && oldPart != null ? oldPart.size() : 0;
         Path folder = output.getParent();
@@ -440,14 +440,6 @@ final class ChunkManager implements Closeable {
                 throw e;
             }
         }
-    }
-
-    static long missingBytes(ChunkPlan plan, BitSet held) {
-        long missing = plan.fileSize();
-        for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
-            missing -= plan.length(i);
-        }
-        return missing;
     }
 
     static Path sibling(Path output, String suffix) {

@@ -256,7 +256,7 @@ final class DownloadTask implements BatchRun.FileTask {
             }
             have = chunks.held();
             currentChunks = chunks;
-            long resumedBytes = plan.fileSize() - ChunkManager.missingBytes(plan, have);
+            long resumedBytes = plan.fileSize() - KeptChunks.missingBytes(plan, have);
             progress.planned(meta.size(), plan.chunkCount(), resumedBytes, have.cardinality());
             verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
                     request.compress() && Features.has(meta.features(), Features.COMPRESSION));

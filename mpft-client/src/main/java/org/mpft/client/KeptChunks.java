@@ -18,6 +18,15 @@ final class KeptChunks {
     private KeptChunks() {
     }
 
+    /** The bytes of {@code plan} that {@code held} does not cover: what a download still has to fetch. */
+    static long missingBytes(ChunkPlan plan, BitSet held) {
+        long missing = plan.fileSize();
+        for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
+            missing -= plan.length(i);
+        }
+        return missing;
+    }
+
     /** The CRC-32C of a chunk's bytes (position to limit; the buffer's position is left alone). */
     static int checksum(ByteBuffer bytes) {
         CRC32C crc = new CRC32C();
