@@ -185,19 +185,8 @@ final class PrimaryConnection implements AutoCloseable {
             if (seen[0] == null) {
                 throw new MpftException(ErrorCode.PROTOCOL_ERROR, server + " presented no certificate");
             }
-            Future<QuicStreamChannel> opened = connection.createStream(QuicStreamType.BIDIRECTIONAL,
-                    new ChannelInitializer<QuicStreamChannel>() {
-                        @Override
-                        protected void initChannel(QuicStreamChannel stream) {
-                            stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL),
-                                    new ControlHandler(server, events));
-                        }
-                    });
-            if (!opened.await(timeout.toMillis()) || !opened.isSuccess()) {
-                throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open the control stream to " + server
-                        + ": " + describe(opened.cause()), opened.cause());
-            }
-            PrimaryConnection result = new PrimaryConnection(server, datagram, connection, opened.getNow(), seen[0]);
+            QuicStreamChannel control = openFrameStream(connection, server, events, timeout, "the control stream");
+            PrimaryConnection result = new PrimaryConnection(server, datagram, connection, control, seen[0]);
             connection.closeFuture().addListener(f -> {
                 if (!result.closing) {
                     events.accept(new DownloadEvent.Failed(new MpftException(ErrorCode.SERVER_UNAVAILABLE,
@@ -261,6 +250,19 @@ final class PrimaryConnection implements AutoCloseable {
      */
     QuicStreamChannel openStream(Consumer<DownloadEvent> events, Duration timeout)
             throws MpftException, InterruptedException {
+        return openFrameStream(connection, server, events, timeout, "a stream");
+    }
+
+    /**
+     * Opens a bidirectional stream of control frames on {@code connection}: its frames, a malformed one and the
+     * server's FIN go to {@code events}.
+     *
+     * @param what the stream, for the error ("the control stream", "a stream")
+     * @throws MpftException SERVER_UNAVAILABLE when it cannot be opened within {@code timeout}, with the cause
+     */
+    private static QuicStreamChannel openFrameStream(QuicChannel connection, String server,
+                                                     Consumer<DownloadEvent> events, Duration timeout, String what)
+            throws MpftException, InterruptedException {
         Future<QuicStreamChannel> opened = connection.createStream(QuicStreamType.BIDIRECTIONAL,
                 new ChannelInitializer<QuicStreamChannel>() {
                     @Override
@@ -270,7 +272,7 @@ final class PrimaryConnection implements AutoCloseable {
                     }
                 });
         if (!opened.await(timeout.toMillis()) || !opened.isSuccess()) {
-            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open a stream to " + server + ": "
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open " + what + " to " + server + ": "
                     + describe(opened.cause()), opened.cause());
         }
         return opened.getNow();
