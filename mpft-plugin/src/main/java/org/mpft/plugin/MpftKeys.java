@@ -100,7 +100,8 @@ public final class MpftKeys {
             + " size, the number of paths and their measured speed, between the two bounds below (aiming at this"
             + " default while no speed is measured).");
     public static final Setting<Integer> CHUNK_SIZE_MIN = intSize("mpft.chunk-size.min", "256k",
-            ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MAX_CHUNK_SIZE, "The smallest chunk size the server chooses.");
+            ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MAX_CHUNK_SIZE, "The smallest chunk size the server chooses; a file of at most this size is one chunk. A file that"
+            + " one round of chunks covers is split over the paths in equal shares, which may be smaller.");
     public static final Setting<Integer> CHUNK_SIZE_MAX = intSize("mpft.chunk-size.max", "16m",
             ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MAX_CHUNK_SIZE,
             "The largest chunk size the server chooses, at least mpft.chunk-size.min.");

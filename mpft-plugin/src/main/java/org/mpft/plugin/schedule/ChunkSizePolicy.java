@@ -12,11 +12,16 @@ import org.mpft.protocol.ChunkPlan;
  *       this instance (the metrics' recent path speed); before the first one, {@code mpft.chunk-size}
  *       is used as it is;</li>
  *   <li><b>small files</b>: a file that one round of chunks covers gets one chunk per path (one chunk on a
- *       single path), never a crowd of tiny chunks;</li>
+ *       single path), never a crowd of tiny chunks. The chunks are equal shares (rounded up to
+ *       {@value #SHARE_ALIGNMENT} bytes), so that every path carries as many bytes of the file as the others: with
+ *       a power of two, a file just over one would leave the second path a sliver, and in a tree of such files
+ *       the first path would carry most of the bytes while the others wait. A share may be smaller than
+ *       {@code mpft.chunk-size.min} when the file is smaller than paths x min; a file of at most min is one
+ *       chunk;</li>
  *   <li><b>balance</b>: otherwise each path gets at least {@value #CHUNKS_PER_PATH} chunks, so the coordinator
  *       can move work from a slow path to a fast one;</li>
- *   <li>the result is a power of two (page- and buffer-friendly, and few distinct sizes so that a resumed
- *       download usually meets the same plan), within the bounds, and never gives more than
+ *   <li>otherwise the result is a power of two (page- and buffer-friendly, and few distinct sizes so that a
+ *       resumed download usually meets the same plan), within the bounds, and never gives more than
  *       {@link ChunkPlan#MAX_CHUNKS} chunks.</li>
  * </ul>
  * Immutable and thread-safe.
@@ -28,6 +33,9 @@ public final class ChunkSizePolicy {
 
     /** Chunks per path at least, once the file is larger than one round of chunks. */
     static final int CHUNKS_PER_PATH = 4;
+
+    /** Equal shares of a small file are rounded up to a multiple of this (a page). */
+    static final int SHARE_ALIGNMENT = ChunkPlan.MIN_CHUNK_SIZE;
 
     /** Transfers smaller than this do not update the speed estimate (too short to measure). */
     public static final long SPEED_SAMPLE_MIN_BYTES = 16L << 20;
@@ -65,8 +73,10 @@ public final class ChunkSizePolicy {
      * @param fileSize  the file's size, bytes
      * @param paths     the paths that will serve the transfer (1 + secondaries), {@code >= 1}
      * @param pathSpeed the speed of one path, bytes per second; 0 when unknown
-     * @return the chunk size, bytes: a power of two in [{@link #min()}, {@link #max()}] (or the smallest power
-     *         of two that keeps the plan within {@link ChunkPlan#MAX_CHUNKS})
+     * @return the chunk size, bytes: an equal share per path (a multiple of {@value #SHARE_ALIGNMENT}, at most
+     *         {@link #max()}) for a file over {@link #min()} that one round covers; otherwise a power of two in
+     *         [{@link #min()}, {@link #max()}] (or the smallest power of two that keeps the plan within
+     *         {@link ChunkPlan#MAX_CHUNKS})
      */
     public int choose(long fileSize, int paths, long pathSpeed) {
         if (paths < 1) {
@@ -74,6 +84,10 @@ public final class ChunkSizePolicy {
         }
         long target = pathSpeed > 0 ? pathSpeed * SECONDS_PER_CHUNK_MS / 1000 : fallback;
         long size;
+        if (fileSize <= target * paths && paths > 1 && fileSize > min) {
+            long share = ceilDiv(ceilDiv(fileSize, paths), SHARE_ALIGNMENT) * SHARE_ALIGNMENT; // one per path
+            return (int) Math.max(ChunkPlan.MIN_CHUNK_SIZE, Math.min(max, share));
+        }
         if (fileSize <= target * paths) {
             size = ceilPowerOfTwo(ceilDiv(Math.max(fileSize, 1), paths)); // small: one chunk per path
         } else {

@@ -25,7 +25,13 @@ class ChunkSizePolicyTest {
         "10000,       1, 0,          262144,   1",
         "262144,      1, 0,          262144,   1",
         "1000000,     1, 0,          1048576,  1",
-        "1000000,     2, 0,          524288,   2",
+        "1000000,     2, 0,          503808,   2",
+        // split over the paths in equal shares (4 KiB-aligned), even below the 256k floor
+        "718963,      2, 0,          360448,   2",
+        "300000,      2, 0,          151552,   2",
+        "1000000,     3, 0,          335872,   3",
+        // at most the floor: one chunk whatever the paths
+        "262144,      2, 0,          262144,   1",
         "4194304,     1, 0,          4194304,  1",
         "4194304,     2, 0,          2097152,  2",
         // medium files: at least 4 chunks per path for balance
@@ -51,18 +57,42 @@ class ChunkSizePolicyTest {
     }
 
     @Test
-    void alwaysWithinBoundsAndAPowerOfTwo() {
-        long[] sizes = {0, 1, 4095, 4096, 100_000, 3 * M, 64 * M + 1, 10 * G, 1L << 40};
+    void alwaysWithinBoundsAndAPowerOfTwoExceptForEqualShares() {
+        long[] sizes = {0, 1, 4095, 4096, 100_000, 256 * K, 256 * K + 1, 300_000, 3 * M, 64 * M + 1, 10 * G, 1L << 40};
         long[] speeds = {0, 1, 1_000_000, 50_000_000, 1_000_000_000, 100_000_000_000L};
         for (long size : sizes) {
             for (int paths = 1; paths <= 5; paths++) {
                 for (long speed : speeds) {
                     int chosen = policy.choose(size, paths, speed);
-                    assertThat(chosen).isBetween(256 * 1024, 16 << 20);
-                    assertThat(Integer.bitCount(chosen)).isEqualTo(1);
+                    assertThat(chosen).isBetween(ChunkPlan.MIN_CHUNK_SIZE, 16 << 20);
+                    assertThat(chosen % ChunkSizePolicy.SHARE_ALIGNMENT).isZero();
+                    if (paths == 1 || size <= 256 * K) {
+                        assertThat(chosen).isGreaterThanOrEqualTo(256 * 1024);
+                        assertThat(Integer.bitCount(chosen)).isEqualTo(1);
+                    } else if (Integer.bitCount(chosen) != 1 || chosen < 256 * 1024) {
+                        equalShares(size, paths, chosen);
+                    }
                 }
             }
         }
+    }
+
+    @Test
+    void aFileOneRoundCoversIsSplitEvenlyOverThePaths() {
+        for (long size = 256 * K + 1; size <= 8 * M; size = size * 3 / 2 + 4097) {
+            for (int paths = 2; paths <= 5; paths++) {
+                equalShares(size, paths, policy.choose(size, paths, 0));
+            }
+        }
+    }
+
+    /** One chunk per path, and no path's share more than 4 KiB per path above another's. */
+    private static void equalShares(long size, int paths, int chosen) {
+        ChunkPlan plan = new ChunkPlan(size, chosen);
+        assertThat(plan.chunkCount()).as("%d bytes over %d paths in %d-byte chunks", size, paths, chosen)
+                .isEqualTo(paths);
+        assertThat(chosen - plan.length(paths - 1)).as("%d bytes over %d paths: the last share", size, paths)
+                .isLessThan(ChunkSizePolicy.SHARE_ALIGNMENT * paths);
     }
 
     @Test
