@@ -19,8 +19,11 @@ import java.util.regex.Pattern;
 /**
  * The record of the files a batch has finished, so that a later run can skip them after checking their
  * bytes: one file, {@value #NAME}, in the folder that holds every output of the batch. Each finished file
- * appends one line, fsynced: its name relative to that folder (escaped), its size, its modification time and
- * its SHA-256, separated by tabs. Reading is bounded ({@value #MAX_BYTES} bytes, lines of at most
+ * appends one line: its name relative to that folder (escaped), its size, its modification time and its
+ * SHA-256, separated by tabs. A line is not fsynced on its own (a sync per file was a cost on every file of a
+ * tree): an interrupted process leaves it with the kernel, which writes it; only a crash of the machine can
+ * lose the last lines, and a file without its line is then checked by size and time or fetched again. A
+ * batch that ends unfinished fsyncs the manifest when it closes it. Reading is bounded ({@value #MAX_BYTES} bytes, lines of at most
  * {@value #MAX_LINE} characters) and forgiving: a line that does not parse is treated as absent (the file is
  * then checked by size and time only, or fetched again). The manifest is deleted when a batch succeeds, so a
  * finished tree holds exactly the server's files. Thread-safe.
@@ -135,7 +138,7 @@ final class BatchManifest {
     }
 
     /**
-     * Appends a finished file and fsyncs the manifest.
+     * Appends a finished file (not fsynced: see the class comment).
      *
      * @throws IOException when it cannot be written
      */
@@ -150,13 +153,15 @@ final class BatchManifest {
         while (line.hasRemaining()) {
             out.write(line);
         }
-        out.force(false);
         entries.put(name, new Entry(size, mtimeMillis, sha256));
     }
 
-    /** Closes the manifest and, when {@code delete}, removes it (the batch succeeded). */
+    /** Closes the manifest and, when {@code delete}, removes it (the batch succeeded); else fsyncs it first. */
     synchronized void close(boolean delete) throws IOException {
         if (out != null) {
+            if (!delete) {
+                out.force(false);
+            }
             out.close();
             out = null;
         }
