@@ -24,7 +24,10 @@ import org.mpft.protocol.ChunkPlan;
  *
  * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in the
  * {@link DigestStore}: in memory, so a second download of the same file starts with all of them, and in the
- * data folder, so a restarted primary does not read the file again either.
+ * data folder, so a restarted primary does not read the file again either: for a file of at least
+ * {@value #MIN_STORED_CHUNKS} chunks. A file of fewer (a small file split into one chunk per path) is read again
+ * in about the time the store's create and rename of a digest file take, and a tree of such files would
+ * otherwise cost a file in the data folder each.
  */
 final class DigestAhead {
 
@@ -33,6 +36,9 @@ final class DigestAhead {
      * that secondaries can start at once.
      */
     static final int BATCH = 16;
+
+    /** The fewest chunks of a file whose digests are kept on disk. */
+    static final int MIN_STORED_CHUNKS = 8;
 
     private final long transferId;
     private final ReadableFile file;
@@ -97,7 +103,8 @@ final class DigestAhead {
         ByteBuffer buffer = ByteBuffer.allocateDirect(Math.min(plan.chunkSize(), (int) Math.max(1, plan.fileSize())));
         int batchStart = 0;
         int batch = 1;
-        if (!cachedInMemory && count > 0) {
+        boolean onDisk = count >= MIN_STORED_CHUNKS;
+        if (!cachedInMemory && onDisk) {
             // a primary restarted since it computed them: the data folder has them
             store.load(version, count).ifPresent(loaded -> {
                 System.arraycopy(loaded, 0, digests, 0, count);
@@ -126,7 +133,7 @@ final class DigestAhead {
             }
             if (!stopped && count > 0 && only == null) {
                 store.remember(version, digests);
-                if (!cachedInMemory && !fromStore) {
+                if (!cachedInMemory && !fromStore && onDisk) {
                     store.save(version, digests);
                 }
             }

@@ -148,6 +148,28 @@ class DigestStoreTest {
     }
 
     @Test
+    void aFileOfFewChunksIsNotKeptOnDisk() throws Exception {
+        byte[] content = new byte[(DigestAhead.MIN_STORED_CHUNKS - 1) * CHUNK];
+        new Random(9).nextBytes(content);
+        Path folder = dir.resolve("digests-few");
+        DigestStore store = new DigestStore(folder, 1 << 20);
+        ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
+        String path = "few-" + System.nanoTime();
+        DigestAhead first = new DigestAhead(1, "u", path, new CountingFile(content, 1000), plan,
+                ChecksumAlgorithm.SHA256, store, null);
+        run(first);
+        assertThat(first.digest(plan.chunkCount() - 1)).isNotNull();
+        assertThat(folder).doesNotExist();
+
+        DigestStore restarted = new DigestStore(folder, 1 << 20);
+        CountingFile again = new CountingFile(content, 1000);
+        DigestAhead second = new DigestAhead(2, "u", path, again, plan, ChecksumAlgorithm.SHA256, restarted, null);
+        run(second);
+        assertThat(second.fromStore()).isFalse();
+        assertThat(again.reads.get()).isPositive();
+    }
+
+    @Test
     void aChangedFileIsReadAgainAndNeverGetsItsOldDigests() throws Exception {
         byte[] old = new byte[8 * CHUNK];
         new Random(8).nextBytes(old);
