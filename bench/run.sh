@@ -19,7 +19,9 @@
 #   --tree-tools mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4.
 # Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads);
 #   BENCH_OUT (default $BENCH_WORK/out: where the downloads are written, e.g. a tmpfs to take the disk out);
-#   BENCH_TREE_MPFT_OPTS (extra options of mpft get -r in the tree scenarios, e.g. "--sessions 4").
+#   BENCH_TREE_MPFT_OPTS (extra options of mpft get -r in the tree scenarios, e.g. "--sessions 4");
+#   BENCH_PLUGIN_PROPS (extra plugin settings of every instance, key=value separated by spaces, e.g.
+#   "mpft.checksum=crc32c").
 #
 # Scenarios (the bed is bench/testbed.sh, a copy of the team's shared two-path bed; rates in Mbit/s per path):
 #   equal 200 + 200 | unequal 300 + 100 | fast 500 + 500 (the client's CPU is the limit)
@@ -235,6 +237,8 @@ done
   echo "# output=$(df --output=fstype "$out" | tail -1 | tr -d ' ') ($out)"
   echo "# runs=$runs"
   echo "# congestion-control=${cc:-default}"
+  echo "# plugin-props=${BENCH_PLUGIN_PROPS:-}"
+  echo "# tree-mpft-opts=${BENCH_TREE_MPFT_OPTS:-}"
   cols=(scenario tool run bytes wall_s client_cpu_s server_cpu_s client_rss_kib rate1_mbit rate2_mbit status paths note
     transfer_s)
   (IFS=$'\t'; echo "${cols[*]}")

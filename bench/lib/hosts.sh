@@ -22,6 +22,7 @@ state.dir=$d/state
 EOT
   { echo "mpft.bind=$mbind"; echo "mpft.port=$mport"; echo "mpft.name=$name"
     [ -z "${cc:-}" ] || echo "mpft.congestion-control=$cc"   # --cc
+    for l in ${BENCH_PLUGIN_PROPS:-}; do echo "$l"; done     # key=value ... of the environment, for every instance
     for l in "$@"; do echo "$l"; done; } > "$d/plugins/plugin.properties"
   [ -z "$plugin_jar" ] || cp "$plugin_jar" "$d/plugins/"
 }
