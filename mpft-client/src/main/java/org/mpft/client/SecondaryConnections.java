@@ -29,13 +29,22 @@ import org.mpft.transport.TransportSettings;
  * handshake each. The first transfer attaches on the connection's control stream (HELLO, ATTACH). A connection
  * that died is replaced by the next attach, and so is one found dead or closing by a transfer before its close
  * reached this side (a secondary that restarted): a stream that cannot be opened there, or the connection's loss
- * before the secondary answered the transfer's ATTACH, moves that transfer to a new connection, once. Where the
+ * (or its silence for {@link #ATTACH_SILENCE}) before the secondary answered the transfer's ATTACH, moves that
+ * transfer to a new connection, once. Where the
  * secondary closes a further stream unanswered on a live connection (it does not know TRANSFER_STREAMS), each
  * later transfer attaches on a connection of its own. Chunks are routed by transferId ({@link TransferRoutes}): a
  * transfer's late chunks are released, never given to another. Closing the session closes them. Thread-safe:
  * transfers of one session may attach at once (one connects, the others wait for its connection).
  */
 final class SecondaryConnections implements AutoCloseable {
+
+    /**
+     * How long a kept connection may stay silent (not a single packet, not even QUIC's acknowledgement) after a
+     * transfer sent ATTACH on it before it counts as lost: a secondary restarted without its goodbye reaching
+     * this side drops the packets of a connection it does not know. A live one acknowledges within a few round
+     * trips; the primary waits 10 s for the client's attach, which leaves time for a new connection.
+     */
+    static final Duration ATTACH_SILENCE = Duration.ofSeconds(3);
 
     /** What identifies a secondary: a connection is reused only for the very same one. */
     private record Key(String name, String host, int port, Bytes certificateSha256) {
@@ -251,6 +260,9 @@ final class SecondaryConnections implements AutoCloseable {
                     }
                     Attachment attachment = new Attachment(current, transferId, stream, false);
                     further.attachment = attachment;
+                    current.connection.onSilence(ATTACH_SILENCE, () -> current.accept(new DownloadEvent.Failed(
+                            new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE, "no packet from "
+                                    + server + " within " + ATTACH_SILENCE.toSeconds() + " s of an ATTACH"))));
                     stream.writeAndFlush(new Attach(endpoint.ticket()));
                     if (!current.alive()) {
                         // the connection died while the stream opened: its loss may have passed unheard
