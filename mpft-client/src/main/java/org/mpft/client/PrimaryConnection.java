@@ -10,6 +10,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicChannel;
+import io.netty.handler.codec.quic.QuicConnectionStats;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
 import io.netty.util.concurrent.Future;
@@ -239,6 +240,28 @@ final class PrimaryConnection implements AutoCloseable {
     /** True while the connection is open and was not closed by this side. */
     boolean alive() {
         return !closing && connection.isActive();
+    }
+
+    /**
+     * Calls {@code silent} (on the connection's thread) when no packet at all arrives from the server within
+     * {@code within} from now, while the connection is still open: call it just before sending something the
+     * server's QUIC stack acknowledges at once (a frame), so that silence means a server gone without a goodbye
+     * (a restarted one knows nothing of the connection and drops its packets) rather than a slow application.
+     */
+    void onSilence(Duration within, Runnable silent) {
+        // the count is taken on the connection's thread before any frame written after this call is sent
+        connection.collectStats().addListener(before -> {
+            if (!before.isSuccess()) {
+                return;
+            }
+            long received = ((QuicConnectionStats) before.getNow()).recv();
+            connection.eventLoop().schedule(() -> connection.collectStats().addListener(after -> {
+                if (after.isSuccess() && ((QuicConnectionStats) after.getNow()).recv() == received
+                        && connection.isActive() && !closing) {
+                    silent.run();
+                }
+            }), within.toMillis(), TimeUnit.MILLISECONDS);
+        });
     }
 
     /**

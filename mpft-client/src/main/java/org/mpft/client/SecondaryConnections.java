@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -26,12 +27,24 @@ import org.mpft.transport.TransportSettings;
  * (name, host, port and certificate SHA-256), made when a transfer of the session first attaches there and
  * reused by the later ones, which attach on a further stream of it (TRANSFER_STREAMS) instead of a QUIC
  * handshake each. The first transfer attaches on the connection's control stream (HELLO, ATTACH). A connection
- * that died is replaced by the next attach; where the secondary closes a further stream unanswered (it does
- * not know TRANSFER_STREAMS), each later transfer attaches on a connection of its own. Chunks are routed by transferId ({@link TransferRoutes}): a
+ * that died is replaced by the next attach, and so is one found dead or closing by a transfer before its close
+ * reached this side (a secondary that restarted): a stream that cannot be opened there, or the connection's loss
+ * (or its silence for {@link #ATTACH_SILENCE}) before the secondary answered the transfer's ATTACH, moves that
+ * transfer to a new connection, once. Where the
+ * secondary closes a further stream unanswered on a live connection (it does not know TRANSFER_STREAMS), each
+ * later transfer attaches on a connection of its own. Chunks are routed by transferId ({@link TransferRoutes}): a
  * transfer's late chunks are released, never given to another. Closing the session closes them. Thread-safe:
  * transfers of one session may attach at once (one connects, the others wait for its connection).
  */
 final class SecondaryConnections implements AutoCloseable {
+
+    /**
+     * How long a kept connection may stay silent (not a single packet, not even QUIC's acknowledgement) after a
+     * transfer sent ATTACH on it before it counts as lost: a secondary restarted without its goodbye reaching
+     * this side drops the packets of a connection it does not know. A live one acknowledges within a few round
+     * trips; the primary waits 10 s for the client's attach, which leaves time for a new connection.
+     */
+    static final Duration ATTACH_SILENCE = Duration.ofSeconds(3);
 
     /** What identifies a secondary: a connection is reused only for the very same one. */
     private record Key(String name, String host, int port, Bytes certificateSha256) {
@@ -70,7 +83,7 @@ final class SecondaryConnections implements AutoCloseable {
     Attachment attach(SecondaryEndpoint endpoint, String server, PrimaryConnection.Pin pin, long transferId,
                       Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink)
             throws MpftException, InterruptedException {
-        return kept(endpoint, server).attach(endpoint, pin, transferId, verifier, sink, true);
+        return kept(endpoint, server).attach(endpoint, pin, transferId, verifier, sink, true, true);
     }
 
     /**
@@ -80,7 +93,7 @@ final class SecondaryConnections implements AutoCloseable {
     Attachment attachIfConnected(SecondaryEndpoint endpoint, String server, PrimaryConnection.Pin pin,
                                  long transferId, Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink)
             throws MpftException, InterruptedException {
-        return kept(endpoint, server).attach(endpoint, pin, transferId, verifier, sink, false);
+        return kept(endpoint, server).attach(endpoint, pin, transferId, verifier, sink, false, true);
     }
 
     private synchronized Kept kept(SecondaryEndpoint endpoint, String server) throws MpftException {
@@ -110,23 +123,28 @@ final class SecondaryConnections implements AutoCloseable {
         return cause instanceof QuicException quic && quic.error() == QuicTransportError.STREAM_LIMIT_ERROR;
     }
 
-    /** One transfer attached to a secondary; {@link #end} forgets it there. */
+    /**
+     * One transfer attached to a secondary; {@link #end} forgets it there. Where the transfer had to move to a new
+     * connection (its kept connection died before the secondary answered its ATTACH), it stands for the new one.
+     */
     final class Attachment {
-        private final Link link;
         private final long transferId;
+        private SecondaryLink link; // guarded by this
         /** null: the transfer attached on the connection's control stream */
-        private final QuicStreamChannel stream;
+        private QuicStreamChannel stream; // guarded by this
         /** a connection of this attachment's own (the secondary takes no further streams): closed at its end */
-        private final boolean own;
-        private volatile boolean ended;
-        /** a frame came on this attachment's further stream: the secondary takes such streams */
-        private volatile boolean answered;
+        private boolean own; // guarded by this
+        private boolean ended; // guarded by this
 
-        private Attachment(Link link, long transferId, QuicStreamChannel stream, boolean own) {
+        private Attachment(SecondaryLink link, long transferId, QuicStreamChannel stream, boolean own) {
             this.link = link;
             this.transferId = transferId;
             this.stream = stream;
             this.own = own;
+        }
+
+        synchronized boolean ended() {
+            return ended;
         }
 
         /**
@@ -134,16 +152,37 @@ final class SecondaryConnections implements AutoCloseable {
          * stream (if a further one) is closed, which ends the attachment on the secondary. The connection stays.
          */
         void end() {
-            if (ended) {
-                return;
+            SecondaryLink endedLink;
+            QuicStreamChannel endedStream;
+            boolean endedOwn;
+            synchronized (this) {
+                if (ended) {
+                    return;
+                }
+                ended = true;
+                endedLink = link;
+                endedStream = stream;
+                endedOwn = own;
             }
-            ended = true;
-            link.forget(transferId);
-            if (own) {
-                link.close();
-            } else if (stream != null) {
-                stream.shutdownOutput().addListener(f -> stream.close());
+            endedLink.forget(transferId);
+            if (endedOwn) {
+                endedLink.close();
+            } else if (endedStream != null) {
+                endedStream.shutdownOutput().addListener(f -> endedStream.close());
             }
+        }
+
+        /** From now on this attachment is {@code moved}; ends {@code moved} when this one ended meanwhile. */
+        private void moveTo(Attachment moved) {
+            synchronized (this) {
+                if (!ended) {
+                    link = moved.link;
+                    stream = moved.stream;
+                    own = moved.own;
+                    return;
+                }
+            }
+            moved.end();
         }
     }
 
@@ -151,15 +190,21 @@ final class SecondaryConnections implements AutoCloseable {
     private final class Kept {
         private final String server;
         private final ReentrantLock lock = new ReentrantLock();
-        private Link link; // guarded by lock
+        private SecondaryLink link; // guarded by lock
         private boolean closed; // guarded by lock: the session closed, no connection is made any more
 
         Kept(String server) {
             this.server = server;
         }
 
+        /**
+         * @param mayConnect false: return null instead of making a connection (the caller is a download's thread)
+         * @param mayMove    whether a transfer whose kept connection dies before the secondary answers its ATTACH
+         *                   moves to a new connection (once: the attach on that one has no such second chance)
+         */
         Attachment attach(SecondaryEndpoint endpoint, PrimaryConnection.Pin pin, long transferId,
-                          Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink, boolean mayConnect)
+                          Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink, boolean mayConnect,
+                          boolean mayMove)
                 throws MpftException, InterruptedException {
             if (mayConnect) {
                 lock.lockInterruptibly();
@@ -167,71 +212,146 @@ final class SecondaryConnections implements AutoCloseable {
                 return null;
             }
             try {
-                if (closed) {
-                    throw new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE, "the session is closed");
-                }
-                if (link != null && !link.alive()) {
-                    link.close();
-                    link = null;
-                }
-                boolean own = link != null && link.streamsRefused;
-                if (link == null || own) {
-                    if (!mayConnect) {
-                        return null;
+                // at most two rounds: a kept connection found dead while opening the stream is replaced by a new
+                // one, on whose control stream the transfer attaches (or whose failure the caller gets)
+                while (true) {
+                    if (closed) {
+                        throw new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE,
+                                "the session is closed");
                     }
-                    Link made = connect(endpoint, pin, transferId, verifier, sink);
-                    if (!own) {
-                        link = made;
+                    if (link != null && !link.alive()) {
+                        link.close();
+                        link = null;
                     }
-                    return new Attachment(made, transferId, null, own);
-                }
-                Link current = link;
-                Attachment[] attachment = new Attachment[1];
-                current.add(transferId, verifier, sink, false);
-                QuicStreamChannel stream;
-                try {
-                    stream = current.connection.openStream(event -> {
-                        Attachment a = attachment[0];
-                        if (a == null || a.ended) {
-                            return;
-                        }
-                        if (event instanceof DownloadEvent.ControlFrame) {
-                            a.answered = true;
-                        } else if (!a.answered && event instanceof DownloadEvent.Failed) {
-                            // closed unanswered: a secondary without TRANSFER_STREAMS; later transfers attach
-                            // on connections of their own
-                            current.streamsRefused = true;
-                        }
-                        sink.accept(event); // frames and the end of this attachment's own stream
-                    }, timeout);
-                } catch (MpftException e) {
-                    current.forget(transferId);
-                    if (outOfStreams(e.getCause()) && current.connection.alive()) {
-                        // up, but no stream to spare now (the secondary's QUIC stream credit is spent until it
-                        // collects finished ones): this transfer attaches on a connection of its own, and the kept
-                        // one goes on serving the transfers attached on it
+                    boolean own = link != null && link.streamsRefused;
+                    if (link == null || own) {
                         if (!mayConnect) {
                             return null;
                         }
-                        return new Attachment(connect(endpoint, pin, transferId, verifier, sink), transferId, null,
-                                true);
+                        SecondaryLink made = connect(endpoint, pin, transferId, verifier, sink);
+                        if (!own) {
+                            link = made;
+                        }
+                        return new Attachment(made, transferId, null, own);
                     }
-                    current.dead = true; // no connection: the next attach makes a new one
-                    throw e;
+                    SecondaryLink current = link;
+                    FurtherStream further = new FurtherStream(current, endpoint, pin, transferId, verifier, sink,
+                            mayMove);
+                    current.add(transferId, verifier, further, false);
+                    QuicStreamChannel stream;
+                    try {
+                        stream = current.connection.openStream(further, timeout);
+                    } catch (MpftException e) {
+                        current.forget(transferId);
+                        if (outOfStreams(e.getCause()) && current.alive()) {
+                            // up, but no stream to spare now (the secondary's QUIC stream credit is spent until it
+                            // collects finished ones): this transfer attaches on a connection of its own, and the
+                            // kept one goes on serving the transfers attached on it
+                            if (!mayConnect) {
+                                return null;
+                            }
+                            return new Attachment(connect(endpoint, pin, transferId, verifier, sink), transferId,
+                                    null, true);
+                        }
+                        // the kept connection is dead or closing, whether or not its close has reached this side
+                        // (a secondary that restarted): a new connection serves this transfer and the later ones
+                        current.dead = true;
+                        continue;
+                    }
+                    Attachment attachment = new Attachment(current, transferId, stream, false);
+                    further.attachment = attachment;
+                    current.connection.onSilence(ATTACH_SILENCE, () -> current.accept(new DownloadEvent.Failed(
+                            new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE, "no packet from "
+                                    + server + " within " + ATTACH_SILENCE.toSeconds() + " s of an ATTACH"))));
+                    stream.writeAndFlush(new Attach(endpoint.ticket()));
+                    if (!current.alive()) {
+                        // the connection died while the stream opened: its loss may have passed unheard
+                        further.accept(new DownloadEvent.Failed(new MpftException(
+                                org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE,
+                                "the connection to " + server + " was lost")));
+                    }
+                    return attachment;
                 }
-                attachment[0] = new Attachment(current, transferId, stream, false);
-                stream.writeAndFlush(new Attach(endpoint.ticket()));
-                return attachment[0];
             } finally {
                 lock.unlock();
             }
         }
 
+        /**
+         * What a transfer attached on a further stream hears: the stream's frames and end, and the kept
+         * connection's loss. Until the secondary answers, a loss of the connection moves the transfer to a new
+         * one (off the connection's thread) instead of reaching the transfer; the stream closed unanswered on a
+         * live connection means a secondary without TRANSFER_STREAMS.
+         */
+        private final class FurtherStream implements Consumer<DownloadEvent> {
+            private final SecondaryLink link;
+            private final SecondaryEndpoint endpoint;
+            private final PrimaryConnection.Pin pin;
+            private final long transferId;
+            private final Supplier<ChunkVerifier> verifier;
+            private final Consumer<DownloadEvent> sink;
+            private final boolean mayMove;
+            private final AtomicBoolean moved = new AtomicBoolean();
+            private volatile Attachment attachment;
+            private volatile boolean answered;
+
+            FurtherStream(SecondaryLink link, SecondaryEndpoint endpoint, PrimaryConnection.Pin pin, long transferId,
+                          Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink, boolean mayMove) {
+                this.link = link;
+                this.endpoint = endpoint;
+                this.pin = pin;
+                this.transferId = transferId;
+                this.verifier = verifier;
+                this.sink = sink;
+                this.mayMove = mayMove;
+            }
+
+            @Override
+            public void accept(DownloadEvent event) {
+                Attachment a = attachment;
+                if (a == null || a.ended() || moved.get()) {
+                    return; // after a move, what the dead connection still reports concerns no transfer
+                }
+                if (event instanceof DownloadEvent.ControlFrame) {
+                    answered = true;
+                } else if (!answered && event instanceof DownloadEvent.Failed) {
+                    if (link.alive()) {
+                        // closed unanswered: a secondary without TRANSFER_STREAMS; later transfers attach on
+                        // connections of their own
+                        link.streamsRefused = true;
+                    } else if (mayMove && moved.compareAndSet(false, true)) {
+                        move(a);
+                        return;
+                    }
+                }
+                sink.accept(event); // frames, the end of this attachment's own stream, the connection's loss
+            }
+
+            /** Attaches the transfer anew (a new connection unless another transfer made one already). */
+            private void move(Attachment a) {
+                link.dead = true;
+                link.forget(transferId);
+                Thread thread = new Thread(() -> {
+                    try {
+                        a.moveTo(Kept.this.attach(endpoint, pin, transferId, verifier, sink, true, false));
+                    } catch (MpftException e) {
+                        if (!a.ended()) {
+                            sink.accept(new DownloadEvent.Failed(e));
+                        }
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }, "mpft-reattach-" + endpoint.name());
+                thread.setDaemon(true);
+                thread.start();
+            }
+        }
+
         /** A new connection with HELLO, and ATTACH for {@code transferId} on its control stream. */
-        private Link connect(SecondaryEndpoint endpoint, PrimaryConnection.Pin pin, long transferId,
+        private SecondaryLink connect(SecondaryEndpoint endpoint, PrimaryConnection.Pin pin, long transferId,
                              Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink)
                 throws MpftException, InterruptedException {
-            Link made = new Link();
+            SecondaryLink made = new SecondaryLink();
             made.add(transferId, verifier, sink, true);
             try {
                 made.connection = PrimaryConnection.connectShared(transport, settings, server, endpoint.host(),
@@ -257,85 +377,6 @@ final class SecondaryConnections implements AutoCloseable {
                 }
             } finally {
                 lock.unlock();
-            }
-        }
-    }
-
-    /**
-     * One connection to a secondary and the transfers attached on it: routes its chunks by transferId and its
-     * control stream's frames to the transfer that attached there; a lost connection reaches every transfer on
-     * it.
-     */
-    private static final class Link implements Consumer<DownloadEvent> {
-        private final TransferRoutes routes = new TransferRoutes();
-        private final Map<Long, Supplier<ChunkVerifier>> verifiers = new ConcurrentHashMap<>();
-        private volatile PrimaryConnection connection;
-        /** the transfer attached on the control stream, while it runs; -1: none */
-        private volatile long controlTransfer = -1;
-        private volatile boolean dead;
-        /** the secondary closed a further stream unanswered: it does not take them (no TRANSFER_STREAMS) */
-        private volatile boolean streamsRefused;
-
-        void add(long transferId, Supplier<ChunkVerifier> verifier, Consumer<DownloadEvent> sink, boolean onControl) {
-            verifiers.put(transferId, verifier);
-            routes.add(transferId, sink);
-            if (onControl) {
-                controlTransfer = transferId;
-            }
-        }
-
-        void forget(long transferId) {
-            routes.remove(transferId);
-            verifiers.remove(transferId);
-            if (controlTransfer == transferId) {
-                controlTransfer = -1;
-            }
-        }
-
-        ChunkVerifier verifier(long transferId) {
-            Supplier<ChunkVerifier> verifier = verifiers.get(transferId);
-            return verifier == null ? null : verifier.get();
-        }
-
-        boolean alive() {
-            return !dead && connection != null && connection.alive();
-        }
-
-        /** What the connection reports: chunks, the control stream's frames, its loss. */
-        @Override
-        public void accept(DownloadEvent event) {
-            if (event instanceof DownloadEvent.ChunkArrived chunk) {
-                Consumer<DownloadEvent> sink = routes.sink(chunk.header().transferId());
-                if (sink != null) {
-                    sink.accept(chunk);
-                } else {
-                    chunk.release(); // a transfer that ended here: nobody takes it
-                }
-                return;
-            }
-            if (event instanceof DownloadEvent.Failed) {
-                dead = true;
-                for (Long transferId : verifiers.keySet()) {
-                    Consumer<DownloadEvent> sink = routes.sink(transferId);
-                    if (sink != null) {
-                        sink.accept(event);
-                    }
-                }
-                return;
-            }
-            if (event instanceof DownloadEvent.ControlFrame control && control.frame() instanceof ErrorFrame) {
-                dead = true; // the secondary ends the connection after an ERROR on its control stream
-            }
-            Consumer<DownloadEvent> sink = controlTransfer < 0 ? null : routes.sink(controlTransfer);
-            if (sink != null) {
-                sink.accept(event);
-            }
-        }
-
-        void close() {
-            dead = true;
-            if (connection != null) {
-                connection.close();
             }
         }
     }
