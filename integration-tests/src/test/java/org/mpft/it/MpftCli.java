@@ -158,8 +158,29 @@ final class MpftCli {
             return command;
         }
         List<String> detached = new ArrayList<>(List.of("/usr/bin/setsid", "-w"));
+        if (DEFAULT_SIGINT) {
+            // Ctrl-C as a terminal delivers it: tests run from a background job inherit SIGINT ignored, and a JVM
+            // started so ignores it too (the Ctrl-C tests would then wait for a timeout instead)
+            detached.addAll(List.of("/usr/bin/env", "--default-signal=INT"));
+        }
         detached.addAll(command);
         return detached;
+    }
+
+    /** True when {@code env --default-signal} is there (GNU coreutils 8.31 and later). */
+    private static final boolean DEFAULT_SIGINT = defaultSignalWorks();
+
+    private static boolean defaultSignalWorks() {
+        try {
+            Process probe = new ProcessBuilder("/usr/bin/env", "--default-signal=INT", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /** The shaded CLI jar: system property {@value CliIT#CLI_JAR_PROPERTY}, else the one built in the repo. */
