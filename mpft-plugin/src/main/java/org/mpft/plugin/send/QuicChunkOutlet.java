@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.mpft.plugin.testhooks.TestHooks;
 import org.mpft.protocol.ChunkHeader;
+import org.mpft.protocol.ErrorCode;
 
 /**
  * Sends each chunk on a new server-opened unidirectional stream of one QUIC connection, through a
@@ -50,10 +51,16 @@ public final class QuicChunkOutlet implements ChunkOutlet {
         });
     }
 
+    /**
+     * Resets every chunk stream still sending (RESET_STREAM with {@link ErrorCode#CANCELLED}), so the client drops
+     * the chunk and waits for the transfer's verdict on its control stream. A plain close would send FIN after
+     * part of the chunk, which the client must take as a server that cut a chunk short (PROTOCOL_ERROR), and which
+     * could reach it before that verdict.
+     */
     @Override
     public void abortAll() {
         for (QuicStreamChannel stream : new ArrayList<>(streams)) {
-            stream.close();
+            stream.shutdownOutput(ErrorCode.CANCELLED.wireValue()).addListener(f -> stream.close());
         }
         streams.clear();
         aborts++;
