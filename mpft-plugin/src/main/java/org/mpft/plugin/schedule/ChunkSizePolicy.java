@@ -75,8 +75,8 @@ public final class ChunkSizePolicy {
      * @param pathSpeed the speed of one path, bytes per second; 0 when unknown
      * @return the chunk size, bytes: an equal share per path (a multiple of {@value #SHARE_ALIGNMENT}, at most
      *         {@link #max()}) for a file over {@link #min()} that one round covers; otherwise a power of two in
-     *         [{@link #min()}, {@link #max()}] (or the smallest power of two that keeps the plan within
-     *         {@link ChunkPlan#MAX_CHUNKS})
+     *         [{@link #min()}, {@link #max()}]; either raised to the smallest power of two that keeps the plan
+     *         within {@link ChunkPlan#MAX_CHUNKS} when it would exceed it
      */
     public int choose(long fileSize, int paths, long pathSpeed) {
         if (paths < 1) {
@@ -84,16 +84,17 @@ public final class ChunkSizePolicy {
         }
         long target = pathSpeed > 0 ? pathSpeed * SECONDS_PER_CHUNK_MS / 1000 : fallback;
         long size;
-        if (fileSize <= target * paths && paths > 1 && fileSize > min) {
+        boolean equalShares = fileSize <= target * paths && paths > 1 && fileSize > min;
+        if (equalShares) {
             long share = ceilDiv(ceilDiv(fileSize, paths), SHARE_ALIGNMENT) * SHARE_ALIGNMENT; // one per path
-            return (int) Math.max(ChunkPlan.MIN_CHUNK_SIZE, Math.min(max, share));
-        }
-        if (fileSize <= target * paths) {
+            size = Math.min(max, share);
+        } else if (fileSize <= target * paths) {
             size = ceilPowerOfTwo(ceilDiv(Math.max(fileSize, 1), paths)); // small: one chunk per path
+            size = Math.max(min, Math.min(max, size));
         } else {
             size = floorPowerOfTwo(Math.min(target, ceilDiv(fileSize, (long) paths * CHUNKS_PER_PATH)));
+            size = Math.max(min, Math.min(max, size));
         }
-        size = Math.max(min, Math.min(max, size));
         size = Math.max(size, ceilPowerOfTwo(ceilDiv(fileSize, ChunkPlan.MAX_CHUNKS)));
         return (int) Math.max(ChunkPlan.MIN_CHUNK_SIZE, Math.min(ChunkPlan.MAX_CHUNK_SIZE, size));
     }

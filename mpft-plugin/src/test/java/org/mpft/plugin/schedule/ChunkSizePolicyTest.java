@@ -104,6 +104,14 @@ class ChunkSizePolicyTest {
     }
 
     @Test
+    void equalSharesOfAHugeFileStillKeepThePlanWithinItsLimit() {
+        ChunkSizePolicy tiny = new ChunkSizePolicy(ChunkPlan.MIN_CHUNK_SIZE, ChunkPlan.MIN_CHUNK_SIZE, 4096);
+        long size = 40_000_000_000L; // one round on two paths this fast, but 4 KiB shares would be 9.8M chunks
+        int chosen = tiny.choose(size, 2, 1_000_000_000_000L);
+        assertThat(new ChunkPlan(size, chosen).chunkCountLong()).isLessThanOrEqualTo(ChunkPlan.MAX_CHUNKS);
+    }
+
+    @Test
     void badBoundsAreRefused() {
         assertThatThrownBy(() -> new ChunkSizePolicy(1024, 1 << 20, 4096)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new ChunkSizePolicy(1 << 20, 1 << 19, 4096)).isInstanceOf(IllegalArgumentException.class);
