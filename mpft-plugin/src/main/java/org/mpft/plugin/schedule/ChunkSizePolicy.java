@@ -88,11 +88,10 @@ public final class ChunkSizePolicy {
         if (equalShares) {
             long share = ceilDiv(ceilDiv(fileSize, paths), SHARE_ALIGNMENT) * SHARE_ALIGNMENT; // one per path
             size = Math.min(max, share);
-        } else if (fileSize <= target * paths) {
-            size = ceilPowerOfTwo(ceilDiv(Math.max(fileSize, 1), paths)); // small: one chunk per path
-            size = Math.max(min, Math.min(max, size));
         } else {
-            size = floorPowerOfTwo(Math.min(target, ceilDiv(fileSize, (long) paths * CHUNKS_PER_PATH)));
+            size = fileSize <= target * paths
+                    ? ceilPowerOfTwo(ceilDiv(Math.max(fileSize, 1), paths)) // small: one chunk per path
+                    : floorPowerOfTwo(Math.min(target, ceilDiv(fileSize, (long) paths * CHUNKS_PER_PATH)));
             size = Math.max(min, Math.min(max, size));
         }
         size = Math.max(size, ceilPowerOfTwo(ceilDiv(fileSize, ChunkPlan.MAX_CHUNKS)));
