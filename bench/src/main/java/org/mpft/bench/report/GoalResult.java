@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.OptionalDouble;
 
 /**
- * One goal of the issue checked against the measured medians.
+ * One goal checked against the measured medians.
  *
  * @param goal     what is wanted, in words
  * @param measured the measured value (a ratio or fraction), empty when pending

@@ -11,7 +11,8 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 
 /**
- * The goals of the benchmark issue, checked against measured medians, and the quick run's gate.
+ * The multi-path checks of the report (strategies against single path and the best peer, the capped loopback
+ * beds, flat client memory), checked against measured medians, and the quick run's gate.
  *
  * <ul>
  *   <li>two equal paths: each multi-path strategy &gt;= 1.9x mpft single path and &gt;= 1.8x the best
@@ -19,7 +20,8 @@ import java.util.OptionalDouble;
  *   <li>unequal 3:1 paths: {@code adaptive} &gt;= 90% of the summed capacity; {@code alternate} near
  *       2x the slower path (&gt;= 85% of it: it can never exceed it);</li>
  *   <li>loopback, single path: mpft &gt;= MINA's SFTP with the OpenSSH client;</li>
- *   <li>loopback with each instance capped by {@code mpft.max-send-rate} (the multi-path issue's benchmark):
+ *   <li>loopback with each instance capped by {@code mpft.max-send-rate} (each path's rate set by
+ *       the server, not the network):
  *       equal caps, each multi-path strategy &gt;= 1.9x single path; unequal caps, {@code adaptive} &gt;= 90%
  *       of the caps' sum and &gt;= 1.6x {@code alternate} (which waits for the slower path on half the
  *       chunks);</li>
@@ -46,7 +48,7 @@ public final class Goals {
     private Goals() {
     }
 
-    /** Every goal, in the issue's order. */
+    /** Every check, in the report's order. */
     public static List<GoalResult> evaluate(Summaries s) {
         List<GoalResult> goals = new ArrayList<>();
         for (String multi : List.of(MPFT_ALTERNATE, MPFT_ADAPTIVE)) {
