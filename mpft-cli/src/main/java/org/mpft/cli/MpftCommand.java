@@ -19,6 +19,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Run 'mpft get --help' for the download options."})
 public final class MpftCommand implements Callable<Integer> {
 
+    /** The system property that turns netty's flight-recorder events on or off (netty's default: on). */
+    static final String NETTY_JFR = "io.netty.jfr.enabled";
+
     @Spec
     private CommandSpec spec;
 
@@ -38,6 +41,12 @@ public final class MpftCommand implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
+        // netty's flight-recorder events: the first one initialises the recorder's metadata, about 60 ms of
+        // the first connection's set-up, for events the command never records (-Dio.netty.jfr.enabled=true
+        // keeps them)
+        if (System.getProperty(NETTY_JFR) == null) {
+            System.setProperty(NETTY_JFR, "false");
+        }
         System.exit(run(CliEnvironment.system(), args));
     }
 
