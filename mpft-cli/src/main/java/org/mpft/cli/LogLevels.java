@@ -6,7 +6,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The log levels the command's {@code -q} / {@code -v} / {@code -vv} ask for, applied to logback (whose
- * {@code logback.xml} starts everything at WARN on stderr): {@code -q} errors only, {@code -v} the client's
+ * {@link StderrLogging} starts everything at WARN on stderr): {@code -q} errors only, {@code -v} the client's
  * INFO ({@code org.mpft}: restarts, retries, lost paths), {@code -vv} its DEBUG. A logging backend other
  * than logback (a replaced {@code logback.configurationFile} keeps logback) is left alone.
  */
@@ -29,7 +29,7 @@ final class LogLevels {
      */
     static void apply(boolean quiet, int verbosity) {
         Level mpft = verbosity >= 2 ? Level.DEBUG : verbosity == 1 ? Level.INFO : quiet ? Level.ERROR : null;
-        set(MPFT, mpft); // null: inherit from the configuration (the root's WARN in logback.xml)
+        set(MPFT, mpft); // null: inherit from the configuration (the root's WARN of StderrLogging)
         set(NETTY, quiet && verbosity == 0 ? Level.ERROR : null);
     }
 

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
-/** Against the real logback of mpft-cli's logback.xml (root WARN). */
+/** Against the real logback as {@link StderrLogging} configures it (root WARN). */
 class LogLevelsTest {
 
     private static Logger logger(String name) {
