@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -142,15 +141,6 @@ class CliIT {
                 MpftCli.cliJar().toString()), env, whileRunning, args);
     }
 
-    /** Runs {@code bin/mpft ARGS}, the launcher a user runs, with {@code MPFT_JAR} set to the built jar. */
-    private Run launcher(Map<String, String> env, String... args) throws Exception {
-        Path script = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("bin/mpft");
-        Map<String, String> withJar = new HashMap<>(env);
-        withJar.put("MPFT_JAR", MpftCli.cliJar().toString());
-        withJar.put("JAVA_HOME", System.getProperty("java.home"));
-        return run(List.of("bash", script.toAbsolutePath().toString()), withJar, process -> { }, args);
-    }
-
     private Run run(List<String> launch, Map<String, String> env, WhileRunning whileRunning, String... args)
             throws Exception {
         List<String> command = new ArrayList<>(MpftCli.withoutTerminal(launch));
@@ -233,40 +223,6 @@ class CliIT {
         assertDownloaded(second, out.resolve("big copy.bin"), large);
         assertThat(jsonNumber(second.lastLine(), "chunks")).isGreaterThan(1);
         assertThat(listing(out)).containsExactly("big copy.bin", "small.bin");
-    }
-
-    @Test
-    void launcherRecordsAClassArchiveOnceAndMapsItAfterwards() throws Exception {
-        Path out = Files.createDirectories(dir.resolve("out"));
-        Path cache = dir.resolve("cache");
-        Map<String, String> env = Map.of("MPFT_PASSWORD", PASSWORD, "MPFT_CACHE_DIR", cache.toString());
-        String[] args = {"get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts", knownHosts(),
-                "--json", target("pub/small.bin"), "-o", out.toString()};
-
-        Run failed = launcher(env, "get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts",
-                knownHosts(), target("pub/missing.bin"), "-o", out.toString());
-        assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(4);
-        assertThat(Files.exists(cache) ? listing(cache) : List.of()).as("a failed run keeps no archive").isEmpty();
-
-        Run recording = launcher(env, args);
-        assertDownloaded(recording, out.resolve("small.bin"), small);
-        List<String> archives = listing(cache);
-        assertThat(archives).as("one complete archive, no temporary file").hasSize(1)
-                .allMatch(name -> name.matches("client-\\d+\\.jsa"));
-        long recorded = Files.size(cache.resolve(archives.get(0)));
-        assertThat(recorded).isGreaterThan(1024 * 1024);
-
-        Files.delete(out.resolve("small.bin"));
-        Run mapped = launcher(env, args);
-        assertDownloaded(mapped, out.resolve("small.bin"), small);
-        assertThat(mapped.stdout().strip().split("\n")).as("nothing but the summary on stdout").hasSize(1);
-        assertThat(listing(cache)).containsExactlyElementsOf(archives);
-        assertThat(Files.size(cache.resolve(archives.get(0)))).isEqualTo(recorded);
-
-        Files.delete(out.resolve("small.bin"));
-        Run off = launcher(Map.of("MPFT_PASSWORD", PASSWORD, "MPFT_CACHE_DIR", cache.toString(), "MPFT_CDS", "off"),
-                args);
-        assertDownloaded(off, out.resolve("small.bin"), small);
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -103,12 +104,29 @@ final class MpftCli {
         return Files.createDirectories(dir.resolve("home"));
     }
 
+    /**
+     * Runs {@code bin/mpft ARGS}, the launcher a user runs from a checkout, with {@code MPFT_JAR} set to the built jar
+     * and {@code JAVA_HOME} to the tests' java, and these environment variables added.
+     */
+    Run launcher(Map<String, String> environment, String... args) throws Exception {
+        Path script = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("bin/mpft");
+        Map<String, String> withJar = new HashMap<>(environment);
+        withJar.put("MPFT_JAR", cliJar().toString());
+        withJar.put("JAVA_HOME", System.getProperty("java.home"));
+        return start(List.of("bash", script.toAbsolutePath().toString()), withJar, p -> { }, args);
+    }
+
     private Run run(Map<String, String> environment, List<String> jvmOptions, WhileRunning whileRunning,
                     String... args) throws Exception {
-        List<String> command = new ArrayList<>(withoutTerminal(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString())));
-        command.addAll(jvmOptions);
-        command.addAll(List.of("-jar", cliJar().toString()));
+        List<String> launch = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        launch.addAll(jvmOptions);
+        launch.addAll(List.of("-jar", cliJar().toString()));
+        return start(launch, environment, whileRunning, args);
+    }
+
+    private Run start(List<String> launch, Map<String, String> environment, WhileRunning whileRunning, String... args)
+            throws Exception {
+        List<String> command = new ArrayList<>(withoutTerminal(launch));
         command.addAll(List.of(args));
         Path home = Files.createDirectories(dir.resolve("home"));
         ProcessBuilder pb = new ProcessBuilder(command).directory(Files.createDirectories(dir.resolve("cwd")).toFile());
