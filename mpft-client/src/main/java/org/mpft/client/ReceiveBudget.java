@@ -9,8 +9,10 @@ import java.util.List;
  * dropped ({@link DownloadEvent.ChunkArrived#release}). A stream that finds no bytes left stops reading (QUIC
  * flow control then holds the server back) until bytes come back, which wakes it once. A chunk larger than
  * the bound on its own is let through alone, so every chunk can arrive; so is the first stream of a connection
- * still receiving ({@link StreamOrder}), so the bound is exceeded by at most one chunk per connection. Thread-safe; wake-ups run on the
- * thread that gave bytes back, so they hand over to their own event loop.
+ * still receiving ({@link StreamOrder}) while the bound is not exceeded yet, so it is exceeded by at most one
+ * chunk. (Each chunk that completes makes the next stream the first: were the first always let through, a writer
+ * slower than the network would let every chunk in, and the buffered chunks would grow without a bound.)
+ * Thread-safe; wake-ups run on the thread that gave bytes back, so they hand over to their own event loop.
  */
 final class ReceiveBudget {
 
@@ -47,12 +49,13 @@ final class ReceiveBudget {
     /**
      * Takes {@code bytes}; when they are not there, takes them all the same if {@code first} (the first stream of
      * its connection still receiving, {@link StreamOrder}: it must not wait behind streams the server sends
-     * later), else takes nothing and runs {@code wakeUp} once, later, when bytes come back.
+     * later) and the bound is not exceeded yet, else takes nothing and runs {@code wakeUp} once, later, when
+     * bytes come back.
      *
      * @return true when taken
      */
     synchronized boolean tryTake(int bytes, Runnable wakeUp, boolean first) {
-        if (!first && held > 0 && held + bytes > max) {
+        if (held > 0 && held + bytes > max && !(first && held <= max)) {
             wakeUps.add(wakeUp);
             return false;
         }

@@ -152,6 +152,30 @@ class ChunkReceiveBudgetTest {
         assertThat(woken).containsExactly("12");
     }
 
+    @Test
+    void aFirstStreamWaitsWhileTheBoundIsAlreadyExceeded() {
+        // a writer slower than the network: each chunk that completes makes the next stream the first, and were
+        // every first stream let through, the buffered chunks would grow without a bound
+        StreamOrder connection = new StreamOrder();
+        ReceiveBudget one = new ReceiveBudget(CHUNK);
+        long a = connection.begin(4);
+        assertThat(one.tryTake(CHUNK, () -> { }, connection.first(a))).isTrue();
+        long b = connection.begin(8);
+        connection.end(a); // a's chunk is complete and waits to be written
+        assertThat(connection.first(b)).isTrue();
+        assertThat(one.tryTake(CHUNK, () -> { }, connection.first(b))).as("the first one, over the bound").isTrue();
+        long c = connection.begin(12);
+        connection.end(b);
+        assertThat(connection.first(c)).isTrue();
+        List<String> woken = new ArrayList<>();
+        assertThat(one.tryTake(CHUNK, () -> woken.add("12"), connection.first(c))).as("already over the bound").isFalse();
+        assertThat(one.held()).isEqualTo(2 * CHUNK);
+        one.give(CHUNK); // a's chunk written
+        assertThat(woken).containsExactly("12");
+        assertThat(one.tryTake(CHUNK, () -> { }, connection.first(c))).as("the first one, over the bound again").isTrue();
+        assertThat(one.held()).isEqualTo(2 * CHUNK);
+    }
+
     private List<DownloadEvent.ChunkArrived> arrived() {
         List<DownloadEvent.ChunkArrived> list = new ArrayList<>();
         for (DownloadEvent e : events) {
