@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The release folder as a user and an admin get it ({@code mvn -B -Prelease package}; this test runs only with
  * {@code -Prelease}): the Linux x86-64 archive, unpacked, downloads from a real host with {@code bin/mpft get}
- * where the PATH holds no {@code java} and JAVA_HOME is unset (its jlinked runtime runs it); an archive without
+ * where the PATH holds no {@code java} and JAVA_HOME is unset (its jlinked runtime runs it, netty's natives load
+ * from its {@code lib/native}); an archive without
  * a runtime says that it needs Java; the Windows zip, the plugin jar with its checksum and the host jar are there.
  */
 class ReleaseArchiveIT {
@@ -105,12 +106,17 @@ class ReleaseArchiveIT {
     }
 
     private MpftCli.Run launch(Path launcher, String... args) throws Exception {
+        return launch(launcher, Map.of(), args);
+    }
+
+    private MpftCli.Run launch(Path launcher, Map<String, String> env, String... args) throws Exception {
         List<String> command = new ArrayList<>(MpftCli.withoutTerminal(List.of(launcher.toString())));
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile());
         pb.environment().clear();
         pb.environment().putAll(Map.of("PATH", pathWithoutJava().toString(),
                 "HOME", Files.createDirectories(dir.resolve("home")).toString(), "MPFT_PASSWORD", PASSWORD));
+        pb.environment().putAll(env);
         Path out = dir.resolve("stdout");
         Path err = dir.resolve("stderr");
         pb.redirectOutput(out.toFile()).redirectError(err.toFile())
@@ -132,7 +138,22 @@ class ReleaseArchiveIT {
         assertThat(top.resolve("runtime/bin/java")).isExecutable();
         assertThat(Files.readString(top.resolve("runtime/release"))).contains("JAVA_VERSION=");
 
-        MpftCli.Run run = launch(top.resolve("bin/mpft"), "get", "--password-env", "MPFT_PASSWORD",
+        assertThat(top.resolve("lib/native/libnetty_quiche42_linux_x86_64.so")).isRegularFile();
+        assertThat(top.resolve("lib/native/libnetty_transport_native_epoll_x86_64.so")).isRegularFile();
+        // netty logs each library it loads: by name from java.library.path (lib/native), by path when it unpacked it
+        Path logback = Files.writeString(dir.resolve("logback.xml"), """
+                <configuration>
+                  <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
+                    <target>System.err</target>
+                    <encoder><pattern>%logger: %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="io.netty.util.internal.NativeLibraryLoader" level="DEBUG"/>
+                  <root level="WARN"><appender-ref ref="STDERR"/></root>
+                </configuration>
+                """);
+
+        MpftCli.Run run = launch(top.resolve("bin/mpft"), Map.of("JAVA_OPTS", "-Dlogback.configurationFile=" + logback),
+                "get", "--password-env", "MPFT_PASSWORD",
                 "--accept-new", "--known-hosts", dir.resolve("known_hosts").toString(), "--json",
                 "alice@127.0.0.1:" + quicPort + ":/pub/data.bin", "-o", dir.resolve("data.bin").toString());
 
@@ -141,6 +162,9 @@ class ReleaseArchiveIT {
         assertThat(run.jsonString("sha256"))
                 .isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(data)));
         assertThat(Files.readAllBytes(dir.resolve("data.bin"))).isEqualTo(data);
+        assertThat(run.stderr()).contains("Successfully loaded the library netty_quiche42_linux_x86_64")
+                .contains("Successfully loaded the library netty_transport_native_epoll_x86_64")
+                .doesNotContain("Successfully loaded the library /");
     }
 
     @Test
