@@ -27,9 +27,6 @@ import org.mpft.protocol.MpftException;
  */
 final class ChunkReceiver extends ChannelInboundHandlerAdapter {
 
-    /** A chunk's buffer starts at most this big and grows to the chunk's length as bytes arrive. */
-    static final int INITIAL_PAYLOAD_CAPACITY = 4 << 20;
-
     private final String server;
     private final LongFunction<ChunkVerifier> verifier;
     /** A chunk of a transfer without a verifier is dropped (a transfer that ended), not a protocol error. */
@@ -188,11 +185,10 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
     }
 
     private void startPayload() throws MpftException {
-        // the bytes on the stream: the chunk's length, or less when compressed (checked against the plan).
-        // The buffer starts at up to 4 MiB and grows as bytes arrive: eight 16 MiB chunks opened at once would
-        // otherwise hold 128 MiB of (zeroed, resident) memory while the connection window lets 32 MiB travel.
-        payload = allocator.directBuffer(Math.min(header.encodedLength(), INITIAL_PAYLOAD_CAPACITY),
-                header.encodedLength());
+        // the bytes on the stream: the chunk's length, or less when compressed (checked against the plan). The
+        // buffer has that length at once: the chunk took its bytes from the budget first, and a buffer grown as
+        // bytes arrive copies what it holds at each step and spreads its sizes over the pool's arena chunks.
+        payload = allocator.directBuffer(header.encodedLength(), header.encodedLength());
         appendPayload(head);
         head.release();
         head = null;
