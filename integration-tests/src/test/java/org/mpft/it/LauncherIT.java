@@ -14,10 +14,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -30,41 +30,26 @@ class LauncherIT {
 
     private static final String PASSWORD = "alice-pw";
 
-    @TempDir
-    static Path shared;
+    @RegisterExtension
+    static final MpftHost host = MpftHost.builder()
+            .user(HostProcess.User.withPassword("alice", PASSWORD).read("/pub"))
+            .build();
 
-    static HostProcess host;
-    static int quicPort;
     static byte[] small;
 
     @TempDir
     Path dir;
 
     @BeforeAll
-    static void startHost() throws Exception {
-        quicPort = FreePorts.udp();
-        host = HostProcess.builder(shared.resolve("host"))
-                .user(HostProcess.User.withPassword("alice", PASSWORD).read("/pub"))
-                .withPlugin()
-                .pluginProperty("mpft.bind", "127.0.0.1")
-                .pluginProperty("mpft.port", Integer.toString(quicPort))
-                .start();
-        host.awaitOutput("channel 'mpft' started", Duration.ofSeconds(60));
+    static void writeFile() throws Exception {
         small = new byte[200 * 1024];
         new Random(1).nextBytes(small);
         Files.write(Files.createDirectories(host.home("alice").resolve("pub")).resolve("small.bin"), small);
     }
 
-    @AfterAll
-    static void stopHost() {
-        if (host != null) {
-            host.close();
-        }
-    }
-
     private String[] get(String path, Path out) {
         return new String[] {"get", "--password-env", "MPFT_PASSWORD", "--accept-new", "--known-hosts",
-            dir.resolve("known_hosts").toString(), "--json", "alice@127.0.0.1:" + quicPort + ":" + path, "-o",
+            dir.resolve("known_hosts").toString(), "--json", "alice@127.0.0.1:" + host.port() + ":" + path, "-o",
             out.toString()};
     }
 
@@ -135,18 +120,7 @@ class LauncherIT {
         }
 
         // netty logs each library it loads: by name from java.library.path, by the file's path when it unpacked it
-        Path logback = dir.resolve("logback.xml");
-        Files.writeString(logback, """
-                <configuration>
-                  <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
-                    <target>System.err</target>
-                    <encoder><pattern>%logger: %msg%n</pattern></encoder>
-                  </appender>
-                  <logger name="io.netty.util.internal.NativeLibraryLoader" level="DEBUG"/>
-                  <root level="WARN"><appender-ref ref="STDERR"/></root>
-                </configuration>
-                """);
-        String watch = "-Dlogback.configurationFile=" + logback;
+        String watch = "-Dlogback.configurationFile=" + MpftCli.nativeLoaderLog(dir);
         MpftCli.Run cached = cli.launcher(Map.of("MPFT_CACHE_DIR", cache.toString(), "MPFT_CDS", "off",
                 "JAVA_OPTS", watch), get("pub/small.bin", out));
         assertDownloaded(cached, out.resolve("small.bin"));

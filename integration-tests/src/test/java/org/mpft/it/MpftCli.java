@@ -166,6 +166,26 @@ final class MpftCli {
     }
 
     /**
+     * Writes a logback configuration that logs netty's native library loader at DEBUG on stderr, for a run's
+     * {@code -Dlogback.configurationFile}: netty names each library it loads, by its name when it came from
+     * {@code java.library.path}, by the file's path when netty unpacked it from the jar.
+     *
+     * @return the file, in {@code dir}
+     */
+    static Path nativeLoaderLog(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("logback-native-loader.xml"), """
+                <configuration>
+                  <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
+                    <target>System.err</target>
+                    <encoder><pattern>%logger: %msg%n</pattern></encoder>
+                  </appender>
+                  <logger name="io.netty.util.internal.NativeLibraryLoader" level="DEBUG"/>
+                  <root level="WARN"><appender-ref ref="STDERR"/></root>
+                </configuration>
+                """);
+    }
+
+    /**
      * The command in a new session ({@code setsid}) where the system has it: without a controlling terminal,
      * so the CLI cannot ask on {@code /dev/tty} when the tests run from someone's terminal, and answers as it
      * does in CI. {@code setsid} execs the command in place (the caller is no process group leader), so the

@@ -141,16 +141,7 @@ class ReleaseArchiveIT {
         assertThat(top.resolve("lib/native/libnetty_quiche42_linux_x86_64.so")).isRegularFile();
         assertThat(top.resolve("lib/native/libnetty_transport_native_epoll_x86_64.so")).isRegularFile();
         // netty logs each library it loads: by name from java.library.path (lib/native), by path when it unpacked it
-        Path logback = Files.writeString(dir.resolve("logback.xml"), """
-                <configuration>
-                  <appender name="STDERR" class="ch.qos.logback.core.ConsoleAppender">
-                    <target>System.err</target>
-                    <encoder><pattern>%logger: %msg%n</pattern></encoder>
-                  </appender>
-                  <logger name="io.netty.util.internal.NativeLibraryLoader" level="DEBUG"/>
-                  <root level="WARN"><appender-ref ref="STDERR"/></root>
-                </configuration>
-                """);
+        Path logback = MpftCli.nativeLoaderLog(dir);
 
         MpftCli.Run run = launch(top.resolve("bin/mpft"), Map.of("JAVA_OPTS", "-Dlogback.configurationFile=" + logback),
                 "get", "--password-env", "MPFT_PASSWORD",
