@@ -37,15 +37,10 @@ client_folder() { # NAME WINDOWS(yes/no) PLATFORM
   # there before it unpacks them from the jar into a temporary file in every run (about 90 ms of a 1 kB download)
   case "$3" in
     linux-*)
-      local arch="${3#linux-}" entry
-      [ "$arch" = aarch64 ] && arch=aarch_64
-      mkdir -p "$dir/lib/native"
-      for entry in "META-INF/native/libnetty_quiche42_linux_$arch.so" "META-INF/native/libnetty_transport_native_epoll_$arch.so"; do
-        (cd "$stage/work" && "$jdk/bin/jar" --extract --file "$jar" "$entry")
-        [ -f "$stage/work/$entry" ] || { echo "release: $entry is not in the client jar" >&2; exit 1; }
-        mv "$stage/work/$entry" "$dir/lib/native/"
-      done
-      rm -rf "$stage/work/META-INF" ;;
+      "$jdk/bin/java" -cp "$jar" org.mpft.cli.NativeLibraryExport "$dir/lib/native" "${3#linux-}" \
+        || { echo "release: no native library of $3 in the client jar" >&2; exit 1; }
+      ls "$dir/lib/native"/libnetty_quiche42_linux_*.so "$dir/lib/native"/libnetty_transport_native_epoll_*.so >/dev/null \
+        || { echo "release: the QUIC or epoll library of $3 is not in the client jar" >&2; exit 1; } ;;
   esac
   if [ "$2" = yes ]; then
     cp "$launchers/mpft.bat" "$dir/bin/mpft.bat"

@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.jar.JarEntry;
@@ -18,8 +19,9 @@ import java.util.jar.JarFile;
  * library to a temporary file in every run costs about 90 ms of a 1 kB download. Only the shared libraries of this
  * machine's architecture are copied.
  *
- * <p>Usage: {@code java -cp mpft-cli-all.jar org.mpft.cli.NativeLibraryExport FOLDER} (FOLDER must not exist; it is
- * created). Exit code 0 when at least one library was copied, 1 otherwise.
+ * <p>Usage: {@code java -cp mpft-cli-all.jar org.mpft.cli.NativeLibraryExport FOLDER [ARCH]} (FOLDER must not exist; it
+ * is created; ARCH, as {@code os.arch} names it, defaults to this JVM's: the release build names the architecture of
+ * each Linux archive). Exit code 0 when at least one library was copied, 1 otherwise.
  */
 public final class NativeLibraryExport {
 
@@ -32,15 +34,16 @@ public final class NativeLibraryExport {
     /**
      * Copies the libraries.
      *
-     * @param args the folder to create
+     * @param args the folder to create, and optionally the architecture ({@code os.arch}'s name for it)
      */
     public static void main(String[] args) throws IOException, URISyntaxException {
-        if (args.length != 1) {
-            System.err.println("usage: NativeLibraryExport FOLDER");
+        if (args.length < 1 || args.length > 2) {
+            System.err.println("usage: NativeLibraryExport FOLDER [ARCH]");
             System.exit(2);
         }
         Path jar = Path.of(NativeLibraryExport.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        List<String> copied = export(jar, Path.of(args[0]), architecture(System.getProperty("os.arch")));
+        String arch = args.length == 2 ? args[1] : System.getProperty("os.arch");
+        List<String> copied = export(jar, Path.of(args[0]), architecture(arch));
         System.exit(copied.isEmpty() ? 1 : 0);
     }
 
@@ -54,7 +57,7 @@ public final class NativeLibraryExport {
         Files.createDirectory(folder);
         List<String> copied = new ArrayList<>();
         try (JarFile file = new JarFile(jar.toFile())) {
-            for (JarEntry entry : java.util.Collections.list(file.entries())) {
+            for (JarEntry entry : Collections.list(file.entries())) {
                 String name = entry.getName();
                 if (!name.startsWith(NATIVE_FOLDER) || entry.isDirectory()) {
                     continue;
