@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# bench/server-speed.sh — what the server-side speed features (issue 5) cost and save: read-ahead, the chunk
+# bench/server-speed.sh — what the server-side speed features cost and save: read-ahead, the chunk
 # cache, compression. One demo host with the mpft plugin on loopback (no namespaces, no shaping), the mpft client
 # downloading one file into /dev/shm, every download verified.
 #

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 4 (recovery), faults on the client's side, with the real CLI as a process against real host processes
+ * Recovery, faults on the client's side, with the real CLI as a process against real host processes
  * on loopback: the CLI killed with SIGKILL halfway, then run again (it resumes and fetches only the missing
  * chunks), and the disk filling up in the middle of a download (a small tmpfs, mounted by the test when it
  * runs as root; skipped otherwise): exit 6, nothing under the final name, the partial download kept, and a run

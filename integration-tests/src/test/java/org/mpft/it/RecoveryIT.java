@@ -21,7 +21,7 @@ import org.mpft.client.PathSummary;
 import org.mpft.protocol.Strategy;
 
 /**
- * Issue 4 (recovery), fault injection on the servers' side: real host processes (a primary and a secondary on
+ * Recovery, fault injection on the servers' side: real host processes (a primary and a secondary on
  * loopback, one data folder, the real plugin jar), the real CLI as a process where its {@code --json} summary
  * is checked, {@link FileTransferClient} otherwise. Every test ends in a byte-identical file. The faults: a
  * secondary killed with SIGKILL mid-download, chunks corrupted in flight and a secondary that stalls (the

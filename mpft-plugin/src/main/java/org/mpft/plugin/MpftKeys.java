@@ -88,7 +88,7 @@ public final class MpftKeys {
             "The address clients reach this instance at, when it differs from the bind address and port (back-end"
             + " networks, NAT): a secondary sends it to its primaries (CLUSTER_WELCOME), which give it to clients"
             + " (META).");
-    public static final Setting<Strategy> STRATEGY = choice("mpft.strategy", Strategy.ALTERNATE.settingName(),
+    public static final Setting<Strategy> STRATEGY = choice("mpft.strategy", Strategy.ADAPTIVE.settingName(),
             Map.of(Strategy.ALTERNATE.settingName(), Strategy.ALTERNATE,
                     Strategy.ADAPTIVE.settingName(), Strategy.ADAPTIVE),
             "alternate or adaptive",

@@ -198,7 +198,7 @@ class FrameCodecErrorTest {
     void enumFromWireRefusesUnknownValues() {
         for (int value : new int[] {-1, 3, 255, 256, Integer.MAX_VALUE, Integer.MIN_VALUE}) {
             assertRefused(() -> Strategy.fromWire(value), "unknown strategy");
-            assertRefused(() -> Encoding.fromWire(value), "unknown chunk encoding"); // 2 is ZSTD since issue 5
+            assertRefused(() -> Encoding.fromWire(value), "unknown chunk encoding"); // 2 is ZSTD
             assertRefused(() -> ChecksumAlgorithm.fromWire(value == 3 ? 0 : value), "unknown checksum algorithm");
             assertRefused(() -> ErrorCode.fromWire(value == 3 ? 0 : value), "unknown error code");
         }
