@@ -33,7 +33,9 @@ import org.mpft.transport.TransportSettings;
  * transfer to a new connection, once. Where the
  * secondary closes a further stream unanswered on a live connection (it does not know TRANSFER_STREAMS), each
  * later transfer attaches on a connection of its own. Chunks are routed by transferId ({@link TransferRoutes}): a
- * transfer's late chunks are released, never given to another. Closing the session closes them. Thread-safe:
+ * transfer's late chunks are released, never given to another. Closing the session closes them, without waiting
+ * for a handshake still under way (a secondary that answers nothing would hold the client's exit until the
+ * handshake's timeout). Thread-safe:
  * transfers of one session may attach at once (one connects, the others wait for its connection).
  */
 final class SecondaryConnections implements AutoCloseable {
@@ -191,7 +193,9 @@ final class SecondaryConnections implements AutoCloseable {
         private final String server;
         private final ReentrantLock lock = new ReentrantLock();
         private SecondaryLink link; // guarded by lock
-        private boolean closed; // guarded by lock: the session closed, no connection is made any more
+        // the session closed, no connection is made any more; set without the lock, which an attach holds
+        // through a handshake
+        private volatile boolean closed;
 
         Kept(String server) {
             this.server = server;
@@ -229,6 +233,11 @@ final class SecondaryConnections implements AutoCloseable {
                             return null;
                         }
                         SecondaryLink made = connect(endpoint, pin, transferId, verifier, sink);
+                        if (closed) {
+                            made.close();
+                            throw new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE,
+                                    "the session is closed");
+                        }
                         if (!own) {
                             link = made;
                         }
@@ -273,6 +282,11 @@ final class SecondaryConnections implements AutoCloseable {
                     return attachment;
                 }
             } finally {
+                if (closed && link != null) {
+                    // the session closed while this attach held the lock: close() left the connection to it
+                    link.close();
+                    link = null;
+                }
                 lock.unlock();
             }
         }
@@ -367,10 +381,17 @@ final class SecondaryConnections implements AutoCloseable {
             return made;
         }
 
+        /**
+         * Closes the kept connection. An attach that is still making one (its handshake can take up to the
+         * timeout, against a secondary that answers nothing) is not waited for: it sees {@code closed} when its
+         * handshake ends, and closes what it made.
+         */
         void close() {
-            lock.lock();
+            closed = true;
+            if (!lock.tryLock()) {
+                return;
+            }
             try {
-                closed = true;
                 if (link != null) {
                     link.close();
                     link = null;

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.mpft.protocol.Attached;
 import org.mpft.protocol.Bytes;
+import org.mpft.protocol.MpftException;
 import org.mpft.protocol.SecondaryEndpoint;
 import org.mpft.transport.QuicTransport;
 import org.mpft.transport.TlsIdentity;
@@ -115,6 +116,41 @@ class SecondaryConnectionsTest {
         assertThat(relay.clients()).as("the kept connection and one new connection tried for the transfer")
                 .isEqualTo(2);
         two.end();
+    }
+
+    @Test
+    void closingTheSessionDoesNotWaitForAHandshakeThatNothingAnswers() throws Exception {
+        // a secondary frozen before the primary's link noticed: datagrams are taken and never answered
+        java.net.DatagramSocket frozen = open(new java.net.DatagramSocket(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0)));
+        SecondaryConnections pool = new SecondaryConnections(transport, SETTINGS, new ReceiveBudget(1 << 20),
+                Duration.ofMinutes(10));
+        java.util.concurrent.CompletableFuture<Object> attached = new java.util.concurrent.CompletableFuture<>();
+        Thread attaching = new Thread(() -> {
+            try {
+                attached.complete(pool.attach(endpointAt(frozen.getLocalPort(), 1), "127.0.0.1:" + frozen.getLocalPort(),
+                        ANY_CERTIFICATE, 1, () -> null, new Events()));
+            } catch (Throwable e) {
+                attached.complete(e);
+            }
+        }, "attach-to-frozen");
+        attaching.start();
+        // the client's first Initial packet arrived: the handshake is under way, holding the kept connection
+        frozen.receive(new java.net.DatagramPacket(new byte[2048], 2048));
+
+        pool.close();
+
+        assertThat(attaching.isAlive()).as("close() returned while the 10-minute handshake still waits").isTrue();
+        assertThat(attached).isNotDone();
+        transport.close(); // what the client does next: its connections end, and with them the handshake
+        assertThat(attached.get()).as("the attach ends with the session, not with an attachment")
+                .isInstanceOf(MpftException.class);
+        attaching.join();
+    }
+
+    private SecondaryEndpoint endpointAt(int port, long transferId) {
+        return new SecondaryEndpoint("sec-1", "127.0.0.1", port, Bytes.of(TlsIdentity.sha256(identity.certificate())),
+                FakeSecondary.ticket(transferId));
     }
 
     private <T extends AutoCloseable> T open(T resource) {
