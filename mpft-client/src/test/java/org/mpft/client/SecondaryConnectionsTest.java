@@ -142,9 +142,10 @@ class SecondaryConnectionsTest {
 
         assertThat(attaching.isAlive()).as("close() returned while the 10-minute handshake still waits").isTrue();
         assertThat(attached).isNotDone();
-        transport.close(); // what the client does next: its connections end, and with them the handshake
-        assertThat(attached.get()).as("the attach ends with the session, not with an attachment")
-                .isInstanceOf(MpftException.class);
+        // the attach's thread waits in the handshake, interruptibly; a client exits without it (a daemon thread)
+        attaching.interrupt();
+        assertThat(attached.get()).as("the attach ends without an attachment")
+                .isInstanceOfAny(InterruptedException.class, MpftException.class);
         attaching.join();
     }
 
