@@ -171,11 +171,11 @@ mkdir -p "$results_dir" "$data/bench" "$out"
 rm -rf "$inst"; mkdir -p "$inst"
 key="$inst/id_ed25519"
 # snapshot the jars: other builds in the same tree must not swap them under a running benchmark. With their
-# times kept (cp -p), bin/mpft's caches (class archive or JDK 25 cache, natives: keyed by the jar's path, size and
+# times kept, bin/mpft's caches (class archive or JDK 25 cache, natives: keyed by the jar's path, size and
 # time) carry over from one run of the same build to the next instead of being recorded again
 mkdir -p "$inst/jars"
 for v in host_jar plugin_jar cli_jar report_jar; do
-  if [ -n "${!v}" ]; then cp -p "${!v}" "$inst/jars/"; printf -v "$v" '%s' "$inst/jars/$(basename "${!v}")"; fi
+  if [ -n "${!v}" ]; then cp --preserve=timestamps "${!v}" "$inst/jars/"; printf -v "$v" '%s' "$inst/jars/$(basename "${!v}")"; fi
 done
 ssh-keygen -q -t ed25519 -N '' -C bench -f "$key"
 secret="$inst/cluster.secret"; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$secret"; chmod 600 "$secret"
