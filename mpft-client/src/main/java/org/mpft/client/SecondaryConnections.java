@@ -100,7 +100,7 @@ final class SecondaryConnections implements AutoCloseable {
 
     private synchronized Kept kept(SecondaryEndpoint endpoint, String server) throws MpftException {
         if (closed) {
-            throw new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE, "the session is closed");
+            throw sessionClosed();
         }
         return kept.computeIfAbsent(new Key(endpoint.name(), endpoint.host(), endpoint.port(),
                 endpoint.certificateSha256()), k -> new Kept(server));
@@ -118,6 +118,11 @@ final class SecondaryConnections implements AutoCloseable {
         for (Kept k : all) {
             k.close();
         }
+    }
+
+    /** What an attach gets once the session is closed. */
+    private static MpftException sessionClosed() {
+        return new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE, "the session is closed");
     }
 
     /** True when a stream could not be opened because the peer's stream credit is spent (QUIC STREAM_LIMIT). */
@@ -220,8 +225,7 @@ final class SecondaryConnections implements AutoCloseable {
                 // one, on whose control stream the transfer attaches (or whose failure the caller gets)
                 while (true) {
                     if (closed) {
-                        throw new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE,
-                                "the session is closed");
+                        throw sessionClosed();
                     }
                     if (link != null && !link.alive()) {
                         link.close();
@@ -235,8 +239,7 @@ final class SecondaryConnections implements AutoCloseable {
                         SecondaryLink made = connect(endpoint, pin, transferId, verifier, sink);
                         if (closed) {
                             made.close();
-                            throw new MpftException(org.mpft.protocol.ErrorCode.SERVER_UNAVAILABLE,
-                                    "the session is closed");
+                            throw sessionClosed();
                         }
                         if (!own) {
                             link = made;

@@ -128,7 +128,7 @@ class SecondaryConnectionsTest {
         java.util.concurrent.CompletableFuture<Object> attached = new java.util.concurrent.CompletableFuture<>();
         Thread attaching = new Thread(() -> {
             try {
-                attached.complete(pool.attach(endpointAt(frozen.getLocalPort(), 1), "127.0.0.1:" + frozen.getLocalPort(),
+                attached.complete(pool.attach(endpoint(frozen.getLocalPort(), 1), server(frozen.getLocalPort()),
                         ANY_CERTIFICATE, 1, () -> null, new Events()));
             } catch (Throwable e) {
                 attached.complete(e);
@@ -149,23 +149,26 @@ class SecondaryConnectionsTest {
         attaching.join();
     }
 
-    private SecondaryEndpoint endpointAt(int port, long transferId) {
-        return new SecondaryEndpoint("sec-1", "127.0.0.1", port, Bytes.of(TlsIdentity.sha256(identity.certificate())),
-                FakeSecondary.ticket(transferId));
-    }
-
     private <T extends AutoCloseable> T open(T resource) {
         closing.add(resource);
         return resource;
     }
 
     private SecondaryEndpoint endpoint(UdpRelay relay, long transferId) {
-        return new SecondaryEndpoint("sec-1", "127.0.0.1", relay.port(),
+        return endpoint(relay.port(), transferId);
+    }
+
+    private SecondaryEndpoint endpoint(int port, long transferId) {
+        return new SecondaryEndpoint("sec-1", "127.0.0.1", port,
                 Bytes.of(TlsIdentity.sha256(identity.certificate())), FakeSecondary.ticket(transferId));
     }
 
     private static String server(UdpRelay relay) {
-        return "127.0.0.1:" + relay.port();
+        return server(relay.port());
+    }
+
+    private static String server(int port) {
+        return "127.0.0.1:" + port;
     }
 
     /** What one transfer hears from the secondary, in order. */
