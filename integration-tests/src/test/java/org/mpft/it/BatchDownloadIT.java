@@ -140,8 +140,15 @@ class BatchDownloadIT {
         // listed as the biggest file: the only session takes it first
         files.add(new BatchFile("small/missing.bin", out.resolve("missing.bin"), 1L << 40, MTIME, -1));
 
-        BatchResult result = host.client().downloadBatch(request(files, out).sessions(1).failFast(true).build(),
-                BatchListener.NONE);
+        // small files are pipelined behind it: held at the server, none can finish before the refusal stops the batch
+        host.closeGate();
+        BatchResult result;
+        try {
+            result = host.client().downloadBatch(request(files, out).sessions(1).failFast(true).build(),
+                    BatchListener.NONE);
+        } finally {
+            host.openGate();
+        }
 
         assertThat(result.worstError().code()).isEqualTo(ErrorCode.FILE_NOT_FOUND);
         assertThat(result.failures()).hasSize(files.size());
