@@ -5,6 +5,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.mpft.protocol.ChunkDigests;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
@@ -15,7 +16,9 @@ import org.mpft.protocol.Meta;
  * transfer stream. A transfer takes it ({@link #attach}); its frames go on this stream ({@link #send}), and
  * what this stream receives, the chunks of its transfer (routed by the META's {@code transferId}, see
  * {@link TransferRoutes}) and the connection's failure go to the transfer's sink. Between transfers, chunks
- * that still arrive are released. Thread-safe.
+ * that still arrive are released, and so are the ended transfer's CHUNK_DIGESTS that arrive before the next
+ * transfer's META: the primary computes digests on a thread of its own and may send one more frame before it
+ * reads the client's DONE. Thread-safe.
  */
 final class TransferLane implements Consumer<DownloadEvent> {
 
@@ -33,6 +36,8 @@ final class TransferLane implements Consumer<DownloadEvent> {
     /** The first control frame since the transfer attached: META, or an ERROR refusing its OPEN. */
     private volatile Frame answer;
     private volatile long transferId = -1;
+    /** The transfer that last ended on this lane, or -1. */
+    private volatile long endedTransferId = -1;
     /** The stream failed or ended: it takes no further transfer. */
     private volatile boolean broken;
 
@@ -70,6 +75,10 @@ final class TransferLane implements Consumer<DownloadEvent> {
     public void accept(DownloadEvent event) {
         if (event instanceof DownloadEvent.Failed) {
             broken = true;
+        }
+        if (transferId < 0 && event instanceof DownloadEvent.ControlFrame late
+                && late.frame() instanceof ChunkDigests digests && digests.transferId() == endedTransferId) {
+            return; // sent before the server read that transfer's DONE; the next transfer's follow its META
         }
         Consumer<DownloadEvent> target = sink;
         if (target != null && answer == null && event instanceof DownloadEvent.ControlFrame control) {
@@ -124,6 +133,7 @@ final class TransferLane implements Consumer<DownloadEvent> {
         verifier = NONE;
         if (transferId >= 0) {
             routes.remove(transferId);
+            endedTransferId = transferId;
             transferId = -1;
         }
     }

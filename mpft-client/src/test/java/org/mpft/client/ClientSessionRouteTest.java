@@ -9,6 +9,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ChecksumAlgorithm;
+import org.mpft.protocol.ChunkDigests;
 import org.mpft.protocol.ChunkHeader;
 import org.mpft.protocol.Encoding;
 import org.mpft.protocol.ErrorCode;
@@ -97,6 +98,39 @@ class ClientSessionRouteTest {
         assertThat(onControl.get(onControl.size() - 1)).isInstanceOf(DownloadEvent.Failed.class);
         assertThat(onStream.get(onStream.size() - 1)).isInstanceOf(DownloadEvent.Failed.class);
         assertThat(route.dead()).isTrue();
+    }
+
+    @Test
+    void theEndedTransfersLateDigestsDoNotAnswerTheNextOpen() {
+        ClientSession.Route route = new ClientSession.Route();
+        TransferLane lane = new TransferLane(null, route.routes());
+        route.add(lane, true);
+        List<DownloadEvent> first = new ArrayList<>();
+        lane.attach(first::add, () -> null);
+        route.accept(new DownloadEvent.ControlFrame(meta(7)));
+        lane.idle(); // DONE sent
+
+        List<DownloadEvent> second = new ArrayList<>();
+        lane.attach(second::add, () -> null);
+        // the primary's digest thread sent one more frame of transfer 7 before it read the DONE
+        route.accept(new DownloadEvent.ControlFrame(digests(7)));
+        assertThat(second).as("transfer 7's digests on the reused stream").isEmpty();
+        route.accept(new DownloadEvent.ControlFrame(digests(5)));
+        assertThat(second).as("digests of no transfer that ran here still reach the task, which refuses them")
+                .hasSize(1);
+
+        List<DownloadEvent> third = new ArrayList<>();
+        lane.idle();
+        lane.attach(third::add, () -> null);
+        route.accept(new DownloadEvent.ControlFrame(meta(8)));
+        route.accept(new DownloadEvent.ControlFrame(digests(8)));
+        assertThat(third).extracting(e -> ((DownloadEvent.ControlFrame) e).frame())
+                .containsExactly(meta(8), digests(8));
+        assertThat(route.dead()).isFalse();
+    }
+
+    private static ChunkDigests digests(long transferId) {
+        return new ChunkDigests(transferId, 0, Bytes.of(new byte[32]));
     }
 
     @Test
