@@ -104,7 +104,7 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
             if (check == null && routed) {
                 failed = true; // a late chunk of a transfer that ended here: dropped, the connection goes on
                 releaseBuffers();
-                ctx.close();
+                stopReceiving(ctx);
                 return;
             }
             if (check == null) {
@@ -272,7 +272,21 @@ final class ChunkReceiver extends ChannelInboundHandlerAdapter {
         failed = true;
         releaseBuffers();
         events.accept(new DownloadEvent.Failed(e));
-        ctx.close();
+        stopReceiving(ctx);
+    }
+
+    /**
+     * Drops the rest of this stream and closes it: STOP_SENDING tells the server to stop, and QUIC discards what
+     * still arrives for it and counts it as read. A stream only closed keeps receiving into QUIC's buffers, which
+     * nothing reads: each such chunk would take its bytes out of the connection's flow-control window for good,
+     * until the window is gone and the connection stalls.
+     */
+    private static void stopReceiving(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof QuicStreamChannel stream && !stream.isInputShutdown()) {
+            stream.shutdownInput(ErrorCode.CANCELLED.wireValue()).addListener(f -> ctx.close());
+        } else {
+            ctx.close();
+        }
     }
 
     private void releaseBuffers() {

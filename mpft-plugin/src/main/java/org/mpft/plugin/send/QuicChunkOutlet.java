@@ -60,7 +60,13 @@ public final class QuicChunkOutlet implements ChunkOutlet {
     @Override
     public void abortAll() {
         for (QuicStreamChannel stream : new ArrayList<>(streams)) {
-            stream.shutdownOutput(ErrorCode.CANCELLED.wireValue()).addListener(f -> stream.close());
+            if (stream.isOpen()) { // the client may have stopped it already (STOP_SENDING of a chunk it dropped)
+                stream.shutdownOutput(ErrorCode.CANCELLED.wireValue()).addListener(f -> {
+                    if (stream.isOpen()) {
+                        stream.close();
+                    }
+                });
+            }
         }
         streams.clear();
         aborts++;
