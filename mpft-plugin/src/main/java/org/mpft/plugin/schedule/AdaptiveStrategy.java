@@ -1,5 +1,7 @@
 package org.mpft.plugin.schedule;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.BitSet;
 import java.util.List;
 import org.mpft.protocol.Strategy;
@@ -15,6 +17,12 @@ import org.mpft.protocol.Strategy;
  * <p>{@code minLatency} is the shortest time from handing a chunk to a path to the client's ACK: one
  * chunk's transmission plus a round trip, so the window covers the bandwidth-delay product plus the chunk
  * being sent. Until a path has delivered a chunk its window is {@value #MIN_WINDOW}.
+ *
+ * <p>The opening, the first {@value #MIN_WINDOW} chunks of each path, is dealt out as {@link AlternateStrategy}
+ * does (chunk {@code i} to path {@code i mod N}): nothing is measured yet, and the primary, which starts at
+ * once while a secondary still waits for the client's attach and the first digests, would otherwise take the
+ * whole of a small file. A tree of small files then uses every path, file by file. A path that dies hands its
+ * opening chunks to the others ({@link #reservedFor}).
  */
 final class AdaptiveStrategy implements ChunkStrategy {
 
@@ -44,8 +52,14 @@ final class AdaptiveStrategy implements ChunkStrategy {
 
     @Override
     public int pickFresh(int slot, int slots, BitSet fresh, int below) {
-        // fresh chunks are only ever taken, never given back, so the cursor only moves forward
-        int chunk = fresh.nextSetBit(cursor);
+        int opening = slots * MIN_WINDOW;
+        for (int chunk = slot; chunk < opening; chunk += slots) {
+            if (fresh.get(chunk)) {
+                return chunk < below ? chunk : -1;
+            }
+        }
+        // after the opening, fresh chunks are only ever taken, never given back: the cursor only moves forward
+        int chunk = fresh.nextSetBit(Math.max(cursor, opening));
         if (chunk < 0) {
             cursor = fresh.size();
             return -1;
@@ -55,8 +69,31 @@ final class AdaptiveStrategy implements ChunkStrategy {
     }
 
     @Override
+    public int[] upcoming(int slot, int slots, BitSet fresh, int below, int n) {
+        int[] out = new int[n];
+        int count = 0;
+        int opening = slots * MIN_WINDOW;
+        for (int chunk = slot; chunk < Math.min(opening, below) && count < n; chunk += slots) {
+            if (fresh.get(chunk)) {
+                out[count++] = chunk;
+            }
+        }
+        for (int chunk = fresh.nextSetBit(opening); chunk >= 0 && chunk < below && count < n;
+             chunk = fresh.nextSetBit(chunk + 1)) {
+            out[count++] = chunk;
+        }
+        return Arrays.copyOf(out, count);
+    }
+
+    @Override
     public List<Integer> reservedFor(int slot, int slots, BitSet fresh) {
-        return List.of();
+        List<Integer> reserved = new ArrayList<>();
+        for (int chunk = slot; chunk < slots * MIN_WINDOW; chunk += slots) {
+            if (fresh.get(chunk)) {
+                reserved.add(chunk);
+            }
+        }
+        return reserved;
     }
 
     @Override

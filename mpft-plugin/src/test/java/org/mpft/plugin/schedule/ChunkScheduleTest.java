@@ -254,15 +254,34 @@ class ChunkScheduleTest {
     }
 
     @Test
-    void adaptiveStartsWithTwoPerPathAndHandsOutLowestFirst() {
+    void adaptiveDealsTheOpeningInTurnThenHandsOutLowestFirst() {
         ChunkSchedule schedule = schedule(Strategy.ADAPTIVE, 20, 16, 3, "s1");
         schedule.start(new BitSet());
         schedule.digestsUpTo(20);
         assertThat(schedule.window(0)).isEqualTo(2);
-        assertThat(drain(schedule, 0)).containsExactly(0, 1);
-        assertThat(drain(schedule, 1)).containsExactly(2, 3);
-        schedule.acked(2);
+        // nothing is measured yet: the first two chunks of each path are dealt out in turn
+        assertThat(drain(schedule, 0)).containsExactly(0, 2);
+        assertThat(drain(schedule, 1)).containsExactly(1, 3);
+        schedule.acked(1);
         assertThat(drain(schedule, 1)).containsExactly(4); // whoever frees room first gets the next one
+    }
+
+    @Test
+    void aSmallFileUsesEveryPathEvenWhenThePrimaryAsksFirst() throws Exception {
+        ChunkSchedule schedule = schedule(Strategy.ADAPTIVE, 2, 16, 3, "s1");
+        schedule.start(new BitSet());
+        // the primary starts at once; the secondary waits for the client's attach and the digests
+        assertThat(drain(schedule, 0)).containsExactly(0);
+        schedule.acked(0);
+        assertThat(drain(schedule, 0)).as("chunk 1 opens the secondary's share").isEmpty();
+        schedule.digestsUpTo(2);
+        assertThat(drain(schedule, 1)).containsExactly(1);
+
+        ChunkSchedule dying = schedule(Strategy.ADAPTIVE, 2, 16, 3, "s1");
+        dying.start(new BitSet());
+        assertThat(drain(dying, 0)).containsExactly(0);
+        assertThat(dying.dropPath(1, ErrorCode.SERVER_UNAVAILABLE)).containsExactly(1);
+        assertThat(drain(dying, 0)).as("a dead path's opening goes to the paths left").containsExactly(1);
     }
 
     @Test
@@ -292,19 +311,19 @@ class ChunkScheduleTest {
         ChunkSchedule schedule = schedule(Strategy.ADAPTIVE, 4, 8, 3, "s1");
         schedule.start(new BitSet());
         schedule.digestsUpTo(4);
-        assertThat(drain(schedule, 0)).containsExactly(0, 1);
-        assertThat(drain(schedule, 1)).containsExactly(2, 3);
+        assertThat(drain(schedule, 0)).containsExactly(0, 2);
+        assertThat(drain(schedule, 1)).containsExactly(1, 3);
         clock.addAndGet(10_000_000);
-        schedule.acked(2);
+        schedule.acked(1);
         schedule.acked(3);
         // nothing fresh is left and s1 is idle: it re-requests the primary's newest outstanding chunk
-        assertThat(drain(schedule, 1)).containsExactly(1);
-        assertThat(schedule.holders(1)).containsExactly(0, 1);
+        assertThat(drain(schedule, 1)).containsExactly(2);
+        assertThat(schedule.holders(2)).containsExactly(0, 1);
         assertThat(schedule.duplicates()).isEqualTo(1);
         // the primary's copy of chunk 0 is still alone; s1 is no longer idle, so no third duplicate
         assertThat(schedule.next(1)).isEqualTo(-1);
         // the duplicate arrives first: both copies are settled, both paths are woken
-        assertThat(schedule.acked(1)).containsExactlyInAnyOrder(0, 1);
+        assertThat(schedule.acked(2)).containsExactlyInAnyOrder(0, 1);
         assertThat(schedule.inFlightChunks(0)).containsExactly(0);
         // s1 idle again: duplicates chunk 0 too
         assertThat(drain(schedule, 1)).containsExactly(0);
@@ -329,8 +348,11 @@ class ChunkScheduleTest {
         ChunkSchedule schedule = schedule(Strategy.ADAPTIVE, 2, 8, 3, "s1");
         schedule.start(new BitSet());
         schedule.digestsUpTo(2);
-        assertThat(drain(schedule, 0)).containsExactly(0, 1);
+        assertThat(drain(schedule, 0)).containsExactly(0);
         assertThat(drain(schedule, 1)).containsExactly(1);
+        clock.addAndGet(10_000_000);
+        schedule.acked(0);
+        assertThat(drain(schedule, 0)).as("the idle primary duplicates the secondary's chunk").containsExactly(1);
         assertThat(schedule.failed(1, 1, ErrorCode.CHUNK_CORRUPTION))
                 .isEqualTo(ChunkSchedule.Outcome.OTHER_COPY_PENDING);
         assertThat(schedule.holders(1)).containsExactly(0);
