@@ -92,6 +92,9 @@ final class Endgame {
                 continue;
             }
             double seconds = rate > 0 ? bytesLeft / rate : Double.MAX_VALUE;
+            if (rate <= 0 && !overdue(other, idle, now)) {
+                continue; // nothing measured of it yet, and not late by the idle path's own measure
+            }
             if (seconds > bestSeconds) {
                 bestSeconds = seconds;
                 best = newest;
@@ -108,5 +111,22 @@ final class Endgame {
             }
         }
         return best;
+    }
+
+    /**
+     * True when {@code other}, which has delivered nothing of this transfer yet, has had its oldest chunk out
+     * for longer than {@code idle} takes for a whole chunk (or when {@code idle} has no measure either). A path
+     * that only just got its first chunk (a secondary starts after the client's attach and the first digests)
+     * is not late: duplicating its chunk would spend its share of the bytes twice, which on a tree of small
+     * files, each file in its endgame after a chunk or two, took a third of the paths' capacity.
+     */
+    private boolean overdue(PathState other, PathState idle, long now) {
+        double ownRate = idle.bytesPerSecond(now);
+        if (ownRate <= 0) {
+            return true;
+        }
+        double ownSeconds = plan.chunkSize() / ownRate + idle.minLatencyNanos() / 1e9 / 2;
+        long oldest = other.inFlight.values().iterator().next();
+        return (now - oldest) / 1e9 > ownSeconds;
     }
 }

@@ -316,7 +316,10 @@ class ChunkScheduleTest {
         clock.addAndGet(10_000_000);
         schedule.acked(1);
         schedule.acked(3);
-        // nothing fresh is left and s1 is idle: it re-requests the primary's newest outstanding chunk
+        // s1 needs about 10 ms for a chunk; the primary has delivered nothing yet, but it is not late yet either
+        assertThat(schedule.next(1)).isEqualTo(-1);
+        clock.addAndGet(10_000_000);
+        // now it is: nothing fresh is left and s1 is idle, so it re-requests the primary's newest outstanding chunk
         assertThat(drain(schedule, 1)).containsExactly(2);
         assertThat(schedule.holders(2)).containsExactly(0, 1);
         assertThat(schedule.duplicates()).isEqualTo(1);
@@ -329,6 +332,22 @@ class ChunkScheduleTest {
         assertThat(drain(schedule, 1)).containsExactly(0);
         assertThat(schedule.acked(0)).containsExactlyInAnyOrder(0, 1);
         assertThat(schedule.isComplete()).isTrue();
+    }
+
+    @Test
+    void aPathThatJustGotItsFirstChunkIsNotDuplicated() {
+        ChunkSchedule schedule = schedule(Strategy.ADAPTIVE, 2, 16, 3, "s1");
+        schedule.start(new BitSet());
+        assertThat(drain(schedule, 0)).containsExactly(0);
+        clock.addAndGet(5_000_000); // the secondary starts later: the client's attach, the first digests
+        schedule.digestsUpTo(2);
+        assertThat(drain(schedule, 1)).containsExactly(1);
+        clock.addAndGet(5_000_000);
+        schedule.acked(0); // the primary took 10 ms for its chunk
+        assertThat(schedule.next(0)).as("the secondary's chunk has been out 5 ms: not late").isEqualTo(-1);
+        assertThat(schedule.duplicates()).isZero();
+        clock.addAndGet(20_000_000);
+        assertThat(schedule.next(0)).as("out 25 ms, more than the primary needs for a chunk").isEqualTo(1);
     }
 
     @Test
@@ -352,6 +371,7 @@ class ChunkScheduleTest {
         assertThat(drain(schedule, 1)).containsExactly(1);
         clock.addAndGet(10_000_000);
         schedule.acked(0);
+        clock.addAndGet(20_000_000); // the secondary's chunk is late by the primary's measure
         assertThat(drain(schedule, 0)).as("the idle primary duplicates the secondary's chunk").containsExactly(1);
         assertThat(schedule.failed(1, 1, ErrorCode.CHUNK_CORRUPTION))
                 .isEqualTo(ChunkSchedule.Outcome.OTHER_COPY_PENDING);
