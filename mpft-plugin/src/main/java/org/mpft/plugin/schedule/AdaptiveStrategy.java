@@ -52,14 +52,12 @@ final class AdaptiveStrategy implements ChunkStrategy {
 
     @Override
     public int pickFresh(int slot, int slots, BitSet fresh, int below) {
-        int opening = slots * MIN_WINDOW;
-        for (int chunk = slot; chunk < opening; chunk += slots) {
-            if (fresh.get(chunk)) {
-                return chunk < below ? chunk : -1;
-            }
+        int own = nextOpening(slot, slots, fresh);
+        if (own >= 0) {
+            return own < below ? own : -1;
         }
         // after the opening, fresh chunks are only ever taken, never given back: the cursor only moves forward
-        int chunk = fresh.nextSetBit(Math.max(cursor, opening));
+        int chunk = fresh.nextSetBit(Math.max(cursor, slots * MIN_WINDOW));
         if (chunk < 0) {
             cursor = fresh.size();
             return -1;
@@ -72,13 +70,11 @@ final class AdaptiveStrategy implements ChunkStrategy {
     public int[] upcoming(int slot, int slots, BitSet fresh, int below, int n) {
         int[] out = new int[n];
         int count = 0;
-        int opening = slots * MIN_WINDOW;
-        for (int chunk = slot; chunk < Math.min(opening, below) && count < n; chunk += slots) {
-            if (fresh.get(chunk)) {
-                out[count++] = chunk;
-            }
+        for (int chunk = nextOpening(slot, slots, fresh); chunk >= 0 && chunk < below && count < n;
+             chunk = nextOpening(chunk + slots, slots, fresh)) {
+            out[count++] = chunk;
         }
-        for (int chunk = fresh.nextSetBit(opening); chunk >= 0 && chunk < below && count < n;
+        for (int chunk = fresh.nextSetBit(slots * MIN_WINDOW); chunk >= 0 && chunk < below && count < n;
              chunk = fresh.nextSetBit(chunk + 1)) {
             out[count++] = chunk;
         }
@@ -88,12 +84,24 @@ final class AdaptiveStrategy implements ChunkStrategy {
     @Override
     public List<Integer> reservedFor(int slot, int slots, BitSet fresh) {
         List<Integer> reserved = new ArrayList<>();
-        for (int chunk = slot; chunk < slots * MIN_WINDOW; chunk += slots) {
-            if (fresh.get(chunk)) {
-                reserved.add(chunk);
-            }
+        for (int chunk = nextOpening(slot, slots, fresh); chunk >= 0;
+             chunk = nextOpening(chunk + slots, slots, fresh)) {
+            reserved.add(chunk);
         }
         return reserved;
+    }
+
+    /**
+     * The first fresh opening chunk (below {@code slots} x {@value #MIN_WINDOW}) among {@code from},
+     * {@code from + slots} ...: from a slot's index on, that slot's own opening chunks; -1 when none is left.
+     */
+    private static int nextOpening(int from, int slots, BitSet fresh) {
+        for (int chunk = from; chunk < slots * MIN_WINDOW; chunk += slots) {
+            if (fresh.get(chunk)) {
+                return chunk;
+            }
+        }
+        return -1;
     }
 
     @Override

@@ -71,6 +71,7 @@ final class Endgame {
      * handed-out single-copy chunk of the path with the most time of work left; -1 for none.
      */
     int candidate(PathState idle, int limit, long now) {
+        double ownRate = idle.bytesPerSecond(now);
         int best = -1;
         double bestSeconds = -1;
         for (PathState other : paths) {
@@ -91,10 +92,15 @@ final class Endgame {
             if (newest < 0) {
                 continue;
             }
-            double seconds = rate > 0 ? bytesLeft / rate : Double.MAX_VALUE;
-            if (rate <= 0 && !overdue(other, idle, now)) {
-                continue; // nothing measured of it yet, and not late by the idle path's own measure
+            if (rate <= 0 && ownRate > 0
+                    && !outLongerThan(other, deliverySeconds(idle, ownRate, plan.chunkSize()), now)) {
+                // Nothing measured of it yet, and not late by the idle path's own measure: a path that only just
+                // got its first chunk (a secondary starts after the client's attach and the first digests) is not
+                // slow. Duplicating its chunk would spend its share of the bytes twice, which on a tree of small
+                // files, each file in its endgame after a chunk or two, took a third of the paths' capacity.
+                continue;
             }
+            double seconds = rate > 0 ? bytesLeft / rate : Double.MAX_VALUE;
             if (seconds > bestSeconds) {
                 bestSeconds = seconds;
                 best = newest;
@@ -103,30 +109,21 @@ final class Endgame {
         if (best < 0) {
             return -1;
         }
-        double ownRate = idle.bytesPerSecond(now);
-        if (ownRate > 0 && bestSeconds != Double.MAX_VALUE) {
-            double ownSeconds = plan.length(best) / ownRate + idle.minLatencyNanos() / 1e9 / 2;
-            if (ownSeconds >= bestSeconds) {
-                return -1; // the copy in flight arrives first anyway
-            }
+        if (ownRate > 0 && bestSeconds != Double.MAX_VALUE
+                && deliverySeconds(idle, ownRate, plan.length(best)) >= bestSeconds) {
+            return -1; // the copy in flight arrives first anyway
         }
         return best;
     }
 
-    /**
-     * True when {@code other}, which has delivered nothing of this transfer yet, has had its oldest chunk out
-     * for longer than {@code idle} takes for a whole chunk (or when {@code idle} has no measure either). A path
-     * that only just got its first chunk (a secondary starts after the client's attach and the first digests)
-     * is not late: duplicating its chunk would spend its share of the bytes twice, which on a tree of small
-     * files, each file in its endgame after a chunk or two, took a third of the paths' capacity.
-     */
-    private boolean overdue(PathState other, PathState idle, long now) {
-        double ownRate = idle.bytesPerSecond(now);
-        if (ownRate <= 0) {
-            return true;
-        }
-        double ownSeconds = plan.chunkSize() / ownRate + idle.minLatencyNanos() / 1e9 / 2;
-        long oldest = other.inFlight.values().iterator().next();
-        return (now - oldest) / 1e9 > ownSeconds;
+    /** Seconds {@code path}, sending at {@code rate}, needs to deliver {@code bytes} handed to it now. */
+    private static double deliverySeconds(PathState path, double rate, long bytes) {
+        return bytes / rate + path.minLatencyNanos() / 1e9 / 2;
+    }
+
+    /** True when the oldest chunk {@code path} has in flight was handed to it more than {@code seconds} ago. */
+    private static boolean outLongerThan(PathState path, double seconds, long now) {
+        long oldest = path.inFlight.values().iterator().next();
+        return (now - oldest) / 1e9 > seconds;
     }
 }
