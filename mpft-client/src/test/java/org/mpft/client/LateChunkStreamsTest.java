@@ -9,16 +9,16 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import io.netty.handler.codec.quic.QuicStreamType;
+import io.netty.util.concurrent.PromiseCombiner;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -113,23 +113,14 @@ class LateChunkStreamsTest {
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
             QuicChannel connection = (QuicChannel) ctx.channel();
-            List<ChannelFuture> writes = new ArrayList<>();
+            PromiseCombiner lateWrites = new PromiseCombiner(ctx.executor());
             for (int i = 0; i < LATE_CHUNKS; i++) {
-                writes.add(send(connection, ENDED, i, (long) i * LATE_CHUNK, LATE_CHUNK));
+                lateWrites.add(send(connection, ENDED, i, (long) i * LATE_CHUNK, LATE_CHUNK));
             }
-            whenAllDone(writes, () -> send(connection, LIVE, 0, 0, LIVE_CHUNK));
+            ChannelPromise settled = connection.newPromise();
+            settled.addListener(f -> send(connection, LIVE, 0, 0, LIVE_CHUNK));
+            lateWrites.finish(settled);
             ctx.fireChannelActive();
-        }
-
-        private static void whenAllDone(List<ChannelFuture> writes, Runnable then) {
-            int[] left = {writes.size()};
-            for (ChannelFuture write : writes) {
-                write.addListener(f -> {
-                    if (--left[0] == 0) { // listeners run on the connection's event loop, one at a time
-                        then.run();
-                    }
-                });
-            }
         }
 
         /** Opens a chunk stream and writes the chunk; completes when QUIC took its last byte or refused it. */
@@ -140,7 +131,7 @@ class LateChunkStreamsTest {
                     ChecksumAlgorithm.SHA256, Bytes.of(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(payload))));
             ByteBuf bytes = Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(header.encode()),
                     Unpooled.wrappedBuffer(payload));
-            io.netty.channel.ChannelPromise done = connection.newPromise();
+            ChannelPromise done = connection.newPromise();
             connection.createStream(QuicStreamType.UNIDIRECTIONAL, new ChannelInboundHandlerAdapter())
                     .addListener(created -> {
                         if (!created.isSuccess()) {
