@@ -4,12 +4,11 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.PooledByteBufAllocator;
 
 /**
- * The allocator for whole-chunk buffers (a chunk read on a server, a chunk assembled on the client). Netty's
- * default pool carves 4 MiB arena chunks, so every 8 or 16 MiB mpft chunk became a "huge" allocation: a fresh
- * direct buffer, zeroed and page-faulted in, then freed, for every chunk (on the client about 7% of the CPU of
- * a 1 GiB loopback download). This pool carves 16 MiB arena chunks (the largest chunk size the plugin picks by
- * default, {@code mpft.chunk-size.max}), so chunk buffers are reused. Larger chunks (up to 64 MiB, when an admin
- * sets them) still fall back to one-off allocations. No thread caches: the buffers are large and few.
+ * The allocator for whole-chunk buffers (a chunk read on a server, a chunk assembled on the client). A chunk
+ * buffer's memory is kept when the buffer is released and serves the next chunk ({@link ReusingChunkAllocator}):
+ * netty's pool frees an arena chunk as soon as it is empty, so every chunk as large as an arena chunk cost a
+ * fresh direct allocation, zeroed by the JDK and page-faulted in, then freed. Buffers under 64 KiB and growable
+ * ones come from a pool of 16 MiB arena chunks without thread caches (chunk buffers are taken on a few threads).
  */
 public final class ChunkBuffers {
 
@@ -20,12 +19,15 @@ public final class ChunkBuffers {
     /** Two arenas: chunk buffers are taken on a few threads (event loops, read-ahead), at chunk rate. */
     private static final int ARENAS = 2;
 
-    /** The shared allocator: direct buffers, pooled in 16 MiB arena chunks. */
-    public static final ByteBufAllocator ALLOCATOR =
-            new PooledByteBufAllocator(true, 0, ARENAS, PAGE_SIZE, MAX_ORDER, 0, 0, false);
-
-    /** The largest buffer the pool serves from its arena chunks, bytes (16 MiB). */
+    /** The largest chunk size the plugin picks by default ({@code mpft.chunk-size.max}), bytes (16 MiB). */
     public static final int LARGEST_POOLED = PAGE_SIZE << MAX_ORDER;
+
+    /** Chunk memory kept idle for reuse, at most: three of the largest default chunks. */
+    static final long IDLE_LIMIT = 3L * LARGEST_POOLED;
+
+    /** The shared allocator: direct buffers whose memory is reused. */
+    public static final ByteBufAllocator ALLOCATOR = new ReusingChunkAllocator(
+            new PooledByteBufAllocator(true, 0, ARENAS, PAGE_SIZE, MAX_ORDER, 0, 0, false), IDLE_LIMIT);
 
     private ChunkBuffers() {
     }
