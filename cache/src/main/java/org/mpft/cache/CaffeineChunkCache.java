@@ -3,29 +3,43 @@ package org.mpft.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
+import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
 import java.util.Optional;
 
-/** {@link ChunkCache} on a Caffeine cache weighed by chunk length. */
+/**
+ * {@link ChunkCache} on a Caffeine cache weighed by chunk length. The copies' memory is reused once an entry is
+ * gone and nothing reads it ({@link StoredChunk}, {@link ChunkMemory}).
+ */
 final class CaffeineChunkCache implements ChunkCache {
 
-    private final Cache<ChunkKey, ByteBuffer> cache;
-    private final Policy.Eviction<ChunkKey, ByteBuffer> eviction;
+    /** Memory of removed entries kept for the next copies, at most (or the bound, when smaller). */
+    static final long IDLE_MEMORY = 32L * 1024 * 1024;
+
+    private final Cache<ChunkKey, StoredChunk> cache;
+    private final Policy.Eviction<ChunkKey, StoredChunk> eviction;
     private final long maximumBytes;
     private final boolean direct;
+    private final ChunkMemory memory;
 
     CaffeineChunkCache(long maximumBytes, boolean direct) {
         this.maximumBytes = maximumBytes;
         this.direct = direct;
+        this.memory = new ChunkMemory(direct, Math.min(IDLE_MEMORY, maximumBytes));
         this.cache = Caffeine.newBuilder()
                 .maximumWeight(maximumBytes)
-                // The stored buffer is never handed out (only duplicates), so remaining() stays the chunk length.
-                .weigher((ChunkKey key, ByteBuffer chunk) -> chunk.remaining())
-                // Maintenance (eviction) on the writing thread: the bound does not wait for a busy common pool,
-                // and after cleanUp() it holds exactly. Eviction is cheap: no removal listener does work.
+                .weigher((ChunkKey key, StoredChunk chunk) -> chunk.length())
+                // Maintenance (eviction) and the removal listener on the writing thread: the bound does not wait
+                // for a busy common pool, after cleanUp() it holds exactly, and an evicted chunk's memory is back
+                // for the next copy at once.
                 .executor(Runnable::run)
+                .removalListener((ChunkKey key, StoredChunk chunk, RemovalCause cause) -> {
+                    if (chunk != null) {
+                        chunk.release();
+                    }
+                })
                 .recordStats()
                 .build();
         this.eviction = cache.policy().eviction().orElseThrow();
@@ -34,22 +48,34 @@ final class CaffeineChunkCache implements ChunkCache {
     @Override
     public Optional<ByteBuffer> get(ChunkKey key) {
         Objects.requireNonNull(key, "key");
-        ByteBuffer stored = cache.getIfPresent(key);
-        return stored == null ? Optional.empty() : Optional.of(ChunkBuffers.view(stored));
+        StoredChunk stored = cache.getIfPresent(key);
+        return stored == null ? Optional.empty() : Optional.of(stored.view());
+    }
+
+    @Override
+    public boolean copyTo(ChunkKey key, ByteBuffer target) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(target, "target");
+        if (target.remaining() < key.length()) {
+            throw new IllegalArgumentException("chunk " + key.index() + " of " + key.file().path() + " has "
+                    + key.length() + " bytes, the target room for " + target.remaining());
+        }
+        StoredChunk stored = cache.getIfPresent(key);
+        return stored != null && stored.copyTo(target);
     }
 
     @Override
     public ByteBuffer get(ChunkKey key, ChunkLoader loader) throws IOException {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(loader, "loader");
-        return ChunkBuffers.view(Loading.get(cache, key, k -> ChunkBuffers.load(k, loader, direct)));
+        return Loading.get(cache, key, k -> ChunkBuffers.store(ChunkBuffers.load(k, loader), memory)).view();
     }
 
     @Override
     public void put(ChunkKey key, ByteBuffer chunk) {
         Objects.requireNonNull(key, "key");
         ChunkBuffers.checkLength(key, chunk);
-        cache.put(key, ChunkBuffers.copyOf(chunk, direct));
+        cache.put(key, ChunkBuffers.store(chunk, memory));
     }
 
     @Override
@@ -77,6 +103,11 @@ final class CaffeineChunkCache implements ChunkCache {
     @Override
     public long maximumBytes() {
         return maximumBytes;
+    }
+
+    /** Memory of removed chunks waiting for the next copy, bytes. */
+    long idleMemoryBytes() {
+        return memory.idleBytes();
     }
 
     @Override

@@ -22,6 +22,15 @@ final class ChunkBuffers {
         return copy.asReadOnlyBuffer();
     }
 
+    /** Copies the remaining bytes of {@code source} (its position left alone) into memory from {@code memory}. */
+    static StoredChunk store(ByteBuffer source, ChunkMemory memory) {
+        ByteBuffer from = source.duplicate();
+        int length = from.remaining();
+        ByteBuffer target = memory.take(length);
+        target.put(from);
+        return new StoredChunk(target, length, memory);
+    }
+
     /** A fresh read-only view of a stored chunk: its own position and limit, the same bytes. */
     static ByteBuffer view(ByteBuffer stored) {
         return stored.duplicate();
@@ -34,13 +43,13 @@ final class ChunkBuffers {
         }
     }
 
-    /** Loads a chunk and copies it, rejecting a wrong length as a short or long read. */
-    static ByteBuffer load(ChunkKey key, ChunkLoader loader, boolean direct) throws IOException {
+    /** Loads a chunk, rejecting a wrong length as a short or long read; the loader's buffer, not a copy. */
+    static ByteBuffer load(ChunkKey key, ChunkLoader loader) throws IOException {
         ByteBuffer loaded = Objects.requireNonNull(loader.load(key), "loader returned null");
         if (loaded.remaining() != key.length()) {
             throw new IOException(describe(key, loaded));
         }
-        return copyOf(loaded, direct);
+        return loaded;
     }
 
     private static String describe(ChunkKey key, ByteBuffer chunk) {

@@ -10,7 +10,8 @@ import java.util.Optional;
  *
  * <p><b>Values.</b> The cache stores its own immutable copy of every chunk and hands out read-only views: each
  * call returns a fresh view positioned at 0 with the limit at the chunk's length, so callers can read, move
- * and slice it without disturbing each other. By default the copies live in direct (off-heap) buffers, because
+ * and slice it without disturbing each other; or it copies the chunk into the caller's buffer
+ * ({@link #copyTo}), and then reuses the copy's memory for a later chunk once the entry is gone. By default the copies live in direct (off-heap) buffers, because
  * the QUIC sender passes native memory to the QUIC stack: a heap buffer would be copied again into a temporary
  * direct buffer on every send. Direct memory is returned to the system when the garbage collector collects an
  * evicted buffer and every view of it, so size {@code -XX:MaxDirectMemorySize} above {@link #maximumBytes()}
@@ -57,6 +58,18 @@ public interface ChunkCache {
      * @return a fresh read-only view of the chunk (position 0, limit = its length), or empty if it is not held
      */
     Optional<ByteBuffer> get(ChunkKey key);
+
+    /**
+     * Copies a held chunk into {@code target} at its position, advancing it. Counts a hit or a miss. Unlike the
+     * views of {@link #get(ChunkKey)}, a copy lets the cache reuse the chunk's memory once the entry is removed,
+     * so a sender that copies anyway should prefer this.
+     *
+     * @param key    the chunk
+     * @param target where the bytes go
+     * @return true when the chunk was held and copied; false (nothing copied) when it was not
+     * @throws IllegalArgumentException if {@code target} has fewer than {@link ChunkKey#length()} bytes of room
+     */
+    boolean copyTo(ChunkKey key, ByteBuffer target);
 
     /**
      * Returns the chunk, reading it with {@code loader} if it is not held. Concurrent calls for one key call the

@@ -29,7 +29,15 @@ final class DisabledChunkCache implements ChunkCache {
         Objects.requireNonNull(loader, "loader");
         misses.increment();
         // Copied as when enabled: the loader may reuse its buffer once we return.
-        return ChunkBuffers.view(ChunkBuffers.load(key, loader, direct));
+        return ChunkBuffers.copyOf(ChunkBuffers.load(key, loader), direct);
+    }
+
+    @Override
+    public boolean copyTo(ChunkKey key, ByteBuffer target) {
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(target, "target");
+        misses.increment();
+        return false;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
-import java.util.Optional;
 import org.mpft.cache.ChunkCache;
 import org.mpft.cache.ChunkKey;
 import org.mpft.cache.FileIdentity;
@@ -130,10 +129,10 @@ public final class ChunkSource {
         ByteBuf raw = allocator.directBuffer(length, length);
         try {
             Bytes checksum = null;
-            Optional<ByteBuffer> cached = key == null ? Optional.empty() : cache.get(key);
-            if (cached.isPresent()) {
+            boolean cached = key != null && cache.copyTo(key, raw.nioBuffer(0, length));
+            if (cached) {
+                raw.writerIndex(length);
                 metrics.cacheHit();
-                raw.writeBytes(cached.get());
                 checksum = checksums.get(checksumKey).orElse(null);
             } else {
                 readFile(transfer, chunk, offset, length, raw);
@@ -145,20 +144,20 @@ public final class ChunkSource {
                     checksums.put(checksumKey, checksum);
                 }
             }
-            if (cached.isEmpty() && key != null) {
+            if (!cached && key != null) {
                 cache.put(key, raw.nioBuffer(0, length));
             }
             if (compress && compressionEnabled() && length >= ChunkCodec.MIN_CHUNK) {
                 ChunkReader.ReadChunk encoded = compress(transfer, chunk, offset, length, raw, checksum, allocator,
                         encoding);
                 if (encoded != null) {
-                    count(transfer, cached.isPresent(), cached.isPresent() ? 0 : length,
+                    count(transfer, cached, cached ? 0 : length,
                             encoded.header().encodedLength(), true);
                     return encoded;
                 }
             }
             metrics.chunkSent(length, length, false);
-            count(transfer, cached.isPresent(), cached.isPresent() ? 0 : length, length, false);
+            count(transfer, cached, cached ? 0 : length, length, false);
             return new ChunkReader.ReadChunk(new ChunkHeader(transfer.id(), chunk, offset, length, Encoding.RAW,
                     length, transfer.checksum(), checksum), raw);
         } catch (IOException | RuntimeException e) {
