@@ -22,8 +22,11 @@ public final class ChunkBuffers {
     /** The largest chunk size the plugin picks by default ({@code mpft.chunk-size.max}), bytes (16 MiB). */
     public static final int LARGEST_POOLED = PAGE_SIZE << MAX_ORDER;
 
-    /** Chunk memory kept idle for reuse, at most: three of the largest default chunks. */
-    static final long IDLE_LIMIT = 3L * LARGEST_POOLED;
+    /**
+     * Chunk memory kept idle for reuse, at most (and never more than was in use at once): a server's window of
+     * 8 of the largest default chunks.
+     */
+    static final long IDLE_LIMIT = 8L * LARGEST_POOLED;
 
     /** The shared allocator: direct buffers whose memory is reused. */
     public static final ByteBufAllocator ALLOCATOR = new ReusingChunkAllocator(

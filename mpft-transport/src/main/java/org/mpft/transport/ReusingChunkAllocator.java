@@ -20,8 +20,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * buffer as large as its arena chunk does at every release: a download's chunks each cost a fresh 16 MiB
  * allocation on both sides (the JDK's zeroing alone took half of the client's event loop on loopback). Here a
  * released buffer's memory goes to an idle list of its size class (quarter steps between powers of two, so a
- * buffer wastes at most a fifth of its memory) and the next request of that size takes it; the idle memory is
- * capped at {@code idleLimit} bytes, and a release over the cap frees the memory at once.
+ * buffer wastes at most a fifth of its memory) and the next request of that size takes it. The idle memory is
+ * at most the most memory these buffers ever held at once (a process keeps what its busiest moment needed, not
+ * more: buffers of many sizes do not pile up) and at most {@code idleLimit} bytes; a release over either bound
+ * frees the memory at once.
  *
  * <p>Only fixed-size requests (initial capacity equals the maximum) of at least {@link #SMALLEST_REUSED} bytes
  * are served this way; a buffer from here cannot change its capacity. Smaller or growable buffers come from
@@ -37,6 +39,10 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
     /** Idle memory by its capacity (a size class). */
     private final ConcurrentSkipListMap<Integer, ConcurrentLinkedDeque<ByteBuffer>> idle = new ConcurrentSkipListMap<>();
     private final AtomicLong idleBytes = new AtomicLong();
+    /** Memory of reused buffers handed out and not released yet, bytes. */
+    private final AtomicLong inUseBytes = new AtomicLong();
+    /** The most {@link #inUseBytes} ever reached. */
+    private final AtomicLong peakInUseBytes = new AtomicLong();
 
     /**
      * @param others    serves the requests this allocator does not keep (small or growable buffers)
@@ -62,6 +68,8 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
         if (memory == null) {
             memory = ByteBuffer.allocateDirect(sizeClass(initialCapacity));
         }
+        long inUse = inUseBytes.addAndGet(memory.capacity());
+        peakInUseBytes.accumulateAndGet(inUse, Math::max);
         return new Reused(this, memory, initialCapacity);
     }
 
@@ -107,7 +115,8 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
     /** A buffer's memory comes back: kept idle while under the cap, else freed. */
     private void giveBack(ByteBuffer memory) {
         int capacity = memory.capacity();
-        if (idleBytes.addAndGet(capacity) > idleLimit) {
+        inUseBytes.addAndGet(-capacity);
+        if (idleBytes.addAndGet(capacity) > Math.min(idleLimit, peakInUseBytes.get())) {
             idleBytes.addAndGet(-capacity);
             PlatformDependent.freeDirectBuffer(memory);
             return;

@@ -51,18 +51,22 @@ class ReusingChunkAllocatorTest {
     }
 
     @Test
-    void aSmallerSizeClassTakesOnlyItsOwnOrTheNextClassUp() {
+    void aRequestTakesIdleMemoryOfItsOwnSizeClassOrTheNextOneUpOnly() {
         ByteBuf big = allocator.directBuffer(16 * MIB, 16 * MIB);
+        ByteBuf small = allocator.directBuffer(MIB, MIB);
         big.release();
-
-        ByteBuf small = allocator.directBuffer(MIB, MIB); // 16 MiB of memory for 1 MiB: not taken
-        assertThat(allocator.idleBytes()).isEqualTo(16L * MIB);
         small.release();
         assertThat(allocator.idleBytes()).isEqualTo(17L * MIB);
 
-        ByteBuf between = allocator.directBuffer(MIB - 100, MIB - 100); // a class below 1 MiB, takes the 1 MiB
+        ByteBuf near = allocator.directBuffer(800 * 1024, 800 * 1024); // class 896 KiB: takes the 1 MiB, one up
         assertThat(allocator.idleBytes()).isEqualTo(16L * MIB);
-        between.release();
+        ByteBuf far = allocator.directBuffer(600 * 1024, 600 * 1024); // class 640 KiB: nothing fits, a new one
+        assertThat(allocator.idleBytes()).isEqualTo(16L * MIB);
+        ByteBuf notTheBigOne = allocator.directBuffer(MIB, MIB); // 16 MiB of memory for 1 MiB: not taken
+        assertThat(allocator.idleBytes()).isEqualTo(16L * MIB);
+        near.release();
+        far.release();
+        notTheBigOne.release();
     }
 
     @Test
@@ -73,6 +77,17 @@ class ReusingChunkAllocatorTest {
         }
         held.forEach(ByteBuf::release);
         assertThat(allocator.idleBytes()).isEqualTo(48L * MIB);
+    }
+
+    @Test
+    void idleMemoryNeverExceedsTheMostThatWasInUseAtOnce() {
+        int[] sizes = {MIB, 3 * MIB / 2, 2 * MIB, 3 * MIB}; // four size classes, each held alone
+        for (int size : sizes) {
+            allocator.directBuffer(size, size).release();
+        }
+        // the first buffer's memory stayed; each later one would have made the idle memory more than was
+        // ever in use at once (the largest single buffer), so it was freed
+        assertThat(allocator.idleBytes()).isEqualTo(MIB);
     }
 
     @Test
