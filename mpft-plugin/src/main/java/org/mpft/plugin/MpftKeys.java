@@ -208,7 +208,8 @@ public final class MpftKeys {
             + " exceeds it.");
     public static final Setting<Long> MAX_BYTES_HELD = size("mpft.max-bytes-held", "1g", 1L << 20, 1L << 40,
             "Chunk bytes all connections of this instance may have in flight together (the same buffers as"
-            + " mpft.max-bytes-in-flight); at least mpft.window x the largest chunk size.");
+            + " mpft.max-bytes-in-flight); at least mpft.window x the largest chunk size. The memory of released"
+            + " chunk buffers is kept for the next chunks: never more than was in use at once, and at most 128 MiB.");
     public static final Setting<Duration> IDLE_TIMEOUT = duration("mpft.idle-timeout", "30s",
             Duration.ofSeconds(1), Duration.ofHours(1), "A connection silent this long is closed.");
 
