@@ -7,8 +7,9 @@ import io.netty.buffer.PooledByteBufAllocator;
  * The allocator for whole-chunk buffers (a chunk read on a server, a chunk assembled on the client). A chunk
  * buffer's memory is kept when the buffer is released and serves the next chunk ({@link ReusingChunkAllocator}):
  * netty's pool frees an arena chunk as soon as it is empty, so every chunk as large as an arena chunk cost a
- * fresh direct allocation, zeroed by the JDK and page-faulted in, then freed. Buffers under 64 KiB and growable
- * ones come from a pool of 16 MiB arena chunks without thread caches (chunk buffers are taken on a few threads).
+ * fresh direct allocation, zeroed by the JDK and page-faulted in, then freed. Buffers under 4 MiB and growable
+ * ones come from a pool of 16 MiB arena chunks without thread caches (chunk buffers are taken on a few threads),
+ * where many of them share an arena chunk.
  */
 public final class ChunkBuffers {
 

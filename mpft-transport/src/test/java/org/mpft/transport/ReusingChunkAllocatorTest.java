@@ -52,18 +52,18 @@ class ReusingChunkAllocatorTest {
 
     @Test
     void aRequestTakesIdleMemoryOfItsOwnSizeClassOrTheNextOneUpOnly() {
-        ByteBuf big = allocator.directBuffer(16 * MIB, 16 * MIB);
-        ByteBuf small = allocator.directBuffer(MIB, MIB);
+        ByteBuf big = allocator.directBuffer(32 * MIB, 32 * MIB);
+        ByteBuf small = allocator.directBuffer(8 * MIB, 8 * MIB);
         big.release();
         small.release();
-        assertThat(allocator.idleBytes()).isEqualTo(17L * MIB);
+        assertThat(allocator.idleBytes()).isEqualTo(40L * MIB);
 
-        ByteBuf near = allocator.directBuffer(800 * 1024, 800 * 1024); // class 896 KiB: takes the 1 MiB, one up
-        assertThat(allocator.idleBytes()).isEqualTo(16L * MIB);
-        ByteBuf far = allocator.directBuffer(600 * 1024, 600 * 1024); // class 640 KiB: nothing fits, a new one
-        assertThat(allocator.idleBytes()).isEqualTo(16L * MIB);
-        ByteBuf notTheBigOne = allocator.directBuffer(MIB, MIB); // 16 MiB of memory for 1 MiB: not taken
-        assertThat(allocator.idleBytes()).isEqualTo(16L * MIB);
+        ByteBuf near = allocator.directBuffer(6400 * 1024, 6400 * 1024); // class 7 MiB: takes the 8 MiB, one up
+        assertThat(allocator.idleBytes()).isEqualTo(32L * MIB);
+        ByteBuf far = allocator.directBuffer(4800 * 1024, 4800 * 1024); // class 5 MiB: nothing fits, a new one
+        assertThat(allocator.idleBytes()).isEqualTo(32L * MIB);
+        ByteBuf notTheBigOne = allocator.directBuffer(8 * MIB, 8 * MIB); // 32 MiB of memory for 8 MiB: not taken
+        assertThat(allocator.idleBytes()).isEqualTo(32L * MIB);
         near.release();
         far.release();
         notTheBigOne.release();
@@ -81,33 +81,35 @@ class ReusingChunkAllocatorTest {
 
     @Test
     void idleMemoryNeverExceedsTheMostThatWasInUseAtOnce() {
-        int[] sizes = {MIB, 3 * MIB / 2, 2 * MIB, 3 * MIB}; // four size classes, each held alone
+        int[] sizes = {4 * MIB, 6 * MIB, 8 * MIB, 12 * MIB}; // four size classes, each held alone
         for (int size : sizes) {
             allocator.directBuffer(size, size).release();
         }
         // the first buffer's memory stayed; each later one would have made the idle memory more than was
         // ever in use at once (the largest single buffer), so it was freed
-        assertThat(allocator.idleBytes()).isEqualTo(MIB);
+        assertThat(allocator.idleBytes()).isEqualTo(4L * MIB);
     }
 
     @Test
     void smallAndGrowableBuffersComeFromTheOtherAllocatorAndAreNotKept() {
         ByteBuf small = allocator.directBuffer(4096, 4096);
-        ByteBuf growable = allocator.directBuffer(MIB, 2 * MIB);
-        growable.writeZero(MIB + 1); // grows: not a reused buffer
-        assertThat(growable.capacity()).isGreaterThan(MIB);
+        ByteBuf underTheLeastReused = allocator.directBuffer(4 * MIB - 1, 4 * MIB - 1);
+        ByteBuf growable = allocator.directBuffer(4 * MIB, 8 * MIB);
+        growable.writeZero(4 * MIB + 1); // grows: not a reused buffer
+        assertThat(growable.capacity()).isGreaterThan(4 * MIB);
         small.release();
+        underTheLeastReused.release();
         growable.release();
         assertThat(allocator.idleBytes()).isZero();
     }
 
     @Test
     void aReusedBufferRefusesToChangeItsCapacity() {
-        ByteBuf buffer = allocator.directBuffer(MIB, MIB);
+        ByteBuf buffer = allocator.directBuffer(4 * MIB, 4 * MIB);
         try {
-            assertThatThrownBy(() -> buffer.capacity(MIB / 2)).isInstanceOf(UnsupportedOperationException.class)
-                    .hasMessageContaining("1048576");
-            assertThat(buffer.capacity(MIB).capacity()).isEqualTo(MIB);
+            assertThatThrownBy(() -> buffer.capacity(MIB)).isInstanceOf(UnsupportedOperationException.class)
+                    .hasMessageContaining("4194304");
+            assertThat(buffer.capacity(4 * MIB).capacity()).isEqualTo(4 * MIB);
         } finally {
             buffer.release();
         }
@@ -129,7 +131,7 @@ class ReusingChunkAllocatorTest {
         try {
             List<Future<?>> work = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
-                int size = MIB + t * 300 * 1024;
+                int size = 4 * MIB + t * 1200 * 1024;
                 work.add(threads.submit(() -> {
                     for (int i = 0; i < 200; i++) {
                         ByteBuf buffer = allocator.directBuffer(size, size);
@@ -146,7 +148,7 @@ class ReusingChunkAllocatorTest {
         } finally {
             threads.shutdown();
         }
-        // every class here (1, 1.5, 1.75, 2 MiB) is a multiple of 256 KiB: a lost or doubled count would show
+        // every class here (4, 6, 7, 8 MiB) is a multiple of 256 KiB: a lost or doubled count would show
         assertThat(allocator.idleBytes()).isPositive().isLessThanOrEqualTo(48L * MIB);
         assertThat(allocator.idleBytes() % (256 * 1024)).isZero();
     }
