@@ -49,7 +49,7 @@ final class CaffeineChunkCache implements ChunkCache {
     public Optional<ByteBuffer> get(ChunkKey key) {
         Objects.requireNonNull(key, "key");
         StoredChunk stored = cache.getIfPresent(key);
-        return stored == null ? Optional.empty() : Optional.of(stored.view());
+        return stored == null ? Optional.empty() : Optional.ofNullable(stored.viewIfHeld());
     }
 
     @Override
@@ -68,7 +68,15 @@ final class CaffeineChunkCache implements ChunkCache {
     public ByteBuffer get(ChunkKey key, ChunkLoader loader) throws IOException {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(loader, "loader");
-        return Loading.get(cache, key, k -> ChunkBuffers.store(ChunkBuffers.load(k, loader), memory)).view();
+        while (true) {
+            // a chunk loaded here is marked viewed before anyone sees it, so its view is always there; one found
+            // held may have been removed and its memory reused since, and is then loaded again
+            ByteBuffer view = Loading.get(cache, key,
+                    k -> ChunkBuffers.store(ChunkBuffers.load(k, loader), memory).viewed()).viewIfHeld();
+            if (view != null) {
+                return view;
+            }
+        }
     }
 
     @Override

@@ -10,11 +10,12 @@ import java.util.Optional;
  *
  * <p><b>Values.</b> The cache stores its own immutable copy of every chunk and hands out read-only views: each
  * call returns a fresh view positioned at 0 with the limit at the chunk's length, so callers can read, move
- * and slice it without disturbing each other; or it copies the chunk into the caller's buffer
- * ({@link #copyTo}), and then reuses the copy's memory for a later chunk once the entry is gone. By default the copies live in direct (off-heap) buffers, because
- * the QUIC sender passes native memory to the QUIC stack: a heap buffer would be copied again into a temporary
- * direct buffer on every send. Direct memory is returned to the system when the garbage collector collects an
- * evicted buffer and every view of it, so size {@code -XX:MaxDirectMemorySize} above {@link #maximumBytes()}
+ * and slice it without disturbing each other; or it copies the chunk into the caller's buffer ({@link #copyTo}),
+ * and then reuses the copy's memory for a later chunk once the entry is gone. By default the copies live in
+ * direct (off-heap) buffers, because the QUIC sender passes native memory to the QUIC stack: a heap buffer would
+ * be copied again into a temporary direct buffer on every send. Direct memory is kept for later copies (at most
+ * 32 MiB idle), or returned to the system when the garbage collector collects an evicted buffer and every view
+ * of it, so size {@code -XX:MaxDirectMemorySize} above {@link #maximumBytes()}
  * plus what the network layer needs; {@link Builder#directBuffers(boolean)} switches to heap buffers.
  *
  * <p><b>Bound.</b> The weight of an entry is the chunk's length in bytes; per-entry bookkeeping (a few hundred

@@ -6,9 +6,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * One chunk held by the cache: its bytes in memory the cache owns, and who is reading them. The cache holds one
  * reference from {@code put} until the entry is removed; {@link CaffeineChunkCache#copyTo} holds one while it
- * copies. When the last reference goes, the memory is handed back to the {@link ChunkMemory} for the next chunk,
- * unless a view of it was ever handed out ({@link #view()}): a view may be read at any later time, so that
- * memory is left to the garbage collector. Thread-safe.
+ * copies or makes a view. When the last reference goes, the memory is handed back to the {@link ChunkMemory} for
+ * the next chunk, unless a view of it was ever handed out ({@link #viewIfHeld()}): a view may be read at any later
+ * time, so that memory is left to the garbage collector. Thread-safe.
  */
 final class StoredChunk {
 
@@ -37,9 +37,24 @@ final class StoredChunk {
         return bytes.capacity();
     }
 
-    /** A fresh read-only view (position 0, limit = length); the memory is never reused after this. */
-    ByteBuffer view() {
+    /** Marks the chunk as one whose views will be handed out: its memory is never reused. */
+    StoredChunk viewed() {
         viewed = true;
+        return this;
+    }
+
+    /**
+     * A fresh read-only view (position 0, limit = length), after which the memory is never reused; null when the
+     * entry was removed and its memory handed back already (the chunk is then not held).
+     */
+    ByteBuffer viewIfHeld() {
+        if (!viewed) {
+            if (!acquire()) {
+                return null;
+            }
+            viewed = true; // before the reference goes: a release to 0 from now on keeps the memory
+            release();
+        }
         return bytes.duplicate();
     }
 
@@ -51,6 +66,19 @@ final class StoredChunk {
      * @throws java.nio.BufferOverflowException when {@code target} has less room than the chunk
      */
     boolean copyTo(ByteBuffer target) {
+        if (!acquire()) {
+            return false;
+        }
+        try {
+            target.put(bytes.duplicate());
+            return true;
+        } finally {
+            release();
+        }
+    }
+
+    /** Takes a reference unless the memory was handed back already (the count reached 0). */
+    private boolean acquire() {
         int n;
         do {
             n = references.get();
@@ -58,12 +86,7 @@ final class StoredChunk {
                 return false;
             }
         } while (!references.compareAndSet(n, n + 1));
-        try {
-            target.put(bytes.duplicate());
-            return true;
-        } finally {
-            release();
-        }
+        return true;
     }
 
     /** Gives up one reference: the cache's own when the entry is removed, or a finished copy's. */

@@ -9,6 +9,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -113,6 +115,19 @@ class ChunkMemoryReuseTest {
     }
 
     @Test
+    void aViewOfAChunkWhoseMemoryWentBackIsAMiss() {
+        ChunkMemory memory = new ChunkMemory(true, 1 << 20);
+        StoredChunk stored = ChunkBuffers.store(bytes(key(0), 4), memory);
+        stored.release();
+        assertThat(stored.viewIfHeld()).isNull();
+
+        StoredChunk marked = ChunkBuffers.store(bytes(key(1), 5), memory).viewed();
+        marked.release(); // removed, but its views may still be read: the memory stays with it
+        assertThat(memory.idleBytes()).isZero();
+        assertThat(content(marked.viewIfHeld())).isEqualTo(content(bytes(key(1), 5)));
+    }
+
+    @Test
     void idleMemoryStaysUnderItsLimit() {
         ChunkMemory memory = new ChunkMemory(false, 2L * CHUNK);
         for (int i = 0; i < 3; i++) {
@@ -124,13 +139,17 @@ class ChunkMemoryReuseTest {
         assertThat(memory.idleBytes()).isEqualTo(CHUNK);
     }
 
+    private record Viewed(int index, ByteBuffer view) {
+    }
+
     @ParameterizedTest(name = "direct={0}")
     @ValueSource(booleans = {true, false})
-    void copiesRacingEvictionsAlwaysGetTheirChunksOwnBytes(boolean direct) throws Exception {
+    void copiesAndViewsRacingEvictionsAlwaysGetTheirChunksOwnBytes(boolean direct) throws Exception {
         CaffeineChunkCache cache = cache(4, direct);
         int threads = 4;
         int rounds = 20_000;
         AtomicInteger copied = new AtomicInteger();
+        Queue<Viewed> views = new ConcurrentLinkedQueue<>();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<?>> work = new ArrayList<>();
@@ -142,6 +161,8 @@ class ChunkMemoryReuseTest {
                         int index = (i / 2 + thread * 5) % 16; // each key put, then copied; others evict it
                         if (i % 2 == 0) {
                             cache.put(key(index), bytes(key(index), index));
+                        } else if (i % 4 == 3) {
+                            cache.get(key(index)).ifPresent(view -> views.add(new Viewed(index, view)));
                         } else if (cache.copyTo(key(index), target.clear())) {
                             // memory reused while this copy ran would show another chunk's bytes here
                             assertThat(Arrays.equals(target.array(), content(bytes(key(index), index))))
@@ -159,6 +180,12 @@ class ChunkMemoryReuseTest {
             pool.shutdown();
         }
         assertThat(copied.get()).isPositive();
+        assertThat(views).isNotEmpty();
+        for (Viewed viewed : views) {
+            // a view's memory is never reused, however many chunks came and went after it
+            assertThat(Arrays.equals(content(viewed.view()), content(bytes(key(viewed.index()), viewed.index()))))
+                    .as("a view of chunk %d", viewed.index()).isTrue();
+        }
         cache.cleanUp();
         assertThat(cache.idleMemoryBytes()).isLessThanOrEqualTo(4L * CHUNK);
     }
