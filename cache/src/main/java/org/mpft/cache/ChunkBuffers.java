@@ -31,11 +31,6 @@ final class ChunkBuffers {
         return new StoredChunk(target, length, memory);
     }
 
-    /** A fresh read-only view of a stored chunk: its own position and limit, the same bytes. */
-    static ByteBuffer view(ByteBuffer stored) {
-        return stored.duplicate();
-    }
-
     static void checkLength(ChunkKey key, ByteBuffer chunk) {
         Objects.requireNonNull(chunk, "chunk");
         if (chunk.remaining() != key.length()) {
