@@ -16,7 +16,8 @@
 #   --memory-sizes 1g,4g, --shaped-rate MBIT (default 200), --dead-signal STOP|KILL (default STOP),
 #   --cc bbr|cubic|reno (every instance's mpft.congestion-control; default: the plugin's default),
 #   --tree-files N (2000), --tree-min BYTES (4096), --tree-max BYTES (2097152), --tree-seed N (1),
-#   --tree-warm-files N (the warm-up tree, unrecorded, once per tool: default as many files as the tree; 0: none),
+#   --tree-warm-files N (the warm-up tree, unrecorded: default as many files as the tree; 0: none),
+#   --tree-warm-rounds N (how many times each tool fetches the warm-up tree before the measured runs: 6),
 #   --tree-tools mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4.
 # Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads);
 #   BENCH_OUT (default $BENCH_WORK/out: where the downloads are written, e.g. a tmpfs to take the disk out);
@@ -64,7 +65,7 @@ scenarios="equal,unequal,fast,lossy-long,long,mixed-rtt,shaped,loopback,small,de
 tools="mpft-default,mpft-single,sftp"
 build=1; doc=""; runs_set=0; size_set=0; scen_set=0; tools_set=0
 warm_bytes=100000000; small_runs=10; small_bytes=1000; memory_sizes=1g,4g; shaped_rate=200; dead_signal=STOP; cc=""
-tree_files=2000; tree_warm_files=; tree_min=4096; tree_max=2097152; tree_seed=1; tree_tools=mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4
+tree_files=2000; tree_warm_files=; tree_warm_rounds=6; tree_min=4096; tree_max=2097152; tree_seed=1; tree_tools=mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4
 rates=(); delays=(0 0); losses=(0 0)
 pair() {  # pair ARRAY OPTION VALUE: ARRAY=(A B) from "A,B" (two numbers, a unit suffix such as mbit or ms dropped)
   local -n into=$1; local a b
@@ -97,6 +98,7 @@ while [ $# -gt 0 ]; do
     --tree-max) tree_max="$2"; shift ;;
     --tree-seed) tree_seed="$2"; shift ;;
     --tree-warm-files) tree_warm_files="$2"; shift ;;
+    --tree-warm-rounds) tree_warm_rounds="$2"; shift ;;
     --tree-tools) tree_tools="$2"; shift ;;
     -h|--help) sed -n '2,50p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
@@ -122,7 +124,7 @@ fi
 case $dead_signal in STOP|KILL) ;; *) echo "bench: --dead-signal is STOP or KILL" >&2; exit 2 ;; esac
 case $cc in ""|bbr|cubic|reno) ;; *) echo "bench: --cc is bbr, cubic or reno" >&2; exit 2 ;; esac
 tree_warm_files=${tree_warm_files:-$tree_files}
-for n in runs small_runs small_bytes tree_files tree_warm_files tree_min tree_max tree_seed warm_bytes shaped_rate; do
+for n in runs small_runs small_bytes tree_files tree_warm_files tree_warm_rounds tree_min tree_max tree_seed warm_bytes shaped_rate; do
   [[ ${!n} =~ ^[0-9]+$ ]] || { echo "bench: --${n//_/-} needs a whole number (got '${!n}')" >&2; exit 2; }
 done
 bytes_of() {  # 100m -> 104857600 (binary suffixes), plain digits as they are
@@ -244,6 +246,7 @@ done
   echo "# congestion-control=${cc:-default}"
   echo "# plugin-props=${BENCH_PLUGIN_PROPS:-}"
   echo "# tree-mpft-opts=${BENCH_TREE_MPFT_OPTS:-}"
+  echo "# tree-warm-up=$tree_warm_rounds x $tree_warm_files files per tool"
   cols=(scenario tool run bytes wall_s client_cpu_s server_cpu_s client_rss_kib rate1_mbit rate2_mbit status paths note
     transfer_s)
   (IFS=$'\t'; echo "${cols[*]}")

@@ -125,7 +125,7 @@ download() {
 record() {  # record SCEN TOOL RUN WALL CLIENT_CPU SERVER_CPU RSS STATUS PATHS NOTE [TRANSFER] (RUN 0: a warm-up, not recorded)
   # the bytes moved are $rec_bytes (set by the caller), else the measured file's size
   local scen=$1 tool=$2 run=$3 wall=$4 cli=$5 srv=$6 rss=$7 status=$8 paths=$9 note
-  if [ "$run" = 0 ]; then log "  warm-up $tool: $status ${10}"; return; fi
+  if [ "$run" = 0 ]; then log "  warm-up $tool: $status (${wall}s, server cpu ${srv}s) ${10}"; return; fi
   note=$(printf '%s' "${10}" | sanitize)
   local r1=${rate1_of[$scen]:-0} r2=${rate2_of[$scen]:-0} fb=${rec_bytes:-$file_bytes}
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$scen" "$tool" "$run" "$fb" "$wall" "$cli" \

@@ -95,15 +95,19 @@ run_tree() {
   IFS=, read -ra list <<< "$tree_tools"
   [[ ",$tree_tools," == *,rclone-copy4,* ]] && ensure_rclone
   log "scenario $scen ($tree: $tree_bytes bytes; ${rate1_of[$scen]:-0} + ${rate2_of[$scen]:-0} Mbit/s): ${list[*]}, $runs run(s)"
-  # warm-up, unrecorded: each tool once over a tree of its own (--tree-warm-files files, as many as the tree by
-  # default, another seed), so that the servers measured are warm ones, as a file server that has been up for a
-  # while is: with a tenth of the files their JIT was still compiling through the first measured rounds (their
-  # CPU for the same tree fell from 14.3 to 12.3 to 10.7 s over three rounds)
-  if [ "$tree_warm_files" -gt 0 ]; then
-    local warm_tree saved_bytes=$tree_bytes
+  # warm-up, unrecorded: each tool fetches a tree of its own (--tree-warm-files files, as many as the tree by
+  # default, another seed) --tree-warm-rounds times, so that the servers measured are warm ones, as a file server
+  # that has been up for a while is. A server's per-file code runs once per file, so its JIT needs many files:
+  # after one warm-up tree the primary and secondary together still spent 13.7, 10.0, 8.7, 6.7, 4.9, 5.2, 4.8 and
+  # 4.5 CPU-s on eight fetches of the same tree in a row (loopback, 2026-12-04); the peers' SFTP server falls too,
+  # less steeply. Each round fetches with every tool, so all servers warm alike.
+  if [ "$tree_warm_files" -gt 0 ] && [ "$tree_warm_rounds" -gt 0 ]; then
+    local warm_tree saved_bytes=$tree_bytes w
     warm_tree=$(make_tree "$tree_warm_files" $((tree_seed + 1000))) || die "the warm-up tree could not be made"
     tree_bytes=$(cat "$data/bench/$warm_tree.bytes")
-    for t in "${list[@]}"; do tree_download "$scen" "$t" 0 "$warm_tree" "$cns" "$hsolo" "$hprim"; done
+    for w in $(seq "$tree_warm_rounds"); do
+      for t in "${list[@]}"; do tree_download "$scen" "$t" 0 "$warm_tree" "$cns" "$hsolo" "$hprim"; done
+    done
     tree_bytes=$saved_bytes
   fi
   for r in $(seq "$runs"); do
