@@ -21,7 +21,7 @@ class LimitSettingsTest {
         assertThat(s.maxSessionsPerUser()).isEqualTo(8);
         assertThat(s.maxTransfersPerSession()).isEqualTo(1000);
         assertThat(s.maxConcurrentTransfers()).isEqualTo(8);
-        assertThat(s.maxStreamsPerConnection()).isEqualTo(16);
+        assertThat(s.maxStreamsPerConnection()).isEqualTo(64);
         assertThat(s.maxBytesInFlight()).isEqualTo(256L << 20);
         assertThat(s.maxSessions()).isEqualTo(64);
         assertThat(s.maxFileSize()).isEqualTo(1L << 40);
