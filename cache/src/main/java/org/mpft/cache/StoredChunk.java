@@ -17,7 +17,7 @@ final class StoredChunk {
     /** The chunk's bytes: the first {@code length} bytes of {@link #memory}. */
     private final ByteBuffer bytes;
     private final ChunkMemory home;
-    /** References: the cache's own, plus one per copy under way; 0 once the memory was handed back. */
+    /** References: the cache's own, plus one per copy or view under way; 0 once the memory was handed back. */
     private final AtomicInteger references = new AtomicInteger(1);
     private volatile boolean viewed;
 
@@ -89,7 +89,7 @@ final class StoredChunk {
         return true;
     }
 
-    /** Gives up one reference: the cache's own when the entry is removed, or a finished copy's. */
+    /** Gives up one reference: the cache's own when the entry is removed, or a finished copy's or view's. */
     void release() {
         if (references.decrementAndGet() == 0 && !viewed) {
             home.giveBack(memory);
