@@ -50,8 +50,8 @@ public final class TransferLog {
     }
 
     /**
-     * The QUIC connection's view of a transfer, on the same logger: packets sent and lost, bytes
-     * retransmitted, and the path's smoothed round-trip time, congestion window and delivery rate. Loss here
+     * The QUIC connection's view of a transfer, on the same logger: packets sent (and their UDP payload bytes,
+     * whose average per packet shows how full the packets were) and lost, bytes retransmitted, and the path's smoothed round-trip time, congestion window and delivery rate. Loss here
      * (a client's full socket buffer, a shaped link) and a long round trip are what slow a transfer down.
      *
      * Logged when quiche has collected them, on the connection's event loop; nothing when it is closed.
@@ -67,18 +67,21 @@ public final class TransferLog {
     }
 
     private static void network(long transferId, QuicConnectionStats stats, QuicConnectionPathStats path) {
-        LOG.info(networkLine(transferId, stats.sent(), stats.lost(), stats.streamRetransBytes(),
+        LOG.info(networkLine(transferId, stats.sent(), stats.sentBytes(), stats.lost(), stats.streamRetransBytes(),
                 path == null ? -1 : path.rtt(), path == null ? -1 : path.cwnd(),
                 path == null ? -1 : path.deliveryRate()));
     }
 
     /** The line {@link #network} logs; {@code rttNanos < 0} when the path's figures are unknown. */
-    static String networkLine(long transferId, long sent, long lost, long retransmittedBytes, long rttNanos,
+    static String networkLine(long transferId, long sent, long sentBytes, long lost, long retransmittedBytes,
+                              long rttNanos,
                               long cwndBytes, long deliveryBytesPerSecond) {
         String path = rttNanos < 0 ? "" : String.format(Locale.ROOT, " rtt=%.2fms cwnd=%d deliveryRate=%.1fMB/s",
                 rttNanos / 1e6, cwndBytes, deliveryBytesPerSecond / 1e6);
-        return String.format(Locale.ROOT, "transfer %d network: packets sent=%d lost=%d (%.2f%%) retransmitted=%dB%s",
-                transferId, sent, lost, sent == 0 ? 0.0 : lost * 100.0 / sent, retransmittedBytes, path);
+        return String.format(Locale.ROOT,
+                "transfer %d network: packets sent=%d (%dB, %.0fB each) lost=%d (%.2f%%) retransmitted=%dB%s",
+                transferId, sent, sentBytes, sent == 0 ? 0.0 : (double) sentBytes / sent, lost,
+                sent == 0 ? 0.0 : lost * 100.0 / sent, retransmittedBytes, path);
     }
 
     /**
