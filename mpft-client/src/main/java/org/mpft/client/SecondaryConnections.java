@@ -154,9 +154,20 @@ final class SecondaryConnections implements AutoCloseable {
             return ended;
         }
 
+        /** The further stream this transfer attached on; null when it attached on a connection's control stream. */
+        synchronized QuicStreamChannel stream() {
+            return stream;
+        }
+
         /**
          * The transfer is over on this secondary: its chunks still in flight are released from now on and its
-         * stream (if a further one) is closed, which ends the attachment on the secondary. The connection stays.
+         * stream (if a further one) is ended with FIN, which ends the attachment on the secondary. The connection
+         * stays.
+         *
+         * <p>The stream closes once the secondary's FIN (its answer to ours) has been read too, not at once: a
+         * stream closed before that FIN is never read again, so netty keeps it in its connection's streams and
+         * quiche keeps its state (a stream is collected only once its FIN was read) until the connection closes,
+         * which for a tree of thousands of files would be one such stream per file.
          */
         void end() {
             SecondaryLink endedLink;
@@ -175,7 +186,11 @@ final class SecondaryConnections implements AutoCloseable {
             if (endedOwn) {
                 endedLink.close();
             } else if (endedStream != null) {
-                endedStream.shutdownOutput().addListener(f -> endedStream.close());
+                endedStream.shutdownOutput().addListener(f -> {
+                    if (!f.isSuccess()) {
+                        endedStream.close(); // the FIN could not be sent (stream reset, connection gone)
+                    }
+                });
             }
         }
 

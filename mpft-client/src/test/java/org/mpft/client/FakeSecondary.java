@@ -6,6 +6,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -110,6 +111,16 @@ final class FakeSecondary implements AutoCloseable {
                 attaches.add(transferId);
                 ctx.writeAndFlush(new Attached(transferId));
             }
+        }
+
+        /** The client's FIN ends an attachment: answered with FIN, as the real secondary does. */
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object event) {
+            if (event instanceof ChannelInputShutdownReadComplete) {
+                ((QuicStreamChannel) ctx.channel()).shutdownOutput();
+                return;
+            }
+            ctx.fireUserEventTriggered(event);
         }
     }
 }

@@ -2,7 +2,10 @@ package org.mpft.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
@@ -36,7 +39,7 @@ class SecondaryConnectionsTest {
 
     private QuicTransport transport;
     private TlsIdentity identity;
-    private final java.util.List<AutoCloseable> closing = new java.util.ArrayList<>();
+    private final List<AutoCloseable> closing = new ArrayList<>();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -116,6 +119,34 @@ class SecondaryConnectionsTest {
         assertThat(relay.clients()).as("the kept connection and one new connection tried for the transfer")
                 .isEqualTo(2);
         two.end();
+    }
+
+    @Test
+    void anEndedAttachmentsStreamClosesOnlyOnceTheSecondarysFinWasRead() throws Exception {
+        FakeSecondary secondary = open(new FakeSecondary(transport, identity, SETTINGS));
+        SecondaryConnections pool = open(new SecondaryConnections(transport, SETTINGS, new ReceiveBudget(1 << 20),
+                Duration.ofSeconds(10)));
+        SecondaryConnections.Attachment first = pool.attach(endpoint(secondary.port(), 1), server(secondary.port()),
+                ANY_CERTIFICATE, 1, () -> null, new Events()); // on the connection's control stream
+        List<QuicStreamChannel> ended = new ArrayList<>();
+        for (long transferId = 2; transferId <= 21; transferId++) {
+            Events events = new Events();
+            SecondaryConnections.Attachment further = pool.attach(endpoint(secondary.port(), transferId),
+                    server(secondary.port()), ANY_CERTIFICATE, transferId, () -> null, events);
+            assertThat(events.answer()).isEqualTo(new Attached(transferId));
+            assertThat(further.stream()).as("a later transfer attaches on a further stream").isNotNull();
+            ended.add(further.stream());
+            further.end();
+        }
+        first.end();
+
+        for (QuicStreamChannel stream : ended) {
+            stream.closeFuture().await();
+            // closed before the secondary's FIN was read, a stream stays among the connection's streams (netty)
+            // and readable (quiche) until the connection closes
+            assertThat(stream.isInputShutdown()).as("closed after the secondary's FIN was read").isTrue();
+        }
+        assertThat(secondary.connections()).as("all on the kept connection").isEqualTo(1);
     }
 
     @Test
