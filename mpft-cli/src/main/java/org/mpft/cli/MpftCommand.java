@@ -47,6 +47,7 @@ public final class MpftCommand implements Callable<Integer> {
         if (System.getProperty(NETTY_JFR) == null) {
             System.setProperty(NETTY_JFR, "false");
         }
+        StartupWarmUp.startFor(args);
         System.exit(run(CliEnvironment.system(), args));
     }
 

@@ -55,6 +55,15 @@ public final class OpenSshIdentity implements ClientIdentity {
     }
 
     /**
+     * Initialises the key parsers of sshd-common ahead of a {@link #load}: their first use registers the security
+     * providers (BouncyCastle's takes about 0.3 s of CPU), which a thread of its own can do while the caller
+     * does other work. Loading a key waits for an initialisation under way instead of repeating it.
+     */
+    public static void prepare() {
+        SecurityUtils.getKeyPairResourceParser();
+    }
+
+    /**
      * Loads a key file that is not protected by a passphrase.
      *
      * @param file the private key (e.g. {@code ~/.ssh/id_ed25519})

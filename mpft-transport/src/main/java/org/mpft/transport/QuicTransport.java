@@ -89,6 +89,20 @@ public final class QuicTransport implements AutoCloseable {
     }
 
     /**
+     * Loads the QUIC native library and the epoll transport's, the first thing {@link #create} needs; a caller
+     * may do it ahead of time on another thread.
+     *
+     * @return whether the QUIC native library loads on this platform
+     */
+    public static boolean loadNatives() {
+        boolean quic = Quic.isAvailable();
+        if (quic) {
+            Epoll.isAvailable();
+        }
+        return quic;
+    }
+
+    /**
      * Starts an event loop group whose connections send with {@code congestionControl}.
      *
      * @param name              the thread name prefix, e.g. {@code mpft-quic}
