@@ -143,7 +143,7 @@ class SecondaryConnectionsTest {
         for (QuicStreamChannel stream : ended) {
             stream.closeFuture().await();
             // closed before the secondary's FIN was read, a stream stays among the connection's streams (netty)
-            // and readable (quiche) until the connection closes
+            // and keeps its state (quiche) until the connection closes
             assertThat(stream.isInputShutdown()).as("closed after the secondary's FIN was read").isTrue();
         }
         assertThat(secondary.connections()).as("all on the kept connection").isEqualTo(1);

@@ -51,8 +51,9 @@ public final class TransferLog {
 
     /**
      * The QUIC connection's view of a transfer, on the same logger: packets sent (and their UDP payload bytes,
-     * whose average per packet shows how full the packets were) and lost, bytes retransmitted, and the path's smoothed round-trip time, congestion window and delivery rate. Loss here
-     * (a client's full socket buffer, a shaped link) and a long round trip are what slow a transfer down.
+     * whose average per packet shows how full the packets were) and lost, bytes retransmitted, and the path's
+     * smoothed round-trip time, congestion window and delivery rate. Loss here (a client's full socket buffer, a
+     * shaped link) and a long round trip are what slow a transfer down.
      *
      * Logged when quiche has collected them, on the connection's event loop; nothing when it is closed.
      */
@@ -74,8 +75,7 @@ public final class TransferLog {
 
     /** The line {@link #network} logs; {@code rttNanos < 0} when the path's figures are unknown. */
     static String networkLine(long transferId, long sent, long sentBytes, long lost, long retransmittedBytes,
-                              long rttNanos,
-                              long cwndBytes, long deliveryBytesPerSecond) {
+                              long rttNanos, long cwndBytes, long deliveryBytesPerSecond) {
         String path = rttNanos < 0 ? "" : String.format(Locale.ROOT, " rtt=%.2fms cwnd=%d deliveryRate=%.1fMB/s",
                 rttNanos / 1e6, cwndBytes, deliveryBytesPerSecond / 1e6);
         return String.format(Locale.ROOT,

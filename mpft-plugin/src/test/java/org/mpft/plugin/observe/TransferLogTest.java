@@ -70,8 +70,8 @@ class TransferLogTest {
     @Test
     void networkLineGivesLossAsAShareOfPacketsAndThePathsFigures() {
         assertThat(TransferLog.networkLine(7, 2000, 2_853_000, 50, 72_600, 1_250_000, 1_048_576, 25_000_000))
-                .isEqualTo("transfer 7 network: packets sent=2000 (2853000B, 1427B each) lost=50 (2.50%) retransmitted=72600B"
-                        + " rtt=1.25ms cwnd=1048576 deliveryRate=25.0MB/s");
+                .isEqualTo("transfer 7 network: packets sent=2000 (2853000B, 1427B each) lost=50 (2.50%)"
+                        + " retransmitted=72600B rtt=1.25ms cwnd=1048576 deliveryRate=25.0MB/s");
     }
 
     @Test
