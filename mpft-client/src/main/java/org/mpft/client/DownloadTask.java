@@ -149,7 +149,10 @@ final class DownloadTask implements BatchRun.FileTask {
             result = execute();
             failure = null;
         } catch (MpftException e) {
-            failure = DownloadErrors.named(e, request.remotePath());
+            // cancelled is cancelled, whatever came first: a batch's cancel may close a session under a transfer
+            // that still waits for a stream there
+            failure = cancelled && e.code() != ErrorCode.CANCELLED ? cancelledError(null)
+                    : DownloadErrors.named(e, request.remotePath());
         } catch (InterruptedException e) {
             failure = cancelledError(null);
         } catch (Throwable t) {
