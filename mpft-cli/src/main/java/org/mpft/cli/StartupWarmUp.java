@@ -3,6 +3,7 @@ package org.mpft.cli;
 import java.util.List;
 import org.mpft.client.OpenSshIdentity;
 import org.mpft.transport.QuicTransport;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads, on a daemon thread of its own, what a command that connects needs and the parsing of its command line
@@ -29,6 +30,9 @@ final class StartupWarmUp {
         if (List.of(args).stream().noneMatch(CONNECTING::contains)) {
             return null;
         }
+        // logging is set up here first: SLF4J initialising on two threads at once replays the calls it held back
+        // and says so on stderr
+        LoggerFactory.getILoggerFactory();
         Thread thread = new Thread(StartupWarmUp::run, "mpft-warm-up");
         thread.setDaemon(true);
         thread.start();
