@@ -47,6 +47,37 @@ final class DownloadErrors {
                 + request.server() + " was cancelled" + kept);
     }
 
+    /**
+     * What a download reports for what its attempt threw. A cancelled download is cancelled whatever it met on
+     * its way out: a batch's cancel may close a session under a transfer that still waits for a stream there.
+     * An interrupt is a cancel too; anything else unexpected is an internal error naming the file.
+     *
+     * @param cancelled whether the download's cancel was asked for
+     */
+    static MpftException ofAttempt(Throwable thrown, DownloadRequest request, boolean cancelled) {
+        if (thrown instanceof MpftException e) {
+            return cancelled && e.code() != ErrorCode.CANCELLED ? cancelled(request, null, 0)
+                    : named(e, request.remotePath());
+        }
+        if (thrown instanceof InterruptedException) {
+            return cancelled(request, null, 0);
+        }
+        return failed(request, thrown);
+    }
+
+    /** What awaiting a download throws for the failure its outcome completed with. */
+    static MpftException awaited(Throwable failure, DownloadRequest request) {
+        if (failure instanceof MpftException mpft) {
+            return new MpftException(mpft.code(), mpft.getMessage(), mpft);
+        }
+        return failed(request, failure);
+    }
+
+    private static MpftException failed(DownloadRequest request, Throwable cause) {
+        return new MpftException(ErrorCode.INTERNAL_ERROR, "the download of " + request.remotePath() + " from "
+                + request.server() + " failed: " + cause, cause);
+    }
+
     /** {@code message}, followed by the file it concerns unless it names it already. */
     private static String naming(String message, String remotePath) {
         return message.contains(remotePath) ? message : message + " (downloading " + remotePath + ")";

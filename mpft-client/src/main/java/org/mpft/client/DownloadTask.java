@@ -131,11 +131,7 @@ final class DownloadTask implements BatchRun.FileTask {
         try {
             return outcome.get();
         } catch (ExecutionException e) {
-            if (e.getCause() instanceof MpftException mpft) {
-                throw new MpftException(mpft.code(), mpft.getMessage(), mpft);
-            }
-            throw new MpftException(ErrorCode.INTERNAL_ERROR, "the download of " + request.remotePath() + " from "
-                    + request.server() + " failed: " + e.getCause(), e.getCause());
+            throw DownloadErrors.awaited(e.getCause(), request);
         }
     }
 
@@ -148,17 +144,11 @@ final class DownloadTask implements BatchRun.FileTask {
         try {
             result = execute();
             failure = null;
-        } catch (MpftException e) {
-            // cancelled is cancelled, whatever came first: a batch's cancel may close a session under a transfer
-            // that still waits for a stream there
-            failure = cancelled && e.code() != ErrorCode.CANCELLED ? cancelledError(null)
-                    : DownloadErrors.named(e, request.remotePath());
-        } catch (InterruptedException e) {
-            failure = cancelledError(null);
+        } catch (MpftException | InterruptedException e) {
+            failure = DownloadErrors.ofAttempt(e, request, cancelled);
         } catch (Throwable t) {
             LOG.debug("download failed", t);
-            failure = new MpftException(ErrorCode.INTERNAL_ERROR, "the download of "
-                    + request.remotePath() + " from " + request.server() + " failed: " + t, t);
+            failure = DownloadErrors.ofAttempt(t, request, cancelled);
         }
         try {
             events.close(); // late chunks of this transfer are released, not queued for nobody

@@ -2,6 +2,7 @@ package org.mpft.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
@@ -32,5 +33,27 @@ class ErrorMessagesTest {
         MpftException already = new MpftException(ErrorCode.CHUNK_CORRUPTION,
                 "chunk 3 of data/big.bin from 127.0.0.1:7301 failed its SHA256 checksum 4 times");
         assertThat(DownloadErrors.named(already, "data/big.bin")).isSameAs(already);
+    }
+
+    @Test
+    void aCancelledDownloadEndsCancelledWhateverItMetOnItsWayOut() {
+        DownloadRequest request = DownloadRequest.builder("alice", "127.0.0.1", "data/big.bin",
+                Path.of("/tmp/big.bin")).credentials(new Credentials.Password("pw".toCharArray()))
+                .hostKeys((h, sha, by) -> { }).build();
+        MpftException closed = new MpftException(ErrorCode.SERVER_UNAVAILABLE,
+                "the session to 127.0.0.1:7300 was closed");
+
+        MpftException cancelled = DownloadErrors.ofAttempt(closed, request, true);
+        assertThat(cancelled.code()).isEqualTo(ErrorCode.CANCELLED);
+        assertThat(cancelled.getMessage()).isEqualTo("the download of data/big.bin from 127.0.0.1:7300 was cancelled");
+        assertThat(DownloadErrors.ofAttempt(closed, request, false).code()).isEqualTo(ErrorCode.SERVER_UNAVAILABLE);
+        assertThat(DownloadErrors.ofAttempt(new InterruptedException(), request, false).code())
+                .isEqualTo(ErrorCode.CANCELLED);
+        MpftException bug = DownloadErrors.ofAttempt(new IllegalStateException("boom"), request, true);
+        assertThat(bug.code()).as("a bug is not hidden behind a cancel").isEqualTo(ErrorCode.INTERNAL_ERROR);
+        assertThat(bug.getMessage()).isEqualTo("the download of data/big.bin from 127.0.0.1:7300 failed: "
+                + "java.lang.IllegalStateException: boom");
+        assertThat(DownloadErrors.awaited(new IllegalStateException("boom"), request).getMessage())
+                .isEqualTo(bug.getMessage());
     }
 }
