@@ -23,7 +23,7 @@
 #   BENCH_OUT (default $BENCH_WORK/out: where the downloads are written, e.g. a tmpfs to take the disk out);
 #   BENCH_TREE_MPFT_OPTS (extra options of mpft get -r in the tree scenarios, e.g. "--sessions 4");
 #   BENCH_PLUGIN_PROPS (extra plugin settings of every instance, key=value separated by spaces, e.g.
-#   "mpft.checksum=crc32c").
+#   "mpft.checksum=sha256").
 #
 # Scenarios (the bed is bench/testbed.sh, a copy of the team's shared two-path bed; rates in Mbit/s per path):
 #   equal 200 + 200 | unequal 300 + 100 | fast 500 + 500 (the client's CPU is the limit)

@@ -24,7 +24,7 @@ class MpftSettingsTest {
         assertThat(s.chunkSize()).isEqualTo(4 << 20);
         assertThat(s.maxFileSize()).isEqualTo(1L << 40);
         assertThat(s.window()).isEqualTo(8);
-        assertThat(s.checksum()).isEqualTo(ChecksumAlgorithm.SHA256);
+        assertThat(s.checksum()).isEqualTo(ChecksumAlgorithm.CRC32C);
         assertThat(s.strategy()).isEqualTo(Strategy.ADAPTIVE);
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.maxSessions()).isEqualTo(64);
@@ -38,7 +38,7 @@ class MpftSettingsTest {
                 Map.entry("mpft.bind", "0.0.0.0"), Map.entry("mpft.port", "0"), Map.entry("mpft.role", "PRIMARY"),
                 Map.entry("mpft.name", "files-1"), Map.entry("mpft.chunk-size", "512k"),
                 Map.entry("mpft.max-file-size", "2g"), Map.entry("mpft.window", "16"),
-                Map.entry("mpft.checksum", "crc32c"), Map.entry("mpft.strategy", "alternate"),
+                Map.entry("mpft.checksum", "sha256"), Map.entry("mpft.strategy", "alternate"),
                 Map.entry("mpft.idle-timeout", "90s"), Map.entry("mpft.max-sessions", "3"),
                 Map.entry("mpft.io-threads", "4"), Map.entry("mpft.auth-failure-delay", "0")));
         assertThat(s.bind().getHostAddress()).isEqualTo("0.0.0.0");
@@ -47,7 +47,7 @@ class MpftSettingsTest {
         assertThat(s.chunkSize()).isEqualTo(512 * 1024);
         assertThat(s.maxFileSize()).isEqualTo(2L << 30);
         assertThat(s.window()).isEqualTo(16);
-        assertThat(s.checksum()).isEqualTo(ChecksumAlgorithm.CRC32C);
+        assertThat(s.checksum()).isEqualTo(ChecksumAlgorithm.SHA256);
         assertThat(s.strategy()).isEqualTo(Strategy.ALTERNATE);
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(s.maxSessions()).isEqualTo(3);
