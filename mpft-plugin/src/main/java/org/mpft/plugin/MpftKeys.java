@@ -109,8 +109,8 @@ public final class MpftKeys {
             Map.of("sha256", ChecksumAlgorithm.SHA256, "sha-256", ChecksumAlgorithm.SHA256,
                     "crc32c", ChecksumAlgorithm.CRC32C), "sha256 or crc32c",
             "Per-chunk checksum of the primary's own chunks: crc32c or sha256. TLS already authenticates every"
-                    + " byte from the primary, so the checksum only has to catch damage, which CRC-32C does at a"
-                    + " thirtieth of SHA-256's cost; the client still computes the whole file's SHA-256. Chunks"
+                    + " byte from the primary, so the checksum only has to catch damage, which CRC-32C does for a"
+                    + " tenth of SHA-256's CPU or less; the client still computes the whole file's SHA-256. Chunks"
                     + " from secondaries are always checked with sha256.");
     public static final Setting<Integer> WINDOW = integer("mpft.window", "8", 1, 256,
             "Chunks in flight per path (read, sending or awaiting the client's ACK).");
