@@ -3,8 +3,10 @@ package org.mpft.transport;
 import io.netty.buffer.AbstractByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.UnpooledDirectByteBuf;
 import io.netty.buffer.UnpooledHeapByteBuf;
 import io.netty.buffer.UnpooledUnsafeDirectByteBuf;
+import io.netty.util.internal.CleanableDirectBuffer;
 import io.netty.util.internal.PlatformDependent;
 import java.nio.ByteBuffer;
 import java.util.Map;
@@ -39,7 +41,7 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
     private final ByteBufAllocator others;
     private final long idleLimit;
     /** Idle memory by its capacity (a size class). */
-    private final ConcurrentSkipListMap<Integer, ConcurrentLinkedDeque<ByteBuffer>> idle = new ConcurrentSkipListMap<>();
+    private final ConcurrentSkipListMap<Integer, ConcurrentLinkedDeque<CleanableDirectBuffer>> idle = new ConcurrentSkipListMap<>();
     private final AtomicLong idleBytes = new AtomicLong();
     /** Memory of reused buffers handed out and not released yet, bytes. */
     private final AtomicLong inUseBytes = new AtomicLong();
@@ -66,13 +68,13 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
         if (initialCapacity != maxCapacity || initialCapacity < SMALLEST_REUSED) {
             return others.directBuffer(initialCapacity, maxCapacity);
         }
-        ByteBuffer memory = takeIdle(initialCapacity);
+        CleanableDirectBuffer memory = takeIdle(initialCapacity);
         if (memory == null) {
-            memory = ByteBuffer.allocateDirect(sizeClass(initialCapacity));
+            memory = PlatformDependent.allocateDirect(sizeClass(initialCapacity), true);
         }
-        long inUse = inUseBytes.addAndGet(memory.capacity());
+        long inUse = inUseBytes.addAndGet(memory.buffer().capacity());
         peakInUseBytes.accumulateAndGet(inUse, Math::max);
-        return new Reused(this, memory, initialCapacity);
+        return wrap(memory, initialCapacity);
     }
 
     @Override
@@ -100,14 +102,14 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
     }
 
     /** Idle memory for a buffer of {@code bytes}: of its own size class, or the next one up; null when none. */
-    private ByteBuffer takeIdle(int bytes) {
+    private CleanableDirectBuffer takeIdle(int bytes) {
         int wanted = sizeClass(bytes);
         int largest = wanted == Integer.MAX_VALUE ? wanted : sizeClass(wanted + 1);
-        for (Map.Entry<Integer, ConcurrentLinkedDeque<ByteBuffer>> entry
+        for (Map.Entry<Integer, ConcurrentLinkedDeque<CleanableDirectBuffer>> entry
                 : idle.subMap(wanted, true, largest, true).entrySet()) {
-            ByteBuffer memory = entry.getValue().pollFirst();
+            CleanableDirectBuffer memory = entry.getValue().pollFirst();
             if (memory != null) {
-                idleBytes.addAndGet(-memory.capacity());
+                idleBytes.addAndGet(-memory.buffer().capacity());
                 return memory;
             }
         }
@@ -115,48 +117,110 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
     }
 
     /** A buffer's memory comes back: kept idle while under the cap, else freed. */
-    private void giveBack(ByteBuffer memory) {
-        int capacity = memory.capacity();
+    private void giveBack(CleanableDirectBuffer memory) {
+        int capacity = memory.buffer().capacity();
         inUseBytes.addAndGet(-capacity);
         if (idleBytes.addAndGet(capacity) > Math.min(idleLimit, peakInUseBytes.get())) {
             idleBytes.addAndGet(-capacity);
-            PlatformDependent.freeDirectBuffer(memory);
+            memory.clean();
             return;
         }
-        memory.clear();
+        memory.buffer().clear();
         idle.computeIfAbsent(capacity, c -> new ConcurrentLinkedDeque<>()).addFirst(memory);
     }
 
-    /** A buffer over reused memory: its release gives the memory back instead of freeing it. */
-    private static final class Reused extends UnpooledUnsafeDirectByteBuf {
+    /**
+     * A buffer over reused memory: its release gives the memory back instead of freeing it. Netty's buffer that
+     * reaches the memory through {@code sun.misc.Unsafe} where netty may use it; netty's plain one where it may
+     * not (Java 25 and later by default, {@code -Dio.netty.noUnsafe=true}), which the other would fail on.
+     */
+    private ByteBuf wrap(CleanableDirectBuffer memory, int capacity) {
+        return PlatformDependent.hasUnsafe() ? new Reused(this, memory, capacity) : new ReusedPlain(this, memory, capacity);
+    }
 
+    /** Refuses a change of a reused buffer's capacity. */
+    private static void keepCapacity(ByteBuf buffer, int newCapacity) {
+        if (newCapacity != buffer.capacity()) {
+            throw new UnsupportedOperationException("a reused chunk buffer keeps its capacity of "
+                    + buffer.capacity() + " bytes");
+        }
+    }
+
+    /** The memory of one reused buffer, given back to its owner once. */
+    private static final class Lease {
         private final ReusingChunkAllocator owner;
-        private ByteBuffer memory;
+        private CleanableDirectBuffer memory;
 
-        Reused(ReusingChunkAllocator owner, ByteBuffer memory, int capacity) {
-            super(owner, memory.duplicate().clear().limit(capacity), capacity);
+        Lease(ReusingChunkAllocator owner, CleanableDirectBuffer memory) {
             this.owner = owner;
             this.memory = memory;
+        }
+
+        /** A view of the memory's first {@code capacity} bytes, for the buffer to wrap. */
+        ByteBuffer view(int capacity) {
+            return memory.buffer().duplicate().clear().limit(capacity);
+        }
+
+        void giveBack() {
+            CleanableDirectBuffer given = memory;
+            memory = null;
+            if (given != null) {
+                owner.giveBack(given);
+            }
+        }
+    }
+
+    private static final class Reused extends UnpooledUnsafeDirectByteBuf {
+
+        private final Lease lease;
+
+        Reused(ReusingChunkAllocator owner, CleanableDirectBuffer memory, int capacity) {
+            this(owner, new Lease(owner, memory), capacity);
+        }
+
+        private Reused(ReusingChunkAllocator owner, Lease lease, int capacity) {
+            super(owner, lease.view(capacity), capacity);
+            this.lease = lease;
             clear(); // the wrapping constructor makes the whole buffer readable; a new buffer is empty
         }
 
         @Override
         public ByteBuf capacity(int newCapacity) {
-            if (newCapacity != capacity()) {
-                throw new UnsupportedOperationException("a reused chunk buffer keeps its capacity of " + capacity()
-                        + " bytes");
-            }
+            keepCapacity(this, newCapacity);
             return this;
         }
 
         @Override
         protected void deallocate() {
             super.deallocate(); // frees nothing: the buffer was made over memory of the owner's
-            ByteBuffer given = memory;
-            memory = null;
-            if (given != null) {
-                owner.giveBack(given);
-            }
+            lease.giveBack();
+        }
+    }
+
+    private static final class ReusedPlain extends UnpooledDirectByteBuf {
+
+        private final Lease lease;
+
+        ReusedPlain(ReusingChunkAllocator owner, CleanableDirectBuffer memory, int capacity) {
+            this(owner, new Lease(owner, memory), capacity);
+        }
+
+        private ReusedPlain(ReusingChunkAllocator owner, Lease lease, int capacity) {
+            super(owner, lease.view(capacity), capacity);
+            this.lease = lease;
+            clear(); // the wrapping constructor makes the whole buffer readable; a new buffer is empty
+        }
+
+        @Override
+        public ByteBuf capacity(int newCapacity) {
+            keepCapacity(this, newCapacity);
+            return this;
+        }
+
+        @Override
+        protected void deallocate() {
+            super.deallocate(); // frees nothing: the buffer was made over memory of the owner's
+            lease.giveBack();
         }
     }
 }
