@@ -236,6 +236,8 @@ done
   echo "# memory=$(awk '/MemTotal/{printf "%.1f GiB", $2/1048576}' /proc/meminfo)"
   echo "# kernel=$(uname -r)"
   echo "# jdk=$(java -version 2>&1 | head -1)"
+  # the client's own Java: bin/mpft chooses it (JAVA_HOME, else a Java 25 or later when one is installed)
+  [ -n "$cli_jar" ] && echo "# client-java=$(env MPFT_JAR="$cli_jar" MPFT_CDS=off MPFT_NATIVE_CACHE=off "$repo/bin/mpft" --version 2>&1 | sed -n 's/^Java //p' | head -1)"
   echo "# openssh=$(ssh -V 2>&1)"
   command -v lftp >/dev/null && echo "# lftp=$(lftp --version | head -1 | sed 's/ | Copyright.*//')"
   command -v rclone >/dev/null && echo "# rclone=$(rclone version 2>/dev/null | head -1)"

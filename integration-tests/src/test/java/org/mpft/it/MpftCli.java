@@ -116,6 +116,19 @@ final class MpftCli {
         return start(List.of("bash", script.toAbsolutePath().toString()), withJar, p -> { }, args);
     }
 
+    /**
+     * Runs {@code bin/mpft ARGS} as {@link #launcher} does but with {@code JAVA_HOME} unset and the tests' java
+     * first on the {@code PATH}, so that the launcher chooses the Java itself.
+     */
+    Run launcherChoosingJava(Map<String, String> environment, String... args) throws Exception {
+        Path script = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("bin/mpft");
+        Map<String, String> withJar = new HashMap<>(environment);
+        withJar.put("MPFT_JAR", cliJar().toString());
+        withJar.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/local/bin:/usr/bin:/bin");
+        return start(List.of("env", "-u", "JAVA_HOME", "bash", script.toAbsolutePath().toString()), withJar, p -> { },
+                args);
+    }
+
     private Run run(Map<String, String> environment, List<String> jvmOptions, WhileRunning whileRunning,
                     String... args) throws Exception {
         List<String> launch = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));

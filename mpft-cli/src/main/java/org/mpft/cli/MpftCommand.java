@@ -96,12 +96,14 @@ public final class MpftCommand implements Callable<Integer> {
         return false;
     }
 
-    /** The version from the jar's manifest. */
+    /** The version from the jar's manifest, and the Java it runs on (which a launcher chose). */
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
             String version = MpftCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"mpft " + (version == null ? "(development build)" : version)};
+            return new String[] {"mpft " + (version == null ? "(development build)" : version),
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + "), "
+                        + System.getProperty("java.home")};
         }
     }
 }

@@ -268,6 +268,8 @@ class GetCommandTest {
         assertThat(run(GetCommandTest::ok, null, Map.of(), "get", "--help")).isZero();
         assertThat(out()).contains("--password-env").contains("--accept-new").contains("Exit codes");
         assertThat(run(GetCommandTest::ok, null, Map.of(), "--version")).isZero();
+        assertThat(out()).contains("Java " + System.getProperty("java.version") + " (")
+                .contains(System.getProperty("java.home"));
     }
 
     @Test
