@@ -109,11 +109,9 @@ final class MpftCli {
      * and {@code JAVA_HOME} to the tests' java, and these environment variables added.
      */
     Run launcher(Map<String, String> environment, String... args) throws Exception {
-        Path script = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("bin/mpft");
-        Map<String, String> withJar = new HashMap<>(environment);
-        withJar.put("MPFT_JAR", cliJar().toString());
-        withJar.put("JAVA_HOME", System.getProperty("java.home"));
-        return start(List.of("bash", script.toAbsolutePath().toString()), withJar, p -> { }, args);
+        Map<String, String> withJava = new HashMap<>(environment);
+        withJava.put("JAVA_HOME", System.getProperty("java.home"));
+        return launch(List.of(), withJava, args);
     }
 
     /**
@@ -121,12 +119,19 @@ final class MpftCli {
      * first on the {@code PATH}, so that the launcher chooses the Java itself.
      */
     Run launcherChoosingJava(Map<String, String> environment, String... args) throws Exception {
+        Map<String, String> withPath = new HashMap<>(environment);
+        withPath.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/local/bin:/usr/bin:/bin");
+        return launch(List.of("env", "-u", "JAVA_HOME"), withPath, args);
+    }
+
+    /** Runs {@code bin/mpft ARGS} after {@code prefix}, with {@code MPFT_JAR} set to the built jar. */
+    private Run launch(List<String> prefix, Map<String, String> environment, String... args) throws Exception {
         Path script = Path.of(System.getProperty(HostProcess.REPO_ROOT_PROPERTY, "..")).resolve("bin/mpft");
         Map<String, String> withJar = new HashMap<>(environment);
         withJar.put("MPFT_JAR", cliJar().toString());
-        withJar.put("PATH", Path.of(System.getProperty("java.home"), "bin") + ":/usr/local/bin:/usr/bin:/bin");
-        return start(List.of("env", "-u", "JAVA_HOME", "bash", script.toAbsolutePath().toString()), withJar, p -> { },
-                args);
+        List<String> command = new ArrayList<>(prefix);
+        command.addAll(List.of("bash", script.toAbsolutePath().toString()));
+        return start(command, withJar, p -> { }, args);
     }
 
     private Run run(Map<String, String> environment, List<String> jvmOptions, WhileRunning whileRunning,

@@ -135,7 +135,8 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
      * not (Java 25 and later by default, {@code -Dio.netty.noUnsafe=true}), which the other would fail on.
      */
     private ByteBuf wrap(CleanableDirectBuffer memory, int capacity) {
-        return PlatformDependent.hasUnsafe() ? new Reused(this, memory, capacity) : new ReusedPlain(this, memory, capacity);
+        Lease lease = new Lease(this, memory);
+        return PlatformDependent.hasUnsafe() ? new Reused(lease, capacity) : new ReusedPlain(lease, capacity);
     }
 
     /** Refuses a change of a reused buffer's capacity. */
@@ -174,12 +175,8 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
 
         private final Lease lease;
 
-        Reused(ReusingChunkAllocator owner, CleanableDirectBuffer memory, int capacity) {
-            this(owner, new Lease(owner, memory), capacity);
-        }
-
-        private Reused(ReusingChunkAllocator owner, Lease lease, int capacity) {
-            super(owner, lease.view(capacity), capacity);
+        Reused(Lease lease, int capacity) {
+            super(lease.owner, lease.view(capacity), capacity);
             this.lease = lease;
             clear(); // the wrapping constructor makes the whole buffer readable; a new buffer is empty
         }
@@ -201,12 +198,8 @@ final class ReusingChunkAllocator extends AbstractByteBufAllocator {
 
         private final Lease lease;
 
-        ReusedPlain(ReusingChunkAllocator owner, CleanableDirectBuffer memory, int capacity) {
-            this(owner, new Lease(owner, memory), capacity);
-        }
-
-        private ReusedPlain(ReusingChunkAllocator owner, Lease lease, int capacity) {
-            super(owner, lease.view(capacity), capacity);
+        ReusedPlain(Lease lease, int capacity) {
+            super(lease.owner, lease.view(capacity), capacity);
             this.lease = lease;
             clear(); // the wrapping constructor makes the whole buffer readable; a new buffer is empty
         }
