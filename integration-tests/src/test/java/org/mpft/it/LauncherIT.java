@@ -37,6 +37,9 @@ class LauncherIT {
             .user(HostProcess.User.withPassword("alice", PASSWORD).read("/pub"))
             .build();
 
+    /** A Java installation's feature version in its {@code release} file. */
+    private static final Pattern JAVA_VERSION = Pattern.compile("^JAVA_VERSION=\"(\\d+).*");
+
     static byte[] small;
     /** Large enough for chunks of several MiB: the chunk buffers that are reused. */
     static byte[] large;
@@ -235,8 +238,7 @@ class LauncherIT {
                         continue;
                     }
                     for (String line : Files.readAllLines(release)) {
-                        Matcher m = Pattern.compile("^JAVA_VERSION=\"(\\d+).*")
-                                .matcher(line);
+                        Matcher m = JAVA_VERSION.matcher(line);
                         if (m.matches() && Integer.parseInt(m.group(1)) > bestFeature) {
                             bestFeature = Integer.parseInt(m.group(1));
                             best = home;
