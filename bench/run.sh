@@ -18,7 +18,8 @@
 #   --tree-files N (2000), --tree-min BYTES (4096), --tree-max BYTES (2097152), --tree-seed N (1),
 #   --tree-warm-files N (the warm-up tree, unrecorded: default as many files as the tree; 0: none),
 #   --tree-warm-rounds N (how many times each tool fetches the warm-up tree before the measured runs: 6),
-#   --tree-tools mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4.
+#   --tree-tools mpft-default,scp-r,sftp-r,lftp-mirror4,rclone-copy4 (and mpft-single: the host without a
+#   secondary, for what the second path costs or gives).
 # Environment: BENCH_WORK (default bench/results/work: the source files, instances, downloads);
 #   BENCH_OUT (default $BENCH_WORK/out: where the downloads are written, e.g. a tmpfs to take the disk out);
 #   BENCH_TREE_MPFT_OPTS (extra options of mpft get -r in the tree scenarios, e.g. "--sessions 4");

@@ -50,6 +50,12 @@ tree_download() {
       servers=("${pid_of[primary]:-}" "${pid_of[secondary]:-}")
       # shellcheck disable=SC2086
       mpft_cmd -r ${BENCH_TREE_MPFT_OPTS:-}; cmd+=("bench@$hprim:7301:$tree" "$dest/") ;;
+    mpft-single)
+      if ! mpft_ready solo; then
+        record "$scen" "$tool" "$run" 0 0 0 0 fail - "not run: needs the mpft client and the solo instance"; return
+      fi
+      # shellcheck disable=SC2086
+      mpft_cmd -r ${BENCH_TREE_MPFT_OPTS:-}; cmd+=("bench@$hsolo:7300:$tree" "$dest/") ;;
     scp-r) cmd=(scp -q -r "${so[@]}" -P 2222 "bench@$hsolo:/$tree" "$dest/") ;;
     sftp-r)
       printf 'get -r /%s %s/%s\n' "$tree" "$dest" "$tree" > "$inst/sftp.batch"
@@ -64,16 +70,16 @@ tree_download() {
         "$dest/$tree") ;;
     *) die "unknown tree tool $tool" ;;
   esac
-  if [ "$tool" != mpft-default ] && [ "${up_of[solo]:-0}" != 1 ]; then
+  if [[ $tool != mpft-* ]] && [ "${up_of[solo]:-0}" != 1 ]; then
     record "$scen" "$tool" "$run" 0 0 0 0 fail - "not run: the solo instance is not serving"; return
   fi
-  if [ "$tool" != mpft-default ] && ! command -v "${cmd[0]}" >/dev/null; then
+  if [[ $tool != mpft-* ]] && ! command -v "${cmd[0]}" >/dev/null; then
     record "$scen" "$tool" "$run" 0 0 0 0 fail - "not run: ${cmd[0]} is not installed"; return
   fi
   timed "$cns" "${servers[@]}"
   if [ $t_rc != 0 ]; then
     status=fail; note=$(fail_note "$scen" "$tool" "$run")
-    if [ "$tool" = mpft-default ] && grep -qiE "unknown option.*'-r'|unmatched argument.*-r" "$inst/client.log"; then
+    if [[ $tool = mpft-* ]] && grep -qiE "unknown option.*'-r'|unmatched argument.*-r" "$inst/client.log"; then
       note="mpft get -r is not in this client yet: $note"
     fi
   else
