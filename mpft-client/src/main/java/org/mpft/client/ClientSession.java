@@ -1,5 +1,6 @@
 package org.mpft.client;
 
+import io.netty.channel.ChannelFuture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -47,6 +48,8 @@ final class ClientSession implements AutoCloseable {
     private final Deque<TransferLane> idle = new ArrayDeque<>();
     /** Lanes open, busy or idle, and places taken for lanes being opened (guarded by route). */
     private int open;
+    /** {@link #end} runs: it closes the connection itself (guarded by route). */
+    private boolean ending;
 
     /** the session's connections to secondaries, kept from transfer to transfer */
     private final SecondaryConnections secondaries;
@@ -226,6 +229,7 @@ final class ClientSession implements AutoCloseable {
      */
     void release(TransferLane lane, boolean kept) {
         boolean closeAll = false;
+        boolean politely = false;
         synchronized (route) {
             boolean atOnce = lane.openRefusedAsBusy() && lane.refusalNames(MAX_CONCURRENT_KEY);
             if (lane.openRefusedAsBusy() && !atOnce) {
@@ -249,12 +253,66 @@ final class ClientSession implements AutoCloseable {
             } else {
                 lane.abandon();
                 closeAll = true;
+                politely = !lane.broken() && !route.dead; // a cancelled transfer, say: the others' DONEs count
             }
-            closeAll |= draining && idle.size() == open;
+            if (draining && idle.size() == open) {
+                closeAll = true;
+                politely = true;
+            }
             route.notifyAll();
         }
-        if (closeAll) {
+        if (closeAll && politely) {
+            end(DownloadTask.DONE_GRACE);
+        } else if (closeAll) {
             close();
+        }
+    }
+
+    /**
+     * Ends the session so that the server reads every frame sent on it first, the DONEs of ended transfers
+     * above all (the server logs and counts a transfer as done only then): FIN on each transfer stream, and
+     * once the server answered each with its own FIN, FIN on the control stream, after which the server closes
+     * the connection. Transfers still running fail at once, as with {@link #close}. Waits up to {@code grace}
+     * in all, then closes whatever is left. Idempotent.
+     */
+    void end(Duration grace) {
+        List<TransferLane> lanes;
+        synchronized (route) {
+            if (ending) {
+                return;
+            }
+            if (route.dead) {
+                lanes = null; // the connection was lost or closed: nothing more reaches the server
+            } else {
+                route.dead = true;
+                ending = true;
+                route.notifyAll();
+                lanes = List.copyOf(route.all);
+            }
+        }
+        if (lanes == null) {
+            close();
+            return;
+        }
+        failAll(lanes);
+        long deadline = System.nanoTime() + grace.toNanos();
+        try {
+            List<ChannelFuture> streamsClosed = new ArrayList<>();
+            for (TransferLane lane : lanes) {
+                ChannelFuture closed = lane.endStream();
+                if (closed != null) {
+                    streamsClosed.add(closed);
+                }
+            }
+            for (ChannelFuture closed : streamsClosed) {
+                closed.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            }
+            connection.finish(null, Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            connection.close();
+            secondaries.close();
         }
     }
 
@@ -263,12 +321,20 @@ final class ClientSession implements AutoCloseable {
     public void close() {
         List<TransferLane> lanes;
         synchronized (route) {
+            if (ending) {
+                return; // closed by the end under way, within its grace
+            }
             route.dead = true;
             route.notifyAll();
             lanes = List.copyOf(route.all);
         }
         connection.close();
         secondaries.close();
+        failAll(lanes);
+    }
+
+    /** Tells the transfers still on {@code lanes} that the session was closed (idle lanes ignore it). */
+    private void failAll(List<TransferLane> lanes) {
         DownloadEvent.Failed closed = new DownloadEvent.Failed(new MpftException(ErrorCode.SERVER_UNAVAILABLE,
                 "the session to " + connection.server() + " was closed"));
         lanes.forEach(lane -> lane.accept(closed));

@@ -302,12 +302,16 @@ final class PrimaryConnection implements AutoCloseable {
     }
 
     /**
-     * Ends the conversation politely: sends the last frame and FIN on the control stream, then waits up to
-     * {@code grace} for the server to close the connection before closing it.
+     * Ends the conversation politely: sends the last frame (if any) and FIN on the control stream, then waits up
+     * to {@code grace} for the server to close the connection before closing it.
      */
     void finish(Frame last, Duration grace) throws InterruptedException {
         closing = true;
-        control.writeAndFlush(last).addListener(f -> control.shutdownOutput());
+        if (last == null) {
+            control.shutdownOutput();
+        } else {
+            control.writeAndFlush(last).addListener(f -> control.shutdownOutput());
+        }
         connection.closeFuture().await(grace.toMillis(), TimeUnit.MILLISECONDS);
         close();
     }

@@ -119,11 +119,11 @@ final class SessionSource implements AutoCloseable {
         }
     }
 
-    /** Closes the kept session, if any. */
+    /** Ends the kept session, if any, once the server read what was sent on it (see {@link ClientSession#end}). */
     @Override
     public synchronized void close() {
         if (current != null) {
-            current.close();
+            current.end(DownloadTask.DONE_GRACE);
             current = null;
         }
     }

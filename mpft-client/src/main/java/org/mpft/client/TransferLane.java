@@ -1,5 +1,6 @@
 package org.mpft.client;
 
+import io.netty.channel.ChannelFuture;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.util.EnumSet;
 import java.util.Set;
@@ -136,6 +137,21 @@ final class TransferLane implements Consumer<DownloadEvent> {
             endedTransferId = transferId;
             transferId = -1;
         }
+    }
+
+    /**
+     * The session ends: FIN on this transfer stream, after every frame sent on it.
+     *
+     * @return completes once the server answered with its own FIN (the stream is closed); null for the control
+     *         stream
+     */
+    ChannelFuture endStream() {
+        QuicStreamChannel own = stream;
+        if (own == null) {
+            return null;
+        }
+        own.shutdownOutput();
+        return own.closeFuture();
     }
 
     /**
