@@ -46,6 +46,15 @@ import org.mpft.transport.TransportSettings;
  */
 final class PrimaryConnection implements AutoCloseable {
 
+    /**
+     * How long a read waits for more datagrams while a download's packets trickle in (a long path paced by its
+     * bottleneck delivers them one by one; see {@code ReceiveCoalescing}): half a millisecond took a third of the
+     * client's CPU and almost half of the server's off a download over a 100 ms path, at no cost where packets
+     * come in bursts (docs/BENCHMARKS.md). The JVM property {@code mpft.read-hold-micros} sets another
+     * (0: every datagram is read at once), to measure with.
+     */
+    static final Duration READ_HOLD = Duration.ofNanos(1000L * Long.getLong("mpft.read-hold-micros", 500));
+
     private final String server;
     private final Channel datagram;
     private final QuicChannel connection;
@@ -155,7 +164,7 @@ final class PrimaryConnection implements AutoCloseable {
                 }
                 throw new CertificateException(e.getMessage());
             }
-        }), path);
+        }), path, READ_HOLD);
         if (!bound.await(timeout.toMillis()) || !bound.isSuccess()) {
             throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "cannot open a UDP socket to reach " + server
                     + ": " + bound.cause(), bound.cause());

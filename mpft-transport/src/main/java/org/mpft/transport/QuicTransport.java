@@ -29,6 +29,7 @@ import io.netty.util.ResourceLeakDetector;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -218,8 +219,28 @@ public final class QuicTransport implements AutoCloseable {
      * @return completes with the bound datagram channel
      */
     public ChannelFuture bindClient(InetSocketAddress local, QuicSslContext tls, TransportSettings settings) {
+        return bindClient(local, tls, settings, Duration.ZERO);
+    }
+
+    /**
+     * Binds a client datagram channel as {@link #bindClient(InetSocketAddress, QuicSslContext, TransportSettings)}
+     * does, whose reads pause for {@code readHold} while packets trickle in ({@link ReceiveCoalescing}): for the
+     * channels that receive a download's chunks.
+     *
+     * @param readHold how long a read of a trickle waits for more datagrams; zero for no wait
+     */
+    public ChannelFuture bindClient(InetSocketAddress local, QuicSslContext tls, TransportSettings settings,
+                                    Duration readHold) {
         ChannelHandler codec = tune(new QuicClientCodecBuilder(), tls, settings, congestionControl).build();
-        return checkBuffers(datagramBootstrap(settings).handler(codec)
+        long holdNanos = readHold.toNanos();
+        int few = Math.max(2, Math.min(ReceiveCoalescing.FEW, settings.datagramsPerRead()));
+        ChannelHandler handler = holdNanos <= 0 ? codec : new ChannelInitializer<Channel>() {
+            @Override
+            protected void initChannel(Channel channel) {
+                channel.pipeline().addLast(new ReceiveCoalescing(holdNanos, few, System::nanoTime), codec);
+            }
+        };
+        return checkBuffers(datagramBootstrap(settings).handler(handler)
                 .bind(local == null ? new InetSocketAddress(0) : local), settings);
     }
 
