@@ -222,14 +222,14 @@ final class ClientSession implements AutoCloseable {
     /**
      * The transfer on {@code lane} ended; {@code kept}: the stream is ready for another OPEN (after DONE or a
      * refused OPEN). A transfer stream that is not is closed, the session goes on; the control stream that is
-     * not closes the session. An OPEN refused with LIMIT_EXCEEDED over the server's transfers at once (the
+     * not ends the session ({@link #end}: the frames sent on its other streams still reach the server). An OPEN
+     * refused with LIMIT_EXCEEDED over the server's transfers at once (the
      * refusal names {@code mpft.max-concurrent-transfers}) keeps its stream, and the session keeps fewer
      * streams from then on; any other LIMIT_EXCEEDED (the server's transfers per session) drains the session:
-     * no new transfer takes it, and it is closed once its last transfer ended.
+     * no new transfer takes it, and it is ended once its last transfer ended.
      */
     void release(TransferLane lane, boolean kept) {
         boolean closeAll = false;
-        boolean politely = false;
         synchronized (route) {
             boolean atOnce = lane.openRefusedAsBusy() && lane.refusalNames(MAX_CONCURRENT_KEY);
             if (lane.openRefusedAsBusy() && !atOnce) {
@@ -253,18 +253,12 @@ final class ClientSession implements AutoCloseable {
             } else {
                 lane.abandon();
                 closeAll = true;
-                politely = !lane.broken() && !route.dead; // a cancelled transfer, say: the others' DONEs count
             }
-            if (draining && idle.size() == open) {
-                closeAll = true;
-                politely = true;
-            }
+            closeAll |= draining && idle.size() == open;
             route.notifyAll();
         }
-        if (closeAll && politely) {
-            end(DownloadTask.DONE_GRACE);
-        } else if (closeAll) {
-            close();
+        if (closeAll) {
+            end(DownloadTask.DONE_GRACE); // a cancelled transfer, say: the DONEs sent on the others count
         }
     }
 
