@@ -14,7 +14,9 @@ import org.mpft.client.TransferProgress;
  * <pre>
  * mpft: big.iso  48.1%  240.5 MB / 500.0 MB  52.3 MB/s  ETA 0:05  2 paths
  * </pre>
- * The first line comes one interval after the start: a download shorter than that leaves no line at all.
+ * The first line comes one interval after the start: a download shorter than that leaves no line at all. A new
+ * status (what the download waits for, e.g. "server busy, retrying in 4s") is written at once, whatever the
+ * interval: the wait it names may be over before the next line is due.
  */
 final class ProgressLines implements ProgressListener {
 
@@ -25,6 +27,8 @@ final class ProgressLines implements ProgressListener {
     private final String name;
     private final Clock clock;
     private long lastLineMillis;
+    /** The status of the last report, or null. */
+    private String lastStatus;
 
     /**
      * @param out   where to write (stderr)
@@ -41,7 +45,10 @@ final class ProgressLines implements ProgressListener {
     @Override
     public synchronized void onProgress(TransferProgress progress) {
         long now = clock.millis();
-        if (now - lastLineMillis < INTERVAL.toMillis()) {
+        String status = progress.status();
+        boolean newStatus = status != null && !status.equals(lastStatus);
+        lastStatus = status;
+        if (!newStatus && now - lastLineMillis < INTERVAL.toMillis()) {
             return;
         }
         lastLineMillis = now;

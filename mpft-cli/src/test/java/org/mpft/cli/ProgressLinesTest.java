@@ -56,6 +56,19 @@ class ProgressLinesTest {
     }
 
     @Test
+    void aNewStatusIsWrittenAtOnceAndOnlyOnce() {
+        lines.onProgress(progress(0, "server busy, retrying in 4s"));
+        clock.advance(Duration.ofSeconds(1));
+        lines.onProgress(progress(0, "server busy, retrying in 4s"));
+        lines.onProgress(progress(0, null));
+        lines.onProgress(progress(0, "server busy, retrying in 7s"));
+
+        assertThat(written().lines()).hasSize(2);
+        assertThat(written().lines().toList().get(0)).endsWith("2 paths  server busy, retrying in 4s");
+        assertThat(written().lines().toList().get(1)).endsWith("2 paths  server busy, retrying in 7s");
+    }
+
+    @Test
     void oneLineEveryFiveSecondsAtMost() {
         lines.onProgress(progress(1_000_000, null)); // at the start: nothing yet
         clock.advance(Duration.ofMillis(4_999));
