@@ -73,7 +73,8 @@ final class EachLoginDownloader implements Downloader {
 
     private static DownloadRequest with(DownloadRequest r, Credentials credentials) {
         return new DownloadRequest(r.user(), r.host(), r.port(), r.remotePath(), r.output(), credentials, r.hostKeys(),
-                r.strategy(), r.resume(), r.retries(), r.compress(), r.busyWait(), r.certificateAuthorities());
+                r.strategy(), r.resume(), r.retries(), r.compress(), r.busyWait(), r.certificateAuthorities(),
+                r.hashLocally());
     }
 
     @Override

@@ -12,8 +12,8 @@ import org.mpft.client.DownloadResult;
 /**
  * {@code --expect-sha256 HEX}: the SHA-256 the user expects of the downloaded file. Under this option the
  * client downloads to {@code <output>.mpft-unverified} (its part and state files are named after that, so
- * a resume works as usual), and only a file whose SHA-256 (the one the client computed over the file on
- * disk) equals the expected one is renamed to the output. A file that differs is deleted, nothing is kept
+ * a resume works as usual), and only a file whose SHA-256 (the one the client computed from the bytes it wrote,
+ * never the primary's: the request hashes locally) equals the expected one is renamed to the output. A file that differs is deleted, nothing is kept
  * for a resume (the server's copy is complete and not the one expected: fetching it again gives the same
  * bytes), and an existing file under the output's name stays as it was. A wrong file is never under the
  * output's name, not even for a moment.

@@ -248,7 +248,7 @@ final class GetCommand implements Callable<Integer> {
                 Path file = resolveOutput(viaSsh.fileName());
                 return single().download(new SshBootstrap(sshOptions, identity).request(viaSsh, expected == null ? file
                         : ExpectedDigest.unverified(file), chosen, !noResume, retries, compress,
-                        java.time.Duration.ofSeconds(waitSeconds)), null, file, expected, null);
+                        java.time.Duration.ofSeconds(waitSeconds), expected != null), null, file, expected, null);
             }
             RemoteTarget remote = parseTarget();
             Path file = resolveOutput(remote.fileName());
@@ -261,7 +261,8 @@ final class GetCommand implements Callable<Integer> {
                     : KnownHostsFile.defaultFile(env.home()), acceptNew, env.terminal(), env.err());
             DownloadRequest request = new DownloadRequest(user, host.hostName(), remote.port(), remote.path(),
                     expected == null ? file : ExpectedDigest.unverified(file), credentials, hosts, chosen, !noResume,
-                    retries, compress, java.time.Duration.ofSeconds(waitSeconds), certificateAuthorities());
+                    retries, compress, java.time.Duration.ofSeconds(waitSeconds), certificateAuthorities(),
+                    expected != null); // the expected digest is compared with one hashed here, not the primary's
             return single().download(request, hosts, file, expected, login);
         } catch (Refused e) {
             return fail(e.exitCode, e.getMessage());
@@ -292,7 +293,7 @@ final class GetCommand implements Callable<Integer> {
             return new BatchGet.Login() {
                 @Override
                 public DownloadRequest connection() throws MpftException {
-                    return bootstrap.request(sources.ssh(), dest, chosen, !noResume, retries, compress, wait);
+                    return bootstrap.request(sources.ssh(), dest, chosen, !noResume, retries, compress, wait, false);
                 }
 
                 @Override

@@ -108,10 +108,10 @@ final class SshBootstrap {
      * @throws MpftException as {@link #offer(SshTarget)}
      */
     DownloadRequest request(SshTarget target, Path output, Strategy strategy, boolean resume, int retries,
-                            boolean compress, Duration busyWait) throws MpftException {
+                            boolean compress, Duration busyWait, boolean hashLocally) throws MpftException {
         Login login = login(target);
         return new DownloadRequest(login.user(), login.host(), login.port(), target.path(), output,
-                login.credentials(), login.pin(), strategy, resume, retries, compress, busyWait, null);
+                login.credentials(), login.pin(), strategy, resume, retries, compress, busyWait, null, hashLocally);
     }
 
     /** The host name ssh connects to for {@code target} ({@code ssh -G}: its {@code hostname} line). */

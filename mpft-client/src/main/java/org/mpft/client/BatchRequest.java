@@ -72,7 +72,7 @@ public record BatchRequest(DownloadRequest connection, List<BatchFile> files, in
         DownloadRequest c = connection;
         return new DownloadRequest(c.user(), c.host(), c.port(), file.remotePath(), file.output(), c.credentials(),
                 c.hostKeys(), c.strategy(), resume, c.retries(), c.compress(), c.busyWait(),
-                c.certificateAuthorities());
+                c.certificateAuthorities(), c.hashLocally());
     }
 
     /**

@@ -23,9 +23,9 @@ import org.mpft.protocol.MpftException;
  * Holds one download on disk: verified chunks are written in place into {@code <output>.mpft-part}
  * (positional writes, no reassembly in memory) and recorded in {@code <output>.mpft-state}
  * ({@link StateFile}, its format); when every chunk is held, {@link #finish()} fsyncs and renames the part
- * file to the output atomically; the file's SHA-256 is computed on the way ({@link InOrderDigest}), not by
- * reading the whole file again at the end. A file under the output's name is therefore always complete
- * and verified.
+ * file to the output atomically; the file's SHA-256 is computed on the way or taken from the primary
+ * ({@link InOrderDigest}), not by reading the whole file again at the end. A file under the output's name is
+ * therefore always complete and verified.
  *
  * <p>A chunk is recorded as held only after the part file was forced to disk following its write, so a
  * {@code kill -9} at any moment loses at most the chunks written since the last state write. State writes
@@ -281,6 +281,11 @@ final class ChunkManager implements Closeable {
         if (flushNow) {
             flush();
         }
+    }
+
+    /** The file's SHA-256 as it is computed, or taken from the primary. */
+    InOrderDigest fileDigest() {
+        return fileDigest;
     }
 
     /** True when every chunk is held. */

@@ -64,6 +64,22 @@ final class DownloadEvents {
     }
 
     /**
+     * The next event, waiting at most {@code stall}; {@code idle} runs every {@code idleMillis} while nothing comes.
+     *
+     * @return the event, or null when nothing came for {@code stall}
+     */
+    DownloadEvent next(java.time.Duration stall, long idleMillis, Runnable idle) throws InterruptedException {
+        long deadline = System.nanoTime() + stall.toNanos();
+        while (true) {
+            DownloadEvent event = queue.poll(idleMillis, TimeUnit.MILLISECONDS);
+            if (event != null || System.nanoTime() - deadline > 0) {
+                return event;
+            }
+            idle.run();
+        }
+    }
+
+    /**
      * Waits {@code nanos}, dropping whatever arrives meanwhile (the attempt was abandoned).
      *
      * @return false when a cancel arrived (the wait ends then)

@@ -35,11 +35,15 @@ import org.mpft.transport.CertificateAuthorities;
  *                    else the authorities the primary's certificate chain must lead to, its certificate naming
  *                    {@code host} (an IP address or DNS name of the certificate), with no pinning and no
  *                    {@code known_hosts} entry for the primary
+ * @param hashLocally true to hash the file's SHA-256 from the bytes written ({@code --expect-sha256}); false (the
+ *                    default) to take it, in a multi-path download, from the primary, which reads it with the chunk
+ *                    digests every chunk is checked against: then each byte is hashed once on this side, or not
+ *                    at all
  */
 public record DownloadRequest(String user, String host, int port, String remotePath, Path output,
                               Credentials credentials, HostKeyVerifier hostKeys, Strategy strategy,
                               boolean resume, int retries, boolean compress, Duration busyWait,
-                              CertificateAuthorities certificateAuthorities) {
+                              CertificateAuthorities certificateAuthorities, boolean hashLocally) {
 
     /** The default for {@link #busyWait()}: 60 s. */
     public static final Duration DEFAULT_BUSY_WAIT = Duration.ofSeconds(60);
@@ -69,6 +73,15 @@ public record DownloadRequest(String user, String host, int port, String remoteP
         if (busyWait.isNegative()) {
             throw new IllegalArgumentException("busyWait < 0: " + busyWait);
         }
+    }
+
+    /** A request that takes the file's digest from the primary where it offers one. */
+    public DownloadRequest(String user, String host, int port, String remotePath, Path output,
+                           Credentials credentials, HostKeyVerifier hostKeys, Strategy strategy,
+                           boolean resume, int retries, boolean compress, Duration busyWait,
+                           CertificateAuthorities certificateAuthorities) {
+        this(user, host, port, remotePath, output, credentials, hostKeys, strategy, resume, retries, compress,
+                busyWait, certificateAuthorities, false);
     }
 
     /** A request that pins the primary's certificate with {@code hostKeys}. */
@@ -136,6 +149,7 @@ public record DownloadRequest(String user, String host, int port, String remoteP
         private boolean compress;
         private Duration busyWait = DEFAULT_BUSY_WAIT;
         private CertificateAuthorities certificateAuthorities;
+        private boolean hashLocally;
 
         private Builder(String user, String host, String remotePath, Path output) {
             this.user = Objects.requireNonNull(user, "user");
@@ -201,6 +215,12 @@ public record DownloadRequest(String user, String host, int port, String remoteP
             return this;
         }
 
+        /** Hash the file from the bytes written, never take the primary's digest (default false). */
+        public Builder hashLocally(boolean hashLocally) {
+            this.hashLocally = hashLocally;
+            return this;
+        }
+
         /**
          * The request.
          *
@@ -209,7 +229,7 @@ public record DownloadRequest(String user, String host, int port, String remoteP
          */
         public DownloadRequest build() {
             return new DownloadRequest(user, host, port, remotePath, output, credentials, hostKeys, strategy, resume,
-                    retries, compress, busyWait, certificateAuthorities);
+                    retries, compress, busyWait, certificateAuthorities, hashLocally);
         }
     }
 }

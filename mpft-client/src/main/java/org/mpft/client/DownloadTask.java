@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.BitSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import org.mpft.protocol.Ack;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Cancel;
@@ -19,6 +18,7 @@ import org.mpft.protocol.Done;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Features;
+import org.mpft.protocol.FileDigest;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.Meta;
@@ -226,7 +226,7 @@ final class DownloadTask implements BatchRun.FileTask {
             throws MpftException, InterruptedException, IOException {
         TransferLane connection = lane; // the transfer's own stream: the control stream or a transfer stream
         connection.send(new Open(request.remotePath(), request.strategy(),
-                request.compress() ? Features.COMPRESSION : 0L));
+                (request.compress() ? Features.COMPRESSION : 0L) | (request.hashLocally() ? 0L : Features.FILE_DIGEST)));
         Meta meta = expect(Meta.class, null);
         VouchedSecondaries.check(meta, request.server());
         ChunkPlan plan = meta.plan();
@@ -249,6 +249,9 @@ final class DownloadTask implements BatchRun.FileTask {
             }
             have = chunks.held();
             currentChunks = chunks;
+            if (!request.hashLocally() && Features.has(meta.features(), Features.FILE_DIGEST)) {
+                chunks.fileDigest().deferToPrimary();
+            }
             long resumedBytes = plan.fileSize() - KeptChunks.missingBytes(plan, have);
             progress.planned(meta.size(), plan.chunkCount(), resumedBytes, have.cardinality());
             verifier = new ChunkVerifier(meta.transferId(), plan, meta.checksumAlgorithm(), request.remotePath(),
@@ -265,7 +268,7 @@ final class DownloadTask implements BatchRun.FileTask {
                 secondaries.attachAll();
             }
             notifier.now();
-            while (!chunks.isComplete() || kept.awaitingDigests()) {
+            while (!chunks.isComplete() || kept.awaitingDigests() || chunks.fileDigest().awaitsPrimary()) {
                 // a cancel goes before chunks already queued: it stops the download now
                 DownloadEvent event = cancelled ? new DownloadEvent.Cancelled() : next();
                 if (event instanceof DownloadEvent.ChunkArrived chunk) {
@@ -366,6 +369,11 @@ final class DownloadTask implements BatchRun.FileTask {
     }
 
     private void onOtherEvent(DownloadEvent event, TransferLane connection, Meta meta) throws MpftException {
+        if (meta != null && Features.has(meta.features(), Features.FILE_DIGEST) && event instanceof
+                DownloadEvent.ControlFrame c && c.frame() instanceof FileDigest d && d.transferId() == meta.transferId()) {
+            currentChunks.fileDigest().fromPrimary(d.sha256().toByteArray());
+            return;
+        }
         if (kept != null && event instanceof DownloadEvent.ControlFrame c && c.frame() instanceof ChunkDigests d) {
             kept.onDigests(d);
             if (secondaries == null) {
@@ -423,18 +431,12 @@ final class DownloadTask implements BatchRun.FileTask {
     }
 
     private DownloadEvent next() throws MpftException, InterruptedException {
-        long deadline = System.nanoTime() + STALL_TIMEOUT.toNanos();
-        while (true) {
-            DownloadEvent event = events.poll(PROGRESS_INTERVAL_MS, TimeUnit.MILLISECONDS);
-            if (event != null) {
-                return event;
-            }
-            notifier.maybe();
-            if (System.nanoTime() - deadline > 0) {
-                throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, request.server() + " sent nothing for "
-                        + STALL_TIMEOUT.toSeconds() + " s during the download of " + request.remotePath());
-            }
+        DownloadEvent event = events.next(STALL_TIMEOUT, PROGRESS_INTERVAL_MS, notifier::maybe);
+        if (event == null) {
+            throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, request.server() + " sent nothing for "
+                    + STALL_TIMEOUT.toSeconds() + " s during the download of " + request.remotePath());
         }
+        return event;
     }
 
     private MpftException cancelledError(Meta meta) {

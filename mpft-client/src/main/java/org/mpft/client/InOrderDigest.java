@@ -21,6 +21,12 @@ import org.mpft.transport.ChunkBuffers;
  * reads back a chunk of most files, and a buffer of its own per file (zeroed, faulted in, freed) cost more than
  * the reading.
  *
+ * <p>In a multi-path download the primary may give the file's SHA-256 instead (META's FILE_DIGEST, read with the
+ * chunk digests every chunk is checked against): after {@link #deferToPrimary()} nothing is hashed as chunks
+ * arrive and {@link #finish} returns the primary's digest, so a secondary's byte is hashed once on this side (its
+ * chunk check) and the primary's own not at all. A primary that has no digest after all (an empty FILE_DIGEST)
+ * hands the hashing back: the prefix written so far is read back as above.
+ *
  * <p>Thread-safe: {@link ChunkManager} lets several threads write chunks at once, so every method holds
  * this object's lock (one chunk's hashing at a time).
  */
@@ -38,6 +44,10 @@ final class InOrderDigest {
     private final MessageDigest digest = ChecksumAlgorithm.sha256();
     /** Every chunk below this one is hashed. */
     private int next;
+    /** True while the primary's digest is awaited or taken: nothing is hashed here. */
+    private boolean deferred;
+    /** The primary's SHA-256 of the file, once it came. */
+    private byte[] fromPrimary;
 
     /**
      * @param plan the file's chunks
@@ -56,11 +66,38 @@ final class InOrderDigest {
      */
     synchronized void written(int chunk, ByteBuffer bytes) throws IOException {
         written.set(chunk);
+        if (deferred) {
+            return;
+        }
         if (chunk == next) {
             digest.update(bytes.duplicate());
             next++;
         }
         readBack(READ_BACKS_PER_CHUNK);
+    }
+
+    /** The primary will send the file's SHA-256 (FILE_DIGEST): chunks are no longer hashed here. */
+    synchronized void deferToPrimary() {
+        deferred = true;
+    }
+
+    /**
+     * The primary's FILE_DIGEST: the file's SHA-256, which {@link #finish} returns; empty when the primary has none,
+     * and then the file is hashed here after all. Ignored unless {@link #deferToPrimary() deferred}.
+     */
+    synchronized void fromPrimary(byte[] sha256) {
+        if (!deferred) {
+            return;
+        }
+        deferred = false;
+        if (sha256.length > 0) {
+            fromPrimary = sha256.clone();
+        }
+    }
+
+    /** True while the primary's digest is awaited ({@link #deferToPrimary()} and no FILE_DIGEST yet). */
+    synchronized boolean awaitsPrimary() {
+        return deferred;
     }
 
     /** Chunks hashed so far (a prefix of the file). */
@@ -75,6 +112,12 @@ final class InOrderDigest {
      * @throws IOException when a chunk is missing or the part file cannot be read
      */
     synchronized String finish() throws IOException {
+        if (fromPrimary != null) {
+            return HexFormat.of().formatHex(fromPrimary);
+        }
+        if (deferred) {
+            throw new IOException("the primary's digest of the file never came");
+        }
         readBack(Integer.MAX_VALUE);
         if (next != plan.chunkCount()) {
             throw new IOException("chunk " + next + " of " + plan.chunkCount() + " was never written");

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.mpft.protocol.ChunkDigests;
+import org.mpft.protocol.FileDigest;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
 import org.mpft.protocol.Frame;
@@ -78,8 +79,9 @@ final class TransferLane implements Consumer<DownloadEvent> {
             broken = true;
         }
         if (transferId < 0 && event instanceof DownloadEvent.ControlFrame late
-                && late.frame() instanceof ChunkDigests digests && digests.transferId() == endedTransferId) {
-            return; // sent before the server read that transfer's DONE; the next transfer's follow its META
+                && (late.frame() instanceof ChunkDigests digests && digests.transferId() == endedTransferId
+                || late.frame() instanceof FileDigest file && file.transferId() == endedTransferId)) {
+            return; // sent before the server read that transfer's DONE or CANCEL; the next transfer's follow its META
         }
         Consumer<DownloadEvent> target = sink;
         if (target != null && answer == null && event instanceof DownloadEvent.ControlFrame control) {

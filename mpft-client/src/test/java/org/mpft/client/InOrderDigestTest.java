@@ -122,4 +122,88 @@ class InOrderDigestTest {
     void anEmptyFileHashesToTheEmptySha256() throws IOException {
         assertThat(digestInOrder(new byte[0], List.of(), new BitSet())).isEqualTo(sha256(new byte[0]));
     }
+
+    @Test
+    void deferredToThePrimaryNothingIsHashedAndThePrimarysDigestIsTheAnswer() throws IOException {
+        byte[] source = new byte[4 * CHUNK + 9];
+        new Random(11).nextBytes(source);
+        ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
+        Path part = dir.resolve("deferred.part");
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
+            digest.deferToPrimary();
+            assertThat(digest.awaitsPrimary()).isTrue();
+            for (int index = 0; index < plan.chunkCount(); index++) {
+                ByteBuffer bytes = chunk(source, plan, index);
+                channel.write(bytes.duplicate(), plan.offset(index));
+                digest.written(index, bytes);
+            }
+            assertThat(digest.hashedChunks()).as("no chunk hashed here").isZero();
+            byte[] primary = new byte[32];
+            primary[0] = 7; // the primary's word is taken: this side does not hash to compare
+            digest.fromPrimary(primary);
+            assertThat(digest.awaitsPrimary()).isFalse();
+            assertThat(digest.finish()).isEqualTo(HexFormat.of().formatHex(primary));
+        }
+    }
+
+    @Test
+    void anEmptyDigestFromThePrimaryHandsTheHashingBack() throws IOException {
+        byte[] source = new byte[5 * CHUNK + 1];
+        new Random(12).nextBytes(source);
+        ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
+        Path part = dir.resolve("handed-back.part");
+        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
+            digest.deferToPrimary();
+            for (int index : List.of(0, 1, 2)) {
+                ByteBuffer bytes = chunk(source, plan, index);
+                channel.write(bytes.duplicate(), plan.offset(index));
+                digest.written(index, bytes);
+            }
+            digest.fromPrimary(new byte[0]);
+            assertThat(digest.awaitsPrimary()).isFalse();
+            for (int index : List.of(4, 3, 5)) {
+                ByteBuffer bytes = chunk(source, plan, index);
+                channel.write(bytes.duplicate(), plan.offset(index));
+                digest.written(index, bytes);
+            }
+            assertThat(digest.finish()).isEqualTo(sha256(source));
+        }
+    }
+
+    @Test
+    void aDigestThatNeverCameIsAnErrorNotAGuess() throws IOException {
+        ChunkPlan plan = new ChunkPlan(CHUNK, CHUNK);
+        try (FileChannel channel = FileChannel.open(dir.resolve("never.part"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
+            digest.deferToPrimary();
+            ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
+            channel.write(bytes.duplicate(), 0);
+            digest.written(0, bytes);
+            assertThatThrownBy(digest::finish).isInstanceOf(IOException.class)
+                    .hasMessageContaining("the primary's digest of the file never came");
+        }
+    }
+
+    @Test
+    void withoutDeferralTheFilesOwnDigestIsKeptWhateverThePrimarySends() throws IOException {
+        byte[] source = new byte[2 * CHUNK];
+        new Random(13).nextBytes(source);
+        ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
+        try (FileChannel channel = FileChannel.open(dir.resolve("own.part"), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
+            digest.fromPrimary(new byte[32]);
+            for (int index = 0; index < plan.chunkCount(); index++) {
+                ByteBuffer bytes = chunk(source, plan, index);
+                channel.write(bytes.duplicate(), plan.offset(index));
+                digest.written(index, bytes);
+            }
+            assertThat(digest.finish()).isEqualTo(sha256(source));
+        }
+    }
 }

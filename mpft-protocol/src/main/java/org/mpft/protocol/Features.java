@@ -16,8 +16,16 @@ public final class Features {
      */
     public static final long TRANSFER_STREAMS = 1L << 2;
 
+    /**
+     * The primary sends the whole file's SHA-256 ({@link FileDigest}) of a multi-path transfer, read with its chunk
+     * digests, so that the client hashes each byte from a secondary once (its chunk check) and the primary's own
+     * bytes not at all. Asked for in {@link Open#flags()} (a client that must hash the file itself leaves it
+     * out), granted in {@link Meta#features()}.
+     */
+    public static final long FILE_DIGEST = 1L << 3;
+
     /** The features this version of the code knows. */
-    public static final long ALL = COMPRESSION | MULTI_PATH | TRANSFER_STREAMS;
+    public static final long ALL = COMPRESSION | MULTI_PATH | TRANSFER_STREAMS | FILE_DIGEST;
 
     private Features() {
     }

@@ -8,6 +8,7 @@ package org.mpft.protocol;
 public sealed interface Frame
         permits Hello, ServerHello, AuthPassword, AuthPublicKey, AuthOk, Attach, Attached, Open, Meta,
         ChunkDigests, Start, Ack, Nack, Cancel, Done, ErrorFrame, AuthToken, ListRequest, Listing,
+        FileDigest,
         ClusterHello, ClusterChallenge, ClusterProof, ClusterWelcome, RegisterTransfer, TransferRegistered,
         SendChunk, ChunkSent, ChunkError, EndTransfer, ClientAttached, TransferRefused, LinkPing, LinkPong {
 

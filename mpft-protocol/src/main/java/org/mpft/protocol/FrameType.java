@@ -21,6 +21,7 @@ public enum FrameType {
     AUTH_TOKEN(0x11, Link.CONTROL, AuthToken::decode),
     LIST(0x12, Link.CONTROL, ListRequest::decode),
     LISTING(0x13, Link.CONTROL, Listing::decode),
+    FILE_DIGEST(0x14, Link.CONTROL, FileDigest::decode),
 
     CLUSTER_HELLO(0x20, Link.CLUSTER, ClusterHello::decode),
     CLUSTER_CHALLENGE(0x21, Link.CLUSTER, ClusterChallenge::decode),

@@ -91,6 +91,8 @@ class FrameRoundTripTest {
                         List.of(new SecondaryEndpoint("", "", 0, Bytes.EMPTY, Bytes.EMPTY))),
                 new ChunkDigests(0, 0, Bytes.EMPTY),
                 new ChunkDigests(-1, Integer.MAX_VALUE, filled(ChunkDigests.MAX_DIGEST_BYTES, 0x42)),
+                new FileDigest(0, Bytes.EMPTY),
+                new FileDigest(Long.MIN_VALUE, filled(32, 0x5a)),
                 new Start(0, Bytes.EMPTY),
                 new Start(Long.MIN_VALUE, filled(ChunkPlan.MAX_CHUNKS / 8, 0xFF)),
                 new Ack(1, Integer.MAX_VALUE),

@@ -45,7 +45,7 @@ final class GoldenFrames {
         return List.of(
                 new Golden(new Hello(1, Features.ALL, "mpft-cli/0.1.0"), hex(
                         "0000001b", "01",
-                        "0001", "0000000000000007", "000e 6d7066742d636c692f302e312e30")),
+                        "0001", "000000000000000f", "000e 6d7066742d636c692f302e312e30")),
                 new Golden(new ServerHello(1, Features.COMPRESSION,
                         bytes("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), "primary-1"), hex(
                         "00000038", "02",
@@ -80,6 +80,9 @@ final class GoldenFrames {
                 new Golden(new ChunkDigests(7, 2, bytes("0011223344556677")), hex(
                         "00000019", "0a",
                         "0000000000000007", "00000002", "00000008 0011223344556677")),
+                new Golden(new FileDigest(7, bytes(repeat("ab", 32))), hex(
+                        "0000002b", "14",
+                        "0000000000000007", "0020" + repeat("ab", 32))),
                 new Golden(new Start(7, bytes("05")), hex(
                         "0000000e", "0b",
                         "0000000000000007", "00000001 05")),

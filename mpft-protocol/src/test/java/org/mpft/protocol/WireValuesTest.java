@@ -50,7 +50,8 @@ class WireValuesTest {
         assertThat(Features.COMPRESSION).isEqualTo(1L);
         assertThat(Features.MULTI_PATH).isEqualTo(2L);
         assertThat(Features.TRANSFER_STREAMS).isEqualTo(4L);
-        assertThat(Features.ALL).isEqualTo(7L);
+        assertThat(Features.FILE_DIGEST).isEqualTo(8L);
+        assertThat(Features.ALL).isEqualTo(15L);
         assertThat(Features.has(Features.ALL, Features.MULTI_PATH)).isTrue();
         assertThat(Features.has(Features.COMPRESSION, Features.MULTI_PATH)).isFalse();
         assertThat(Features.has(Features.COMPRESSION, Features.ALL)).isFalse();

@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.security.MessageDigest;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
@@ -23,6 +24,10 @@ import org.mpft.transport.ChunkBuffers;
  * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale). For a client
  * that resumes without secondaries, only the chunks it kept are read and sent (in runs of consecutive chunks),
  * so that it checks them against this copy before it trusts them.
+ *
+ * <p>Reading every chunk, it also hashes the whole file (SHA-256) from the same buffer, and hands that digest on
+ * after the last CHUNK_DIGESTS frame: the client of a multi-path transfer takes it as the file's digest instead
+ * of hashing the file itself ({@link org.mpft.protocol.FileDigest}). It is kept in the store with the chunks'.
  *
  * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in the
  * {@link DigestStore}: in memory, so a second download of the same file starts with all of them, and in the
@@ -52,6 +57,8 @@ final class DigestAhead {
     private final ChecksumAlgorithm algorithm;
     private final DigestStore.Version version;
     private final byte[][] digests;
+    /** The whole file's SHA-256 when the store had it, else null until {@link #run} computed it. */
+    private volatile byte[] fileDigest;
     private final DigestStore store;
     private final java.util.BitSet only;
     private final boolean cachedInMemory;
@@ -79,8 +86,9 @@ final class DigestAhead {
         this.algorithm = algorithm;
         this.version = new DigestStore.Version(user, path, plan.fileSize(), file.lastModifiedMillis(),
                 plan.chunkSize(), algorithm);
-        byte[][] cached = store.remembered(version);
-        this.digests = cached != null ? cached : new byte[plan.chunkCount()][];
+        DigestStore.FileDigests cached = store.remembered(version);
+        this.digests = cached != null ? cached.chunks() : new byte[plan.chunkCount()][];
+        this.fileDigest = cached != null ? cached.file() : null;
         this.cachedInMemory = cached != null;
     }
 
@@ -94,17 +102,19 @@ final class DigestAhead {
      *
      * @param executor where the reading runs (a thread of its own: it reads the whole file)
      * @param frames   receives each CHUNK_DIGESTS frame and the frontier it completes (chunks below it)
+     * @param file     receives the whole file's SHA-256 after the last frame (only when every chunk is digested)
      * @param failure  receives a read failure
      */
-    void start(Executor executor, BiConsumer<ChunkDigests, Integer> frames, Consumer<Exception> failure) {
+    void start(Executor executor, BiConsumer<ChunkDigests, Integer> frames, Consumer<byte[]> file,
+               Consumer<Exception> failure) {
         try {
-            executor.execute(() -> run(frames, failure));
+            executor.execute(() -> run(frames, file, failure));
         } catch (RejectedExecutionException e) {
             failure.accept(e);
         }
     }
 
-    private void run(BiConsumer<ChunkDigests, Integer> frames, Consumer<Exception> failure) {
+    private void run(BiConsumer<ChunkDigests, Integer> frames, Consumer<byte[]> file, Consumer<Exception> failure) {
         int count = plan.chunkCount();
         ByteBuf pooled = null;
         ByteBuffer buffer = null;
@@ -114,10 +124,13 @@ final class DigestAhead {
         if (!cachedInMemory && onDisk) {
             // a primary restarted since it computed them: the data folder has them
             store.load(version, count).ifPresent(loaded -> {
-                System.arraycopy(loaded, 0, digests, 0, count);
+                System.arraycopy(loaded.chunks(), 0, digests, 0, count);
+                fileDigest = loaded.file();
                 fromStore = true;
             });
         }
+        // the whole file is hashed only on a read of every chunk: a resuming client's chunks are not all of it
+        MessageDigest whole = only == null && fileDigest == null ? ChecksumAlgorithm.sha256() : null;
         try {
             for (int chunk = 0; chunk < count && !stopped; chunk++) {
                 if (only != null && !only.get(chunk)) {
@@ -134,7 +147,7 @@ final class DigestAhead {
                         pooled = ChunkBuffers.ALLOCATOR.directBuffer(capacity, capacity);
                         buffer = pooled.nioBuffer(0, capacity);
                     }
-                    digests[chunk] = digest(chunk, buffer);
+                    digests[chunk] = digest(chunk, buffer, whole);
                 }
                 if (chunk + 1 - batchStart == batch || chunk + 1 == count) {
                     frontier = chunk + 1;
@@ -143,11 +156,18 @@ final class DigestAhead {
                     batch = Math.min(BATCH, batch * 2);
                 }
             }
-            if (!stopped && count > 0 && only == null) {
-                store.remember(version, digests);
-                if (!cachedInMemory && !fromStore && onDisk) {
-                    store.save(version, digests);
+            if (!stopped && only == null) {
+                if (whole != null) {
+                    fileDigest = whole.digest();
                 }
+                DigestStore.FileDigests all = new DigestStore.FileDigests(digests, fileDigest);
+                if (count > 0) {
+                    store.remember(version, all);
+                    if (!cachedInMemory && !fromStore && onDisk) {
+                        store.save(version, all);
+                    }
+                }
+                file.accept(fileDigest);
             }
         } catch (IOException | RuntimeException e) {
             failure.accept(e);
@@ -158,7 +178,7 @@ final class DigestAhead {
         }
     }
 
-    private byte[] digest(int chunk, ByteBuffer buffer) throws IOException {
+    private byte[] digest(int chunk, ByteBuffer buffer, MessageDigest whole) throws IOException {
         long offset = plan.offset(chunk);
         int length = plan.length(chunk);
         buffer.clear().limit(length);
@@ -169,6 +189,9 @@ final class DigestAhead {
             }
         }
         buffer.flip();
+        if (whole != null) {
+            whole.update(buffer.duplicate());
+        }
         return algorithm.compute(buffer);
     }
 

@@ -28,7 +28,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A primary's chunk digests, in memory (the last {@value #MEMORY_ENTRIES} file versions, so a second download
+ * A primary's chunk digests and the whole file's SHA-256, in memory (the last {@value #MEMORY_ENTRIES} file versions, so a second download
  * of a file starts with all of them) and on disk, in a folder of the plugin's data folder ({@code digests/}),
  * so that a restarted primary does not read a big file again before its secondaries may serve it.
  *
@@ -46,8 +46,10 @@ public final class DigestStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DigestStore.class);
     private static final int MAGIC = 0x4d504447; // "MPDG"
-    private static final int FORMAT = 1;
+    private static final int FORMAT = 2;
     private static final String SUFFIX = ".dig";
+    /** The whole file's digest: a SHA-256. */
+    private static final int FILE_DIGEST_LENGTH = 32;
 
     /**
      * A file version whose digests are stored.
@@ -84,12 +86,26 @@ public final class DigestStore {
         }
     }
 
+    /**
+     * The digests of one file version: one per chunk, each the version's algorithm's length, and the SHA-256 of the
+     * whole file, read in the same pass.
+     *
+     * @param chunks the chunks' digests
+     * @param file   the whole file's SHA-256
+     */
+    record FileDigests(byte[][] chunks, byte[] file) {
+        FileDigests {
+            Objects.requireNonNull(chunks, "chunks");
+            Objects.requireNonNull(file, "file");
+        }
+    }
+
     /** File versions whose digests are kept in memory. */
     static final int MEMORY_ENTRIES = 64;
 
     private final Path folder;
     private final long maxBytes;
-    private final Map<Version, byte[][]> memory = new ConcurrentHashMap<>();
+    private final Map<Version, FileDigests> memory = new ConcurrentHashMap<>();
     /** The folder's bytes as this store last counted them, kept up to date by its saves; -1 until counted. */
     private long folderBytes = -1;
 
@@ -106,12 +122,12 @@ public final class DigestStore {
     }
 
     /** The digests of {@code version} kept in memory (all of them), or null. */
-    byte[][] remembered(Version version) {
+    FileDigests remembered(Version version) {
         return memory.get(version);
     }
 
     /** Keeps all the digests of {@code version} in memory; a full memory is cleared first. */
-    void remember(Version version, byte[][] digests) {
+    void remember(Version version, FileDigests digests) {
         if (memory.size() >= MEMORY_ENTRIES) {
             memory.clear();
         }
@@ -124,10 +140,10 @@ public final class DigestStore {
     }
 
     /**
-     * The stored digests of {@code version}: one per chunk, each the algorithm's length; empty when none are
-     * stored (or the file is damaged, which is then removed).
+     * The stored digests of {@code version}: one per chunk, each the algorithm's length, and the file's; empty
+     * when none are stored (or the file is damaged, which is then removed, or of an older format).
      */
-    Optional<byte[][]> load(Version version, int chunkCount) {
+    Optional<FileDigests> load(Version version, int chunkCount) {
         if (!enabled()) {
             return Optional.empty();
         }
@@ -146,11 +162,15 @@ public final class DigestStore {
                     throw new IOException("truncated");
                 }
             }
+            byte[] whole = in.readNBytes(FILE_DIGEST_LENGTH);
+            if (whole.length != FILE_DIGEST_LENGTH) {
+                throw new IOException("truncated");
+            }
             if (in.read() != -1) {
                 throw new IOException("trailing bytes");
             }
             touch(file);
-            return Optional.of(digests);
+            return Optional.of(new FileDigests(digests, whole));
         } catch (NoSuchFileException e) {
             return Optional.empty();
         } catch (IOException | RuntimeException e) {
@@ -161,12 +181,13 @@ public final class DigestStore {
     }
 
     /**
-     * Stores the digests of {@code version} (every chunk's), atomically, then trims the folder to its bound.
-     * A failure is logged and otherwise ignored: the digests are only a saving.
+     * Stores the digests of {@code version} (every chunk's and the file's), atomically, then trims the folder to
+     * its bound. A failure is logged and otherwise ignored: the digests are only a saving.
      */
-    void save(Version version, byte[][] digests) {
+    void save(Version version, FileDigests all) {
+        byte[][] digests = all.chunks();
         int length = version.algorithm().length();
-        long bytes = 4L * 5 + version.key().length() * 3L + 2 + (long) digests.length * length;
+        long bytes = 4L * 5 + version.key().length() * 3L + 2 + (long) digests.length * length + FILE_DIGEST_LENGTH;
         if (!enabled() || bytes > maxBytes) {
             return;
         }
@@ -189,6 +210,10 @@ public final class DigestStore {
                     }
                     out.write(digest);
                 }
+                if (all.file().length != FILE_DIGEST_LENGTH) {
+                    throw new IOException("no file digest");
+                }
+                out.write(all.file());
             }
             try {
                 Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

@@ -57,6 +57,8 @@ public final class PrimaryTransfer implements AutoCloseable {
     private final Transfer transfer;
     private final Strategy strategy;
     private final boolean compress;
+    /** The client asked for the file's digest (FILE_DIGEST in OPEN and HELLO): granted when secondaries serve. */
+    private final boolean fileDigest;
     private final ChunkReader reader;
     private final TransferSecondaries secondaries;
     private State state = State.OPENING;
@@ -66,8 +68,9 @@ public final class PrimaryTransfer implements AutoCloseable {
     private boolean counted;
 
     PrimaryTransfer(PrimaryTransfers shared, QuicChannel connection, TransferControl control, Transfer transfer,
-                    Strategy strategy, boolean compress) {
+                    Strategy strategy, boolean compress, boolean fileDigest) {
         this.shared = shared;
+        this.fileDigest = fileDigest;
         this.connection = connection;
         this.control = control;
         this.transfer = transfer;
@@ -107,9 +110,15 @@ public final class PrimaryTransfer implements AutoCloseable {
                     r.endpoint().certificateSha256(), r.ticket()));
         }
         state = State.START;
+        // the file is read ahead for its chunk digests only when secondaries serve: its digest comes with them
+        boolean withFileDigest = fileDigest && !endpoints.isEmpty();
+        if (withFileDigest) {
+            secondaries.promiseFileDigest();
+        }
         control.write(new Meta(transfer.id(), transfer.plan().fileSize(), transfer.file().lastModifiedMillis(),
                 transfer.plan().chunkSize(), transfer.checksum(), strategy,
-                (endpoints.isEmpty() ? 0L : Features.MULTI_PATH) | (compress ? Features.COMPRESSION : 0L),
+                (endpoints.isEmpty() ? 0L : Features.MULTI_PATH) | (compress ? Features.COMPRESSION : 0L)
+                        | (withFileDigest ? Features.FILE_DIGEST : 0L),
                 endpoints));
         if (!registrations.isEmpty()) {
             LOG.info("transfer {}: {} secondaries serve too: {}", transfer.id(), registrations.size(),

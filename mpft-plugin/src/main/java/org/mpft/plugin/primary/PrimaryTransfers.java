@@ -83,10 +83,13 @@ public final class PrimaryTransfers {
                                 chunks.metrics().recentPathSpeed())));
         boolean compress = Features.has(open.flags(), Features.COMPRESSION)
                 && Features.has(features, Features.COMPRESSION);
+        boolean fileDigest = Features.has(open.flags(), Features.FILE_DIGEST)
+                && Features.has(features, Features.FILE_DIGEST);
         Strategy strategy = open.strategy() == Strategy.SERVER_DEFAULT ? settings.strategy() : open.strategy();
         Transfer transfer = new Transfer(ids.incrementAndGet(), user, open.path(), file, plan, settings.checksum(),
                 System.nanoTime());
-        PrimaryTransfer started = new PrimaryTransfer(this, connection, control, transfer, strategy, compress);
+        PrimaryTransfer started = new PrimaryTransfer(this, connection, control, transfer, strategy, compress,
+                fileDigest);
         started.begin(multiPath);
         return started;
     }

@@ -18,6 +18,7 @@ import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
 import org.mpft.protocol.EndTransfer;
 import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.FileDigest;
 import org.mpft.protocol.LogText;
 import org.mpft.protocol.MpftException;
 import org.mpft.transport.EventLoops;
@@ -60,6 +61,8 @@ final class TransferSecondaries {
     private List<SecondaryPath> paths = List.of();
     private ChunkCoordinator coordinator;
     private DigestAhead digests;
+    /** META granted FILE_DIGEST: the client waits for one FILE_DIGEST frame, empty when there is no digest. */
+    private boolean fileDigestPromised;
     private boolean closed;
 
     TransferSecondaries(PrimaryTransfers shared, QuicChannel connection, TransferControl control, Transfer transfer) {
@@ -109,6 +112,11 @@ final class TransferSecondaries {
         return registrations;
     }
 
+    /** META told the client a FILE_DIGEST follows: exactly one is sent, empty when the digest cannot be had. */
+    void promiseFileDigest() {
+        fileDigestPromised = true;
+    }
+
     /** START: one path per secondary in {@code coordinator} (before it starts). */
     void addPaths(ChunkCoordinator coordinator) {
         this.coordinator = coordinator;
@@ -129,6 +137,7 @@ final class TransferSecondaries {
      */
     void started(BitSet held) {
         if (paths.isEmpty()) {
+            sendFileDigest(Bytes.EMPTY); // the secondaries were left out before START: the file is not read ahead
             if (!held.isEmpty()) {
                 startDigests((BitSet) held.clone()); // read on the digest thread
             }
@@ -162,7 +171,7 @@ final class TransferSecondaries {
             if (only == null) {
                 coordinator.digestsUpTo(frontier);
             }
-        }), e -> whileOpen(() -> {
+        }), file -> whileOpen(() -> sendFileDigest(Bytes.of(file))), e -> whileOpen(() -> {
             if (e instanceof FileChangedException) {
                 LOG.info("transfer {}: {} changed while its digests were computed; the transfer ends (FILE_CHANGED)",
                         transfer.id(), transfer.path());
@@ -178,10 +187,18 @@ final class TransferSecondaries {
             }
             LOG.warn("transfer {}: cannot compute the digests of {} ({}); the secondaries stop serving it",
                     transfer.id(), transfer.path(), e.toString());
+            sendFileDigest(Bytes.EMPTY); // the client hashes the file itself
             for (SecondaryPath path : paths) {
                 drop(path, ErrorCode.INTERNAL_ERROR, "no digests");
             }
         }));
+    }
+
+    private void sendFileDigest(Bytes sha256) {
+        if (fileDigestPromised) {
+            fileDigestPromised = false; // once
+            control.write(new FileDigest(transfer.id(), sha256));
+        }
     }
 
     private void dropUnattached() {

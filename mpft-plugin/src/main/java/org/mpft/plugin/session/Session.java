@@ -197,7 +197,7 @@ public final class Session extends ControlStreamHandler {
         challenge = Bytes.of(random);
         state = State.AUTH;
         features = hello.features() & (Features.MULTI_PATH | (settings.compression() ? Features.COMPRESSION : 0L)
-                | (shared.secondary() == null ? Features.TRANSFER_STREAMS : 0L));
+                | (shared.secondary() == null ? Features.TRANSFER_STREAMS | Features.FILE_DIGEST : 0L));
         write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), features, challenge,
                 settings.name()));
         LOG.debug("session from {}: {}", connection.remoteSocketAddress(), LogText.quote(hello.agent()));

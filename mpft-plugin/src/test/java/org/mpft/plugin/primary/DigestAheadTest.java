@@ -33,12 +33,18 @@ class DigestAheadTest {
         List<ChunkDigests> frames = new ArrayList<>();
         List<Integer> frontiers = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();
+        List<byte[]> fileDigests = new ArrayList<>();
         digests.start(Runnable::run, (frame, frontier) -> {
             frames.add(frame);
             frontiers.add(frontier);
+        }, whole -> {
+            assertThat(frontiers).as("after the last frame").endsWith(plan.chunkCount());
+            fileDigests.add(whole);
         }, failures::add);
 
         assertThat(failures).isEmpty();
+        assertThat(fileDigests).as("the whole file's SHA-256, once")
+                .containsExactly(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(content)));
         assertThat(frontiers).containsExactly(1, 3, 7, 15, 31, 41);
         assertThat(frames).extracting(ChunkDigests::firstChunk).containsExactly(0, 1, 3, 7, 15, 31);
         assertThat(frames).allMatch(f -> f.transferId() == 5);
@@ -70,7 +76,9 @@ class DigestAheadTest {
                 new DigestStore(Path.of("."), 0), kept);
         List<ChunkDigests> frames = new ArrayList<>();
         List<Exception> failures = new ArrayList<>();
-        digests.start(Runnable::run, (frame, frontier) -> frames.add(frame), failures::add);
+        List<byte[]> fileDigests = new ArrayList<>();
+        digests.start(Runnable::run, (frame, frontier) -> frames.add(frame), fileDigests::add, failures::add);
+        assertThat(fileDigests).as("no whole-file digest from a read of some chunks").isEmpty();
 
         assertThat(failures).isEmpty();
         java.util.BitSet covered = new java.util.BitSet();

@@ -34,10 +34,13 @@ class DigestStoreTest {
         DigestStore store = new DigestStore(dir.resolve("digests"), 1 << 20);
         DigestStore.Version v = new DigestStore.Version("alice", "data/big.iso", 10 * CHUNK, 1000, CHUNK,
                 ChecksumAlgorithm.SHA256);
-        byte[][] digests = digests(10, 32, 1);
+        DigestStore.FileDigests digests = digests(10, 32, 1);
         store.save(v, digests);
 
-        assertThat(store.load(v, 10)).hasValueSatisfying(d -> assertThat(d).isDeepEqualTo(digests));
+        assertThat(store.load(v, 10)).hasValueSatisfying(d -> {
+            assertThat(d.chunks()).isDeepEqualTo(digests.chunks());
+            assertThat(d.file()).isEqualTo(digests.file());
+        });
         // any part of the identity changed: no digests (a changed file never gets stale ones)
         assertThat(store.load(new DigestStore.Version("alice", "data/big.iso", 10 * CHUNK, 1001, CHUNK,
                 ChecksumAlgorithm.SHA256), 10)).isEmpty();
@@ -118,7 +121,8 @@ class DigestStoreTest {
             store.save(second, digests(100, 32, 2 + i));
         }
         assertThat(store.load(first, 100)).isPresent();
-        assertThat(store.load(second, 100)).hasValueSatisfying(d -> assertThat(d[0]).isEqualTo(digests(100, 32, 11)[0]));
+        assertThat(store.load(second, 100)).hasValueSatisfying(
+                d -> assertThat(d.chunks()[0]).isEqualTo(digests(100, 32, 11).chunks()[0]));
     }
 
     @Test
@@ -131,14 +135,15 @@ class DigestStoreTest {
 
         CountingFile firstFile = new CountingFile(content, 1000);
         DigestAhead first = new DigestAhead(1, "u", path, firstFile, plan, ChecksumAlgorithm.SHA256, store, null);
-        run(first);
+        byte[] fileDigest = run(first);
         assertThat(firstFile.reads.get()).isPositive();
         assertThat(first.fromStore()).isFalse();
+        assertThat(fileDigest).isEqualTo(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(content)));
 
         DigestStore restarted = new DigestStore(dir.resolve("digests"), 1 << 20); // the primary restarts
         CountingFile secondFile = new CountingFile(content, 1000);
         DigestAhead second = new DigestAhead(2, "u", path, secondFile, plan, ChecksumAlgorithm.SHA256, restarted, null);
-        run(second);
+        assertThat(run(second)).as("the file's digest, from the store").isEqualTo(fileDigest);
         assertThat(secondFile.reads.get()).isZero();
         assertThat(second.fromStore()).isTrue();
         for (int chunk = 0; chunk < plan.chunkCount(); chunk++) {
@@ -193,18 +198,24 @@ class DigestStoreTest {
                 ByteBuffer.wrap(old, 3 * CHUNK, CHUNK)));
     }
 
-    private static void run(DigestAhead digests) {
+    /** Runs {@code digests} on this thread; returns the whole file's digest it handed on. */
+    private static byte[] run(DigestAhead digests) {
         List<Exception> failures = new ArrayList<>();
-        digests.start(Runnable::run, (frame, frontier) -> { }, failures::add);
+        List<byte[]> file = new ArrayList<>();
+        digests.start(Runnable::run, (frame, frontier) -> { }, file::add, failures::add);
         assertThat(failures).isEmpty();
+        assertThat(file).hasSize(1);
+        return file.get(0);
     }
 
-    private static byte[][] digests(int count, int length, long seed) {
+    private static DigestStore.FileDigests digests(int count, int length, long seed) {
         Random random = new Random(seed);
         byte[][] out = new byte[count][length];
         for (byte[] d : out) {
             random.nextBytes(d);
         }
-        return out;
+        byte[] file = new byte[32];
+        random.nextBytes(file);
+        return new DigestStore.FileDigests(out, file);
     }
 }
