@@ -91,7 +91,7 @@ class FileDigestIT {
     }
 
     @Test
-    void aTransferWithoutSecondariesOrWithoutTheAskIsNotGrantedTheDigest() throws Exception {
+    void aTransferWithoutSecondariesOrTheAskOrOfASmallFileIsNotGrantedTheDigest() throws Exception {
         MultiPathHosts.Host primary = primaryWithSecondary();
         MultiPathHosts.randomFile(hosts.home(), "data/e.bin", SIZE, 22);
 
@@ -108,6 +108,14 @@ class FileDigestIT {
             Meta meta = notAsked.expect(Meta.class);
             assertThat(meta.secondaries()).hasSize(1);
             assertThat(Features.has(meta.features(), Features.FILE_DIGEST)).isFalse();
+        }
+        MultiPathHosts.randomFile(hosts.home(), "data/small.bin", 3 << 20, 24); // 3 chunks of 1 MiB
+        try (RawConnection smallFile = new RawConnection(transport, primary.port())) {
+            login(smallFile, Features.MULTI_PATH | Features.FILE_DIGEST);
+            smallFile.send(new Open("data/small.bin", Strategy.ADAPTIVE, Features.FILE_DIGEST));
+            Meta meta = smallFile.expect(Meta.class);
+            assertThat(meta.secondaries()).as("multi-path").hasSize(1);
+            assertThat(Features.has(meta.features(), Features.FILE_DIGEST)).as("fewer than 8 chunks").isFalse();
         }
         try (RawConnection olderClient = new RawConnection(transport, primary.port())) {
             login(olderClient, Features.MULTI_PATH); // a client that never heard of it, asking anyway
@@ -136,11 +144,11 @@ class FileDigestIT {
                 assertThat(MultiPathHosts.sha256(output)).isEqualTo(expected);
             }
         }
-        // the primary logs the digest each client reported in DONE: both are the file's
+        // the primary logs the digest each client reported in DONE, and that its own read of the file agrees
         Poll.until("two DONE lines", Poll.PATIENCE,
                 () -> primary.process().output().split("client sha256").length == 3, primary.process()::output);
         assertThat(primary.process().output().split("\n")).filteredOn(l -> l.contains("client sha256"))
-                .hasSize(2).allMatch(l -> l.strip().endsWith(expected));
+                .hasSize(2).allMatch(l -> l.strip().endsWith(expected + " (the primary's read agrees)"));
     }
 
     private MultiPathHosts.Host primaryWithSecondary() throws Exception {

@@ -250,6 +250,7 @@ final class DownloadTask implements BatchRun.FileTask {
             have = chunks.held();
             currentChunks = chunks;
             if (!request.hashLocally() && Features.has(meta.features(), Features.FILE_DIGEST)) {
+                LOG.debug("the SHA-256 of {} comes from the primary", LogText.quote(request.remotePath()));
                 chunks.fileDigest().deferToPrimary();
             }
             long resumedBytes = plan.fileSize() - KeptChunks.missingBytes(plan, have);

@@ -20,7 +20,7 @@ public final class Features {
      * The primary sends the whole file's SHA-256 ({@link FileDigest}) of a multi-path transfer, read with its chunk
      * digests, so that the client hashes each byte from a secondary once (its chunk check) and the primary's own
      * bytes not at all. Asked for in {@link Open#flags()} (a client that must hash the file itself leaves it
-     * out), granted in {@link Meta#features()}.
+     * out), granted in {@link Meta#features()} (the plugin grants it for a file of 8 chunks or more).
      */
     public static final long FILE_DIGEST = 1L << 3;
 

@@ -25,9 +25,11 @@ import org.mpft.transport.ChunkBuffers;
  * that resumes without secondaries, only the chunks it kept are read and sent (in runs of consecutive chunks),
  * so that it checks them against this copy before it trusts them.
  *
- * <p>Reading every chunk, it also hashes the whole file (SHA-256) from the same buffer, and hands that digest on
- * after the last CHUNK_DIGESTS frame: the client of a multi-path transfer takes it as the file's digest instead
- * of hashing the file itself ({@link org.mpft.protocol.FileDigest}). It is kept in the store with the chunks'.
+ * <p>Reading every chunk of a file of at least {@value #MIN_STORED_CHUNKS} chunks, it also hashes the whole file
+ * (SHA-256) from the same buffer, and hands that digest on after the last CHUNK_DIGESTS frame: the client of a
+ * multi-path transfer takes it as the file's digest instead of hashing the file itself
+ * ({@link org.mpft.protocol.FileDigest}). It is kept in the store with the chunks', so it costs one read of each
+ * file version. A smaller file is not worth the wait: the client hashes it as its chunks arrive.
  *
  * <p>Digests of a file version (user, path, size, mtime, chunk size, algorithm) are kept in the
  * {@link DigestStore}: in memory, so a second download of the same file starts with all of them, and in the
@@ -102,7 +104,8 @@ final class DigestAhead {
      *
      * @param executor where the reading runs (a thread of its own: it reads the whole file)
      * @param frames   receives each CHUNK_DIGESTS frame and the frontier it completes (chunks below it)
-     * @param file     receives the whole file's SHA-256 after the last frame (only when every chunk is digested)
+     * @param file     receives the whole file's SHA-256 after the last frame (only when every chunk is digested, of a
+     *                 file of at least {@value #MIN_STORED_CHUNKS} chunks)
      * @param failure  receives a read failure
      */
     void start(Executor executor, BiConsumer<ChunkDigests, Integer> frames, Consumer<byte[]> file,
@@ -129,8 +132,9 @@ final class DigestAhead {
                 fromStore = true;
             });
         }
-        // the whole file is hashed only on a read of every chunk: a resuming client's chunks are not all of it
-        MessageDigest whole = only == null && fileDigest == null ? ChecksumAlgorithm.sha256() : null;
+        // the whole file is hashed only on a read of every chunk (a resuming client's are not all of it), and only
+        // of a file whose digests are kept on disk too
+        MessageDigest whole = only == null && fileDigest == null && onDisk ? ChecksumAlgorithm.sha256() : null;
         try {
             for (int chunk = 0; chunk < count && !stopped; chunk++) {
                 if (only != null && !only.get(chunk)) {
@@ -167,7 +171,9 @@ final class DigestAhead {
                         store.save(version, all);
                     }
                 }
-                file.accept(fileDigest);
+                if (fileDigest != null) {
+                    file.accept(fileDigest);
+                }
             }
         } catch (IOException | RuntimeException e) {
             failure.accept(e);

@@ -91,12 +91,11 @@ public final class DigestStore {
      * whole file, read in the same pass.
      *
      * @param chunks the chunks' digests
-     * @param file   the whole file's SHA-256
+     * @param file   the whole file's SHA-256; null for a file not kept on disk ({@link DigestAhead#MIN_STORED_CHUNKS})
      */
     record FileDigests(byte[][] chunks, byte[] file) {
         FileDigests {
             Objects.requireNonNull(chunks, "chunks");
-            Objects.requireNonNull(file, "file");
         }
     }
 
@@ -210,7 +209,7 @@ public final class DigestStore {
                     }
                     out.write(digest);
                 }
-                if (all.file().length != FILE_DIGEST_LENGTH) {
+                if (all.file() == null || all.file().length != FILE_DIGEST_LENGTH) {
                     throw new IOException("no file digest");
                 }
                 out.write(all.file());

@@ -16,6 +16,7 @@ import org.mpft.plugin.send.Transfer;
 import org.mpft.protocol.Ack;
 import org.mpft.protocol.Cancel;
 import org.mpft.protocol.ChunkPlan;
+import org.mpft.protocol.Bytes;
 import org.mpft.protocol.Done;
 import org.mpft.protocol.Encoding;
 import org.mpft.protocol.ErrorCode;
@@ -110,8 +111,10 @@ public final class PrimaryTransfer implements AutoCloseable {
                     r.endpoint().certificateSha256(), r.ticket()));
         }
         state = State.START;
-        // the file is read ahead for its chunk digests only when secondaries serve: its digest comes with them
-        boolean withFileDigest = fileDigest && !endpoints.isEmpty();
+        // the file is read ahead for its chunk digests only when secondaries serve: its digest comes with them, for
+        // a file big enough that its digests are kept (a small one the client hashes as fast as it would wait)
+        boolean withFileDigest = fileDigest && !endpoints.isEmpty()
+                && transfer.plan().chunkCount() >= DigestAhead.MIN_STORED_CHUNKS;
         if (withFileDigest) {
             secondaries.promiseFileDigest();
         }
@@ -202,9 +205,12 @@ public final class PrimaryTransfer implements AutoCloseable {
                         + " of " + coordinator.chunkCount() + ")");
             }
             long nanos = Math.max(1, System.nanoTime() - transfer.startNanos());
-            LOG.info("transfer {}: {} done, {} bytes sent in {} ms ({} MB/s), client sha256 {}", transfer.id(),
+            Bytes mine = secondaries.fileDigest();
+            LOG.info("transfer {}: {} done, {} bytes sent in {} ms ({} MB/s), client sha256 {}{}", transfer.id(),
                     LogText.quote(transfer.path()), sender.bytesSent(), nanos / 1_000_000,
-                    String.format(Locale.ROOT, "%.1f", sender.bytesSent() * 1e3 / nanos), done.sha256().hex());
+                    String.format(Locale.ROOT, "%.1f", sender.bytesSent() * 1e3 / nanos), done.sha256().hex(),
+                    mine == null ? "" : mine.equals(done.sha256()) ? " (the primary's read agrees)"
+                            : " (the primary read " + mine.hex() + ")");
             secondaries.logAssigned();
             end("done", true);
             return true;

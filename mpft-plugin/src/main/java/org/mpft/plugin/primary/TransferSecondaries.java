@@ -63,6 +63,8 @@ final class TransferSecondaries {
     private DigestAhead digests;
     /** META granted FILE_DIGEST: the client waits for one FILE_DIGEST frame, empty when there is no digest. */
     private boolean fileDigestPromised;
+    /** The whole file's SHA-256 from the digests' read of it, once known (granted or not). */
+    private Bytes fileDigest;
     private boolean closed;
 
     TransferSecondaries(PrimaryTransfers shared, QuicChannel connection, TransferControl control, Transfer transfer) {
@@ -171,7 +173,10 @@ final class TransferSecondaries {
             if (only == null) {
                 coordinator.digestsUpTo(frontier);
             }
-        }), file -> whileOpen(() -> sendFileDigest(Bytes.of(file))), e -> whileOpen(() -> {
+        }), file -> whileOpen(() -> {
+            fileDigest = Bytes.of(file);
+            sendFileDigest(fileDigest);
+        }), e -> whileOpen(() -> {
             if (e instanceof FileChangedException) {
                 LOG.info("transfer {}: {} changed while its digests were computed; the transfer ends (FILE_CHANGED)",
                         transfer.id(), transfer.path());
@@ -192,6 +197,11 @@ final class TransferSecondaries {
                 drop(path, ErrorCode.INTERNAL_ERROR, "no digests");
             }
         }));
+    }
+
+    /** The whole file's SHA-256 as the primary read it for the chunk digests, or null (not read whole, or not yet). */
+    Bytes fileDigest() {
+        return fileDigest;
     }
 
     private void sendFileDigest(Bytes sha256) {

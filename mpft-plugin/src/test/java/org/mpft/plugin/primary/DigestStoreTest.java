@@ -162,7 +162,7 @@ class DigestStoreTest {
         String path = "few-" + System.nanoTime();
         DigestAhead first = new DigestAhead(1, "u", path, new CountingFile(content, 1000), plan,
                 ChecksumAlgorithm.SHA256, store, null);
-        run(first);
+        assertThat(run(first)).as("no whole-file digest of a file this small").isNull();
         assertThat(first.digest(plan.chunkCount() - 1)).isNotNull();
         assertThat(folder).doesNotExist();
 
@@ -198,14 +198,14 @@ class DigestStoreTest {
                 ByteBuffer.wrap(old, 3 * CHUNK, CHUNK)));
     }
 
-    /** Runs {@code digests} on this thread; returns the whole file's digest it handed on. */
+    /** Runs {@code digests} on this thread; returns the whole file's digest it handed on, or null. */
     private static byte[] run(DigestAhead digests) {
         List<Exception> failures = new ArrayList<>();
         List<byte[]> file = new ArrayList<>();
         digests.start(Runnable::run, (frame, frontier) -> { }, file::add, failures::add);
         assertThat(failures).isEmpty();
-        assertThat(file).hasSize(1);
-        return file.get(0);
+        assertThat(file).hasSizeLessThanOrEqualTo(1);
+        return file.isEmpty() ? null : file.get(0);
     }
 
     private static DigestStore.FileDigests digests(int count, int length, long seed) {
