@@ -89,6 +89,10 @@ class LauncherIT {
         Path cache = dir.resolve("cache");
         Map<String, String> env = Map.of("MPFT_CACHE_DIR", cache.toString(), "MPFT_NATIVE_CACHE", "off");
 
+        MpftCli.Run version = cli.launcher(env, "--version");
+        assertThat(version.exitCode()).as(version.toString()).isZero();
+        assertThat(listing(cache)).as("only a download records an archive").isEmpty();
+
         MpftCli.Run failed = cli.launcher(env, get("pub/missing.bin", out));
         assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(4);
         assertThat(listing(cache)).as("a failed run keeps no archive").isEmpty();
@@ -199,10 +203,10 @@ class LauncherIT {
         Path cache = dir.resolve("cache");
         Map<String, String> env = Map.of("MPFT_CACHE_DIR", cache.toString(), "MPFT_NATIVE_CACHE", "off");
 
-        MpftCli.Run version = cli.launcherChoosingJava(Map.of("MPFT_CDS", "off", "MPFT_NATIVE_CACHE", "off"),
-                "--version");
+        MpftCli.Run version = cli.launcherChoosingJava(env, "--version");
         assertThat(version.exitCode()).as(version.toString()).isZero();
         assertThat(version.stdout()).contains(java25.toString());
+        assertThat(listing(cache)).as("only a download records a cache").isEmpty();
 
         MpftCli.Run recording = cli.launcherChoosingJava(env, get("pub/large.bin", out));
         assertDownloaded(recording, out.resolve("large.bin"), large);
