@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,8 +24,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A running batch: {@link BatchRequest#sessions()} groups of {@link BatchRequest#transfersPerSession()} workers,
  * each group sharing a {@link SessionSource} (one logged-in session kept from file to file, its workers' files
- * in flight at once on it), take files from one queue, biggest first, so that the
- * long files start early and the small ones fill the gaps at the end. A failed file is recorded and the others
+ * in flight at once on it), take files from one queue ({@link BatchOrder}: the bigger files
+ * biggest first, the files of one chunk dealt in among them). A failed file is recorded and the others
  * go on (with fail-fast, the batch stops instead). A worker hands each received file to the {@link FileFinisher}
  * and goes on with its next file; the file is reported and recorded in the {@link BatchManifest} once it is
  * durable under its final name. The manifest is deleted when every file succeeded. A coordinator thread reports
@@ -101,7 +100,8 @@ final class BatchRun implements Batch {
             total += Math.max(0, request.files().get(i).size());
         }
         this.totalBytes = total;
-        queue.sort(Comparator.comparingLong((Integer i) -> request.files().get(i).size()).reversed());
+        queue.clear();
+        queue.addAll(BatchOrder.fromSystemProperty().of(request.files()));
     }
 
     /** Starts the coordinator, which starts the workers; returns at once. */

@@ -114,7 +114,7 @@ public final class FileTransferClient implements AutoCloseable {
      * Starts a batch of files in the background and returns at once: {@link BatchRequest#sessions()} logged-in
      * sessions fetch the files, up to {@link BatchRequest#transfersPerSession()} at once each when the server
      * speaks transfer streams, else one after another (a file of several chunks still over every path its
-     * primary offers), biggest first. A file that fails is reported in its {@link FileOutcome} and the others go
+     * primary offers), the bigger files biggest first with the small ones dealt in among them. A file that fails is reported in its {@link FileOutcome} and the others go
      * on (unless {@link BatchRequest#failFast()}); a refused file (missing, not readable) keeps its session; a
      * session that dies is replaced. Every file lands atomically under its name with the server's modification
      * time; finished files are recorded in a manifest ({@code .mpft-batch} in the folder holding every output,
