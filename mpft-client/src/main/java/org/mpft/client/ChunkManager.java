@@ -161,12 +161,7 @@ final class ChunkManager implements Closeable {
         long missing = KeptChunks.missingBytes(plan, held);
         // a restart frees what the old part file takes
         long reclaimable = reason != null && oldPart != null ? oldPart.size() : 0;
-        Path folder = output.getParent();
-        long usable = space.usableBytes(folder);
-        if (missing > usable + reclaimable) {
-            throw new MpftException(ErrorCode.INSUFFICIENT_SPACE, "not enough disk space for " + output + ": "
-                    + missing + " bytes needed, " + (usable + reclaimable) + " bytes free in " + folder);
-        }
+        space.requireRoom(output, missing, reclaimable);
 
         FileChannel channel = oldPart == null ? LocalFiles.createNew(part, StandardOpenOption.READ)
                 : LocalFiles.openChecked(part, oldPart, owner, StandardOpenOption.READ, StandardOpenOption.WRITE);

@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.MpftException;
 
 /** How much room a folder's file system has left: asked once, before a download writes its first byte. */
 @FunctionalInterface
@@ -27,4 +29,19 @@ interface FreeSpace {
      * @return bytes that can still be written there
      */
     long usableBytes(Path folder) throws IOException;
+
+    /**
+     * Checks that {@code output}'s folder has room for {@code needed} bytes, counting {@code reclaimable} bytes that
+     * the download frees first (an old part file it starts over).
+     *
+     * @throws MpftException {@link ErrorCode#INSUFFICIENT_SPACE} naming the file, the bytes needed and those free
+     */
+    default void requireRoom(Path output, long needed, long reclaimable) throws IOException, MpftException {
+        Path folder = output.getParent();
+        long free = usableBytes(folder) + reclaimable;
+        if (needed > free) {
+            throw new MpftException(ErrorCode.INSUFFICIENT_SPACE, "not enough disk space for " + output + ": "
+                    + needed + " bytes needed, " + free + " bytes free in " + folder);
+        }
+    }
 }
