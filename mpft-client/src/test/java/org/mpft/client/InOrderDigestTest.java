@@ -36,6 +36,10 @@ class InOrderDigestTest {
         return ByteBuffer.wrap(source, (int) plan.offset(index), plan.length(index)).slice();
     }
 
+    private static FileChannel openPart(Path part) throws IOException {
+        return FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
     /** Writes {@code order}'s chunks of {@code source} to the part file and tells {@code digest}, in turn. */
     private static void write(InOrderDigest digest, FileChannel channel, byte[] source, ChunkPlan plan,
                               List<Integer> order) throws IOException {
@@ -50,8 +54,7 @@ class InOrderDigestTest {
     private String digestInOrder(byte[] source, List<Integer> order, BitSet held) throws IOException {
         ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
         Path part = dir.resolve("f" + order.hashCode() + held.hashCode() + ".part");
-        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openPart(part)) {
             for (int i = held.nextSetBit(0); i >= 0; i = held.nextSetBit(i + 1)) {
                 channel.write(chunk(source, plan, i), plan.offset(i));
             }
@@ -102,8 +105,7 @@ class InOrderDigestTest {
         ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
         BitSet held = new BitSet();
         held.set(0, 9); // a resumed download: 9 of 10 chunks on disk already
-        try (FileChannel channel = FileChannel.open(dir.resolve("bounded.part"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openPart(dir.resolve("bounded.part"))) {
             for (int i = 0; i < 9; i++) {
                 channel.write(chunk(source, plan, i), plan.offset(i));
             }
@@ -119,8 +121,7 @@ class InOrderDigestTest {
     void aMissingChunkIsAnErrorNotAWrongHash() throws IOException {
         byte[] source = new byte[3 * CHUNK];
         ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
-        try (FileChannel channel = FileChannel.open(dir.resolve("gap.part"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openPart(dir.resolve("gap.part"))) {
             InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
             digest.written(0, chunk(source, plan, 0));
             digest.written(2, chunk(source, plan, 2));
@@ -139,8 +140,7 @@ class InOrderDigestTest {
         new Random(11).nextBytes(source);
         ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
         Path part = dir.resolve("deferred.part");
-        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openPart(part)) {
             InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
             digest.deferToPrimary();
             assertThat(digest.awaitsPrimary()).isTrue();
@@ -160,8 +160,7 @@ class InOrderDigestTest {
         new Random(12).nextBytes(source);
         ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
         Path part = dir.resolve("handed-back.part");
-        try (FileChannel channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openPart(part)) {
             InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
             digest.deferToPrimary();
             write(digest, channel, source, plan, List.of(0, 1, 2));
@@ -175,8 +174,7 @@ class InOrderDigestTest {
     @Test
     void aDigestThatNeverCameIsAnErrorNotAGuess() throws IOException {
         ChunkPlan plan = new ChunkPlan(CHUNK, CHUNK);
-        try (FileChannel channel = FileChannel.open(dir.resolve("never.part"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openPart(dir.resolve("never.part"))) {
             InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
             digest.deferToPrimary();
             ByteBuffer bytes = ByteBuffer.allocate(CHUNK);
@@ -192,8 +190,7 @@ class InOrderDigestTest {
         byte[] source = new byte[2 * CHUNK];
         new Random(13).nextBytes(source);
         ChunkPlan plan = new ChunkPlan(source.length, CHUNK);
-        try (FileChannel channel = FileChannel.open(dir.resolve("own.part"), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = openPart(dir.resolve("own.part"))) {
             InOrderDigest digest = new InOrderDigest(plan, channel, new BitSet());
             digest.fromPrimary(new byte[32]);
             write(digest, channel, source, plan, List.of(0, 1));
