@@ -96,11 +96,9 @@ final class BatchRun implements Batch {
         this.outcomes = new FileOutcome[request.files().size()];
         long total = 0;
         for (int i = 0; i < outcomes.length; i++) {
-            queue.add(i);
             total += Math.max(0, request.files().get(i).size());
         }
         this.totalBytes = total;
-        queue.clear();
         queue.addAll(BatchOrder.fromSystemProperty().of(request.files()));
     }
 
