@@ -64,6 +64,12 @@ final class BatchRun implements Batch {
     interface FileTask extends Download, Runnable {
         /** Completes with the download's result or failure (a copy: completing it does nothing). */
         CompletableFuture<DownloadResult> outcome();
+
+        /**
+         * Marks the download cancelled without waking it yet: whatever it fails with from now on is reported as
+         * a cancel. {@link #cancel()} follows.
+         */
+        void markCancelled();
     }
 
     /** Makes the download of one file on a worker's session source, made durable by {@code finisher}. */
@@ -421,12 +427,17 @@ final class BatchRun implements Batch {
                 rate, eta, new ArrayList<>(paths.values()), names);
     }
 
+    /**
+     * Stops the batch. Every running file is marked cancelled before any is woken: the cancel of the transfer on
+     * a session's control stream closes the session under its other transfers, and they must report a cancel,
+     * not the closed session.
+     */
     @Override
     public void cancel() {
         stopped = true;
-        for (FileTask task : running.values()) {
-            task.cancel();
-        }
+        List<FileTask> tasks = List.copyOf(running.values());
+        tasks.forEach(FileTask::markCancelled);
+        tasks.forEach(FileTask::cancel);
     }
 
     @Override

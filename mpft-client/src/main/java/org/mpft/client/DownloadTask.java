@@ -122,6 +122,11 @@ final class DownloadTask implements BatchRun.FileTask {
     }
 
     @Override
+    public void markCancelled() {
+        cancelled = true;
+    }
+
+    @Override
     public CompletableFuture<DownloadResult> outcome() {
         return outcome.copy();
     }

@@ -39,6 +39,10 @@ class BatchRunTest {
     private final List<String> started = Collections.synchronizedList(new ArrayList<>());
     /** Remote paths whose fake download holds until cancelled. */
     private final Map<String, CountDownLatch> holding = new ConcurrentHashMap<>();
+    /** The fake tasks started; with {@link #cancelEndsTheSession}, one's cancel fails the others still running. */
+    private final List<FakeTask> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** As the cancel of a transfer on a session's control stream does: it closes the session under the others. */
+    private volatile boolean cancelEndsTheSession;
     /** Remote paths whose fake download ends its run at once but lands on disk only when the future completes. */
     private final Map<String, CompletableFuture<Void>> committing = new ConcurrentHashMap<>();
 
@@ -199,6 +203,29 @@ class BatchRunTest {
     }
 
     @Test
+    void aCancelThatEndsTheSessionUnderTheOtherFilesReportsEveryFileCancelled() throws Exception {
+        cancelEndsTheSession = true;
+        List<BatchFile> files = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            files.add(file("f" + i, 10 + i));
+            holding.put("f" + i, new CountDownLatch(1));
+        }
+        BatchRun batch = new BatchRun(builder(files).sessions(1).transfersPerSession(3).build(), BatchListener.NONE,
+                this::task, () -> SessionSource.kept(null, null, new java.util.concurrent.locks.ReentrantLock(), 3),
+                () -> { });
+        batch.start();
+        for (CountDownLatch running : holding.values()) {
+            running.await();
+        }
+
+        batch.cancel();
+        BatchResult result = batch.await();
+
+        assertThat(result.files()).extracting(o -> o.error().code()).containsOnly(ErrorCode.CANCELLED);
+        assertThat(result.files()).hasSize(3);
+    }
+
+    @Test
     void preservedModesAreGivenToTheOutputs() throws Exception {
         BatchFile file = new BatchFile("x", out.resolve("x"), 3, MTIME, 0750);
         server.put("x", new byte[3]);
@@ -235,7 +262,9 @@ class BatchRunTest {
 
     private BatchRun.FileTask task(DownloadRequest request, SessionSource sessions, FileFinisher finisher) {
         started.add(request.remotePath());
-        return new FakeTask(request);
+        FakeTask task = new FakeTask(request);
+        tasks.add(task);
+        return task;
     }
 
     /** A download that writes the server's bytes, fails as the server would, or holds until cancelled. */
@@ -243,6 +272,7 @@ class BatchRunTest {
         private final DownloadRequest request;
         private final CompletableFuture<DownloadResult> outcome = new CompletableFuture<>();
         private final CountDownLatch cancelled = new CountDownLatch(1);
+        private volatile boolean marked;
 
         FakeTask(DownloadRequest request) {
             this.request = request;
@@ -296,8 +326,25 @@ class BatchRunTest {
         }
 
         @Override
+        public void markCancelled() {
+            marked = true;
+        }
+
+        @Override
         public void cancel() {
+            marked = true;
             cancelled.countDown();
+            if (cancelEndsTheSession) {
+                for (FakeTask other : tasks) {
+                    other.sessionClosed();
+                }
+            }
+        }
+
+        /** Fails at once, as a real transfer whose session was closed: a cancel if it was marked cancelled. */
+        private void sessionClosed() {
+            outcome.completeExceptionally(marked ? new MpftException(ErrorCode.CANCELLED, "cancelled")
+                    : new MpftException(ErrorCode.SERVER_UNAVAILABLE, "the session was closed"));
         }
 
         @Override
