@@ -38,7 +38,8 @@
 #   tree-loopback, tree-equal  a tree of --tree-files files (log-uniform sizes, nested folders, fixed seed) on
 #              loopback and on the 200 + 200 bed: mpft get -r vs scp -r, sftp get -r, lftp mirror --parallel=4,
 #              rclone copy --transfers 4; every result checked with a tree digest
-#   (not in the default run) loss 200 + 200, 1% on path 1, no delay; capped-equal, capped-unequal: loopback with
+#   (not in the default run) tree-unequal: the tree on 300 + 100 (the primary's path the faster);
+#              loss 200 + 200, 1% on path 1, no delay; capped-equal, capped-unequal: loopback with
 #   each instance capped by mpft.max-send-rate (20 + 20, 20 + 60 MB/s)
 # Tools: mpft-default (mpft get, no strategy option, primary + secondary), mpft-single (a host without
 #   secondaries), mpft-alternate, mpft-adaptive, sftp, sftp-gcm, scp, lftp-pget4, rclone-4. A full run without
@@ -289,6 +290,7 @@ if [ "$mode" != memory ]; then
   # shellcheck disable=SC2046
   has_scen loss && bed_scenario loss 200 200 0 0 1 0 $(scen_tools mpft-default mpft-adaptive sftp -- mpft-default mpft-adaptive sftp)
   has_scen tree-equal && bed_tree tree-equal 200 200
+  has_scen tree-unequal && bed_tree tree-unequal 300 100
   # the bed of --rates/--delays/--loss
   has_scen bed && bed_scenario bed "${rates[0]}" "${rates[1]}" "${delays[0]}" "${delays[1]}" "${losses[0]}" "${losses[1]}" $(bed_tools)
   # ------------------------------------------------------------ the two-path bed with delay (router mode)

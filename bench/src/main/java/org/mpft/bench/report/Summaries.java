@@ -19,7 +19,7 @@ public final class Summaries {
     public static final List<String> SCENARIO_ORDER =
             List.of("equal", "unequal", "fast", "lossy-long", "long", "mixed-rtt", "shaped", "loss", "bed", "loopback",
                     "small", "dead-secondary", "capped-equal", "capped-unequal", "memory-1g", "memory-4g",
-                    "tree-loopback", "tree-equal");
+                    "tree-loopback", "tree-equal", "tree-unequal");
 
     /** The tools in the order the report shows them: mpft first, then the peers. */
     public static final List<String> TOOL_ORDER = List.of("mpft-default", "mpft-single", "mpft-alternate",
