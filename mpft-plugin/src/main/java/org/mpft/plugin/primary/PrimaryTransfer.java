@@ -94,6 +94,10 @@ public final class PrimaryTransfer implements AutoCloseable {
         PrimaryCluster cluster = shared.cluster();
         ChunkPlan plan = transfer.plan();
         if (cluster == null || !multiPath || plan.chunkCount() < 2) {
+            if (cluster != null && multiPath && !cluster.links().isEmpty()) {
+                // one chunk: the primary's alone
+                PathBalance.of(connection).servedAlone(plan.fileSize(), 1 + cluster.links().size());
+            }
             sendMeta(List.of());
             return;
         }
@@ -155,14 +159,16 @@ public final class PrimaryTransfer implements AutoCloseable {
         checkTransfer(start.transferId());
         TransferSettings settings = shared.settings();
         ChunkPlan plan = transfer.plan();
-        coordinator = new ChunkCoordinator(plan, ChunkStrategy.of(strategy, settings.window(), plan.chunkSize()),
-                settings.chunkRetries(), System::nanoTime);
-        int chunkCount = coordinator.chunkCount();
+        int chunkCount = plan.chunkCount();
         BitSet held = BitSet.valueOf(start.have().toByteArray());
         if (held.length() > chunkCount) {
             throw new ProtocolException("START holds chunk " + (held.length() - 1) + " of a file with " + chunkCount
                     + " chunks");
         }
+        int paths = 1 + secondaries.registrations().size();
+        int givenAway = strategy == Strategy.ADAPTIVE ? PathBalance.of(connection).giveAway(plan, paths, held) : 0;
+        coordinator = new ChunkCoordinator(plan, ChunkStrategy.of(strategy, settings.window(), plan.chunkSize(),
+                givenAway), settings.chunkRetries(), System::nanoTime);
         state = State.SENDING;
         LOG.info("transfer {}: {} downloads {} ({} bytes, {} chunks of {}, {} already held) from {}", transfer.id(),
                 LogText.quote(transfer.user().name()), LogText.quote(transfer.path()), plan.fileSize(), chunkCount, plan.chunkSize(),
@@ -212,6 +218,10 @@ public final class PrimaryTransfer implements AutoCloseable {
                     mine == null ? "" : mine.equals(done.sha256()) ? " (the primary's read agrees)"
                             : " (the primary read " + mine.hex() + ")");
             secondaries.logAssigned();
+            double[] rates = coordinator.rates();
+            if (rates.length > 1) {
+                PathBalance.of(connection).finished(rates);
+            }
             end("done", true);
             return true;
         }

@@ -22,7 +22,9 @@ import org.mpft.protocol.Strategy;
  * does (chunk {@code i} to path {@code i mod N}): nothing is measured yet, and the primary, which starts at
  * once while a secondary still waits for the client's attach and the first digests, would otherwise take the
  * whole of a small file. A tree of small files then uses every path, file by file. A path that dies hands its
- * opening chunks to the others ({@link #reservedFor}).
+ * opening chunks to the others ({@link #reservedFor}). The first {@code givenAway} opening chunks of the
+ * primary (slot 0) go to the secondaries in turn instead: the primary serves the files of one chunk alone, and
+ * the opening of the next bigger files evens that out ({@code org.mpft.plugin.primary.PathBalance}).
  */
 final class AdaptiveStrategy implements ChunkStrategy {
 
@@ -31,16 +33,22 @@ final class AdaptiveStrategy implements ChunkStrategy {
 
     private final int maxWindow;
     private final int chunkSize;
+    private final int givenAway;
     private int cursor;
 
     /**
      * @param maxWindow the largest window (at least {@value #MIN_WINDOW})
      * @param chunkSize the transfer's chunk size, bytes
+     * @param givenAway how many of the primary's opening chunks go to the secondaries (none without one)
      */
-    AdaptiveStrategy(int maxWindow, int chunkSize) {
+    AdaptiveStrategy(int maxWindow, int chunkSize, int givenAway) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize < 1");
         }
+        if (givenAway < 0) {
+            throw new IllegalArgumentException("givenAway < 0");
+        }
+        this.givenAway = givenAway;
         this.maxWindow = Math.max(MIN_WINDOW, maxWindow);
         this.chunkSize = chunkSize;
     }
@@ -52,7 +60,7 @@ final class AdaptiveStrategy implements ChunkStrategy {
 
     @Override
     public int pickFresh(int slot, int slots, BitSet fresh, int below) {
-        int own = nextOpening(slot, slots, fresh);
+        int own = nextOpening(slot, 0, slots, fresh);
         if (own >= 0) {
             return own < below ? own : -1;
         }
@@ -70,8 +78,8 @@ final class AdaptiveStrategy implements ChunkStrategy {
     public int[] upcoming(int slot, int slots, BitSet fresh, int below, int n) {
         int[] out = new int[n];
         int count = 0;
-        for (int chunk = nextOpening(slot, slots, fresh); chunk >= 0 && chunk < below && count < n;
-             chunk = nextOpening(chunk + slots, slots, fresh)) {
+        for (int chunk = nextOpening(slot, 0, slots, fresh); chunk >= 0 && chunk < below && count < n;
+             chunk = nextOpening(slot, chunk + 1, slots, fresh)) {
             out[count++] = chunk;
         }
         for (int chunk = fresh.nextSetBit(slots * MIN_WINDOW); chunk >= 0 && chunk < below && count < n;
@@ -84,24 +92,38 @@ final class AdaptiveStrategy implements ChunkStrategy {
     @Override
     public List<Integer> reservedFor(int slot, int slots, BitSet fresh) {
         List<Integer> reserved = new ArrayList<>();
-        for (int chunk = nextOpening(slot, slots, fresh); chunk >= 0;
-             chunk = nextOpening(chunk + slots, slots, fresh)) {
+        for (int chunk = nextOpening(slot, 0, slots, fresh); chunk >= 0;
+             chunk = nextOpening(slot, chunk + 1, slots, fresh)) {
             reserved.add(chunk);
         }
         return reserved;
     }
 
     /**
-     * The first fresh opening chunk (below {@code slots} x {@value #MIN_WINDOW}) among {@code from},
-     * {@code from + slots} ...: from a slot's index on, that slot's own opening chunks; -1 when none is left.
+     * The first fresh opening chunk (below {@code slots} x {@value #MIN_WINDOW}) of {@code slot} from {@code from}
+     * on; -1 when none is left.
      */
-    private static int nextOpening(int from, int slots, BitSet fresh) {
-        for (int chunk = from; chunk < slots * MIN_WINDOW; chunk += slots) {
-            if (fresh.get(chunk)) {
+    private int nextOpening(int slot, int from, int slots, BitSet fresh) {
+        for (int chunk = fresh.nextSetBit(from); chunk >= 0 && chunk < slots * MIN_WINDOW;
+             chunk = fresh.nextSetBit(chunk + 1)) {
+            if (openingOwner(chunk, slots) == slot) {
                 return chunk;
             }
         }
         return -1;
+    }
+
+    /**
+     * The slot an opening chunk is dealt to: chunk {@code i} to slot {@code i mod slots}, but the primary's first
+     * {@link #givenAway} go to the secondaries in turn.
+     */
+    int openingOwner(int chunk, int slots) {
+        int slot = chunk % slots;
+        int round = chunk / slots;
+        if (slot != 0 || slots < 2 || round >= givenAway) {
+            return slot;
+        }
+        return 1 + round % (slots - 1);
     }
 
     @Override

@@ -132,6 +132,11 @@ public final class ChunkSchedule {
         return digestFrontier;
     }
 
+    /** The delivery rate of {@code slot} while it was busy, bytes per second; 0 before its first delivery. */
+    public synchronized double rate(int slot) {
+        return path(slot).bytesPerSecond(clock.getAsLong());
+    }
+
     /** How many chunks {@code slot} may have in flight now. */
     synchronized int window(int slot) {
         PathState path = path(slot);
@@ -390,7 +395,7 @@ public final class ChunkSchedule {
     }
 
     /** The number of paths. */
-    synchronized int pathCount() {
+    public synchronized int pathCount() {
         return paths.size();
     }
 

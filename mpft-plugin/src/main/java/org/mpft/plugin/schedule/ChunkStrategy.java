@@ -14,6 +14,9 @@ import org.mpft.protocol.Strategy;
  */
 public interface ChunkStrategy {
 
+    /** {@code adaptive}'s opening: the first chunks of each path, dealt out in turn (chunk i to path i mod N). */
+    int OPENING_CHUNKS_PER_PATH = AdaptiveStrategy.MIN_WINDOW;
+
     /** Which strategy this is, as sent in META. */
     Strategy kind();
 
@@ -63,11 +66,12 @@ public interface ChunkStrategy {
      * @param kind          {@code ALTERNATE} or {@code ADAPTIVE}
      * @param window        the fixed window of {@code alternate}, and the ceiling of {@code adaptive}'s
      * @param chunkSize     the transfer's chunk size, bytes
+     * @param givenAway     {@code adaptive}: how many of the primary's opening chunks go to the secondaries
      */
-    static ChunkStrategy of(Strategy kind, int window, int chunkSize) {
+    static ChunkStrategy of(Strategy kind, int window, int chunkSize, int givenAway) {
         return switch (kind) {
             case ALTERNATE -> new AlternateStrategy(window);
-            case ADAPTIVE -> new AdaptiveStrategy(window, chunkSize);
+            case ADAPTIVE -> new AdaptiveStrategy(window, chunkSize, givenAway);
             default -> throw new IllegalArgumentException("no strategy for " + kind);
         };
     }

@@ -92,12 +92,14 @@ final class Endgame {
             if (newest < 0) {
                 continue;
             }
-            if (rate <= 0 && ownRate > 0
-                    && !outLongerThan(other, deliverySeconds(idle, ownRate, plan.chunkSize()), now)) {
-                // Nothing measured of it yet, and not late by the idle path's own measure: a path that only just
-                // got its first chunk (a secondary starts after the client's attach and the first digests) is not
-                // slow. Duplicating its chunk would spend its share of the bytes twice, which on a tree of small
-                // files, each file in its endgame after a chunk or two, took a third of the paths' capacity.
+            if (rate <= 0 && (ownRate <= 0
+                    || !outLongerThan(other, deliverySeconds(idle, ownRate, plan.chunkSize()), now))) {
+                // Nothing measured of it yet, and not late by the idle path's own measure (an idle path that
+                // measured nothing either has none): a path that only just got its first chunk (a secondary
+                // starts after the client's attach and the first digests) is not slow. Duplicating its chunk
+                // would spend its share of the bytes twice, which on a tree of small files, each file in its
+                // endgame after a chunk or two, took a third of the paths' capacity. A chunk that stalls is
+                // moved by its timeout instead.
                 continue;
             }
             double seconds = rate > 0 ? bytesLeft / rate : Double.MAX_VALUE;
