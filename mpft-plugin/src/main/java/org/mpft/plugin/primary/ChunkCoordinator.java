@@ -237,7 +237,7 @@ final class ChunkCoordinator {
     double[] rates() {
         double[] rates = new double[schedule.pathCount()];
         for (int slot = 0; slot < rates.length; slot++) {
-            rates[slot] = schedule.rate(slot);
+            rates[slot] = schedule.delivered(slot).bytesPerSecond();
         }
         return rates;
     }

@@ -132,11 +132,6 @@ public final class ChunkSchedule {
         return digestFrontier;
     }
 
-    /** The delivery rate of {@code slot} while it was busy, bytes per second; 0 before its first delivery. */
-    public synchronized double rate(int slot) {
-        return path(slot).bytesPerSecond(clock.getAsLong());
-    }
-
     /** How many chunks {@code slot} may have in flight now. */
     synchronized int window(int slot) {
         PathState path = path(slot);
@@ -407,16 +402,18 @@ public final class ChunkSchedule {
     /**
      * What one path delivered first (the copies the client kept).
      *
-     * @param chunks chunks credited to it
-     * @param bytes  their bytes
+     * @param chunks         chunks credited to it
+     * @param bytes          their bytes
+     * @param bytesPerSecond its delivery rate while busy; 0 before its first delivery
      */
-    public record Delivered(int chunks, long bytes) {
+    public record Delivered(int chunks, long bytes, double bytesPerSecond) {
     }
 
-    /** Chunks and bytes credited to {@code slot}. */
+    /** Chunks and bytes credited to {@code slot}, and its rate now. */
     public synchronized Delivered delivered(int slot) {
         PathState path = path(slot);
-        return new Delivered(path.deliveredChunks(), path.deliveredBytes());
+        return new Delivered(path.deliveredChunks(), path.deliveredBytes(),
+                path.bytesPerSecond(clock.getAsLong()));
     }
 
     /** The slots holding a copy of {@code chunk} in flight. */
