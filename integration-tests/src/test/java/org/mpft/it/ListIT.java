@@ -20,9 +20,14 @@ import org.mpft.client.ListingRequest;
 import org.mpft.client.RemoteListing;
 import org.mpft.host.OpenSsh;
 import org.mpft.protocol.ErrorCode;
+import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
+import org.mpft.protocol.ListRequest;
 import org.mpft.protocol.Listing;
 import org.mpft.protocol.ListingEntry;
 import org.mpft.protocol.MpftException;
+import org.mpft.protocol.ServerHello;
+import org.mpft.transport.QuicTransport;
 
 /**
  * Listing end to end: the real host with the real plugin jar, the real {@code mpft ls} as a process and the
@@ -186,6 +191,50 @@ class ListIT {
         }
         assertThat(host.client().list(request(), "pub", "a.txt", 1).entries()).extracting(ListingEntry::name)
                 .containsExactly("b.txt");
+    }
+
+    @Test
+    void theLibraryListsSeveralFoldersAtOnceAndTheSessionGoesOnAfterARefusal() throws Exception {
+        try (RemoteListing listing = host.client().openListing(request())) {
+            List<List<ListingEntry>> all = listing.allOf(List.of("pub", "pub/tree", "pub/big", "/pub/tree/inner/"),
+                    10_000);
+            assertThat(all.get(0)).extracting(ListingEntry::name).containsExactly("a.txt", "b.txt", "big", "tree");
+            assertThat(all.get(1)).extracting(ListingEntry::name).containsExactly("empty", "inner", "top.txt");
+            assertThat(all.get(2)).hasSize(BIG).isEqualTo(listing.all("pub/big", BIG)); // pages asked in turn
+            assertThat(all.get(3)).extracting(ListingEntry::name).containsExactly("deep.txt");
+
+            assertThatThrownBy(() -> listing.allOf(List.of("pub", "secret", "pub/missing", "pub/tree"), 100))
+                    .isInstanceOf(MpftException.class)
+                    .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.ACCESS_DENIED);
+            assertThatThrownBy(() -> listing.allOf(List.of("pub/tree", "pub/big", "pub"), 100))
+                    .isInstanceOf(MpftException.class)
+                    .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+            // every answer still in flight was read: the next answer is this request's
+            assertThat(listing.page("pub/tree", "", 10).entries()).extracting(ListingEntry::name)
+                    .containsExactly("empty", "inner", "top.txt");
+        }
+    }
+
+    @Test
+    void aServerAnswersPipelinedListsInTheOrderTheyCame() throws Exception {
+        QuicTransport transport = QuicTransport.create("list-it", 1);
+        try (RawConnection raw = new RawConnection(transport, host.port())) {
+            ServerHello hello = raw.login("alice", PASSWORD, Features.LIST_PIPELINE);
+            assertThat(Features.has(hello.features(), Features.LIST_PIPELINE)).isTrue();
+            raw.send(new ListRequest("pub", "", 10));
+            raw.send(new ListRequest("pub/tree", "", 10));
+            raw.send(new ListRequest("secret", "", 10));
+            raw.send(new ListRequest("pub/tree/inner", "", 10));
+            assertThat(raw.expect(Listing.class).entries()).extracting(ListingEntry::name)
+                    .containsExactly("a.txt", "b.txt", "big", "tree");
+            assertThat(raw.expect(Listing.class).entries()).extracting(ListingEntry::name)
+                    .containsExactly("empty", "inner", "top.txt");
+            assertThat(raw.expect(ErrorFrame.class).code()).isEqualTo(ErrorCode.ACCESS_DENIED);
+            assertThat(raw.expect(Listing.class).entries()).extracting(ListingEntry::name)
+                    .containsExactly("deep.txt");
+        } finally {
+            transport.close();
+        }
     }
 
     @Test

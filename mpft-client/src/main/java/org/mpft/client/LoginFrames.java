@@ -25,12 +25,12 @@ final class LoginFrames {
     }
 
     /**
-     * HELLO with this protocol version, MULTI_PATH, TRANSFER_STREAMS, FILE_DIGEST, COMPRESSION when {@code compress},
-     * and the agent string.
+     * HELLO with this protocol version, MULTI_PATH, TRANSFER_STREAMS, FILE_DIGEST, LIST_PIPELINE, COMPRESSION when
+     * {@code compress}, and the agent string.
      */
     static Hello hello(boolean compress) {
         return new Hello(FrameCodec.PROTOCOL_VERSION, Features.MULTI_PATH | Features.TRANSFER_STREAMS
-                | Features.FILE_DIGEST | (compress ? Features.COMPRESSION : 0L), AGENT);
+                | Features.FILE_DIGEST | Features.LIST_PIPELINE | (compress ? Features.COMPRESSION : 0L), AGENT);
     }
 
     private static String version() {

@@ -1,6 +1,7 @@
 package org.mpft.client;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -11,6 +12,7 @@ import org.mpft.protocol.AuthOk;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.ListRequest;
 import org.mpft.protocol.Listing;
@@ -33,9 +35,14 @@ public final class RemoteListing implements AutoCloseable {
     private static final Duration ANSWER_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
+    /** LIST requests in flight at once in {@link #allOf}, when the server takes them ({@link Features#LIST_PIPELINE}). */
+    static final int LIST_WINDOW = 16;
+
     private final String server;
     private final PrimaryConnection connection;
     private final BlockingQueue<DownloadEvent> events;
+    /** The server answers LISTs sent before the answer to the one before ({@link Features#LIST_PIPELINE}). */
+    private boolean pipelined;
 
     private RemoteListing(String server, PrimaryConnection connection, BlockingQueue<DownloadEvent> events) {
         this.server = server;
@@ -56,6 +63,7 @@ public final class RemoteListing implements AutoCloseable {
         try {
             connection.send(LoginFrames.hello(false));
             ServerHello hello = listing.expect(ServerHello.class, "");
+            listing.pipelined = Features.has(hello.features(), Features.LIST_PIPELINE);
             connection.send(LoginFrames.login(request.user(), request.credentials(), hello.challenge(),
                     Bytes.of(connection.certificateSha256())));
             listing.expect(AuthOk.class, "");
@@ -81,6 +89,11 @@ public final class RemoteListing implements AutoCloseable {
     public Listing page(String path, String after, int max) throws MpftException, InterruptedException {
         String folder = folder(path);
         connection.send(new ListRequest(folder, Objects.requireNonNull(after, "after"), max));
+        return answer(folder);
+    }
+
+    /** The LISTING answering the oldest LIST in flight, its names checked. */
+    private Listing answer(String folder) throws MpftException, InterruptedException {
         Listing listing = expect(Listing.class, folder);
         for (ListingEntry entry : listing.entries()) {
             try {
@@ -118,6 +131,75 @@ public final class RemoteListing implements AutoCloseable {
             }
             after = listing.entries().get(listing.entries().size() - 1).name();
         }
+    }
+
+    /**
+     * Every entry of each folder, as {@link #all} gives it. With a server that takes pipelined listings
+     * ({@link Features#LIST_PIPELINE}) up to {@value #LIST_WINDOW} LIST requests are in flight at once, so the
+     * folders cost about one round trip between them rather than one each; with another server they are listed
+     * one after another.
+     *
+     * @param paths      the folders
+     * @param maxEntries the most entries taken over all of them; past it LIMIT_EXCEEDED
+     * @return each folder's entries, in the order of {@code paths}
+     * @throws MpftException the first refusal among the answers (once the answers still in flight are read, so
+     *                       the session can go on), LIMIT_EXCEEDED past the bound, or what {@link #page} throws
+     */
+    public List<List<ListingEntry>> allOf(List<String> paths, int maxEntries) throws MpftException, InterruptedException {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
+        }
+        String[] folders = paths.stream().map(RemoteListing::folder).toArray(String[]::new);
+        List<List<ListingEntry>> result = new ArrayList<>(folders.length);
+        ArrayDeque<Integer> inFlight = new ArrayDeque<>();
+        int window = pipelined ? LIST_WINDOW : 1;
+        int next = 0;
+        int total = 0;
+        MpftException refused = null;
+        while (refused == null && next < folders.length || !inFlight.isEmpty()) {
+            while (refused == null && next < folders.length && inFlight.size() < window) {
+                result.add(new ArrayList<>());
+                connection.send(new ListRequest(folders[next], "", Math.min(Listing.MAX_ENTRIES, maxEntries - total + 1)));
+                inFlight.add(next++);
+            }
+            int index = inFlight.remove();
+            Listing page;
+            try {
+                page = answer(folders[index]);
+            } catch (MpftException e) {
+                if (!goesOn(e)) {
+                    connection.close(); // answers may still be in flight: this session can no longer be read in order
+                    throw e;
+                }
+                refused = refused == null ? e : refused;
+                continue;
+            }
+            if (refused != null) {
+                continue; // read, so that the next request's answer is the next one read
+            }
+            result.get(index).addAll(page.entries());
+            total += page.entries().size();
+            if (total > maxEntries) {
+                refused = new MpftException(ErrorCode.LIMIT_EXCEEDED, "the folders listed with "
+                        + RemotePath.quote(folders[index]) + " on " + server + " hold more than " + maxEntries + " entries");
+            } else if (page.more() && !page.entries().isEmpty()) {
+                String last = page.entries().get(page.entries().size() - 1).name();
+                connection.send(new ListRequest(folders[index], last, Math.min(Listing.MAX_ENTRIES, maxEntries - total + 1)));
+                inFlight.add(index);
+            }
+        }
+        if (refused != null) {
+            throw refused;
+        }
+        return result;
+    }
+
+    /** True for a refusal of one folder after which the session answers on (protocol: LIST). */
+    private static boolean goesOn(MpftException e) {
+        return switch (e.code()) {
+            case FILE_NOT_FOUND, ACCESS_DENIED, INVALID_PATH, INTERNAL_ERROR -> true;
+            default -> false;
+        };
     }
 
     /** The server, {@code host:port}. */

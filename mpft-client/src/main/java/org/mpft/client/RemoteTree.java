@@ -3,7 +3,9 @@ package org.mpft.client;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ListingEntry;
@@ -38,6 +40,31 @@ public final class RemoteTree {
          * @throws MpftException the server's refusal
          */
         List<ListingEntry> list(String folder, int maxEntries) throws MpftException, InterruptedException;
+
+        /**
+         * Every entry of each of several folders, as {@link #list} gives them; a source that can ask for several
+         * at once ({@link RemoteListing#allOf}) does, this default lists one folder after another.
+         *
+         * @param folders    the folders, relative to the user's root
+         * @param maxEntries the most entries wanted over all of them; past it LIMIT_EXCEEDED
+         * @return each folder's entries, in the order of {@code folders}
+         * @throws MpftException the server's refusal of one of them
+         */
+        default List<List<ListingEntry>> listAll(List<String> folders, int maxEntries)
+                throws MpftException, InterruptedException {
+            List<List<ListingEntry>> all = new ArrayList<>(folders.size());
+            int left = maxEntries;
+            for (String folder : folders) {
+                if (left < 1) {
+                    throw new MpftException(ErrorCode.LIMIT_EXCEEDED, "more than " + maxEntries
+                            + " remote entries to list");
+                }
+                List<ListingEntry> entries = list(folder, left);
+                left -= entries.size();
+                all.add(entries);
+            }
+            return all;
+        }
     }
 
     /**
@@ -101,7 +128,18 @@ public final class RemoteTree {
 
     /** A tree over a logged-in listing session, with the default bounds. */
     public static RemoteTree of(RemoteListing listing) {
-        return new RemoteTree(listing::all, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_DEPTH);
+        return new RemoteTree(new FolderSource() {
+            @Override
+            public List<ListingEntry> list(String folder, int maxEntries) throws MpftException, InterruptedException {
+                return listing.all(folder, maxEntries);
+            }
+
+            @Override
+            public List<List<ListingEntry>> listAll(List<String> folders, int maxEntries)
+                    throws MpftException, InterruptedException {
+                return listing.allOf(folders, maxEntries);
+            }
+        }, DEFAULT_MAX_ENTRIES, DEFAULT_MAX_DEPTH);
     }
 
     /**
@@ -149,30 +187,45 @@ public final class RemoteTree {
 
     /**
      * Every file below a folder, depth first in name order, with its path relative to the folder. Empty
-     * folders are not listed (there is nothing to fetch in them).
+     * folders are not listed (there is nothing to fetch in them). The folders of one level are asked for
+     * together ({@link FolderSource#listAll}), so a source that pipelines its requests waits for one round trip
+     * per level rather than one per folder.
      *
      * @param folder the folder, relative to the user's root
      * @throws MpftException LIMIT_EXCEEDED past the entry or depth bound, or the server's refusal of a folder
      */
     public List<WalkedFile> walk(String folder) throws MpftException, InterruptedException {
         String start = RemoteListing.folder(folder);
+        Map<String, List<ListingEntry>> listings = new HashMap<>();
+        List<String> level = List.of("");
+        for (int depth = 0; !level.isEmpty(); depth++) {
+            List<String> remote = level.stream().map(relative -> join(start, relative)).toList();
+            List<List<ListingEntry>> entries = listAll(remote);
+            List<String> below = new ArrayList<>();
+            for (int i = 0; i < level.size(); i++) {
+                listings.put(level.get(i), entries.get(i));
+                for (ListingEntry entry : entries.get(i)) {
+                    if (entry.type() == ListingEntry.Type.DIRECTORY) {
+                        String child = join(level.get(i), entry.name());
+                        if (depth + 1 > maxDepth) {
+                            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, RemotePath.quote(join(start, child))
+                                    + " is more than " + maxDepth + " folder levels below " + describe(start));
+                        }
+                        below.add(child);
+                    }
+                }
+            }
+            level = below;
+        }
         List<WalkedFile> files = new ArrayList<>();
         Deque<String> pending = new ArrayDeque<>();
-        Deque<Integer> depths = new ArrayDeque<>();
         pending.push("");
-        depths.push(0);
         while (!pending.isEmpty()) {
             String relative = pending.pop();
-            int depth = depths.pop();
-            String remote = join(start, relative);
             List<String> below = new ArrayList<>();
-            for (ListingEntry entry : list(remote)) {
+            for (ListingEntry entry : listings.get(relative)) {
                 String child = join(relative, entry.name());
                 if (entry.type() == ListingEntry.Type.DIRECTORY) {
-                    if (depth + 1 > maxDepth) {
-                        throw new MpftException(ErrorCode.LIMIT_EXCEEDED, RemotePath.quote(join(start, child))
-                                + " is more than " + maxDepth + " folder levels below " + describe(start));
-                    }
                     below.add(child);
                 } else {
                     files.add(new WalkedFile(child, new Entry(join(start, child), entry)));
@@ -181,7 +234,6 @@ public final class RemoteTree {
             // depth first, in name order: push the folders found here in reverse
             for (int i = below.size() - 1; i >= 0; i--) {
                 pending.push(below.get(i));
-                depths.push(depth + 1);
             }
         }
         return files;
@@ -237,6 +289,21 @@ public final class RemoteTree {
             }
         }
         return matched;
+    }
+
+    private List<List<ListingEntry>> listAll(List<String> folders) throws MpftException, InterruptedException {
+        long left = maxEntries - listed;
+        if (left <= 0) {
+            throw limit();
+        }
+        List<List<ListingEntry>> entries = source.listAll(folders, (int) left);
+        for (List<ListingEntry> folder : entries) {
+            listed += folder.size();
+        }
+        if (listed > maxEntries) {
+            throw limit();
+        }
+        return entries;
     }
 
     private List<ListingEntry> list(String folder) throws MpftException, InterruptedException {

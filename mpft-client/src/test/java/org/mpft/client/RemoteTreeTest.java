@@ -112,6 +112,33 @@ class RemoteTreeTest {
     }
 
     @Test
+    void aWalkAsksForTheFoldersOfOneLevelTogetherAndStillGivesThemDepthFirst() throws Exception {
+        file("d/b.txt", 1);
+        file("d/a/z.txt", 2);
+        file("d/a/deep/y.txt", 3);
+        file("d/c/x.txt", 4);
+        file("d/c/e/w.txt", 5);
+        List<List<String>> levels = new ArrayList<>();
+        RemoteTree.FolderSource together = new RemoteTree.FolderSource() {
+            @Override
+            public List<ListingEntry> list(String folder, int max) throws MpftException, InterruptedException {
+                return source.list(folder, max);
+            }
+
+            @Override
+            public List<List<ListingEntry>> listAll(List<String> folders, int max)
+                    throws MpftException, InterruptedException {
+                levels.add(folders);
+                return RemoteTree.FolderSource.super.listAll(folders, max);
+            }
+        };
+        List<RemoteTree.WalkedFile> files = new RemoteTree(together, 1_000, 8).walk("d");
+        assertThat(levels).containsExactly(List.of("d"), List.of("d/a", "d/c"), List.of("d/a/deep", "d/c/e"));
+        assertThat(files).extracting(RemoteTree.WalkedFile::relative)
+                .containsExactly("b.txt", "a/z.txt", "a/deep/y.txt", "c/x.txt", "c/e/w.txt");
+    }
+
+    @Test
     void aWalkDeeperThanTheBoundIsALimitError() throws Exception {
         file("d/1/2/3/f", 1);
         assertThat(new RemoteTree(source, 100, 3).walk("d")).hasSize(1);

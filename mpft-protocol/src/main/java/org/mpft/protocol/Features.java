@@ -24,8 +24,18 @@ public final class Features {
      */
     public static final long FILE_DIGEST = 1L << 3;
 
+    /**
+     * Pipelined listing: the client may send further LIST requests on the control stream before the answer to
+     * the first (at most {@link #MAX_QUEUED_LISTS} waiting behind the one being answered); the server answers
+     * them one at a time, in the order they came.
+     */
+    public static final long LIST_PIPELINE = 1L << 4;
+
+    /** With {@link #LIST_PIPELINE}: the LIST requests a server holds behind the one it is answering, at most. */
+    public static final int MAX_QUEUED_LISTS = 32;
+
     /** The features this version of the code knows. */
-    public static final long ALL = COMPRESSION | MULTI_PATH | TRANSFER_STREAMS | FILE_DIGEST;
+    public static final long ALL = COMPRESSION | MULTI_PATH | TRANSFER_STREAMS | FILE_DIGEST | LIST_PIPELINE;
 
     private Features() {
     }

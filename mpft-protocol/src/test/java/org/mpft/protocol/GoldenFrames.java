@@ -45,7 +45,7 @@ final class GoldenFrames {
         return List.of(
                 new Golden(new Hello(1, Features.ALL, "mpft-cli/0.1.0"), hex(
                         "0000001b", "01",
-                        "0001", "000000000000000f", "000e 6d7066742d636c692f302e312e30")),
+                        "0001", "000000000000001f", "000e 6d7066742d636c692f302e312e30")),
                 new Golden(new ServerHello(1, Features.COMPRESSION,
                         bytes("000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"), "primary-1"), hex(
                         "00000038", "02",

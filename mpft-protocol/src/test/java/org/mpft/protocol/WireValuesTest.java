@@ -51,7 +51,8 @@ class WireValuesTest {
         assertThat(Features.MULTI_PATH).isEqualTo(2L);
         assertThat(Features.TRANSFER_STREAMS).isEqualTo(4L);
         assertThat(Features.FILE_DIGEST).isEqualTo(8L);
-        assertThat(Features.ALL).isEqualTo(15L);
+        assertThat(Features.LIST_PIPELINE).isEqualTo(16L);
+        assertThat(Features.ALL).isEqualTo(31L);
         assertThat(Features.has(Features.ALL, Features.MULTI_PATH)).isTrue();
         assertThat(Features.has(Features.COMPRESSION, Features.MULTI_PATH)).isFalse();
         assertThat(Features.has(Features.COMPRESSION, Features.ALL)).isFalse();

@@ -1,5 +1,7 @@
 package org.mpft.plugin.session;
 
+import java.util.ArrayDeque;
+
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
@@ -12,6 +14,7 @@ import org.mpft.api.HostException;
 import org.mpft.api.Principal;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.ListRequest;
 import org.mpft.protocol.Listing;
@@ -29,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * break the name rule (control characters, look-alikes of {@code /} ...) are left out, as they could not be
  * downloaded either; a page is filled from the host's next pages when that leaves it short. A refusal names
  * the requested path and nothing of the server's, as {@link FileOpener}'s do. {@link #answer} blocks: call
- * it off the event loop, one request at a time.
+ * it off the event loop, one request at a time; the LISTs of a pipelined listing that come meanwhile are held
+ * ({@link #hold}) and answered in turn.
  */
 final class DirectoryLister {
 
@@ -41,6 +45,8 @@ final class DirectoryLister {
     private final FileAccess access;
     private final int maxLists;
     private int lists;
+    /** LISTs that came while another was being answered (pipelined listing); event loop. */
+    private final ArrayDeque<ListRequest> held = new ArrayDeque<>();
 
     /**
      * @param access   the host's file access
@@ -61,6 +67,27 @@ final class DirectoryLister {
             throw new MpftException(ErrorCode.LIMIT_EXCEEDED, serverName + " allows " + maxLists
                     + " listings per session (mpft.max-lists-per-session); connect again");
         }
+    }
+
+    /**
+     * Holds a LIST that came while another is being answered, counted against the session's bound like any.
+     * Event loop.
+     *
+     * @throws MpftException LIMIT_EXCEEDED (the session ends) past the bound, or past
+     *                       {@link Features#MAX_QUEUED_LISTS} held at once
+     */
+    void hold(String serverName, ListRequest request) throws MpftException {
+        admit(serverName);
+        if (held.size() >= Features.MAX_QUEUED_LISTS) {
+            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, serverName + " holds " + Features.MAX_QUEUED_LISTS
+                    + " LIST requests at most behind the one it is answering");
+        }
+        held.add(request);
+    }
+
+    /** The next held LIST, in the order they came, or null. Event loop. */
+    ListRequest nextHeld() {
+        return held.poll();
     }
 
     /** The LISTING for {@code request}, or an ERROR naming the requested path. Blocking. */

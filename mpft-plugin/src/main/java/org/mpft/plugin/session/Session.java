@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * AUTH_OK, each with a conversation of its own ({@link TransferStreamHandler}), so several transfers run at once
  * (at most {@code mpft.max-concurrent-transfers}; {@code mpft.max-transfers-per-session} counts the OPENs of
  * every stream); such a stream before AUTH_OK is a protocol error. Between transfers a LIST on the control
- * stream is answered by a {@link DirectoryLister} (LISTING or ERROR, then the session waits again). A frame
+ * stream is answered by a {@link DirectoryLister} (LISTING or ERROR, then the session waits again; with
+ * {@link Features#LIST_PIPELINE} further LISTs may come meanwhile and are answered in turn). A frame
  * out of order is answered with ERROR(PROTOCOL_ERROR) and the connection closes; so does a failed login (after
  * {@code mpft.auth-failure-delay}). A refused OPEN (no such file, access denied ...) is answered with ERROR
  * and the stream waits for another OPEN. On a secondary, a
@@ -172,6 +173,12 @@ public final class Session extends ControlStreamHandler {
                     onControl.handle(frame);
                 }
             }
+            case LISTING -> {
+                if (!(frame instanceof ListRequest request) || !Features.has(features, Features.LIST_PIPELINE)) {
+                    throw unexpected(frame);
+                }
+                lister.hold(shared.settings().name(), request); // answered after the one being answered
+            }
             case CLOSED -> { }
             default -> throw unexpected(frame);
         }
@@ -197,7 +204,8 @@ public final class Session extends ControlStreamHandler {
         challenge = Bytes.of(random);
         state = State.AUTH;
         features = hello.features() & (Features.MULTI_PATH | (settings.compression() ? Features.COMPRESSION : 0L)
-                | (shared.secondary() == null ? Features.TRANSFER_STREAMS | Features.FILE_DIGEST : 0L));
+                | (shared.secondary() == null ? Features.TRANSFER_STREAMS | Features.FILE_DIGEST
+                        | Features.LIST_PIPELINE : 0L));
         write(new ServerHello(Math.min(hello.version(), FrameCodec.PROTOCOL_VERSION), features, challenge,
                 settings.name()));
         LOG.debug("session from {}: {}", connection.remoteSocketAddress(), LogText.quote(hello.agent()));
@@ -332,19 +340,26 @@ public final class Session extends ControlStreamHandler {
         return true;
     }
 
-    /** A LIST between transfers: the {@link DirectoryLister} answers it off the loop; the session waits. */
+    /** A LIST between transfers: answered off the loop; the session waits, holding further pipelined LISTs. */
     private void onList(ListRequest request) throws MpftException {
-        if (lister == null) {
-            lister = shared.lister();
-        }
+        lister = lister == null ? shared.lister() : lister;
         lister.admit(shared.settings().name());
+        answerList(request);
+    }
+
+    private void answerList(ListRequest request) {
         state = State.LISTING;
         blocking(() -> {
             Frame answer = lister.answer(user, request);
             onLoop(() -> {
                 if (state == State.LISTING) {
-                    state = State.OPEN;
                     write(answer);
+                    ListRequest next = lister.nextHeld();
+                    if (next != null) {
+                        answerList(next);
+                    } else {
+                        state = State.OPEN;
+                    }
                 }
             });
         });

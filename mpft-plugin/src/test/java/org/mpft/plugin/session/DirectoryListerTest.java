@@ -19,6 +19,7 @@ import org.mpft.api.Principal;
 import org.mpft.api.ReadableFile;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ErrorFrame;
+import org.mpft.protocol.Features;
 import org.mpft.protocol.Frame;
 import org.mpft.protocol.ListRequest;
 import org.mpft.protocol.Listing;
@@ -159,6 +160,33 @@ class DirectoryListerTest {
         assertThatThrownBy(() -> lister.admit("srv")).isInstanceOf(MpftException.class)
                 .hasMessageContaining("allows 3 listings per session (mpft.max-lists-per-session)")
                 .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+    }
+
+    @Test
+    void pipelinedListsAreHeldInTheOrderTheyCameAndCountAgainstTheSessionsBound() throws MpftException {
+        assertThat(lister.nextHeld()).isNull();
+        lister.admit("srv"); // the one being answered
+        lister.hold("srv", new ListRequest("a", "", 5));
+        lister.hold("srv", new ListRequest("b", "", 5));
+        assertThatThrownBy(() -> lister.hold("srv", new ListRequest("c", "", 5))).isInstanceOf(MpftException.class)
+                .hasMessageContaining("mpft.max-lists-per-session")
+                .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+        assertThat(lister.nextHeld().path()).isEqualTo("a");
+        assertThat(lister.nextHeld().path()).isEqualTo("b");
+        assertThat(lister.nextHeld()).isNull();
+    }
+
+    @Test
+    void aSessionHoldsAtMostTheBoundOfPipelinedLists() throws MpftException {
+        DirectoryLister roomy = new DirectoryLister(host, 1_000);
+        for (int i = 0; i < Features.MAX_QUEUED_LISTS; i++) {
+            roomy.hold("srv", new ListRequest("f" + i, "", 5));
+        }
+        assertThatThrownBy(() -> roomy.hold("srv", new ListRequest("one-more", "", 5)))
+                .isInstanceOf(MpftException.class)
+                .hasMessageContaining("holds " + Features.MAX_QUEUED_LISTS + " LIST requests at most")
+                .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
+        assertThat(roomy.nextHeld().path()).isEqualTo("f0");
     }
 
     private ErrorFrame error(String path) {
