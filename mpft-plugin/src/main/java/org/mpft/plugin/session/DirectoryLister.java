@@ -85,9 +85,11 @@ final class DirectoryLister {
         held.add(request);
     }
 
-    /** The next held LIST, in the order they came, or null. Event loop. */
-    ListRequest nextHeld() {
-        return held.poll();
+    /** The held LISTs, in the order they came (none are held afterwards). Event loop. */
+    List<ListRequest> takeHeld() {
+        List<ListRequest> taken = List.copyOf(held);
+        held.clear();
+        return taken;
     }
 
     /** The LISTING for {@code request}, or an ERROR naming the requested path. Blocking. */

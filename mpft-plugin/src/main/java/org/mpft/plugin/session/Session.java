@@ -7,6 +7,7 @@ import io.netty.handler.codec.quic.QuicStreamType;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.security.SecureRandom;
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -344,21 +345,21 @@ public final class Session extends ControlStreamHandler {
     private void onList(ListRequest request) throws MpftException {
         lister = lister == null ? shared.lister() : lister;
         lister.admit(shared.settings().name());
-        answerList(request);
+        answerLists(List.of(request));
     }
 
-    private void answerList(ListRequest request) {
+    /** Answers {@code requests} in one pass off the loop, then those held meanwhile, in the order they came. */
+    private void answerLists(List<ListRequest> requests) {
         state = State.LISTING;
         blocking(() -> {
-            Frame answer = lister.answer(user, request);
+            List<Frame> answers = requests.stream().map(request -> lister.answer(user, request)).toList();
             onLoop(() -> {
                 if (state == State.LISTING) {
-                    write(answer);
-                    ListRequest next = lister.nextHeld();
-                    if (next != null) {
-                        answerList(next);
-                    } else {
-                        state = State.OPEN;
+                    answers.forEach(this::write);
+                    List<ListRequest> held = lister.takeHeld();
+                    state = State.OPEN;
+                    if (!held.isEmpty()) {
+                        answerLists(held); // LISTING again
                     }
                 }
             });

@@ -164,16 +164,15 @@ class DirectoryListerTest {
 
     @Test
     void pipelinedListsAreHeldInTheOrderTheyCameAndCountAgainstTheSessionsBound() throws MpftException {
-        assertThat(lister.nextHeld()).isNull();
+        assertThat(lister.takeHeld()).isEmpty();
         lister.admit("srv"); // the one being answered
         lister.hold("srv", new ListRequest("a", "", 5));
         lister.hold("srv", new ListRequest("b", "", 5));
         assertThatThrownBy(() -> lister.hold("srv", new ListRequest("c", "", 5))).isInstanceOf(MpftException.class)
                 .hasMessageContaining("mpft.max-lists-per-session")
                 .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
-        assertThat(lister.nextHeld().path()).isEqualTo("a");
-        assertThat(lister.nextHeld().path()).isEqualTo("b");
-        assertThat(lister.nextHeld()).isNull();
+        assertThat(lister.takeHeld()).extracting(ListRequest::path).containsExactly("a", "b");
+        assertThat(lister.takeHeld()).isEmpty();
     }
 
     @Test
@@ -186,7 +185,9 @@ class DirectoryListerTest {
                 .isInstanceOf(MpftException.class)
                 .hasMessageContaining("holds " + Features.MAX_QUEUED_LISTS + " LIST requests at most")
                 .extracting(e -> ((MpftException) e).code()).isEqualTo(ErrorCode.LIMIT_EXCEEDED);
-        assertThat(roomy.nextHeld().path()).isEqualTo("f0");
+        assertThat(roomy.takeHeld()).hasSize(Features.MAX_QUEUED_LISTS).first().extracting(ListRequest::path)
+                .isEqualTo("f0");
+        roomy.hold("srv", new ListRequest("after-the-take", "", 5)); // taken: room again
     }
 
     private ErrorFrame error(String path) {
