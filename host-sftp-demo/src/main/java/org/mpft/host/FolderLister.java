@@ -5,11 +5,14 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.mpft.api.DirectoryEntry;
 import org.mpft.api.DirectoryPage;
@@ -25,6 +28,12 @@ import org.mpft.sshd.FileModes;
  * so it never names more than SFTP does.
  */
 final class FolderLister {
+
+    /** The file type bits of {@code st_mode}, and the types judged without the resolver. */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFREG = 0100000;
+    private static final int S_IFDIR = 0040000;
+    private static final int S_IFLNK = 0120000;
 
     private final HomeResolver resolver;
 
@@ -49,9 +58,10 @@ final class FolderLister {
             }
         }
         Collections.sort(names);
+        String realRel = resolver.relative(user, real);
         List<DirectoryEntry> page = new ArrayList<>();
         for (String name : names) {
-            DirectoryEntry entry = entry(user, rel.isEmpty() ? name : rel + "/" + name, name);
+            DirectoryEntry entry = entry(user, real, realRel, rel.isEmpty() ? name : rel + "/" + name, name);
             if (entry == null) {
                 continue;
             }
@@ -63,8 +73,45 @@ final class FolderLister {
         return new DirectoryPage(page, false);
     }
 
-    /** The entry as the user may see it, or null when the resolver refuses it both as a file and as a folder. */
-    private DirectoryEntry entry(UserAccount user, String rel, String name) throws IOException {
+    /**
+     * The entry as the user may see it, or null when the resolver would refuse it both as a file and as a folder.
+     * An entry that is no symbolic link is judged from one {@code lstat}: its real path is the folder's real path
+     * and its name, so the resolver's checks come down to the rules on both paths and the link count. A symbolic
+     * link, or a file system without the {@code unix} view, goes through the resolver ({@link #resolved}).
+     *
+     * @param folder    the folder's real path, inside the home
+     * @param folderRel the folder's real path relative to the real home
+     * @param rel       the entry's path as the user named it
+     */
+    private DirectoryEntry entry(UserAccount user, Path folder, String folderRel, String rel, String name)
+            throws IOException {
+        Map<String, Object> attributes;
+        try {
+            attributes = Files.readAttributes(folder.resolve(name), "unix:mode,nlink,size,lastModifiedTime",
+                    LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return resolved(user, rel, name);
+        } catch (NoSuchFileException e) {
+            return null; // gone since the folder was read
+        }
+        int mode = (Integer) attributes.get("mode");
+        String realRel = folderRel.isEmpty() ? name : folderRel + "/" + name;
+        long size = (Long) attributes.get("size");
+        long modified = ((FileTime) attributes.get("lastModifiedTime")).toMillis();
+        AccessRules rules = user.rules();
+        return switch (mode & S_IFMT) {
+            case S_IFREG -> rules.mayRead(rel) && rules.mayRead(realRel) && (resolver.allowsHardLinks()
+                    || (Integer) attributes.get("nlink") <= 1)
+                    ? new DirectoryEntry(name, DirectoryEntry.Type.FILE, size, modified, mode & 07777) : null;
+            case S_IFDIR -> rules.mayList(rel) && rules.mayList(realRel)
+                    ? new DirectoryEntry(name, DirectoryEntry.Type.DIRECTORY, size, modified, mode & 07777) : null;
+            case S_IFLNK -> resolved(user, rel, name);
+            default -> null; // a device, pipe or socket: neither a regular file nor a folder
+        };
+    }
+
+    /** The entry as the resolver judges its path, or null when it refuses it both as a file and as a folder. */
+    DirectoryEntry resolved(UserAccount user, String rel, String name) throws IOException {
         Path real;
         DirectoryEntry.Type type;
         try {

@@ -244,7 +244,7 @@ final class HomeResolver {
     }
 
     /** The home-relative form of a real path inside the home ({@code ""} for the home). */
-    private String relative(UserAccount user, Path real) throws IOException {
+    String relative(UserAccount user, Path real) throws IOException {
         Path rel = realHome(user).relativize(real);
         StringBuilder out = new StringBuilder();
         for (Path seg : rel) {
