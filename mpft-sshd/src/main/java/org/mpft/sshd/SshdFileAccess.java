@@ -186,7 +186,7 @@ public final class SshdFileAccess implements FileAccess {
             Collections.sort(names);
             List<DirectoryEntry> page = new ArrayList<>();
             for (String name : names) {
-                DirectoryEntry entry = entry(root, rel.isEmpty() ? name : rel + "/" + name, name);
+                DirectoryEntry entry = entry(root, folder, rel.isEmpty() ? name : rel + "/" + name, name);
                 if (entry == null) {
                     continue;
                 }
@@ -216,11 +216,18 @@ public final class SshdFileAccess implements FileAccess {
         }
     }
 
-    /** One listed entry, or null when the user could not open it (see {@link #list}). */
-    private DirectoryEntry entry(Path root, String rel, String name) {
+    /**
+     * One listed entry, or null when the user could not open it (see {@link #list}). An entry that is no symbolic
+     * link lies at the resolved folder's path plus its name; a link is resolved from the root, as a download's path.
+     */
+    private DirectoryEntry entry(Path root, Path folder, String rel, String name) {
         try {
-            Path real = resolveInside(root, rel);
+            Path real = folder.resolve(name);
             BasicFileAttributes attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            if (attrs.isSymbolicLink()) {
+                real = resolveInside(root, rel);
+                attrs = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+            }
             if (attrs.isDirectory()) {
                 return new DirectoryEntry(name, DirectoryEntry.Type.DIRECTORY, attrs.size(),
                         attrs.lastModifiedTime().toMillis(), FileModes.of(real));
