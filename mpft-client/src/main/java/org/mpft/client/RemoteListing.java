@@ -114,23 +114,7 @@ public final class RemoteListing implements AutoCloseable {
      *                       {@link #page} throws
      */
     public List<ListingEntry> all(String path, int maxEntries) throws MpftException, InterruptedException {
-        if (maxEntries < 1) {
-            throw new IllegalArgumentException("maxEntries must be at least 1: " + maxEntries);
-        }
-        List<ListingEntry> all = new ArrayList<>();
-        String after = "";
-        while (true) {
-            Listing listing = page(path, after, Math.min(Listing.MAX_ENTRIES, maxEntries - all.size() + 1));
-            all.addAll(listing.entries());
-            if (all.size() > maxEntries) {
-                throw new MpftException(ErrorCode.LIMIT_EXCEEDED, RemotePath.quote(folder(path)) + " on " + server
-                        + " holds more than " + maxEntries + " entries");
-            }
-            if (!listing.more() || listing.entries().isEmpty()) {
-                return all;
-            }
-            after = listing.entries().get(listing.entries().size() - 1).name();
-        }
+        return allOf(List.of(path), maxEntries).get(0);
     }
 
     /**
@@ -159,7 +143,7 @@ public final class RemoteListing implements AutoCloseable {
         while (refused == null && next < folders.length || !inFlight.isEmpty()) {
             while (refused == null && next < folders.length && inFlight.size() < window) {
                 result.add(new ArrayList<>());
-                connection.send(new ListRequest(folders[next], "", Math.min(Listing.MAX_ENTRIES, maxEntries - total + 1)));
+                request(folders[next], "", maxEntries - total);
                 inFlight.add(next++);
             }
             int index = inFlight.remove();
@@ -168,7 +152,9 @@ public final class RemoteListing implements AutoCloseable {
                 page = answer(folders[index]);
             } catch (MpftException e) {
                 if (!goesOn(e)) {
-                    connection.close(); // answers may still be in flight: this session can no longer be read in order
+                    if (!inFlight.isEmpty()) {
+                        connection.close(); // answers still in flight: this session can no longer be read in order
+                    }
                     throw e;
                 }
                 refused = refused == null ? e : refused;
@@ -180,11 +166,11 @@ public final class RemoteListing implements AutoCloseable {
             result.get(index).addAll(page.entries());
             total += page.entries().size();
             if (total > maxEntries) {
-                refused = new MpftException(ErrorCode.LIMIT_EXCEEDED, "the folders listed with "
-                        + RemotePath.quote(folders[index]) + " on " + server + " hold more than " + maxEntries + " entries");
+                refused = new MpftException(ErrorCode.LIMIT_EXCEEDED, RemotePath.quote(folders[index]) + " on " + server
+                        + (folders.length == 1 ? " holds" : " and the folders listed with it hold") + " more than "
+                        + maxEntries + " entries");
             } else if (page.more() && !page.entries().isEmpty()) {
-                String last = page.entries().get(page.entries().size() - 1).name();
-                connection.send(new ListRequest(folders[index], last, Math.min(Listing.MAX_ENTRIES, maxEntries - total + 1)));
+                request(folders[index], page.entries().get(page.entries().size() - 1).name(), maxEntries - total);
                 inFlight.add(index);
             }
         }
@@ -192,6 +178,11 @@ public final class RemoteListing implements AutoCloseable {
             throw refused;
         }
         return result;
+    }
+
+    /** Sends a LIST for the page of {@code folder} after {@code after}: one entry more than {@code left} at most. */
+    private void request(String folder, String after, int left) {
+        connection.send(new ListRequest(folder, after, Math.min(Listing.MAX_ENTRIES, left + 1)));
     }
 
     /** True for a refusal of one folder after which the session answers on (protocol: LIST). */

@@ -296,6 +296,7 @@ public final class RemoteTree {
         if (left <= 0) {
             throw limit();
         }
+        // a folder holding more than what is left is refused by the source itself (LIMIT_EXCEEDED naming it)
         List<List<ListingEntry>> entries = source.listAll(folders, (int) left);
         for (List<ListingEntry> folder : entries) {
             listed += folder.size();
@@ -307,17 +308,7 @@ public final class RemoteTree {
     }
 
     private List<ListingEntry> list(String folder) throws MpftException, InterruptedException {
-        long left = maxEntries - listed;
-        if (left <= 0) {
-            throw limit();
-        }
-        // a folder holding more than what is left is refused by the source itself (LIMIT_EXCEEDED naming it)
-        List<ListingEntry> entries = source.list(folder, (int) left);
-        listed += entries.size();
-        if (listed > maxEntries) {
-            throw limit();
-        }
-        return entries;
+        return listAll(List.of(folder)).get(0);
     }
 
     private MpftException limit() {

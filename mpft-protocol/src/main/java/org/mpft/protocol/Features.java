@@ -26,12 +26,12 @@ public final class Features {
 
     /**
      * Pipelined listing: the client may send further LIST requests on the control stream before the answer to
-     * the first (at most {@link #MAX_QUEUED_LISTS} waiting behind the one being answered); the server answers
-     * them one at a time, in the order they came.
+     * the first (at most {@link #MAX_QUEUED_LISTS} waiting behind those being answered); the server answers them
+     * in the order they came.
      */
     public static final long LIST_PIPELINE = 1L << 4;
 
-    /** With {@link #LIST_PIPELINE}: the LIST requests a server holds behind the one it is answering, at most. */
+    /** With {@link #LIST_PIPELINE}: the LIST requests a server holds behind those it is answering, at most. */
     public static final int MAX_QUEUED_LISTS = 32;
 
     /** The features this version of the code knows. */

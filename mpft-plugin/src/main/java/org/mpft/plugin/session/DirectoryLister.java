@@ -1,9 +1,8 @@
 package org.mpft.plugin.session;
 
-import java.util.ArrayDeque;
-
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +44,7 @@ final class DirectoryLister {
     private final FileAccess access;
     private final int maxLists;
     private int lists;
-    /** LISTs that came while another was being answered (pipelined listing); event loop. */
+    /** LISTs that came while others were being answered (pipelined listing); event loop. */
     private final ArrayDeque<ListRequest> held = new ArrayDeque<>();
 
     /**
@@ -70,7 +69,7 @@ final class DirectoryLister {
     }
 
     /**
-     * Holds a LIST that came while another is being answered, counted against the session's bound like any.
+     * Holds a LIST that came while others are being answered, counted against the session's bound like any.
      * Event loop.
      *
      * @throws MpftException LIMIT_EXCEEDED (the session ends) past the bound, or past
@@ -80,7 +79,7 @@ final class DirectoryLister {
         admit(serverName);
         if (held.size() >= Features.MAX_QUEUED_LISTS) {
             throw new MpftException(ErrorCode.LIMIT_EXCEEDED, serverName + " holds " + Features.MAX_QUEUED_LISTS
-                    + " LIST requests at most behind the one it is answering");
+                    + " LIST requests at most behind those it is answering");
         }
         held.add(request);
     }

@@ -178,7 +178,7 @@ public final class Session extends ControlStreamHandler {
                 if (!(frame instanceof ListRequest request) || !Features.has(features, Features.LIST_PIPELINE)) {
                     throw unexpected(frame);
                 }
-                lister.hold(shared.settings().name(), request); // answered after the one being answered
+                lister.hold(shared.settings().name(), request); // answered after those being answered
             }
             case CLOSED -> { }
             default -> throw unexpected(frame);
