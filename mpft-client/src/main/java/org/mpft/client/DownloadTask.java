@@ -386,9 +386,8 @@ final class DownloadTask implements BatchRun.FileTask {
                 return;
             }
         }
-        if (secondaries != null && connection != null && event instanceof DownloadEvent.External
-                || secondaries != null && connection != null && event instanceof DownloadEvent.ControlFrame control
-                && control.frame() instanceof ChunkDigests) {
+        if (secondaries != null && connection != null && (event instanceof DownloadEvent.External
+                || event instanceof DownloadEvent.ControlFrame control && control.frame() instanceof ChunkDigests)) {
             List<DownloadEvent.ChunkArrived> ready = new ArrayList<>();
             secondaries.handle(event, ready::add);
             for (DownloadEvent.ChunkArrived chunk : ready) {
