@@ -233,15 +233,6 @@ final class ChunkCoordinator {
         return schedule.delivered(slots.get(path)).bytes();
     }
 
-    /** Each path's delivery rate while busy, bytes per second, by slot (the primary first); 0 for none yet. */
-    double[] rates() {
-        double[] rates = new double[schedule.pathCount()];
-        for (int slot = 0; slot < rates.length; slot++) {
-            rates[slot] = schedule.delivered(slot).bytesPerSecond();
-        }
-        return rates;
-    }
-
     /** Chunk failures so far (each one led to a resend). */
     int retries() {
         return schedule.retriesUsed();

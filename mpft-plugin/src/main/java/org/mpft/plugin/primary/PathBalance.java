@@ -4,41 +4,42 @@ import io.netty.channel.Channel;
 import io.netty.util.Attribute;
 import io.netty.util.AttributeKey;
 import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import org.mpft.plugin.schedule.ChunkStrategy;
 import org.mpft.protocol.ChunkPlan;
 
 /**
- * Evens out the bytes the paths of one client connection carry. A file of one chunk has one path, the primary,
- * even when secondaries serve the connection's other files: over a tree of small and bigger files the primary
- * would carry those bytes on top of its share, and the secondaries would go idle before it. The bytes it served
- * so are owed to the secondaries; each later {@code adaptive} transfer with secondaries pays them back by dealing
- * the primary's opening chunks to the secondaries while the debt covers them, as long as the secondaries deliver
- * at least half as fast as the primary in the connection's finished transfers (a slower secondary already has
- * more than its share). Thread-safe.
+ * Evens out the bytes the paths of one client connection carry, by dealing each transfer's opening chunks to
+ * the path with the shortest queue. Every path of the connection (the primary and each secondary) is charged
+ * the bytes dealt to it until the client holds them: a transfer the primary serves alone (a file of one
+ * chunk, or no secondary up) charges the primary its whole file, a transfer with secondaries charges each
+ * path its share of the opening chunks. A new transfer's opening chunks go one by one to the path charged the
+ * fewest bytes. A path that delivers faster drains its queue sooner and is dealt more, so over a tree each
+ * path carries about its share of the bytes, on paths of equal or unequal speed; and the bytes of the files
+ * the primary serves alone are made up by the openings of the next bigger files. Thread-safe.
  */
 final class PathBalance {
 
-    /** The most owed at once: a long run of small files is evened out over about as many bigger bytes. */
-    static final long MAX_OWED = 64L << 20;
+    /** The primary's own path, the first in every transfer's list of paths. */
+    static final Object PRIMARY = new Object() {
+        @Override
+        public String toString() {
+            return "primary";
+        }
+    };
 
     private static final AttributeKey<PathBalance> KEY = AttributeKey.valueOf(PathBalance.class.getName());
 
-    /** {@code -Dmpft.path-balance=off} in the host's JVM turns the balance off (for measurements). */
+    /**
+     * {@code -Dmpft.path-balance=off} in the host's JVM turns the balance off (for measurements): each opening
+     * chunk {@code i} then goes to path {@code i mod N}.
+     */
     private static final boolean ON = !"off".equals(System.getProperty("mpft.path-balance"));
 
-    /**
-     * The secondaries keep up when their rate is at least this share of the primary's. Per transfer a rate
-     * includes the queue of its path: on equal paths the smoothed ratio stays at 0.6-2.4, on a secondary with a
-     * third of the primary's capacity at 0.03-0.1.
-     */
-    static final double KEEPING_UP = 0.5;
-
-    /** The weight of a finished transfer in {@link #secondariesToPrimary}. */
-    private static final double WEIGHT = 0.2;
-
-    private long owed;
-    /** The secondaries' mean rate over the primary's in finished transfers, smoothed; 0 before the first. */
-    private double secondariesToPrimary;
+    /** Bytes dealt to each path and not yet held by the client, by path. */
+    private final Map<Object, Long> queued = new HashMap<>();
 
     /** The balance of {@code connection}'s paths, made at its first use. */
     static PathBalance of(Channel connection) {
@@ -55,66 +56,117 @@ final class PathBalance {
     }
 
     /**
-     * The primary served {@code bytes} alone while secondaries serve this connection's other files: it carried
-     * them on top of its share of {@code paths} paths, and handing {@code bytes x (paths - 1) / paths} of its
-     * later bytes to the others evens that out.
+     * Deals the opening chunks of a transfer of {@code plan} on {@code paths} ({@link #PRIMARY} first, then its
+     * secondaries), skipping those the client {@code held} already, and charges them.
      */
-    synchronized void servedAlone(long bytes, int paths) {
-        if (paths < 2 || bytes <= 0) {
-            return;
+    Charges deal(ChunkPlan plan, List<Object> paths, BitSet held) {
+        if (paths.isEmpty() || paths.get(0) != PRIMARY) {
+            throw new IllegalArgumentException("the primary's path comes first");
         }
-        owed = Math.min(MAX_OWED, owed + bytes / paths * (paths - 1));
+        return new Charges(plan, List.copyOf(paths), held);
+    }
+
+    /** The bytes queued on {@code path} now. */
+    synchronized long queued(Object path) {
+        return queued.getOrDefault(path, 0L);
+    }
+
+    private synchronized int shortestQueue(List<Object> paths, long[] dealtNow) {
+        int best = 0;
+        long bestBytes = Long.MAX_VALUE;
+        for (int slot = 0; slot < paths.size(); slot++) {
+            long bytes = queued.getOrDefault(paths.get(slot), 0L) + dealtNow[slot];
+            if (bytes < bestBytes) {
+                best = slot;
+                bestBytes = bytes;
+            }
+        }
+        return best;
+    }
+
+    private synchronized void add(Object path, long bytes) {
+        if (bytes != 0) {
+            long left = queued.getOrDefault(path, 0L) + bytes;
+            if (left <= 0) {
+                queued.remove(path);
+            } else {
+                queued.put(path, left);
+            }
+        }
     }
 
     /**
-     * A transfer with secondaries finished: each path's delivery rate while busy, the primary's first (0 for a
-     * path that delivered nothing, which says nothing).
+     * One transfer's charges: which path each opening chunk was dealt to, and the bytes still charged. Confined
+     * to the transfer's event loop, like the transfer.
      */
-    synchronized void finished(double[] rates) {
-        double secondaries = 0;
-        int measured = 0;
-        for (int slot = 1; slot < rates.length; slot++) {
-            if (rates[slot] > 0) {
-                secondaries += rates[slot];
-                measured++;
-            }
-        }
-        if (rates.length < 2 || rates[0] <= 0 || measured == 0) {
-            return;
-        }
-        double ratio = secondaries / measured / rates[0];
-        secondariesToPrimary = secondariesToPrimary == 0 ? ratio
-                : (1 - WEIGHT) * secondariesToPrimary + WEIGHT * ratio;
-    }
+    final class Charges {
 
-    /** The bytes owed to the secondaries now. */
-    synchronized long owed() {
-        return owed;
-    }
+        private final ChunkPlan plan;
+        private final List<Object> paths;
+        /** The path each opening chunk is dealt to, by chunk; empty when one path serves every chunk. */
+        private final int[] owners;
+        /** The chunks still charged to a path. */
+        private final BitSet charged = new BitSet();
 
-    /**
-     * How many of the primary's opening chunks an {@code adaptive} transfer of {@code plan} on {@code paths}
-     * paths deals to the secondaries instead: the first ones, each while the debt still covers its length
-     * (a chunk the client already holds costs nothing); none while the secondaries measured slower.
-     */
-    synchronized int giveAway(ChunkPlan plan, int paths, BitSet held) {
-        boolean keepUp = secondariesToPrimary == 0 || secondariesToPrimary >= KEEPING_UP;
-        if (paths < 2 || !keepUp || !ON) {
-            return 0;
-        }
-        int given = 0;
-        for (int round = 0; round < ChunkStrategy.OPENING_CHUNKS_PER_PATH; round++) {
-            int chunk = round * paths;
-            if (chunk >= plan.chunkCount()) {
-                break;
+        private Charges(ChunkPlan plan, List<Object> paths, BitSet held) {
+            this.plan = plan;
+            this.paths = paths;
+            int slots = paths.size();
+            if (slots == 1) {
+                owners = new int[0];
+                for (int chunk = held.nextClearBit(0); chunk < plan.chunkCount(); chunk = held.nextClearBit(chunk + 1)) {
+                    charge(chunk);
+                }
+                return;
             }
-            long length = held.get(chunk) ? 0 : plan.length(chunk);
-            if (length > owed) {
-                break;
+            owners = new int[Math.min(plan.chunkCount(), slots * ChunkStrategy.OPENING_CHUNKS_PER_PATH)];
+            long[] dealtNow = new long[slots];
+            for (int chunk = 0; chunk < owners.length; chunk++) {
+                if (held.get(chunk) || !ON) {
+                    owners[chunk] = chunk % slots;
+                    continue;
+                }
+                int slot = shortestQueue(paths, dealtNow);
+                owners[chunk] = slot;
+                dealtNow[slot] += plan.length(chunk);
             }
-            owed -= length;
-            given++;
+            for (int chunk = 0; chunk < owners.length; chunk++) {
+                if (!held.get(chunk) && ON) {
+                    charge(chunk);
+                }
+            }
         }
-        return given;
+
+        /**
+         * The path each opening chunk goes to, by chunk ({@code slots} x {@value ChunkStrategy#OPENING_CHUNKS_PER_PATH}
+         * at most); empty when the primary serves the whole transfer.
+         */
+        int[] openingOwners() {
+            return owners.clone();
+        }
+
+        /** The client holds {@code chunk}: its path is charged for it no more. */
+        void settled(int chunk) {
+            if (charged.get(chunk)) {
+                charged.clear(chunk);
+                add(paths.get(owner(chunk)), -plan.length(chunk));
+            }
+        }
+
+        /** The transfer ended: whatever it still charged is released. */
+        void release() {
+            for (int chunk = charged.nextSetBit(0); chunk >= 0; chunk = charged.nextSetBit(chunk + 1)) {
+                settled(chunk);
+            }
+        }
+
+        private void charge(int chunk) {
+            charged.set(chunk);
+            add(paths.get(owner(chunk)), plan.length(chunk));
+        }
+
+        private int owner(int chunk) {
+            return owners.length == 0 ? 0 : owners[chunk];
+        }
     }
 }

@@ -65,6 +65,8 @@ public final class PrimaryTransfer implements AutoCloseable {
     private State state = State.OPENING;
     private ChunkCoordinator coordinator;
     private ChunkSender sender;
+    /** The bytes this transfer charges the connection's paths ({@link PathBalance}); null without a cluster. */
+    private PathBalance.Charges charges;
     /** True between START and the transfer line: the transfer counts in the metrics and gets its line once. */
     private boolean counted;
 
@@ -94,10 +96,6 @@ public final class PrimaryTransfer implements AutoCloseable {
         PrimaryCluster cluster = shared.cluster();
         ChunkPlan plan = transfer.plan();
         if (cluster == null || !multiPath || plan.chunkCount() < 2) {
-            if (cluster != null && multiPath && !cluster.links().isEmpty()) {
-                // one chunk: the primary's alone
-                PathBalance.of(connection).servedAlone(plan.fileSize(), 1 + cluster.links().size());
-            }
             sendMeta(List.of());
             return;
         }
@@ -165,10 +163,15 @@ public final class PrimaryTransfer implements AutoCloseable {
             throw new ProtocolException("START holds chunk " + (held.length() - 1) + " of a file with " + chunkCount
                     + " chunks");
         }
-        int paths = 1 + secondaries.registrations().size();
-        int givenAway = strategy == Strategy.ADAPTIVE ? PathBalance.of(connection).giveAway(plan, paths, held) : 0;
+        if (shared.cluster() != null && strategy == Strategy.ADAPTIVE) {
+            List<Object> paths = new ArrayList<>();
+            paths.add(PathBalance.PRIMARY);
+            secondaries.registrations().forEach(r -> paths.add(r.link()));
+            charges = PathBalance.of(connection).deal(plan, paths, held);
+        }
+        int[] owners = charges != null ? charges.openingOwners() : new int[0];
         coordinator = new ChunkCoordinator(plan, ChunkStrategy.of(strategy, settings.window(), plan.chunkSize(),
-                givenAway), settings.chunkRetries(), System::nanoTime);
+                owners), settings.chunkRetries(), System::nanoTime);
         state = State.SENDING;
         LOG.info("transfer {}: {} downloads {} ({} bytes, {} chunks of {}, {} already held) from {}", transfer.id(),
                 LogText.quote(transfer.user().name()), LogText.quote(transfer.path()), plan.fileSize(), chunkCount, plan.chunkSize(),
@@ -193,7 +196,9 @@ public final class PrimaryTransfer implements AutoCloseable {
                 throw new ProtocolException("ACK of chunk " + ack.chunk() + " of transfer " + transfer.id()
                         + " before the server finished sending it");
             }
-            coordinator.acked(ack.chunk());
+            if (coordinator.acked(ack.chunk()) && charges != null) {
+                charges.settled(ack.chunk());
+            }
             return false;
         }
         if (frame instanceof Nack nack) {
@@ -218,10 +223,6 @@ public final class PrimaryTransfer implements AutoCloseable {
                     mine == null ? "" : mine.equals(done.sha256()) ? " (the primary's read agrees)"
                             : " (the primary read " + mine.hex() + ")");
             secondaries.logAssigned();
-            double[] rates = coordinator.rates();
-            if (rates.length > 1) {
-                PathBalance.of(connection).finished(rates);
-            }
             end("done", true);
             return true;
         }
@@ -279,6 +280,9 @@ public final class PrimaryTransfer implements AutoCloseable {
         }
         if (sender != null) {
             sender.stop();
+        }
+        if (charges != null) {
+            charges.release();
         }
         secondaries.close();
         transfer.close();

@@ -22,9 +22,9 @@ import org.mpft.protocol.Strategy;
  * does (chunk {@code i} to path {@code i mod N}): nothing is measured yet, and the primary, which starts at
  * once while a secondary still waits for the client's attach and the first digests, would otherwise take the
  * whole of a small file. A tree of small files then uses every path, file by file. A path that dies hands its
- * opening chunks to the others ({@link #reservedFor}). The first {@code givenAway} opening chunks of the
- * primary (slot 0) go to the secondaries in turn instead: the primary serves the files of one chunk alone, and
- * the opening of the next bigger files evens that out ({@code org.mpft.plugin.primary.PathBalance}).
+ * opening chunks to the others ({@link #reservedFor}). The primary may deal the opening otherwise, chunk by
+ * chunk ({@code openingOwners}): over a client connection's transfers it deals each to the path with the
+ * shortest queue ({@code org.mpft.plugin.primary.PathBalance}).
  */
 final class AdaptiveStrategy implements ChunkStrategy {
 
@@ -33,22 +33,26 @@ final class AdaptiveStrategy implements ChunkStrategy {
 
     private final int maxWindow;
     private final int chunkSize;
-    private final int givenAway;
+    /** The slot each opening chunk is dealt to, by chunk; past its end chunk {@code i} goes to slot {@code i mod N}. */
+    private final int[] openingOwners;
     private int cursor;
 
     /**
      * @param maxWindow the largest window (at least {@value #MIN_WINDOW})
      * @param chunkSize the transfer's chunk size, bytes
-     * @param givenAway how many of the primary's opening chunks go to the secondaries (none without one)
+     * @param openingOwners the slot each opening chunk is dealt to, by chunk (empty: chunk {@code i} to slot
+     *                      {@code i mod N})
      */
-    AdaptiveStrategy(int maxWindow, int chunkSize, int givenAway) {
+    AdaptiveStrategy(int maxWindow, int chunkSize, int[] openingOwners) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunkSize < 1");
         }
-        if (givenAway < 0) {
-            throw new IllegalArgumentException("givenAway < 0");
+        for (int owner : openingOwners) {
+            if (owner < 0) {
+                throw new IllegalArgumentException("an opening chunk's slot < 0");
+            }
         }
-        this.givenAway = givenAway;
+        this.openingOwners = openingOwners.clone();
         this.maxWindow = Math.max(MIN_WINDOW, maxWindow);
         this.chunkSize = chunkSize;
     }
@@ -114,16 +118,14 @@ final class AdaptiveStrategy implements ChunkStrategy {
     }
 
     /**
-     * The slot an opening chunk is dealt to: chunk {@code i} to slot {@code i mod slots}, but the primary's first
-     * {@link #givenAway} go to the secondaries in turn.
+     * The slot an opening chunk is dealt to: the one {@link #openingOwners} names when it names one of the
+     * {@code slots}, else {@code i mod slots}.
      */
     int openingOwner(int chunk, int slots) {
-        int slot = chunk % slots;
-        int round = chunk / slots;
-        if (slot != 0 || slots < 2 || round >= givenAway) {
-            return slot;
+        if (chunk < openingOwners.length && openingOwners[chunk] < slots) {
+            return openingOwners[chunk];
         }
-        return 1 + round % (slots - 1);
+        return chunk % slots;
     }
 
     @Override

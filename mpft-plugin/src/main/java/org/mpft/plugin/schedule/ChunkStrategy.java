@@ -66,12 +66,13 @@ public interface ChunkStrategy {
      * @param kind          {@code ALTERNATE} or {@code ADAPTIVE}
      * @param window        the fixed window of {@code alternate}, and the ceiling of {@code adaptive}'s
      * @param chunkSize     the transfer's chunk size, bytes
-     * @param givenAway     {@code adaptive}: how many of the primary's opening chunks go to the secondaries
+     * @param openingOwners {@code adaptive}: the slot each opening chunk is dealt to, by chunk (empty: chunk
+     *                      {@code i} to slot {@code i mod N})
      */
-    static ChunkStrategy of(Strategy kind, int window, int chunkSize, int givenAway) {
+    static ChunkStrategy of(Strategy kind, int window, int chunkSize, int[] openingOwners) {
         return switch (kind) {
             case ALTERNATE -> new AlternateStrategy(window);
-            case ADAPTIVE -> new AdaptiveStrategy(window, chunkSize, givenAway);
+            case ADAPTIVE -> new AdaptiveStrategy(window, chunkSize, openingOwners);
             default -> throw new IllegalArgumentException("no strategy for " + kind);
         };
     }

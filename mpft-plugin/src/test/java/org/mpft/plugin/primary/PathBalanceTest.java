@@ -1,75 +1,157 @@
 package org.mpft.plugin.primary;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.mpft.protocol.ChunkPlan;
 
 class PathBalanceTest {
 
     private static final int KIB = 1024;
+    private static final Object SECONDARY = "s1";
+    private static final Object OTHER = "s2";
 
     @Test
-    void theBytesThePrimaryServedAloneArePaidBackWithItsOpeningChunks() {
+    void onIdlePathsTheOpeningIsDealtInTurn() {
         PathBalance balance = new PathBalance();
-        ChunkPlan twoShares = new ChunkPlan(600 * KIB, 300 * KIB); // one chunk per path
-        assertThat(balance.giveAway(twoShares, 2, new BitSet())).as("nothing owed").isZero();
+        ChunkPlan plan = new ChunkPlan(20L << 20, 1 << 20);
+        PathBalance.Charges charges = balance.deal(plan, List.of(PathBalance.PRIMARY, SECONDARY), new BitSet());
+        assertThat(charges.openingOwners()).containsExactly(0, 1, 0, 1);
+        assertThat(balance.queued(PathBalance.PRIMARY)).isEqualTo(2L << 20);
+        assertThat(balance.queued(SECONDARY)).isEqualTo(2L << 20);
 
-        balance.servedAlone(400 * KIB, 2);
-        assertThat(balance.giveAway(twoShares, 2, new BitSet())).as("less than a chunk owed").isZero();
-        assertThat(balance.owed()).isEqualTo(200 * KIB);
-
-        balance.servedAlone(300 * KIB, 2);
-        assertThat(balance.giveAway(twoShares, 2, new BitSet())).isEqualTo(1);
-        assertThat(balance.owed()).isEqualTo(50 * KIB);
-        balance.servedAlone(-5, 2);
-        assertThat(balance.owed()).isEqualTo(50 * KIB);
+        PathBalance three = new PathBalance();
+        assertThat(three.deal(plan, List.of(PathBalance.PRIMARY, SECONDARY, OTHER), new BitSet()).openingOwners())
+                .containsExactly(0, 1, 2, 0, 1, 2);
     }
 
     @Test
-    void atMostThePrimarysOpeningChunksAreGivenAndAHeldOneCostsNothing() {
+    void whatThePrimaryServesAloneIsMadeUpByTheNextOpenings() {
         PathBalance balance = new PathBalance();
-        balance.servedAlone(15L << 20, 3); // two thirds are owed to the two secondaries
-        ChunkPlan plan = new ChunkPlan(20L << 20, 1 << 20); // primary's opening: chunks 0 and 2 of 2 paths
+        PathBalance.Charges alone = balance.deal(new ChunkPlan(900 * KIB, 1 << 20), List.of(PathBalance.PRIMARY),
+                new BitSet());
+        assertThat(alone.openingOwners()).as("one path serves every chunk").isEmpty();
+        assertThat(balance.queued(PathBalance.PRIMARY)).isEqualTo(900 * KIB);
+
+        ChunkPlan twoShares = new ChunkPlan(600 * KIB, 300 * KIB);
+        PathBalance.Charges next = balance.deal(twoShares, List.of(PathBalance.PRIMARY, SECONDARY), new BitSet());
+        assertThat(next.openingOwners()).as("the primary's queue is the longer one").containsExactly(1, 1);
+        assertThat(balance.queued(SECONDARY)).isEqualTo(600 * KIB);
+
+        alone.settled(0);
+        assertThat(balance.queued(PathBalance.PRIMARY)).isZero();
+        assertThat(balance.deal(twoShares, List.of(PathBalance.PRIMARY, SECONDARY), new BitSet()).openingOwners())
+                .containsExactly(0, 0);
+        next.settled(0);
+        next.settled(0);
+        assertThat(balance.queued(SECONDARY)).as("a chunk is settled once").isEqualTo(300 * KIB);
+        next.release();
+        assertThat(balance.queued(SECONDARY)).isZero();
+    }
+
+    @Test
+    void chunksTheClientHoldsAreNotCharged() {
+        PathBalance balance = new PathBalance();
+        ChunkPlan plan = new ChunkPlan(4L << 20, 1 << 20);
         BitSet held = new BitSet();
         held.set(0);
-        assertThat(balance.giveAway(plan, 2, held)).isEqualTo(2);
-        assertThat(balance.owed()).isEqualTo(9L << 20);
-        assertThat(balance.giveAway(plan, 1, new BitSet())).as("no secondary").isZero();
-        assertThat(balance.owed()).isEqualTo(9L << 20);
+        held.set(2);
+        PathBalance.Charges charges = balance.deal(plan, List.of(PathBalance.PRIMARY, SECONDARY), held);
+        assertThat(charges.openingOwners()).containsExactly(0, 0, 0, 1);
+        assertThat(balance.queued(PathBalance.PRIMARY)).isEqualTo(1L << 20);
+        assertThat(balance.queued(SECONDARY)).isEqualTo(1L << 20);
+        charges.release();
+        assertThat(balance.queued(PathBalance.PRIMARY)).isZero();
+        assertThat(balance.queued(SECONDARY)).isZero();
+
+        balance.deal(plan, List.of(PathBalance.PRIMARY), held);
+        assertThat(balance.queued(PathBalance.PRIMARY)).as("alone: the chunks it does not hold").isEqualTo(2L << 20);
+        assertThatThrownBy(() -> balance.deal(plan, List.of(SECONDARY), held))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * A tree of two-chunk files on a primary three times as fast as its secondary, 16 files in flight: each
+     * path delivers its oldest chunk at its own pace (3 and 1 KiB per step), and a new file starts when one
+     * ends. Dealt to the shorter queue, the paths carry the bytes about 3 : 1, and neither waits for the other.
+     */
     @Test
-    void nothingIsGivenToSecondariesThatDeliverSlowerThanThePrimary() {
+    void overATreeEachPathCarriesItsShareOfUnequalSpeeds() {
         PathBalance balance = new PathBalance();
-        balance.servedAlone(20L << 20, 2);
-        ChunkPlan plan = new ChunkPlan(2L << 20, 1 << 20);
-        balance.finished(new double[] {30e6, 0}); // the secondary delivered nothing: no measure
-        balance.finished(new double[] {0, 30e6}); // nor the primary
-        assertThat(balance.giveAway(plan, 2, new BitSet())).as("nothing measured: the paths count as equal")
-                .isEqualTo(1);
-        balance.finished(new double[] {30e6, 3e6});
-        assertThat(balance.giveAway(plan, 2, new BitSet())).as("a tenth of the primary's rate").isZero();
-        for (int i = 0; i < 20; i++) {
-            balance.finished(new double[] {30e6, 28e6, 29e6});
+        List<Object> paths = List.of(PathBalance.PRIMARY, SECONDARY);
+        ChunkPlan plan = new ChunkPlan(96 * KIB, 48 * KIB);
+        int[] rates = {3 * KIB, KIB};
+        List<Deque<int[]>> queues = List.of(new ArrayDeque<>(), new ArrayDeque<>());
+        List<PathBalance.Charges> files = new ArrayList<>();
+        long[] carried = new long[2];
+        long[] idleSteps = new long[2];
+        int started = 0;
+        List<int[]> remaining = new ArrayList<>();
+        for (int step = 0; step < 100_000 && countDone(remaining) < 1_000; step++) {
+            while (files.size() - countDone(remaining) < 16 && started < 1_000) {
+                PathBalance.Charges charges = balance.deal(plan, paths, new BitSet());
+                int file = files.size();
+                files.add(charges);
+                remaining.add(new int[] {2});
+                int[] owners = charges.openingOwners();
+                for (int chunk = 0; chunk < 2; chunk++) {
+                    queues.get(owners[chunk]).add(new int[] {file, chunk, plan.length(chunk)});
+                }
+                started++;
+            }
+            for (int slot = 0; slot < 2; slot++) {
+                Deque<int[]> queue = queues.get(slot);
+                if (queue.isEmpty()) {
+                    if (started < 1_000) {
+                        idleSteps[slot]++;
+                    }
+                    continue;
+                }
+                int[] head = queue.peek();
+                int sent = Math.min(rates[slot], head[2]);
+                head[2] -= sent;
+                carried[slot] += sent;
+                if (head[2] == 0) {
+                    queue.poll();
+                    files.get(head[0]).settled(head[1]);
+                    remaining.get(head[0])[0]--;
+                }
+            }
         }
-        assertThat(balance.giveAway(plan, 3, new BitSet())).as("keeping up again").isEqualTo(1);
-        assertThat(balance.owed()).isEqualTo(8L << 20);
+        assertThat(countDone(remaining)).isEqualTo(1_000);
+        double share = (double) carried[0] / (carried[0] + carried[1]);
+        assertThat(share).as("the primary's share of the bytes").isBetween(0.72, 0.78);
+        assertThat(idleSteps).as("no path waited while files were left to start").containsOnly(0L);
+        assertThat(balance.queued(PathBalance.PRIMARY)).isZero();
+        assertThat(balance.queued(SECONDARY)).isZero();
     }
 
     @Test
-    void theDebtIsBoundedAndKeptPerConnection() {
+    void theBalanceIsKeptPerConnection() {
         EmbeddedChannel one = new EmbeddedChannel();
         EmbeddedChannel other = new EmbeddedChannel();
-        PathBalance.of(one).servedAlone(Long.MAX_VALUE / 2, 2);
-        PathBalance.of(one).servedAlone(Long.MAX_VALUE / 2, 2);
-        PathBalance.of(other).servedAlone(1 << 20, 1);
-        assertThat(PathBalance.of(one).owed()).isEqualTo(PathBalance.MAX_OWED);
+        PathBalance.of(one).deal(new ChunkPlan(1 << 20, 1 << 20), List.of(PathBalance.PRIMARY), new BitSet());
         assertThat(PathBalance.of(one)).isSameAs(PathBalance.of(one));
-        assertThat(PathBalance.of(other).owed()).as("one path: nothing to even out").isZero();
+        assertThat(PathBalance.of(one).queued(PathBalance.PRIMARY)).isEqualTo(1 << 20);
+        assertThat(PathBalance.of(other).queued(PathBalance.PRIMARY)).isZero();
         one.finishAndReleaseAll();
         other.finishAndReleaseAll();
+    }
+
+    private static int countDone(List<int[]> remaining) {
+        int done = 0;
+        for (int[] r : remaining) {
+            if (r[0] == 0) {
+                done++;
+            }
+        }
+        return done;
     }
 }

@@ -30,13 +30,13 @@ class ChunkScheduleTest {
     private final AtomicLong clock = new AtomicLong(5_000_000_000L);
 
     private ChunkSchedule schedule(Strategy kind, int chunks, int window, int retries, String... secondaries) {
-        return schedule(kind, chunks, window, retries, 0, secondaries);
+        return schedule(kind, chunks, window, retries, new int[0], secondaries);
     }
 
-    private ChunkSchedule schedule(Strategy kind, int chunks, int window, int retries, int givenAway,
+    private ChunkSchedule schedule(Strategy kind, int chunks, int window, int retries, int[] openingOwners,
                                    String... secondaries) {
         ChunkPlan plan = new ChunkPlan((long) chunks * MIB, MIB);
-        ChunkSchedule schedule = new ChunkSchedule(plan, ChunkStrategy.of(kind, window, MIB, givenAway), retries,
+        ChunkSchedule schedule = new ChunkSchedule(plan, ChunkStrategy.of(kind, window, MIB, openingOwners), retries,
                 clock::get);
         schedule.addPath("primary", false);
         for (String name : secondaries) {
@@ -291,10 +291,10 @@ class ChunkScheduleTest {
     }
 
     @Test
-    void thePrimarysOpeningChunksGivenAwayGoToTheSecondariesAndAreNotDuplicated() throws Exception {
-        ChunkSchedule schedule = schedule(Strategy.ADAPTIVE, 2, 16, 3, 1, "s1");
+    void openingChunksDealtToTheSecondaryGoToItAndAreNotDuplicated() throws Exception {
+        ChunkSchedule schedule = schedule(Strategy.ADAPTIVE, 2, 16, 3, new int[] {1, 1}, "s1");
         schedule.start(new BitSet());
-        assertThat(drain(schedule, 0)).as("the primary's one opening chunk was given away").isEmpty();
+        assertThat(drain(schedule, 0)).as("both opening chunks were dealt to the secondary").isEmpty();
         schedule.digestsUpTo(2);
         assertThat(drain(schedule, 1)).containsExactly(0, 1);
         clock.addAndGet(1_000_000_000);
@@ -305,31 +305,34 @@ class ChunkScheduleTest {
         assertThat(schedule.isComplete()).isTrue();
         assertThat(schedule.duplicates()).isZero();
 
-        ChunkSchedule longer = schedule(Strategy.ADAPTIVE, 8, 16, 3, 1, "s1");
+        ChunkSchedule longer = schedule(Strategy.ADAPTIVE, 8, 16, 3, new int[] {1, 1, 0, 1}, "s1");
         longer.start(new BitSet());
         longer.digestsUpTo(8);
-        assertThat(drain(longer, 0)).as("only the first of its opening chunks: its second, then the lowest fresh")
+        assertThat(drain(longer, 0)).as("its one opening chunk, then the lowest fresh")
                 .containsExactly(2, 4);
         assertThat(drain(longer, 1)).containsExactly(0, 1);
         longer.acked(0);
         assertThat(drain(longer, 1)).containsExactly(3);
 
-        ChunkSchedule dying = schedule(Strategy.ADAPTIVE, 2, 16, 3, 1, "s1");
+        ChunkSchedule dying = schedule(Strategy.ADAPTIVE, 2, 16, 3, new int[] {1, 1}, "s1");
         dying.start(new BitSet());
         assertThat(dying.dropPath(1, ErrorCode.SERVER_UNAVAILABLE)).containsExactly(0, 1);
-        assertThat(drain(dying, 0)).as("a dead secondary's opening, given ones too, goes back").containsExactly(0,
+        assertThat(drain(dying, 0)).as("a dead secondary's opening, all of it, goes to the primary").containsExactly(0,
                 1);
     }
 
     @Test
-    void theChunksGivenAwayGoToEachSecondaryInTurn() {
-        AdaptiveStrategy strategy = new AdaptiveStrategy(16, MIB, 2);
-        assertThat(strategy.openingOwner(0, 3)).isEqualTo(1);
-        assertThat(strategy.openingOwner(3, 3)).isEqualTo(2);
-        assertThat(strategy.openingOwner(1, 3)).isEqualTo(1);
+    void openingChunksGoWhereTheyAreDealtElseInTurn() {
+        AdaptiveStrategy strategy = new AdaptiveStrategy(16, MIB, new int[] {2, 2, 0});
+        assertThat(strategy.openingOwner(0, 3)).isEqualTo(2);
+        assertThat(strategy.openingOwner(1, 3)).isEqualTo(2);
+        assertThat(strategy.openingOwner(2, 3)).isZero();
+        assertThat(strategy.openingOwner(3, 3)).as("past the dealt ones: i mod N").isZero();
         assertThat(strategy.openingOwner(5, 3)).isEqualTo(2);
-        assertThat(new AdaptiveStrategy(16, MIB, 1).openingOwner(3, 3)).as("only the first one").isZero();
-        assertThat(new AdaptiveStrategy(16, MIB, 2).openingOwner(0, 1)).as("no secondary to give to").isZero();
+        assertThat(strategy.openingOwner(0, 2)).as("a slot the transfer lacks: i mod N").isZero();
+        assertThat(new AdaptiveStrategy(16, MIB, new int[0]).openingOwner(4, 3)).isEqualTo(1);
+        assertThatThrownBy(() -> new AdaptiveStrategy(16, MIB, new int[] {-1}))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -583,7 +586,7 @@ class ChunkScheduleTest {
     void alternatePredictsEachPathsOwnChunks() {
         int chunk = 4096;
         ChunkSchedule schedule = new ChunkSchedule(new ChunkPlan(10L * chunk, chunk),
-                ChunkStrategy.of(Strategy.ALTERNATE, 2, chunk, 0), 3, System::nanoTime);
+                ChunkStrategy.of(Strategy.ALTERNATE, 2, chunk, new int[0]), 3, System::nanoTime);
         schedule.addPath("primary", false);
         schedule.addPath("secondary", false);
         schedule.start(new BitSet());

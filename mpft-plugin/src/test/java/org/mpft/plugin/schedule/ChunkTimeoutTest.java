@@ -41,7 +41,7 @@ class ChunkTimeoutTest {
 
     private ChunkSchedule twoPaths(int chunks) {
         ChunkPlan plan = new ChunkPlan((long) chunks * MIB, MIB);
-        ChunkSchedule schedule = new ChunkSchedule(plan, ChunkStrategy.of(Strategy.ALTERNATE, 2, MIB, 0), 3, clock::get);
+        ChunkSchedule schedule = new ChunkSchedule(plan, ChunkStrategy.of(Strategy.ALTERNATE, 2, MIB, new int[0]), 3, clock::get);
         schedule.addPath("primary", false);
         schedule.addPath("sec", true);
         schedule.start(new BitSet());
