@@ -268,7 +268,54 @@ class CliTreeIT {
         }
     }
 
+    @Test
+    void lsRecursiveListsTheTreeDepthFirstAsOneFolderAtATimeWould() throws Exception {
+        List<List<String>> folders = new ArrayList<>();
+        depthFirst(host.home("alice").resolve("pub/tree"), "", folders);
+        List<String> expected = folders.stream().flatMap(List::stream).toList();
+        assertThat(expected).hasSize(TREE_FILES + FOLDERS + FOLDERS * SUBFOLDERS);
+        MpftCli.Run run = ls(host, "-r", src(host, "pub/tree"));
+        assertThat(run.exitCode()).as(run.toString()).isZero();
+        assertThat(run.stdout().lines()).containsExactlyElementsOf(expected);
+
+        // the bound: whole folders until the next one would pass it, then exit 7, as one folder at a time gives
+        int bound = 1_000;
+        List<String> printed = new ArrayList<>();
+        for (List<String> folder : folders) {
+            if (printed.size() >= bound || folder.size() > bound - printed.size()) {
+                break;
+            }
+            printed.addAll(folder);
+        }
+        assertThat(printed.size()).as("the bound falls inside the tree").isBetween(bound - FILES, bound - 1);
+        MpftCli.Run bounded = ls(host, "-r", "--max-entries", String.valueOf(bound), src(host, "pub/tree"));
+        assertThat(bounded.exitCode()).as(bounded.toString()).isEqualTo(7);
+        assertThat(bounded.stdout().lines()).containsExactlyElementsOf(printed);
+    }
+
     // ---- helpers
+
+    /** Each folder's lines as {@code mpft ls -r} prints them (paths below the root, in name order), depth first. */
+    private static void depthFirst(Path root, String prefix, List<List<String>> folders) throws IOException {
+        Path folder = prefix.isEmpty() ? root : root.resolve(prefix);
+        List<String> names;
+        try (Stream<Path> list = Files.list(folder)) {
+            names = list.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+        folders.add(names.stream().map(name -> prefix.isEmpty() ? name : prefix + "/" + name).toList());
+        for (String name : names) {
+            if (Files.isDirectory(folder.resolve(name))) {
+                depthFirst(root, prefix.isEmpty() ? name : prefix + "/" + name, folders);
+            }
+        }
+    }
+
+    private MpftCli.Run ls(MpftHost h, String... args) throws Exception {
+        List<String> all = new ArrayList<>(List.of("ls", "--password-env", "MPFT_PASSWORD", "--accept-new",
+                "--known-hosts", dir.resolve("known_hosts-" + h.port()).toString()));
+        all.addAll(List.of(args));
+        return new MpftCli(dir, PASSWORD).run(all.toArray(String[]::new));
+    }
 
     private static String src(MpftHost h, String path) {
         return "alice@127.0.0.1:" + h.port() + ":" + path;

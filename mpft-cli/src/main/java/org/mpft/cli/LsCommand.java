@@ -7,8 +7,11 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Callable;
 import org.mpft.client.Credentials;
@@ -37,6 +40,9 @@ import picocli.CommandLine.Spec;
         footer = {"", "Exit codes as for 'mpft get': 0 ok, 2 usage or invalid path, 3 authentication failed,",
             "  4 no such folder, 5 access denied, 7 server unavailable, limit exceeded or no listing support."})
 final class LsCommand implements Callable<Integer> {
+
+    /** How many folders {@code -r} lists at once: one and those next in line. */
+    static final int LOOK_AHEAD = 16;
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
             .withZone(ZoneOffset.UTC);
@@ -235,12 +241,15 @@ final class LsCommand implements Callable<Integer> {
 
     /**
      * Prints the folder's entries, and with -r those of every folder below: a folder's entries, then each
-     * folder below it in name order (depth first). One folder is listed at a time, so memory holds one folder.
+     * folder below it in name order (depth first). A folder is listed together with up to
+     * {@value #LOOK_AHEAD} - 1 of the folders next in line, which the client library pipelines when the server
+     * takes it; memory holds the entries of those folders, at most {@code --max-entries} of them.
      */
     private void list(RemoteListing listing, String path) throws MpftException, InterruptedException {
         PrintStream out = env.out();
         Deque<String> folders = new ArrayDeque<>();
         folders.push("");
+        Map<String, List<ListingEntry>> ahead = new HashMap<>();
         int printed = 0;
         while (!folders.isEmpty()) {
             if (printed >= maxEntries) {
@@ -248,9 +257,11 @@ final class LsCommand implements Callable<Integer> {
                         + " entries (--max-entries)");
             }
             String prefix = folders.pop();
-            String folder = path.isEmpty() ? prefix : prefix.isEmpty() ? path : path + "/" + prefix;
-            // a folder holding more than the entries left is refused by the client library (LIMIT_EXCEEDED)
-            List<ListingEntry> entries = listing.all(folder, maxEntries - printed);
+            List<ListingEntry> entries = ahead.remove(prefix);
+            if (entries == null) {
+                // a folder holding more than the entries left is refused by the client library (LIMIT_EXCEEDED)
+                entries = listWithNext(listing, path, prefix, folders, ahead, maxEntries - printed);
+            }
             Deque<String> below = new ArrayDeque<>();
             for (ListingEntry entry : entries) {
                 String name = prefix.isEmpty() ? entry.name() : prefix + "/" + entry.name();
@@ -265,6 +276,49 @@ final class LsCommand implements Callable<Integer> {
                 folders.push(below.removeLast());
             }
         }
+    }
+
+    /**
+     * The entries of {@code prefix}, listed with those of the folders next on the stack that are not held
+     * yet (kept in {@code ahead}, which holds {@value #LOOK_AHEAD} - 1 folders at most), {@code left} entries
+     * in all with those held. When that listing is refused (one of the others is refused, or they are over
+     * the bound together, which is said in their own turn) {@code prefix} is listed alone, so what is printed
+     * and the error are those of listing one folder at a time.
+     */
+    private static List<ListingEntry> listWithNext(RemoteListing listing, String path, String prefix,
+                                                   Deque<String> stack, Map<String, List<ListingEntry>> ahead,
+                                                   int left) throws MpftException, InterruptedException {
+        List<String> batch = new ArrayList<>();
+        batch.add(prefix);
+        for (String next : stack) {
+            if (batch.size() + ahead.size() >= LOOK_AHEAD) {
+                break;
+            }
+            if (!ahead.containsKey(next)) {
+                batch.add(next);
+            }
+        }
+        int held = ahead.values().stream().mapToInt(List::size).sum();
+        if (batch.size() > 1 && left - held >= 1) {
+            try {
+                List<List<ListingEntry>> lists = listing.allOf(batch.stream().map(p -> folder(path, p)).toList(),
+                        left - held);
+                for (int i = 1; i < batch.size(); i++) {
+                    ahead.put(batch.get(i), lists.get(i));
+                }
+                return lists.get(0);
+            } catch (MpftException e) {
+                if (!RemoteListing.goesOn(e) && e.code() != ErrorCode.LIMIT_EXCEEDED) {
+                    throw e;
+                }
+            }
+        }
+        return listing.all(folder(path, prefix), left);
+    }
+
+    /** The server's path of the folder at {@code prefix} below {@code path}. */
+    private static String folder(String path, String prefix) {
+        return path.isEmpty() ? prefix : prefix.isEmpty() ? path : path + "/" + prefix;
     }
 
     /** {@code drwxr-xr-x  size  yyyy-MM-dd HH:mm  name}, times in UTC. */

@@ -185,8 +185,8 @@ public final class RemoteListing implements AutoCloseable {
         connection.send(new ListRequest(folder, after, Math.min(Listing.MAX_ENTRIES, left + 1)));
     }
 
-    /** True for a refusal of one folder after which the session answers on (protocol: LIST). */
-    private static boolean goesOn(MpftException e) {
+    /** True for a server's refusal of one folder after which the session answers on (protocol: LIST). */
+    public static boolean goesOn(MpftException e) {
         return switch (e.code()) {
             case FILE_NOT_FOUND, ACCESS_DENIED, INVALID_PATH, INTERNAL_ERROR -> true;
             default -> false;
