@@ -32,7 +32,13 @@ final class ChunkCoordinator {
     private final int chunkCount;
     private final List<ChunkPath> paths = new ArrayList<>();
     private final Map<ChunkPath, Integer> slots = new HashMap<>();
+    private HandOuts handOuts = (slot, chunk) -> { };
     private boolean started;
+
+    /** Hears each chunk handed to a path: the path's slot (the order the paths were added in) and the chunk. */
+    interface HandOuts {
+        void handedOut(int slot, int chunk);
+    }
 
     /**
      * @param plan     the transfer's chunks
@@ -75,10 +81,22 @@ final class ChunkCoordinator {
         wakeAll();
     }
 
+    /** Tells {@code listener} of every chunk handed to a path from now on. */
+    void onHandOut(HandOuts listener) {
+        this.handOuts = Objects.requireNonNull(listener, "listener");
+    }
+
     /** The next chunk for {@code path} to send, now assigned to it; -1 when nothing is for it now. */
     int next(ChunkPath path) {
         Integer slot = slots.get(path);
-        return !started || slot == null ? -1 : schedule.next(slot);
+        if (!started || slot == null) {
+            return -1;
+        }
+        int chunk = schedule.next(slot);
+        if (chunk >= 0) {
+            handOuts.handedOut(slot, chunk);
+        }
+        return chunk;
     }
 
     /** Up to {@code n} chunks {@code path} will most likely be handed next (nothing is assigned): for read-ahead. */

@@ -15,7 +15,7 @@ import org.mpft.protocol.ChunkPlan;
  * the path with the shortest queue. Every path of the connection (the primary and each secondary) is charged
  * the bytes dealt to it until the client holds them: a transfer the primary serves alone (a file of one
  * chunk, or no secondary up) charges the primary its whole file, a transfer with secondaries charges each
- * path its share of the opening chunks. A new transfer's opening chunks go one by one to the path charged the
+ * path its share of the opening chunks, and each later chunk to the path it is handed to. A new transfer's opening chunks go one by one to the path charged the
  * fewest bytes. A path that delivers faster drains its queue sooner and is dealt more, so over a tree each
  * path carries about its share of the bytes, on paths of equal or unequal speed; and the bytes of the files
  * the primary serves alone are made up by the openings of the next bigger files. Thread-safe.
@@ -105,8 +105,10 @@ final class PathBalance {
         private final List<Object> paths;
         /** The path each opening chunk is dealt to, by chunk; empty when one path serves every chunk. */
         private final int[] owners;
-        /** The chunks still charged to a path. */
+        /** The opening chunks (or, served alone, the chunks) still charged to a path. */
         private final BitSet charged = new BitSet();
+        /** The chunks after the opening handed to a path and not yet held by the client, and that path. */
+        private final Map<Integer, Integer> later = new HashMap<>();
 
         private Charges(ChunkPlan plan, List<Object> paths, BitSet held) {
             this.plan = plan;
@@ -145,17 +147,35 @@ final class PathBalance {
             return owners.clone();
         }
 
+        /**
+         * {@code chunk} was handed to the path in {@code slot}: a chunk after the opening of a transfer with
+         * secondaries is charged to the first path it is handed to (the opening was charged when dealt).
+         */
+        void handedOut(int slot, int chunk) {
+            if (owners.length > 0 && chunk >= owners.length && ON && !later.containsKey(chunk)) {
+                later.put(chunk, slot);
+                add(paths.get(slot), plan.length(chunk));
+            }
+        }
+
         /** The client holds {@code chunk}: its path is charged for it no more. */
         void settled(int chunk) {
             if (charged.get(chunk)) {
                 charged.clear(chunk);
                 add(paths.get(owner(chunk)), -plan.length(chunk));
             }
+            Integer slot = later.remove(chunk);
+            if (slot != null) {
+                add(paths.get(slot), -plan.length(chunk));
+            }
         }
 
         /** The transfer ended: whatever it still charged is released. */
         void release() {
             for (int chunk = charged.nextSetBit(0); chunk >= 0; chunk = charged.nextSetBit(chunk + 1)) {
+                settled(chunk);
+            }
+            for (int chunk : List.copyOf(later.keySet())) {
                 settled(chunk);
             }
         }

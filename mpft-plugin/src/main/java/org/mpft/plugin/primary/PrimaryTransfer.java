@@ -172,6 +172,9 @@ public final class PrimaryTransfer implements AutoCloseable {
         int[] owners = charges != null ? charges.openingOwners() : new int[0];
         coordinator = new ChunkCoordinator(plan, ChunkStrategy.of(strategy, settings.window(), plan.chunkSize(),
                 owners), settings.chunkRetries(), System::nanoTime);
+        if (charges != null) {
+            coordinator.onHandOut(charges::handedOut);
+        }
         state = State.SENDING;
         LOG.info("transfer {}: {} downloads {} ({} bytes, {} chunks of {}, {} already held) from {}", transfer.id(),
                 LogText.quote(transfer.user().name()), LogText.quote(transfer.path()), plan.fileSize(), chunkCount, plan.chunkSize(),

@@ -57,6 +57,30 @@ class PathBalanceTest {
     }
 
     @Test
+    void aChunkAfterTheOpeningIsChargedToThePathItIsHandedTo() {
+        PathBalance balance = new PathBalance();
+        ChunkPlan plan = new ChunkPlan(8L << 20, 1 << 20);
+        PathBalance.Charges charges = balance.deal(plan, List.of(PathBalance.PRIMARY, SECONDARY), new BitSet());
+        assertThat(balance.queued(SECONDARY)).as("the opening: chunks 1 and 3").isEqualTo(2L << 20);
+        charges.handedOut(1, 5);
+        charges.handedOut(0, 5); // an endgame copy: charged once, to the first
+        charges.handedOut(1, 3); // an opening chunk: charged when dealt
+        assertThat(balance.queued(SECONDARY)).isEqualTo(3L << 20);
+        assertThat(balance.queued(PathBalance.PRIMARY)).isEqualTo(2L << 20);
+        charges.settled(5);
+        assertThat(balance.queued(SECONDARY)).isEqualTo(2L << 20);
+        charges.handedOut(0, 6);
+        charges.handedOut(1, 7);
+        charges.release();
+        assertThat(balance.queued(PathBalance.PRIMARY)).isZero();
+        assertThat(balance.queued(SECONDARY)).isZero();
+
+        PathBalance.Charges alone = balance.deal(plan, List.of(PathBalance.PRIMARY), new BitSet());
+        alone.handedOut(0, 5);
+        assertThat(balance.queued(PathBalance.PRIMARY)).as("alone: the whole file, once").isEqualTo(8L << 20);
+    }
+
+    @Test
     void chunksTheClientHoldsAreNotCharged() {
         PathBalance balance = new PathBalance();
         ChunkPlan plan = new ChunkPlan(4L << 20, 1 << 20);
