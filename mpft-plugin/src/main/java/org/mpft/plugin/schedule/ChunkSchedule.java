@@ -402,18 +402,16 @@ public final class ChunkSchedule {
     /**
      * What one path delivered first (the copies the client kept).
      *
-     * @param chunks         chunks credited to it
-     * @param bytes          their bytes
-     * @param bytesPerSecond its delivery rate while busy; 0 before its first delivery
+     * @param chunks chunks credited to it
+     * @param bytes  their bytes
      */
-    public record Delivered(int chunks, long bytes, double bytesPerSecond) {
+    public record Delivered(int chunks, long bytes) {
     }
 
-    /** Chunks and bytes credited to {@code slot}, and its rate now. */
+    /** Chunks and bytes credited to {@code slot}. */
     public synchronized Delivered delivered(int slot) {
         PathState path = path(slot);
-        return new Delivered(path.deliveredChunks(), path.deliveredBytes(),
-                path.bytesPerSecond(clock.getAsLong()));
+        return new Delivered(path.deliveredChunks(), path.deliveredBytes());
     }
 
     /** The slots holding a copy of {@code chunk} in flight. */
