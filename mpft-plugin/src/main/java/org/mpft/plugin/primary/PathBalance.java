@@ -15,8 +15,8 @@ import org.mpft.protocol.ChunkPlan;
  * the path with the shortest queue. Every path of the connection (the primary and each secondary) is charged
  * the bytes dealt to it until the client holds them: a transfer the primary serves alone (a file of one
  * chunk, or no secondary up) charges the primary its whole file, a transfer with secondaries charges each
- * path its share of the opening chunks, and each later chunk to the path it is handed to. A new transfer's opening chunks go one by one to the path charged the
- * fewest bytes. A path that delivers faster drains its queue sooner and is dealt more, so over a tree each
+ * path its share of the opening chunks, and each later chunk to the path it is handed to. A new transfer's
+ * opening chunks go one by one to the path charged the fewest bytes. A path that delivers faster drains its queue sooner and is dealt more, so over a tree each
  * path carries about its share of the bytes, on paths of equal or unequal speed; and the bytes of the files
  * the primary serves alone are made up by the openings of the next bigger files. Thread-safe.
  */
@@ -71,11 +71,11 @@ final class PathBalance {
         return queued.getOrDefault(path, 0L);
     }
 
-    private synchronized int shortestQueue(List<Object> paths, long[] dealtNow) {
+    private synchronized int shortestQueue(List<Object> paths) {
         int best = 0;
         long bestBytes = Long.MAX_VALUE;
         for (int slot = 0; slot < paths.size(); slot++) {
-            long bytes = queued.getOrDefault(paths.get(slot), 0L) + dealtNow[slot];
+            long bytes = queued.getOrDefault(paths.get(slot), 0L);
             if (bytes < bestBytes) {
                 best = slot;
                 bestBytes = bytes;
@@ -122,18 +122,11 @@ final class PathBalance {
                 return;
             }
             owners = new int[Math.min(plan.chunkCount(), slots * ChunkStrategy.OPENING_CHUNKS_PER_PATH)];
-            long[] dealtNow = new long[slots];
             for (int chunk = 0; chunk < owners.length; chunk++) {
                 if (held.get(chunk) || !ON) {
                     owners[chunk] = chunk % slots;
-                    continue;
-                }
-                int slot = shortestQueue(paths, dealtNow);
-                owners[chunk] = slot;
-                dealtNow[slot] += plan.length(chunk);
-            }
-            for (int chunk = 0; chunk < owners.length; chunk++) {
-                if (!held.get(chunk) && ON) {
+                } else {
+                    owners[chunk] = shortestQueue(paths); // counting the chunks of this opening dealt so far
                     charge(chunk);
                 }
             }

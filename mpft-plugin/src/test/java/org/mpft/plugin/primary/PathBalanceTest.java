@@ -116,24 +116,23 @@ class PathBalanceTest {
         List<PathBalance.Charges> files = new ArrayList<>();
         long[] carried = new long[2];
         long[] idleSteps = new long[2];
-        int started = 0;
-        List<int[]> remaining = new ArrayList<>();
-        for (int step = 0; step < 100_000 && countDone(remaining) < 1_000; step++) {
-            while (files.size() - countDone(remaining) < 16 && started < 1_000) {
+        List<int[]> chunksLeft = new ArrayList<>();
+        int done = 0;
+        for (int step = 0; step < 100_000 && done < 1_000; step++) {
+            while (files.size() - done < 16 && files.size() < 1_000) {
                 PathBalance.Charges charges = balance.deal(plan, paths, new BitSet());
                 int file = files.size();
                 files.add(charges);
-                remaining.add(new int[] {2});
+                chunksLeft.add(new int[] {2});
                 int[] owners = charges.openingOwners();
                 for (int chunk = 0; chunk < 2; chunk++) {
                     queues.get(owners[chunk]).add(new int[] {file, chunk, plan.length(chunk)});
                 }
-                started++;
             }
             for (int slot = 0; slot < 2; slot++) {
                 Deque<int[]> queue = queues.get(slot);
                 if (queue.isEmpty()) {
-                    if (started < 1_000) {
+                    if (files.size() < 1_000) {
                         idleSteps[slot]++;
                     }
                     continue;
@@ -145,11 +144,13 @@ class PathBalanceTest {
                 if (head[2] == 0) {
                     queue.poll();
                     files.get(head[0]).settled(head[1]);
-                    remaining.get(head[0])[0]--;
+                    if (--chunksLeft.get(head[0])[0] == 0) {
+                        done++;
+                    }
                 }
             }
         }
-        assertThat(countDone(remaining)).isEqualTo(1_000);
+        assertThat(done).isEqualTo(1_000);
         double share = (double) carried[0] / (carried[0] + carried[1]);
         assertThat(share).as("the primary's share of the bytes").isBetween(0.72, 0.78);
         assertThat(idleSteps).as("no path waited while files were left to start").containsOnly(0L);
@@ -167,15 +168,5 @@ class PathBalanceTest {
         assertThat(PathBalance.of(other).queued(PathBalance.PRIMARY)).isZero();
         one.finishAndReleaseAll();
         other.finishAndReleaseAll();
-    }
-
-    private static int countDone(List<int[]> remaining) {
-        int done = 0;
-        for (int[] r : remaining) {
-            if (r[0] == 0) {
-                done++;
-            }
-        }
-        return done;
     }
 }
