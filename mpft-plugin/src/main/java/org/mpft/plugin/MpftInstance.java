@@ -127,7 +127,8 @@ final class MpftInstance implements AutoCloseable {
             parts.add(transport::close);
             io = Executors.newFixedThreadPool(settings.ioThreads(), new DefaultThreadFactory("mpft-io", true));
             parts.add(io::shutdownNow);
-            digests = Executors.newSingleThreadExecutor(new DefaultThreadFactory("mpft-digest", true));
+            digests = Executors.newFixedThreadPool(settings.digestThreads(),
+                    new DefaultThreadFactory("mpft-digest", true));
             parts.add(digests::shutdownNow);
             // read-ahead: two threads, a bounded queue; a read-ahead that finds it full is not made
             prefetch = new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(256),

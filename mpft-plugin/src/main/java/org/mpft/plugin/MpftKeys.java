@@ -46,6 +46,10 @@ public final class MpftKeys {
             "This instance's name, shown to clients in progress lines and summaries.");
     public static final Setting<Integer> IO_THREADS = integer("mpft.io-threads", "2", 1, 64,
             "Threads that read and hash chunks and call the host to open files (logins have their own pool).");
+    public static final Setting<Integer> DIGEST_THREADS = integer("mpft.digest-threads", "2", 1, 64,
+            "Threads on which a primary reads the files of its multi-path transfers whole, for the digests that"
+            + " clients check the secondaries' chunks against; the transfers take turns on them, a batch of"
+            + " chunks at a time.");
 
     public static final Setting<Path> TLS_CERTIFICATE = optionalPath("mpft.tls.certificate",
             "The administrator's own TLS certificate (PEM), optionally followed by its intermediate certificates,"
@@ -249,7 +253,7 @@ public final class MpftKeys {
 
     /** The keys by section, in documentation order. */
     public static final List<Section> SECTIONS = List.of(
-            new Section("listener", List.of(BIND, PORT, NAME, IO_THREADS)),
+            new Section("listener", List.of(BIND, PORT, NAME, IO_THREADS, DIGEST_THREADS)),
             new Section("TLS", List.of(TLS_CERTIFICATE, TLS_KEY)),
             new Section("role and cluster (multi-path)",
                     List.of(ROLE, SECONDARIES, CLUSTER_SECRET_FILE, ACCEPT_PRIMARIES, MAX_TICKET_LIFETIME,

@@ -182,6 +182,11 @@ public final class MpftSettings {
         return get(MpftKeys.IO_THREADS);
     }
 
+    /** Threads for a primary's digests of whole files. */
+    public int digestThreads() {
+        return get(MpftKeys.DIGEST_THREADS);
+    }
+
     /** The pause before a failed login is answered. */
     public Duration authFailureDelay() {
         return get(MpftKeys.AUTH_FAILURE_DELAY);
@@ -398,6 +403,7 @@ public final class MpftSettings {
                 + ", chunkSize=" + chunkSize() + ", maxFileSize=" + maxFileSize() + ", window=" + window()
                 + ", checksum=" + checksum() + ", strategy=" + strategy().settingName() + ", idleTimeout="
                 + idleTimeout() + ", maxSessions=" + maxSessions() + ", ioThreads=" + ioThreads()
+                + ", digestThreads=" + digestThreads()
                 + ", authFailureDelay=" + authFailureDelay() + ", role=" + role().name().toLowerCase(Locale.ROOT)
                 + ", secondaries=" + secondaries() + ", advertise="
                 + (advertiseHost() == null ? "-" : advertiseHost() + ":" + advertisePort()) + ", maxSendRate="

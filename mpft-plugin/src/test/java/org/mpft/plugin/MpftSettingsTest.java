@@ -29,6 +29,7 @@ class MpftSettingsTest {
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(s.maxSessions()).isEqualTo(64);
         assertThat(s.ioThreads()).isEqualTo(2);
+        assertThat(s.digestThreads()).isEqualTo(2);
         assertThat(s.authFailureDelay()).isEqualTo(Duration.ofMillis(500));
     }
 
@@ -40,7 +41,8 @@ class MpftSettingsTest {
                 Map.entry("mpft.max-file-size", "2g"), Map.entry("mpft.window", "16"),
                 Map.entry("mpft.checksum", "sha256"), Map.entry("mpft.strategy", "alternate"),
                 Map.entry("mpft.idle-timeout", "90s"), Map.entry("mpft.max-sessions", "3"),
-                Map.entry("mpft.io-threads", "4"), Map.entry("mpft.auth-failure-delay", "0")));
+                Map.entry("mpft.io-threads", "4"), Map.entry("mpft.digest-threads", "3"),
+                Map.entry("mpft.auth-failure-delay", "0")));
         assertThat(s.bind().getHostAddress()).isEqualTo("0.0.0.0");
         assertThat(s.port()).isZero();
         assertThat(s.name()).isEqualTo("files-1");
@@ -52,6 +54,7 @@ class MpftSettingsTest {
         assertThat(s.idleTimeout()).isEqualTo(Duration.ofSeconds(90));
         assertThat(s.maxSessions()).isEqualTo(3);
         assertThat(s.ioThreads()).isEqualTo(4);
+        assertThat(s.digestThreads()).isEqualTo(3);
         assertThat(s.authFailureDelay()).isZero();
     }
 
@@ -111,6 +114,7 @@ class MpftSettingsTest {
         "mpft.idle-timeout|2d",
         "mpft.max-sessions|0",
         "mpft.io-threads|many",
+        "mpft.digest-threads|0",
         "mpft.auth-failure-delay|-1",
         "mpft.port|' '",
         "mpft.max-udp-payload|1199",

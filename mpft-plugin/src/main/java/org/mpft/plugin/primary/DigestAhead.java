@@ -18,7 +18,8 @@ import org.mpft.transport.ChunkBuffers;
 
 /**
  * The primary's own digests of a transfer's chunks, computed ahead of the secondaries: it reads the file
- * in chunk order on its own thread, and in growing batches (1, 2, 4 ... up to {@value #BATCH} chunks) hands a CHUNK_DIGESTS
+ * in chunk order on the primary's digest threads, a frame's worth per turn (every transfer waiting there gets
+ * its turn in between), and in growing batches (1, 2, 4 ... up to {@value #BATCH} chunks) hands a CHUNK_DIGESTS
  * frame to the session, which sends it to the client and then lets secondaries have those chunks. A
  * secondary's chunk is thus always checked by the client against the primary's copy, and the primary
  * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale). For a client
@@ -100,9 +101,12 @@ final class DigestAhead {
     }
 
     /**
-     * Computes (or takes from the cache) every digest, handing out frames as batches complete.
+     * Computes (or takes from the cache) every digest, handing out frames as batches complete. The work runs in
+     * turns on {@code executor}: a turn computes the chunks of one frame and queues the next turn behind whatever
+     * else waits there, so the transfers of a primary share its digest threads instead of the first big file
+     * holding one until it has read all of itself.
      *
-     * @param executor where the reading runs (a thread of its own: it reads the whole file)
+     * @param executor where the reading runs (the primary's digest threads)
      * @param frames   receives each CHUNK_DIGESTS frame and the frontier it completes (chunks below it)
      * @param file     receives the whole file's SHA-256 after the last frame (only when every chunk is digested, of a
      *                 file of at least {@value #MIN_STORED_CHUNKS} chunks)
@@ -110,76 +114,131 @@ final class DigestAhead {
      */
     void start(Executor executor, BiConsumer<ChunkDigests, Integer> frames, Consumer<byte[]> file,
                Consumer<Exception> failure) {
-        try {
-            executor.execute(() -> run(frames, file, failure));
-        } catch (RejectedExecutionException e) {
-            failure.accept(e);
-        }
+        Turns turns = new Turns(executor, frames, file, failure);
+        turns.queue();
     }
 
-    private void run(BiConsumer<ChunkDigests, Integer> frames, Consumer<byte[]> file, Consumer<Exception> failure) {
-        int count = plan.chunkCount();
-        ByteBuf pooled = null;
-        ByteBuffer buffer = null;
-        int batchStart = 0;
-        int batch = 1;
-        boolean onDisk = count >= MIN_STORED_CHUNKS;
-        if (!cachedInMemory && onDisk) {
-            // a primary restarted since it computed them: the data folder has them
-            store.load(version, count).ifPresent(loaded -> {
-                System.arraycopy(loaded.chunks(), 0, digests, 0, count);
-                fileDigest = loaded.file();
-                fromStore = true;
-            });
+    /** The reading of one transfer's file, a frame at a time; one turn runs at a time, each queueing the next. */
+    private final class Turns implements Runnable {
+        private final Executor executor;
+        private final BiConsumer<ChunkDigests, Integer> frames;
+        private final Consumer<byte[]> file;
+        private final Consumer<Exception> failure;
+        private final boolean onDisk = plan.chunkCount() >= MIN_STORED_CHUNKS;
+        private boolean begun;
+        /** The whole file's digest on the way: only on a read of every chunk of a file kept on disk. */
+        private MessageDigest whole;
+        private int next;
+        private int batchStart;
+        private int batch = 1;
+
+        Turns(Executor executor, BiConsumer<ChunkDigests, Integer> frames, Consumer<byte[]> file,
+              Consumer<Exception> failure) {
+            this.executor = executor;
+            this.frames = frames;
+            this.file = file;
+            this.failure = failure;
         }
-        // the whole file is hashed only on a read of every chunk (a resuming client's are not all of it), and only
-        // of a file whose digests are kept on disk too
-        MessageDigest whole = only == null && fileDigest == null && onDisk ? ChecksumAlgorithm.sha256() : null;
-        try {
-            for (int chunk = 0; chunk < count && !stopped; chunk++) {
-                if (only != null && !only.get(chunk)) {
-                    if (chunk > batchStart) { // the run of wanted chunks before this one
-                        frontier = chunk;
-                        frames.accept(frame(batchStart, chunk), chunk);
+
+        void queue() {
+            try {
+                executor.execute(this);
+            } catch (RejectedExecutionException e) {
+                failure.accept(e);
+            }
+        }
+
+        @Override
+        public void run() {
+            if (!begun) {
+                begun = true;
+                begin();
+            }
+            int count = plan.chunkCount();
+            ByteBuf pooled = null;
+            ByteBuffer buffer = null;
+            boolean framed = false;
+            try {
+                while (next < count && !stopped && !framed) {
+                    int chunk = next++;
+                    if (only != null && !only.get(chunk)) {
+                        if (chunk > batchStart) { // the run of wanted chunks before this one
+                            frontier = chunk;
+                            frames.accept(frame(batchStart, chunk), chunk);
+                            framed = true;
+                        }
+                        batchStart = chunk + 1;
+                        continue;
                     }
-                    batchStart = chunk + 1;
-                    continue;
-                }
-                if (digests[chunk] == null) {
-                    if (buffer == null) {
-                        int capacity = Math.min(plan.chunkSize(), (int) Math.max(1, plan.fileSize()));
-                        pooled = ChunkBuffers.ALLOCATOR.directBuffer(capacity, capacity);
-                        buffer = pooled.nioBuffer(0, capacity);
+                    if (digests[chunk] == null) {
+                        if (buffer == null) {
+                            int capacity = Math.min(plan.chunkSize(), (int) Math.max(1, plan.fileSize()));
+                            pooled = ChunkBuffers.ALLOCATOR.directBuffer(capacity, capacity);
+                            buffer = pooled.nioBuffer(0, capacity);
+                        }
+                        digests[chunk] = digest(chunk, buffer, whole);
                     }
-                    digests[chunk] = digest(chunk, buffer, whole);
+                    if (chunk + 1 - batchStart == batch || chunk + 1 == count) {
+                        frontier = chunk + 1;
+                        frames.accept(frame(batchStart, chunk + 1), chunk + 1);
+                        framed = true;
+                        batchStart = chunk + 1;
+                        batch = Math.min(BATCH, batch * 2);
+                    }
                 }
-                if (chunk + 1 - batchStart == batch || chunk + 1 == count) {
-                    frontier = chunk + 1;
-                    frames.accept(frame(batchStart, chunk + 1), chunk + 1);
-                    batchStart = chunk + 1;
-                    batch = Math.min(BATCH, batch * 2);
+            } catch (IOException | RuntimeException e) {
+                failure.accept(e);
+                return;
+            } finally {
+                if (pooled != null) {
+                    pooled.release(); // not held between turns: a primary may have many transfers waiting
                 }
             }
-            if (!stopped && only == null) {
-                if (whole != null) {
-                    fileDigest = whole.digest();
-                }
-                DigestStore.FileDigests all = new DigestStore.FileDigests(digests, fileDigest);
-                if (count > 0) {
+            if (stopped) {
+                return;
+            }
+            if (next < count) {
+                queue();
+            } else {
+                end();
+            }
+        }
+
+        private void begin() {
+            if (!cachedInMemory && onDisk) {
+                // a primary restarted since it computed them: the data folder has them
+                store.load(version, plan.chunkCount()).ifPresent(loaded -> {
+                    System.arraycopy(loaded.chunks(), 0, digests, 0, plan.chunkCount());
+                    fileDigest = loaded.file();
+                    fromStore = true;
+                });
+            }
+            // the whole file is hashed only on a read of every chunk (a resuming client's are not all of it), and
+            // only of a file whose digests are kept on disk too
+            whole = only == null && fileDigest == null && onDisk ? ChecksumAlgorithm.sha256() : null;
+        }
+
+        private void end() {
+            if (only != null) {
+                return;
+            }
+            if (whole != null) {
+                fileDigest = whole.digest();
+            }
+            DigestStore.FileDigests all = new DigestStore.FileDigests(digests, fileDigest);
+            try {
+                if (plan.chunkCount() > 0) {
                     store.remember(version, all);
                     if (!cachedInMemory && !fromStore && onDisk) {
                         store.save(version, all);
                     }
                 }
-                if (fileDigest != null) {
-                    file.accept(fileDigest);
-                }
+            } catch (RuntimeException e) {
+                failure.accept(e);
+                return;
             }
-        } catch (IOException | RuntimeException e) {
-            failure.accept(e);
-        } finally {
-            if (pooled != null) {
-                pooled.release();
+            if (fileDigest != null) {
+                file.accept(fileDigest);
             }
         }
     }

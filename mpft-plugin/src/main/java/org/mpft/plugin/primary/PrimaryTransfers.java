@@ -19,7 +19,7 @@ import org.mpft.protocol.Strategy;
 
 /**
  * What every primary transfer of one listener shares, and where they are made: the settings, the I/O pool,
- * the chunk read pipeline, the digests (their thread and their store), the secondaries and the transfer ids.
+ * the chunk read pipeline, the digests (their threads and their store), the secondaries and the transfer ids.
  * Thread-safe.
  */
 public final class PrimaryTransfers {
@@ -39,7 +39,7 @@ public final class PrimaryTransfers {
     /**
      * @param settings    the transfers' settings
      * @param io          runs chunk reads
-     * @param digestPool  runs {@link DigestAhead} (a thread of its own: it reads whole files)
+     * @param digestPool  runs {@link DigestAhead} (threads of their own: it reads whole files, in turns)
      * @param chunks      the instance's chunk cache, compression and counters
      * @param reader      reads chunks (through {@code chunks}, under the instance's send-rate cap)
      * @param prefetch    the instance's read-ahead pool and budget

@@ -95,4 +95,54 @@ class DigestAheadTest {
         assertThat(covered).as("exactly the kept chunks").isEqualTo(kept);
         assertThat(frames).extracting(ChunkDigests::firstChunk).containsExactly(0, 1, 5, 10, 39);
     }
+
+    /**
+     * The digest threads are shared by every multi-path transfer of the primary, and a transfer reads its whole
+     * file: a big file must not hold them while another transfer's secondaries wait for their first digests. Each
+     * turn on a thread computes one frame's worth and queues the rest behind what else is waiting.
+     */
+    @Test
+    void aBigFileTakesTurnsWithTheTransfersQueuedBehindIt() throws Exception {
+        byte[] big = new byte[400 * CHUNK];
+        byte[] small = new byte[3 * CHUNK];
+        new Random(6).nextBytes(big);
+        new Random(7).nextBytes(small);
+        FakeHost host = new FakeHost().put("u", "big.bin", big, 77).put("u", "small.bin", small, 77);
+        java.util.ArrayDeque<Runnable> queue = new java.util.ArrayDeque<>(); // the digest threads' queue, run by hand
+        List<Integer> bigFrontiers = new ArrayList<>();
+        List<Integer> smallFrontiers = new ArrayList<>();
+        List<Exception> failures = new ArrayList<>();
+        List<byte[]> bigDigest = new ArrayList<>();
+        DigestAhead first = digestAhead(host, "big.bin", big.length, 8);
+        first.start(queue::add, (frame, frontier) -> bigFrontiers.add(frontier), bigDigest::add, failures::add);
+        DigestAhead second = digestAhead(host, "small.bin", small.length, 9);
+        second.start(queue::add, (frame, frontier) -> smallFrontiers.add(frontier), w -> { }, failures::add);
+
+        int turns = 0;
+        while (!queue.isEmpty() && smallFrontiers.stream().noneMatch(f -> f == 3)) {
+            queue.poll().run();
+            turns++;
+        }
+        assertThat(smallFrontiers).as("every digest of the small file").endsWith(3);
+        assertThat(bigFrontiers).as("the big file's digests so far").isNotEmpty().allMatch(f -> f < 400);
+        assertThat(turns).as("turns on the thread before the small file had its digests").isLessThanOrEqualTo(4);
+
+        while (!queue.isEmpty()) {
+            queue.poll().run();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(bigFrontiers).as("frames of at most 16 chunks, in order, to the end")
+                .startsWith(1, 3, 7, 15, 31, 47).endsWith(400).isSorted();
+        assertThat(bigDigest).containsExactly(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(big)));
+        for (int chunk = 0; chunk < 400; chunk++) {
+            assertThat(first.digest(chunk)).as("chunk %d", chunk)
+                    .isEqualTo(ChecksumAlgorithm.SHA256.compute(ByteBuffer.wrap(big, chunk * CHUNK, CHUNK)));
+        }
+    }
+
+    private static DigestAhead digestAhead(FakeHost host, String name, int size, long transferId) throws Exception {
+        ReadableFile file = host.context(Path.of(".")).fileAccess().openForRead(Principal.of("u"), name);
+        return new DigestAhead(transferId, "u", name + "-" + System.nanoTime(), file, new ChunkPlan(size, CHUNK),
+                ChecksumAlgorithm.SHA256, new DigestStore(Path.of("."), 0), null);
+    }
 }
