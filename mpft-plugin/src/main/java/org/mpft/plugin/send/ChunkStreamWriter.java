@@ -1,6 +1,8 @@
 package org.mpft.plugin.send;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -14,6 +16,11 @@ import org.mpft.protocol.ChunkHeader;
  * then FIN. Owns the payload's reference and releases it exactly once: when the last slice is handed to
  * the stream, or when the stream goes away first. Owns the chunk's {@link SendBudget.Lease} too: marked
  * written when QUIC accepted the last slice (its write completed), closed when the stream goes away first.
+ *
+ * <p>A write that fails ends the chunk: the client stopped the stream (STOP_SENDING, e.g. the late copy of an
+ * endgame duplicate) or the stream broke. netty fails the queued writes of a stopped stream but keeps the stream
+ * open, and it never becomes writable again; so the writer then releases the payload, gives the lease back and
+ * closes the stream itself, instead of holding the chunk's bytes until the connection ends.
  */
 final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
 
@@ -85,30 +92,49 @@ final class ChunkStreamWriter extends ChannelInboundHandlerAdapter {
             head.writeBytes(encoded);
             if (!payload.isReadable()) {
                 releasePayload();
-                ctx.writeAndFlush(head).addListener((ChannelFutureListener) this::lastWriteDone).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT);
+                ctx.writeAndFlush(head).addListener((ChannelFutureListener) this::lastWriteDone);
                 return;
             }
-            ctx.write(head);
+            ctx.write(head).addListener((ChannelFutureListener) this::writeDone);
         }
-        while (payload.isReadable() && ctx.channel().isWritable()) {
+        while (payload != null && payload.isReadable() && ctx.channel().isWritable()) {
             ByteBuf slice = payload.readRetainedSlice(Math.min(SLICE, payload.readableBytes()));
             if (!payload.isReadable()) {
                 releasePayload();
-                ctx.writeAndFlush(slice).addListener((ChannelFutureListener) this::lastWriteDone).addListener(QuicStreamChannel.SHUTDOWN_OUTPUT)
-                        .addListener(ChannelFutureListener.FIRE_EXCEPTION_ON_FAILURE);
+                ctx.writeAndFlush(slice).addListener((ChannelFutureListener) this::lastWriteDone);
                 return;
             }
-            ctx.writeAndFlush(slice);
+            ctx.writeAndFlush(slice).addListener((ChannelFutureListener) this::writeDone);
         }
         ctx.flush();
     }
 
-    /** QUIC took the last byte (the chunk is written) or refused it (the stream failed): the lease ends either way. */
-    private void lastWriteDone(io.netty.channel.ChannelFuture write) {
+    /** A write before the last: when it failed, the chunk ends here. */
+    private void writeDone(ChannelFuture write) {
+        if (!write.isSuccess()) {
+            abort(write.channel());
+        }
+    }
+
+    /**
+     * QUIC took the last byte (the chunk is written, FIN follows) or refused it (the stream failed, and ends here):
+     * the lease ends either way.
+     */
+    private void lastWriteDone(ChannelFuture write) {
         if (write.isSuccess()) {
             lease.written();
+            ((QuicStreamChannel) write.channel()).shutdownOutput();
         } else {
-            lease.close();
+            abort(write.channel());
+        }
+    }
+
+    /** The stream was stopped by the client or broke: the chunk's buffer and bytes go back, the stream is closed. */
+    private void abort(Channel stream) {
+        releasePayload();
+        lease.close();
+        if (stream.isOpen()) {
+            stream.close();
         }
     }
 
