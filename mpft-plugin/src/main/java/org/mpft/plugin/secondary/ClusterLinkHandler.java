@@ -48,6 +48,7 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
     private ChannelHandlerContext ctx;
     private boolean up;
     private boolean closing;
+    private final PendingRegistrations registering = new PendingRegistrations();
 
     /**
      * @param connection the primary's connection
@@ -135,7 +136,9 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
         } else if (frame instanceof SendChunk send) {
             role.sendChunk(handshake.peer(), send, this);
         } else if (frame instanceof EndTransfer end) {
-            role.endTransfer(handshake.peer(), end.transferId());
+            if (!registering.endWhenRegistered(end.transferId())) {
+                role.endTransfer(handshake.peer(), end.transferId());
+            }
         } else if (frame instanceof ErrorFrame error) {
             LOG.warn("primary {} reported {}: {}", LogText.quote(handshake.peer()), error.code(), LogText.quote(error.message()));
         } else {
@@ -145,22 +148,33 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
 
     private void register(RegisterTransfer registration) {
         String primary = handshake.peer();
+        long id = registration.transferId();
+        registering.started(id);
         try {
             role.io().execute(() -> {
                 try {
                     role.registry().register(primary, registration);
-                    send(new TransferRegistered(registration.transferId()));
-                    LOG.info("transfer {} of primary {} registered: {} reads {}", registration.transferId(), LogText.quote(primary),
-                            LogText.quote(registration.user()), LogText.quote(registration.path()));
                 } catch (MpftException e) {
-                    LOG.info("transfer {} of primary {} refused: {}", registration.transferId(), LogText.quote(primary),
+                    registering.finished(id);
+                    LOG.info("transfer {} of primary {} refused: {}", id, LogText.quote(primary),
                             LogText.quote(e.getCause() == null ? e.getMessage() : e.getMessage() + ": " + e.getCause()));
-                    send(new TransferRefused(registration.transferId(), e.code(), e.getMessage()));
+                    send(new TransferRefused(id, e.code(), e.getMessage()));
+                    return;
                 }
+                if (registering.finished(id)) {
+                    // the primary ended the transfer, or the link closed, while the registration was under way
+                    role.endTransfer(primary, id);
+                    LOG.info("transfer {} of primary {} ended before its registration was made: forgotten", id,
+                            LogText.quote(primary));
+                    return;
+                }
+                send(new TransferRegistered(id));
+                LOG.info("transfer {} of primary {} registered: {} reads {}", id, LogText.quote(primary),
+                        LogText.quote(registration.user()), LogText.quote(registration.path()));
             });
         } catch (RejectedExecutionException e) {
-            send(new TransferRefused(registration.transferId(), ErrorCode.INTERNAL_ERROR, role.name()
-                    + " is shutting down"));
+            registering.finished(id);
+            send(new TransferRefused(id, ErrorCode.INTERNAL_ERROR, role.name() + " is shutting down"));
         }
     }
 
@@ -192,6 +206,7 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
 
     @Override
     public void channelInactive(ChannelHandlerContext context) {
+        registering.linkGone(); // before the link's transfers end: a registration made after that ends itself
         if (up) {
             role.linkDown(handshake.peer(), this);
             LOG.info("cluster link from primary {} closed", LogText.quote(handshake.peer()));

@@ -167,6 +167,7 @@ class ClusterLinkTest {
         final AtomicInteger endTransferKeepalives = new AtomicInteger();
         final AtomicInteger pings = new AtomicInteger();
         final AtomicInteger hellos = new AtomicInteger();
+        final AtomicInteger transferEnds = new AtomicInteger();
         volatile boolean predatesPing;
         volatile boolean deaf;
 
@@ -189,6 +190,9 @@ class ClusterLinkTest {
                 hellos.incrementAndGet();
             }
             ctx.fireChannelRead(msg);
+            if (msg instanceof EndTransfer end && end.transferId() >= 0) {
+                transferEnds.incrementAndGet(); // counted once the link's handler had it
+            }
         }
     }
 
@@ -367,4 +371,40 @@ class ClusterLinkTest {
         assertThat(l.send(new SendChunk(1, 0, 0, 1))).isFalse();
     }
 
+    /**
+     * Registrations run on the secondary's I/O threads, END_TRANSFER on the link's event loop as it arrives: under
+     * load the end of a transfer (the primary gave up waiting for the registration's answer) comes before the
+     * registration was made. The registration must then end as soon as it is made; before, it stayed, holding its
+     * file and a place under the limit, for good once a client attached.
+     */
+    @Test
+    void aTransferEndedBeforeItsRegistrationWasMadeIsNotLeftRegistered() throws Exception {
+        InetSocketAddress secondary = startSecondary(List.of(InetAddress.getLoopbackAddress()));
+        ClusterLink l = connect(secondary, SECRET);
+        await(l::isUp, Duration.ofSeconds(10));
+        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 2; i++) { // both I/O threads busy: the registration waits in their queue
+            io.execute(() -> {
+                try {
+                    busy.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        l.register(registration(5, "alice", "big.bin", 3 * CHUNK, MTIME), new Events(), ANSWER);
+        l.send(new EndTransfer(5));
+        await(() -> tap.transferEnds.get() == 1, Duration.ofSeconds(10));
+        assertThat(role.registry().find("prim-1", 5)).as("not registered yet").isNull();
+
+        busy.countDown();
+        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) io;
+        await(() -> pool.getCompletedTaskCount() == 3, Duration.ofSeconds(10));
+        assertThat(role.registry().find("prim-1", 5)).as("the ended transfer, once its registration was made").isNull();
+        assertThat(role.registry().size()).isZero();
+
+        // a transfer that is not ended stays registered
+        l.register(registration(6, "alice", "big.bin", 3 * CHUNK, MTIME), new Events(), ANSWER).get(10, TimeUnit.SECONDS);
+        assertThat(role.registry().find("prim-1", 6)).isNotNull();
+    }
 }
