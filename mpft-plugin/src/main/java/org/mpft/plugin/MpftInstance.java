@@ -82,6 +82,14 @@ final class MpftInstance implements AutoCloseable {
      */
     static final int LOGIN_THREADS = 2;
 
+    /**
+     * A secondary's threads for REGISTER_TRANSFER (the host checks the user and opens the file), apart from the I/O
+     * pool, where a client's attach waits for its registration: on the same threads, two waiting attaches held both
+     * while the registrations they waited for sat in the queue behind them, and under load the registrations fell
+     * behind by up to a minute.
+     */
+    static final int REGISTRATION_THREADS = 2;
+
     /** Logins waiting for a login thread; one more is answered busy (LIMIT_EXCEEDED) at once. */
     static final int LOGIN_QUEUE = 64;
 
@@ -159,9 +167,13 @@ final class MpftInstance implements AutoCloseable {
                     : settings.bind().getHostAddress();
             SecondaryTransfers registry = new SecondaryTransfers(secret, settings.name(), host,
                     System::currentTimeMillis, settings.maxTicketLifetime(), SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
+            // registrations on threads of their own: an attach waits on an io thread for its registration
+            ExecutorService registrations = Executors.newFixedThreadPool(REGISTRATION_THREADS,
+                    new DefaultThreadFactory("mpft-register", true));
+            parts.add(registrations::shutdownNow);
             secondary = new SecondaryRole(secret, settings.name(), advertiseHost, settings.advertisePort(),
-                    certificate, settings.acceptPrimaries(), registry, io, reader, prefetchPool, sendBudget,
-                    settings.maxBytesInFlight(), settings.chunkRetries());
+                    certificate, settings.acceptPrimaries(), registry, io, registrations, reader, prefetchPool,
+                    sendBudget, settings.maxBytesInFlight(), settings.chunkRetries());
             role = secondary;
         } else if (!settings.secondaries().isEmpty()) {
             List<PrimaryCluster.Secondary> targets = settings.secondaries().stream()

@@ -151,7 +151,7 @@ public final class ClusterLinkHandler extends SimpleChannelInboundHandler<Frame>
         long id = registration.transferId();
         registering.started(id);
         try {
-            role.io().execute(() -> {
+            role.registrations().execute(() -> {
                 try {
                     role.registry().register(primary, registration);
                 } catch (MpftException e) {

@@ -155,6 +155,7 @@ public final class SecondaryRole implements AutoCloseable {
     private final List<InetAddress> acceptPrimaries;
     private final SecondaryTransfers registry;
     private final Executor io;
+    private final Executor registrations;
     private final ChunkReader reader;
     private final ChunkPrefetcher.Pool prefetch;
     private final SendBudget budget;
@@ -171,7 +172,9 @@ public final class SecondaryRole implements AutoCloseable {
      * @param certificateSha256 its TLS certificate's SHA-256
      * @param acceptPrimaries   the addresses cluster links may come from ({@code mpft.cluster.accept-primaries})
      * @param registry          its transfers
-     * @param io                where chunk reads and host calls run
+     * @param io                where chunk reads and host calls run, and attaches wait for their registration
+     * @param registrations     where REGISTER_TRANSFERs are handled (host calls): never behind an attach that
+     *                          waits for one of them
      * @param reader            reads chunks (through the instance's chunk cache, under its send-rate cap)
      * @param prefetch          reads ahead the chunks a primary will probably assign next ({@code mpft.prefetch})
      * @param budget            the instance's bytes held for sending ({@code mpft.max-bytes-held})
@@ -180,8 +183,8 @@ public final class SecondaryRole implements AutoCloseable {
      */
     public SecondaryRole(ClusterSecret secret, String name, String advertiseHost, int advertisePort,
                          Bytes certificateSha256, List<InetAddress> acceptPrimaries, SecondaryTransfers registry,
-                         Executor io, ChunkReader reader, ChunkPrefetcher.Pool prefetch, SendBudget budget,
-                         long connectionBytes, int maxResends) {
+                         Executor io, Executor registrations, ChunkReader reader, ChunkPrefetcher.Pool prefetch,
+                         SendBudget budget, long connectionBytes, int maxResends) {
         this.budget = Objects.requireNonNull(budget, "budget");
         this.connectionBytes = connectionBytes;
         this.maxResends = maxResends;
@@ -194,6 +197,7 @@ public final class SecondaryRole implements AutoCloseable {
         this.acceptPrimaries = List.copyOf(acceptPrimaries);
         this.registry = Objects.requireNonNull(registry, "registry");
         this.io = Objects.requireNonNull(io, "io");
+        this.registrations = Objects.requireNonNull(registrations, "registrations");
         this.reader = Objects.requireNonNull(reader, "reader");
     }
 
@@ -224,6 +228,11 @@ public final class SecondaryRole implements AutoCloseable {
 
     Executor io() {
         return io;
+    }
+
+    /** Where a link's REGISTER_TRANSFERs are handled. */
+    Executor registrations() {
+        return registrations;
     }
 
     /** True when a cluster link from {@code remote} may proceed to the handshake. */

@@ -80,6 +80,7 @@ class ClusterLinkTest {
     private final QuicTransport secondaryTransport = QuicTransport.create("test-secondary", 1);
     private final QuicTransport primaryTransport = QuicTransport.create("test-primary", 1);
     private final ExecutorService io = Executors.newFixedThreadPool(2);
+    private final ExecutorService registrations = Executors.newFixedThreadPool(2);
     private final FakeHost host = new FakeHost();
     private SecondaryRole role;
     private final FrameTap tap = new FrameTap();
@@ -94,6 +95,7 @@ class ClusterLinkTest {
         primaryTransport.close();
         secondaryTransport.close();
         io.shutdownNow();
+        registrations.shutdownNow();
     }
 
     private InetSocketAddress startSecondary(List<InetAddress> acceptPrimaries) throws Exception {
@@ -108,7 +110,7 @@ class ClusterLinkTest {
         SecondaryTransfers registry = new SecondaryTransfers(SECRET, "sec-1", host.context(dir),
                 System::currentTimeMillis, Duration.ofMinutes(2), 16);
         role = new SecondaryRole(SECRET, "sec-1", "203.0.113.7", 7444, Bytes.of(identity.certificateSha256()),
-                acceptPrimaries, registry, io, Pipelines.reader(ChunkBuffers.ALLOCATOR), new ChunkPrefetcher.Pool(Runnable::run, new ChunkPrefetcher.Budget(0), 0),
+                acceptPrimaries, registry, io, registrations, Pipelines.reader(ChunkBuffers.ALLOCATOR), new ChunkPrefetcher.Pool(Runnable::run, new ChunkPrefetcher.Budget(0), 0),
                 new org.mpft.plugin.send.SendBudget(1L << 30), 1L << 28, 3);
         Channel server = secondaryTransport.bindServer(new InetSocketAddress(InetAddress.getLoopbackAddress(), port),
                 QuicTls.serverContext(identity), settings,
@@ -372,7 +374,7 @@ class ClusterLinkTest {
     }
 
     /**
-     * Registrations run on the secondary's I/O threads, END_TRANSFER on the link's event loop as it arrives: under
+     * Registrations run on the secondary's registration threads, END_TRANSFER on the link's event loop as it arrives: under
      * load the end of a transfer (the primary gave up waiting for the registration's answer) comes before the
      * registration was made. The registration must then end as soon as it is made; before, it stayed, holding its
      * file and a place under the limit, for good once a client attached.
@@ -383,8 +385,8 @@ class ClusterLinkTest {
         ClusterLink l = connect(secondary, SECRET);
         await(l::isUp, Duration.ofSeconds(10));
         java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
-        for (int i = 0; i < 2; i++) { // both I/O threads busy: the registration waits in their queue
-            io.execute(() -> {
+        for (int i = 0; i < 2; i++) { // both registration threads busy: the registration waits in their queue
+            registrations.execute(() -> {
                 try {
                     busy.await();
                 } catch (InterruptedException e) {
@@ -398,7 +400,7 @@ class ClusterLinkTest {
         assertThat(role.registry().find("prim-1", 5)).as("not registered yet").isNull();
 
         busy.countDown();
-        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) io;
+        java.util.concurrent.ThreadPoolExecutor pool = (java.util.concurrent.ThreadPoolExecutor) registrations;
         await(() -> pool.getCompletedTaskCount() == 3, Duration.ofSeconds(10));
         assertThat(role.registry().find("prim-1", 5)).as("the ended transfer, once its registration was made").isNull();
         assertThat(role.registry().size()).isZero();
@@ -406,5 +408,33 @@ class ClusterLinkTest {
         // a transfer that is not ended stays registered
         l.register(registration(6, "alice", "big.bin", 3 * CHUNK, MTIME), new Events(), ANSWER).get(10, TimeUnit.SECONDS);
         assertThat(role.registry().find("prim-1", 6)).isNotNull();
+    }
+
+    /**
+     * A client's attach that came before its registration waits for it on an I/O thread, and two such attaches can
+     * hold both: the registrations they wait for must not queue behind them.
+     */
+    @Test
+    void registrationsAreMadeWhileEveryIoThreadIsHeld() throws Exception {
+        InetSocketAddress secondary = startSecondary(List.of(InetAddress.getLoopbackAddress()));
+        ClusterLink l = connect(secondary, SECRET);
+        await(l::isUp, Duration.ofSeconds(10));
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        try {
+            for (int i = 0; i < 2; i++) {
+                io.execute(() -> {
+                    try {
+                        held.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+            l.register(registration(8, "alice", "big.bin", 3 * CHUNK, MTIME), new Events(), ANSWER)
+                    .get(10, TimeUnit.SECONDS);
+            assertThat(role.registry().find("prim-1", 8)).isNotNull();
+        } finally {
+            held.countDown();
+        }
     }
 }
