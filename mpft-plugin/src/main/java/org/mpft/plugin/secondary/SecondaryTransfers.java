@@ -144,6 +144,7 @@ public final class SecondaryTransfers implements AutoCloseable {
     static final int MAX_WAITING_ATTACHES = 2;
 
     private int waitingAttaches;
+    private final EndedTickets ended = new EndedTickets();
 
     /**
      * @param secret       the cluster secret (tickets are checked with it)
@@ -173,6 +174,20 @@ public final class SecondaryTransfers implements AutoCloseable {
      *                       INVALID_TICKET (already expired) or INTERNAL_ERROR, naming the file
      */
     Registered register(String primary, RegisterTransfer registration) throws MpftException {
+        try {
+            return registerChecked(primary, registration);
+        } catch (MpftException e) {
+            synchronized (this) {
+                if (!byTicket.containsKey(registration.ticketId())) { // refused: its client need not wait for it
+                    ended.add(registration.ticketId());
+                    notifyAll();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private Registered registerChecked(String primary, RegisterTransfer registration) throws MpftException {
         Objects.requireNonNull(primary, "primary");
         if (registration.expiresAtMillis() <= wallClock.getAsLong()) {
             throw new MpftException(ErrorCode.INVALID_TICKET, "transfer " + registration.transferId()
@@ -230,6 +245,10 @@ public final class SecondaryTransfers implements AutoCloseable {
         Ticket ticket = Ticket.verify(sealedTicket, secret, name, now, maxTicketLifetimeMillis);
         synchronized (this) {
             Registered registered = awaitRegistration(ticket.id());
+            if (registered == null && ended.contains(ticket.id())) {
+                throw new MpftException(ErrorCode.INVALID_TICKET, "transfer " + ticket.transferId() + " ended on "
+                        + name + " (or was not taken) before this client attached");
+            }
             if (registered == null) {
                 throw new MpftException(ErrorCode.INVALID_TICKET, "no transfer " + ticket.transferId()
                         + " is registered on " + name + " for this ticket");
@@ -253,18 +272,21 @@ public final class SecondaryTransfers implements AutoCloseable {
         }
     }
 
-    /** The registration of {@code ticketId}, waiting up to {@link #REGISTRATION_WAIT_MS} for it; null if none. */
+    /**
+     * The registration of {@code ticketId}, waiting up to {@link #REGISTRATION_WAIT_MS} for it; null if none, at once
+     * when its transfer ended or was refused here ({@link EndedTickets}).
+     */
     private synchronized Registered awaitRegistration(Bytes ticketId) {
         long deadline = System.nanoTime() + REGISTRATION_WAIT_MS * 1_000_000;
         Registered registered = byTicket.get(ticketId);
-        if (registered != null || waitingAttaches >= MAX_WAITING_ATTACHES) {
+        if (registered != null || ended.contains(ticketId) || waitingAttaches >= MAX_WAITING_ATTACHES) {
             return registered;
         }
         waitingAttaches++;
         try {
             while (registered == null) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0) {
+                if (left <= 0 || ended.contains(ticketId)) {
                     return null;
                 }
                 wait(left);
@@ -324,6 +346,7 @@ public final class SecondaryTransfers implements AutoCloseable {
             removed = byTransfer.remove(new Key(primary, transferId));
             if (removed != null) {
                 byTicket.remove(removed.ticketId());
+                ended.add(removed.ticketId());
             }
         }
         if (removed != null) {
@@ -339,6 +362,7 @@ public final class SecondaryTransfers implements AutoCloseable {
                 if (r.primary.equals(primary)) {
                     removed.add(r);
                     byTicket.remove(r.ticketId());
+                    ended.add(r.ticketId());
                     return true;
                 }
                 return false;

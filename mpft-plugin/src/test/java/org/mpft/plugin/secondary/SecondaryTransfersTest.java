@@ -309,4 +309,42 @@ class SecondaryTransfersTest {
         registry.close();
         assertThat(List.of(registry.size())).containsExactly(0);
     }
+
+    /**
+     * A client often attaches after its transfer ended (the primary sent a small file whole first): that attach is
+     * refused at once, saying so, instead of holding a thread while it waits for a registration that will not come.
+     * So is one for a transfer whose registration was refused here; one that is waiting when its transfer is refused
+     * stops waiting.
+     */
+    @Test
+    void anAttachForATransferThatEndedOrWasRefusedIsRefusedAtOnce() throws Exception {
+        SecondaryTransfers registry = registry();
+        Ticket t = ticket(40, "alice", "data/big.bin");
+        registry.register("prim", registration(t));
+        registry.end("prim", 40);
+        assertThatThrownBy(() -> registry.attach(t.seal(SECRET))).isInstanceOfSatisfying(MpftException.class,
+                e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TICKET)).hasMessageContaining("ended on sec-1");
+
+        Ticket refused = ticket(41, "mallory", "data/big.bin");
+        java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
+        Thread attacher = new Thread(() -> {
+            try {
+                answer.complete(registry.attach(refused.seal(SECRET)));
+            } catch (Exception e) {
+                answer.complete(e);
+            }
+        }, "attacher");
+        attacher.start();
+        long limit = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a bound on a hang only
+        while (attacher.getState() != Thread.State.TIMED_WAITING && !answer.isDone()) {
+            assertThat(System.nanoTime()).as("the attach waits").isLessThan(limit);
+            Thread.onSpinWait();
+        }
+        assertThat(answer).as("waiting for its registration").isNotDone();
+        assertCode(() -> registry.register("prim", registration(refused)), ErrorCode.ACCESS_DENIED);
+        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(MpftException.class,
+                e -> assertThat(e.getMessage()).contains("ended on sec-1"));
+        attacher.join();
+        assertThatThrownBy(() -> registry.attach(refused.seal(SECRET))).hasMessageContaining("ended on sec-1");
+    }
 }
