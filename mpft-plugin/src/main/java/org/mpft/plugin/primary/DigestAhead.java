@@ -18,8 +18,8 @@ import org.mpft.transport.ChunkBuffers;
 
 /**
  * The primary's own digests of a transfer's chunks, computed ahead of the secondaries: it reads the file
- * in chunk order on the primary's digest threads, a frame's worth per turn (every transfer waiting there gets
- * its turn in between), and in growing batches (1, 2, 4 ... up to {@value #BATCH} chunks) hands a CHUNK_DIGESTS
+ * in chunk order on the primary's digest threads, in turns of at least {@value #BATCH} chunks that end with a frame
+ * (every transfer waiting there gets its turn in between), and in growing batches (1, 2, 4 ... up to {@value #BATCH} chunks) hands a CHUNK_DIGESTS
  * frame to the session, which sends it to the client and then lets secondaries have those chunks. A
  * secondary's chunk is thus always checked by the client against the primary's copy, and the primary
  * compares each CHUNK_SENT checksum with its digest (a mismatch: the secondary's copy is stale). For a client
@@ -102,9 +102,9 @@ final class DigestAhead {
 
     /**
      * Computes (or takes from the cache) every digest, handing out frames as batches complete. The work runs in
-     * turns on {@code executor}: a turn computes the chunks of one frame and queues the next turn behind whatever
-     * else waits there, so the transfers of a primary share its digest threads instead of the first big file
-     * holding one until it has read all of itself.
+     * turns on {@code executor}: a turn goes on to the first frame after {@value #BATCH} chunks (a file of up to that
+     * many chunks is one turn) and queues the next turn behind whatever else waits there, so the transfers of a
+     * primary share its digest threads instead of the first big file holding one until it has read all of itself.
      *
      * @param executor where the reading runs (the primary's digest threads)
      * @param frames   receives each CHUNK_DIGESTS frame and the frontier it completes (chunks below it)
@@ -118,7 +118,7 @@ final class DigestAhead {
         turns.queue();
     }
 
-    /** The reading of one transfer's file, a frame at a time; one turn runs at a time, each queueing the next. */
+    /** The reading of one transfer's file, in turns; one turn runs at a time, each queueing the next. */
     private final class Turns implements Runnable {
         private final Executor executor;
         private final BiConsumer<ChunkDigests, Integer> frames;
@@ -157,15 +157,16 @@ final class DigestAhead {
             int count = plan.chunkCount();
             ByteBuf pooled = null;
             ByteBuffer buffer = null;
-            boolean framed = false;
+            int turnStart = next;
+            boolean turnDone = false;
             try {
-                while (next < count && !stopped && !framed) {
+                while (next < count && !stopped && !turnDone) {
                     int chunk = next++;
                     if (only != null && !only.get(chunk)) {
                         if (chunk > batchStart) { // the run of wanted chunks before this one
                             frontier = chunk;
                             frames.accept(frame(batchStart, chunk), chunk);
-                            framed = true;
+                            turnDone = chunk - turnStart >= BATCH;
                         }
                         batchStart = chunk + 1;
                         continue;
@@ -181,7 +182,7 @@ final class DigestAhead {
                     if (chunk + 1 - batchStart == batch || chunk + 1 == count) {
                         frontier = chunk + 1;
                         frames.accept(frame(batchStart, chunk + 1), chunk + 1);
-                        framed = true;
+                        turnDone = chunk + 1 - turnStart >= BATCH;
                         batchStart = chunk + 1;
                         batch = Math.min(BATCH, batch * 2);
                     }
