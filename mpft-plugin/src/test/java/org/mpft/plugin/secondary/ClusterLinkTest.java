@@ -384,16 +384,8 @@ class ClusterLinkTest {
         InetSocketAddress secondary = startSecondary(List.of(InetAddress.getLoopbackAddress()));
         ClusterLink l = connect(secondary, SECRET);
         await(l::isUp, Duration.ofSeconds(10));
-        java.util.concurrent.CountDownLatch busy = new java.util.concurrent.CountDownLatch(1);
-        for (int i = 0; i < 2; i++) { // both registration threads busy: the registration waits in their queue
-            registrations.execute(() -> {
-                try {
-                    busy.await();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-        }
+        // both registration threads busy: the registration waits in their queue
+        java.util.concurrent.CountDownLatch busy = holdBothThreads(registrations);
         l.register(registration(5, "alice", "big.bin", 3 * CHUNK, MTIME), new Events(), ANSWER);
         l.send(new EndTransfer(5));
         await(() -> tap.transferEnds.get() == 1, Duration.ofSeconds(10));
@@ -419,22 +411,28 @@ class ClusterLinkTest {
         InetSocketAddress secondary = startSecondary(List.of(InetAddress.getLoopbackAddress()));
         ClusterLink l = connect(secondary, SECRET);
         await(l::isUp, Duration.ofSeconds(10));
-        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch held = holdBothThreads(io);
         try {
-            for (int i = 0; i < 2; i++) {
-                io.execute(() -> {
-                    try {
-                        held.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                });
-            }
             l.register(registration(8, "alice", "big.bin", 3 * CHUNK, MTIME), new Events(), ANSWER)
                     .get(10, TimeUnit.SECONDS);
             assertThat(role.registry().find("prim-1", 8)).isNotNull();
         } finally {
             held.countDown();
         }
+    }
+
+    /** Occupies both threads of {@code pool} until the returned latch is counted down. */
+    private static java.util.concurrent.CountDownLatch holdBothThreads(ExecutorService pool) {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        for (int i = 0; i < 2; i++) {
+            pool.execute(() -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+        return release;
     }
 }

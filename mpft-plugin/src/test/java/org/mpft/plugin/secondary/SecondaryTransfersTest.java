@@ -130,26 +130,14 @@ class SecondaryTransfersTest {
     void anAttachThatComesBeforeItsRegistrationWaitsForIt() throws Exception {
         SecondaryTransfers registry = registry();
         Ticket t = ticket(9, "alice", "data/big.bin");
-        java.util.concurrent.CompletableFuture<SecondaryTransfers.Registered> attached =
-                new java.util.concurrent.CompletableFuture<>();
-        Thread attacher = new Thread(() -> {
-            try {
-                attached.complete(registry.attach(t.seal(SECRET)));
-            } catch (Exception e) {
-                attached.completeExceptionally(e);
-            }
-        }, "attacher");
-        attacher.start();
-        long limit = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a bound on a hang only
-        while (attacher.getState() != Thread.State.TIMED_WAITING && !attached.isDone()) {
-            assertThat(System.nanoTime()).as("the attach waits").isLessThan(limit);
-            Thread.onSpinWait();
-        }
+        java.util.concurrent.CompletableFuture<Object> attached = new java.util.concurrent.CompletableFuture<>();
+        Thread attacher = waitingAttach(registry, t, attached);
         assertThat(attached).as("no answer before the registration").isNotDone();
 
         registry.register("prim", registration(t));
 
-        assertThat(attached.get(30, java.util.concurrent.TimeUnit.SECONDS).transferId()).isEqualTo(9);
+        assertThat(attached.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(
+                SecondaryTransfers.Registered.class, r -> assertThat(r.transferId()).isEqualTo(9));
         attacher.join();
     }
 
@@ -327,9 +315,24 @@ class SecondaryTransfersTest {
 
         Ticket refused = ticket(41, "mallory", "data/big.bin");
         java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
+        Thread attacher = waitingAttach(registry, refused, answer);
+        assertThat(answer).as("waiting for its registration").isNotDone();
+        assertCode(() -> registry.register("prim", registration(refused)), ErrorCode.ACCESS_DENIED);
+        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(MpftException.class,
+                e -> assertThat(e.getMessage()).contains("ended on sec-1"));
+        attacher.join();
+        assertThatThrownBy(() -> registry.attach(refused.seal(SECRET))).hasMessageContaining("ended on sec-1");
+    }
+
+    /**
+     * Attaches with {@code t} on a thread of its own, its answer (the registration or the exception) into
+     * {@code answer}; returns once that thread waits for the registration, or answered.
+     */
+    private static Thread waitingAttach(SecondaryTransfers registry, Ticket t,
+                                        java.util.concurrent.CompletableFuture<Object> answer) {
         Thread attacher = new Thread(() -> {
             try {
-                answer.complete(registry.attach(refused.seal(SECRET)));
+                answer.complete(registry.attach(t.seal(SECRET)));
             } catch (Exception e) {
                 answer.complete(e);
             }
@@ -340,11 +343,6 @@ class SecondaryTransfersTest {
             assertThat(System.nanoTime()).as("the attach waits").isLessThan(limit);
             Thread.onSpinWait();
         }
-        assertThat(answer).as("waiting for its registration").isNotDone();
-        assertCode(() -> registry.register("prim", registration(refused)), ErrorCode.ACCESS_DENIED);
-        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(MpftException.class,
-                e -> assertThat(e.getMessage()).contains("ended on sec-1"));
-        attacher.join();
-        assertThatThrownBy(() -> registry.attach(refused.seal(SECRET))).hasMessageContaining("ended on sec-1");
+        return attacher;
     }
 }
