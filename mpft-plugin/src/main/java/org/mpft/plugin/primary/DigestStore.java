@@ -5,6 +5,8 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
@@ -19,17 +21,16 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.mpft.protocol.ChecksumAlgorithm;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A primary's chunk digests and the whole file's SHA-256, in memory (the last {@value #MEMORY_ENTRIES} file versions, so a second download
- * of a file starts with all of them) and on disk, in a folder of the plugin's data folder ({@code digests/}),
+ * A primary's chunk digests and the whole file's SHA-256, in memory (up to {@value #MEMORY_BYTES} bytes of them, so a
+ * second download of a file, or of a tree of thousands, starts with all of them; when full, Caffeine's size eviction
+ * keeps the versions used most often and most recently) and on disk, in a folder of the plugin's data folder ({@code digests/}),
  * so that a restarted primary does not read a big file again before its secondaries may serve it.
  *
  * <p>One file per file version: the key is the user, the path, the size, the mtime, the chunk size and the
@@ -99,12 +100,19 @@ public final class DigestStore {
         }
     }
 
-    /** File versions whose digests are kept in memory. */
-    static final int MEMORY_ENTRIES = 64;
+    /**
+     * The most bytes of digests kept in memory, as {@link #weight} counts them: about 20,000 versions of files of a few
+     * chunks (a tree), or every chunk of a 500 GiB file of 4 MiB chunks.
+     */
+    static final long MEMORY_BYTES = 8L << 20;
 
     private final Path folder;
     private final long maxBytes;
-    private final Map<Version, FileDigests> memory = new ConcurrentHashMap<>();
+    private final Cache<Version, FileDigests> memory = Caffeine.newBuilder()
+            .maximumWeight(MEMORY_BYTES)
+            .weigher(DigestStore::weight)
+            .executor(Runnable::run) // evictions on the remembering thread, no pool of their own
+            .build();
     /** The folder's bytes as this store last counted them, kept up to date by its saves; -1 until counted. */
     private long folderBytes = -1;
 
@@ -122,15 +130,30 @@ public final class DigestStore {
 
     /** The digests of {@code version} kept in memory (all of them), or null. */
     FileDigests remembered(Version version) {
-        return memory.get(version);
+        return memory.getIfPresent(version);
     }
 
-    /** Keeps all the digests of {@code version} in memory; a full memory is cleared first. */
+    /** Keeps all the digests of {@code version} in memory, others making room when it is full. */
     void remember(Version version, FileDigests digests) {
-        if (memory.size() >= MEMORY_ENTRIES) {
-            memory.clear();
-        }
         memory.put(version, digests);
+    }
+
+    /**
+     * The bytes a version's digests hold in memory, about: each chunk's array (its header and digest), the file's
+     * digest, the key's strings and the objects around them. A file whose digests weigh more than the memory is not
+     * kept there (the data folder still has it).
+     */
+    static int weight(Version version, FileDigests digests) {
+        long chunks = (long) digests.chunks().length * (16 + 8 + (long) version.algorithm().length());
+        long file = digests.file() == null ? 0 : 16 + FILE_DIGEST_LENGTH;
+        long key = 2L * (version.user().length() + version.path().length()) + 160;
+        return (int) Math.min(Integer.MAX_VALUE, chunks + file + key);
+    }
+
+    /** The bytes of digests in memory now, as {@link #weight} counts them. */
+    long rememberedBytes() {
+        memory.cleanUp();
+        return memory.policy().eviction().orElseThrow().weightedSize().orElseThrow();
     }
 
     /** True when this store keeps digests. */

@@ -19,8 +19,9 @@ import org.mpft.protocol.ChecksumAlgorithm;
 import org.mpft.protocol.ChunkPlan;
 
 /**
- * Digests kept in the data folder: a round trip, a restarted primary that does not read the file again, a
- * changed file that never meets its old digests, hostile paths, damaged files and the size bound.
+ * Digests kept in memory and in the data folder: a tree remembered whole, the memory's bound, a round trip, a
+ * restarted primary that does not read the file again, a changed file that never meets its old digests, hostile
+ * paths, damaged files and the folder's bound.
  */
 class DigestStoreTest {
 
@@ -172,6 +173,49 @@ class DigestStoreTest {
         run(second);
         assertThat(second.fromStore()).isFalse();
         assertThat(again.reads.get()).isPositive();
+    }
+
+    @Test
+    void aSecondDownloadOfATreeOfTwoThousandSmallFilesReadsNoneOfThem() throws Exception {
+        DigestStore store = new DigestStore(dir.resolve("digests-tree"), 1 << 20);
+        byte[] content = new byte[2 * CHUNK];
+        new Random(10).nextBytes(content);
+        ChunkPlan plan = new ChunkPlan(content.length, CHUNK);
+        for (int i = 0; i < 2000; i++) {
+            run(new DigestAhead(i, "u", "tree/file-" + i, new CountingFile(content, 1000), plan,
+                    ChecksumAlgorithm.SHA256, store, null));
+        }
+        int read = 0;
+        for (int i = 0; i < 2000; i++) {
+            CountingFile again = new CountingFile(content, 1000);
+            DigestAhead second = new DigestAhead(2000 + i, "u", "tree/file-" + i, again, plan,
+                    ChecksumAlgorithm.SHA256, store, null);
+            run(second);
+            assertThat(second.digest(1)).isEqualTo(ChecksumAlgorithm.SHA256.compute(
+                    ByteBuffer.wrap(content, CHUNK, CHUNK)));
+            read += again.reads.get() > 0 ? 1 : 0;
+        }
+        assertThat(read).as("files read again for their digests").isZero();
+    }
+
+    @Test
+    void theDigestsInMemoryStayWithinTheirBound() {
+        DigestStore store = new DigestStore(dir.resolve("digests-bound"), 0);
+        DigestStore.Version huge = new DigestStore.Version("u", "huge.img", 1L << 42, 1000, 4 << 20,
+                ChecksumAlgorithm.SHA256);
+        DigestStore.FileDigests hugeDigests = digests(1 << 20, 32, 1); // 4 TiB in 4 MiB chunks
+        assertThat(DigestStore.weight(huge, hugeDigests)).isGreaterThan((int) DigestStore.MEMORY_BYTES);
+        store.remember(huge, hugeDigests);
+        assertThat(store.remembered(huge)).as("heavier than the whole memory").isNull();
+
+        DigestStore.FileDigests some = digests(1000, 32, 2);
+        for (long total = 0, versions = 0; total <= 3 * DigestStore.MEMORY_BYTES; versions++) {
+            DigestStore.Version v = new DigestStore.Version("u", "big-" + versions, 1000L * CHUNK, 1000, CHUNK,
+                    ChecksumAlgorithm.SHA256);
+            store.remember(v, some);
+            total += DigestStore.weight(v, some);
+        }
+        assertThat(store.rememberedBytes()).isPositive().isLessThanOrEqualTo(DigestStore.MEMORY_BYTES);
     }
 
     @Test
