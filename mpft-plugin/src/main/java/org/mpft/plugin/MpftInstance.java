@@ -84,9 +84,8 @@ final class MpftInstance implements AutoCloseable {
 
     /**
      * A secondary's threads for REGISTER_TRANSFER (the host checks the user and opens the file), apart from the I/O
-     * pool, where a client's attach waits for its registration: on the same threads, two waiting attaches held both
-     * while the registrations they waited for sat in the queue behind them, and under load the registrations fell
-     * behind by up to a minute.
+     * pool and its chunk reads: a burst of registrations, each waited for by a client's attach, does not queue behind
+     * the reads of the transfers under way, nor they behind it.
      */
     static final int REGISTRATION_THREADS = 2;
 
@@ -167,7 +166,7 @@ final class MpftInstance implements AutoCloseable {
                     : settings.bind().getHostAddress();
             SecondaryTransfers registry = new SecondaryTransfers(secret, settings.name(), host,
                     System::currentTimeMillis, settings.maxTicketLifetime(), SecondaryTransfers.DEFAULT_MAX_TRANSFERS);
-            // registrations on threads of their own: an attach waits on an io thread for its registration
+            // registrations on threads of their own, apart from the chunk reads on the io threads
             ExecutorService registrations = Executors.newFixedThreadPool(REGISTRATION_THREADS,
                     new DefaultThreadFactory("mpft-register", true));
             parts.add(registrations::shutdownNow);

@@ -6,7 +6,7 @@ import io.netty.channel.socket.ChannelInputShutdownReadComplete;
 import io.netty.handler.codec.quic.QuicChannel;
 import io.netty.handler.codec.quic.QuicStreamChannel;
 import java.time.Duration;
-import java.util.concurrent.Executor;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.mpft.plugin.control.ControlStreamHandler;
@@ -46,7 +46,6 @@ public final class AttachHandler extends ControlStreamHandler {
 
     private final QuicStreamChannel stream;
     private final SecondaryRole role;
-    private final Executor io;
     private final Duration failureDelay;
     private final Runnable ended;
     /** False on the control stream; true on a further stream, whose end ends only this attachment. */
@@ -62,21 +61,19 @@ public final class AttachHandler extends ControlStreamHandler {
      * @param connection   the client's connection
      * @param control      its control stream (this handler sits on it)
      * @param role         the secondary's role, which checks tickets and serves chunks
-     * @param io           runs the ticket check off the event loop
      * @param failureDelay how long a refused ticket waits before its ERROR ({@code mpft.auth-failure-delay})
      * @param ended        called once the conversation is over (the session stops counting against limits)
      */
-    public AttachHandler(QuicChannel connection, QuicStreamChannel control, SecondaryRole role, Executor io,
+    public AttachHandler(QuicChannel connection, QuicStreamChannel control, SecondaryRole role,
                          Duration failureDelay, Runnable ended) {
-        this(connection, control, role, io, failureDelay, ended, false);
+        this(connection, control, role, failureDelay, ended, false);
     }
 
-    private AttachHandler(QuicChannel connection, QuicStreamChannel stream, SecondaryRole role, Executor io,
+    private AttachHandler(QuicChannel connection, QuicStreamChannel stream, SecondaryRole role,
                           Duration failureDelay, Runnable ended, boolean further) {
         super(connection);
         this.stream = stream;
         this.role = role;
-        this.io = io;
         this.failureDelay = failureDelay;
         this.ended = ended;
         this.further = further;
@@ -109,31 +106,46 @@ public final class AttachHandler extends ControlStreamHandler {
             stream.writeAndFlush(Unpooled.wrappedBuffer(FrameCodec.encode(refusal))).addListener(f -> stream.close());
             return true;
         }
-        AttachHandler handler = new AttachHandler(connection, stream, control.role, control.io, control.failureDelay,
+        AttachHandler handler = new AttachHandler(connection, stream, control.role, control.failureDelay,
                 () -> { }, true);
         stream.pipeline().addLast(new FrameStreamCodec(FrameType.Link.CONTROL), handler);
         return true;
     }
 
-    /** Checks {@code attach}'s ticket, off the loop; the client hears ATTACHED or, after a delay, ERROR. */
+    /**
+     * Checks {@code attach}'s ticket; the client hears ATTACHED, at once or once its registration is made, or, after
+     * a delay, ERROR. Nothing here blocks: an attach that waits for its registration holds no thread, and the wait's
+     * end is a timer on the connection's event loop.
+     */
     public void attach(Attach attach) {
         attaching = true;
-        try {
-            io.execute(() -> {
-                try {
-                    SecondaryRole.Serving s = role.attach(attach.ticket(), connection,
-                            new QuicChunkOutlet(connection));
-                    if (!onLoop(() -> attached(s))) {
-                        role.detach(s);
+        role.attach(attach.ticket(), connection, new QuicChunkOutlet(connection), this::afterWait)
+                .whenComplete((s, failure) -> {
+                    if (failure == null) {
+                        if (!onLoop(() -> attached(s))) {
+                            role.detach(s);
+                        }
+                        return;
                     }
-                } catch (MpftException e) {
-                    LOG.info("attach from {} refused: {}", connection.remoteSocketAddress(), LogText.quote(e.getMessage()));
-                    connection.eventLoop().schedule(() -> fail(e.code(), e.getMessage()),
-                            failureDelay.toMillis(), TimeUnit.MILLISECONDS);
-                }
-            });
+                    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                            ? failure.getCause() : failure;
+                    if (cause instanceof MpftException e) {
+                        LOG.info("attach from {} refused: {}", connection.remoteSocketAddress(),
+                                LogText.quote(e.getMessage()));
+                        afterWait(failureDelay.toMillis(), () -> fail(e.code(), e.getMessage()));
+                    } else {
+                        LOG.warn("attach from {} failed", connection.remoteSocketAddress(), cause);
+                        connection.close();
+                    }
+                });
+    }
+
+    /** Runs {@code task} on the connection's event loop {@code millis} from now, or at once if the loop has stopped. */
+    private void afterWait(long millis, Runnable task) {
+        try {
+            connection.eventLoop().schedule(task, millis, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
-            connection.close();
+            task.run();
         }
     }
 

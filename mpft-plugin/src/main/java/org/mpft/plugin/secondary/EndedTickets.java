@@ -7,8 +7,8 @@ import org.mpft.protocol.Bytes;
 /**
  * The tickets of the latest transfers that ended on this secondary, or whose registration it refused. A client's
  * attach often comes after its transfer ended (the primary sent a small file whole before the client reached the
- * secondary): with its ticket remembered here, that attach is refused at once instead of holding a thread for
- * {@link SecondaryTransfers#REGISTRATION_WAIT_MS} waiting for a registration that will not come. The oldest are
+ * secondary): with its ticket remembered here, that attach is refused at once instead of waiting
+ * {@link SecondaryTransfers#REGISTRATION_WAIT_MS} for a registration that will not come. The oldest are
  * forgotten past {@value #MAX}. Not thread-safe: guarded by its {@link SecondaryTransfers}.
  */
 final class EndedTickets {

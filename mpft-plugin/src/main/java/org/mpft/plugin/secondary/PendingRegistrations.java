@@ -4,7 +4,7 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The registrations of one cluster link still on their way through the secondary's I/O threads (a registration
+ * The registrations of one cluster link still on their way through the secondary's registration threads (a registration
  * opens the file through the host, so it runs off the event loop), and what overtook them: END_TRANSFER and the
  * link's end are handled on the event loop as they arrive, and under load they arrive before the registration they
  * end was made. Such a registration must end as soon as it is made: left in place, it would hold its file and a
@@ -17,7 +17,7 @@ final class PendingRegistrations {
     private final Map<Long, Boolean> pending = new HashMap<>();
     private boolean linkGone;
 
-    /** A REGISTER_TRANSFER was handed to the I/O threads. */
+    /** A REGISTER_TRANSFER was handed to the registration threads. */
     synchronized void started(long transferId) {
         pending.put(transferId, false);
     }

@@ -18,9 +18,11 @@ import java.net.SocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BiConsumer;
 import org.mpft.protocol.Bytes;
 import org.mpft.protocol.ChunkError;
 import org.mpft.protocol.ChunkSent;
@@ -48,7 +50,7 @@ public final class SecondaryRole implements AutoCloseable {
      * asked) and read ahead. Chunks are sent on the client connection's loop.
      */
     static final class Serving {
-        private final SecondaryTransfers.Registered registered;
+        private final RegisteredTransfer registered;
         private final Transfer transfer;
         private final QuicChannel client;
         private final ChunkOutlet outlet;
@@ -67,7 +69,7 @@ public final class SecondaryRole implements AutoCloseable {
         private final java.util.concurrent.atomic.LongAdder wire = new java.util.concurrent.atomic.LongAdder();
         private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
-        Serving(SecondaryTransfers.Registered registered, QuicChannel client, ChunkOutlet outlet, ChunkReader reader,
+        Serving(RegisteredTransfer registered, QuicChannel client, ChunkOutlet outlet, ChunkReader reader,
                 ChunkPrefetcher.Pool prefetch, SendBudget.Connection budget, int maxResends) {
             this.registered = registered;
             this.sends = new LeaseQueue(budget);
@@ -139,7 +141,7 @@ public final class SecondaryRole implements AutoCloseable {
         }
 
         /** The transfer, as registered. */
-        SecondaryTransfers.Registered registered() {
+        RegisteredTransfer registered() {
             return registered;
         }
     }
@@ -172,9 +174,8 @@ public final class SecondaryRole implements AutoCloseable {
      * @param certificateSha256 its TLS certificate's SHA-256
      * @param acceptPrimaries   the addresses cluster links may come from ({@code mpft.cluster.accept-primaries})
      * @param registry          its transfers
-     * @param io                where chunk reads and host calls run, and attaches wait for their registration
-     * @param registrations     where REGISTER_TRANSFERs are handled (host calls): never behind an attach that
-     *                          waits for one of them
+     * @param io                where chunk reads run
+     * @param registrations     where REGISTER_TRANSFERs are handled (host calls), apart from the chunk reads
      * @param reader            reads chunks (through the instance's chunk cache, under its send-rate cap)
      * @param prefetch          reads ahead the chunks a primary will probably assign next ({@code mpft.prefetch})
      * @param budget            the instance's bytes held for sending ({@code mpft.max-bytes-held})
@@ -226,10 +227,6 @@ public final class SecondaryRole implements AutoCloseable {
         return registry;
     }
 
-    Executor io() {
-        return io;
-    }
-
     /** Where a link's REGISTER_TRANSFERs are handled. */
     Executor registrations() {
         return registrations;
@@ -264,12 +261,26 @@ public final class SecondaryRole implements AutoCloseable {
 
     /**
      * A client attaches with a ticket on {@code client}; the primary hears about it (CLIENT_ATTACHED) and
-     * starts assigning chunks.
+     * starts assigning chunks. A ticket whose registration has not arrived yet waits for it
+     * ({@link SecondaryTransfers#attach}); nothing blocks.
      *
-     * @throws MpftException INVALID_TICKET when the ticket is refused
+     * @param afterWait schedules the end of a wait for the registration (see {@link SecondaryTransfers#attach})
+     * @return what serves the client, once attached; completed exceptionally with an {@link MpftException}
+     *         INVALID_TICKET when the ticket is refused, SERVER_UNAVAILABLE when the primary is not connected
      */
-    Serving attach(Bytes ticket, QuicChannel client, ChunkOutlet outlet) throws MpftException {
-        SecondaryTransfers.Registered registered = registry.attach(ticket);
+    CompletableFuture<Serving> attach(Bytes ticket, QuicChannel client, ChunkOutlet outlet,
+                                      BiConsumer<Long, Runnable> afterWait) {
+        return registry.attach(ticket, afterWait).thenCompose(registered -> {
+            try {
+                return CompletableFuture.completedFuture(startServing(registered, client, outlet));
+            } catch (MpftException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        });
+    }
+
+    private Serving startServing(RegisteredTransfer registered, QuicChannel client, ChunkOutlet outlet)
+            throws MpftException {
         Serving s = new Serving(registered, client, outlet, reader, prefetch, budget.of(client, connectionBytes),
                 maxResends);
         Serving before = serving.put(new Key(registered.primary(), registered.transferId()), s);
@@ -283,8 +294,8 @@ public final class SecondaryRole implements AutoCloseable {
             throw new MpftException(ErrorCode.SERVER_UNAVAILABLE, "the primary " + registered.primary()
                     + " of this transfer is not connected to " + name);
         }
-        LOG.info("client {} attached to {} for {} ({})", client.remoteSocketAddress(), LogText.quote(registered), LogText.quote(registered.user()
-                .name()), LogText.quote(registered.path()));
+        LOG.info("client {} attached to {} for {} ({})", client.remoteSocketAddress(), LogText.quote(registered),
+                LogText.quote(registered.user().name()), LogText.quote(registered.path()));
         return s;
     }
 

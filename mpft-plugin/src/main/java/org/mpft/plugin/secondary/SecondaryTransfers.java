@@ -11,6 +11,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
 import java.util.function.LongSupplier;
 import org.mpft.api.AccessDenied;
 import org.mpft.api.AuthenticationFailed;
@@ -48,76 +50,6 @@ public final class SecondaryTransfers implements AutoCloseable {
     /** The most transfers registered at once, over all primaries. */
     public static final int DEFAULT_MAX_TRANSFERS = 1024;
 
-    /** One registered transfer. Its mutable state is guarded by the registry's lock. */
-    static final class Registered {
-        private final String primary;
-        private final RegisterTransfer registration;
-        private final Principal user;
-        private final ReadableFile file;
-        private final ChunkPlan plan;
-        private final BitSet assigned = new BitSet();
-        private boolean attached;
-
-        private Registered(String primary, RegisterTransfer registration, Principal user, ReadableFile file) {
-            this.primary = primary;
-            this.registration = registration;
-            this.user = user;
-            this.file = file;
-            this.plan = registration.plan();
-        }
-
-        /** The primary that registered it. */
-        String primary() {
-            return primary;
-        }
-
-        /** The transfer id on that primary. */
-        long transferId() {
-            return registration.transferId();
-        }
-
-        /** The user, as this secondary's host knows them. */
-        Principal user() {
-            return user;
-        }
-
-        /** How the primary asked this secondary to compress the chunks ({@code RAW}: not at all). */
-        org.mpft.protocol.Encoding compression() {
-            return registration.compression();
-        }
-
-        /** The requested path. */
-        String path() {
-            return registration.path();
-        }
-
-        /** The file, opened through this secondary's host (size and mtime equal to the primary's). */
-        ReadableFile file() {
-            return file;
-        }
-
-        /** How the file is cut. */
-        ChunkPlan plan() {
-            return plan;
-        }
-
-        /** How chunks are checked. */
-        ChecksumAlgorithm checksum() {
-            return registration.checksumAlgorithm();
-        }
-
-        /** The ticket id the client must present. */
-        Bytes ticketId() {
-            return registration.ticketId();
-        }
-
-        @Override
-        public String toString() {
-            return "transfer " + registration.transferId() + " of " + primary + " (" + registration.user() + ", "
-                    + registration.path() + ")";
-        }
-    }
-
     private record Key(String primary, long transferId) {
     }
 
@@ -127,23 +59,17 @@ public final class SecondaryTransfers implements AutoCloseable {
     private final LongSupplier wallClock;
     private final long maxTicketLifetimeMillis;
     private final int maxTransfers;
-    private final Map<Key, Registered> byTransfer = new HashMap<>();
-    private final Map<Bytes, Registered> byTicket = new HashMap<>();
+    private final Map<Key, RegisteredTransfer> byTransfer = new HashMap<>();
+    private final Map<Bytes, RegisteredTransfer> byTicket = new HashMap<>();
 
     /**
      * How long a client's attach with a genuine ticket waits for its registration, milliseconds: the primary
      * answers the client (META) without waiting for its REGISTER_TRANSFER to be confirmed, so a fast client can
      * reach this secondary before the registration did.
      */
-    static final long REGISTRATION_WAIT_MS = 2000;
+    public static final long REGISTRATION_WAIT_MS = 2000;
 
-    /**
-     * Attaches waiting for their registration at once, at most; more are refused at once. Each holds a thread
-     * of the blocking pool, and a client can present a genuine ticket whose transfer has ended.
-     */
-    static final int MAX_WAITING_ATTACHES = 2;
-
-    private int waitingAttaches;
+    private final WaitingAttaches waiting = new WaitingAttaches();
     private final EndedTickets ended = new EndedTickets();
 
     /**
@@ -173,21 +99,25 @@ public final class SecondaryTransfers implements AutoCloseable {
      * @throws MpftException ACCESS_DENIED, FILE_NOT_FOUND, INVALID_PATH, STALE_FILE, LIMIT_EXCEEDED,
      *                       INVALID_TICKET (already expired) or INTERNAL_ERROR, naming the file
      */
-    Registered register(String primary, RegisterTransfer registration) throws MpftException {
+    RegisteredTransfer register(String primary, RegisterTransfer registration) throws MpftException {
         try {
             return registerChecked(primary, registration);
         } catch (MpftException e) {
+            WaitingAttaches.Waiting refused = null;
             synchronized (this) {
                 if (!byTicket.containsKey(registration.ticketId())) { // refused: its client need not wait for it
                     ended.add(registration.ticketId());
-                    notifyAll();
+                    refused = waiting.take(registration.ticketId());
                 }
+            }
+            if (refused != null) {
+                refused.outcome().completeExceptionally(endedBeforeAttach(refused.ticket()));
             }
             throw e;
         }
     }
 
-    private Registered registerChecked(String primary, RegisterTransfer registration) throws MpftException {
+    private RegisteredTransfer registerChecked(String primary, RegisterTransfer registration) throws MpftException {
         Objects.requireNonNull(primary, "primary");
         if (registration.expiresAtMillis() <= wallClock.getAsLong()) {
             throw new MpftException(ErrorCode.INVALID_TICKET, "transfer " + registration.transferId()
@@ -209,11 +139,14 @@ public final class SecondaryTransfers implements AutoCloseable {
             closeQuietly(file);
             throw new MpftException(ErrorCode.STALE_FILE, message);
         }
-        Registered registered = new Registered(primary, registration, user, file);
-        List<Registered> replaced = new ArrayList<>();
+        RegisteredTransfer registered = new RegisteredTransfer(primary, registration, user, file);
+        List<RegisteredTransfer> replaced = new ArrayList<>();
+        WaitingAttaches.Waiting attach;
+        RegisteredTransfer claimed = null;
+        MpftException unclaimed = null;
         synchronized (this) {
             expire(replaced);
-            Registered old = byTransfer.remove(new Key(primary, registration.transferId()));
+            RegisteredTransfer old = byTransfer.remove(new Key(primary, registration.transferId()));
             if (old != null) {
                 byTicket.remove(old.ticketId());
                 replaced.add(old);
@@ -226,79 +159,104 @@ public final class SecondaryTransfers implements AutoCloseable {
             }
             byTransfer.put(new Key(primary, registration.transferId()), registered);
             byTicket.put(registration.ticketId(), registered);
-            notifyAll(); // an attach may be waiting for it
+            attach = waiting.take(registration.ticketId());
+            if (attach != null) {
+                try {
+                    claimed = claim(attach.ticket(), registered, wallClock.getAsLong());
+                } catch (MpftException e) {
+                    unclaimed = e;
+                }
+            }
         }
         closeAll(replaced);
+        if (attach != null) { // outside the lock: whatever follows the attach runs here
+            if (claimed != null) {
+                attach.outcome().complete(claimed);
+            } else {
+                attach.outcome().completeExceptionally(unclaimed);
+            }
+        }
         return registered;
     }
 
     /**
      * A client attaches with a ticket: it must verify ({@link Ticket#verify}), be for a transfer registered
      * here with exactly the ticket's fields, and not be in use by another client. A verified ticket whose
-     * registration has not arrived yet waits for it up to {@value #REGISTRATION_WAIT_MS} ms, while no more than
-     * {@value #MAX_WAITING_ATTACHES} others wait (blocking: run it off the event loop).
+     * registration has not arrived yet waits for it (in {@link WaitingAttaches}, holding no thread) until
+     * {@code afterWait} runs the task it is handed, which it should after {@link #REGISTRATION_WAIT_MS}; at most
+     * {@value WaitingAttaches#MAX} wait at once, more are refused at once. Never blocks.
      *
-     * @throws MpftException INVALID_TICKET naming what failed
+     * @param afterWait schedules a task {@code REGISTRATION_WAIT_MS} from now: the wait's end, run only when the attach
+     *                  waits (on a netty event loop, say, or by a test's hand)
+     * @return the registration this client attached to, now or once it is made; completed exceptionally with an
+     *         {@link MpftException} INVALID_TICKET naming what failed
      */
-    Registered attach(Bytes sealedTicket) throws MpftException {
+    CompletableFuture<RegisteredTransfer> attach(Bytes sealedTicket, BiConsumer<Long, Runnable> afterWait) {
         long now = wallClock.getAsLong();
-        Ticket ticket = Ticket.verify(sealedTicket, secret, name, now, maxTicketLifetimeMillis);
-        synchronized (this) {
-            Registered registered = awaitRegistration(ticket.id());
-            if (registered == null && ended.contains(ticket.id())) {
-                throw new MpftException(ErrorCode.INVALID_TICKET, "transfer " + ticket.transferId() + " ended on "
-                        + name + " (or was not taken) before this client attached");
+        WaitingAttaches.Waiting wait;
+        try {
+            Ticket ticket = Ticket.verify(sealedTicket, secret, name, now, maxTicketLifetimeMillis);
+            synchronized (this) {
+                RegisteredTransfer registered = byTicket.get(ticket.id());
+                if (registered != null) {
+                    return CompletableFuture.completedFuture(claim(ticket, registered, now));
+                }
+                if (ended.contains(ticket.id())) {
+                    throw endedBeforeAttach(ticket);
+                }
+                wait = waiting.add(ticket);
+                if (wait == null) {
+                    throw notRegistered(ticket);
+                }
             }
-            if (registered == null) {
-                throw new MpftException(ErrorCode.INVALID_TICKET, "no transfer " + ticket.transferId()
-                        + " is registered on " + name + " for this ticket");
-            }
-            RegisterTransfer r = registered.registration;
-            if (r.transferId() != ticket.transferId() || !r.user().equals(ticket.user())
-                    || !r.path().equals(ticket.path()) || r.size() != ticket.size()
-                    || r.mtimeMillis() != ticket.mtimeMillis() || r.chunkSize() != ticket.chunkSize()) {
-                throw new MpftException(ErrorCode.INVALID_TICKET, "the ticket is for another transfer than "
-                        + registered);
-            }
-            if (now >= r.expiresAtMillis()) {
-                throw new MpftException(ErrorCode.INVALID_TICKET, "the registration of " + registered + " expired");
-            }
-            if (registered.attached) {
-                throw new MpftException(ErrorCode.INVALID_TICKET, "another client already attached to "
-                        + registered + " with this ticket");
-            }
-            registered.attached = true;
-            return registered;
+        } catch (MpftException e) {
+            return CompletableFuture.failedFuture(e);
         }
+        afterWait.accept(REGISTRATION_WAIT_MS, () -> {
+            boolean gaveUp;
+            synchronized (this) {
+                gaveUp = waiting.take(wait);
+            }
+            if (gaveUp) {
+                wait.outcome().completeExceptionally(notRegistered(wait.ticket()));
+            }
+        });
+        return wait.outcome();
     }
 
-    /**
-     * The registration of {@code ticketId}, waiting up to {@link #REGISTRATION_WAIT_MS} for it; null if none, at once
-     * when its transfer ended or was refused here ({@link EndedTickets}).
-     */
-    private synchronized Registered awaitRegistration(Bytes ticketId) {
-        long deadline = System.nanoTime() + REGISTRATION_WAIT_MS * 1_000_000;
-        Registered registered = byTicket.get(ticketId);
-        if (registered != null || ended.contains(ticketId) || waitingAttaches >= MAX_WAITING_ATTACHES) {
-            return registered;
+    /** Marks {@code registered} attached by the client of {@code ticket}, when the ticket is for it. Under the lock. */
+    private RegisteredTransfer claim(Ticket ticket, RegisteredTransfer registered, long now) throws MpftException {
+        RegisterTransfer r = registered.registration();
+        if (r.transferId() != ticket.transferId() || !r.user().equals(ticket.user())
+                || !r.path().equals(ticket.path()) || r.size() != ticket.size()
+                || r.mtimeMillis() != ticket.mtimeMillis() || r.chunkSize() != ticket.chunkSize()) {
+            throw new MpftException(ErrorCode.INVALID_TICKET, "the ticket is for another transfer than "
+                    + registered);
         }
-        waitingAttaches++;
-        try {
-            while (registered == null) {
-                long left = (deadline - System.nanoTime()) / 1_000_000;
-                if (left <= 0 || ended.contains(ticketId)) {
-                    return null;
-                }
-                wait(left);
-                registered = byTicket.get(ticketId);
-            }
-            return registered;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } finally {
-            waitingAttaches--;
+        if (now >= r.expiresAtMillis()) {
+            throw new MpftException(ErrorCode.INVALID_TICKET, "the registration of " + registered + " expired");
         }
+        if (registered.attached) {
+            throw new MpftException(ErrorCode.INVALID_TICKET, "another client already attached to "
+                    + registered + " with this ticket");
+        }
+        registered.attached = true;
+        return registered;
+    }
+
+    private MpftException endedBeforeAttach(Ticket ticket) {
+        return new MpftException(ErrorCode.INVALID_TICKET, "transfer " + ticket.transferId() + " ended on "
+                + name + " (or was not taken) before this client attached");
+    }
+
+    private MpftException notRegistered(Ticket ticket) {
+        return new MpftException(ErrorCode.INVALID_TICKET, "no transfer " + ticket.transferId()
+                + " is registered on " + name + " for this ticket");
+    }
+
+    /** Attaches waiting for their registration now. */
+    synchronized int waitingAttaches() {
+        return waiting.size();
     }
 
     /**
@@ -307,15 +265,15 @@ public final class SecondaryTransfers implements AutoCloseable {
      * @throws MpftException INVALID_TICKET when the transfer is not registered here (or ended), PROTOCOL_ERROR
      *                       when the chunk is outside the file or its offset/length do not match the plan
      */
-    synchronized Registered assign(String primary, long transferId, int chunk, long offset, int length)
+    synchronized RegisteredTransfer assign(String primary, long transferId, int chunk, long offset, int length)
             throws MpftException {
-        Registered registered = byTransfer.get(new Key(primary, transferId));
+        RegisteredTransfer registered = byTransfer.get(new Key(primary, transferId));
         if (registered == null) {
             throw new MpftException(ErrorCode.INVALID_TICKET, "transfer " + transferId + " of " + primary
                     + " is not registered on " + name);
         }
-        if (chunk >= registered.plan.chunkCountLong() || registered.plan.offset(chunk) != offset
-                || registered.plan.length(chunk) != length) {
+        if (chunk >= registered.plan().chunkCountLong() || registered.plan().offset(chunk) != offset
+                || registered.plan().length(chunk) != length) {
             throw new MpftException(ErrorCode.PROTOCOL_ERROR, "chunk " + chunk + " at " + offset + " (" + length
                     + " bytes) is not a chunk of " + registered);
         }
@@ -327,12 +285,12 @@ public final class SecondaryTransfers implements AutoCloseable {
      * Whether the client attached to {@code registered} may receive {@code chunk} from this secondary: the
      * primary assigned it here.
      */
-    synchronized boolean isAssigned(Registered registered, int chunk) {
+    synchronized boolean isAssigned(RegisteredTransfer registered, int chunk) {
         return chunk >= 0 && registered.assigned.get(chunk);
     }
 
     /** The client of {@code registered} asked for {@code chunk}; refuses chunks the primary did not assign here. */
-    void checkAssigned(Registered registered, int chunk) throws MpftException {
+    void checkAssigned(RegisteredTransfer registered, int chunk) throws MpftException {
         if (!isAssigned(registered, chunk)) {
             throw new MpftException(ErrorCode.INVALID_TICKET, "chunk " + chunk + " of " + registered
                     + " was not assigned to " + name);
@@ -341,7 +299,7 @@ public final class SecondaryTransfers implements AutoCloseable {
 
     /** The transfer of {@code primary} ended (END_TRANSFER, the link closed): forgets it and closes its file. */
     void end(String primary, long transferId) {
-        Registered removed;
+        RegisteredTransfer removed;
         synchronized (this) {
             removed = byTransfer.remove(new Key(primary, transferId));
             if (removed != null) {
@@ -350,16 +308,16 @@ public final class SecondaryTransfers implements AutoCloseable {
             }
         }
         if (removed != null) {
-            closeQuietly(removed.file);
+            closeQuietly(removed.file());
         }
     }
 
     /** Every transfer of {@code primary} ends (its link closed). */
     void endAll(String primary) {
-        List<Registered> removed = new ArrayList<>();
+        List<RegisteredTransfer> removed = new ArrayList<>();
         synchronized (this) {
             byTransfer.values().removeIf(r -> {
-                if (r.primary.equals(primary)) {
+                if (r.primary().equals(primary)) {
                     removed.add(r);
                     byTicket.remove(r.ticketId());
                     ended.add(r.ticketId());
@@ -372,7 +330,7 @@ public final class SecondaryTransfers implements AutoCloseable {
     }
 
     /** The registered transfer of {@code primary}, or null. */
-    synchronized Registered find(String primary, long transferId) {
+    synchronized RegisteredTransfer find(String primary, long transferId) {
         return byTransfer.get(new Key(primary, transferId));
     }
 
@@ -383,17 +341,17 @@ public final class SecondaryTransfers implements AutoCloseable {
 
     /** Forgets expired registrations that no client attached to. */
     void expire() {
-        List<Registered> expired = new ArrayList<>();
+        List<RegisteredTransfer> expired = new ArrayList<>();
         synchronized (this) {
             expire(expired);
         }
         closeAll(expired);
     }
 
-    private void expire(List<Registered> into) {
+    private void expire(List<RegisteredTransfer> into) {
         long now = wallClock.getAsLong();
         byTransfer.values().removeIf(r -> {
-            if (!r.attached && now >= r.registration.expiresAtMillis()) {
+            if (!r.attached && now >= r.registration().expiresAtMillis()) {
                 byTicket.remove(r.ticketId());
                 into.add(r);
                 return true;
@@ -404,13 +362,17 @@ public final class SecondaryTransfers implements AutoCloseable {
 
     @Override
     public void close() {
-        List<Registered> all;
+        List<RegisteredTransfer> all;
+        List<WaitingAttaches.Waiting> stopped;
         synchronized (this) {
             all = new ArrayList<>(byTransfer.values());
             byTransfer.clear();
             byTicket.clear();
+            stopped = waiting.takeAll();
         }
         closeAll(all);
+        stopped.forEach(w -> w.outcome().completeExceptionally(new MpftException(ErrorCode.SERVER_UNAVAILABLE,
+                name + " is shutting down")));
     }
 
     private ReadableFile open(Principal user, String path) throws MpftException {
@@ -428,9 +390,9 @@ public final class SecondaryTransfers implements AutoCloseable {
         }
     }
 
-    private static void closeAll(List<Registered> registrations) {
-        for (Registered r : registrations) {
-            closeQuietly(r.file);
+    private static void closeAll(List<RegisteredTransfer> registrations) {
+        for (RegisteredTransfer r : registrations) {
+            closeQuietly(r.file());
         }
     }
 

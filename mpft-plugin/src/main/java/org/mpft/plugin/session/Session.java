@@ -222,7 +222,7 @@ public final class Session extends ControlStreamHandler {
             }
             state = State.ATTACHED;
             leftPreLogin();
-            AttachHandler attaching = new AttachHandler(connection, control, shared.secondary(), shared.io(),
+            AttachHandler attaching = new AttachHandler(connection, control, shared.secondary(),
                     shared.settings().authFailureDelay(), this::releaseSlots);
             ctx.pipeline().replace(this, "attach", attaching);
             attaching.attach(attach);

@@ -13,11 +13,15 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import org.junit.jupiter.api.Test;
 import org.mpft.api.AccessDenied;
 import org.mpft.api.AuthenticationFailed;
@@ -45,6 +49,12 @@ class SecondaryTransfersTest {
     /** user -> path -> {size, mtime}; a missing user is unknown; "secret/..." paths are denied */
     private final Map<String, Map<String, long[]>> files = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
+    /** The wait ends that attaches scheduled: a timer the test fires by hand. */
+    private final List<Runnable> waitEnds = new ArrayList<>();
+    private final BiConsumer<Long, Runnable> timer = (millis, task) -> {
+        assertThat(millis).isEqualTo(SecondaryTransfers.REGISTRATION_WAIT_MS);
+        waitEnds.add(task);
+    };
 
     private SecondaryTransfers registry() {
         files.computeIfAbsent("alice", u -> new HashMap<>()).put("data/big.bin", new long[] {SIZE, MTIME});
@@ -124,55 +134,54 @@ class SecondaryTransfersTest {
 
     /**
      * The primary answers the client before its registration is confirmed, so an attach can come first: it
-     * waits for the registration (the test registers only once the attaching thread is seen waiting).
+     * waits for the registration, holding no thread, and is answered when the registration is made.
      */
     @Test
     void anAttachThatComesBeforeItsRegistrationWaitsForIt() throws Exception {
         SecondaryTransfers registry = registry();
         Ticket t = ticket(9, "alice", "data/big.bin");
-        java.util.concurrent.CompletableFuture<Object> attached = new java.util.concurrent.CompletableFuture<>();
-        Thread attacher = waitingAttach(registry, t, attached);
+        CompletableFuture<RegisteredTransfer> attached = registry.attach(t.seal(SECRET), timer);
         assertThat(attached).as("no answer before the registration").isNotDone();
+        assertThat(waitEnds).as("the wait's end is scheduled").hasSize(1);
+        assertThat(registry.waitingAttaches()).isEqualTo(1);
 
         registry.register("prim", registration(t));
 
-        assertThat(attached.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(
-                SecondaryTransfers.Registered.class, r -> assertThat(r.transferId()).isEqualTo(9));
-        attacher.join();
+        assertThat(attached).isCompletedWithValueMatching(r -> r.transferId() == 9);
+        assertThat(registry.waitingAttaches()).isZero();
+        endTheWaits(); // the timer fires later: the attach stays
+        assertThat(attached).isCompletedWithValueMatching(r -> r.transferId() == 9);
+        assertThatThrownBy(() -> attach(registry, t.seal(SECRET))).hasMessageContaining("already attached");
     }
 
-    /** Two attaches may wait for their registrations at once; a third is refused at once, while they still wait. */
+    /**
+     * An attach whose registration does not come is refused when its wait ends; at most {@value WaitingAttaches#MAX}
+     * wait at once (more are refused at once), and a registration made after its attach gave up is not taken by it.
+     */
     @Test
-    void atMostTwoAttachesWaitForTheirRegistration() throws Exception {
+    void waitingAttachesAreBoundedAndRefusedWhenTheirWaitEnds() throws Exception {
         SecondaryTransfers registry = registry();
-        List<Thread> waiting = new java.util.ArrayList<>();
-        List<java.util.concurrent.CompletableFuture<Object>> answers = new java.util.ArrayList<>();
-        for (int i = 0; i < SecondaryTransfers.MAX_WAITING_ATTACHES; i++) {
-            Ticket t = ticket(20 + i, "alice", "data/big.bin");
-            java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
-            Thread thread = new Thread(() -> {
-                try {
-                    answer.complete(registry.attach(t.seal(SECRET)));
-                } catch (Exception e) {
-                    answer.complete(e);
-                }
-            }, "attacher-" + i);
-            thread.start();
-            waiting.add(thread);
-            answers.add(answer);
+        List<CompletableFuture<RegisteredTransfer>> waiting = new ArrayList<>();
+        for (int i = 0; i < WaitingAttaches.MAX; i++) {
+            waiting.add(registry.attach(ticket(1000 + i, "alice", "data/big.bin").seal(SECRET), timer));
         }
-        long limit = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a bound on a hang only
-        while (waiting.stream().anyMatch(w -> w.getState() != Thread.State.TIMED_WAITING)) {
-            assertThat(System.nanoTime()).as("the attaches wait").isLessThan(limit);
-            Thread.onSpinWait();
-        }
+        assertThat(waiting).allMatch(w -> !w.isDone());
+        CompletableFuture<RegisteredTransfer> one = registry.attach(ticket(20, "alice", "data/big.bin").seal(SECRET),
+                timer);
+        assertThat(one).as("one more is refused at once").isCompletedExceptionally();
+        Ticket twice = ticket(21, "alice", "data/big.bin");
+        endTheWaits();
+        waiting.add(registry.attach(twice.seal(SECRET), timer));
+        assertThat(registry.attach(twice.seal(SECRET), timer)).as("a second attach with a waiting ticket")
+                .isCompletedExceptionally();
 
-        assertCode(() -> registry.attach(ticket(30, "alice", "data/big.bin").seal(SECRET)), ErrorCode.INVALID_TICKET);
-
-        assertThat(answers).as("the first two still wait").allMatch(a -> !a.isDone());
-        for (Thread w : waiting) {
-            w.join();
-        }
+        endTheWaits();
+        assertThat(waiting).allSatisfy(w -> assertThatThrownBy(w::join).hasCauseInstanceOf(MpftException.class)
+                .hasMessageContaining("is registered on sec-1"));
+        assertThat(registry.waitingAttaches()).isZero();
+        registry.register("prim", registration(twice));
+        assertThat(attach(registry, twice.seal(SECRET)).transferId()).as("not taken by the attach that gave up")
+                .isEqualTo(21);
     }
 
     @Test
@@ -181,7 +190,7 @@ class SecondaryTransfersTest {
         Ticket t = ticket(7, "alice", "data/big.bin");
         registry.register("prim", registration(t));
         assertThat(openFiles.get()).isEqualTo(1);
-        SecondaryTransfers.Registered attached = registry.attach(t.seal(SECRET));
+        RegisteredTransfer attached = attach(registry, t.seal(SECRET));
         assertThat(attached.transferId()).isEqualTo(7);
         assertThat(attached.user().name()).isEqualTo("alice");
         registry.assign("prim", 7, 1, CHUNK, CHUNK);
@@ -233,22 +242,22 @@ class SecondaryTransfersTest {
         registry.register("prim", registration(t));
         byte[] forged = t.seal(SECRET).toByteArray();
         forged[10] ^= 1;
-        assertCode(() -> registry.attach(Bytes.of(forged)), ErrorCode.INVALID_TICKET);
+        assertCode(() -> attach(registry, Bytes.of(forged)), ErrorCode.INVALID_TICKET);
         // sealed with another cluster's secret
         ClusterSecret other = ClusterSecret.of("y".repeat(40).getBytes(StandardCharsets.US_ASCII));
-        assertCode(() -> registry.attach(t.seal(other)), ErrorCode.INVALID_TICKET);
+        assertCode(() -> attach(registry, t.seal(other)), ErrorCode.INVALID_TICKET);
         // a genuine ticket whose id was never registered
-        assertCode(() -> registry.attach(ticket(7, "alice", "data/big.bin").seal(SECRET)), ErrorCode.INVALID_TICKET);
+        assertCode(() -> attach(registry, ticket(7, "alice", "data/big.bin").seal(SECRET)), ErrorCode.INVALID_TICKET);
         // a genuine ticket for another transfer that reuses this registration's id
         Ticket otherTransfer = new Ticket(8, "alice", "data/big.bin", SIZE, MTIME, CHUNK, "sec-1",
                 t.expiresAtMillis(), t.id());
-        assertThatThrownBy(() -> registry.attach(otherTransfer.seal(SECRET))).hasMessageContaining("another transfer");
+        assertThatThrownBy(() -> attach(registry, otherTransfer.seal(SECRET))).hasMessageContaining("another transfer");
         // expired
         now.addAndGet(30_000);
-        assertThatThrownBy(() -> registry.attach(t.seal(SECRET))).hasMessageContaining("expired");
+        assertThatThrownBy(() -> attach(registry, t.seal(SECRET))).hasMessageContaining("expired");
         now.addAndGet(-30_000);
-        registry.attach(t.seal(SECRET));
-        assertThatThrownBy(() -> registry.attach(t.seal(SECRET))).hasMessageContaining("already attached");
+        attach(registry, t.seal(SECRET));
+        assertThatThrownBy(() -> attach(registry, t.seal(SECRET))).hasMessageContaining("already attached");
     }
 
     @Test
@@ -257,7 +266,7 @@ class SecondaryTransfersTest {
         Ticket longLived = Ticket.issue(9, "alice", "data/big.bin", SIZE, MTIME, CHUNK, "sec-1",
                 now.get() + Duration.ofHours(1).toMillis(), random);
         registry.register("prim", registration(longLived));
-        assertThatThrownBy(() -> registry.attach(longLived.seal(SECRET)))
+        assertThatThrownBy(() -> attach(registry, longLived.seal(SECRET)))
                 .isInstanceOfSatisfying(MpftException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TICKET))
                 .hasMessageContaining("mpft.cluster.max-ticket-lifetime");
     }
@@ -278,7 +287,7 @@ class SecondaryTransfersTest {
         SecondaryTransfers registry = registry();
         Ticket a = ticket(1, "alice", "data/big.bin");
         registry.register("prim", registration(a));
-        registry.attach(a.seal(SECRET));
+        attach(registry, a.seal(SECRET));
         for (long id = 2; id <= 4; id++) {
             registry.register("prim", registration(ticket(id, "alice", "data/big.bin")));
         }
@@ -300,9 +309,8 @@ class SecondaryTransfersTest {
 
     /**
      * A client often attaches after its transfer ended (the primary sent a small file whole first): that attach is
-     * refused at once, saying so, instead of holding a thread while it waits for a registration that will not come.
-     * So is one for a transfer whose registration was refused here; one that is waiting when its transfer is refused
-     * stops waiting.
+     * refused at once, saying so, instead of waiting for a registration that will not come. So is one for a transfer
+     * whose registration was refused here; one that is waiting when its transfer is refused stops waiting.
      */
     @Test
     void anAttachForATransferThatEndedOrWasRefusedIsRefusedAtOnce() throws Exception {
@@ -310,39 +318,49 @@ class SecondaryTransfersTest {
         Ticket t = ticket(40, "alice", "data/big.bin");
         registry.register("prim", registration(t));
         registry.end("prim", 40);
-        assertThatThrownBy(() -> registry.attach(t.seal(SECRET))).isInstanceOfSatisfying(MpftException.class,
+        assertThat(registry.attach(t.seal(SECRET), timer)).isCompletedExceptionally();
+        assertThatThrownBy(() -> attach(registry, t.seal(SECRET))).isInstanceOfSatisfying(MpftException.class,
                 e -> assertThat(e.code()).isEqualTo(ErrorCode.INVALID_TICKET)).hasMessageContaining("ended on sec-1");
 
         Ticket refused = ticket(41, "mallory", "data/big.bin");
-        java.util.concurrent.CompletableFuture<Object> answer = new java.util.concurrent.CompletableFuture<>();
-        Thread attacher = waitingAttach(registry, refused, answer);
+        CompletableFuture<RegisteredTransfer> answer = registry.attach(refused.seal(SECRET), timer);
         assertThat(answer).as("waiting for its registration").isNotDone();
         assertCode(() -> registry.register("prim", registration(refused)), ErrorCode.ACCESS_DENIED);
-        assertThat(answer.get(30, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(MpftException.class,
-                e -> assertThat(e.getMessage()).contains("ended on sec-1"));
-        attacher.join();
-        assertThatThrownBy(() -> registry.attach(refused.seal(SECRET))).hasMessageContaining("ended on sec-1");
+        assertThatThrownBy(answer::join).hasCauseInstanceOf(MpftException.class).hasMessageContaining("ended on sec-1");
+        assertThat(registry.attach(refused.seal(SECRET), timer)).isCompletedExceptionally();
+        assertThat(waitEnds).as("only the attach that waited scheduled its wait's end").hasSize(1);
+    }
+
+    /** A closing secondary refuses the attaches that wait. */
+    @Test
+    void closingRefusesTheAttachesThatWait() {
+        SecondaryTransfers registry = registry();
+        CompletableFuture<RegisteredTransfer> answer = registry.attach(ticket(50, "alice", "data/big.bin")
+                .seal(SECRET), timer);
+        registry.close();
+        assertThatThrownBy(answer::join).hasCauseInstanceOf(MpftException.class).hasMessageContaining("shutting down");
     }
 
     /**
-     * Attaches with {@code t} on a thread of its own, its answer (the registration or the exception) into
-     * {@code answer}; returns once that thread waits for the registration, or answered.
+     * Attaches with {@code sealed} as a client would: when the attach waits for its registration, its wait ends (the
+     * test's timer fires); returns the registration it attached to, or throws why not.
      */
-    private static Thread waitingAttach(SecondaryTransfers registry, Ticket t,
-                                        java.util.concurrent.CompletableFuture<Object> answer) {
-        Thread attacher = new Thread(() -> {
-            try {
-                answer.complete(registry.attach(t.seal(SECRET)));
-            } catch (Exception e) {
-                answer.complete(e);
-            }
-        }, "attacher");
-        attacher.start();
-        long limit = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30); // a bound on a hang only
-        while (attacher.getState() != Thread.State.TIMED_WAITING && !answer.isDone()) {
-            assertThat(System.nanoTime()).as("the attach waits").isLessThan(limit);
-            Thread.onSpinWait();
+    private RegisteredTransfer attach(SecondaryTransfers registry, Bytes sealed) throws MpftException {
+        CompletableFuture<RegisteredTransfer> answer = registry.attach(sealed, timer);
+        if (!answer.isDone()) {
+            endTheWaits();
         }
-        return attacher;
+        try {
+            return answer.join();
+        } catch (CompletionException e) {
+            throw (MpftException) e.getCause();
+        }
+    }
+
+    /** Runs the wait ends scheduled so far, as the event loop's timer would once their time came. */
+    private void endTheWaits() {
+        List<Runnable> due = new ArrayList<>(waitEnds);
+        waitEnds.clear();
+        due.forEach(Runnable::run);
     }
 }
