@@ -22,6 +22,7 @@ import org.mpft.client.RemoteListing;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.ListingEntry;
 import org.mpft.protocol.MpftException;
+import org.mpft.protocol.RemotePath;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -264,7 +265,7 @@ final class LsCommand implements Callable<Integer> {
             }
             Deque<String> below = new ArrayDeque<>();
             for (ListingEntry entry : entries) {
-                String name = prefix.isEmpty() ? entry.name() : prefix + "/" + entry.name();
+                String name = RemotePath.join(prefix, entry.name());
                 out.println(longFormat ? longLine(entry, name) : escape(name));
                 printed++;
                 if (recursive && entry.type() == ListingEntry.Type.DIRECTORY) {
@@ -301,8 +302,8 @@ final class LsCommand implements Callable<Integer> {
         int held = ahead.values().stream().mapToInt(List::size).sum();
         if (batch.size() > 1 && left - held >= 1) {
             try {
-                List<List<ListingEntry>> lists = listing.allOf(batch.stream().map(p -> folder(path, p)).toList(),
-                        left - held);
+                List<List<ListingEntry>> lists = listing.allOf(
+                        batch.stream().map(p -> RemotePath.join(path, p)).toList(), left - held);
                 for (int i = 1; i < batch.size(); i++) {
                     ahead.put(batch.get(i), lists.get(i));
                 }
@@ -313,12 +314,7 @@ final class LsCommand implements Callable<Integer> {
                 }
             }
         }
-        return listing.all(folder(path, prefix), left);
-    }
-
-    /** The server's path of the folder at {@code prefix} below {@code path}. */
-    private static String folder(String path, String prefix) {
-        return path.isEmpty() ? prefix : prefix.isEmpty() ? path : path + "/" + prefix;
+        return listing.all(RemotePath.join(path, prefix), left);
     }
 
     /** {@code drwxr-xr-x  size  yyyy-MM-dd HH:mm  name}, times in UTC. */

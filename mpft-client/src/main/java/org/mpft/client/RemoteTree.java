@@ -199,16 +199,17 @@ public final class RemoteTree {
         Map<String, List<ListingEntry>> listings = new HashMap<>();
         List<String> level = List.of("");
         for (int depth = 0; !level.isEmpty(); depth++) {
-            List<String> remote = level.stream().map(relative -> join(start, relative)).toList();
+            List<String> remote = level.stream().map(relative -> RemotePath.join(start, relative)).toList();
             List<List<ListingEntry>> entries = listAll(remote);
             List<String> below = new ArrayList<>();
             for (int i = 0; i < level.size(); i++) {
                 listings.put(level.get(i), entries.get(i));
                 for (ListingEntry entry : entries.get(i)) {
                     if (entry.type() == ListingEntry.Type.DIRECTORY) {
-                        String child = join(level.get(i), entry.name());
+                        String child = RemotePath.join(level.get(i), entry.name());
                         if (depth + 1 > maxDepth) {
-                            throw new MpftException(ErrorCode.LIMIT_EXCEEDED, RemotePath.quote(join(start, child))
+                            throw new MpftException(ErrorCode.LIMIT_EXCEEDED,
+                                    RemotePath.quote(RemotePath.join(start, child))
                                     + " is more than " + maxDepth + " folder levels below " + describe(start));
                         }
                         below.add(child);
@@ -224,11 +225,11 @@ public final class RemoteTree {
             String relative = pending.pop();
             List<String> below = new ArrayList<>();
             for (ListingEntry entry : listings.get(relative)) {
-                String child = join(relative, entry.name());
+                String child = RemotePath.join(relative, entry.name());
                 if (entry.type() == ListingEntry.Type.DIRECTORY) {
                     below.add(child);
                 } else {
-                    files.add(new WalkedFile(child, new Entry(join(start, child), entry)));
+                    files.add(new WalkedFile(child, new Entry(RemotePath.join(start, child), entry)));
                 }
             }
             // depth first, in name order: push the folders found here in reverse
@@ -265,7 +266,7 @@ public final class RemoteTree {
 
     private List<Entry> match(String folder, String segment, boolean last) throws MpftException, InterruptedException {
         if (!RemoteGlob.isPattern(segment)) {
-            String path = join(folder, segment);
+            String path = RemotePath.join(folder, segment);
             if (last) {
                 Entry entry = literal(path);
                 return entry.listing() == null ? List.of() : List.of(entry);
@@ -285,7 +286,7 @@ public final class RemoteTree {
         List<Entry> matched = new ArrayList<>();
         for (ListingEntry entry : entries) {
             if (glob.matches(entry.name()) && (last || entry.type() == ListingEntry.Type.DIRECTORY)) {
-                matched.add(new Entry(join(folder, entry.name()), entry));
+                matched.add(new Entry(RemotePath.join(folder, entry.name()), entry));
             }
         }
         return matched;
@@ -322,9 +323,5 @@ public final class RemoteTree {
 
     private static String describe(String folder) {
         return folder.isEmpty() ? "the home folder" : RemotePath.quote(folder);
-    }
-
-    private static String join(String folder, String name) {
-        return folder.isEmpty() ? name : name.isEmpty() ? folder : folder + "/" + name;
     }
 }

@@ -134,6 +134,14 @@ public final class RemotePath {
     }
 
     /**
+     * A path below {@code folder}: {@code folder/name}, or either alone when the other is empty (the empty path is the
+     * user's root). Does not validate.
+     */
+    public static String join(String folder, String name) {
+        return folder.isEmpty() ? name : name.isEmpty() ? folder : folder + "/" + name;
+    }
+
+    /**
      * Quotes a name for a message, escaping control (C0, DEL, C1), line/paragraph separator and format
      * characters, so that a hostile name cannot move a terminal's cursor or fake a log line, and cutting
      * it to 200 characters.

@@ -237,6 +237,14 @@ class RemotePathTest {
     }
 
     @Test
+    void joinPutsOneSlashBetweenAFolderAndANameAndTheRootIsEmpty() {
+        assertThat(RemotePath.join("data/logs", "a.gz")).isEqualTo("data/logs/a.gz");
+        assertThat(RemotePath.join("", "a.gz")).as("below the root").isEqualTo("a.gz");
+        assertThat(RemotePath.join("data", "")).as("the folder itself").isEqualTo("data");
+        assertThat(RemotePath.join("", "")).isEmpty();
+    }
+
+    @Test
     void fileNamesMayNotHoldASlash() throws MpftException {
         assertThat(RemotePath.validateFileName("big.iso")).isEqualTo("big.iso");
         assertThatThrownBy(() -> RemotePath.validateFileName("a/b"))
