@@ -6,7 +6,6 @@ import org.mpft.plugin.cluster.Ticket;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,8 +22,6 @@ import org.mpft.api.NoSuchFile;
 import org.mpft.api.Principal;
 import org.mpft.api.ReadableFile;
 import org.mpft.protocol.Bytes;
-import org.mpft.protocol.ChecksumAlgorithm;
-import org.mpft.protocol.ChunkPlan;
 import org.mpft.protocol.ErrorCode;
 import org.mpft.protocol.MpftException;
 import org.mpft.protocol.RegisterTransfer;
@@ -67,7 +64,7 @@ public final class SecondaryTransfers implements AutoCloseable {
      * answers the client (META) without waiting for its REGISTER_TRANSFER to be confirmed, so a fast client can
      * reach this secondary before the registration did.
      */
-    public static final long REGISTRATION_WAIT_MS = 2000;
+    static final long REGISTRATION_WAIT_MS = 2000;
 
     private final WaitingAttaches waiting = new WaitingAttaches();
     private final EndedTickets ended = new EndedTickets();
