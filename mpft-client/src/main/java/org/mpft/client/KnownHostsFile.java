@@ -1,12 +1,14 @@
 package org.mpft.client;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.util.ArrayList;
@@ -45,11 +47,17 @@ import org.slf4j.LoggerFactory;
  * {@code mpft known-hosts} command).
  *
  * <p>Thread-safe: verifications run one at a time (a policy that asks a person blocks the others), and
- * every pin rewrites the file whole through a temporary file and an atomic rename.
+ * every pin rewrites the file whole through a temporary file of its own and an atomic rename. Pins and removals of
+ * concurrent mpft runs go one at a time too, under a lock on {@code <file>.lock} beside the file: each reads the file
+ * again under it, so no run's line is lost, and a server another run pinned meanwhile is not pinned twice (nor with a
+ * second certificate).
  */
 public final class KnownHostsFile implements HostKeyVerifier {
 
     private static final Logger LOG = LoggerFactory.getLogger(KnownHostsFile.class);
+
+    /** Held while a pin or removal holds a file's lock: a JVM may hold one file's lock only once at a time. */
+    private static final Object ACROSS_INSTANCES = new Object();
 
     /**
      * Decides whether to trust a server that the file does not list yet (trust on first use).
@@ -248,6 +256,18 @@ public final class KnownHostsFile implements HostKeyVerifier {
         if (!Files.exists(file)) {
             return removed;
         }
+        synchronized (ACROSS_INSTANCES) {
+            try (FileChannel lock = lockAcrossRuns(file.toAbsolutePath().getParent())) {
+                removeLocked(host, port, removed);
+            }
+        }
+        return removed;
+    }
+
+    private void removeLocked(String host, int port, List<Entry> removed) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
         StringBuilder kept = new StringBuilder();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
             Entry entry = parse(line);
@@ -260,7 +280,6 @@ public final class KnownHostsFile implements HostKeyVerifier {
         if (!removed.isEmpty()) {
             replace(file.toAbsolutePath().getParent(), kept.toString());
         }
-        return removed;
     }
 
     /** A pinned server's line, or null for a comment, a blank or a malformed line. */
@@ -317,13 +336,26 @@ public final class KnownHostsFile implements HostKeyVerifier {
         try {
             Path folder = file.toAbsolutePath().getParent();
             createPrivateFolder(folder);
-            byte[] old = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
-            StringBuilder text = new StringBuilder(new String(old, StandardCharsets.UTF_8));
-            if (text.length() > 0 && text.charAt(text.length() - 1) != '\n') {
-                text.append('\n');
+            synchronized (ACROSS_INSTANCES) {
+                try (FileChannel lock = lockAcrossRuns(folder)) {
+                    List<byte[]> meanwhile = pinned(key); // another mpft run may have pinned it since the check
+                    if (meanwhile.stream().anyMatch(pinned -> MessageDigest.isEqual(pinned, sha256))) {
+                        return;
+                    }
+                    if (!meanwhile.isEmpty()) {
+                        throw refuse("another mpft run recorded " + what + " in " + file + " with certificate "
+                                + fingerprint(meanwhile.get(0)) + " while this one was recording "
+                                + fingerprint(sha256) + "; refusing both until you check which is right");
+                    }
+                    byte[] old = Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+                    StringBuilder text = new StringBuilder(new String(old, StandardCharsets.UTF_8));
+                    if (text.length() > 0 && text.charAt(text.length() - 1) != '\n') {
+                        text.append('\n');
+                    }
+                    text.append(key).append(' ').append(fingerprint(sha256)).append('\n');
+                    replace(folder, text.toString());
+                }
             }
-            text.append(key).append(' ').append(fingerprint(sha256)).append('\n');
-            replace(folder, text.toString());
         } catch (IOException e) {
             throw refuse("cannot record the certificate of " + key + " in " + file + ": " + e.getMessage());
         }
@@ -331,16 +363,50 @@ public final class KnownHostsFile implements HostKeyVerifier {
                 + ") to the list of known servers in " + file);
     }
 
-    /** Whole-file rewrite through a temp file: a crash never leaves a torn known_hosts. */
-    private void replace(Path folder, String text) throws IOException {
-        Path temp = folder.resolve(file.getFileName() + ".tmp");
-        Files.deleteIfExists(temp);
-        createPrivateFile(temp);
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
+    /**
+     * The lock of concurrent mpft runs on this file: an exclusive lock on {@code <file>.lock} in {@code folder}
+     * (created, private, when missing), held until the returned channel is closed. Waits for another run's.
+     * Callers hold {@link #ACROSS_INSTANCES}: a JVM may not take a file's lock twice.
+     */
+    private FileChannel lockAcrossRuns(Path folder) throws IOException {
+        Path lockFile = folder.resolve(file.getFileName() + ".lock");
+        if (!Files.exists(lockFile)) {
+            createPrivateFile(lockFile);
+        }
+        FileChannel channel = FileChannel.open(lockFile, StandardOpenOption.WRITE);
         try {
-            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (AtomicMoveNotSupportedException e) {
-            Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            channel.lock();
+            return channel;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Whole-file rewrite through a temporary file of this run's own: a crash never leaves a torn known_hosts, and
+     * two runs never write one temporary file.
+     */
+    private void replace(Path folder, String text) throws IOException {
+        Path temp = createPrivateTempFile(folder, file.getFileName() + ".");
+        try {
+            Files.writeString(temp, text, StandardCharsets.UTF_8);
+            try {
+                Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(temp); // gone after the move; left behind only by a failure
+        }
+    }
+
+    private static Path createPrivateTempFile(Path folder, String prefix) throws IOException {
+        try {
+            return Files.createTempFile(folder, prefix, ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            return Files.createTempFile(folder, prefix, ".tmp");
         }
     }
 
@@ -361,7 +427,7 @@ public final class KnownHostsFile implements HostKeyVerifier {
         } catch (UnsupportedOperationException e) {
             Files.createFile(path);
         } catch (FileAlreadyExistsException e) {
-            // deleted just before; a race with another mpft: write over it
+            // another mpft run made it first: use theirs
         }
     }
 }

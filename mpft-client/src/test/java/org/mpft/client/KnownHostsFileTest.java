@@ -71,6 +71,55 @@ class KnownHostsFileTest {
         assertThat(Files.readAllLines(dir.resolve("sub/.mpft/known_hosts"))).hasSize(1);
     }
 
+    /**
+     * Two mpft runs that meet the same new server at once (the second pins it while the first's policy is still
+     * deciding): the first finds the same certificate pinned and adds no second line; with another certificate it
+     * refuses, so the file never holds two certificates for one server.
+     */
+    @Test
+    void aServerAnotherRunPinnedMeanwhileIsNotPinnedTwiceNorWithASecondCertificate() throws Exception {
+        Path file = dir.resolve("sub/.mpft/known_hosts");
+        hosts((server, sha256) -> {
+            hosts(KnownHostsFile.UnknownServerPolicy.ACCEPT_NEW).verify("h:7300", sha(1), null); // the other run
+            return true;
+        }).verify("h:7300", sha(1), null);
+        assertThat(Files.readAllLines(file)).containsExactly("h:7300 " + KnownHostsFile.fingerprint(sha(1)));
+
+        assertRefused(() -> hosts((server, sha256) -> {
+            hosts(KnownHostsFile.UnknownServerPolicy.ACCEPT_NEW).verify("g:7300", sha(2), null);
+            return true;
+        }).verify("g:7300", sha(3), null), "another mpft run recorded 'g:7300'");
+        assertThat(Files.readAllLines(file)).containsExactly("h:7300 " + KnownHostsFile.fingerprint(sha(1)),
+                "g:7300 " + KnownHostsFile.fingerprint(sha(2)));
+        try (var left = Files.list(file.getParent())) {
+            assertThat(left.map(f -> f.getFileName().toString())).as("no temporary file left")
+                    .containsExactlyInAnyOrder("known_hosts", "known_hosts.lock");
+        }
+    }
+
+    /** Runs that pin different servers at once lose none of them. */
+    @Test
+    void concurrentPinsOfDifferentServersAreAllKept() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<Throwable> failures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 8; i++) {
+            int n = i;
+            threads.add(new Thread(() -> {
+                try {
+                    hosts(KnownHostsFile.UnknownServerPolicy.ACCEPT_NEW).verify("h" + n + ":7300", sha(n), null);
+                } catch (Throwable t) {
+                    failures.add(t);
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(Files.readAllLines(dir.resolve("sub/.mpft/known_hosts"))).hasSize(8);
+    }
+
     @Test
     void unknownServerRefusedByDefaultPolicy() {
         assertRefused(() -> hosts(KnownHostsFile.UnknownServerPolicy.REFUSE).verify("h:7300", sha(1), null),
